@@ -1,0 +1,191 @@
+use super::validate::{check_text, MAX_LONG};
+use super::{labelled_enum, Meta, Money, ValidationErrors};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+labelled_enum!(
+    /// What an activity is: a touch with a customer, or a marketing campaign.
+    ActivityKind {
+        Call => "call" | "phone" | "电话",
+        Visit => "visit" | "拜访",
+        Meeting => "meeting" | "会议",
+        Email => "email" | "mail" | "邮件",
+        Note => "note" | "备注",
+        Campaign => "campaign" | "marketing" | "市场活动",
+    }
+);
+
+impl Default for ActivityKind {
+    fn default() -> Self {
+        ActivityKind::Call
+    }
+}
+
+impl ActivityKind {
+    /// A touch is any activity with a customer (everything but campaigns).
+    pub fn is_touch(self) -> bool {
+        self != ActivityKind::Campaign
+    }
+}
+
+labelled_enum!(
+    /// How a touch went.
+    Sentiment {
+        Positive => "positive" | "good" | "+" | "积极",
+        Neutral => "neutral" | "ok" | "0" | "中性",
+        Negative => "negative" | "bad" | "-" | "消极",
+    }
+);
+
+labelled_enum!(
+    /// The form a marketing campaign takes; the first four are online.
+    CampaignChannel {
+        LiveStream => "live_stream" | "livestream" | "直播",
+        Social => "social" | "social_media" | "社交",
+        Webinar => "webinar" | "网络研讨会",
+        Ads => "ads" | "ad" | "advertising" | "广告",
+        Exhibition => "exhibition" | "expo" | "trade_show" | "展会",
+        Seminar => "seminar" | "研讨会",
+        StoreEvent => "store_event" | "store" | "门店活动",
+    }
+);
+
+impl CampaignChannel {
+    pub fn is_online(self) -> bool {
+        matches!(
+            self,
+            CampaignChannel::LiveStream
+                | CampaignChannel::Social
+                | CampaignChannel::Webinar
+                | CampaignChannel::Ads
+        )
+    }
+}
+
+labelled_enum!(
+    /// Reach of a campaign.
+    Region {
+        Local => "local" | "本地",
+        Regional => "regional" | "区域",
+        National => "national" | "全国",
+        International => "international" | "国际",
+    }
+);
+
+labelled_enum!(
+    /// What a campaign is for.
+    Goal {
+        BrandAwareness => "brand_awareness" | "brand" | "awareness" | "品牌",
+        Sales => "sales" | "销售",
+        LeadCollection => "lead_collection" | "leads" | "lead" | "线索",
+    }
+);
+
+/// The fields only a marketing campaign (市场活动) has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Campaign {
+    pub channel: CampaignChannel,
+    pub end_date: Option<NaiveDate>,
+    pub region: Region,
+    pub goal: Goal,
+    pub participants: u32,
+    pub cost: Money,
+    pub leads: u32,
+}
+
+impl Default for Campaign {
+    fn default() -> Self {
+        Campaign {
+            channel: CampaignChannel::Exhibition,
+            end_date: None,
+            region: Region::Local,
+            goal: Goal::LeadCollection,
+            participants: 0,
+            cost: Money(0),
+            leads: 0,
+        }
+    }
+}
+
+/// A touch with a customer (call, visit, meeting, email, note) or a
+/// marketing campaign, in one table told apart by `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Activity {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub kind: ActivityKind,
+    /// The customer touched; required for touches, none for campaigns.
+    pub customer_id: Option<i64>,
+    pub opportunity_id: Option<i64>,
+    /// The touch date, or a campaign's start date.
+    pub date: NaiveDate,
+    /// What happened (a touch) or the campaign's name.
+    pub summary: String,
+    pub sentiment: Option<Sentiment>,
+    pub next_follow_up: Option<NaiveDate>,
+    /// Present exactly when `kind` is campaign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<Campaign>,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity {
+            meta: Meta::default(),
+            kind: ActivityKind::Call,
+            customer_id: None,
+            opportunity_id: None,
+            date: NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"),
+            summary: String::new(),
+            sentiment: None,
+            next_follow_up: None,
+            campaign: None,
+        }
+    }
+}
+
+impl Activity {
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        check_text(&mut e, "summary", &self.summary, MAX_LONG);
+        if self.kind.is_touch() {
+            if self.customer_id.unwrap_or(0) <= 0 {
+                e.add(
+                    "customer",
+                    "is required — pick the customer this touch was with",
+                );
+            }
+            if self.campaign.is_some() {
+                e.add(
+                    "kind",
+                    "campaign details belong to an activity of kind campaign",
+                );
+            }
+            if let Some(f) = self.next_follow_up {
+                if f < self.date {
+                    e.add("next_follow_up", "is before the touch itself");
+                }
+            }
+        } else {
+            if self.summary.trim().is_empty() {
+                e.add("summary", "is required — name the campaign");
+            }
+            match &self.campaign {
+                None => e.add("campaign", "campaign details are missing"),
+                Some(c) => {
+                    if c.cost.0 < 0 {
+                        e.add("cost", "cannot be negative");
+                    }
+                    if let Some(end) = c.end_date {
+                        if end < self.date {
+                            e.add("end_date", "is before the start date");
+                        }
+                    }
+                }
+            }
+        }
+        e.into_result()
+    }
+}

@@ -1,0 +1,159 @@
+use super::validate::{
+    check_required, check_text, email_problem, phone_problem, MAX_LONG, MAX_SHORT,
+};
+use super::{labelled_enum, Meta, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+labelled_enum!(
+    /// Individual (个人) or enterprise (企业) customer.
+    CustomerKind {
+        Individual => "individual" | "person" | "个人",
+        Enterprise => "enterprise" | "company" | "business" | "企业",
+    }
+);
+
+impl Default for CustomerKind {
+    fn default() -> Self {
+        CustomerKind::Individual
+    }
+}
+
+labelled_enum!(
+    /// Whether a customer came in through an online or offline channel.
+    Channel {
+        Online => "online" | "线上",
+        Offline => "offline" | "线下",
+        Unknown => "unknown",
+    }
+);
+
+/// Sources that count as online; everything else named is offline.
+const ONLINE_SOURCES: &[&str] = &[
+    "website",
+    "web",
+    "social media",
+    "social",
+    "e-commerce",
+    "ecommerce",
+    "search ads",
+    "ads",
+    "online marketing",
+    "email",
+    "webinar",
+    "live stream",
+    "wechat",
+    "app",
+    "官网",
+    "社交媒体",
+    "电商",
+    "搜索广告",
+    "微信",
+];
+
+/// A customer file (客户).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Customer {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub name: String,
+    pub kind: CustomerKind,
+    pub company: String,
+    pub title: String,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub country: String,
+    /// Province or state.
+    pub province: String,
+    pub city: String,
+    pub address: String,
+    pub industry: String,
+    /// Number of employees.
+    pub size: Option<u32>,
+    pub source: String,
+    /// Free tags such as price-sensitive, quality-first, after-sales.
+    pub needs: Vec<String>,
+    pub notes: String,
+    pub owner: String,
+    /// Custom fields, key → value.
+    pub custom: BTreeMap<String, String>,
+}
+
+impl Customer {
+    /// A new, unsaved customer with just a name.
+    pub fn named(name: &str) -> Self {
+        Customer {
+            name: name.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Online or offline, derived from the source.
+    pub fn channel(&self) -> Channel {
+        channel_of_source(&self.source)
+    }
+
+    /// Checks every field; the messages name the field.
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        check_required(&mut e, "name", &self.name);
+        for (field, value) in [
+            ("name", &self.name),
+            ("company", &self.company),
+            ("title", &self.title),
+            ("country", &self.country),
+            ("province", &self.province),
+            ("city", &self.city),
+            ("industry", &self.industry),
+            ("source", &self.source),
+            ("owner", &self.owner),
+        ] {
+            check_text(&mut e, field, value, MAX_SHORT);
+        }
+        check_text(&mut e, "address", &self.address, MAX_SHORT * 2);
+        check_text(&mut e, "notes", &self.notes, MAX_LONG);
+        for p in &self.phones {
+            if let Some(m) = phone_problem(p) {
+                e.add("phones", m);
+            }
+        }
+        for m in &self.emails {
+            if let Some(msg) = email_problem(m) {
+                e.add("emails", msg);
+            }
+        }
+        for n in &self.needs {
+            check_text(&mut e, "needs", n, MAX_SHORT);
+        }
+        if self.phones.len() > 20 || self.emails.len() > 20 {
+            e.add("phones", "at most 20 phones and 20 emails per customer");
+        }
+        if self.size == Some(0) && self.kind == CustomerKind::Enterprise {
+            e.add(
+                "size",
+                "an enterprise has at least 1 employee — leave blank if unknown",
+            );
+        }
+        for (k, v) in &self.custom {
+            if k.trim().is_empty() {
+                e.add("custom", "a custom field needs a name");
+            }
+            check_text(&mut e, "custom", k, MAX_SHORT);
+            check_text(&mut e, "custom", v, MAX_LONG);
+        }
+        e.into_result()
+    }
+}
+
+/// Online or offline for a source label (case-insensitive).
+pub fn channel_of_source(source: &str) -> Channel {
+    let s = source.trim().to_lowercase();
+    if s.is_empty() {
+        Channel::Unknown
+    } else if ONLINE_SOURCES.contains(&s.as_str()) {
+        Channel::Online
+    } else {
+        Channel::Offline
+    }
+}

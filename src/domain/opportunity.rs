@@ -1,0 +1,202 @@
+use super::validate::{check_required, check_text, MAX_LONG, MAX_SHORT};
+use super::{labelled_enum, Meta, Money, ValidationErrors};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+labelled_enum!(
+    /// Pipeline stage: prospect 潜在 → qualified 意向 → negotiation 洽谈 →
+    /// closing 成交中 → won / lost.
+    Stage {
+        Prospect => "prospect" | "潜在",
+        Qualified => "qualified" | "intent" | "意向",
+        Negotiation => "negotiation" | "洽谈",
+        Closing => "closing" | "成交中",
+        Won => "won" | "成交",
+        Lost => "lost" | "失败",
+    }
+);
+
+impl Default for Stage {
+    fn default() -> Self {
+        Stage::Prospect
+    }
+}
+
+impl Stage {
+    /// Won or lost.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Stage::Won | Stage::Lost)
+    }
+
+    /// The open stages in pipeline order.
+    pub const OPEN: [Stage; 4] = [
+        Stage::Prospect,
+        Stage::Qualified,
+        Stage::Negotiation,
+        Stage::Closing,
+    ];
+
+    /// The next stage along the pipeline (`>` on the board); closing → won.
+    pub fn next(self) -> Option<Stage> {
+        match self {
+            Stage::Prospect => Some(Stage::Qualified),
+            Stage::Qualified => Some(Stage::Negotiation),
+            Stage::Negotiation => Some(Stage::Closing),
+            Stage::Closing => Some(Stage::Won),
+            Stage::Won | Stage::Lost => None,
+        }
+    }
+
+    /// The previous open stage (`<` on the board).
+    pub fn prev(self) -> Option<Stage> {
+        match self {
+            Stage::Prospect | Stage::Won | Stage::Lost => None,
+            Stage::Qualified => Some(Stage::Prospect),
+            Stage::Negotiation => Some(Stage::Qualified),
+            Stage::Closing => Some(Stage::Negotiation),
+        }
+    }
+
+    /// Whether a deal may move from `self` to `to`. Open deals move freely
+    /// (forward, back, or straight to won/lost); a closed deal is only
+    /// reopened into an open stage, never flipped straight from won to lost
+    /// or lost to won.
+    pub fn transition_problem(self, to: Stage) -> Option<String> {
+        if self == to || !self.is_closed() || !to.is_closed() {
+            None
+        } else {
+            Some(format!(
+                "cannot move a {self} deal straight to {to} — reopen it into an open stage first"
+            ))
+        }
+    }
+}
+
+/// One product line on a deal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct LineItem {
+    pub product_id: i64,
+    pub quantity: i64,
+    pub unit_price: Money,
+}
+
+impl LineItem {
+    pub fn total(&self) -> Money {
+        Money(self.unit_price.0.saturating_mul(self.quantity))
+    }
+}
+
+/// A sales opportunity (销售机会). A won opportunity is a purchase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Opportunity {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub customer_id: i64,
+    pub title: String,
+    pub amount: Money,
+    pub currency: String,
+    pub stage: Stage,
+    pub expected_close: Option<NaiveDate>,
+    pub source: String,
+    /// The marketing activity (an activity of kind campaign) that sourced it.
+    pub campaign_id: Option<i64>,
+    pub competitors: Vec<String>,
+    /// Win probability in percent.
+    pub probability: Option<u8>,
+    pub next_step: String,
+    pub next_step_date: Option<NaiveDate>,
+    /// Set when the deal is won or lost.
+    pub closed_on: Option<NaiveDate>,
+    /// Why a deal was won or lost.
+    pub close_reason: String,
+    pub items: Vec<LineItem>,
+}
+
+impl Default for Opportunity {
+    fn default() -> Self {
+        Opportunity {
+            meta: Meta::default(),
+            customer_id: 0,
+            title: String::new(),
+            amount: Money(0),
+            currency: "CNY".into(),
+            stage: Stage::Prospect,
+            expected_close: None,
+            source: String::new(),
+            campaign_id: None,
+            competitors: Vec::new(),
+            probability: None,
+            next_step: String::new(),
+            next_step_date: None,
+            closed_on: None,
+            close_reason: String::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl Opportunity {
+    /// Sum of the line items.
+    pub fn items_total(&self) -> Money {
+        self.items.iter().map(LineItem::total).sum()
+    }
+
+    /// When the deal is (or is expected to be) closed: the close date of a
+    /// closed deal, else the expected close date.
+    pub fn close_date(&self) -> Option<NaiveDate> {
+        if self.stage.is_closed() {
+            self.closed_on.or(self.expected_close)
+        } else {
+            self.expected_close
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        check_required(&mut e, "title", &self.title);
+        for (field, value) in [
+            ("title", &self.title),
+            ("currency", &self.currency),
+            ("source", &self.source),
+            ("next_step", &self.next_step),
+        ] {
+            check_text(&mut e, field, value, MAX_SHORT);
+        }
+        check_text(&mut e, "close_reason", &self.close_reason, MAX_LONG);
+        if self.customer_id <= 0 {
+            e.add(
+                "customer",
+                "is required — pick the customer this deal is with",
+            );
+        }
+        if self.amount.0 < 0 {
+            e.add("amount", "cannot be negative");
+        }
+        if let Some(p) = self.probability {
+            if p > 100 {
+                e.add("probability", format!("{p} is not a percentage — 0 to 100"));
+            }
+        }
+        for c in &self.competitors {
+            check_text(&mut e, "competitors", c, MAX_SHORT);
+        }
+        for (i, item) in self.items.iter().enumerate() {
+            let n = i + 1;
+            if item.product_id <= 0 {
+                e.add("items", format!("line {n}: pick a product"));
+            }
+            if item.quantity <= 0 {
+                e.add("items", format!("line {n}: quantity must be at least 1"));
+            }
+            if item.unit_price.0 < 0 {
+                e.add("items", format!("line {n}: unit price cannot be negative"));
+            }
+        }
+        if self.stage == Stage::Lost && self.close_reason.trim().is_empty() {
+            e.add("close_reason", "say why the deal was lost");
+        }
+        e.into_result()
+    }
+}

@@ -1,0 +1,140 @@
+use serde::Serialize;
+use std::fmt;
+
+/// One problem with one field, worded for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field's name as used by forms, the CLI and JSON (`email`, `amount`).
+    pub field: String,
+    pub message: String,
+}
+
+/// Every problem found in a record; empty means the record is valid.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message for `field`, if any (for showing at a form field).
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut e = Self::new();
+        e.add(field, message);
+        e
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", e.field, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Longest text accepted in a short field (names, titles, cities).
+pub const MAX_SHORT: usize = 200;
+/// Longest text accepted in notes and summaries.
+pub const MAX_LONG: usize = 20_000;
+
+/// Shared checks on free text: length and control characters.
+pub(crate) fn check_text(errs: &mut ValidationErrors, field: &str, value: &str, max: usize) {
+    let n = value.chars().count();
+    if n > max {
+        errs.add(
+            field,
+            format!("is {n} characters long — at most {max} are allowed"),
+        );
+    }
+    let multiline = max == MAX_LONG;
+    if value
+        .chars()
+        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
+    {
+        errs.add(
+            field,
+            "contains control characters (such as escape codes) — type plain text",
+        );
+    }
+}
+
+pub(crate) fn check_required(errs: &mut ValidationErrors, field: &str, value: &str) {
+    if value.trim().is_empty() {
+        errs.add(field, "is required");
+    }
+}
+
+/// A plain email check: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn email_problem(email: &str) -> Option<String> {
+    let e = email.trim();
+    let shape_ok = match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    };
+    if shape_ok {
+        None
+    } else {
+        Some(format!(
+            "'{}' is not an email address — expected name@example.com",
+            super::text::sanitize_for_terminal(e)
+        ))
+    }
+}
+
+/// Phones: digits, spaces, `+ - ( ) .` and an extension mark; at least 3 digits.
+pub fn phone_problem(phone: &str) -> Option<String> {
+    let p = phone.trim();
+    let bad = p
+        .chars()
+        .any(|c| !(c.is_ascii_digit() || " +-().xX#/".contains(c)));
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    if bad || digits < 3 || digits > 20 {
+        Some(format!(
+            "'{}' is not a phone number — digits, spaces, + and - only",
+            super::text::sanitize_for_terminal(p)
+        ))
+    } else {
+        None
+    }
+}

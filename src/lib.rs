@@ -1,0 +1,9 @@
+//! dossier — a keyboard-driven terminal customer-file manager.
+//!
+//! Layers: [`domain`] (pure records and validation) → [`store`] (SQLite,
+//! one transaction per write) → edges ([`cli`]).
+
+pub mod cli;
+pub mod domain;
+pub mod sample;
+pub mod store;

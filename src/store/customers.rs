@@ -1,0 +1,150 @@
+use super::rows::{self, from_json_list, from_json_map, to_json_list, to_json_map};
+use super::{Page, Result, Store, StoreError};
+use crate::domain::{Customer, Kind};
+use rusqlite::{named_params, Connection, OptionalExtension, Row};
+
+const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, name, kind, company, title, \
+    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom";
+
+pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
+    let kind: String = row.get("kind")?;
+    Ok(Customer {
+        meta: rows::meta(row)?,
+        name: row.get("name")?,
+        kind: kind.parse().unwrap_or_default(),
+        company: row.get("company")?,
+        title: row.get("title")?,
+        phones: from_json_list(&row.get::<_, String>("phones")?),
+        emails: from_json_list(&row.get::<_, String>("emails")?),
+        country: row.get("country")?,
+        province: row.get("province")?,
+        city: row.get("city")?,
+        address: row.get("address")?,
+        industry: row.get("industry")?,
+        size: row.get("size")?,
+        source: row.get("source")?,
+        needs: from_json_list(&row.get::<_, String>("needs")?),
+        notes: row.get("notes")?,
+        owner: row.get("owner")?,
+        custom: from_json_map(&row.get::<_, String>("custom")?),
+    })
+}
+
+/// Normalises what a person typed: trimmed text, no empty list entries.
+fn tidy(c: &mut Customer) {
+    for s in [
+        &mut c.name,
+        &mut c.company,
+        &mut c.title,
+        &mut c.country,
+        &mut c.province,
+        &mut c.city,
+        &mut c.industry,
+        &mut c.source,
+        &mut c.owner,
+    ] {
+        *s = s.trim().to_string();
+    }
+    for list in [&mut c.phones, &mut c.emails, &mut c.needs] {
+        list.iter_mut().for_each(|x| *x = x.trim().to_string());
+        list.retain(|x| !x.is_empty());
+    }
+}
+
+fn write_fields(
+    conn: &Connection,
+    sql: &str,
+    c: &Customer,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    conn.execute(
+        sql,
+        named_params! {
+            ":id": c.meta.id,
+            ":now": now,
+            ":name": c.name,
+            ":kind": c.kind.as_str(),
+            ":company": c.company,
+            ":title": c.title,
+            ":phones": to_json_list(&c.phones),
+            ":emails": to_json_list(&c.emails),
+            ":country": c.country,
+            ":province": c.province,
+            ":city": c.city,
+            ":address": c.address,
+            ":industry": c.industry,
+            ":size": c.size,
+            ":source": c.source,
+            ":needs": to_json_list(&c.needs),
+            ":notes": c.notes,
+            ":owner": c.owner,
+            ":custom": to_json_map(&c.custom),
+        },
+    )?;
+    Ok(())
+}
+
+const INSERT: &str = "INSERT INTO customers (created_at, updated_at, version, name, kind, company, title, \
+    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom) \
+    VALUES (:now, :now, 1, :name, :kind, :company, :title, :phones, :emails, :country, :province, :city, \
+    :address, :industry, :size, :source, :needs, :notes, :owner, :custom)";
+
+const UPDATE: &str =
+    "UPDATE customers SET name = :name, kind = :kind, company = :company, title = :title, \
+    phones = :phones, emails = :emails, country = :country, province = :province, city = :city, \
+    address = :address, industry = :industry, size = :size, source = :source, needs = :needs, \
+    notes = :notes, owner = :owner, custom = :custom, updated_at = :now WHERE id = :id";
+
+impl Store {
+    /// Saves a new customer; returns it with its id and version 1.
+    pub fn add_customer(&mut self, customer: &Customer) -> Result<Customer> {
+        let mut c = customer.clone();
+        tidy(&mut c);
+        c.validate()?;
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        write_fields(&tx, INSERT, &c, now)?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        self.customer(id)
+    }
+
+    /// Saves changes to a customer read at `customer.meta.version`.
+    pub fn update_customer(&mut self, customer: &Customer) -> Result<Customer> {
+        let mut c = customer.clone();
+        tidy(&mut c);
+        c.validate()?;
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        rows::ensure_version(&tx, Kind::Customer, c.meta.id, c.meta.version)?;
+        write_fields(&tx, UPDATE, &c, now)?;
+        rows::bump(&tx, Kind::Customer, c.meta.id, c.meta.version, now)?;
+        tx.commit()?;
+        self.customer(c.meta.id)
+    }
+
+    /// A customer by id, live or in the trash.
+    pub fn customer(&self, id: i64) -> Result<Customer> {
+        self.conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM customers WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                kind: Kind::Customer,
+                id,
+            })
+    }
+
+    /// A page of customers in id order.
+    pub fn customers(&self, page: Page) -> Result<Vec<Customer>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM customers WHERE id > ?1 AND {} ORDER BY id LIMIT ?2",
+            page.visibility.sql()
+        ))?;
+        let rows = stmt.query_map(rusqlite::params![page.after, page.limit as i64], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,238 @@
+//! The SQLite store: opening, migrations, and one module per record kind.
+//!
+//! Every write runs in one transaction and names the version it read; a
+//! stale version is a [`StoreError::Conflict`], never a silent overwrite.
+//! Deletes are soft: records go to the trash and can be restored or purged.
+
+mod activities;
+mod customers;
+mod open;
+mod opportunities;
+mod products;
+mod rows;
+mod schema;
+mod trash;
+
+pub use open::default_db_path;
+pub use schema::SCHEMA_VERSION;
+pub use trash::TrashEntry;
+
+use crate::domain::{Clock, Kind, ValidationErrors};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// What can go wrong with the store, worded for the person using dossier.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{kind} {id} not found")]
+    NotFound { kind: Kind, id: i64 },
+
+    #[error("{kind} {id} is in the trash — restore it first (dossier restore {kind} {id})")]
+    InTrash { kind: Kind, id: i64 },
+
+    #[error(
+        "{kind} {id} was changed elsewhere (you read version {expected}, it is now at version {found}) — reload it and make your change again"
+    )]
+    Conflict {
+        kind: Kind,
+        id: i64,
+        expected: i64,
+        found: i64,
+    },
+
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+
+    #[error(
+        "the database {path} was written by a newer dossier (schema version {found}, this build knows up to {supported}) — upgrade dossier to open it"
+    )]
+    NewerSchema {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error("{path} is not a dossier database or is damaged: {reason} — it was left untouched")]
+    Corrupt { path: String, reason: String },
+
+    #[error("{0}")]
+    Refused(String),
+
+    #[error("cannot use {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// The validation errors behind an `Invalid`, for showing at form fields.
+    pub fn validation(&self) -> Option<&ValidationErrors> {
+        match self {
+            StoreError::Invalid(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(ValidationErrors::single(field, message))
+    }
+}
+
+impl From<ValidationErrors> for StoreError {
+    fn from(v: ValidationErrors) -> Self {
+        StoreError::Invalid(v)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which records a list returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Visibility {
+    /// Live records only (the default).
+    #[default]
+    Live,
+    /// Only records in the trash.
+    Trash,
+    /// Both.
+    All,
+}
+
+impl Visibility {
+    fn sql(self) -> &'static str {
+        match self {
+            Visibility::Live => "deleted_at IS NULL",
+            Visibility::Trash => "deleted_at IS NOT NULL",
+            Visibility::All => "1",
+        }
+    }
+}
+
+/// A page of a list, by keyset on id: rows with `id > after`, up to `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub after: i64,
+    pub limit: usize,
+    pub visibility: Visibility,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            after: 0,
+            limit: 100,
+            visibility: Visibility::Live,
+        }
+    }
+}
+
+/// Record counts, live and in the trash.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub customers: i64,
+    pub opportunities: i64,
+    pub products: i64,
+    pub activities: i64,
+    pub trash: i64,
+}
+
+/// An open dossier database.
+pub struct Store {
+    conn: Connection,
+    clock: Clock,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`: private file and
+    /// directory, WAL, foreign keys, busy timeout, migrations.
+    pub fn open(path: &Path) -> Result<Store> {
+        open::open_file(path, Clock::from_env())
+    }
+
+    /// Like [`Store::open`] with an explicit clock.
+    pub fn open_with_clock(path: &Path, clock: Clock) -> Result<Store> {
+        open::open_file(path, clock)
+    }
+
+    /// A fresh database in memory (tests, dry runs).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::open_in_memory_with_clock(Clock::from_env())
+    }
+
+    pub fn open_in_memory_with_clock(clock: Clock) -> Result<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        open::configure(&conn)?;
+        schema::migrate(&mut conn, "(memory)", None)?;
+        Ok(Store {
+            conn,
+            clock,
+            path: None,
+        })
+    }
+
+    /// The file behind this store, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Read access to the connection for modules that query directly
+    /// (search index build, classification facts, export).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Write access for modules that run their own transactions.
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// How many records there are, live and in the trash.
+    pub fn counts(&self) -> Result<Counts> {
+        let live = |t: &str| -> Result<i64> {
+            Ok(self.conn.query_row(
+                &format!("SELECT count(*) FROM {t} WHERE deleted_at IS NULL"),
+                [],
+                |r| r.get(0),
+            )?)
+        };
+        let mut trash = 0;
+        for k in Kind::ALL {
+            trash += self.conn.query_row(
+                &format!(
+                    "SELECT count(*) FROM {} WHERE deleted_at IS NOT NULL",
+                    k.table()
+                ),
+                [],
+                |r| r.get::<_, i64>(0),
+            )?;
+        }
+        Ok(Counts {
+            customers: live("customers")?,
+            opportunities: live("opportunities")?,
+            products: live("products")?,
+            activities: live("activities")?,
+            trash,
+        })
+    }
+
+    /// True when the book has no records at all (first run).
+    pub fn is_empty(&self) -> Result<bool> {
+        let c = self.counts()?;
+        Ok(c.customers + c.opportunities + c.products + c.activities + c.trash == 0)
+    }
+}

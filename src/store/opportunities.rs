@@ -1,0 +1,262 @@
+use super::rows::{self, from_json_list, to_json_list};
+use super::{Page, Result, Store, StoreError};
+use crate::domain::{ActivityKind, Kind, LineItem, Money, Opportunity, Stage};
+use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
+
+const COLUMNS: &str =
+    "id, created_at, updated_at, version, deleted_at, customer_id, title, amount, \
+    currency, stage, expected_close, source, campaign_id, competitors, probability, next_step, \
+    next_step_date, closed_on, close_reason";
+
+pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Opportunity> {
+    let stage: String = row.get("stage")?;
+    Ok(Opportunity {
+        meta: rows::meta(row)?,
+        customer_id: row.get("customer_id")?,
+        title: row.get("title")?,
+        amount: Money(row.get("amount")?),
+        currency: row.get("currency")?,
+        stage: stage.parse().unwrap_or_default(),
+        expected_close: row.get("expected_close")?,
+        source: row.get("source")?,
+        campaign_id: row.get("campaign_id")?,
+        competitors: from_json_list(&row.get::<_, String>("competitors")?),
+        probability: row.get("probability")?,
+        next_step: row.get("next_step")?,
+        next_step_date: row.get("next_step_date")?,
+        closed_on: row.get("closed_on")?,
+        close_reason: row.get("close_reason")?,
+        items: Vec::new(),
+    })
+}
+
+/// Loads the line items of one opportunity.
+pub(crate) fn items(conn: &Connection, opportunity_id: i64) -> rusqlite::Result<Vec<LineItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT product_id, quantity, unit_price FROM line_items WHERE opportunity_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([opportunity_id], |r| {
+        Ok(LineItem {
+            product_id: r.get(0)?,
+            quantity: r.get(1)?,
+            unit_price: Money(r.get(2)?),
+        })
+    })?;
+    rows.collect()
+}
+
+fn tidy(o: &mut Opportunity) {
+    for s in [
+        &mut o.title,
+        &mut o.currency,
+        &mut o.source,
+        &mut o.next_step,
+    ] {
+        *s = s.trim().to_string();
+    }
+    o.competitors
+        .iter_mut()
+        .for_each(|x| *x = x.trim().to_string());
+    o.competitors.retain(|x| !x.is_empty());
+    // A deal with line items is worth what its lines add up to.
+    if !o.items.is_empty() {
+        o.amount = o.items_total();
+    }
+}
+
+/// Checks the links an opportunity makes: customer, campaign, products.
+fn check_links(conn: &Connection, o: &Opportunity) -> Result<()> {
+    rows::ensure_link(conn, "customer", Kind::Customer, o.customer_id)?;
+    if let Some(cid) = o.campaign_id {
+        rows::ensure_link(conn, "campaign", Kind::Activity, cid)?;
+        let kind: String =
+            conn.query_row("SELECT kind FROM activities WHERE id = ?1", [cid], |r| {
+                r.get(0)
+            })?;
+        if kind != ActivityKind::Campaign.as_str() {
+            return Err(StoreError::invalid(
+                "campaign",
+                format!("activity {cid} is a {kind}, not a campaign"),
+            ));
+        }
+    }
+    for (i, item) in o.items.iter().enumerate() {
+        rows::ensure_link(conn, "items", Kind::Product, item.product_id).map_err(|e| match e {
+            StoreError::Invalid(v) => StoreError::invalid(
+                "items",
+                format!(
+                    "line {}: {}",
+                    i + 1,
+                    v.0.first().map(|f| f.message.as_str()).unwrap_or("")
+                ),
+            ),
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
+/// Sets or clears the close date as the deal closes or reopens.
+fn stamp_close(o: &mut Opportunity, today: chrono::NaiveDate) {
+    if o.stage.is_closed() {
+        if o.closed_on.is_none() {
+            o.closed_on = Some(today);
+        }
+    } else {
+        o.closed_on = None;
+    }
+}
+
+fn write_fields(
+    conn: &Connection,
+    sql: &str,
+    o: &Opportunity,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    conn.execute(
+        sql,
+        named_params! {
+            ":id": o.meta.id,
+            ":now": now,
+            ":customer_id": o.customer_id,
+            ":title": o.title,
+            ":amount": o.amount.0,
+            ":currency": o.currency,
+            ":stage": o.stage.as_str(),
+            ":expected_close": o.expected_close,
+            ":source": o.source,
+            ":campaign_id": o.campaign_id,
+            ":competitors": to_json_list(&o.competitors),
+            ":probability": o.probability,
+            ":next_step": o.next_step,
+            ":next_step_date": o.next_step_date,
+            ":closed_on": o.closed_on,
+            ":close_reason": o.close_reason,
+        },
+    )?;
+    Ok(())
+}
+
+fn write_items(conn: &Connection, o: &Opportunity) -> Result<()> {
+    conn.execute(
+        "DELETE FROM line_items WHERE opportunity_id = ?1",
+        [o.meta.id],
+    )?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO line_items (opportunity_id, position, product_id, quantity, unit_price) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, item) in o.items.iter().enumerate() {
+        stmt.execute(params![
+            o.meta.id,
+            i as i64,
+            item.product_id,
+            item.quantity,
+            item.unit_price.0
+        ])?;
+    }
+    Ok(())
+}
+
+const INSERT: &str = "INSERT INTO opportunities (created_at, updated_at, version, customer_id, title, amount, \
+    currency, stage, expected_close, source, campaign_id, competitors, probability, next_step, \
+    next_step_date, closed_on, close_reason) VALUES (:now, :now, 1, :customer_id, :title, :amount, \
+    :currency, :stage, :expected_close, :source, :campaign_id, :competitors, :probability, :next_step, \
+    :next_step_date, :closed_on, :close_reason)";
+
+const UPDATE: &str =
+    "UPDATE opportunities SET customer_id = :customer_id, title = :title, amount = :amount, \
+    currency = :currency, stage = :stage, expected_close = :expected_close, source = :source, \
+    campaign_id = :campaign_id, competitors = :competitors, probability = :probability, \
+    next_step = :next_step, next_step_date = :next_step_date, closed_on = :closed_on, \
+    close_reason = :close_reason, updated_at = :now WHERE id = :id";
+
+impl Store {
+    pub fn add_opportunity(&mut self, opportunity: &Opportunity) -> Result<Opportunity> {
+        let mut o = opportunity.clone();
+        tidy(&mut o);
+        stamp_close(&mut o, self.clock.today());
+        o.validate()?;
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        check_links(&tx, &o)?;
+        write_fields(&tx, INSERT, &o, now)?;
+        o.meta.id = tx.last_insert_rowid();
+        write_items(&tx, &o)?;
+        tx.commit()?;
+        self.opportunity(o.meta.id)
+    }
+
+    pub fn update_opportunity(&mut self, opportunity: &Opportunity) -> Result<Opportunity> {
+        let mut o = opportunity.clone();
+        tidy(&mut o);
+        o.validate()?;
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        rows::ensure_version(&tx, Kind::Opportunity, o.meta.id, o.meta.version)?;
+        let stored: String = tx.query_row(
+            "SELECT stage FROM opportunities WHERE id = ?1",
+            [o.meta.id],
+            |r| r.get(0),
+        )?;
+        let stored: Stage = stored.parse().unwrap_or_default();
+        if let Some(problem) = stored.transition_problem(o.stage) {
+            return Err(StoreError::invalid("stage", problem));
+        }
+        if stored != o.stage {
+            // A deal that closes again gets the new close date.
+            o.closed_on = o
+                .closed_on
+                .filter(|_| stored.is_closed() == o.stage.is_closed());
+        }
+        stamp_close(&mut o, self.clock.today());
+        check_links(&tx, &o)?;
+        write_fields(&tx, UPDATE, &o, now)?;
+        write_items(&tx, &o)?;
+        rows::bump(&tx, Kind::Opportunity, o.meta.id, o.meta.version, now)?;
+        tx.commit()?;
+        self.opportunity(o.meta.id)
+    }
+
+    pub fn opportunity(&self, id: i64) -> Result<Opportunity> {
+        let mut o = self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM opportunities WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                kind: Kind::Opportunity,
+                id,
+            })?;
+        o.items = items(&self.conn, id)?;
+        Ok(o)
+    }
+
+    pub fn opportunities(&self, page: Page) -> Result<Vec<Opportunity>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM opportunities WHERE id > ?1 AND {} ORDER BY id LIMIT ?2",
+            page.visibility.sql()
+        ))?;
+        let rows = stmt.query_map(params![page.after, page.limit as i64], from_row)?;
+        let mut out: Vec<Opportunity> = rows.collect::<rusqlite::Result<_>>()?;
+        for o in &mut out {
+            o.items = items(&self.conn, o.meta.id)?;
+        }
+        Ok(out)
+    }
+
+    /// A customer's live opportunities, newest first.
+    pub fn opportunities_of_customer(&self, customer_id: i64) -> Result<Vec<Opportunity>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM opportunities WHERE customer_id = ?1 AND deleted_at IS NULL ORDER BY id DESC"
+        ))?;
+        let rows = stmt.query_map([customer_id], from_row)?;
+        let mut out: Vec<Opportunity> = rows.collect::<rusqlite::Result<_>>()?;
+        for o in &mut out {
+            o.items = items(&self.conn, o.meta.id)?;
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,150 @@
+use super::rows::{self, from_json_list, to_json_list};
+use super::{Page, Result, Store, StoreError};
+use crate::domain::{Kind, Money, Product};
+use rusqlite::{named_params, Connection, OptionalExtension, Row};
+
+const COLUMNS: &str =
+    "id, created_at, updated_at, version, deleted_at, name, sku, category, price, \
+    currency, brand, functions, audience, active, description";
+
+pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Product> {
+    Ok(Product {
+        meta: rows::meta(row)?,
+        name: row.get("name")?,
+        sku: row.get("sku")?,
+        category: row.get("category")?,
+        price: Money(row.get("price")?),
+        currency: row.get("currency")?,
+        brand: row.get("brand")?,
+        functions: from_json_list(&row.get::<_, String>("functions")?),
+        audience: from_json_list(&row.get::<_, String>("audience")?),
+        active: row.get("active")?,
+        description: row.get("description")?,
+    })
+}
+
+fn tidy(p: &mut Product) {
+    for s in [
+        &mut p.name,
+        &mut p.sku,
+        &mut p.category,
+        &mut p.brand,
+        &mut p.currency,
+    ] {
+        *s = s.trim().to_string();
+    }
+    for list in [&mut p.functions, &mut p.audience] {
+        list.iter_mut().for_each(|x| *x = x.trim().to_string());
+        list.retain(|x| !x.is_empty());
+    }
+}
+
+/// Two live products may not share a SKU.
+fn check_sku(conn: &Connection, p: &Product) -> Result<()> {
+    if p.sku.is_empty() {
+        return Ok(());
+    }
+    let other: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM products WHERE sku = ?1 AND id != ?2 AND deleted_at IS NULL",
+            rusqlite::params![p.sku, p.meta.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match other {
+        Some(id) => Err(StoreError::invalid(
+            "sku",
+            format!("'{}' is already used by product {id}", p.sku),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn write_fields(
+    conn: &Connection,
+    sql: &str,
+    p: &Product,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    conn.execute(
+        sql,
+        named_params! {
+            ":id": p.meta.id,
+            ":now": now,
+            ":name": p.name,
+            ":sku": p.sku,
+            ":category": p.category,
+            ":price": p.price.0,
+            ":currency": p.currency,
+            ":brand": p.brand,
+            ":functions": to_json_list(&p.functions),
+            ":audience": to_json_list(&p.audience),
+            ":active": p.active,
+            ":description": p.description,
+        },
+    )?;
+    Ok(())
+}
+
+const INSERT: &str =
+    "INSERT INTO products (created_at, updated_at, version, name, sku, category, price, \
+    currency, brand, functions, audience, active, description) VALUES (:now, :now, 1, :name, :sku, \
+    :category, :price, :currency, :brand, :functions, :audience, :active, :description)";
+
+const UPDATE: &str =
+    "UPDATE products SET name = :name, sku = :sku, category = :category, price = :price, \
+    currency = :currency, brand = :brand, functions = :functions, audience = :audience, \
+    active = :active, description = :description, updated_at = :now WHERE id = :id";
+
+impl Store {
+    pub fn add_product(&mut self, product: &Product) -> Result<Product> {
+        let mut p = product.clone();
+        tidy(&mut p);
+        p.meta.id = 0;
+        p.validate()?;
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        check_sku(&tx, &p)?;
+        write_fields(&tx, INSERT, &p, now)?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        self.product(id)
+    }
+
+    pub fn update_product(&mut self, product: &Product) -> Result<Product> {
+        let mut p = product.clone();
+        tidy(&mut p);
+        p.validate()?;
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        rows::ensure_version(&tx, Kind::Product, p.meta.id, p.meta.version)?;
+        check_sku(&tx, &p)?;
+        write_fields(&tx, UPDATE, &p, now)?;
+        rows::bump(&tx, Kind::Product, p.meta.id, p.meta.version, now)?;
+        tx.commit()?;
+        self.product(p.meta.id)
+    }
+
+    pub fn product(&self, id: i64) -> Result<Product> {
+        self.conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM products WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                kind: Kind::Product,
+                id,
+            })
+    }
+
+    pub fn products(&self, page: Page) -> Result<Vec<Product>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM products WHERE id > ?1 AND {} ORDER BY id LIMIT ?2",
+            page.visibility.sql()
+        ))?;
+        let rows = stmt.query_map(rusqlite::params![page.after, page.limit as i64], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,182 @@
+//! Schema migrations, counted by SQLite's `user_version`.
+
+use super::{Result, StoreError};
+use rusqlite::Connection;
+
+/// Each entry moves the schema from version i to i+1.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE customers (
+    id          INTEGER PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 1,
+    deleted_at  TEXT,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL DEFAULT 'individual',
+    company     TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL DEFAULT '',
+    phones      TEXT NOT NULL DEFAULT '[]',
+    emails      TEXT NOT NULL DEFAULT '[]',
+    country     TEXT NOT NULL DEFAULT '',
+    province    TEXT NOT NULL DEFAULT '',
+    city        TEXT NOT NULL DEFAULT '',
+    address     TEXT NOT NULL DEFAULT '',
+    industry    TEXT NOT NULL DEFAULT '',
+    size        INTEGER,
+    source      TEXT NOT NULL DEFAULT '',
+    needs       TEXT NOT NULL DEFAULT '[]',
+    notes       TEXT NOT NULL DEFAULT '',
+    owner       TEXT NOT NULL DEFAULT '',
+    custom      TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE products (
+    id          INTEGER PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 1,
+    deleted_at  TEXT,
+    name        TEXT NOT NULL,
+    sku         TEXT NOT NULL DEFAULT '',
+    category    TEXT NOT NULL DEFAULT '',
+    price       INTEGER NOT NULL DEFAULT 0 CHECK (price >= 0),
+    currency    TEXT NOT NULL DEFAULT 'CNY',
+    brand       TEXT NOT NULL DEFAULT '',
+    functions   TEXT NOT NULL DEFAULT '[]',
+    audience    TEXT NOT NULL DEFAULT '[]',
+    active      INTEGER NOT NULL DEFAULT 1,
+    description TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE activities (
+    id             INTEGER PRIMARY KEY,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    version        INTEGER NOT NULL DEFAULT 1,
+    deleted_at     TEXT,
+    kind           TEXT NOT NULL,
+    customer_id    INTEGER REFERENCES customers(id) ON DELETE CASCADE,
+    opportunity_id INTEGER REFERENCES opportunities(id) ON DELETE SET NULL,
+    date           TEXT NOT NULL,
+    summary        TEXT NOT NULL DEFAULT '',
+    sentiment      TEXT,
+    next_follow_up TEXT,
+    channel        TEXT,
+    end_date       TEXT,
+    region         TEXT,
+    goal           TEXT,
+    participants   INTEGER,
+    cost           INTEGER CHECK (cost IS NULL OR cost >= 0),
+    leads          INTEGER
+);
+
+CREATE TABLE opportunities (
+    id             INTEGER PRIMARY KEY,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    version        INTEGER NOT NULL DEFAULT 1,
+    deleted_at     TEXT,
+    customer_id    INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    title          TEXT NOT NULL,
+    amount         INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),
+    currency       TEXT NOT NULL DEFAULT 'CNY',
+    stage          TEXT NOT NULL DEFAULT 'prospect',
+    expected_close TEXT,
+    source         TEXT NOT NULL DEFAULT '',
+    campaign_id    INTEGER REFERENCES activities(id) ON DELETE SET NULL,
+    competitors    TEXT NOT NULL DEFAULT '[]',
+    probability    INTEGER,
+    next_step      TEXT NOT NULL DEFAULT '',
+    next_step_date TEXT,
+    closed_on      TEXT,
+    close_reason   TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE line_items (
+    opportunity_id INTEGER NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,
+    position       INTEGER NOT NULL,
+    product_id     INTEGER NOT NULL REFERENCES products(id) ON DELETE RESTRICT,
+    quantity       INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price     INTEGER NOT NULL CHECK (unit_price >= 0),
+    PRIMARY KEY (opportunity_id, position)
+) WITHOUT ROWID;
+
+-- Tags written by the classifier: one value per record and dimension.
+CREATE TABLE tags (
+    record_kind TEXT NOT NULL,
+    record_id   INTEGER NOT NULL,
+    dimension   TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (record_kind, record_id, dimension)
+) WITHOUT ROWID;
+
+-- Every change of a tag: when, old, new, why.
+CREATE TABLE tag_history (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    record_kind TEXT NOT NULL,
+    record_id   INTEGER NOT NULL,
+    dimension   TEXT NOT NULL,
+    old_value   TEXT,
+    new_value   TEXT,
+    reason      TEXT NOT NULL
+);
+
+CREATE INDEX opportunities_customer ON opportunities(customer_id);
+CREATE INDEX activities_customer ON activities(customer_id, date);
+CREATE INDEX line_items_product ON line_items(product_id);
+CREATE INDEX tags_value ON tags(record_kind, dimension, value);
+CREATE INDEX tag_history_record ON tag_history(record_kind, record_id, at);
+"#];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database up to [`SCHEMA_VERSION`]. Refuses a newer database.
+/// Before migrating a database that already holds data, `backup` is called
+/// so nothing is lost if a migration goes wrong.
+pub(crate) fn migrate(
+    conn: &mut Connection,
+    path: &str,
+    backup: Option<&dyn Fn(&Connection, i64) -> Result<()>>,
+) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_string(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    if found > 0 {
+        if let Some(backup) = backup {
+            backup(conn, found)?;
+        }
+    } else {
+        // Version 0 with tables of our own names means something else made
+        // this file; do not write into it.
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(StoreError::Corrupt {
+                path: path.to_string(),
+                reason: "it holds tables but no dossier schema version".into(),
+            });
+        }
+    }
+    let tx = conn.transaction()?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
