@@ -11,10 +11,12 @@ mod opportunities;
 mod products;
 mod rows;
 mod schema;
+mod tags;
 mod trash;
 
 pub use open::default_db_path;
 pub use schema::SCHEMA_VERSION;
+pub use tags::{Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
 
 use crate::domain::{Clock, Kind, ValidationErrors};
@@ -147,6 +149,8 @@ pub struct Store {
     conn: Connection,
     clock: Clock,
     path: Option<PathBuf>,
+    /// Tag changes made by writes, until taken by `take_tag_changes`.
+    tag_changes: Vec<TagChange>,
 }
 
 impl Store {
@@ -174,6 +178,7 @@ impl Store {
             conn,
             clock,
             path: None,
+            tag_changes: Vec::new(),
         })
     }
 

@@ -130,5 +130,6 @@ pub(crate) fn open_file(path: &Path, clock: Clock) -> Result<Store> {
         conn,
         clock,
         path: Some(path.to_path_buf()),
+        tag_changes: Vec::new(),
     })
 }
