@@ -317,6 +317,8 @@ pub fn generate(store: &mut Store, customers: u64, seed: u64) -> Result<GenSumma
     let conn = store.conn_mut();
     // Bulk load: the book is new, so a crash mid-way loses nothing of value.
     conn.pragma_update(None, "synchronous", "OFF")?;
+    // A large page cache keeps the one big transaction from spilling early.
+    conn.pragma_update(None, "cache_size", -524_288)?;
     let tx = conn.transaction()?;
     {
         let mut product = tx.prepare(
@@ -497,6 +499,7 @@ pub fn generate(store: &mut Store, customers: u64, seed: u64) -> Result<GenSumma
     }
     tx.commit()?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -2_000)?;
     Ok(sum)
 }
 
