@@ -5,6 +5,7 @@ mod args;
 mod fields;
 mod output;
 mod run;
+mod search;
 
 pub use args::{Cli, Command};
 

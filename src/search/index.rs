@@ -29,17 +29,45 @@ const MAX_ATTRS: usize = 255;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Derive {
-    /// The field itself (case-folded).
-    Plain = 0,
-    /// Full pinyin of the preceding plain span.
-    PinyinFull = 1,
-    /// Pinyin initials of the preceding plain span.
-    PinyinInitials = 2,
+    /// The field itself, already lowercase.
+    Plain,
+    /// The field case-folded; the original text follows it in the arena.
+    PlainOriginal,
+    /// Full pinyin of the preceding plain span (default readings).
+    PinyinFull,
+    /// Pinyin initials of the preceding plain span (default readings).
+    PinyinInitials,
+    /// Full pinyin with another reading of the surname (单 dan → shan).
+    PinyinFullAlt,
+    /// Initials with another reading of the surname.
+    PinyinInitialsAlt,
     /// Digits of the preceding plain span (phones).
-    Digits = 3,
+    Digits,
 }
 
-/// One searchable text of a record, in the shared text arena.
+impl Derive {
+    pub fn is_plain(self) -> bool {
+        matches!(self, Derive::Plain | Derive::PlainOriginal)
+    }
+
+    pub fn is_full_pinyin(self) -> bool {
+        matches!(self, Derive::PinyinFull | Derive::PinyinFullAlt)
+    }
+
+    pub fn is_initials(self) -> bool {
+        matches!(self, Derive::PinyinInitials | Derive::PinyinInitialsAlt)
+    }
+
+    /// Matches through a less common reading rank a little lower.
+    pub fn weight_penalty(self) -> i64 {
+        match self {
+            Derive::PinyinFullAlt | Derive::PinyinInitialsAlt => 3,
+            _ => 0,
+        }
+    }
+}
+
+/// One searchable text of a record, in the shared text arena (16 bytes).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Span {
     pub mask: u64,
@@ -47,8 +75,24 @@ pub(crate) struct Span {
     pub len: u16,
     pub field: Field,
     pub derive: Derive,
-    /// The original (not case-folded) text follows the folded text.
-    pub has_original: bool,
+}
+
+impl Span {
+    /// Bytes this span holds in the arena.
+    fn arena_len(&self) -> usize {
+        self.len as usize
+            * if self.derive == Derive::PlainOriginal {
+                2
+            } else {
+                1
+            }
+    }
+
+    /// Ranking weight of a match in this span.
+    #[inline]
+    pub fn weight(&self) -> i64 {
+        self.field.weight() - self.derive.weight_penalty()
+    }
 }
 
 /// One record: where its spans and attributes are.
@@ -195,11 +239,7 @@ impl SearchIndex {
     /// Counts the old data of a slot as garbage.
     fn forget(&mut self, slot: u32) {
         let d = self.docs[slot as usize];
-        let text: usize = self
-            .doc_spans(&d)
-            .iter()
-            .map(|s| s.len as usize * if s.has_original { 2 } else { 1 })
-            .sum();
+        let text: usize = self.doc_spans(&d).iter().map(Span::arena_len).sum();
         self.garbage += text + (d.n_spans as usize + d.n_attrs as usize) * 16;
     }
 
@@ -219,7 +259,7 @@ impl SearchIndex {
 
     /// The text of a span as typed.
     pub(crate) fn original(&self, s: &Span) -> &str {
-        if s.has_original {
+        if s.derive == Derive::PlainOriginal {
             let at = s.start as usize + s.len as usize;
             &self.text[at..at + s.len as usize]
         } else {
@@ -229,10 +269,14 @@ impl SearchIndex {
 
     fn push_span(&mut self, field: Field, derive: Derive, text: &str) {
         let folded = fold(text);
-        let has_original = derive == Derive::Plain && folded != text;
+        let derive = if derive == Derive::Plain && folded != text {
+            Derive::PlainOriginal
+        } else {
+            derive
+        };
         let start = self.text.len() as u32;
         self.text.push_str(&folded);
-        if has_original {
+        if derive == Derive::PlainOriginal {
             self.text.push_str(text);
         }
         self.spans.push(Span {
@@ -241,7 +285,6 @@ impl SearchIndex {
             len: folded.len() as u16,
             field,
             derive,
-            has_original,
         });
     }
 
@@ -260,12 +303,23 @@ impl SearchIndex {
                     self.push_span(*field, Derive::Digits, &digits);
                 }
             } else if field.has_pinyin() {
-                for key in pinyin_keys(value) {
+                let keys = pinyin_keys(value, field.pinyin_readings());
+                let mut initials: Vec<&str> = Vec::new();
+                for (i, key) in keys.iter().enumerate() {
                     if self.spans.len() - first_span + 2 > MAX_SPANS {
                         break;
                     }
-                    self.push_span(*field, Derive::PinyinFull, &key.full);
-                    self.push_span(*field, Derive::PinyinInitials, &key.initials);
+                    let alt = i > 0;
+                    let (full, init) = if alt {
+                        (Derive::PinyinFullAlt, Derive::PinyinInitialsAlt)
+                    } else {
+                        (Derive::PinyinFull, Derive::PinyinInitials)
+                    };
+                    self.push_span(*field, full, &key.full);
+                    if !initials.contains(&key.initials.as_str()) {
+                        self.push_span(*field, init, &key.initials);
+                        initials.push(&key.initials);
+                    }
                 }
             }
         }
@@ -305,7 +359,7 @@ impl SearchIndex {
         for d in &mut self.docs {
             let first_span = spans.len() as u32;
             for s in &self.spans[d.spans as usize..d.spans as usize + d.n_spans as usize] {
-                let bytes = s.len as usize * if s.has_original { 2 } else { 1 };
+                let bytes = s.arena_len();
                 let start = text.len() as u32;
                 text.push_str(&self.text[s.start as usize..s.start as usize + bytes]);
                 spans.push(Span { start, ..*s });
@@ -332,6 +386,23 @@ impl SearchIndex {
             + self.text.capacity()
             + self.slots.capacity() * (size_of::<(Kind, i64)>() + 4 + 1)
             + self.free.capacity() * 4
+    }
+
+    /// Where the memory goes, for the memory report.
+    pub fn memory_report(&self) -> String {
+        format!(
+            "docs {} ({} MB), spans {} ({} MB), attrs {} ({} MB), text {} MB, slots {} MB, keys {}, values {}",
+            self.docs.len(),
+            (self.docs.capacity() * std::mem::size_of::<Doc>()) >> 20,
+            self.spans.len(),
+            (self.spans.capacity() * std::mem::size_of::<Span>()) >> 20,
+            self.attrs.len(),
+            (self.attrs.capacity() * 4) >> 20,
+            self.text.capacity() >> 20,
+            (self.slots.capacity() * (std::mem::size_of::<(Kind, i64)>() + 5)) >> 20,
+            self.keys.names.len(),
+            self.values.names.len(),
+        )
     }
 
     /// Sizes the arenas for `records` records up front (bulk build).

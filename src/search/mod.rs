@@ -22,7 +22,7 @@ mod worker;
 pub use index::{DocInput, SearchIndex};
 pub use load::{load_index, refresh_record};
 pub use matcher::{Matcher, SkimMatcher, SubstringMatcher};
-pub use pinyin_keys::{pinyin_keys, PinyinKey};
+pub use pinyin_keys::{pinyin_keys, PinyinKey, Readings};
 pub use query::{parse_query, Filter, Query, QueryError, KNOWN_FILTERS};
 pub use scan::{Narrowing, Tier};
 pub use worker::{spawn_build, BuildHandle, QueryWorker, SearchResults, SharedIndex};
@@ -69,10 +69,16 @@ impl Field {
 
     /// Whether Chinese text in this field also gets pinyin keys.
     pub fn has_pinyin(self) -> bool {
-        matches!(
-            self,
-            Field::Name | Field::Company | Field::Customer | Field::City
-        )
+        matches!(self, Field::Name | Field::Company | Field::Customer)
+    }
+
+    /// Which readings the pinyin keys of this field cover: people's names
+    /// get every reading of the surname.
+    pub fn pinyin_readings(self) -> Readings {
+        match self {
+            Field::Name | Field::Customer => Readings::Surname,
+            _ => Readings::Default,
+        }
     }
 
     /// Long free text is matched by substring only: fuzzy matching long text

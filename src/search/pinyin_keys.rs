@@ -4,9 +4,19 @@
 
 use pinyin::{ToPinyin, ToPinyinMulti};
 
-/// At most this many reading combinations per text; earlier chars (the
-/// surname) get their alternatives first.
+/// At most this many reading combinations per text.
 const MAX_VARIANTS: usize = 4;
+
+/// Which chars of a text get their other readings too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readings {
+    /// Default readings only (company names: one key each keeps the index small).
+    Default,
+    /// Other readings of the first char too (a surname: 单 shan/dan, 曾 zeng/ceng).
+    Surname,
+    /// Other readings of every char, up to a few combinations.
+    All,
+}
 
 /// One reading of a text: the full pinyin and the initials, each with the
 /// source char index every key char came from (for highlighting).
@@ -23,9 +33,9 @@ pub fn has_han(s: &str) -> bool {
     s.chars().any(|c| !c.is_ascii() && c.to_pinyin().is_some())
 }
 
-/// Every reading of `s` (deduplicated, default reading first); empty when
+/// The readings of `s` (deduplicated, default reading first); empty when
 /// `s` has no Chinese chars.
-pub fn pinyin_keys(s: &str) -> Vec<PinyinKey> {
+pub fn pinyin_keys(s: &str, which: Readings) -> Vec<PinyinKey> {
     if !has_han(s) {
         return Vec::new();
     }
@@ -47,9 +57,13 @@ pub fn pinyin_keys(s: &str) -> Vec<PinyinKey> {
             continue;
         }
         in_word = false;
-        let readings = readings(c);
+        let mut readings = readings(c);
         if readings.is_empty() {
             continue;
+        }
+        let first_han = variants[0].full.is_empty();
+        if which == Readings::Default || (which == Readings::Surname && !first_han) {
+            readings.truncate(1);
         }
         let base = variants.len();
         // Alternatives branch off the existing variants while there is room.
@@ -118,12 +132,15 @@ mod tests {
     use super::*;
 
     fn fulls(s: &str) -> Vec<String> {
-        pinyin_keys(s).into_iter().map(|k| k.full).collect()
+        pinyin_keys(s, Readings::All)
+            .into_iter()
+            .map(|k| k.full)
+            .collect()
     }
 
     #[test]
     fn name_full_and_initials() {
-        let k = &pinyin_keys("张伟")[0];
+        let k = &pinyin_keys("张伟", Readings::Surname)[0];
         assert_eq!(k.full, "zhangwei");
         assert_eq!(k.initials, "zw");
         assert_eq!(map_to_source(&[0, 1, 5], &k.full_map), vec![0, 1]);
@@ -139,14 +156,21 @@ mod tests {
     }
 
     #[test]
+    fn surname_readings_only_for_the_first_char() {
+        let keys = pinyin_keys("单单", Readings::Surname);
+        assert_eq!(keys.len(), 2, "{keys:?}");
+        assert_eq!(pinyin_keys("单单", Readings::Default).len(), 1);
+    }
+
+    #[test]
     fn mixed_text_keeps_ascii_words() {
-        let k = &pinyin_keys("上海Acme科技")[0];
+        let k = &pinyin_keys("上海Acme科技", Readings::Default)[0];
         assert_eq!(k.full, "shanghaiacmekeji");
         assert_eq!(k.initials, "shakj");
     }
 
     #[test]
     fn no_han_no_keys() {
-        assert!(pinyin_keys("David Wei").is_empty());
+        assert!(pinyin_keys("David Wei", Readings::All).is_empty());
     }
 }

@@ -105,8 +105,6 @@ impl Needle {
 enum Outcome {
     /// Proven not to match.
     No,
-    /// Not decided (a cheaper scan skipped the tests): keep for narrowing.
-    Unknown,
     /// Matches only fuzzily: score it later if needed.
     Fuzzy,
     /// Matches with this score (substring or better).
@@ -286,12 +284,13 @@ impl Scan<'_> {
         if !doc.live || !self.query.wants(doc.kind) || !self.passes_filters(doc) {
             return;
         }
-        match self.check(doc, acc.floor) {
+        match self.check(doc) {
             Outcome::No => {}
-            Outcome::Unknown => acc.candidates.push(slot),
             Outcome::Fuzzy => {
                 acc.candidates.push(slot);
-                acc.fuzzy.push(slot);
+                if acc.floor <= Some(Tier::Fuzzy) {
+                    acc.fuzzy.push(slot);
+                }
             }
             Outcome::Hit(score) => {
                 acc.candidates.push(slot);
@@ -322,7 +321,7 @@ impl Scan<'_> {
     }
 
     /// The cheap tests for every word; fuzzy scoring is left for later.
-    fn check(&self, doc: &Doc, floor: Option<Tier>) -> Outcome {
+    fn check(&self, doc: &Doc) -> Outcome {
         if self.needles.is_empty() {
             return Outcome::Hit(TIER_UNIT * Tier::Exact as i64);
         }
@@ -340,11 +339,8 @@ impl Scan<'_> {
                     total += score;
                 }
                 None => {
-                    if floor > Some(Tier::Fuzzy) {
-                        // Could only be a fuzzy hit, which cannot make the
-                        // list now; whether it matches at all is unknown.
-                        return Outcome::Unknown;
-                    }
+                    // Even when a fuzzy hit could no longer make the list,
+                    // knowing whether it matches keeps the narrowing tight.
                     if !self.fuzzy_possible(spans, n) {
                         return Outcome::No;
                     }
@@ -384,7 +380,7 @@ impl Scan<'_> {
                 }
             };
             // Shorter fields rank first: the word is more of what they say.
-            let score = s.field.weight() * WEIGHT_UNIT + 1000 - (s.len as i64).min(999);
+            let score = s.weight() * WEIGHT_UNIT + 1000 - (s.len as i64).min(999);
             if best.is_none_or(|b| (tier, score) > b) {
                 best = Some((tier, score));
             }
@@ -418,7 +414,7 @@ impl Scan<'_> {
                 .filter_map(|s| {
                     let hay = self.index.folded(s);
                     let raw = self.matcher.score(hay, &n.text)?;
-                    Some(s.field.weight() * WEIGHT_UNIT + raw.clamp(0, WEIGHT_UNIT - 1))
+                    Some(s.weight() * WEIGHT_UNIT + raw.clamp(0, WEIGHT_UNIT - 1))
                 })
                 .max()?;
             worst = Tier::Fuzzy;
@@ -435,7 +431,7 @@ impl Scan<'_> {
         let text_of = |f: &[Field]| {
             spans
                 .iter()
-                .find(|s| s.derive == Derive::Plain && f.contains(&s.field))
+                .find(|s| s.derive.is_plain() && f.contains(&s.field))
                 .map(|s| index.original(s).to_string())
                 .unwrap_or_default()
         };
@@ -451,7 +447,7 @@ impl Scan<'_> {
                 .filter_map(|(i, s)| {
                     let hay = index.folded(s);
                     let (raw, _) = self.locate(hay, &n.text, s.field)?;
-                    Some((raw.0, s.field.weight(), raw.1, i))
+                    Some((raw.0, s.weight(), raw.1, i))
                 })
                 .max_by_key(|&(t, w, r, i)| (t, w, r, std::cmp::Reverse(i)))
                 .map(|(.., i)| i)
@@ -475,7 +471,7 @@ impl Scan<'_> {
         let source = spans[..=i]
             .iter()
             .rev()
-            .find(|s| s.derive == Derive::Plain)
+            .find(|s| s.derive.is_plain())
             .unwrap_or(span);
         let text = index.original(source).to_string();
         let folded = index.folded(span);
@@ -488,7 +484,7 @@ impl Scan<'_> {
         key_indices.sort_unstable();
         key_indices.dedup();
         let indices = match span.derive {
-            Derive::Plain => key_indices,
+            Derive::Plain | Derive::PlainOriginal => key_indices,
             Derive::Digits => {
                 let digits: Vec<usize> = text
                     .chars()
@@ -501,12 +497,12 @@ impl Scan<'_> {
                     .filter_map(|&k| digits.get(k).copied())
                     .collect()
             }
-            Derive::PinyinFull | Derive::PinyinInitials => pinyin_keys(&text)
+            _ => pinyin_keys(&text, span.field.pinyin_readings())
                 .into_iter()
                 .find_map(|k| {
-                    if span.derive == Derive::PinyinFull && k.full == folded {
+                    if span.derive.is_full_pinyin() && k.full == folded {
                         Some(map_to_source(&key_indices, &k.full_map))
-                    } else if span.derive == Derive::PinyinInitials && k.initials == folded {
+                    } else if span.derive.is_initials() && k.initials == folded {
                         Some(map_to_source(&key_indices, &k.initials_map))
                     } else {
                         None
@@ -520,7 +516,7 @@ impl Scan<'_> {
             score,
             tier,
             field: span.field,
-            via_key: span.derive != Derive::Plain,
+            via_key: !span.derive.is_plain(),
             label,
             detail,
             text,
