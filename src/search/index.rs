@@ -8,6 +8,7 @@ use super::Field;
 use crate::domain::text::phone_digits;
 use crate::domain::Kind;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Epochs are unique across every index in the process, so a narrowing
@@ -67,10 +68,10 @@ impl Derive {
     }
 }
 
-/// One searchable text of a record, in the shared text arena (16 bytes).
+/// One searchable text of a record, in the shared text arena (12 bytes).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Span {
-    pub mask: u64,
+    pub mask: u32,
     pub start: u32,
     pub len: u16,
     pub field: Field,
@@ -100,7 +101,7 @@ impl Span {
 pub(crate) struct Doc {
     pub id: i64,
     /// Union of the span masks.
-    pub mask: u64,
+    pub mask: u32,
     pub spans: u32,
     pub attrs: u32,
     pub n_spans: u8,
@@ -146,6 +147,75 @@ impl Interner {
 /// Attribute codes pack the key id in the top 8 bits, the value in the rest.
 pub(crate) const VALUE_BITS: u32 = 24;
 
+/// Record → slot: dense per-kind tables for the usual small row ids, a map
+/// for any others.
+#[derive(Debug, Default, Clone)]
+struct Slots {
+    dense: [Vec<u32>; 4],
+    sparse: HashMap<(Kind, i64), u32>,
+    live: usize,
+}
+
+const NO_SLOT: u32 = u32::MAX;
+/// Ids below this go to the dense tables (4 bytes per id up to the largest).
+const DENSE_IDS: i64 = 1 << 26;
+
+impl Slots {
+    fn table(kind: Kind) -> usize {
+        match kind {
+            Kind::Customer => 0,
+            Kind::Opportunity => 1,
+            Kind::Product => 2,
+            Kind::Activity => 3,
+        }
+    }
+
+    fn get(&self, kind: Kind, id: i64) -> Option<u32> {
+        if (0..DENSE_IDS).contains(&id) {
+            let s = *self.dense[Self::table(kind)].get(id as usize)?;
+            (s != NO_SLOT).then_some(s)
+        } else {
+            self.sparse.get(&(kind, id)).copied()
+        }
+    }
+
+    fn insert(&mut self, kind: Kind, id: i64, slot: u32) {
+        if (0..DENSE_IDS).contains(&id) {
+            let t = &mut self.dense[Self::table(kind)];
+            if t.len() <= id as usize {
+                t.resize(id as usize + 1, NO_SLOT);
+            }
+            if t[id as usize] == NO_SLOT {
+                self.live += 1;
+            }
+            t[id as usize] = slot;
+        } else if self.sparse.insert((kind, id), slot).is_none() {
+            self.live += 1;
+        }
+    }
+
+    fn remove(&mut self, kind: Kind, id: i64) -> Option<u32> {
+        let old = if (0..DENSE_IDS).contains(&id) {
+            let t = &mut self.dense[Self::table(kind)];
+            let s = t.get_mut(id as usize)?;
+            let old = *s;
+            *s = NO_SLOT;
+            (old != NO_SLOT).then_some(old)
+        } else {
+            self.sparse.remove(&(kind, id))
+        };
+        if old.is_some() {
+            self.live -= 1;
+        }
+        old
+    }
+
+    fn bytes(&self) -> usize {
+        self.dense.iter().map(|t| t.capacity() * 4).sum::<usize>()
+            + self.sparse.capacity() * (std::mem::size_of::<(Kind, i64)>() + 5)
+    }
+}
+
 /// The in-memory search index over every live record.
 #[derive(Debug, Default, Clone)]
 pub struct SearchIndex {
@@ -155,8 +225,11 @@ pub struct SearchIndex {
     pub(crate) text: String,
     pub(crate) keys: Interner,
     pub(crate) values: Interner,
-    slots: HashMap<(Kind, i64), u32>,
+    slots: Slots,
     free: Vec<u32>,
+    /// While bulk building: arena text already written, so repeated texts
+    /// (names, companies, summaries, cities) are stored once.
+    dedupe: Option<HashMap<u64, (u32, u32)>>,
     /// Arena bytes and spans no live record points at any more.
     garbage: usize,
     /// Bumped by every change, so cached narrowing results can be dropped.
@@ -173,11 +246,11 @@ impl SearchIndex {
 
     /// Number of live records.
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.slots.live
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.slots.live == 0
     }
 
     /// Changes every time the index changes.
@@ -187,7 +260,7 @@ impl SearchIndex {
 
     /// Whether a record is in the index.
     pub fn contains(&self, kind: Kind, id: i64) -> bool {
-        self.slots.contains_key(&(kind, id))
+        self.slots.get(kind, id).is_some()
     }
 
     /// Attribute keys present in the index (tag dimensions and fields).
@@ -198,8 +271,8 @@ impl SearchIndex {
     /// Adds a record, or replaces it if it is already there.
     pub fn upsert(&mut self, input: DocInput) {
         let doc = self.append(&input);
-        match self.slots.get(&(input.kind, input.id)) {
-            Some(&slot) => {
+        match self.slots.get(input.kind, input.id) {
+            Some(slot) => {
                 self.forget(slot);
                 self.docs[slot as usize] = doc;
             }
@@ -214,7 +287,7 @@ impl SearchIndex {
                         (self.docs.len() - 1) as u32
                     }
                 };
-                self.slots.insert((input.kind, input.id), slot);
+                self.slots.insert(input.kind, input.id, slot);
             }
         }
         self.epoch = next_epoch();
@@ -223,7 +296,7 @@ impl SearchIndex {
 
     /// Takes a record out (deleted or purged). Returns whether it was there.
     pub fn remove(&mut self, kind: Kind, id: i64) -> bool {
-        let Some(slot) = self.slots.remove(&(kind, id)) else {
+        let Some(slot) = self.slots.remove(kind, id) else {
             return false;
         };
         self.forget(slot);
@@ -274,11 +347,8 @@ impl SearchIndex {
         } else {
             derive
         };
-        let start = self.text.len() as u32;
-        self.text.push_str(&folded);
-        if derive == Derive::PlainOriginal {
-            self.text.push_str(text);
-        }
+        let original = (derive == Derive::PlainOriginal).then_some(text);
+        let start = self.store_text(&folded, original, field);
         self.spans.push(Span {
             mask: char_mask(&folded),
             start,
@@ -286,6 +356,42 @@ impl SearchIndex {
             field,
             derive,
         });
+    }
+
+    /// Puts text in the arena (once, while bulk building) and returns where.
+    fn store_text(&mut self, folded: &str, original: Option<&str>, field: Field) -> u32 {
+        // Phones and emails are unique: not worth a dedupe entry.
+        let shareable = !matches!(field, Field::Phone | Field::Email);
+        let key = match (&self.dedupe, shareable) {
+            (Some(_), true) => {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                folded.hash(&mut h);
+                original.hash(&mut h);
+                Some(h.finish())
+            }
+            _ => None,
+        };
+        let len = folded.len() + original.map_or(0, str::len);
+        if let (Some(key), Some(map)) = (key, &self.dedupe) {
+            if let Some(&(start, n)) = map.get(&key) {
+                let at = start as usize;
+                let same = n as usize == len
+                    && &self.text[at..at + folded.len()] == folded
+                    && original.is_none_or(|o| &self.text[at + folded.len()..at + len] == o);
+                if same {
+                    return start;
+                }
+            }
+        }
+        let start = self.text.len() as u32;
+        self.text.push_str(folded);
+        if let Some(o) = original {
+            self.text.push_str(o);
+        }
+        if let (Some(key), Some(map)) = (key, &mut self.dedupe) {
+            map.insert(key, (start, len as u32));
+        }
+        start
     }
 
     /// Writes a record's spans and attributes at the end of the arenas.
@@ -356,12 +462,16 @@ impl SearchIndex {
         let mut text = String::with_capacity(self.text.len() - self.garbage.min(self.text.len()));
         let mut spans = Vec::with_capacity(self.spans.len());
         let mut attrs = Vec::with_capacity(self.attrs.len());
+        // Shared texts stay shared.
+        let mut moved: HashMap<u32, u32> = HashMap::new();
         for d in &mut self.docs {
             let first_span = spans.len() as u32;
             for s in &self.spans[d.spans as usize..d.spans as usize + d.n_spans as usize] {
-                let bytes = s.arena_len();
-                let start = text.len() as u32;
-                text.push_str(&self.text[s.start as usize..s.start as usize + bytes]);
+                let start = *moved.entry(s.start).or_insert_with(|| {
+                    let at = text.len() as u32;
+                    text.push_str(&self.text[s.start as usize..s.start as usize + s.arena_len()]);
+                    at
+                });
                 spans.push(Span { start, ..*s });
             }
             let first_attr = attrs.len() as u32;
@@ -384,7 +494,7 @@ impl SearchIndex {
             + self.spans.capacity() * size_of::<Span>()
             + self.attrs.capacity() * 4
             + self.text.capacity()
-            + self.slots.capacity() * (size_of::<(Kind, i64)>() + 4 + 1)
+            + self.slots.bytes()
             + self.free.capacity() * 4
     }
 
@@ -399,7 +509,7 @@ impl SearchIndex {
             self.attrs.len(),
             (self.attrs.capacity() * 4) >> 20,
             self.text.capacity() >> 20,
-            (self.slots.capacity() * (std::mem::size_of::<(Kind, i64)>() + 5)) >> 20,
+            self.slots.bytes() >> 20,
             self.keys.names.len(),
             self.values.names.len(),
         )
@@ -408,11 +518,12 @@ impl SearchIndex {
     /// Sizes the arenas for `records` records up front (bulk build).
     pub fn reserve(&mut self, records: usize) {
         self.docs.reserve(records);
-        self.slots.reserve(records);
+        self.dedupe.get_or_insert_with(HashMap::new);
     }
 
     /// Gives unused arena capacity back after a bulk build.
     pub fn shrink_to_fit(&mut self) {
+        self.dedupe = None;
         self.docs.shrink_to_fit();
         self.spans.shrink_to_fit();
         self.attrs.shrink_to_fit();

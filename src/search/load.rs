@@ -12,13 +12,13 @@ const CUSTOMERS: &str =
     "SELECT id, name, kind, company, title, phones, emails, country, province, \
     city, industry, source, needs, notes, owner FROM customers x";
 const OPPORTUNITIES: &str = "SELECT x.id, x.title, x.stage, x.source, x.competitors, x.next_step, \
-    x.close_reason, c.name, c.company, c.city, c.industry \
+    x.close_reason, c.name, NULL, c.city, c.industry \
     FROM opportunities x LEFT JOIN customers c ON c.id = x.customer_id";
 const PRODUCTS: &str = "SELECT id, name, sku, category, brand, functions, audience, description, \
     active FROM products x";
 const ACTIVITIES: &str =
     "SELECT x.id, x.summary, x.kind, x.sentiment, x.channel, x.region, x.goal, \
-    c.name, c.company, c.city FROM activities x LEFT JOIN customers c ON c.id = x.customer_id";
+    c.name, NULL, c.city FROM activities x LEFT JOIN customers c ON c.id = x.customer_id";
 
 fn select(kind: Kind) -> &'static str {
     match kind {
@@ -149,6 +149,16 @@ fn text(row: &Row<'_>, i: usize) -> rusqlite::Result<String> {
     Ok(row.get::<_, Option<String>>(i)?.unwrap_or_default())
 }
 
+/// Short descriptive values share one `Details` text (one span, not many).
+fn joined(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn doc_from_row(kind: Kind, row: &Row<'_>) -> rusqlite::Result<DocInput> {
     let mut d = DocInput {
         kind,
@@ -156,93 +166,88 @@ fn doc_from_row(kind: Kind, row: &Row<'_>) -> rusqlite::Result<DocInput> {
         fields: Vec::new(),
         attrs: Vec::new(),
     };
-    let field = |d: &mut DocInput, f: Field, i: usize| -> rusqlite::Result<String> {
-        let t = text(row, i)?;
-        d.fields.push((f, t.clone()));
-        Ok(t)
-    };
-    let attr = |d: &mut DocInput, key: &str, value: String| {
+    let field = |d: &mut DocInput, f: Field, t: String| d.fields.push((f, t));
+    let attr = |d: &mut DocInput, key: &str, value: &str| {
         if !value.is_empty() {
-            d.attrs.push((key.to_string(), value));
+            d.attrs.push((key.to_string(), value.to_string()));
         }
     };
     match kind {
         Kind::Customer => {
-            field(&mut d, Field::Name, 1)?;
-            attr(&mut d, "type", text(row, 2)?);
-            field(&mut d, Field::Company, 3)?;
-            field(&mut d, Field::Title, 4)?;
+            let (country, province, city) = (text(row, 7)?, text(row, 8)?, text(row, 9)?);
+            let (industry, source) = (text(row, 10)?, text(row, 11)?);
+            field(&mut d, Field::Name, text(row, 1)?);
+            field(&mut d, Field::Company, text(row, 3)?);
+            field(&mut d, Field::Title, text(row, 4)?);
             for p in list(row, 5)? {
-                d.fields.push((Field::Phone, p));
+                field(&mut d, Field::Phone, p);
             }
             for e in list(row, 6)? {
-                d.fields.push((Field::Email, e));
+                field(&mut d, Field::Email, e);
             }
-            let country = text(row, 7)?;
-            let province = field(&mut d, Field::City, 8)?;
-            let city = field(&mut d, Field::City, 9)?;
-            let industry = field(&mut d, Field::Details, 10)?;
-            let source = field(&mut d, Field::Details, 11)?;
-            let needs = list(row, 12)?;
-            if !needs.is_empty() {
-                d.fields.push((Field::Tags, needs.join(" ")));
-            }
-            field(&mut d, Field::Notes, 13)?;
-            attr(&mut d, "owner", text(row, 14)?);
-            attr(&mut d, "country", country);
-            attr(&mut d, "province", province);
-            attr(&mut d, "city", city);
-            attr(&mut d, "industry", industry);
-            attr(&mut d, "source", source);
+            field(&mut d, Field::City, joined(&[&province, &city]));
+            field(&mut d, Field::Details, joined(&[&industry, &source]));
+            field(&mut d, Field::Tags, list(row, 12)?.join(" "));
+            field(&mut d, Field::Notes, text(row, 13)?);
+            attr(&mut d, "type", &text(row, 2)?);
+            attr(&mut d, "owner", &text(row, 14)?);
+            attr(&mut d, "country", &country);
+            attr(&mut d, "province", &province);
+            attr(&mut d, "city", &city);
+            attr(&mut d, "industry", &industry);
+            attr(&mut d, "source", &source);
         }
         Kind::Opportunity => {
-            field(&mut d, Field::Name, 1)?;
-            let stage = field(&mut d, Field::Details, 2)?;
-            let source = field(&mut d, Field::Details, 3)?;
-            let competitors = list(row, 4)?;
-            if !competitors.is_empty() {
-                d.fields.push((Field::Details, competitors.join(" ")));
-            }
-            field(&mut d, Field::Notes, 5)?;
-            field(&mut d, Field::Notes, 6)?;
-            field(&mut d, Field::Customer, 7)?;
-            field(&mut d, Field::Customer, 8)?;
-            attr(&mut d, "stage", stage);
-            attr(&mut d, "source", source);
-            attr(&mut d, "city", text(row, 9)?);
-            attr(&mut d, "industry", text(row, 10)?);
+            let (stage, source) = (text(row, 2)?, text(row, 3)?);
+            let competitors = list(row, 4)?.join(" ");
+            field(&mut d, Field::Name, text(row, 1)?);
+            field(&mut d, Field::Customer, text(row, 7)?);
+            field(
+                &mut d,
+                Field::Details,
+                joined(&[&stage, &source, &competitors]),
+            );
+            field(
+                &mut d,
+                Field::Notes,
+                joined(&[&text(row, 5)?, &text(row, 6)?]),
+            );
+            attr(&mut d, "stage", &stage);
+            attr(&mut d, "source", &source);
+            attr(&mut d, "city", &text(row, 9)?);
+            attr(&mut d, "industry", &text(row, 10)?);
         }
         Kind::Product => {
-            field(&mut d, Field::Name, 1)?;
-            field(&mut d, Field::Details, 2)?;
-            let category = field(&mut d, Field::Details, 3)?;
-            let brand = field(&mut d, Field::Details, 4)?;
-            let functions = list(row, 5)?;
+            let (category, brand) = (text(row, 3)?, text(row, 4)?);
             let audience = list(row, 6)?;
-            let tags: Vec<String> = functions.iter().chain(&audience).cloned().collect();
-            if !tags.is_empty() {
-                d.fields.push((Field::Tags, tags.join(" ")));
-            }
-            field(&mut d, Field::Notes, 7)?;
-            attr(&mut d, "category", category);
-            attr(&mut d, "brand", brand);
-            for a in audience {
+            field(&mut d, Field::Name, text(row, 1)?);
+            field(
+                &mut d,
+                Field::Details,
+                joined(&[&text(row, 2)?, &category, &brand]),
+            );
+            let tags: Vec<String> = list(row, 5)?.into_iter().chain(audience.clone()).collect();
+            field(&mut d, Field::Tags, tags.join(" "));
+            field(&mut d, Field::Notes, text(row, 7)?);
+            attr(&mut d, "category", &category);
+            attr(&mut d, "brand", &brand);
+            for a in &audience {
                 attr(&mut d, "audience", a);
             }
             let active: bool = row.get(8)?;
-            attr(&mut d, "active", if active { "yes" } else { "no" }.into());
+            attr(&mut d, "active", if active { "yes" } else { "no" });
         }
         Kind::Activity => {
-            field(&mut d, Field::Name, 1)?;
-            let kind = field(&mut d, Field::Details, 2)?;
-            field(&mut d, Field::Customer, 7)?;
-            field(&mut d, Field::Customer, 8)?;
-            attr(&mut d, "type", kind);
-            attr(&mut d, "sentiment", text(row, 3)?);
-            attr(&mut d, "channel", text(row, 4)?);
-            attr(&mut d, "region", text(row, 5)?);
-            attr(&mut d, "goal", text(row, 6)?);
-            attr(&mut d, "city", text(row, 9)?);
+            let kind = text(row, 2)?;
+            field(&mut d, Field::Name, text(row, 1)?);
+            field(&mut d, Field::Customer, text(row, 7)?);
+            field(&mut d, Field::Details, kind.clone());
+            attr(&mut d, "type", &kind);
+            attr(&mut d, "sentiment", &text(row, 3)?);
+            attr(&mut d, "channel", &text(row, 4)?);
+            attr(&mut d, "region", &text(row, 5)?);
+            attr(&mut d, "goal", &text(row, 6)?);
+            attr(&mut d, "city", &text(row, 9)?);
         }
     }
     Ok(d)

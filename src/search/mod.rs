@@ -76,7 +76,7 @@ impl Field {
     /// get every reading of the surname.
     pub fn pinyin_readings(self) -> Readings {
         match self {
-            Field::Name | Field::Customer => Readings::Surname,
+            Field::Name => Readings::Surname,
             _ => Readings::Default,
         }
     }

@@ -87,7 +87,7 @@ impl Narrowing {
 
 struct Needle {
     text: String,
-    mask: u64,
+    mask: u32,
     finder: Finder<'static>,
 }
 

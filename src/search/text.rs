@@ -26,11 +26,11 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// A 64-bit set of the characters in `s`: one bit per ASCII letter and
-/// digit, the rest hashed into the remaining bits. If a needle's mask is not
-/// a subset of a haystack's, the needle cannot match it (fuzzy or not).
-pub fn char_mask(s: &str) -> u64 {
-    let mut mask = 0u64;
+/// A 32-bit set of the characters in `s`: one bit per ASCII letter, three
+/// for digit groups, three for other chars (hashed). If a needle's mask is
+/// not a subset of a haystack's, the needle cannot match it (fuzzy or not).
+pub fn char_mask(s: &str) -> u32 {
+    let mut mask = 0u32;
     for &b in s.as_bytes() {
         if b < 0x80 {
             mask |= ascii_bit(b);
@@ -38,18 +38,20 @@ pub fn char_mask(s: &str) -> u64 {
     }
     if !s.is_ascii() {
         for c in s.chars().filter(|c| !c.is_ascii()) {
-            mask |= 1u64 << (36 + (c as u32 % 28));
+            mask |= 1u32 << (29 + (c as u32 % 3));
         }
     }
     mask
 }
 
 #[inline]
-fn ascii_bit(b: u8) -> u64 {
+fn ascii_bit(b: u8) -> u32 {
     match b {
         b'a'..=b'z' => 1 << (b - b'a'),
         b'A'..=b'Z' => 1 << (b - b'A'),
-        b'0'..=b'9' => 1 << (26 + b - b'0'),
+        b'0'..=b'3' => 1 << 26,
+        b'4'..=b'6' => 1 << 27,
+        b'7'..=b'9' => 1 << 28,
         _ => 0,
     }
 }
