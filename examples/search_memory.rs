@@ -16,6 +16,18 @@ fn rss_bytes() -> usize {
     pages * 4096
 }
 
+/// CPU time of this process so far (user + system, all threads), in ms.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14 and 15 (utime, stime) in clock ticks of 10 ms.
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) * 10.0
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
         .nth(1)
@@ -35,6 +47,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         index.heap_bytes() >> 20
     );
     println!("{}", index.memory_report());
+    if let Some(text) = std::env::args().nth(2) {
+        // Profiling aid: one fresh query, many times.
+        let q = index.parse_query(&text)?;
+        let cpu0 = cpu_ms();
+        let mut times: Vec<f64> = (0..50)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(index.search(&q, 200));
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{text}: median {:.2} ms wall, {:.1} ms CPU (all threads) per query",
+            times[times.len() / 2],
+            (cpu_ms() - cpu0) / 50.0
+        );
+        return Ok(());
+    }
     for typed in ["zhangwei", "wang fang", "shkj", "138", "chen", "acme"] {
         let mut narrowing = Narrowing::new();
         let mut line = format!("{typed:>10}:");

@@ -105,6 +105,8 @@ impl Needle {
 enum Outcome {
     /// Proven not to match.
     No,
+    /// Not decided (fields that could not make the list were skipped).
+    Unknown,
     /// Matches only fuzzily: score it later if needed.
     Fuzzy,
     /// Matches with this score (substring or better).
@@ -122,14 +124,26 @@ struct Scan<'a> {
 }
 
 /// One parallel task's findings.
-#[derive(Default)]
 struct Acc {
     hits: Vec<(i64, u32)>,
     /// Hits of substring tier or better seen (before trimming).
     strong: usize,
     fuzzy: Vec<u32>,
     candidates: Vec<u32>,
-    floor: Option<Tier>,
+    /// The lowest score still in the list once it is full.
+    threshold: i64,
+}
+
+impl Default for Acc {
+    fn default() -> Self {
+        Acc {
+            hits: Vec::new(),
+            strong: 0,
+            fuzzy: Vec::new(),
+            candidates: Vec::new(),
+            threshold: i64::MIN,
+        }
+    }
 }
 
 impl Acc {
@@ -138,7 +152,7 @@ impl Acc {
         self.strong += other.strong;
         self.fuzzy.append(&mut other.fuzzy);
         self.candidates.append(&mut other.candidates);
-        self.floor = self.floor.max(other.floor);
+        self.threshold = self.threshold.max(other.threshold);
         trim(&mut self.hits, limit);
         self
     }
@@ -284,25 +298,28 @@ impl Scan<'_> {
         if !doc.live || !self.query.wants(doc.kind) || !self.passes_filters(doc) {
             return;
         }
-        match self.check(doc) {
+        match self.check(doc, acc.threshold) {
             Outcome::No => {}
+            Outcome::Unknown => acc.candidates.push(slot),
             Outcome::Fuzzy => {
                 acc.candidates.push(slot);
-                if acc.floor <= Some(Tier::Fuzzy) {
+                if acc.threshold < Tier::Substring as i64 * TIER_UNIT {
                     acc.fuzzy.push(slot);
                 }
             }
             Outcome::Hit(score) => {
                 acc.candidates.push(slot);
-                acc.hits.push((score, slot));
                 acc.strong += 1;
+                if score < acc.threshold {
+                    return;
+                }
+                acc.hits.push((score, slot));
                 if acc.hits.len() >= 2 * self.limit.max(64) {
                     trim(&mut acc.hits, self.limit);
-                    // Anything below the tier of the limit-th best can no
-                    // longer make the list.
-                    let worst = acc.hits.iter().map(|h| h.0).min().unwrap_or(0);
-                    acc.floor = acc.floor.max(Some(Tier::from_score(worst)));
-                    if acc.floor > Some(Tier::Fuzzy) {
+                    // Nothing scoring below the limit-th best can make the
+                    // list any more.
+                    acc.threshold = acc.hits.iter().map(|h| h.0).min().unwrap_or(i64::MIN);
+                    if acc.threshold >= Tier::Substring as i64 * TIER_UNIT {
                         acc.fuzzy.clear();
                     }
                 }
@@ -321,10 +338,19 @@ impl Scan<'_> {
     }
 
     /// The cheap tests for every word; fuzzy scoring is left for later.
-    fn check(&self, doc: &Doc) -> Outcome {
+    /// `threshold` is the score a record must reach to make the list.
+    fn check(&self, doc: &Doc, threshold: i64) -> Outcome {
         if self.needles.is_empty() {
             return Outcome::Hit(TIER_UNIT * Tier::Exact as i64);
         }
+        // With one word a field's best possible score is known from its
+        // length alone, so fields that cannot reach the threshold are not
+        // even read. (With several words the score is an average: no bound.)
+        let threshold = if self.needles.len() == 1 {
+            threshold
+        } else {
+            i64::MIN
+        };
         let spans = self.index.doc_spans(doc);
         let mut worst = Tier::Exact;
         let mut total = 0i64;
@@ -333,14 +359,18 @@ impl Scan<'_> {
             if doc.mask & n.mask != n.mask {
                 return Outcome::No;
             }
-            match self.best_cheap(spans, n) {
-                Some((tier, score)) => {
+            match self.best_cheap(spans, n, threshold) {
+                (Some((tier, score)), _) => {
                     worst = worst.min(tier);
-                    total += score;
+                    total += score - tier as i64 * TIER_UNIT;
                 }
-                None => {
-                    // Even when a fuzzy hit could no longer make the list,
-                    // knowing whether it matches keeps the narrowing tight.
+                // Skipped fields might match: keep it for narrowing.
+                (None, true) => return Outcome::Unknown,
+                // A fuzzy hit can no longer make the list: skip the test.
+                (None, false) if threshold >= Tier::Substring as i64 * TIER_UNIT => {
+                    return Outcome::Unknown
+                }
+                (None, false) => {
                     if !self.fuzzy_possible(spans, n) {
                         return Outcome::No;
                     }
@@ -354,17 +384,40 @@ impl Scan<'_> {
         Outcome::Hit(worst as i64 * TIER_UNIT + total / self.needles.len() as i64)
     }
 
-    /// The best exact / prefix / substring match of `n` in any field:
-    /// (tier, weight and length score).
+    /// The best exact / prefix / substring match of `n` in any field, as a
+    /// full score; and whether fields were skipped because even their best
+    /// possible score is below `threshold`.
     #[inline]
-    fn best_cheap(&self, spans: &[Span], n: &Needle) -> Option<(Tier, i64)> {
+    fn best_cheap(
+        &self,
+        spans: &[Span],
+        n: &Needle,
+        threshold: i64,
+    ) -> (Option<(Tier, i64)>, bool) {
         let mut best: Option<(Tier, i64)> = None;
+        let mut skipped = false;
+        let nlen = n.text.len();
         for s in spans {
-            if s.mask & n.mask != n.mask || (s.len as usize) < n.text.len() {
+            if s.mask & n.mask != n.mask || (s.len as usize) < nlen {
+                continue;
+            }
+            // Shorter fields rank first: the word is more of what they say.
+            let base = s.weight() * WEIGHT_UNIT + 1000 - (s.len as i64).min(999);
+            let top = if s.len as usize == nlen {
+                Tier::Exact
+            } else {
+                Tier::Prefix
+            };
+            let bound = top as i64 * TIER_UNIT + base;
+            if bound < threshold {
+                skipped = true;
+                continue;
+            }
+            if best.is_some_and(|b| b.1 >= bound) {
                 continue;
             }
             let hay = self.index.folded(s);
-            let tier = if hay.len() == n.text.len() {
+            let tier = if top == Tier::Exact {
                 if hay == n.text {
                     Tier::Exact
                 } else {
@@ -379,13 +432,12 @@ impl Scan<'_> {
                     None => continue,
                 }
             };
-            // Shorter fields rank first: the word is more of what they say.
-            let score = s.weight() * WEIGHT_UNIT + 1000 - (s.len as i64).min(999);
-            if best.is_none_or(|b| (tier, score) > b) {
+            let score = tier as i64 * TIER_UNIT + base;
+            if best.is_none_or(|b| score > b.1) {
                 best = Some((tier, score));
             }
         }
-        best
+        (best, skipped && best.is_none())
     }
 
     fn fuzzy_possible(&self, spans: &[Span], n: &Needle) -> bool {
@@ -403,9 +455,9 @@ impl Scan<'_> {
         let mut worst = Tier::Exact;
         let mut total = 0i64;
         for n in &self.needles {
-            if let Some((tier, score)) = self.best_cheap(spans, n) {
+            if let (Some((tier, score)), _) = self.best_cheap(spans, n, i64::MIN) {
                 worst = worst.min(tier);
-                total += score;
+                total += score - tier as i64 * TIER_UNIT;
                 continue;
             }
             let best = spans
