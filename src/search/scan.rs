@@ -20,14 +20,16 @@ use super::{Field, Hit, SearchIndex};
 use memchr::memmem::Finder;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// How a word matched a field; higher is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Tier {
     Fuzzy = 1,
+    /// Inside the field; starting one of its words ranks higher.
     Substring = 2,
-    /// The field or one of its words starts with the word.
+    /// The field starts with the word.
     Prefix = 3,
     Exact = 4,
 }
@@ -45,6 +47,9 @@ impl Tier {
 
 const TIER_UNIT: i64 = 1_000_000_000;
 const WEIGHT_UNIT: i64 = 10_000_000;
+/// Within the substring tier, a word that starts a word of the field
+/// (`wei` in `David Wei`) ranks above one inside a word.
+const WORD_START: i64 = 5_000;
 /// Records scanned per parallel task.
 const CHUNK: usize = 4096;
 
@@ -121,6 +126,8 @@ struct Scan<'a> {
     filters: Vec<Vec<u32>>,
     matcher: &'a dyn Matcher,
     limit: usize,
+    /// The highest limit-th-best score any task has seen.
+    bar: AtomicI64,
 }
 
 /// One parallel task's findings.
@@ -200,6 +207,7 @@ impl SearchIndex {
             filters,
             matcher,
             limit,
+            bar: AtomicI64::new(i64::MIN),
         };
         let from = narrowing.as_ref().filter(|n| n.covers(self, query));
         let acc = match from {
@@ -264,12 +272,19 @@ impl SearchIndex {
     }
 }
 
+/// Few, long tasks: each keeps its own top list, and a long one fills it
+/// with good hits early, which raises the bar for the rest of its records.
+fn min_len(chunks: usize) -> usize {
+    (chunks / (4 * rayon::current_num_threads())).max(1)
+}
+
 impl Scan<'_> {
     fn run_all(&self) -> Acc {
         let n = self.index.docs.len();
         let chunks = n.div_ceil(CHUNK);
         (0..chunks)
             .into_par_iter()
+            .with_min_len(min_len(chunks))
             .fold(Acc::default, |mut acc, c| {
                 let end = ((c + 1) * CHUNK).min(n);
                 for slot in (c * CHUNK) as u32..end as u32 {
@@ -283,6 +298,7 @@ impl Scan<'_> {
     fn run(&self, slots: &[u32]) -> Acc {
         slots
             .par_chunks(CHUNK)
+            .with_min_len(min_len(slots.len().div_ceil(CHUNK)))
             .fold(Acc::default, |mut acc, chunk| {
                 for &slot in chunk {
                     self.visit(&mut acc, slot);
@@ -298,6 +314,8 @@ impl Scan<'_> {
         if !doc.live || !self.query.wants(doc.kind) || !self.passes_filters(doc) {
             return;
         }
+        // Any task's limit-th best is a bar for every task.
+        acc.threshold = acc.threshold.max(self.bar.load(Ordering::Relaxed));
         match self.check(doc, acc.threshold) {
             Outcome::No => {}
             Outcome::Unknown => acc.candidates.push(slot),
@@ -319,6 +337,7 @@ impl Scan<'_> {
                     // Nothing scoring below the limit-th best can make the
                     // list any more.
                     acc.threshold = acc.hits.iter().map(|h| h.0).min().unwrap_or(i64::MIN);
+                    self.bar.fetch_max(acc.threshold, Ordering::Relaxed);
                     if acc.threshold >= Tier::Substring as i64 * TIER_UNIT {
                         acc.fuzzy.clear();
                     }
@@ -396,19 +415,37 @@ impl Scan<'_> {
     ) -> (Option<(Tier, i64)>, bool) {
         let mut best: Option<(Tier, i64)> = None;
         let mut skipped = false;
-        let nlen = n.text.len();
+        let needle = n.text.as_bytes();
         for s in spans {
-            if s.mask & n.mask != n.mask || (s.len as usize) < nlen {
+            let len = s.len as usize;
+            if s.mask & n.mask != n.mask || len < needle.len() {
                 continue;
             }
             // Shorter fields rank first: the word is more of what they say.
-            let base = s.weight() * WEIGHT_UNIT + 1000 - (s.len as i64).min(999);
-            let top = if s.len as usize == nlen {
+            let base = s.weight() * WEIGHT_UNIT + 1000 - (len as i64).min(999);
+            // First without reading the text: the best this field could do.
+            let full = if len == needle.len() {
                 Tier::Exact
             } else {
                 Tier::Prefix
             };
-            let bound = top as i64 * TIER_UNIT + base;
+            let optimistic = full as i64 * TIER_UNIT + base;
+            if optimistic < threshold {
+                skipped = true;
+                continue;
+            }
+            if best.is_some_and(|b| b.1 >= optimistic) {
+                continue;
+            }
+            let hay = self.index.folded(s).as_bytes();
+            // Only a field starting with the word's first byte can be an
+            // exact or prefix hit: the bound comes from one byte.
+            let (top, bound) = if hay[0] != needle[0] {
+                let t = Tier::Substring;
+                (t, t as i64 * TIER_UNIT + base + WORD_START)
+            } else {
+                (full, optimistic)
+            };
             if bound < threshold {
                 skipped = true;
                 continue;
@@ -416,25 +453,23 @@ impl Scan<'_> {
             if best.is_some_and(|b| b.1 >= bound) {
                 continue;
             }
-            let hay = self.index.folded(s);
-            let tier = if top == Tier::Exact {
-                if hay == n.text {
-                    Tier::Exact
-                } else {
-                    continue;
-                }
-            } else if hay.as_bytes().starts_with(n.text.as_bytes()) {
-                Tier::Prefix
-            } else {
-                match n.finder.find(hay.as_bytes()) {
-                    Some(pos) if starts_word(hay, pos) => Tier::Prefix,
-                    Some(_) => Tier::Substring,
+            let score = match top {
+                Tier::Exact if hay == needle => Tier::Exact as i64 * TIER_UNIT + base,
+                Tier::Prefix if hay.starts_with(needle) => Tier::Prefix as i64 * TIER_UNIT + base,
+                _ => match n.finder.find(hay) {
+                    Some(pos) => {
+                        let word = if starts_word(self.index.folded(s), pos) {
+                            WORD_START
+                        } else {
+                            0
+                        };
+                        Tier::Substring as i64 * TIER_UNIT + base + word
+                    }
                     None => continue,
-                }
+                },
             };
-            let score = tier as i64 * TIER_UNIT + base;
             if best.is_none_or(|b| score > b.1) {
-                best = Some((tier, score));
+                best = Some((Tier::from_score(score), score));
             }
         }
         (best, skipped && best.is_none())
@@ -581,7 +616,7 @@ impl Scan<'_> {
         if let Some(pos) = hay.find(needle) {
             let tier = if hay.len() == needle.len() {
                 Tier::Exact
-            } else if starts_word(hay, pos) {
+            } else if pos == 0 {
                 Tier::Prefix
             } else {
                 Tier::Substring
