@@ -5,5 +5,6 @@
 
 pub mod cli;
 pub mod domain;
+pub mod interchange;
 pub mod sample;
 pub mod store;

@@ -3,6 +3,7 @@
 
 mod args;
 mod fields;
+mod interchange;
 mod output;
 mod run;
 

@@ -5,7 +5,10 @@
 //! Deletes are soft: records go to the trash and can be restored or purged.
 
 mod activities;
+mod backup;
+mod bulk;
 mod customers;
+mod merge;
 mod open;
 mod opportunities;
 mod products;
@@ -14,6 +17,9 @@ mod schema;
 mod tags;
 mod trash;
 
+pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
+pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
+pub use merge::{DuplicatePair, MergeRecord};
 pub use open::default_db_path;
 pub use schema::SCHEMA_VERSION;
 pub use tags::{Tag, TagChange, TagHistoryEntry};

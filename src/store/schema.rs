@@ -4,7 +4,8 @@ use super::{Result, StoreError};
 use rusqlite::Connection;
 
 /// Each entry moves the schema from version i to i+1.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE customers (
     id          INTEGER PRIMARY KEY,
     created_at  TEXT NOT NULL,
@@ -129,7 +130,24 @@ CREATE INDEX activities_customer ON activities(customer_id, date);
 CREATE INDEX line_items_product ON line_items(product_id);
 CREATE INDEX tags_value ON tags(record_kind, dimension, value);
 CREATE INDEX tag_history_record ON tag_history(record_kind, record_id, at);
-"#];
+"#,
+    // 2: merges of duplicate customers, kept so a merge can be undone.
+    r#"
+CREATE TABLE merges (
+    id                 INTEGER PRIMARY KEY,
+    at                 TEXT NOT NULL,
+    kept_id            INTEGER NOT NULL,
+    merged_id          INTEGER NOT NULL,
+    kept_before        TEXT NOT NULL,
+    merged_before      TEXT NOT NULL,
+    kept_version_after INTEGER NOT NULL,
+    opportunities      TEXT NOT NULL DEFAULT '[]',
+    activities         TEXT NOT NULL DEFAULT '[]',
+    undone_at          TEXT
+);
+CREATE INDEX merges_kept ON merges(kept_id);
+"#,
+];
 
 /// Takes a backup of the database before it is migrated from the given version.
 pub(crate) type BackupFn<'a> = &'a dyn Fn(&Connection, i64) -> Result<()>;
