@@ -95,7 +95,8 @@ pub fn companies_similar(a: &str, b: &str) -> bool {
 
 /// The key used to match "same name at the same company" on import: the
 /// name exactly (case and spaces aside) — pinyin-equal names are only
-/// suggested as duplicates, never merged silently.
+/// suggested as duplicates, never merged silently — and the company key
+/// (blank when there is none).
 pub fn name_company_key(name: &str, company: &str) -> Option<String> {
     let name: String = name
         .chars()
@@ -105,7 +106,12 @@ pub fn name_company_key(name: &str, company: &str) -> Option<String> {
     if name.is_empty() {
         return None;
     }
-    Some(format!("{name}|{}", company_key(company)?))
+    // No company on either side still matches: a row with a name alone
+    // must not be duplicated when the file is imported again.
+    Some(format!(
+        "{name}|{}",
+        company_key(company).unwrap_or_default()
+    ))
 }
 
 #[cfg(test)]

@@ -88,6 +88,7 @@ pub(super) fn import(
     if opts.kind == Kind::Customer {
         let mut imp = store.customer_import(opts.dry_run)?;
         each_row(
+            text,
             &mut rdr,
             opts.kind,
             &mapping,
@@ -120,6 +121,7 @@ pub(super) fn import(
     } else {
         let mut other = OtherKinds::new(store, opts.kind)?;
         each_row(
+            text,
             &mut rdr,
             opts.kind,
             &mapping,
@@ -135,6 +137,7 @@ pub(super) fn import(
 /// Reads every record, reporting unreadable and counting blank ones, and
 /// hands the others to `row` with their physical line number.
 fn each_row(
+    text: &str,
     rdr: &mut csv::Reader<&[u8]>,
     kind: Kind,
     mapping: &[Target],
@@ -143,14 +146,15 @@ fn each_row(
     mut row: impl FnMut(u64, &RowValues, &mut ImportReport) -> Result<()>,
 ) -> Result<()> {
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(text);
     let mut n: u64 = 0;
     loop {
-        let line_before = rdr.position().line();
+        let start = rdr.position().byte();
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line_before);
+                let line = lines.line_at(e.position().map(|p| p.byte()).unwrap_or(start));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return Err(InterchangeError::Format(format!("line {line}: {e}")));
                 }
@@ -162,7 +166,7 @@ fn each_row(
         if n.is_multiple_of(4096) {
             bar.set_position(rdr.position().byte());
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line_before);
+        let line = lines.line_at(record.position().map(|p| p.byte()).unwrap_or(start));
         let values = RowValues::collect(kind, mapping, record.iter());
         if values.is_empty() {
             report.blank += 1;
@@ -171,4 +175,40 @@ fn each_row(
         row(line, &values, report)?;
     }
     Ok(())
+}
+
+/// Physical line numbers of byte offsets, counted forward as the reader
+/// goes (the csv crate counts records, not the newlines inside quotes).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line holding `byte`; offsets must not go backwards.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        // With CRLF endings the reader reports a record as starting on the
+        // `\n` that ends the previous one: step over line ends first.
+        let mut to = (byte as usize).min(self.text.len());
+        while to < self.text.len() && matches!(self.text[to], b'\r' | b'\n') {
+            to += 1;
+        }
+        if to > self.byte {
+            self.line += self.text[self.byte..to]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.byte = to;
+        }
+        self.line
+    }
 }
