@@ -9,12 +9,14 @@ mod customers;
 mod open;
 mod opportunities;
 mod products;
+mod reports;
 mod rows;
 mod schema;
 mod tags;
 mod trash;
 
 pub use open::default_db_path;
+pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
 pub use tags::{Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
