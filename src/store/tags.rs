@@ -8,13 +8,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// A tag on a record: one value per dimension, with the reason it was applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Tag {
-    pub dimension: String,
-    pub value: String,
-    pub reason: String,
-}
+pub use crate::classify::Tag;
 
 /// A change of one tag caused by a write or a sweep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
