@@ -9,6 +9,7 @@ mod customers;
 mod open;
 mod opportunities;
 mod products;
+mod retag;
 mod rows;
 mod schema;
 mod tags;
@@ -151,6 +152,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Tag changes made by writes, until taken by `take_tag_changes`.
     tag_changes: Vec<TagChange>,
+    /// Rules and cut points for the re-tag cascade.
+    classify: retag::ClassifyState,
 }
 
 impl Store {
@@ -179,6 +182,7 @@ impl Store {
             clock,
             path: None,
             tag_changes: Vec::new(),
+            classify: Default::default(),
         })
     }
 
