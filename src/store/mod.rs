@@ -5,6 +5,7 @@
 //! Deletes are soft: records go to the trash and can be restored or purged.
 
 mod activities;
+mod book;
 mod customers;
 mod open;
 mod opportunities;
@@ -12,11 +13,13 @@ mod products;
 mod retag;
 mod rows;
 mod schema;
+mod sweep;
 mod tags;
 mod trash;
 
 pub use open::default_db_path;
 pub use schema::SCHEMA_VERSION;
+pub use sweep::{SweepReport, TagMove};
 pub use tags::{Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
 

@@ -8,7 +8,7 @@ use crate::classify::compute::{
     self, CampaignResults, CustomerProfile, DealRow, OpportunityProfile, ProductProfile,
     ProductSales, TouchRow,
 };
-use crate::classify::{CutPoints, Facts, RuleError, RuleSet, Subject, Tag};
+use crate::classify::{CutPoints, Facts, RuleError, RuleSet, Tag};
 use crate::domain::{ActivityKind, Kind};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -423,15 +423,5 @@ impl Store {
             Kind::Product => product_facts(&self.conn, id, today)?,
             Kind::Activity => campaign_facts(&self.conn, id)?,
         })
-    }
-}
-
-/// The subject a record kind is classified as.
-pub(crate) fn subject_of(kind: Kind) -> Subject {
-    match kind {
-        Kind::Customer => Subject::Customer,
-        Kind::Opportunity => Subject::Opportunity,
-        Kind::Product => Subject::Product,
-        Kind::Activity => Subject::Campaign,
     }
 }
