@@ -103,6 +103,24 @@ fn stored_values(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeMap<Stri
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The day and the rules a sweep ran with: a new day or changed rules
+/// call for a new sweep.
+fn sweep_stamp(today: chrono::NaiveDate, rules: &RuleSet) -> String {
+    let rules = format!("{rules:?}");
+    format!("{today} {:016x}", digest([("rules", rules.as_str())]))
+}
+
+fn last_sweep_day(conn: &Connection) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT value FROM classify_state WHERE key = ?1",
+            [LAST_SWEEP_KEY],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// One subject's records as the sweep sees them: ids and a way to get
 /// each one's facts (without RFM scores).
 struct Population<'b> {
@@ -180,7 +198,22 @@ fn cut_points(rules: &RuleSet, pops: &[Population]) -> CutPoints {
     cuts
 }
 
+/// Key of the day of the last sweep in `classify_state`.
+const LAST_SWEEP_KEY: &str = "last_sweep";
+
 impl Store {
+    /// Sweeps unless a sweep already ran today with the same rules:
+    /// time-driven tags change by the day, so one sweep a day keeps them true. For the start of the
+    /// TUI and of commands that show tags.
+    pub fn sweep_if_stale(&mut self) -> Result<Option<SweepReport>> {
+        let last: Option<String> = last_sweep_day(&self.conn)?;
+        let stamp = sweep_stamp(self.clock.today(), self.rules()?);
+        if last.as_deref() == Some(stamp.as_str()) {
+            return Ok(None);
+        }
+        self.sweep(false).map(Some)
+    }
+
     /// Classifies every live record again with the rules in force and
     /// writes the tags that changed (with history), in one transaction.
     /// `dry_run`: compute and report only, write nothing.
@@ -282,6 +315,11 @@ impl Store {
             tx.rollback()?;
         } else {
             save_cuts(&tx, &cuts)?;
+            tx.execute(
+                "INSERT INTO classify_state (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![LAST_SWEEP_KEY, sweep_stamp(today, rules)],
+            )?;
             tx.commit()?;
             self.classify.set_cuts(cuts);
         }
