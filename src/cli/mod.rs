@@ -2,6 +2,7 @@
 //! through the same [`Store`] calls the TUI uses.
 
 mod args;
+mod classify;
 mod fields;
 mod output;
 mod run;
