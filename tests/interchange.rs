@@ -125,6 +125,9 @@ fn google_contacts_export_with_bom_and_quoted_newline() {
     assert_eq!(c[0].notes, "Met at the fair.\nWants a quote.");
     assert_eq!((c[1].name.as_str(), c[1].city.as_str()), ("张伟", "上海"));
     assert!(r.ignored_columns.contains(&"Group Membership".to_string()));
+    // Classified on the way in: tags with reasons are there at once.
+    let tags = s.tags(Kind::Customer, c[1].meta.id).unwrap();
+    assert!(tags.iter().any(|t| t.dimension == "region"), "{tags:?}");
     // The second row starts on line 4: the first row's note spans two lines.
     assert_eq!(r.rows[1].line, 4);
 }

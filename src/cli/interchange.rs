@@ -69,6 +69,12 @@ pub fn import(
             report.summary(),
             started.elapsed().as_secs_f64()
         );
+        if let Some(ms) = report.classified_by_sweep_ms {
+            println!(
+                "classified the whole book in one sweep ({:.1} s)",
+                ms as f64 / 1000.0
+            );
+        }
     }
     Ok(if report.rejected.is_empty() {
         ExitCode::SUCCESS

@@ -86,7 +86,9 @@ pub(super) fn import(
     let bar = progress_bar(text.len() as u64, opts.progress);
     let today = store.clock().today();
     if opts.kind == Kind::Customer {
-        let mut imp = store.customer_import(opts.dry_run)?;
+        let estimate = text.bytes().filter(|&b| b == b'\n').count();
+        let classify_each = estimate <= super::CLASSIFY_EACH_UP_TO;
+        let mut imp = store.customer_import(opts.dry_run, classify_each)?;
         each_row(
             text,
             &mut rdr,
@@ -118,6 +120,9 @@ pub(super) fn import(
             },
         )?;
         imp.finish()?;
+        if !classify_each {
+            super::sweep_after(store, opts, report)?;
+        }
     } else {
         let mut other = OtherKinds::new(store, opts.kind)?;
         each_row(

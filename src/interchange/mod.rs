@@ -140,6 +140,20 @@ pub fn import_bytes(
     Ok(report)
 }
 
+/// Imports up to this many rows classify each customer as it is written;
+/// larger ones classify the whole book in one sweep at the end (set-based
+/// and parallel, much faster than row by row at that size).
+pub const CLASSIFY_EACH_UP_TO: usize = 20_000;
+
+/// Classifies the book after a large import (nothing to do on a dry run).
+fn sweep_after(store: &mut Store, opts: &ImportOptions, report: &mut ImportReport) -> Result<()> {
+    if !opts.dry_run {
+        let sweep = store.sweep(false)?;
+        report.classified_by_sweep_ms = Some(sweep.elapsed_ms);
+    }
+    Ok(())
+}
+
 /// A progress bar on stderr for `total` bytes, hidden for small inputs,
 /// when not asked for, or when stderr is not a terminal.
 pub(crate) fn progress_bar(total: u64, wanted: bool) -> indicatif::ProgressBar {

@@ -44,6 +44,9 @@ pub struct ImportReport {
     pub blank: u64,
     /// Columns no field took (CSV).
     pub ignored_columns: Vec<String>,
+    /// Set when a large import was classified by one sweep at the end
+    /// (milliseconds it took) instead of row by row.
+    pub classified_by_sweep_ms: Option<u128>,
     /// The first [`KEEP_LINES`] rows of each action.
     pub rows: Vec<Done>,
     #[serde(skip)]

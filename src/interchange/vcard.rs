@@ -157,7 +157,8 @@ pub(super) fn import(
     }
     let bar = progress_bar(text.len() as u64, opts.progress && cards.len() > 2_000);
     bar.set_length(cards.len() as u64);
-    let mut imp = store.customer_import(opts.dry_run)?;
+    let classify_each = cards.len() <= super::CLASSIFY_EACH_UP_TO;
+    let mut imp = store.customer_import(opts.dry_run, classify_each)?;
     for (i, (line, raw)) in cards.iter().enumerate() {
         if i.is_multiple_of(1024) {
             bar.set_position(i as u64);
@@ -180,6 +181,9 @@ pub(super) fn import(
     }
     imp.finish()?;
     bar.finish_and_clear();
+    if !classify_each {
+        super::sweep_after(store, opts, report)?;
+    }
     Ok(())
 }
 

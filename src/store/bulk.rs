@@ -3,13 +3,19 @@
 //! written with cached statements in batches, one transaction per batch.
 //! A row is either fully written or not at all; an interrupted import keeps
 //! the batches already committed and nothing of the one in progress.
+//!
+//! Classification: with `classify_each`, every written customer is re-tagged
+//! in the same transaction as its row (the store's re-tag cascade). For a
+//! very large import the caller turns that off and sweeps once at the end,
+//! which classifies the whole book set-based and in parallel.
 
 use super::customers::{self, from_row, tidy, write_fields};
+use super::retag::{affected, ClassifyState};
 use super::rows::{self, from_json_list};
 use super::{Result, Store};
 use crate::domain::identity::{email_key, name_company_key, phone_key};
 use crate::domain::{absorb, Customer, Kind, ValidationErrors};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
 
@@ -87,8 +93,11 @@ impl CustomerIndex {
 /// rolls back the batch in progress.
 pub struct CustomerImport<'s> {
     conn: &'s Connection,
+    /// The re-tag cascade, when each row is classified as it is written.
+    classify: Option<&'s mut ClassifyState>,
     index: CustomerIndex,
     now: DateTime<Utc>,
+    today: NaiveDate,
     dry_run: bool,
     in_batch: usize,
     open: bool,
@@ -97,16 +106,24 @@ pub struct CustomerImport<'s> {
 impl Store {
     /// Starts a bulk customer import. With `dry_run`, everything runs in one
     /// transaction that is rolled back at the end, so the counts are exact
-    /// and nothing is kept.
-    pub fn customer_import(&mut self, dry_run: bool) -> Result<CustomerImport<'_>> {
+    /// and nothing is kept. With `classify_each`, each written customer is
+    /// re-tagged inside its batch; otherwise the caller should sweep after.
+    pub fn customer_import(
+        &mut self,
+        dry_run: bool,
+        classify_each: bool,
+    ) -> Result<CustomerImport<'_>> {
         let now = self.clock.now();
+        let today = self.clock.today();
         let index = CustomerIndex::load(&self.conn)?;
         // A bigger page cache while the import runs; restored by `finish`.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
         Ok(CustomerImport {
             conn: &self.conn,
+            classify: classify_each.then_some(&mut self.classify),
             index,
             now,
+            today,
             dry_run,
             in_batch: 0,
             open: false,
@@ -143,10 +160,10 @@ impl CustomerImport<'_> {
                     &incoming.phones,
                     &incoming.emails,
                 );
+                self.retag(id, Default::default())?;
                 Upserted::Created(id)
             }
         };
-        // The classification engine re-tags here once its store hook lands.
         self.in_batch += 1;
         if self.in_batch >= BATCH_ROWS && !self.dry_run {
             self.commit()?;
@@ -176,6 +193,11 @@ impl CustomerImport<'_> {
             return Ok(Upserted::Unchanged(id));
         }
         merged.validate()?;
+        let before = if self.classify.is_some() {
+            affected(self.conn, Kind::Customer, id)?
+        } else {
+            Default::default()
+        };
         write_fields(self.conn, customers::UPDATE, &merged, self.now)?;
         rows::bump(self.conn, Kind::Customer, id, stored.meta.version, self.now)?;
         self.index.add(
@@ -185,7 +207,22 @@ impl CustomerImport<'_> {
             &merged.phones,
             &merged.emails,
         );
+        self.retag(id, before)?;
         Ok(Upserted::Updated(id))
+    }
+
+    /// Re-tags a written customer (and what it touches) in its batch.
+    fn retag(&mut self, id: i64, before: std::collections::BTreeSet<(Kind, i64)>) -> Result<()> {
+        if let Some(cls) = self.classify.as_deref_mut() {
+            cls.after_write(
+                self.conn,
+                (Kind::Customer, id),
+                before,
+                self.today,
+                self.now,
+            )?;
+        }
+        Ok(())
     }
 
     fn commit(&mut self) -> Result<()> {
@@ -262,7 +299,7 @@ mod tests {
     #[test]
     fn second_import_updates_instead_of_duplicating() {
         let mut s = Store::open_in_memory().unwrap();
-        let mut imp = s.customer_import(false).unwrap();
+        let mut imp = s.customer_import(false, true).unwrap();
         let a = imp.upsert(&person("Ann", "ann@x.com")).unwrap();
         assert!(matches!(a, Upserted::Created(_)));
         let again = imp.upsert(&person("Ann", "ANN@x.com")).unwrap();
@@ -278,12 +315,14 @@ mod tests {
         assert_eq!(s.counts().unwrap().customers, 1);
         let c = s.customers(Default::default()).unwrap().remove(0);
         assert_eq!((c.city.as_str(), c.meta.version), ("Lyon", 2));
+        // Classified on the way in.
+        assert!(!s.tags(Kind::Customer, c.meta.id).unwrap().is_empty());
     }
 
     #[test]
     fn dry_run_writes_nothing() {
         let mut s = Store::open_in_memory().unwrap();
-        let mut imp = s.customer_import(true).unwrap();
+        let mut imp = s.customer_import(true, true).unwrap();
         imp.upsert(&person("Ann", "")).unwrap();
         imp.finish().unwrap();
         assert_eq!(s.counts().unwrap().customers, 0);
@@ -293,7 +332,7 @@ mod tests {
     fn dropped_import_keeps_no_partial_batch() {
         let mut s = Store::open_in_memory().unwrap();
         {
-            let mut imp = s.customer_import(false).unwrap();
+            let mut imp = s.customer_import(false, true).unwrap();
             imp.upsert(&person("Ann", "")).unwrap();
         }
         assert_eq!(s.counts().unwrap().customers, 0);

@@ -99,6 +99,8 @@ impl Store {
         rows::ensure_live(&tx, Kind::Customer, duplicate)?;
         let a = load_customer(&tx, kept)?;
         let b = load_customer(&tx, duplicate)?;
+        let mut before = super::retag::affected(&tx, Kind::Customer, kept)?;
+        before.extend(super::retag::affected(&tx, Kind::Customer, duplicate)?);
         let mut merged = combine_for_merge(&a, &b);
         tidy(&mut merged);
         merged.validate()?;
@@ -127,7 +129,12 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
+        let today = self.clock.today();
+        let changes = self
+            .classify
+            .after_write(&tx, (Kind::Customer, kept), before, today, now)?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.merge_record(id)
     }
 
@@ -221,7 +228,22 @@ impl Store {
             "UPDATE merges SET undone_at = ?1 WHERE id = ?2",
             params![now, merge_id],
         )?;
+        let mut touched = super::retag::affected(&tx, Kind::Customer, record.kept_id)?;
+        touched.extend(super::retag::affected(
+            &tx,
+            Kind::Customer,
+            record.merged_id,
+        )?);
+        let today = self.clock.today();
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Customer, record.merged_id),
+            touched,
+            today,
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.merge_record(merge_id)
     }
 
