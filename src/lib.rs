@@ -3,8 +3,10 @@
 //! Layers: [`domain`] (pure records and validation) → [`store`] (SQLite,
 //! one transaction per write) → [`search`] (in-memory index) → edges ([`cli`]).
 
+pub mod classify;
 pub mod cli;
 pub mod domain;
+pub mod interchange;
 pub mod sample;
 pub mod search;
 pub mod store;

@@ -81,10 +81,10 @@ impl Field {
         }
     }
 
-    /// Long free text is matched by substring only: fuzzy matching long text
-    /// finds almost anything.
+    /// Long free text and the joined tag values are matched by substring
+    /// only: fuzzy matching them finds almost anything.
     pub fn fuzzy(self) -> bool {
-        self != Field::Notes
+        !matches!(self, Field::Notes | Field::Tags)
     }
 
     pub fn as_str(self) -> &'static str {

@@ -251,9 +251,7 @@ impl SearchIndex {
     fn resolve_filters(&self, query: &Query) -> Option<Vec<Vec<u32>>> {
         let mut out = Vec::new();
         for f in &query.filters {
-            let Some(key) = self.keys.get(&f.field) else {
-                return None;
-            };
+            let key = self.keys.get(&f.field)?;
             let mut codes: Vec<u32> = self
                 .values
                 .names

@@ -3,7 +3,7 @@ use super::{Page, Result, Store, StoreError};
 use crate::domain::{Customer, Kind};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
-const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, name, kind, company, title, \
+pub(crate) const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, name, kind, company, title, \
     phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom";
 
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
@@ -31,7 +31,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
 }
 
 /// Normalises what a person typed: trimmed text, no empty list entries.
-fn tidy(c: &mut Customer) {
+pub(crate) fn tidy(c: &mut Customer) {
     for s in [
         &mut c.name,
         &mut c.company,
@@ -51,13 +51,14 @@ fn tidy(c: &mut Customer) {
     }
 }
 
-fn write_fields(
+pub(crate) fn write_fields(
     conn: &Connection,
     sql: &str,
     c: &Customer,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    conn.execute(
+    rows::execute_named(
+        conn,
         sql,
         named_params! {
             ":id": c.meta.id,
@@ -84,12 +85,12 @@ fn write_fields(
     Ok(())
 }
 
-const INSERT: &str = "INSERT INTO customers (id, created_at, updated_at, version, name, kind, company, title, \
+pub(crate) const INSERT: &str = "INSERT INTO customers (id, created_at, updated_at, version, name, kind, company, title, \
     phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom) \
     VALUES (NULLIF(:id, 0), :now, :now, 1, :name, :kind, :company, :title, :phones, :emails, :country, :province, :city, \
     :address, :industry, :size, :source, :needs, :notes, :owner, :custom)";
 
-const UPDATE: &str =
+pub(crate) const UPDATE: &str =
     "UPDATE customers SET name = :name, kind = :kind, company = :company, title = :title, \
     phones = :phones, emails = :emails, country = :country, province = :province, city = :city, \
     address = :address, industry = :industry, size = :size, source = :source, needs = :needs, \
@@ -105,7 +106,15 @@ impl Store {
         let tx = self.conn.transaction()?;
         write_fields(&tx, INSERT, &c, now)?;
         let id = tx.last_insert_rowid();
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Customer, id),
+            Default::default(),
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.customer(id)
     }
 
@@ -116,10 +125,19 @@ impl Store {
         c.validate()?;
         let now = self.clock.now();
         let tx = self.conn.transaction()?;
+        let before = super::retag::affected(&tx, Kind::Customer, c.meta.id)?;
         rows::ensure_version(&tx, Kind::Customer, c.meta.id, c.meta.version)?;
         write_fields(&tx, UPDATE, &c, now)?;
         rows::bump(&tx, Kind::Customer, c.meta.id, c.meta.version, now)?;
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Customer, c.meta.id),
+            before,
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.customer(c.meta.id)
     }
 

@@ -5,17 +5,29 @@
 //! Deletes are soft: records go to the trash and can be restored or purged.
 
 mod activities;
+mod backup;
+mod book;
+mod bulk;
 mod customers;
+mod merge;
 mod open;
 mod opportunities;
 mod products;
+mod reports;
+mod retag;
 mod rows;
 mod schema;
+mod sweep;
 mod tags;
 mod trash;
 
+pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
+pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
+pub use merge::{DuplicatePair, MergeRecord};
 pub use open::default_db_path;
+pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
+pub use sweep::{SweepReport, TagMove};
 pub use tags::{Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
 
@@ -151,6 +163,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Tag changes made by writes, until taken by `take_tag_changes`.
     tag_changes: Vec<TagChange>,
+    /// Rules and cut points for the re-tag cascade.
+    classify: retag::ClassifyState,
 }
 
 impl Store {
@@ -179,6 +193,7 @@ impl Store {
             clock,
             path: None,
             tag_changes: Vec::new(),
+            classify: Default::default(),
         })
     }
 
