@@ -342,3 +342,42 @@ fn cli_search_plain_and_json() {
     assert!(out.status.success());
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn query_worker_answers_the_newest_query_only() {
+    use dossier::search::{QueryWorker, SharedIndex};
+    use std::sync::{Arc, RwLock};
+    use std::time::Duration;
+    let (s, ids_) = book();
+    let shared: SharedIndex = Arc::new(RwLock::new(load_index(&s).unwrap()));
+    let worker = QueryWorker::spawn(shared.clone());
+    worker.submit("z", None, 50);
+    worker.submit("zh", None, 50);
+    let last = worker.submit("zw", Some(Kind::Customer), 50);
+    let r = worker.recv_timeout(Duration::from_secs(10)).expect("an answer");
+    assert_eq!(r.generation, last);
+    assert_eq!(r.input, "zw");
+    assert_eq!(r.hits.unwrap()[0].id, ids_[0]);
+    // Nothing older arrives afterwards.
+    assert!(worker.recv_timeout(Duration::from_millis(200)).is_none());
+
+    let bad = worker.submit("colour:red", None, 50);
+    let r = worker.recv_timeout(Duration::from_secs(10)).expect("an answer");
+    assert_eq!(r.generation, bad);
+    assert!(r.hits.is_err());
+}
+
+#[test]
+fn background_build_applies_changes_made_meanwhile() {
+    use dossier::search::spawn_build;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let mut s = Store::open(&path).unwrap();
+    customer(&mut s, "张伟", "", "", "");
+    let mut build = spawn_build(path.clone());
+    let id = customer(&mut s, "Late Arrival", "", "", "");
+    build.note_change(Kind::Customer, id);
+    let index = build.wait(&s).unwrap();
+    assert_eq!(ids(&search(&index, "late arrival")), vec![id]);
+    assert_eq!(search(&index, "zw").len(), 1);
+}

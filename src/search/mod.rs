@@ -9,6 +9,21 @@
 //! - [`Matcher`] is the scoring trait, so matchers can be benchmarked.
 //! - [`spawn_build`] and [`QueryWorker`] run the build and the queries off
 //!   the UI thread; a stale query's results are dropped.
+//!
+//! Wiring it into the TUI (the UI thread never searches itself):
+//!
+//! ```text
+//! start:      let build = spawn_build(db_path);                  // first frame does not wait
+//!             let shared: SharedIndex = Arc::new(RwLock::new(SearchIndex::new()));
+//!             let worker = QueryWorker::spawn_with_notify(shared.clone(), wake_ui);
+//! each tick:  if let Some(Ok(index)) = build.try_finish(&store) { *shared.write() = index; }
+//! after save: refresh_record(&mut shared.write(), &store, kind, id)  // or build.note_change(kind, id)
+//!             (also for records the classifier re-tagged in the same write)
+//! keystroke:  worker.submit(&input, Some(Kind::Customer), 200);      // `/` on a tab
+//!             worker.submit(&input, None, 200);                      // Ctrl-K: every kind
+//! each tick:  if let Some(r) = worker.try_recv() { show r.hits (or r.hits's QueryError) }
+//! draw:       Hit::text with Hit::indices (char indices) in bold; Hit::label/detail in lists
+//! ```
 
 mod index;
 mod load;
