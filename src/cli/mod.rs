@@ -2,7 +2,9 @@
 //! through the same [`Store`] calls the TUI uses.
 
 mod args;
+pub mod crash_writer;
 mod fields;
+pub mod log;
 mod output;
 mod run;
 
@@ -13,10 +15,19 @@ use std::process::ExitCode;
 
 /// Entry point of the `dossier` binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let log = log::init();
+    log::install_panic_hook(log);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match run::run(cli) {
         Ok(code) => code,
         Err(err) => {
+            // The message may quote what was typed (an email, a name): only
+            // at debug level.
+            tracing::info!("command failed");
+            tracing::debug!("command failed: {err:#}");
             eprintln!(
                 "error: {}",
                 crate::domain::text::sanitize_for_terminal(&format!("{err:#}"))
@@ -24,4 +35,16 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints a usage error (or help) with anything typed stripped of escape
+/// sequences, since clap repeats the offending value.
+fn usage_error(e: clap::Error) -> ExitCode {
+    let text = crate::domain::text::sanitize_multiline(&e.render().to_string());
+    if e.use_stderr() {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+    ExitCode::from(e.exit_code().clamp(0, 255) as u8)
 }

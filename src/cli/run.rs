@@ -19,7 +19,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     let path = cli.db.clone().unwrap_or_else(default_db_path);
-    let mut store = Store::open(&path).map_err(|e| anyhow!("{e}"))?;
+    tracing::info!(command = command.name(), db = %path.display(), "start");
+    let mut store = Store::open(&path).map_err(|e| {
+        tracing::warn!(db = %path.display(), "cannot open the database: {e}");
+        anyhow!("{e}")
+    })?;
     match command {
         Command::Add(add) => add_record(&mut store, add),
         Command::Edit(edit) => edit_record(&mut store, edit),
@@ -53,6 +57,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { path: target } => {
+            store.backup_to(&target).map_err(explain)?;
+            println!(
+                "backup of {} written to {} and checked",
+                path.display(),
+                target.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doctor { json } => doctor(&store, json),
+        Command::CrashWriter { seed, count } => {
+            super::crash_writer::run(&mut store, seed, count)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Panic => panic!("a test panic asked for with `dossier __panic`"),
         Command::Gen { customers, seed } => {
             let started = std::time::Instant::now();
             let summary = crate::sample::gen::generate(&mut store, customers, seed)?;
@@ -380,4 +399,36 @@ fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn doctor(store: &Store, json: bool) -> Result<ExitCode> {
+    let report = store.doctor()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for check in &report.checks {
+            let mark = if check.problems.is_empty() {
+                "ok  "
+            } else {
+                "FAIL"
+            };
+            println!("{mark}  {}", check.name);
+            for p in &check.problems {
+                println!("        {}", crate::domain::text::sanitize_for_terminal(p));
+            }
+        }
+        for note in &report.notes {
+            println!("note  {note}");
+        }
+    }
+    Ok(if report.is_healthy() {
+        ExitCode::SUCCESS
+    } else {
+        if !json {
+            eprintln!(
+                "problems found — take a copy with `dossier backup PATH` before changing anything"
+            );
+        }
+        ExitCode::FAILURE
+    })
 }

@@ -5,7 +5,9 @@
 //! Deletes are soft: records go to the trash and can be restored or purged.
 
 mod activities;
+mod backup;
 mod customers;
+mod doctor;
 mod open;
 mod opportunities;
 mod products;
@@ -14,6 +16,7 @@ mod schema;
 mod tags;
 mod trash;
 
+pub use doctor::{DoctorCheck, DoctorReport};
 pub use open::default_db_path;
 pub use schema::SCHEMA_VERSION;
 pub use tags::{Tag, TagChange, TagHistoryEntry};
@@ -68,8 +71,31 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
+    #[error(
+        "the disk is full — nothing was saved by this change, and everything saved before is intact; free some space and try again"
+    )]
+    DiskFull,
+
+    #[error(
+        "the database is busy — another dossier kept it locked for more than 5 seconds; nothing was saved by this change, try again"
+    )]
+    Busy,
+
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            // SQLITE_FULL: the disk (or the page limit) is full; the
+            // transaction was rolled back.
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            // SQLITE_BUSY after the busy timeout.
+            Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -172,7 +198,7 @@ impl Store {
 
     pub fn open_in_memory_with_clock(clock: Clock) -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        open::configure(&conn)?;
+        open::configure(&mut conn)?;
         schema::migrate(&mut conn, "(memory)", None)?;
         Ok(Store {
             conn,
