@@ -78,6 +78,11 @@ fn is_corruption(e: &rusqlite::Error) -> bool {
 }
 
 pub(crate) fn open_file(path: &Path, clock: Clock) -> Result<Store> {
+    open_file_with(path, clock, schema::MIGRATIONS)
+}
+
+/// [`open_file`] with the migration steps given.
+fn open_file_with(path: &Path, clock: Clock, steps: &[&str]) -> Result<Store> {
     create_private(path)?;
     let shown = path.display().to_string();
     let corrupt = |e: rusqlite::Error| -> StoreError {
@@ -131,11 +136,67 @@ pub(crate) fn open_file(path: &Path, clock: Clock) -> Result<Store> {
         tracing::info!(target = %target.display(), "backup taken before migration");
         Ok(())
     };
-    schema::migrate(&mut conn, &shown, Some(&backup))?;
+    schema::migrate_steps(&mut conn, &shown, Some(&backup), steps)?;
     Ok(Store {
         conn,
         clock,
         path: Some(path.to_path_buf()),
         tag_changes: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Customer;
+
+    #[test]
+    fn a_backup_is_written_before_a_migration_and_holds_the_old_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.db");
+        let v1 = &schema::MIGRATIONS[..1];
+        {
+            let mut s = open_file_with(&path, Clock::from_env(), v1).unwrap();
+            s.add_customer(&Customer::named("Ann")).unwrap();
+        }
+        let mut v2 = v1.to_vec();
+        v2.push("ALTER TABLE customers ADD COLUMN nickname TEXT");
+        let s = open_file_with(&path, Clock::from_env(), &v2).unwrap();
+        let version: i64 = s
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+        let backups: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.to_string_lossy().contains(".v1-") && p.extension().is_some_and(|x| x == "bak")
+            })
+            .collect();
+        assert_eq!(backups.len(), 1, "one backup: {backups:?}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&backups[0]).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let old = Connection::open(&backups[0]).unwrap();
+        let (v, name): (i64, String) = old
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), name FROM customers",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((v, name.as_str()), (1, "Ann"));
+    }
+
+    #[test]
+    fn a_new_empty_database_is_not_backed_up() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(open_file(&dir.path().join("book.db"), Clock::from_env()).unwrap());
+        let files = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(files, 1, "only the database itself");
+    }
 }
