@@ -285,7 +285,7 @@ pub struct CustomerArgs {
     #[arg(long)]
     pub industry: Option<String>,
     /// Number of employees.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub size: Option<String>,
     /// website, social media, e-commerce, search ads, referral, exhibition, store, event, …
     #[arg(long)]
@@ -331,7 +331,7 @@ pub struct OpportunityArgs {
     #[arg(long = "competitor")]
     pub competitors: Vec<String>,
     /// Win probability in percent.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub probability: Option<String>,
     #[arg(long = "next-step")]
     pub next_step: Option<String>,
@@ -415,11 +415,11 @@ pub struct ActivityArgs {
     /// Campaign goal: brand_awareness, sales, lead_collection.
     #[arg(long)]
     pub goal: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub participants: Option<String>,
     #[arg(long, allow_hyphen_values = true)]
     pub cost: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub leads: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,

@@ -2,7 +2,7 @@
 
 use super::args::{AddKind, Cli, Command, EditArgs, EditKind, KindArg};
 use super::fields::FieldEdits;
-use super::output::{list_line, print_record, record_json, AnyRecord};
+use super::output::{list_line, print_record, record_json, to_json, to_json_pretty, AnyRecord};
 use crate::domain::fields::{parse_line_item, Fields};
 use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
 use crate::store::{default_db_path, Page, Store, StoreError, Visibility};
@@ -53,7 +53,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             println!(
                 "demo book loaded into {}: {}",
                 path.display(),
-                serde_json::to_string(&summary)?
+                to_json(&summary)?
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -159,10 +159,7 @@ fn report_saved(store: &mut Store, verb: &str, record: AnyRecord, json: bool) ->
     let changes = store.take_tag_changes();
     if json {
         let tags = store.tags(kind, meta.id)?;
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&record_json(&record, &tags)?)?
-        );
+        println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
     } else {
         println!(
             "{verb} {kind} {}: {} (version {})",
@@ -298,10 +295,7 @@ fn show(store: &Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
     let record = AnyRecord::load(store, kind, id)?;
     let tags = store.tags(kind, id)?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&record_json(&record, &tags)?)?
-        );
+        println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
         return Ok(ExitCode::SUCCESS);
     }
     print_record(&record, &tags);
@@ -367,7 +361,7 @@ fn list(
     for r in &records {
         if json {
             let tags = store.tags(kind, r.meta().id)?;
-            println!("{}", serde_json::to_string(&record_json(r, &tags)?)?);
+            println!("{}", to_json(&record_json(r, &tags)?)?);
         } else {
             println!("{}", list_line(r));
         }
@@ -387,7 +381,7 @@ fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
     }
     for e in store.trash()? {
         if json {
-            println!("{}", serde_json::to_string(&e)?);
+            println!("{}", to_json(&e)?);
         } else {
             println!(
                 "{:>12} {:>7}  {}  deleted {}",
@@ -404,7 +398,7 @@ fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
 fn doctor(store: &Store, json: bool) -> Result<ExitCode> {
     let report = store.doctor()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", to_json_pretty(&report)?);
     } else {
         for check in &report.checks {
             let mark = if check.problems.is_empty() {
