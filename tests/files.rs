@@ -287,3 +287,57 @@ fn a_panic_shows_its_message_and_the_log_path() {
     let content = std::fs::read_to_string(&log).unwrap();
     assert!(content.contains("panic: a test panic"), "{content}");
 }
+
+/// A book past FULL_CHECK_AT_OPEN_MAX, written quickly with plain SQL.
+fn big_book(db: &Path) {
+    drop(Store::open(db).unwrap());
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9000)
+         INSERT INTO customers (created_at, updated_at, name, notes)
+         SELECT '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'c' || i, printf('%.4000c', 'n') FROM n;",
+    )
+    .unwrap();
+    drop(conn);
+    let size = std::fs::metadata(db).unwrap().len();
+    assert!(size > dossier::store::FULL_CHECK_AT_OPEN_MAX, "{size}");
+}
+
+#[test]
+fn a_big_book_is_checked_cheaply_at_open_and_fully_on_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    big_book(&db);
+    let s = Store::open(&db).unwrap();
+    s.quick_check().unwrap();
+    drop(s);
+    damage(&db);
+    let before = std::fs::read(&db).unwrap();
+    // Start-up does not read every page of a big book…
+    let s = Store::open(&db).expect("a big book opens without the page-by-page check");
+    // …the full check (run in the background by the terminal UI) finds it…
+    let err = s.quick_check().expect_err("damage found");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    drop(s);
+    // …and so does doctor, with a failing exit.
+    let out = dossier(&db, &["doctor"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stdout).contains("FAIL  integrity"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        std::fs::read(&db).unwrap() == before,
+        "the file was changed"
+    );
+    // A damaged header is refused at open, big or not.
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
+        f.seek(SeekFrom::Start(0)).unwrap();
+        f.write_all(b"definitely not sqlite").unwrap();
+    }
+    let err = Store::open(&db).err().expect("refused");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+}

@@ -17,7 +17,7 @@ mod tags;
 mod trash;
 
 pub use doctor::{DoctorCheck, DoctorReport};
-pub use open::default_db_path;
+pub use open::{default_db_path, FULL_CHECK_AT_OPEN_MAX};
 pub use schema::SCHEMA_VERSION;
 pub use tags::{Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;

@@ -70,6 +70,39 @@ pub(crate) fn create_private(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Files up to this size get SQLite's `quick_check` (every page) when they
+/// are opened; it takes well under 100 ms at this size. Bigger books get a
+/// schema read at open and the full check from [`Store::quick_check`].
+pub const FULL_CHECK_AT_OPEN_MAX: u64 = 32 << 20;
+
+fn quick_check(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row("PRAGMA quick_check", [], |r| r.get(0))
+}
+
+impl Store {
+    /// SQLite's `quick_check` of every page: `Corrupt` when it finds damage.
+    /// Opening runs it for books up to [`FULL_CHECK_AT_OPEN_MAX`]; a terminal
+    /// UI runs it for bigger ones in the background (on its own connection).
+    pub fn quick_check(&self) -> Result<()> {
+        let shown = self
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "(memory)".into());
+        let check = quick_check(&self.conn).map_err(|e| StoreError::Corrupt {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt {
+                path: shown,
+                reason: check,
+            });
+        }
+        Ok(())
+    }
+}
+
 fn is_corruption(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
@@ -108,9 +141,19 @@ fn open_file_with(path: &Path, clock: Clock, steps: &[&str]) -> Result<Store> {
         other => other,
     })?;
     // A non-SQLite file fails here, before anything is written to it.
-    let check: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(corrupt)?;
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let check = if size <= FULL_CHECK_AT_OPEN_MAX {
+        quick_check(&conn)
+    } else {
+        // A big book: reading the schema catches a foreign or truncated
+        // file at once; the page-by-page check would hold up start-up by
+        // seconds and runs later (Store::quick_check, dossier doctor).
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map(|_| "ok".to_string())
+    };
+    let check = check.map_err(corrupt)?;
     if check != "ok" {
         return Err(StoreError::Corrupt {
             path: shown,
