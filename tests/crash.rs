@@ -2,8 +2,9 @@
 //! every write it reported committed must survive, the file must pass
 //! `PRAGMA integrity_check`, and no edit may be half applied.
 
+use chrono::NaiveDate;
 use dossier::cli::crash_writer::version_mark;
-use dossier::domain::Kind;
+use dossier::domain::Clock;
 use dossier::store::{Page, Store, Visibility};
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -99,7 +100,8 @@ fn integrity_ok(store: &Store) {
 /// Every reported commit is there, at that version or later, and every
 /// record's parts agree with its version.
 fn verify(db: &Path, reported: &Reported) {
-    let store = Store::open(db).expect("the database opens after the kills");
+    let mut store =
+        Store::open_with_clock(db, clock()).expect("the database opens after the kills");
     integrity_ok(&store);
     for ((kind, id), version) in reported {
         let (found, mark) = match kind.as_str() {
@@ -137,24 +139,45 @@ fn verify(db: &Path, reported: &Reported) {
         );
         assert!(!o.items.is_empty(), "deal {} lost its lines", o.meta.id);
         assert_eq!(o.amount, o.items_total(), "deal {} amount/lines", o.meta.id);
-        // Tags, once the classifier writes them in the same transaction,
-        // must agree with their history (checked by doctor below).
-        let _ = store.tags(Kind::Opportunity, o.meta.id).unwrap();
     }
+    // Tags are written in the write's transaction: every live record's tags
+    // are what the rules give it, and agree with their history.
     let report = store.doctor().unwrap();
     assert!(report.is_healthy(), "doctor: {report:?}");
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.name == "tags agree with the rules"),
+        "tags were compared with the rules: {report:?}"
+    );
+    let tagged: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM tags", [], |r| r.get(0))
+        .unwrap();
+    assert!(tagged > 0, "the writes were tagged");
+}
+
+/// The day the writer (DOSSIER_NOW) and the checks agree on.
+fn clock() -> Clock {
+    Clock::at_date(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())
 }
 
 fn kill_loop(iterations: u64, seed: u64) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.db");
+    // Today's sweep, so doctor compares every record's tags with the rules.
+    Store::open_with_clock(&db, clock())
+        .unwrap()
+        .sweep(false)
+        .unwrap();
     let mut rng = Rng(seed);
     let mut reported = Reported::new();
     let mut commits = 0;
     for i in 0..iterations {
         // Mostly short lives, so kills land during start-up, migration and
         // the first writes as well as in the middle of a run.
-        let delay = Duration::from_millis(2 + rng.below(98));
+        let delay = Duration::from_millis(2 + rng.below(148));
         for (kind, id, version) in run_and_kill(&db, seed.wrapping_add(i), delay) {
             commits += 1;
             let v = reported.entry((kind, id)).or_insert(0);

@@ -149,7 +149,7 @@ fn disk_full_is_a_clear_error_and_loses_nothing_committed() {
     ann.notes = "y".repeat(19_000);
     assert!(matches!(s.update_customer(&ann), Err(StoreError::DiskFull)));
     drop(s);
-    let s = Store::open(&db).unwrap();
+    let mut s = Store::open(&db).unwrap();
     assert_eq!(s.counts().unwrap().customers as usize, saved.len());
     let ann = s.customer(first.meta.id).unwrap();
     assert_eq!((ann.meta.version, ann.notes.as_str()), (1, ""));

@@ -2,6 +2,7 @@
 //! through the same [`Store`] calls the TUI uses.
 
 mod args;
+mod classify;
 pub mod crash_writer;
 mod fields;
 pub mod log;
@@ -15,6 +16,13 @@ use std::process::ExitCode;
 
 /// Entry point of the `dossier` binary.
 pub fn main() -> ExitCode {
+    // `dossier list customers | head` should end quietly, like other Unix
+    // tools, instead of panicking on a closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let log = log::init();
     log::install_panic_hook(log);
     let cli = match Cli::try_parse() {

@@ -27,14 +27,48 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Add(add) => add_record(&mut store, add),
         Command::Edit(edit) => edit_record(&mut store, edit),
-        Command::Show { kind, id, json } => show(&store, kind.into(), id, json),
+        Command::Show { kind, id, json } => {
+            super::classify::refresh(&mut store)?;
+            show(&store, kind.into(), id, json)
+        }
         Command::List {
             kind,
             json,
             limit,
             after,
             trash,
+            tags,
+        } if !tags.is_empty() => {
+            super::classify::refresh(&mut store)?;
+            let page = Page {
+                after,
+                limit,
+                visibility: if trash {
+                    Visibility::Trash
+                } else {
+                    Visibility::Live
+                },
+            };
+            let records = super::classify::tagged(&store, kind.into(), &tags, page)?;
+            print_list(&store, kind.into(), &records, json, limit, after)
+        }
+        Command::List {
+            kind,
+            json,
+            limit,
+            after,
+            trash,
+            tags: _,
         } => list(&store, kind, json, limit, after, trash),
+        Command::Classify {
+            dry_run,
+            rules,
+            json,
+        } => super::classify::classify(&mut store, dry_run, rules.as_deref(), json),
+        Command::Why { kind, id, json } => {
+            super::classify::refresh(&mut store)?;
+            super::classify::why(&mut store, kind.into(), id, json)
+        }
         Command::Delete { kind, id, version } => {
             let kind: Kind = kind.into();
             store.delete(kind, id, version).map_err(explain)?;
@@ -66,7 +100,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Doctor { json } => doctor(&store, json),
+        Command::Doctor { json } => doctor(&mut store, json),
         Command::CrashWriter { seed, count } => {
             super::crash_writer::run(&mut store, seed, count)?;
             Ok(ExitCode::SUCCESS)
@@ -357,8 +391,18 @@ fn list(
             .map(AnyRecord::Activity)
             .collect(),
     };
-    let kind: Kind = kind.into();
-    for r in &records {
+    print_list(store, kind.into(), &records, json, limit, after)
+}
+
+fn print_list(
+    store: &Store,
+    kind: Kind,
+    records: &[AnyRecord],
+    json: bool,
+    limit: usize,
+    after: i64,
+) -> Result<ExitCode> {
+    for r in records {
         if json {
             let tags = store.tags(kind, r.meta().id)?;
             println!("{}", to_json(&record_json(r, &tags)?)?);
@@ -395,7 +439,7 @@ fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn doctor(store: &Store, json: bool) -> Result<ExitCode> {
+fn doctor(store: &mut Store, json: bool) -> Result<ExitCode> {
     let report = store.doctor()?;
     if json {
         println!("{}", to_json_pretty(&report)?);

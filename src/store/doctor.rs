@@ -1,10 +1,11 @@
 //! `dossier doctor`: checks a database's integrity, orphans and tags.
 //! Reads only; it never repairs, so it is safe to run on a damaged book.
 
-use super::{Result, Store};
+use super::{retag, sweep, Result, Store};
 use crate::domain::Kind;
 use rusqlite::Connection;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// At most this many problems are listed per check.
 const LIMIT: usize = 50;
@@ -133,9 +134,71 @@ fn record_consistency(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// A record's stored tag values, by dimension.
+fn stored_values(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeMap<String, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT dimension, value FROM tags WHERE record_kind = ?1 AND record_id = ?2",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![kind.as_str(), id], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 impl Store {
+    /// Every live record's stored tags against what the rules in force give
+    /// it today. `None` when today's sweep has not run: time-driven tags are
+    /// only refreshed by it, so a comparison would report them.
+    fn tags_follow_rules(&mut self) -> Result<Option<Vec<String>>> {
+        let today = self.clock.today();
+        let stamp = sweep::sweep_stamp(today, self.rules()?);
+        if sweep::last_sweep_day(&self.conn)?.as_deref() != Some(stamp.as_str()) {
+            return Ok(None);
+        }
+        let conn = &self.conn;
+        let cls = self.classify.get(conn)?;
+        let mut problems = Vec::new();
+        for kind in Kind::ALL {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT id FROM {} WHERE deleted_at IS NULL ORDER BY id",
+                kind.table()
+            ))?;
+            let ids: Vec<i64> = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                let Some(expected) = retag::expected_tags(conn, cls, kind, id, today)? else {
+                    continue;
+                };
+                let expected: BTreeMap<String, String> = expected
+                    .into_iter()
+                    .map(|t| (t.dimension, t.value))
+                    .collect();
+                let stored = stored_values(conn, kind, id)?;
+                if stored != expected {
+                    let show = |m: &BTreeMap<String, String>| {
+                        m.iter()
+                            .filter(|(d, v)| stored.get(*d) != expected.get(*d) || v.is_empty())
+                            .map(|(d, v)| format!("{d}={v}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    problems.push(format!(
+                        "{kind} {id}: stored tags [{}] but the rules give [{}]",
+                        show(&stored),
+                        show(&expected)
+                    ));
+                    if problems.len() >= LIMIT {
+                        return Ok(Some(problems));
+                    }
+                }
+            }
+        }
+        Ok(Some(problems))
+    }
+
     /// Runs every check. Reads only.
-    pub fn doctor(&self) -> Result<DoctorReport> {
+    pub fn doctor(&mut self) -> Result<DoctorReport> {
         let conn = &self.conn;
         // A check that cannot run (a damaged page) is itself a problem;
         // the others still run.
@@ -143,7 +206,7 @@ impl Store {
             name,
             problems: check(conn).unwrap_or_else(|e| vec![format!("the check could not run: {e}")]),
         };
-        let checks = vec![
+        let mut checks = vec![
             run("integrity", integrity),
             run("links between records", foreign_keys),
             run("orphan tags", orphans),
@@ -151,6 +214,25 @@ impl Store {
             run("records agree with their parts", record_consistency),
         ];
         let mut notes = Vec::new();
+        let healthy_so_far = checks.iter().all(|c| c.problems.is_empty());
+        match self.tags_follow_rules() {
+            Ok(Some(problems)) => checks.push(DoctorCheck {
+                name: "tags agree with the rules",
+                problems,
+            }),
+            Ok(None) => notes.push(
+                "tags were not compared with the rules: today's sweep has not run (dossier classify runs it)".into(),
+            ),
+            // On a damaged file the integrity check already says why.
+            Err(e) if !healthy_so_far => {
+                notes.push(format!("tags were not compared with the rules: {e}"))
+            }
+            Err(e) => checks.push(DoctorCheck {
+                name: "tags agree with the rules",
+                problems: vec![format!("the check could not run: {e}")],
+            }),
+        }
+        let conn = &self.conn;
         let trashed_tags: i64 = Kind::ALL
             .iter()
             .map(|k| {

@@ -6,19 +6,25 @@
 
 mod activities;
 mod backup;
+mod book;
 mod customers;
 mod doctor;
 mod open;
 mod opportunities;
 mod products;
+mod reports;
+mod retag;
 mod rows;
 mod schema;
+mod sweep;
 mod tags;
 mod trash;
 
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use open::{default_db_path, FULL_CHECK_AT_OPEN_MAX};
+pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
+pub use sweep::{SweepReport, TagMove};
 pub use tags::{Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
 
@@ -177,6 +183,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Tag changes made by writes, until taken by `take_tag_changes`.
     tag_changes: Vec<TagChange>,
+    /// Rules and cut points for the re-tag cascade.
+    classify: retag::ClassifyState,
 }
 
 impl Store {
@@ -205,6 +213,7 @@ impl Store {
             clock,
             path: None,
             tag_changes: Vec::new(),
+            classify: Default::default(),
         })
     }
 

@@ -185,6 +185,7 @@ fn open_file_with(path: &Path, clock: Clock, steps: &[&str]) -> Result<Store> {
         clock,
         path: Some(path.to_path_buf()),
         tag_changes: Vec::new(),
+        classify: Default::default(),
     })
 }
 
@@ -197,24 +198,27 @@ mod tests {
     fn a_backup_is_written_before_a_migration_and_holds_the_old_data() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("book.db");
-        let v1 = &schema::MIGRATIONS[..1];
+        // Today's schema with a customer, then a build with one more step.
+        let now = schema::MIGRATIONS;
+        let from = now.len() as i64;
         {
-            let mut s = open_file_with(&path, Clock::from_env(), v1).unwrap();
+            let mut s = open_file_with(&path, Clock::from_env(), now).unwrap();
             s.add_customer(&Customer::named("Ann")).unwrap();
         }
-        let mut v2 = v1.to_vec();
-        v2.push("ALTER TABLE customers ADD COLUMN nickname TEXT");
-        let s = open_file_with(&path, Clock::from_env(), &v2).unwrap();
+        let mut next = now.to_vec();
+        next.push("ALTER TABLE customers ADD COLUMN nickname TEXT");
+        let s = open_file_with(&path, Clock::from_env(), &next).unwrap();
         let version: i64 = s
             .conn()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 2);
+        assert_eq!(version, from + 1);
+        let marker = format!(".v{from}-");
         let backups: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| {
-                p.to_string_lossy().contains(".v1-") && p.extension().is_some_and(|x| x == "bak")
+                p.to_string_lossy().contains(&marker) && p.extension().is_some_and(|x| x == "bak")
             })
             .collect();
         assert_eq!(backups.len(), 1, "one backup: {backups:?}");
@@ -232,7 +236,7 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap();
-        assert_eq!((v, name.as_str()), (1, "Ann"));
+        assert_eq!((v, name.as_str()), (from, "Ann"));
     }
 
     #[test]
