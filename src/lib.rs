@@ -7,4 +7,5 @@ pub mod classify;
 pub mod cli;
 pub mod domain;
 pub mod sample;
+pub mod signals;
 pub mod store;
