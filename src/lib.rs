@@ -8,4 +8,5 @@ pub mod cli;
 pub mod domain;
 pub mod interchange;
 pub mod sample;
+pub mod signals;
 pub mod store;
