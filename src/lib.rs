@@ -1,9 +1,10 @@
 //! dossier — a keyboard-driven terminal customer-file manager.
 //!
 //! Layers: [`domain`] (pure records and validation) → [`store`] (SQLite,
-//! one transaction per write) → edges ([`cli`]).
+//! one transaction per write) → edges ([`cli`], [`tui`]).
 
 pub mod cli;
 pub mod domain;
 pub mod sample;
 pub mod store;
+pub mod tui;

@@ -73,7 +73,8 @@ fn write_fields(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
     let c = a.campaign.as_ref();
-    conn.execute(
+    rows::execute_named(
+        conn,
         sql,
         named_params! {
             ":id": a.meta.id,

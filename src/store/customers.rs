@@ -57,7 +57,8 @@ fn write_fields(
     c: &Customer,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    conn.execute(
+    rows::execute_named(
+        conn,
         sql,
         named_params! {
             ":id": c.meta.id,

@@ -5,6 +5,7 @@
 //! Deletes are soft: records go to the trash and can be restored or purged.
 
 mod activities;
+mod browse;
 mod customers;
 mod open;
 mod opportunities;
@@ -14,6 +15,7 @@ mod schema;
 mod tags;
 mod trash;
 
+pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use open::default_db_path;
 pub use schema::SCHEMA_VERSION;
 pub use tags::{Tag, TagChange, TagHistoryEntry};

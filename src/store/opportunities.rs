@@ -113,7 +113,8 @@ fn write_fields(
     o: &Opportunity,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    conn.execute(
+    rows::execute_named(
+        conn,
         sql,
         named_params! {
             ":id": o.meta.id,

@@ -66,7 +66,8 @@ fn write_fields(
     p: &Product,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    conn.execute(
+    rows::execute_named(
+        conn,
         sql,
         named_params! {
             ":id": p.meta.id,

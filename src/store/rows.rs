@@ -2,7 +2,7 @@
 
 use super::{Result, StoreError};
 use crate::domain::{Kind, Meta};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 use std::collections::BTreeMap;
 
 /// Lists are stored as JSON arrays of strings.
@@ -112,4 +112,20 @@ pub(crate) fn bump(
         });
     }
     Ok(expected + 1)
+}
+
+/// Runs `sql` with those of `params` it names, so one parameter list
+/// serves both the INSERT (no `:id`) and the UPDATE of a record.
+pub(crate) fn execute_named(
+    conn: &Connection,
+    sql: &str,
+    params: &[(&str, &dyn ToSql)],
+) -> Result<usize> {
+    let names = |name: &str| {
+        sql.match_indices(name).any(|(at, _)| {
+            !sql[at + name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    let used: Vec<(&str, &dyn ToSql)> = params.iter().filter(|(n, _)| names(n)).copied().collect();
+    Ok(conn.execute(sql, used.as_slice())?)
 }

@@ -1,0 +1,553 @@
+//! The application state and its one entry point for change:
+//! `update(action) -> effects`, plus `apply(outcome) -> effects` for the
+//! answers the runtime brings back. Nothing here touches the terminal or
+//! the database.
+
+use super::action::Action;
+use super::customers::CustomerList;
+use super::effect::{Effect, Outcome};
+use super::form::CustomerForm;
+use super::keymap::{Context, KeyMap};
+use super::overlay::{Confirm, Pending, TouchEntry};
+use super::theme::Theme;
+use crate::domain::Customer;
+use crate::store::{Counts, TagChange};
+use chrono::NaiveDate;
+use ratatui::crossterm::event::KeyEvent;
+
+/// The tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tab {
+    Dashboard,
+    Customers,
+    Opportunities,
+    Products,
+    Activities,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Dashboard,
+        Tab::Customers,
+        Tab::Opportunities,
+        Tab::Products,
+        Tab::Activities,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Dashboard => "Dashboard",
+            Tab::Customers => "Customers",
+            Tab::Opportunities => "Opportunities",
+            Tab::Products => "Products",
+            Tab::Activities => "Activities",
+        }
+    }
+
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// A message on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A tab that only lists its first page (completed in a later issue).
+#[derive(Debug, Clone, Default)]
+pub struct SimpleList {
+    pub rows: Vec<Vec<String>>,
+    pub cursor: usize,
+    pub loaded: bool,
+}
+
+/// Below this width the detail pane is hidden behind a key.
+pub const WIDE: u16 = 110;
+
+pub struct App {
+    pub keymap: KeyMap,
+    pub theme: Theme,
+    pub today: NaiveDate,
+    pub tab: Tab,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub customers: CustomerList,
+    pub lists: [SimpleList; 3],
+    pub counts: Counts,
+    /// Wide terminals: whether the detail pane is beside the table.
+    pub detail_open: bool,
+    /// Narrow terminals: whether the detail fills the screen instead.
+    pub detail_full: bool,
+    pub form: Option<CustomerForm>,
+    pub touch: Option<TouchEntry>,
+    pub confirm: Option<Confirm>,
+    pub help: bool,
+    pub status: Option<Status>,
+    /// Deleted customers, most recent last, for undo.
+    pub undo: Vec<(i64, String)>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(keymap: KeyMap, theme: Theme, today: NaiveDate) -> App {
+        App {
+            keymap,
+            theme,
+            today,
+            tab: Tab::Customers,
+            size: (80, 24),
+            customers: CustomerList::default(),
+            lists: Default::default(),
+            counts: Counts::default(),
+            detail_open: true,
+            detail_full: false,
+            form: None,
+            touch: None,
+            confirm: None,
+            help: false,
+            status: None,
+            undo: Vec::new(),
+            quit: false,
+        }
+    }
+
+    /// The effects that load the first screen.
+    pub fn start(&mut self, offer_demo: bool) -> Vec<Effect> {
+        if offer_demo {
+            self.confirm = Some(Confirm::new(
+                "This book is empty. Load the demo book to look around? (y/n)",
+                Pending::LoadDemo,
+            ));
+        }
+        vec![Effect::LoadCounts, self.customers.reload(None)]
+    }
+
+    pub fn is_wide(&self) -> bool {
+        self.size.0 >= WIDE
+    }
+
+    /// Rows the customer table shows (screen minus tab bar, status line,
+    /// borders and header).
+    pub fn table_rows(&self) -> usize {
+        self.size.1.saturating_sub(5).max(1) as usize
+    }
+
+    /// Whether the detail pane is on screen.
+    pub fn detail_visible(&self) -> bool {
+        self.tab == Tab::Customers
+            && if self.is_wide() {
+                self.detail_open
+            } else {
+                self.detail_full
+            }
+    }
+
+    /// Which key bindings apply now.
+    pub fn context(&self) -> Context {
+        if self.confirm.is_some() {
+            Context::Confirm
+        } else if self.form.is_some() || self.touch.is_some() {
+            Context::Form
+        } else {
+            Context::List
+        }
+    }
+
+    /// Turns a key press into an action: a binding of the current context,
+    /// else the raw key for the focused field or overlay.
+    pub fn key_action(&self, key: &KeyEvent) -> Option<Action> {
+        if self.help {
+            return Some(Action::Help);
+        }
+        match self.keymap.action(self.context(), key) {
+            Some(a) => Some(a),
+            None if self.context() != Context::List => Some(Action::Key(*key)),
+            None => None,
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// The single place state changes in answer to the person.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if let Action::Resize(w, h) = action {
+            self.size = (w, h);
+            let rows = self.table_rows();
+            self.customers.move_by(0, rows);
+        } else if self.help {
+            self.help = false;
+        } else if self.confirm.is_some() {
+            self.update_confirm(action, &mut fx);
+        } else if self.touch.is_some() {
+            self.update_touch(action, &mut fx);
+        } else if self.form.is_some() {
+            self.update_form(action, &mut fx);
+        } else {
+            self.update_list(action, &mut fx);
+        }
+        self.sync(&mut fx);
+        fx
+    }
+
+    /// Adds the loads the current position needs.
+    fn sync(&mut self, fx: &mut Vec<Effect>) {
+        if self.tab == Tab::Customers {
+            // The selected file is loaded even when the pane is hidden: edit,
+            // delete and touch need it, and it is three indexed reads.
+            let rows = self.table_rows();
+            fx.extend(self.customers.needs(rows, true));
+        }
+    }
+
+    fn update_confirm(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(confirm) = self.confirm.take() else {
+            return;
+        };
+        match action {
+            Action::Confirm => match confirm.pending {
+                Pending::Delete { id, version, name } => {
+                    fx.push(Effect::DeleteCustomer { id, version, name })
+                }
+                Pending::DiscardForm => {
+                    self.form = None;
+                    self.info("Changes discarded");
+                }
+                Pending::DiscardAndQuit => self.quit = true,
+                Pending::LoadDemo => {
+                    self.info("Loading the demo book…");
+                    fx.push(Effect::LoadDemo);
+                }
+            },
+            Action::Deny => {
+                if matches!(confirm.pending, Pending::LoadDemo) {
+                    self.info("Empty book — press a to add your first customer");
+                }
+            }
+            Action::Quit => self.quit = true,
+            // Anything else leaves the question open.
+            _ => self.confirm = Some(confirm),
+        }
+    }
+
+    fn update_form(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        match action {
+            Action::NextField => form.next_field(),
+            Action::PrevField => form.prev_field(),
+            Action::Key(k) => form.handle_key(&k),
+            Action::Save => match form.to_customer() {
+                Ok(c) => fx.push(Effect::SaveCustomer(Box::new(c))),
+                Err(errors) => {
+                    let n = errors.0.len();
+                    form.set_errors(errors);
+                    self.error(format!(
+                        "Not saved: {n} field{} to fix",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                }
+            },
+            Action::Cancel | Action::Quit => {
+                let quitting = action == Action::Quit;
+                if form.is_dirty() {
+                    let (q, p) = if quitting {
+                        (
+                            "Discard your changes and quit? (y/n)",
+                            Pending::DiscardAndQuit,
+                        )
+                    } else {
+                        ("Discard your changes? (y/n)", Pending::DiscardForm)
+                    };
+                    self.confirm = Some(Confirm::new(q, p));
+                } else {
+                    self.form = None;
+                    self.quit = quitting;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn update_touch(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(touch) = self.touch.as_mut() else {
+            return;
+        };
+        match action {
+            Action::Cancel => {
+                self.touch = None;
+                self.info("Touch not logged");
+            }
+            Action::Quit => self.quit = true,
+            Action::Key(k) => {
+                if let Some(activity) = touch.handle_key(&k, self.today) {
+                    let name = touch.name.clone();
+                    self.touch = None;
+                    fx.push(Effect::LogTouch(Box::new(activity), name));
+                }
+            }
+            Action::Save => {
+                if let Some(activity) = touch.finish(self.today) {
+                    let name = touch.name.clone();
+                    self.touch = None;
+                    fx.push(Effect::LogTouch(Box::new(activity), name));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn switch_tab(&mut self, tab: Tab, fx: &mut Vec<Effect>) {
+        self.tab = tab;
+        match tab {
+            Tab::Dashboard => fx.push(Effect::LoadCounts),
+            Tab::Customers => {}
+            other => {
+                if !self.lists[list_index(other)].loaded {
+                    fx.push(Effect::LoadList(other));
+                }
+            }
+        }
+    }
+
+    fn update_list(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let rows = self.table_rows();
+        let step = |a: &Action| -> Option<isize> {
+            Some(match a {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -(rows as isize),
+                Action::PageDown => rows as isize,
+                Action::Top => isize::MIN / 2,
+                Action::Bottom => isize::MAX / 2,
+                _ => return None,
+            })
+        };
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.help = true,
+            Action::NextTab | Action::PrevTab => {
+                let d = if action == Action::NextTab {
+                    1
+                } else {
+                    Tab::ALL.len() - 1
+                };
+                let next = Tab::ALL[(self.tab.index() + d) % Tab::ALL.len()];
+                self.switch_tab(next, fx);
+            }
+            Action::TabDashboard => self.switch_tab(Tab::Dashboard, fx),
+            Action::TabCustomers => self.switch_tab(Tab::Customers, fx),
+            Action::TabOpportunities => self.switch_tab(Tab::Opportunities, fx),
+            Action::TabProducts => self.switch_tab(Tab::Products, fx),
+            Action::TabActivities => self.switch_tab(Tab::Activities, fx),
+            ref a if step(a).is_some() => {
+                let d = step(a).unwrap_or(0);
+                match self.tab {
+                    Tab::Customers => self.customers.move_by(d, rows),
+                    Tab::Dashboard => {}
+                    t => {
+                        let l = &mut self.lists[list_index(t)];
+                        let last = l.rows.len().saturating_sub(1) as isize;
+                        l.cursor = (l.cursor as isize).saturating_add(d).clamp(0, last) as usize;
+                    }
+                }
+            }
+            _ if self.tab != Tab::Customers => {
+                if matches!(
+                    action,
+                    Action::Add | Action::Edit | Action::Delete | Action::LogTouch
+                ) {
+                    self.info(format!(
+                        "{} can only be listed here so far — customers can be edited on tab 2",
+                        self.tab.title()
+                    ));
+                }
+            }
+            Action::SortNext => {
+                let next = self.customers.sort.next();
+                fx.push(self.customers.request_sort(next, false));
+                self.info(format!("Sorting by {}…", next.label()));
+            }
+            Action::SortReverse => {
+                let c = &mut self.customers;
+                c.descending = !c.descending;
+                c.ids.reverse();
+                if !c.ids.is_empty() {
+                    c.cursor = c.ids.len() - 1 - c.cursor;
+                }
+                c.invalidate();
+                c.move_by(0, rows);
+            }
+            Action::ToggleDetail => {
+                if self.is_wide() {
+                    self.detail_open = !self.detail_open;
+                } else {
+                    self.detail_full = !self.detail_full;
+                }
+            }
+            Action::Add => self.form = Some(CustomerForm::new(&Customer::default())),
+            Action::Edit => match self.customers.selected_file() {
+                Some(f) => self.form = Some(CustomerForm::new(&f.customer)),
+                None if self.customers.ids.is_empty() => {
+                    self.info("No customer to edit — press a to add one")
+                }
+                None => self.info("Still loading that customer — try again"),
+            },
+            Action::Delete => {
+                let target = self.customers.selected_file().map(|f| {
+                    (
+                        f.customer.meta.id,
+                        f.customer.meta.version,
+                        f.customer.name.clone(),
+                    )
+                });
+                if let Some((id, version, name)) = target {
+                    self.confirm = Some(Confirm::new(
+                        format!("Move {name} to the trash? (y/n)"),
+                        Pending::Delete { id, version, name },
+                    ));
+                }
+            }
+            Action::Undo => match self.undo.pop() {
+                Some((id, name)) => fx.push(Effect::RestoreCustomer { id, name }),
+                None => self.info("Nothing to undo"),
+            },
+            Action::LogTouch => {
+                if let Some(row) = self.customers.selected_row() {
+                    self.touch = Some(TouchEntry::new(row.id, &row.name));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes in what the runtime brought back.
+    pub fn apply(&mut self, outcome: Outcome) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        let rows = self.table_rows();
+        match outcome {
+            Outcome::Ids { sort, ids, select } => {
+                let was_sorting = self.customers.sorting;
+                self.customers.set_ids(sort, ids, select, rows);
+                if was_sorting
+                    && sort != Default::default()
+                    && self
+                        .status
+                        .as_ref()
+                        .is_some_and(|s| s.text.starts_with("Sorting"))
+                {
+                    self.info(format!("Sorted by {}", sort.label()));
+                }
+            }
+            Outcome::Rows { range, rows } => self.customers.set_rows(range, rows),
+            Outcome::Detail(file) => self.customers.set_detail(*file),
+            Outcome::List(tab, data) => {
+                let l = &mut self.lists[list_index(tab)];
+                l.rows = data;
+                l.loaded = true;
+                l.cursor = l.cursor.min(l.rows.len().saturating_sub(1));
+            }
+            Outcome::Counts(c) => self.counts = c,
+            Outcome::Saved {
+                customer,
+                added,
+                changes,
+            } => {
+                self.form = None;
+                let verb = if added { "Added" } else { "Saved" };
+                self.info(format!(
+                    "{verb} {}{}",
+                    customer.name,
+                    describe_changes(&changes)
+                ));
+                self.customers.invalidate();
+                fx.push(self.customers.reload(Some(customer.meta.id)));
+                fx.push(Effect::LoadCounts);
+                self.lists = Default::default();
+            }
+            Outcome::SaveFailed { message, fields } => {
+                if let Some(form) = self.form.as_mut() {
+                    match fields {
+                        Some(errors) => form.set_errors(errors),
+                        None => form.message = Some(message.clone()),
+                    }
+                }
+                self.error(format!("Not saved: {message}"));
+            }
+            Outcome::Deleted { id, name } => {
+                self.undo.push((id, name.clone()));
+                let key = self
+                    .keymap
+                    .key_for(Context::List, &Action::Undo)
+                    .unwrap_or("u")
+                    .to_string();
+                self.info(format!("{name} moved to the trash — {key} to undo"));
+                fx.push(self.customers.reload(None));
+                fx.push(Effect::LoadCounts);
+            }
+            Outcome::Restored { id, name } => {
+                self.info(format!("{name} restored"));
+                fx.push(self.customers.reload(Some(id)));
+                fx.push(Effect::LoadCounts);
+            }
+            Outcome::TouchLogged { name, changes } => {
+                self.info(format!(
+                    "Touch logged with {name}{}",
+                    describe_changes(&changes)
+                ));
+                self.customers.invalidate();
+                self.lists = Default::default();
+            }
+            Outcome::DemoLoaded(summary) => {
+                self.info(summary);
+                fx.push(self.customers.reload(None));
+                fx.push(Effect::LoadCounts);
+                self.lists = Default::default();
+            }
+            Outcome::Failed(message) => self.error(message),
+        }
+        self.sync(&mut fx);
+        fx
+    }
+}
+
+fn list_index(tab: Tab) -> usize {
+    match tab {
+        Tab::Opportunities => 0,
+        Tab::Products => 1,
+        _ => 2,
+    }
+}
+
+impl App {
+    /// The simple list behind a listing tab.
+    pub fn simple_list(&self, tab: Tab) -> &SimpleList {
+        &self.lists[list_index(tab)]
+    }
+}
+
+/// ` · value: low → high, lifecycle: – → new` (or ` · no tag changed`).
+pub fn describe_changes(changes: &[TagChange]) -> String {
+    if changes.is_empty() {
+        " · no tag changed".into()
+    } else {
+        let list: Vec<String> = changes.iter().map(ToString::to_string).collect();
+        format!(" · {}", list.join(", "))
+    }
+}
