@@ -267,7 +267,12 @@ impl CustomerForm {
             return;
         }
         if let Some(req) = input_request(key) {
-            field.input.handle(req);
+            let changed = field.input.handle(req).is_some_and(|c| c.value);
+            if changed {
+                // The message was about the old text.
+                let k = field.key;
+                self.errors.0.retain(|e| e.field != k);
+            }
         }
     }
 }

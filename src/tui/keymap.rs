@@ -328,6 +328,7 @@ mod tests {
             .find(|b| b.action == Action::Quit)
             .unwrap();
         assert_eq!(quit.keys, vec!["ctrl-c"]);
+        assert_eq!(quit.desc, "Quit");
         assert!(m
             .merge_str("[[list]]\non=[\"hyper-x\"]\nrun=\"quit\"")
             .is_err());

@@ -13,9 +13,13 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
+    let mut title = vec![Span::styled(" Detail ", t.title())];
+    if !app.is_wide() {
+        title.push(Span::styled("v back to the list ", t.dim()));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(Span::styled(" Detail ", t.title()));
+        .title(Line::from(title));
     let lines = match app.customers.selected_file() {
         Some(file) => file_lines(t, file),
         None if app.customers.ids.is_empty() => vec![Line::raw("No customer selected.")],

@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     let width = area.width.min(160);
-    let columns = ((width.saturating_sub(2)) / 40).clamp(1, 3) as usize;
+    let columns = ((width.saturating_sub(2)) / 38).clamp(1, 3) as usize;
     let per_column = lines.len().div_ceil(columns);
     let height = (per_column as u16 + 2).min(area.height);
     let popup = centered(area, width, height);
