@@ -15,6 +15,8 @@ labelled_enum!(
     }
 );
 
+// The enum is declared by labelled_enum!, which derives no Default.
+#[allow(clippy::derivable_impls)]
 impl Default for ActivityKind {
     fn default() -> Self {
         ActivityKind::Call

@@ -13,6 +13,8 @@ labelled_enum!(
     }
 );
 
+// The enum is declared by labelled_enum!, which derives no Default.
+#[allow(clippy::derivable_impls)]
 impl Default for CustomerKind {
     fn default() -> Self {
         CustomerKind::Individual

@@ -9,6 +9,7 @@ mod activity;
 mod clock;
 mod customer;
 pub mod dates;
+pub mod fields;
 pub mod money;
 mod opportunity;
 mod product;

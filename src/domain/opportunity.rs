@@ -16,6 +16,8 @@ labelled_enum!(
     }
 );
 
+// The enum is declared by labelled_enum!, which derives no Default.
+#[allow(clippy::derivable_impls)]
 impl Default for Stage {
     fn default() -> Self {
         Stage::Prospect

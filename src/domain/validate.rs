@@ -129,7 +129,7 @@ pub fn phone_problem(phone: &str) -> Option<String> {
         .chars()
         .any(|c| !(c.is_ascii_digit() || " +-().xX#/".contains(c)));
     let digits = p.chars().filter(char::is_ascii_digit).count();
-    if bad || digits < 3 || digits > 20 {
+    if bad || !(3..=20).contains(&digits) {
         Some(format!(
             "'{}' is not a phone number — digits, spaces, + and - only",
             super::text::sanitize_for_terminal(p)

@@ -1,1 +1,4 @@
-//! Sample books
+//! Sample books: the demo book and synthetic books for benchmarks.
+
+pub mod demo;
+pub mod gen;

@@ -98,9 +98,9 @@ fn write_fields(
     Ok(())
 }
 
-const INSERT: &str = "INSERT INTO activities (created_at, updated_at, version, kind, customer_id, \
+const INSERT: &str = "INSERT INTO activities (id, created_at, updated_at, version, kind, customer_id, \
     opportunity_id, date, summary, sentiment, next_follow_up, channel, end_date, region, goal, \
-    participants, cost, leads) VALUES (:now, :now, 1, :kind, :customer_id, :opportunity_id, :date, \
+    participants, cost, leads) VALUES (NULLIF(:id, 0), :now, :now, 1, :kind, :customer_id, :opportunity_id, :date, \
     :summary, :sentiment, :next_follow_up, :channel, :end_date, :region, :goal, :participants, :cost, :leads)";
 
 const UPDATE: &str = "UPDATE activities SET kind = :kind, customer_id = :customer_id, \

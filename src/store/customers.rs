@@ -85,9 +85,9 @@ fn write_fields(
     Ok(())
 }
 
-const INSERT: &str = "INSERT INTO customers (created_at, updated_at, version, name, kind, company, title, \
+const INSERT: &str = "INSERT INTO customers (id, created_at, updated_at, version, name, kind, company, title, \
     phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom) \
-    VALUES (:now, :now, 1, :name, :kind, :company, :title, :phones, :emails, :country, :province, :city, \
+    VALUES (NULLIF(:id, 0), :now, :now, 1, :name, :kind, :company, :title, :phones, :emails, :country, :province, :city, \
     :address, :industry, :size, :source, :needs, :notes, :owner, :custom)";
 
 const UPDATE: &str =

@@ -158,9 +158,9 @@ fn write_items(conn: &Connection, o: &Opportunity) -> Result<()> {
     Ok(())
 }
 
-const INSERT: &str = "INSERT INTO opportunities (created_at, updated_at, version, customer_id, title, amount, \
+const INSERT: &str = "INSERT INTO opportunities (id, created_at, updated_at, version, customer_id, title, amount, \
     currency, stage, expected_close, source, campaign_id, competitors, probability, next_step, \
-    next_step_date, closed_on, close_reason) VALUES (:now, :now, 1, :customer_id, :title, :amount, \
+    next_step_date, closed_on, close_reason) VALUES (NULLIF(:id, 0), :now, :now, 1, :customer_id, :title, :amount, \
     :currency, :stage, :expected_close, :source, :campaign_id, :competitors, :probability, :next_step, \
     :next_step_date, :closed_on, :close_reason)";
 

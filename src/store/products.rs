@@ -88,8 +88,8 @@ fn write_fields(
 }
 
 const INSERT: &str =
-    "INSERT INTO products (created_at, updated_at, version, name, sku, category, price, \
-    currency, brand, functions, audience, active, description) VALUES (:now, :now, 1, :name, :sku, \
+    "INSERT INTO products (id, created_at, updated_at, version, name, sku, category, price, \
+    currency, brand, functions, audience, active, description) VALUES (NULLIF(:id, 0), :now, :now, 1, :name, :sku, \
     :category, :price, :currency, :brand, :functions, :audience, :active, :description)";
 
 const UPDATE: &str =
@@ -101,7 +101,6 @@ impl Store {
     pub fn add_product(&mut self, product: &Product) -> Result<Product> {
         let mut p = product.clone();
         tidy(&mut p);
-        p.meta.id = 0;
         p.validate()?;
         let now = self.clock.now();
         let tx = self.conn.transaction()?;

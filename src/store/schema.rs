@@ -131,6 +131,9 @@ CREATE INDEX tags_value ON tags(record_kind, dimension, value);
 CREATE INDEX tag_history_record ON tag_history(record_kind, record_id, at);
 "#];
 
+/// Takes a backup of the database before it is migrated from the given version.
+pub(crate) type BackupFn<'a> = &'a dyn Fn(&Connection, i64) -> Result<()>;
+
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -140,7 +143,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub(crate) fn migrate(
     conn: &mut Connection,
     path: &str,
-    backup: Option<&dyn Fn(&Connection, i64) -> Result<()>>,
+    backup: Option<BackupFn<'_>>,
 ) -> Result<()> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > SCHEMA_VERSION {

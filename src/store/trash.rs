@@ -111,7 +111,7 @@ impl Store {
                 out.push(row?);
             }
         }
-        out.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at));
+        out.sort_by_key(|e| std::cmp::Reverse(e.deleted_at));
         Ok(out)
     }
 

@@ -75,6 +75,12 @@ pub fn new_app(store: &Store) -> (App, Option<String>) {
 /// restored on return, on error and on panic (ratatui's hook, chained to
 /// the previous one).
 pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the terminal UI needs a terminal — run dossier in one, or use a command (dossier --help)"
+        );
+    }
     let (mut app, warning) = new_app(&store);
     let offer_demo = demo.is_some() && store.is_empty().unwrap_or(false);
     let mut runtime = Runtime::new(store, demo);

@@ -1,0 +1,352 @@
+//! Argument definitions (clap derive).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dossier",
+    version,
+    about = "A keyboard-driven customer-file manager (CRM) for salespeople",
+    long_about = "dossier keeps customers, deals, products and activities in one local SQLite file.\n\
+                  Every command works on the default database unless --db names another."
+)]
+pub struct Cli {
+    /// Database file (default: the XDG data dir, or $DOSSIER_DB).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Which kind of record a command works on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    #[value(alias = "customers", alias = "c")]
+    Customer,
+    #[value(
+        alias = "opportunities",
+        alias = "opp",
+        alias = "deal",
+        alias = "deals"
+    )]
+    Opportunity,
+    #[value(alias = "products", alias = "p")]
+    Product,
+    #[value(alias = "activities", alias = "touch", alias = "a")]
+    Activity,
+}
+
+impl From<KindArg> for crate::domain::Kind {
+    fn from(k: KindArg) -> Self {
+        use crate::domain::Kind;
+        match k {
+            KindArg::Customer => Kind::Customer,
+            KindArg::Opportunity => Kind::Opportunity,
+            KindArg::Product => Kind::Product,
+            KindArg::Activity => Kind::Activity,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add a record: dossier add customer --name 张伟 --company "上海华信科技" --city 上海
+    #[command(subcommand)]
+    Add(AddKind),
+    /// Change fields of a record: dossier edit customer 12 --city 北京
+    #[command(subcommand)]
+    Edit(EditKind),
+    /// Show one record with its tags (and a customer's deals and timeline).
+    Show {
+        kind: KindArg,
+        id: i64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List records, oldest first, a page at a time.
+    List {
+        kind: KindArg,
+        /// Print one JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// How many rows at most.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Start after this id (keyset paging: pass the last id you saw).
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// List the trash instead of live records.
+        #[arg(long)]
+        trash: bool,
+    },
+    /// Move a record to the trash (it can be restored).
+    Delete {
+        kind: KindArg,
+        id: i64,
+        /// Refuse if the record is no longer at this version.
+        #[arg(long)]
+        version: Option<i64>,
+    },
+    /// Take a record out of the trash.
+    Restore { kind: KindArg, id: i64 },
+    /// Show the trash, or empty it with --empty.
+    Trash {
+        /// Delete everything in the trash for good.
+        #[arg(long)]
+        empty: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load the demo book (about 50 customers with deals, products and touches).
+    Demo {
+        /// Load even if the book already has records.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Generate a synthetic book for benchmarks (deterministic).
+    Gen {
+        /// Number of customers.
+        #[arg(long, default_value_t = 10_000)]
+        customers: u64,
+        /// Seed for the generator.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddKind {
+    #[command(alias = "c")]
+    Customer(CustomerArgs),
+    #[command(alias = "opp", alias = "deal")]
+    Opportunity(OpportunityArgs),
+    #[command(alias = "p")]
+    Product(ProductArgs),
+    #[command(alias = "a", alias = "touch")]
+    Activity(ActivityArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EditKind {
+    #[command(alias = "c")]
+    Customer {
+        id: i64,
+        #[command(flatten)]
+        edit: EditArgs,
+        #[command(flatten)]
+        fields: CustomerArgs,
+    },
+    #[command(alias = "opp", alias = "deal")]
+    Opportunity {
+        id: i64,
+        #[command(flatten)]
+        edit: EditArgs,
+        #[command(flatten)]
+        fields: OpportunityArgs,
+    },
+    #[command(alias = "p")]
+    Product {
+        id: i64,
+        #[command(flatten)]
+        edit: EditArgs,
+        #[command(flatten)]
+        fields: ProductArgs,
+    },
+    #[command(alias = "a", alias = "touch")]
+    Activity {
+        id: i64,
+        #[command(flatten)]
+        edit: EditArgs,
+        #[command(flatten)]
+        fields: ActivityArgs,
+    },
+}
+
+/// Options every edit takes.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Refuse the edit if the record is no longer at this version
+    /// (as read with `show --json`); without it, the current version is used.
+    #[arg(long = "if-version", value_name = "N")]
+    pub if_version: Option<i64>,
+}
+
+/// Output options for add and edit.
+#[derive(Debug, Args, Default)]
+pub struct OutputArgs {
+    /// Print the saved record as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CustomerArgs {
+    #[arg(long)]
+    pub name: Option<String>,
+    /// individual or enterprise.
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub company: Option<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Phone numbers (repeat, or separate with commas); replaces the list.
+    #[arg(long = "phone")]
+    pub phones: Vec<String>,
+    /// Email addresses (repeat, or separate with commas); replaces the list.
+    #[arg(long = "email")]
+    pub emails: Vec<String>,
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Province or state.
+    #[arg(long)]
+    pub province: Option<String>,
+    #[arg(long)]
+    pub city: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// Number of employees.
+    #[arg(long)]
+    pub size: Option<String>,
+    /// website, social media, e-commerce, search ads, referral, exhibition, store, event, …
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Needs such as price-sensitive, quality-first (repeat or comma-separate).
+    #[arg(long = "need")]
+    pub needs: Vec<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// A custom field, KEY=VALUE (repeatable; an empty VALUE removes it).
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub custom: Vec<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct OpportunityArgs {
+    /// Customer id.
+    #[arg(long)]
+    pub customer: Option<i64>,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// 12000, 12k, 1.5m, 12,000.50 (ignored when the deal has line items).
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Option<String>,
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// prospect, qualified, negotiation, closing, won, lost.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Expected close date: YYYY-MM-DD, today, +2w, fri, …
+    #[arg(long = "close", allow_hyphen_values = true)]
+    pub expected_close: Option<String>,
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Id of the campaign (an activity of kind campaign) that sourced it; 0 clears.
+    #[arg(long)]
+    pub campaign: Option<i64>,
+    /// Competitors (repeat or comma-separate); replaces the list.
+    #[arg(long = "competitor")]
+    pub competitors: Vec<String>,
+    /// Win probability in percent.
+    #[arg(long)]
+    pub probability: Option<String>,
+    #[arg(long = "next-step")]
+    pub next_step: Option<String>,
+    #[arg(long = "next-date", allow_hyphen_values = true)]
+    pub next_step_date: Option<String>,
+    /// Date the deal was won or lost (default: today when it closes).
+    #[arg(long = "closed-on", allow_hyphen_values = true)]
+    pub closed_on: Option<String>,
+    /// Why the deal was won or lost.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// A line item PRODUCT_ID:QUANTITY[:UNIT_PRICE] (repeatable; replaces the lines;
+    /// the unit price defaults to the product's price).
+    #[arg(long = "item", value_name = "PRODUCT:QTY[:PRICE]")]
+    pub items: Vec<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ProductArgs {
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub sku: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub price: Option<String>,
+    #[arg(long)]
+    pub currency: Option<String>,
+    #[arg(long)]
+    pub brand: Option<String>,
+    /// Functions (repeat or comma-separate); replaces the list.
+    #[arg(long = "function")]
+    pub functions: Vec<String>,
+    /// Target audience: children, adults, seniors, businesses (repeat or comma-separate).
+    #[arg(long = "audience")]
+    pub audience: Vec<String>,
+    /// yes or no.
+    #[arg(long)]
+    pub active: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ActivityArgs {
+    /// call, visit, meeting, email, note or campaign.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Customer id (required for touches).
+    #[arg(long)]
+    pub customer: Option<i64>,
+    /// Opportunity id this touch is about; 0 clears.
+    #[arg(long)]
+    pub opportunity: Option<i64>,
+    /// Date of the touch or start of the campaign (default today).
+    #[arg(long, allow_hyphen_values = true)]
+    pub date: Option<String>,
+    /// What happened, or the campaign's name.
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// positive, neutral or negative.
+    #[arg(long)]
+    pub sentiment: Option<String>,
+    /// Next follow-up date: YYYY-MM-DD, tomorrow, +3d, mon, … ("-" clears).
+    #[arg(long = "follow-up", allow_hyphen_values = true)]
+    pub follow_up: Option<String>,
+    /// Campaign: live_stream, social, webinar, ads, exhibition, seminar, store_event.
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Campaign end date.
+    #[arg(long, allow_hyphen_values = true)]
+    pub end: Option<String>,
+    /// Campaign region: local, regional, national, international.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Campaign goal: brand_awareness, sales, lead_collection.
+    #[arg(long)]
+    pub goal: Option<String>,
+    #[arg(long)]
+    pub participants: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub cost: Option<String>,
+    #[arg(long)]
+    pub leads: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}

@@ -1,0 +1,393 @@
+//! Carrying out a parsed command.
+
+use super::args::{AddKind, Cli, Command, EditArgs, EditKind, KindArg};
+use super::fields::FieldEdits;
+use super::output::{list_line, print_record, record_json, AnyRecord};
+use crate::domain::fields::{parse_line_item, Fields};
+use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
+use crate::store::{default_db_path, Page, Store, StoreError, Visibility};
+use anyhow::{anyhow, Context, Result};
+use chrono::NaiveDate;
+use std::process::ExitCode;
+
+/// The demo loader the TUI offers on an empty book.
+fn tui_demo(store: &mut Store) -> Result<String> {
+    let s = crate::sample::demo::load_demo(store, false)?;
+    Ok(format!(
+        "Demo book loaded: {} customers, {} opportunities, {} products, {} activities",
+        s.customers,
+        s.opportunities,
+        s.products,
+        s.activities()
+    ))
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let path = cli.db.clone().unwrap_or_else(default_db_path);
+    let mut store = Store::open(&path).map_err(|e| anyhow!("{e}"))?;
+    let Some(command) = cli.command else {
+        // Plain `dossier` opens the terminal UI.
+        crate::tui::run(store, Some(tui_demo))?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
+        Command::Add(add) => add_record(&mut store, add),
+        Command::Edit(edit) => edit_record(&mut store, edit),
+        Command::Show { kind, id, json } => show(&store, kind.into(), id, json),
+        Command::List {
+            kind,
+            json,
+            limit,
+            after,
+            trash,
+        } => list(&store, kind, json, limit, after, trash),
+        Command::Delete { kind, id, version } => {
+            let kind: Kind = kind.into();
+            store.delete(kind, id, version).map_err(explain)?;
+            println!("{kind} {id} moved to the trash — undo with: dossier restore {kind} {id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { kind, id } => {
+            let kind: Kind = kind.into();
+            store.restore(kind, id).map_err(explain)?;
+            println!("{kind} {id} restored");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Trash { empty, json } => trash(&mut store, empty, json),
+        Command::Demo { force } => {
+            let summary = crate::sample::demo::load_demo(&mut store, force)?;
+            println!(
+                "demo book loaded into {}: {}",
+                path.display(),
+                serde_json::to_string(&summary)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gen { customers, seed } => {
+            let started = std::time::Instant::now();
+            let summary = crate::sample::gen::generate(&mut store, customers, seed)?;
+            println!(
+                "generated {} customers, {} opportunities, {} activities, {} products in {:.1} s into {}",
+                summary.customers,
+                summary.opportunities,
+                summary.activities,
+                summary.products,
+                started.elapsed().as_secs_f64(),
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Words a store error for the command line.
+fn explain(e: StoreError) -> anyhow::Error {
+    match &e {
+        StoreError::Invalid(v) => anyhow!("not saved — {v}"),
+        _ => anyhow!("{e}"),
+    }
+}
+
+/// Applies typed field edits to a record, collecting every problem.
+fn apply(
+    record: &mut dyn Fields,
+    edits: &FieldEdits,
+    today: NaiveDate,
+) -> Result<(), ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    for (field, value) in edits {
+        if let Err(m) = record.set(field, value, today) {
+            errs.add(field, m);
+        }
+    }
+    errs.into_result()
+}
+
+fn apply_custom(c: &mut Customer, pairs: &[String], errs: &mut ValidationErrors) {
+    for pair in pairs {
+        match pair.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                if v.trim().is_empty() {
+                    c.custom.remove(k.trim());
+                } else {
+                    c.custom.insert(k.trim().to_string(), v.trim().to_string());
+                }
+            }
+            _ => errs.add("field", format!("'{pair}' is not KEY=VALUE")),
+        }
+    }
+}
+
+fn apply_items(store: &Store, o: &mut Opportunity, items: &[String], errs: &mut ValidationErrors) {
+    if items.is_empty() {
+        return;
+    }
+    let mut lines = Vec::new();
+    for text in items.iter().flat_map(|s| s.split(',')) {
+        match parse_line_item(text, |pid| store.product(pid).ok().map(|p| p.price)) {
+            Ok(item) => lines.push(item),
+            Err(m) => errs.add("items", m),
+        }
+    }
+    o.items = lines;
+}
+
+fn merge(a: Result<(), ValidationErrors>, mut b: ValidationErrors) -> Result<(), ValidationErrors> {
+    if let Err(e) = a {
+        b.0.splice(0..0, e.0);
+    }
+    b.into_result()
+}
+
+fn report_saved(store: &mut Store, verb: &str, record: AnyRecord, json: bool) -> Result<ExitCode> {
+    let meta = record.meta().clone();
+    let kind = match &record {
+        AnyRecord::Customer(_) => Kind::Customer,
+        AnyRecord::Opportunity(_) => Kind::Opportunity,
+        AnyRecord::Product(_) => Kind::Product,
+        AnyRecord::Activity(_) => Kind::Activity,
+    };
+    let changes = store.take_tag_changes();
+    if json {
+        let tags = store.tags(kind, meta.id)?;
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&record_json(&record, &tags)?)?
+        );
+    } else {
+        println!(
+            "{verb} {kind} {}: {} (version {})",
+            meta.id,
+            crate::domain::text::sanitize_for_terminal(&record.label()),
+            meta.version
+        );
+        for c in changes {
+            println!(
+                "  tag {} {}",
+                c.kind,
+                crate::domain::text::sanitize_for_terminal(&c.to_string())
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
+    let today = store.clock().today();
+    let not_saved = |kind: &str, e: ValidationErrors| anyhow!("{kind} not saved — {e}");
+    let (record, json) = match add {
+        AddKind::Customer(args) => {
+            let mut c = Customer::default();
+            let mut errs = ValidationErrors::new();
+            apply_custom(&mut c, &args.custom, &mut errs);
+            merge(apply(&mut c, &args.edits(), today), errs)
+                .map_err(|e| not_saved("customer", e))?;
+            let saved = store.add_customer(&c).map_err(explain)?;
+            (AnyRecord::Customer(saved), args.out.json)
+        }
+        AddKind::Opportunity(args) => {
+            let mut o = Opportunity::default();
+            let mut errs = ValidationErrors::new();
+            apply_items(store, &mut o, &args.items, &mut errs);
+            merge(apply(&mut o, &args.edits(), today), errs)
+                .map_err(|e| not_saved("opportunity", e))?;
+            let saved = store.add_opportunity(&o).map_err(explain)?;
+            (AnyRecord::Opportunity(saved), args.out.json)
+        }
+        AddKind::Product(args) => {
+            let mut p = Product::default();
+            apply(&mut p, &args.edits(), today).map_err(|e| not_saved("product", e))?;
+            let saved = store.add_product(&p).map_err(explain)?;
+            (AnyRecord::Product(saved), args.out.json)
+        }
+        AddKind::Activity(args) => {
+            let mut a = Activity {
+                date: today,
+                ..Default::default()
+            };
+            apply(&mut a, &args.edits(), today).map_err(|e| not_saved("activity", e))?;
+            let saved = store.add_activity(&a).map_err(explain)?;
+            (AnyRecord::Activity(saved), args.out.json)
+        }
+    };
+    report_saved(store, "added", record, json)
+}
+
+/// Loads a live record for editing, honouring `--if-version`.
+fn for_edit(store: &Store, kind: Kind, id: i64, edit: &EditArgs) -> Result<AnyRecord> {
+    let record =
+        AnyRecord::load(store, kind, id).map_err(|e| match e.downcast::<StoreError>() {
+            Ok(e) => explain(e),
+            Err(e) => e,
+        })?;
+    let meta = record.meta();
+    if meta.deleted_at.is_some() {
+        return Err(explain(StoreError::InTrash { kind, id }));
+    }
+    if let Some(v) = edit.if_version {
+        if v != meta.version {
+            return Err(explain(StoreError::Conflict {
+                kind,
+                id,
+                expected: v,
+                found: meta.version,
+            }));
+        }
+    }
+    Ok(record)
+}
+
+fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
+    let today = store.clock().today();
+    let not_saved =
+        |kind: &str, id: i64, e: ValidationErrors| anyhow!("{kind} {id} not saved — {e}");
+    let (record, json) = match edit {
+        EditKind::Customer { id, edit, fields } => {
+            let AnyRecord::Customer(mut c) = for_edit(store, Kind::Customer, id, &edit)? else {
+                unreachable!("loaded by kind")
+            };
+            let mut errs = ValidationErrors::new();
+            apply_custom(&mut c, &fields.custom, &mut errs);
+            merge(apply(&mut c, &fields.edits(), today), errs)
+                .map_err(|e| not_saved("customer", id, e))?;
+            let saved = store.update_customer(&c).map_err(explain)?;
+            (AnyRecord::Customer(saved), fields.out.json)
+        }
+        EditKind::Opportunity { id, edit, fields } => {
+            let AnyRecord::Opportunity(mut o) = for_edit(store, Kind::Opportunity, id, &edit)?
+            else {
+                unreachable!("loaded by kind")
+            };
+            let mut errs = ValidationErrors::new();
+            apply_items(store, &mut o, &fields.items, &mut errs);
+            merge(apply(&mut o, &fields.edits(), today), errs)
+                .map_err(|e| not_saved("opportunity", id, e))?;
+            let saved = store.update_opportunity(&o).map_err(explain)?;
+            (AnyRecord::Opportunity(saved), fields.out.json)
+        }
+        EditKind::Product { id, edit, fields } => {
+            let AnyRecord::Product(mut p) = for_edit(store, Kind::Product, id, &edit)? else {
+                unreachable!("loaded by kind")
+            };
+            apply(&mut p, &fields.edits(), today).map_err(|e| not_saved("product", id, e))?;
+            let saved = store.update_product(&p).map_err(explain)?;
+            (AnyRecord::Product(saved), fields.out.json)
+        }
+        EditKind::Activity { id, edit, fields } => {
+            let AnyRecord::Activity(mut a) = for_edit(store, Kind::Activity, id, &edit)? else {
+                unreachable!("loaded by kind")
+            };
+            apply(&mut a, &fields.edits(), today).map_err(|e| not_saved("activity", id, e))?;
+            let saved = store.update_activity(&a).map_err(explain)?;
+            (AnyRecord::Activity(saved), fields.out.json)
+        }
+    };
+    report_saved(store, "saved", record, json)
+}
+
+fn show(store: &Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
+    let record = AnyRecord::load(store, kind, id)?;
+    let tags = store.tags(kind, id)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&record_json(&record, &tags)?)?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_record(&record, &tags);
+    if kind == Kind::Customer {
+        let deals = store.opportunities_of_customer(id)?;
+        if !deals.is_empty() {
+            println!("\nDeals");
+            for o in deals {
+                println!("{}", list_line(&AnyRecord::Opportunity(o)));
+            }
+        }
+        let timeline = store.activities_of_customer(id)?;
+        if !timeline.is_empty() {
+            println!("\nTimeline");
+            for a in timeline {
+                println!("{}", list_line(&AnyRecord::Activity(a)));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(
+    store: &Store,
+    kind: KindArg,
+    json: bool,
+    limit: usize,
+    after: i64,
+    trash: bool,
+) -> Result<ExitCode> {
+    let page = Page {
+        after,
+        limit,
+        visibility: if trash {
+            Visibility::Trash
+        } else {
+            Visibility::Live
+        },
+    };
+    let records: Vec<AnyRecord> = match kind {
+        KindArg::Customer => store
+            .customers(page)?
+            .into_iter()
+            .map(AnyRecord::Customer)
+            .collect(),
+        KindArg::Opportunity => store
+            .opportunities(page)?
+            .into_iter()
+            .map(AnyRecord::Opportunity)
+            .collect(),
+        KindArg::Product => store
+            .products(page)?
+            .into_iter()
+            .map(AnyRecord::Product)
+            .collect(),
+        KindArg::Activity => store
+            .activities(page)?
+            .into_iter()
+            .map(AnyRecord::Activity)
+            .collect(),
+    };
+    let kind: Kind = kind.into();
+    for r in &records {
+        if json {
+            let tags = store.tags(kind, r.meta().id)?;
+            println!("{}", serde_json::to_string(&record_json(r, &tags)?)?);
+        } else {
+            println!("{}", list_line(r));
+        }
+    }
+    if !json && records.len() == limit {
+        let last = records.last().map(|r| r.meta().id).unwrap_or(after);
+        eprintln!("(more: dossier list {kind} --after {last})");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
+    if empty {
+        let n = store.empty_trash().context("emptying the trash")?;
+        println!("{n} record(s) deleted for good");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for e in store.trash()? {
+        if json {
+            println!("{}", serde_json::to_string(&e)?);
+        } else {
+            println!(
+                "{:>12} {:>7}  {}  deleted {}",
+                e.kind.as_str(),
+                e.id,
+                super::output::pad(&e.label, 40),
+                e.deleted_at.format("%Y-%m-%d %H:%M")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
