@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 /// How a key spec reads on screen.
-fn pretty(key: &str) -> String {
+pub(crate) fn pretty(key: &str) -> String {
     match key {
         "pagedown" => "PgDn".into(),
         "pageup" => "PgUp".into(),

@@ -70,15 +70,61 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The keys worth knowing on the current screen.
+/// The keys worth knowing on the current screen, read from the key map so
+/// a rebound key shows as rebound.
 fn hint(app: &App) -> String {
-    if app.form.is_some() {
-        "Tab/S-Tab field · ←/→ choose · Ctrl-S save · Esc close".into()
+    use super::action::Action;
+    use super::keymap::Context;
+    let (ctx, items): (Context, &[(Action, &str)]) = if app.form.is_some() {
+        (
+            Context::Form,
+            &[
+                (Action::NextField, "next field"),
+                (Action::Save, "save"),
+                (Action::Cancel, "close"),
+            ],
+        )
     } else if app.is_wide() {
-        "? help · a add · e edit · d delete · u undo · t touch · s sort · v detail · q quit".into()
+        (
+            Context::List,
+            &[
+                (Action::Help, "help"),
+                (Action::Add, "add"),
+                (Action::Edit, "edit"),
+                (Action::Delete, "delete"),
+                (Action::Undo, "undo"),
+                (Action::LogTouch, "touch"),
+                (Action::SortNext, "sort"),
+                (Action::ToggleDetail, "detail"),
+                (Action::Quit, "quit"),
+            ],
+        )
     } else {
-        "? help · a add · e edit · d del · t touch · v detail · q quit".into()
+        (
+            Context::List,
+            &[
+                (Action::Help, "help"),
+                (Action::Add, "add"),
+                (Action::Edit, "edit"),
+                (Action::Delete, "del"),
+                (Action::LogTouch, "touch"),
+                (Action::ToggleDetail, "detail"),
+                (Action::Quit, "quit"),
+            ],
+        )
+    };
+    let mut parts: Vec<String> = items
+        .iter()
+        .filter_map(|(a, label)| {
+            app.keymap
+                .key_for(ctx, a)
+                .map(|k| format!("{} {label}", help::pretty(k)))
+        })
+        .collect();
+    if app.form.is_some() {
+        parts.insert(1, "←/→ choose".into());
     }
+    parts.join(" · ")
 }
 
 /// Record text made safe and single-line for a cell.
