@@ -137,6 +137,26 @@ fn placeholders(n: usize) -> String {
 }
 
 impl Store {
+    /// True when no table holds a row, live or trashed. Unlike counting,
+    /// this costs one index probe per table on a book of any size.
+    pub fn has_no_records(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM customers) AND NOT EXISTS (SELECT 1 FROM opportunities) \
+             AND NOT EXISTS (SELECT 1 FROM products) AND NOT EXISTS (SELECT 1 FROM activities)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The highest customer id: a cheap upper bound of the book's size.
+    pub fn max_customer_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM customers", [], |r| {
+                r.get(0)
+            })?)
+    }
+
     /// Ids of live customers in `sort` order.
     pub fn customer_ids(&self, sort: CustomerSort) -> Result<Vec<i64>> {
         sorted_customer_ids(&self.conn, sort)

@@ -33,8 +33,6 @@ pub struct CustomerList {
     /// The customer whose file is shown (or being loaded).
     pub detail: Option<CustomerFile>,
     detail_for: Option<i64>,
-    /// Select this id when the next id list arrives.
-    pending_select: Option<i64>,
 }
 
 impl CustomerList {
@@ -93,10 +91,9 @@ impl CustomerList {
         self.sort = sort;
         self.descending = descending;
         self.sorting = true;
-        Effect::LoadIds {
-            sort,
-            select: self.selected_id(),
-        }
+        // The row to keep selected is read when the list arrives, so moving
+        // while a big sort runs is not undone.
+        Effect::LoadIds { sort, select: None }
     }
 
     /// Reloads the id list (after a write), then selects `select`.
@@ -122,7 +119,7 @@ impl CustomerList {
         if self.descending {
             ids.reverse();
         }
-        let keep = select.or(self.pending_select.take());
+        let keep = select.or(self.selected_id());
         let old_cursor = self.cursor;
         self.ids = ids;
         self.loaded = true;

@@ -150,8 +150,8 @@ impl Runtime {
             Effect::LoadIds { sort, select } => {
                 let big = self
                     .store
-                    .counts()
-                    .map(|c| c.customers > BACKGROUND_SORT_ABOVE)
+                    .max_customer_id()
+                    .map(|n| n > BACKGROUND_SORT_ABOVE)
                     .unwrap_or(false);
                 match self.store.path().map(|p| p.to_path_buf()) {
                     Some(path) if big => {

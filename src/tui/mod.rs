@@ -13,6 +13,7 @@ pub mod form;
 pub mod keymap;
 pub mod overlay;
 pub mod theme;
+mod update;
 pub mod views;
 pub mod widgets;
 
@@ -82,7 +83,7 @@ pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
         );
     }
     let (mut app, warning) = new_app(&store);
-    let offer_demo = demo.is_some() && store.is_empty().unwrap_or(false);
+    let offer_demo = demo.is_some() && store.has_no_records().unwrap_or(false);
     let mut runtime = Runtime::new(store, demo);
     let mut terminal = ratatui::try_init().context("cannot start the terminal UI")?;
     let result = (|| {

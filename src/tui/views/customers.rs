@@ -42,7 +42,11 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
     let total = list.ids.len();
     let mut title = vec![Span::styled(" Customers ", t.title())];
     if list.loaded && total > 0 {
-        title.push(Span::raw(format!("{}/{} ", list.cursor + 1, group(total))));
+        title.push(Span::raw(format!(
+            "{}/{} ",
+            group(list.cursor + 1),
+            group(total)
+        )));
     }
     if list.sorting {
         title.push(Span::styled("sorting… ", t.dim()));

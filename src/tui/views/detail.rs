@@ -144,7 +144,7 @@ fn file_lines<'a>(t: &Theme, f: &CustomerFile) -> Vec<Line<'a>> {
         let mood = a.sentiment.map(|s| format!(" ({s})")).unwrap_or_default();
         out.push(Line::from(vec![
             Span::styled(format!("  {} ", a.date), t.dim()),
-            Span::styled(format!("{:<7}", a.kind.as_str()), t.label()),
+            Span::styled(format!("{:<8}", a.kind.as_str()), t.label()),
             Span::raw(format!("{}{mood}", clean(&a.summary))),
         ]));
     }
