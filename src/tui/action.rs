@@ -33,6 +33,8 @@ pub enum Action {
     Edit,
     Delete,
     Undo,
+    /// Read the list and the selected record again (changes made elsewhere).
+    Reload,
     /// Start logging a touch (call, visit, …) on the selected customer.
     LogTouch,
     NextField,

@@ -259,6 +259,7 @@ impl App {
                 self.lists = Default::default();
             }
             Outcome::SaveFailed { message, fields } => {
+                self.customers.invalidate();
                 if let Some(form) = self.form.as_mut() {
                     match fields {
                         Some(errors) => form.set_errors(errors),
@@ -297,7 +298,11 @@ impl App {
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
             }
-            Outcome::Failed(message) => self.error(message),
+            Outcome::Failed(message) => {
+                self.error(message);
+                // The record may have changed elsewhere: read it again.
+                self.customers.invalidate();
+            }
         }
         self.sync(&mut fx);
         fx
@@ -306,7 +311,7 @@ impl App {
 
 impl App {
     /// Counting a big book scans it, so counts are read for the dashboard only.
-    fn reload_counts(&self, fx: &mut Vec<Effect>) {
+    pub(super) fn reload_counts(&self, fx: &mut Vec<Effect>) {
         if self.tab == Tab::Dashboard {
             fx.push(Effect::LoadCounts);
         }

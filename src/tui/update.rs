@@ -162,6 +162,16 @@ impl App {
                     }
                 }
             }
+            Action::Reload => {
+                self.customers.invalidate();
+                fx.push(self.customers.reload(None));
+                self.lists = Default::default();
+                if self.tab != Tab::Customers && self.tab != Tab::Dashboard {
+                    self.switch_tab(self.tab, fx);
+                }
+                self.reload_counts(fx);
+                self.info("Reloaded");
+            }
             _ if self.tab != Tab::Customers => {
                 if matches!(
                     action,
