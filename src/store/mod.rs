@@ -10,6 +10,7 @@ mod customers;
 mod open;
 mod opportunities;
 mod products;
+mod reports;
 mod rows;
 mod schema;
 mod tags;
@@ -17,6 +18,7 @@ mod trash;
 
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use open::default_db_path;
+pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
 pub use tags::{Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;

@@ -125,6 +125,11 @@ CREATE TABLE tag_history (
 );
 
 CREATE INDEX opportunities_customer ON opportunities(customer_id);
+-- Dashboard: the funnel, deals closing soon, recent sales, follow-ups.
+CREATE INDEX opportunities_stage ON opportunities(stage, amount) WHERE deleted_at IS NULL;
+CREATE INDEX opportunities_closing ON opportunities(expected_close) WHERE stage NOT IN ('won', 'lost');
+CREATE INDEX opportunities_won ON opportunities(closed_on) WHERE stage = 'won';
+CREATE INDEX activities_follow_up ON activities(next_follow_up) WHERE next_follow_up IS NOT NULL;
 CREATE INDEX activities_customer ON activities(customer_id, date);
 CREATE INDEX line_items_product ON line_items(product_id);
 CREATE INDEX tags_value ON tags(record_kind, dimension, value);
