@@ -29,6 +29,9 @@ pub enum Action {
     SortReverse,
     /// Show or hide the detail pane (full screen on narrow terminals).
     ToggleDetail,
+    /// Scroll the detail pane.
+    DetailDown,
+    DetailUp,
     Add,
     Edit,
     Delete,

@@ -80,6 +80,8 @@ pub struct App {
     pub detail_open: bool,
     /// Narrow terminals: whether the detail fills the screen instead.
     pub detail_full: bool,
+    /// Detail pane scroll: (customer id, lines scrolled).
+    pub detail_scroll: (i64, u16),
     pub form: Option<CustomerForm>,
     pub touch: Option<TouchEntry>,
     pub confirm: Option<Confirm>,
@@ -103,6 +105,7 @@ impl App {
             counts: Counts::default(),
             detail_open: true,
             detail_full: false,
+            detail_scroll: (0, 0),
             form: None,
             touch: None,
             confirm: None,

@@ -162,6 +162,20 @@ impl App {
                     }
                 }
             }
+            Action::DetailDown | Action::DetailUp if self.tab == Tab::Customers => {
+                let id = self.customers.selected_id().unwrap_or(0);
+                let now = if self.detail_scroll.0 == id {
+                    self.detail_scroll.1
+                } else {
+                    0
+                };
+                let next = if action == Action::DetailDown {
+                    now.saturating_add(3)
+                } else {
+                    now.saturating_sub(3)
+                };
+                self.detail_scroll = (id, next);
+            }
             Action::Reload => {
                 self.customers.invalidate();
                 fx.push(self.customers.reload(None));

@@ -25,10 +25,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         None if app.customers.ids.is_empty() => vec![Line::raw("No customer selected.")],
         None => vec![Line::styled("Loading…", t.dim())],
     };
+    let scroll = match app.detail_scroll {
+        (id, n) if Some(id) == app.customers.selected_id() => n,
+        _ => 0,
+    };
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         area,
     );
 }
