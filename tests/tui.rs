@@ -331,7 +331,6 @@ fn moving_asks_only_for_the_rows_on_screen() {
         "{rows:?}"
     );
     assert!(fx.contains(&Effect::LoadDetail(30)));
-    let _ = Kind::Customer;
 }
 
 // ---- screens ----
@@ -389,4 +388,27 @@ fn snapshot_help_120x40() {
     let mut h = Harness::new(seeded(), 120, 40);
     h.act(Action::Help);
     insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn the_status_names_the_saved_records_tag_changes() {
+    use dossier::store::TagChange;
+    use dossier::tui::app::describe_changes;
+    let change = |kind, id, old: Option<&str>, new: &str| TagChange {
+        kind,
+        id,
+        dimension: "value".into(),
+        old: old.map(String::from),
+        new: Some(new.into()),
+        reason: String::new(),
+    };
+    let changes = vec![
+        change(Kind::Customer, 7, Some("low"), "high"),
+        change(Kind::Product, 3, None, "hot"),
+    ];
+    assert_eq!(
+        describe_changes(&changes, 7),
+        " · value: low → high (+1 on related records)"
+    );
+    assert_eq!(describe_changes(&[], 7), " · no tag changed");
 }

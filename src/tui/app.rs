@@ -254,7 +254,7 @@ impl App {
                 self.info(format!(
                     "{verb} {}{}",
                     customer.name,
-                    describe_changes(&changes)
+                    describe_changes(&changes, customer.meta.id)
                 ));
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(customer.meta.id)));
@@ -287,10 +287,10 @@ impl App {
                 fx.push(self.customers.reload(Some(id)));
                 self.reload_counts(&mut fx);
             }
-            Outcome::TouchLogged { name, changes } => {
+            Outcome::TouchLogged { id, name, changes } => {
                 self.info(format!(
                     "Touch logged with {name}{}",
-                    describe_changes(&changes)
+                    describe_changes(&changes, id)
                 ));
                 self.customers.invalidate();
                 self.lists = Default::default();
@@ -336,12 +336,20 @@ impl App {
     }
 }
 
-/// ` · value: low → high, lifecycle: – → new` (or ` · no tag changed`).
-pub fn describe_changes(changes: &[TagChange]) -> String {
-    if changes.is_empty() {
-        " · no tag changed".into()
+/// ` · value: low → high, lifecycle: – → new` for customer `id`, then how
+/// many tags moved on related records (its deals, products, campaigns).
+pub fn describe_changes(changes: &[TagChange], id: i64) -> String {
+    let (own, related): (Vec<&TagChange>, Vec<&TagChange>) = changes
+        .iter()
+        .partition(|c| c.kind == crate::domain::Kind::Customer && c.id == id);
+    let mut out = if own.is_empty() {
+        " · no tag changed".to_string()
     } else {
-        let list: Vec<String> = changes.iter().map(ToString::to_string).collect();
+        let list: Vec<String> = own.iter().map(ToString::to_string).collect();
         format!(" · {}", list.join(", "))
+    };
+    if !related.is_empty() {
+        out.push_str(&format!(" (+{} on related records)", related.len()));
     }
+    out
 }

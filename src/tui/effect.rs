@@ -86,6 +86,7 @@ pub enum Outcome {
         name: String,
     },
     TouchLogged {
+        id: i64,
         name: String,
         changes: Vec<TagChange>,
     },
@@ -226,7 +227,11 @@ impl Runtime {
                 let result = self.store.add_activity(&a);
                 let changes = self.store.take_tag_changes();
                 match result {
-                    Ok(_) => Some(Outcome::TouchLogged { name, changes }),
+                    Ok(a) => Some(Outcome::TouchLogged {
+                        id: a.customer_id.unwrap_or(0),
+                        name,
+                        changes,
+                    }),
                     Err(e) => failed(e),
                 }
             }
