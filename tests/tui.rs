@@ -263,6 +263,14 @@ fn logs_a_touch_in_three_keys_plus_text() {
     assert_eq!(call.kind, ActivityKind::Call);
     assert_eq!(call.date, today());
     assert_eq!(h.app.customers.selected_file().unwrap().activities.len(), 2);
+    // A leading minus marks a negative touch.
+    h.key(KeyCode::Char('t'), KeyModifiers::NONE)
+        .key(KeyCode::Char('v'), KeyModifiers::NONE)
+        .typed("- 交期不满意")
+        .key(KeyCode::Enter, KeyModifiers::NONE);
+    let timeline = h.rt.store.activities_of_customer(1).unwrap();
+    let visit = timeline.iter().find(|a| a.summary == "交期不满意").unwrap();
+    assert_eq!(visit.sentiment, Some(Sentiment::Negative));
 }
 
 #[test]

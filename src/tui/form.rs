@@ -189,10 +189,11 @@ impl CustomerForm {
 
     /// Shows `errors` at their fields and moves to the first one.
     pub fn set_errors(&mut self, errors: ValidationErrors) {
-        if let Some(first) = errors
-            .0
+        // The first field on screen that has a problem.
+        if let Some(first) = self
+            .fields
             .iter()
-            .find_map(|e| self.fields.iter().position(|f| f.key == e.field))
+            .position(|f| errors.for_field(f.key).is_some())
         {
             self.focus = first;
         }

@@ -2,7 +2,7 @@
 //! (`t`, a kind letter, the text, Enter).
 
 use super::form::input_request;
-use crate::domain::{Activity, ActivityKind};
+use crate::domain::{Activity, ActivityKind, Sentiment};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
@@ -96,7 +96,13 @@ impl TouchEntry {
     /// The activity, if a kind and some text were given.
     pub fn finish(&mut self, today: NaiveDate) -> Option<Activity> {
         let kind = self.kind?;
-        let summary = self.input.value().trim().to_string();
+        let typed = self.input.value().trim();
+        // A leading + or - says how it went (feeds the feedback tag).
+        let (sentiment, summary) = match typed.chars().next() {
+            Some('+') => (Some(Sentiment::Positive), typed[1..].trim().to_string()),
+            Some('-') => (Some(Sentiment::Negative), typed[1..].trim().to_string()),
+            _ => (None, typed.to_string()),
+        };
         if summary.is_empty() {
             self.problem = Some("type what happened, then Enter".into());
             return None;
@@ -106,6 +112,7 @@ impl TouchEntry {
             customer_id: Some(self.customer_id),
             date: today,
             summary,
+            sentiment,
             ..Default::default()
         })
     }

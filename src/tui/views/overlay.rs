@@ -60,7 +60,10 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
         Some(p) => Line::styled(clean(p), t.error()),
         None => Line::raw(""),
     });
-    lines.push(Line::styled("Enter log · Esc cancel", t.dim()));
+    lines.push(Line::styled(
+        "Enter log · Esc cancel · start with + or - for how it went",
+        t.dim(),
+    ));
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(kind) = touch.kind {
         let prefix = format!("{kind} on {}: ", app.today).chars().count();
