@@ -243,7 +243,12 @@ impl CustomerForm {
         c.source = self.get("source").to_string();
         c.needs = split_list(self.get("needs"));
         c.owner = self.get("owner").to_string();
-        c.notes = self.get("notes").to_string();
+        // Notes are edited on one line; untouched notes keep their line breaks.
+        let notes_index = self.fields.iter().position(|f| f.key == "notes");
+        let notes_changed = notes_index.is_some_and(|i| self.fields[i].value() != self.initial[i]);
+        if notes_changed {
+            c.notes = self.get("notes").to_string();
+        }
         if let Err(e) = c.validate() {
             errors.0.extend(e.0);
         }
@@ -331,5 +336,13 @@ mod tests {
         assert_eq!(c.name, "张伟");
         assert_eq!(c.kind, CustomerKind::Enterprise);
         assert_eq!(c.size, Some(1200));
+    }
+
+    #[test]
+    fn untouched_multiline_notes_keep_their_line_breaks() {
+        let mut base = Customer::named("Ann");
+        base.notes = "line one\nline two".into();
+        let f = CustomerForm::new(&base);
+        assert_eq!(f.to_customer().unwrap().notes, "line one\nline two");
     }
 }
