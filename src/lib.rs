@@ -3,6 +3,7 @@
 //! Layers: [`domain`] (pure records and validation) → [`store`] (SQLite,
 //! one transaction per write) → edges ([`cli`], [`tui`]).
 
+pub mod classify;
 pub mod cli;
 pub mod domain;
 pub mod sample;

@@ -81,6 +81,33 @@ pub enum Command {
         /// List the trash instead of live records.
         #[arg(long)]
         trash: bool,
+        /// Only records carrying this tag, as DIMENSION=VALUE (e.g.
+        /// value=high); repeat to require several.
+        #[arg(long = "tag", value_name = "DIM=VALUE")]
+        tags: Vec<String>,
+    },
+    /// Classify the whole book again (time-driven tags: churn, new,
+    /// urgency, stale, follow-up due). --dry-run shows what would change.
+    Classify {
+        /// Count what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Try this rule file (over the built-in rules) instead of yours;
+        /// only with --dry-run.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Why a record carries its tags: each tag's rule and facts, then its
+    /// tag history.
+    Why {
+        kind: KindArg,
+        id: i64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Move a record to the trash (it can be restored).
     Delete {

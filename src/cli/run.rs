@@ -33,14 +33,48 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Add(add) => add_record(&mut store, add),
         Command::Edit(edit) => edit_record(&mut store, edit),
-        Command::Show { kind, id, json } => show(&store, kind.into(), id, json),
+        Command::Show { kind, id, json } => {
+            super::classify::refresh(&mut store)?;
+            show(&store, kind.into(), id, json)
+        }
         Command::List {
             kind,
             json,
             limit,
             after,
             trash,
+            tags,
+        } if !tags.is_empty() => {
+            super::classify::refresh(&mut store)?;
+            let page = Page {
+                after,
+                limit,
+                visibility: if trash {
+                    Visibility::Trash
+                } else {
+                    Visibility::Live
+                },
+            };
+            let records = super::classify::tagged(&store, kind.into(), &tags, page)?;
+            print_list(&store, kind.into(), &records, json, limit, after)
+        }
+        Command::List {
+            kind,
+            json,
+            limit,
+            after,
+            trash,
+            tags: _,
         } => list(&store, kind, json, limit, after, trash),
+        Command::Classify {
+            dry_run,
+            rules,
+            json,
+        } => super::classify::classify(&mut store, dry_run, rules.as_deref(), json),
+        Command::Why { kind, id, json } => {
+            super::classify::refresh(&mut store)?;
+            super::classify::why(&mut store, kind.into(), id, json)
+        }
         Command::Delete { kind, id, version } => {
             let kind: Kind = kind.into();
             store.delete(kind, id, version).map_err(explain)?;
@@ -354,8 +388,18 @@ fn list(
             .map(AnyRecord::Activity)
             .collect(),
     };
-    let kind: Kind = kind.into();
-    for r in &records {
+    print_list(store, kind.into(), &records, json, limit, after)
+}
+
+fn print_list(
+    store: &Store,
+    kind: Kind,
+    records: &[AnyRecord],
+    json: bool,
+    limit: usize,
+    after: i64,
+) -> Result<ExitCode> {
+    for r in records {
         if json {
             let tags = store.tags(kind, r.meta().id)?;
             println!("{}", serde_json::to_string(&record_json(r, &tags)?)?);

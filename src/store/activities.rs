@@ -3,7 +3,7 @@ use super::{Page, Result, Store, StoreError};
 use crate::domain::{Activity, ActivityKind, Campaign, Kind, Money};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
-const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, kind, customer_id, opportunity_id, \
+pub(crate) const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, kind, customer_id, opportunity_id, \
     date, summary, sentiment, next_follow_up, channel, end_date, region, goal, participants, cost, leads";
 
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Activity> {
@@ -126,7 +126,15 @@ impl Store {
         check_links(&tx, &a)?;
         write_fields(&tx, INSERT, &a, now)?;
         let id = tx.last_insert_rowid();
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Activity, id),
+            Default::default(),
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.activity(id)
     }
 
@@ -136,11 +144,20 @@ impl Store {
         a.validate()?;
         let now = self.clock.now();
         let tx = self.conn.transaction()?;
+        let before = super::retag::affected(&tx, Kind::Activity, a.meta.id)?;
         rows::ensure_version(&tx, Kind::Activity, a.meta.id, a.meta.version)?;
         check_links(&tx, &a)?;
         write_fields(&tx, UPDATE, &a, now)?;
         rows::bump(&tx, Kind::Activity, a.meta.id, a.meta.version, now)?;
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Activity, a.meta.id),
+            before,
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.activity(a.meta.id)
     }
 

@@ -106,7 +106,15 @@ impl Store {
         let tx = self.conn.transaction()?;
         write_fields(&tx, INSERT, &c, now)?;
         let id = tx.last_insert_rowid();
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Customer, id),
+            Default::default(),
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.customer(id)
     }
 
@@ -117,10 +125,19 @@ impl Store {
         c.validate()?;
         let now = self.clock.now();
         let tx = self.conn.transaction()?;
+        let before = super::retag::affected(&tx, Kind::Customer, c.meta.id)?;
         rows::ensure_version(&tx, Kind::Customer, c.meta.id, c.meta.version)?;
         write_fields(&tx, UPDATE, &c, now)?;
         rows::bump(&tx, Kind::Customer, c.meta.id, c.meta.version, now)?;
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Customer, c.meta.id),
+            before,
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.customer(c.meta.id)
     }
 

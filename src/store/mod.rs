@@ -5,14 +5,17 @@
 //! Deletes are soft: records go to the trash and can be restored or purged.
 
 mod activities;
+mod book;
 mod browse;
 mod customers;
 mod open;
 mod opportunities;
 mod products;
 mod reports;
+mod retag;
 mod rows;
 mod schema;
+mod sweep;
 mod tags;
 mod trash;
 
@@ -20,6 +23,7 @@ pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use open::default_db_path;
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
+pub use sweep::{SweepReport, TagMove};
 pub use tags::{Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
 
@@ -155,6 +159,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Tag changes made by writes, until taken by `take_tag_changes`.
     tag_changes: Vec<TagChange>,
+    /// Rules and cut points for the re-tag cascade.
+    classify: retag::ClassifyState,
 }
 
 impl Store {
@@ -183,6 +189,7 @@ impl Store {
             clock,
             path: None,
             tag_changes: Vec::new(),
+            classify: Default::default(),
         })
     }
 

@@ -131,5 +131,6 @@ pub(crate) fn open_file(path: &Path, clock: Clock) -> Result<Store> {
         clock,
         path: Some(path.to_path_buf()),
         tag_changes: Vec::new(),
+        classify: Default::default(),
     })
 }

@@ -183,7 +183,15 @@ impl Store {
         write_fields(&tx, INSERT, &o, now)?;
         o.meta.id = tx.last_insert_rowid();
         write_items(&tx, &o)?;
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Opportunity, o.meta.id),
+            Default::default(),
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.opportunity(o.meta.id)
     }
 
@@ -193,6 +201,7 @@ impl Store {
         o.validate()?;
         let now = self.clock.now();
         let tx = self.conn.transaction()?;
+        let before = super::retag::affected(&tx, Kind::Opportunity, o.meta.id)?;
         rows::ensure_version(&tx, Kind::Opportunity, o.meta.id, o.meta.version)?;
         let stored: String = tx.query_row(
             "SELECT stage FROM opportunities WHERE id = ?1",
@@ -214,7 +223,15 @@ impl Store {
         write_fields(&tx, UPDATE, &o, now)?;
         write_items(&tx, &o)?;
         rows::bump(&tx, Kind::Opportunity, o.meta.id, o.meta.version, now)?;
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Opportunity, o.meta.id),
+            before,
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.opportunity(o.meta.id)
     }
 

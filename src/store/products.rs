@@ -107,7 +107,15 @@ impl Store {
         check_sku(&tx, &p)?;
         write_fields(&tx, INSERT, &p, now)?;
         let id = tx.last_insert_rowid();
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Product, id),
+            Default::default(),
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.product(id)
     }
 
@@ -117,11 +125,20 @@ impl Store {
         p.validate()?;
         let now = self.clock.now();
         let tx = self.conn.transaction()?;
+        let before = super::retag::affected(&tx, Kind::Product, p.meta.id)?;
         rows::ensure_version(&tx, Kind::Product, p.meta.id, p.meta.version)?;
         check_sku(&tx, &p)?;
         write_fields(&tx, UPDATE, &p, now)?;
         rows::bump(&tx, Kind::Product, p.meta.id, p.meta.version, now)?;
+        let changes = self.classify.after_write(
+            &tx,
+            (Kind::Product, p.meta.id),
+            before,
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         self.product(p.meta.id)
     }
 

@@ -4,7 +4,8 @@ use super::{Result, StoreError};
 use rusqlite::Connection;
 
 /// Each entry moves the schema from version i to i+1.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE customers (
     id          INTEGER PRIMARY KEY,
     created_at  TEXT NOT NULL,
@@ -134,7 +135,28 @@ CREATE INDEX activities_customer ON activities(customer_id, date);
 CREATE INDEX line_items_product ON line_items(product_id);
 CREATE INDEX tags_value ON tags(record_kind, dimension, value);
 CREATE INDEX tag_history_record ON tag_history(record_kind, record_id, at);
-"#];
+"#,
+    r#"
+-- Classification state kept between runs (the book's cut points).
+CREATE TABLE classify_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- A digest of each record's tag values, so a sweep finds the records whose
+-- tags change without reading every tag back.
+CREATE TABLE tag_digests (
+    record_kind TEXT NOT NULL,
+    record_id   INTEGER NOT NULL,
+    digest      INTEGER NOT NULL,
+    PRIMARY KEY (record_kind, record_id)
+) WITHOUT ROWID;
+
+-- The cascade looks up a deal's touches and a campaign's deals.
+CREATE INDEX activities_opportunity ON activities(opportunity_id) WHERE opportunity_id IS NOT NULL;
+CREATE INDEX opportunities_campaign ON opportunities(campaign_id) WHERE campaign_id IS NOT NULL;
+"#,
+];
 
 /// Takes a backup of the database before it is migrated from the given version.
 pub(crate) type BackupFn<'a> = &'a dyn Fn(&Connection, i64) -> Result<()>;

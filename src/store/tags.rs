@@ -8,13 +8,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// A tag on a record: one value per dimension, with the reason it was applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Tag {
-    pub dimension: String,
-    pub value: String,
-    pub reason: String,
-}
+pub use crate::classify::Tag;
 
 /// A change of one tag caused by a write or a sweep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,8 +57,6 @@ fn stored(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeMap<String, (St
 /// Replaces a record's tags with `tags` inside the caller's transaction.
 /// Writes a history row for every value that changed (a reason that changes
 /// with the same value is updated silently) and returns the changes.
-// Called by the re-tag cascade (classification); until it lands only tests call it.
-#[allow(dead_code)]
 pub(crate) fn write_tags(
     conn: &Connection,
     kind: Kind,
@@ -209,7 +201,8 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         let c = s.add_customer(&Customer::named("Ann")).unwrap();
         let now = s.clock().now();
-        let id = c.meta.id;
+        // A record the cascade has not tagged (write_tags does not look the record up).
+        let id = c.meta.id + 1000;
         let ch = write_tags(
             s.conn(),
             Kind::Customer,

@@ -43,6 +43,10 @@ fn purge_one(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
         "DELETE FROM tags WHERE record_kind = ?1 AND record_id = ?2",
         params![kind.as_str(), id],
     )?;
+    conn.execute(
+        "DELETE FROM tag_digests WHERE record_kind = ?1 AND record_id = ?2",
+        params![kind.as_str(), id],
+    )?;
     Ok(())
 }
 
@@ -52,6 +56,7 @@ impl Store {
     pub fn delete(&mut self, kind: Kind, id: i64, expected_version: Option<i64>) -> Result<()> {
         let now = self.clock.now();
         let tx = self.conn.transaction()?;
+        let before = super::retag::affected(&tx, kind, id)?;
         let version = rows::ensure_live(&tx, kind, id)?;
         let expected = expected_version.unwrap_or(version);
         rows::ensure_version(&tx, kind, id, expected)?;
@@ -60,7 +65,11 @@ impl Store {
             params![now, id],
         )?;
         rows::bump(&tx, kind, id, expected, now)?;
+        let changes =
+            self.classify
+                .after_write(&tx, (kind, id), before, self.clock.today(), now)?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         Ok(())
     }
 
@@ -86,7 +95,15 @@ impl Store {
                 rows::bump(&tx, kind, id, version, now)?;
             }
         }
+        let changes = self.classify.after_write(
+            &tx,
+            (kind, id),
+            Default::default(),
+            self.clock.today(),
+            now,
+        )?;
         tx.commit()?;
+        self.tag_changes.extend(changes);
         Ok(())
     }
 

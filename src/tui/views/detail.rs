@@ -2,7 +2,7 @@
 //! opportunities and activity timeline.
 
 use super::clean;
-use crate::store::CustomerFile;
+use crate::store::{CustomerFile, Tag};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::chips::chip;
@@ -10,18 +10,19 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let mut title = vec![Span::styled(" Detail ", t.title())];
     if !app.is_wide() {
-        title.push(Span::styled("v back to the list ", t.dim()));
+        title.push(Span::styled("v list · J/K scroll ", t.dim()));
     }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(title));
     let lines = match app.customers.selected_file() {
-        Some(file) => file_lines(t, file),
+        Some(file) => file_lines(t, file, area.width.saturating_sub(2) as usize),
         None if app.customers.ids.is_empty() => vec![Line::raw("No customer selected.")],
         None => vec![Line::styled("Loading…", t.dim())],
     };
@@ -48,7 +49,7 @@ fn field<'a>(t: &Theme, label: &str, value: String) -> Option<Line<'a>> {
     ]))
 }
 
-fn file_lines<'a>(t: &Theme, f: &CustomerFile) -> Vec<Line<'a>> {
+fn file_lines<'a>(t: &Theme, f: &CustomerFile, width: usize) -> Vec<Line<'a>> {
     let c = &f.customer;
     let mut out = vec![Line::from(vec![
         Span::styled(clean(&c.name), t.title()),
@@ -108,17 +109,29 @@ fn file_lines<'a>(t: &Theme, f: &CustomerFile) -> Vec<Line<'a>> {
         t.dim(),
     ));
 
+    // Chips first, packed into lines; the reasons come last (J/K scroll).
     out.push(Line::raw(""));
     out.push(Line::styled(format!("Tags ({})", f.tags.len()), t.header()));
     if f.tags.is_empty() {
         out.push(Line::styled("  none yet", t.dim()));
     }
+    let mut line: Vec<Span> = vec![Span::raw(" ")];
+    let mut used = 1;
     for tag in &f.tags {
-        out.push(Line::from(vec![
-            Span::raw("  "),
-            chip(t, &tag.dimension, &tag.value, true),
-            Span::styled(format!("  {}", clean(&tag.reason)), t.dim()),
-        ]));
+        let w = tag.dimension.width() + tag.value.width() + 2;
+        if used + w > width && used > 1 {
+            out.push(Line::from(std::mem::replace(
+                &mut line,
+                vec![Span::raw(" ")],
+            )));
+            used = 1;
+        }
+        line.push(Span::raw(" "));
+        line.push(chip(t, &tag.dimension, &tag.value, true));
+        used += w;
+    }
+    if used > 1 {
+        out.push(Line::from(line));
     }
 
     out.push(Line::raw(""));
@@ -153,5 +166,89 @@ fn file_lines<'a>(t: &Theme, f: &CustomerFile) -> Vec<Line<'a>> {
             Span::raw(format!("{}{mood}", clean(&a.summary))),
         ]));
     }
+    if !f.tags.is_empty() {
+        out.push(Line::raw(""));
+        out.push(Line::styled("Why these tags", t.header()));
+        for tag in &f.tags {
+            out.push(Line::from(vec![
+                Span::raw("  "),
+                chip(t, &tag.dimension, &tag.value, true),
+            ]));
+            for l in wrap_indented(&reason_text(tag), width.saturating_sub(4), 4) {
+                out.push(Line::styled(l, t.dim()));
+            }
+        }
+    }
     out
+}
+
+/// A tag's reason without the `dimension=value` the chip already shows.
+fn reason_text(tag: &Tag) -> String {
+    let prefix = format!("{}={}", tag.dimension, tag.value);
+    let r = tag.reason.trim();
+    let r = r.strip_prefix(&prefix).unwrap_or(r);
+    clean(r.trim_start_matches([':', ' ']))
+}
+
+/// Wraps `text` to `width` columns (CJK counted double), each line indented.
+fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let width = width.max(10);
+    let pad = " ".repeat(indent);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut cur_w = 0;
+    for word in text.split(' ') {
+        let ww = word.width();
+        if cur_w > 0 && cur_w + 1 + ww > width {
+            lines.push(format!("{pad}{cur}"));
+            cur.clear();
+            cur_w = 0;
+        }
+        if ww > width {
+            // A long run without spaces (CJK text): break by column.
+            if cur_w > 0 {
+                cur.push(' ');
+                cur_w += 1;
+            }
+            for ch in word.chars() {
+                let cw = ch.width().unwrap_or(0);
+                if cur_w + cw > width {
+                    lines.push(format!("{pad}{cur}"));
+                    cur.clear();
+                    cur_w = 0;
+                }
+                cur.push(ch);
+                cur_w += cw;
+            }
+            continue;
+        }
+        if cur_w > 0 {
+            cur.push(' ');
+            cur_w += 1;
+        }
+        cur.push_str(word);
+        cur_w += ww;
+    }
+    if cur_w > 0 {
+        lines.push(format!("{pad}{cur}"));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_reasons_with_cjk_widths() {
+        let lines = wrap_indented(
+            "收入 182,000 ≥ 100,000 because 上海上海上海上海上海上海",
+            14,
+            2,
+        );
+        for l in &lines {
+            assert!(l.width() <= 16, "{l:?}");
+        }
+        assert!(lines.len() >= 3);
+    }
 }

@@ -1,0 +1,228 @@
+//! Evaluating a rule set over one record's facts, and saying why.
+
+use super::cuts::CutPoints;
+use super::facts::{FactValue, Facts};
+use super::rules::{Condition, Dimension, Op, Piece, Rhs, RuleSet, ValueSpec};
+use super::Tag;
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// The value one dimension takes, and which rule gave it (`None`: the
+/// dimension's default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome<'a> {
+    pub dim: &'a Dimension,
+    pub value: Cow<'a, str>,
+    pub rule: Option<usize>,
+}
+
+/// Texts compare without regard to ASCII case ("china" = "China").
+fn text_eq(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+impl Condition {
+    fn holds(&self, facts: &Facts, cuts: &CutPoints) -> bool {
+        let fact = facts.get(self.fact);
+        match (self.op, fact) {
+            (Op::Present, f) => f.is_some(),
+            (Op::Absent, f) => f.is_none(),
+            (_, None) => false,
+            (op, Some(FactValue::Num(v))) => {
+                let rhs = match &self.rhs {
+                    Rhs::Num { value, .. } => *value,
+                    Rhs::Percentile(p) => match cuts.get(facts.subject(), self.fact, *p) {
+                        Some(c) => c,
+                        None => return false,
+                    },
+                    _ => return false,
+                };
+                match op {
+                    Op::Ge => *v >= rhs,
+                    Op::Gt => *v > rhs,
+                    Op::Le => *v <= rhs,
+                    Op::Lt => *v < rhs,
+                    Op::Eq => *v == rhs,
+                    Op::Ne => *v != rhs,
+                    _ => false,
+                }
+            }
+            (op, Some(FactValue::Text(t))) => match (&self.rhs, op) {
+                (Rhs::Text(r), Op::Eq) => text_eq(t, r),
+                (Rhs::Text(r), Op::Ne) => !text_eq(t, r),
+                (Rhs::List { values, .. }, Op::In) => values.iter().any(|r| text_eq(t, r)),
+                (Rhs::List { values, .. }, Op::NotIn) => !values.iter().any(|r| text_eq(t, r)),
+                _ => false,
+            },
+        }
+    }
+
+    /// `revenue_12m 182,000 ≥ 100,000 (amount_high)`
+    fn explain(&self, facts: &Facts, cuts: &CutPoints, out: &mut String) {
+        let name = facts.subject().fact_names()[self.fact];
+        let _ = match facts.get(self.fact) {
+            None => write!(out, "{name} none"),
+            Some(FactValue::Num(v)) => write!(out, "{name} {}", format_num(*v)),
+            Some(FactValue::Text(t)) => write!(out, "{name} \"{t}\""),
+        };
+        if matches!(self.op, Op::Present | Op::Absent) {
+            return;
+        }
+        let _ = write!(out, " {} ", self.op.symbol());
+        let _ = match &self.rhs {
+            Rhs::None => Ok(()),
+            Rhs::Num { value, setting } => match setting {
+                Some(s) => write!(out, "{} ({s})", format_num(*value)),
+                None => write!(out, "{}", format_num(*value)),
+            },
+            Rhs::Percentile(p) => match cuts.get(facts.subject(), self.fact, *p) {
+                Some(c) => write!(out, "{} (p{p} of the book)", format_num(c)),
+                None => write!(out, "p{p} of the book (not computed yet)"),
+            },
+            Rhs::Text(t) => write!(out, "\"{t}\""),
+            Rhs::List { values, setting } => match setting {
+                Some(s) => write!(out, "{s}"),
+                None => write!(out, "[{}]", values.join(", ")),
+            },
+        };
+    }
+}
+
+/// A number as a salesperson reads it: `182,000`, `1.35`, `-2`.
+pub fn format_num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 {
+        let n = v.round() as i64;
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        out
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn render<'a>(spec: &'a ValueSpec, facts: &'a Facts) -> Option<Cow<'a, str>> {
+    match spec {
+        ValueSpec::Fixed(v) => Some(Cow::Borrowed(v)),
+        ValueSpec::Template(pieces) => {
+            if let [Piece::Fact(i)] = pieces.as_slice() {
+                return match facts.get(*i)? {
+                    FactValue::Text(t) => Some(Cow::Borrowed(t)),
+                    FactValue::Num(n) => Some(Cow::Owned(format_num(*n))),
+                };
+            }
+            let mut out = String::new();
+            for p in pieces {
+                match p {
+                    Piece::Lit(l) => out.push_str(l),
+                    Piece::Fact(i) => match facts.get(*i) {
+                        Some(FactValue::Text(t)) => out.push_str(t),
+                        Some(FactValue::Num(n)) => out.push_str(&format_num(*n)),
+                        None => {}
+                    },
+                }
+            }
+            let trimmed = out.trim();
+            (!trimmed.is_empty()).then(|| Cow::Owned(trimmed.to_string()))
+        }
+    }
+}
+
+impl Dimension {
+    /// The value this dimension takes for `facts`, if any.
+    pub fn evaluate<'a>(&'a self, facts: &'a Facts, cuts: &CutPoints) -> Option<Outcome<'a>> {
+        if !self.only_if.iter().all(|c| c.holds(facts, cuts)) {
+            return None;
+        }
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule.when.iter().all(|c| c.holds(facts, cuts)) {
+                if let Some(value) = render(&rule.value, facts) {
+                    return Some(Outcome {
+                        dim: self,
+                        value,
+                        rule: Some(i),
+                    });
+                }
+            }
+        }
+        self.default.as_deref().map(|d| Outcome {
+            dim: self,
+            value: Cow::Borrowed(d),
+            rule: None,
+        })
+    }
+}
+
+impl Outcome<'_> {
+    /// `value=high because revenue_12m 182,000 ≥ 100,000 (amount_high) (rule value.high)`
+    pub fn reason(&self, facts: &Facts, cuts: &CutPoints) -> String {
+        let mut out = format!("{}={}", self.dim.name, self.value);
+        match self.rule.map(|i| &self.dim.rules[i]) {
+            Some(rule) => {
+                let conds: Vec<&Condition> = self.dim.only_if.iter().chain(&rule.when).collect();
+                let shown: Vec<&Condition> = if rule.when.is_empty() {
+                    // A value taken from a field: name the field.
+                    match &rule.value {
+                        ValueSpec::Template(_) => Vec::new(),
+                        ValueSpec::Fixed(_) => conds,
+                    }
+                } else {
+                    rule.when.iter().collect()
+                };
+                if !shown.is_empty() {
+                    out.push_str(" because ");
+                    for (i, c) in shown.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(" and ");
+                        }
+                        c.explain(facts, cuts, &mut out);
+                    }
+                } else if let ValueSpec::Template(pieces) = &rule.value {
+                    let names: Vec<&str> = pieces
+                        .iter()
+                        .filter_map(|p| match p {
+                            Piece::Fact(i) => Some(facts.subject().fact_names()[*i]),
+                            Piece::Lit(_) => None,
+                        })
+                        .collect();
+                    let _ = write!(out, " from {}", names.join(" and "));
+                }
+                let _ = write!(out, " (rule {})", rule.name);
+            }
+            None => {
+                let _ = write!(out, ": no rule matched (default of {})", self.dim.name);
+            }
+        }
+        out
+    }
+}
+
+impl RuleSet {
+    /// Every dimension's outcome for one record's facts.
+    pub fn evaluate<'a>(&'a self, facts: &'a Facts, cuts: &CutPoints) -> Vec<Outcome<'a>> {
+        self.dimensions(facts.subject())
+            .iter()
+            .filter_map(|d| d.evaluate(facts, cuts))
+            .collect()
+    }
+
+    /// Tags with reasons for one record's facts.
+    pub fn tags(&self, facts: &Facts, cuts: &CutPoints) -> Vec<Tag> {
+        self.evaluate(facts, cuts)
+            .into_iter()
+            .map(|o| Tag {
+                dimension: o.dim.name.clone(),
+                value: o.value.to_string(),
+                reason: o.reason(facts, cuts),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,618 @@
+//! Rule files: a small typed condition format in TOML, checked against the
+//! fact catalogues when loaded so a typo is reported with file and line.
+//!
+//! ```toml
+//! [settings]
+//! amount_high = 100000
+//!
+//! [customer.amount]
+//! default = "low"
+//! rules = [
+//!   { value = "high", when = [{ fact = "revenue_12m", op = ">=", setting = "amount_high" }] },
+//! ]
+//! ```
+//!
+//! Each dimension lists rules in order; the first whose conditions all hold
+//! gives the value, else `default` (no default: no tag). `only_if` guards
+//! the whole dimension. A value may name facts: `"{province} {city}"`, and
+//! `value_from = "industry"` is short for one rule with value `"{industry}"`.
+
+use super::facts::Subject;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// The rules that ship with dossier.
+pub const BUILTIN_RULES: &str = include_str!("../../assets/rules.toml");
+
+/// A rule file that cannot be used: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub file: String,
+    /// 1-based; 0 when the file could not be read at all.
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        } else {
+            write!(f, "{}: {}", self.file, self.message)
+        }
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// A setting from `[settings]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Setting {
+    Num(f64),
+    Text(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Ge,
+    Gt,
+    Le,
+    Lt,
+    Eq,
+    Ne,
+    In,
+    NotIn,
+    Present,
+    Absent,
+}
+
+impl Op {
+    fn parse(s: &str) -> Option<Op> {
+        Some(match s.trim() {
+            ">=" | "≥" => Op::Ge,
+            ">" => Op::Gt,
+            "<=" | "≤" => Op::Le,
+            "<" => Op::Lt,
+            "==" | "=" => Op::Eq,
+            "!=" | "≠" => Op::Ne,
+            "in" => Op::In,
+            "not_in" | "not in" => Op::NotIn,
+            "present" => Op::Present,
+            "absent" => Op::Absent,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn symbol(self) -> &'static str {
+        match self {
+            Op::Ge => "≥",
+            Op::Gt => ">",
+            Op::Le => "≤",
+            Op::Lt => "<",
+            Op::Eq => "=",
+            Op::Ne => "≠",
+            Op::In => "in",
+            Op::NotIn => "not in",
+            Op::Present => "present",
+            Op::Absent => "absent",
+        }
+    }
+}
+
+/// What a condition compares its fact with.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Rhs {
+    None,
+    Num {
+        value: f64,
+        setting: Option<String>,
+    },
+    Percentile(u8),
+    Text(String),
+    List {
+        values: Vec<String>,
+        setting: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Condition {
+    pub fact: usize,
+    pub op: Op,
+    pub rhs: Rhs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Piece {
+    Lit(String),
+    Fact(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ValueSpec {
+    Fixed(String),
+    Template(Vec<Piece>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Rule {
+    pub name: String,
+    pub value: ValueSpec,
+    pub when: Vec<Condition>,
+}
+
+/// One dimension of a subject, e.g. the customer's `value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dimension {
+    pub name: String,
+    /// A label for screens, e.g. "value 客户价值".
+    pub label: String,
+    pub(crate) only_if: Vec<Condition>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) default: Option<String>,
+}
+
+/// The rules in force: built-in rules with a user's file laid over them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleSet {
+    pub(crate) dims: [Vec<Dimension>; 4],
+    pub(crate) settings: BTreeMap<String, Setting>,
+    /// The files the rules came from, built-in first.
+    pub sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    settings: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    customer: BTreeMap<String, Spanned<RawDim>>,
+    #[serde(default)]
+    opportunity: BTreeMap<String, Spanned<RawDim>>,
+    #[serde(default)]
+    product: BTreeMap<String, Spanned<RawDim>>,
+    #[serde(default)]
+    campaign: BTreeMap<String, Spanned<RawDim>>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawDim {
+    label: Option<String>,
+    enabled: Option<bool>,
+    default: Option<String>,
+    value_from: Option<Spanned<String>>,
+    #[serde(default)]
+    only_if: Vec<Spanned<RawCond>>,
+    #[serde(default)]
+    rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    value: Spanned<String>,
+    name: Option<String>,
+    #[serde(default)]
+    when: Vec<Spanned<RawCond>>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawCond {
+    fact: Spanned<String>,
+    op: Spanned<String>,
+    value: Option<toml::Value>,
+    values: Option<Vec<String>>,
+    setting: Option<Spanned<String>>,
+    percentile: Option<u8>,
+}
+
+/// A rule file's text and name, for error positions.
+struct Source<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn error(&self, span: Range<usize>, message: impl Into<String>) -> RuleError {
+        let start = span.start.min(self.text.len());
+        RuleError {
+            file: self.name.to_string(),
+            line: self.text[..start].matches('\n').count() + 1,
+            message: message.into(),
+        }
+    }
+
+    fn parse(&self) -> Result<RawFile, RuleError> {
+        toml::from_str(self.text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            match e.span() {
+                Some(span) => self.error(span, message),
+                None => RuleError {
+                    file: self.name.to_string(),
+                    line: 0,
+                    message,
+                },
+            }
+        })
+    }
+}
+
+impl RawFile {
+    fn subject(&self, s: Subject) -> &BTreeMap<String, Spanned<RawDim>> {
+        match s {
+            Subject::Customer => &self.customer,
+            Subject::Opportunity => &self.opportunity,
+            Subject::Product => &self.product,
+            Subject::Campaign => &self.campaign,
+        }
+    }
+}
+
+impl RuleSet {
+    /// The built-in rules alone.
+    pub fn builtin() -> RuleSet {
+        // The built-in file is part of the binary and checked by a test.
+        RuleSet::from_texts(&[("built-in rules.toml", BUILTIN_RULES)])
+            .expect("built-in rules.toml is valid")
+    }
+
+    /// Rules from files laid over one another, first to last: a later
+    /// file's setting or dimension replaces an earlier one of the same name.
+    pub fn from_texts(files: &[(&str, &str)]) -> Result<RuleSet, RuleError> {
+        let sources: Vec<Source> = files
+            .iter()
+            .map(|(name, text)| Source { name, text })
+            .collect();
+        let raws: Vec<RawFile> = sources
+            .iter()
+            .map(Source::parse)
+            .collect::<Result<_, _>>()?;
+
+        let mut settings = BTreeMap::new();
+        for (src, raw) in sources.iter().zip(&raws) {
+            for (key, value) in &raw.settings {
+                settings.insert(key.clone(), setting(src, value)?);
+            }
+        }
+        let mut dims: [Vec<Dimension>; 4] = Default::default();
+        for subject in Subject::ALL {
+            // Later files replace earlier dimensions of the same name.
+            let mut chosen: BTreeMap<&str, (&Source, &Spanned<RawDim>)> = BTreeMap::new();
+            for (src, raw) in sources.iter().zip(&raws) {
+                for (name, dim) in raw.subject(subject) {
+                    chosen.insert(name, (src, dim));
+                }
+            }
+            for (name, (src, dim)) in chosen {
+                if dim.get_ref().enabled == Some(false) {
+                    continue;
+                }
+                dims[subject.index()].push(compile_dim(src, subject, name, dim, &settings)?);
+            }
+        }
+        Ok(RuleSet {
+            dims,
+            settings,
+            sources: files.iter().map(|(n, _)| n.to_string()).collect(),
+        })
+    }
+
+    /// The built-in rules with the user's file at `path` over them.
+    pub fn with_user_file(path: &Path) -> Result<RuleSet, RuleError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| RuleError {
+            file: name.clone(),
+            line: 0,
+            message: format!("cannot read it: {e}"),
+        })?;
+        RuleSet::from_texts(&[("built-in rules.toml", BUILTIN_RULES), (&name, &text)])
+    }
+
+    /// The rules in force: the user's `rules.toml` in `config_dir` over the
+    /// built-in ones. A user file with an error is refused (the error is
+    /// returned for showing) and the built-in rules stay in force.
+    pub fn load(config_dir: Option<&Path>) -> (RuleSet, Option<RuleError>) {
+        let Some(path) = config_dir.map(|d| d.join("rules.toml")) else {
+            return (RuleSet::builtin(), None);
+        };
+        if !path.exists() {
+            return (RuleSet::builtin(), None);
+        }
+        match RuleSet::with_user_file(&path) {
+            Ok(rules) => (rules, None),
+            Err(e) => (RuleSet::builtin(), Some(e)),
+        }
+    }
+
+    /// The dimensions of a subject, by name.
+    pub fn dimensions(&self, subject: Subject) -> &[Dimension] {
+        &self.dims[subject.index()]
+    }
+
+    pub fn setting(&self, name: &str) -> Option<&Setting> {
+        self.settings.get(name)
+    }
+
+    /// The (fact, percentile) cut points the rules of `subject` read,
+    /// plus the quintiles the RFM scores need.
+    pub fn percentiles_needed(&self, subject: Subject) -> Vec<(usize, u8)> {
+        let mut out = Vec::new();
+        for dim in self.dimensions(subject) {
+            let conds = dim
+                .only_if
+                .iter()
+                .chain(dim.rules.iter().flat_map(|r| &r.when));
+            for c in conds {
+                if let Rhs::Percentile(p) = c.rhs {
+                    out.push((c.fact, p));
+                }
+            }
+        }
+        if subject == Subject::Customer {
+            for f in super::cuts::RFM_FACTS {
+                for p in super::cuts::QUINTILES {
+                    out.push((f.into(), p));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The user's config directory: `$DOSSIER_CONFIG_DIR`, else the platform's
+/// (`~/.config/dossier` on Linux).
+pub fn config_dir() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("DOSSIER_CONFIG_DIR").filter(|p| !p.is_empty()) {
+        return Some(p.into());
+    }
+    directories::ProjectDirs::from("", "", "dossier").map(|d| d.config_dir().to_path_buf())
+}
+
+fn setting(src: &Source, value: &Spanned<toml::Value>) -> Result<Setting, RuleError> {
+    use toml::Value;
+    match value.get_ref() {
+        Value::Integer(i) => Ok(Setting::Num(*i as f64)),
+        Value::Float(f) => Ok(Setting::Num(*f)),
+        Value::String(s) => Ok(Setting::Text(s.clone())),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .map(Setting::List)
+            .ok_or_else(|| src.error(value.span(), "a list setting holds text only")),
+        _ => Err(src.error(
+            value.span(),
+            "a setting is a number, a text or a list of texts",
+        )),
+    }
+}
+
+fn compile_dim(
+    src: &Source,
+    subject: Subject,
+    name: &str,
+    raw: &Spanned<RawDim>,
+    settings: &BTreeMap<String, Setting>,
+) -> Result<Dimension, RuleError> {
+    let dim = raw.get_ref();
+    let only_if = dim
+        .only_if
+        .iter()
+        .map(|c| compile_cond(src, subject, c, settings))
+        .collect::<Result<_, _>>()?;
+    let mut rules = Vec::new();
+    if let Some(from) = &dim.value_from {
+        let value = template(
+            src,
+            subject,
+            &format!("{{{}}}", from.get_ref()),
+            from.span(),
+        )?;
+        rules.push(Rule {
+            name: format!("{name}.{}", from.get_ref()),
+            value,
+            when: Vec::new(),
+        });
+    }
+    for r in &dim.rules {
+        let rule = r.get_ref();
+        let value = template(src, subject, rule.value.get_ref(), rule.value.span())?;
+        let base = rule.name.clone().unwrap_or_else(|| {
+            let v = rule.value.get_ref();
+            let v = if v.contains('{') { "value" } else { v.as_str() };
+            format!("{name}.{v}")
+        });
+        // Two rules giving the same value get distinct names.
+        let mut rule_name = base.clone();
+        let mut n = 2;
+        while rules.iter().any(|r: &Rule| r.name == rule_name) {
+            rule_name = format!("{base}#{n}");
+            n += 1;
+        }
+        let when = rule
+            .when
+            .iter()
+            .map(|c| compile_cond(src, subject, c, settings))
+            .collect::<Result<_, _>>()?;
+        rules.push(Rule {
+            name: rule_name,
+            value,
+            when,
+        });
+    }
+    if rules.is_empty() && dim.default.is_none() {
+        return Err(src.error(
+            raw.span(),
+            format!("{subject}.{name} has no rules, no value_from and no default"),
+        ));
+    }
+    Ok(Dimension {
+        name: name.to_string(),
+        label: dim.label.clone().unwrap_or_else(|| name.to_string()),
+        only_if,
+        rules,
+        default: dim.default.clone(),
+    })
+}
+
+fn template(
+    src: &Source,
+    subject: Subject,
+    text: &str,
+    span: Range<usize>,
+) -> Result<ValueSpec, RuleError> {
+    if !text.contains('{') {
+        if text.trim().is_empty() {
+            return Err(src.error(span, "a value cannot be empty"));
+        }
+        return Ok(ValueSpec::Fixed(text.to_string()));
+    }
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            pieces.push(Piece::Lit(rest[..open].to_string()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return Err(src.error(span, format!("'{text}' has a '{{' without its '}}'")));
+        };
+        let fact = &rest[open + 1..open + close];
+        let index = subject
+            .fact_index(fact)
+            .ok_or_else(|| src.error(span.clone(), unknown_fact(subject, fact)))?;
+        pieces.push(Piece::Fact(index));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Lit(rest.to_string()));
+    }
+    Ok(ValueSpec::Template(pieces))
+}
+
+fn unknown_fact(subject: Subject, fact: &str) -> String {
+    format!(
+        "unknown {subject} fact '{fact}' — known facts: {}",
+        subject.fact_names().join(", ")
+    )
+}
+
+fn compile_cond(
+    src: &Source,
+    subject: Subject,
+    raw: &Spanned<RawCond>,
+    settings: &BTreeMap<String, Setting>,
+) -> Result<Condition, RuleError> {
+    let c = raw.get_ref();
+    let err = |m: String| src.error(raw.span(), m);
+    let fact_name = c.fact.get_ref();
+    let fact = subject
+        .fact_index(fact_name)
+        .ok_or_else(|| src.error(c.fact.span(), unknown_fact(subject, fact_name)))?;
+    let is_text = subject.fact_is_text(fact);
+    let op = Op::parse(c.op.get_ref()).ok_or_else(|| {
+        src.error(
+            c.op.span(),
+            format!(
+                "unknown op '{}' — use >=, >, <=, <, ==, !=, in, not_in, present or absent",
+                c.op.get_ref()
+            ),
+        )
+    })?;
+    let given = [
+        c.value.is_some(),
+        c.values.is_some(),
+        c.setting.is_some(),
+        c.percentile.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if matches!(op, Op::Present | Op::Absent) {
+        if given > 0 {
+            return Err(err(format!(
+                "op '{}' takes nothing to compare with",
+                c.op.get_ref()
+            )));
+        }
+        return Ok(Condition {
+            fact,
+            op,
+            rhs: Rhs::None,
+        });
+    }
+    if given != 1 {
+        return Err(err(format!(
+            "condition on '{fact_name}' needs exactly one of value, values, setting or percentile"
+        )));
+    }
+    let rhs = if let Some(p) = c.percentile {
+        if !(1..=99).contains(&p) {
+            return Err(err(format!("percentile {p} is not between 1 and 99")));
+        }
+        Rhs::Percentile(p)
+    } else if let Some(values) = &c.values {
+        Rhs::List {
+            values: values.clone(),
+            setting: None,
+        }
+    } else if let Some(name) = &c.setting {
+        match settings.get(name.get_ref()) {
+            None => {
+                return Err(src.error(
+                    name.span(),
+                    format!(
+                        "unknown setting '{}' — add it under [settings]",
+                        name.get_ref()
+                    ),
+                ))
+            }
+            Some(Setting::Num(n)) => Rhs::Num {
+                value: *n,
+                setting: Some(name.get_ref().clone()),
+            },
+            Some(Setting::Text(t)) => Rhs::Text(t.clone()),
+            Some(Setting::List(l)) => Rhs::List {
+                values: l.clone(),
+                setting: Some(name.get_ref().clone()),
+            },
+        }
+    } else {
+        match c.value.as_ref() {
+            Some(toml::Value::Integer(i)) => Rhs::Num {
+                value: *i as f64,
+                setting: None,
+            },
+            Some(toml::Value::Float(f)) => Rhs::Num {
+                value: *f,
+                setting: None,
+            },
+            Some(toml::Value::String(s)) => Rhs::Text(s.clone()),
+            _ => return Err(err("value must be a number or a text".into())),
+        }
+    };
+    let ok = match (&rhs, op, is_text) {
+        (Rhs::Num { .. } | Rhs::Percentile(_), Op::In | Op::NotIn, _) => false,
+        (Rhs::Num { .. } | Rhs::Percentile(_), _, text) => !text,
+        (Rhs::Text(_), Op::Eq | Op::Ne, text) => text,
+        (Rhs::List { .. }, Op::In | Op::NotIn, text) => text,
+        _ => false,
+    };
+    if !ok {
+        let kind = if is_text { "a text" } else { "a number" };
+        return Err(err(format!(
+            "'{fact_name}' is {kind}: op '{}' cannot compare it with what is given (numbers take >=, >, <=, <, ==, != with a number, setting or percentile; texts take == or != with a text, in or not_in with a list)",
+            c.op.get_ref()
+        )));
+    }
+    Ok(Condition { fact, op, rhs })
+}

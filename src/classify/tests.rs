@@ -1,0 +1,403 @@
+//! Table tests: every built-in rule at its boundaries, and rule files.
+
+use super::compute::{customer_facts, CustomerProfile, DealRow};
+use super::facts::{FactValue, Facts, Subject};
+use super::{CutPoints, RuleSet};
+use crate::domain::Stage;
+use chrono::NaiveDate;
+use std::collections::BTreeSet;
+
+enum V {
+    N(f64),
+    T(&'static str),
+}
+use V::{N, T};
+
+/// (subject, dimension, facts, expected value, expected rule name —
+/// "dim.default" for the dimension's default).
+type Case = (
+    Subject,
+    &'static str,
+    &'static [(&'static str, V)],
+    Option<&'static str>,
+    &'static str,
+);
+
+const C: Subject = Subject::Customer;
+const O: Subject = Subject::Opportunity;
+const P: Subject = Subject::Product;
+const M: Subject = Subject::Campaign;
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    (C, "type", &[("kind", T("enterprise"))], Some("enterprise"), "type.kind"),
+    (C, "status", &[("orders_total", N(0.0))], Some("prospect"), "status.default"),
+    (C, "status", &[("orders_total", N(1.0))], Some("existing"), "status.existing"),
+    (C, "region", &[], Some("domestic"), "region.default"),
+    (C, "region", &[("country", T("china"))], Some("domestic"), "region.default"),
+    (C, "region", &[("country", T("中国"))], Some("domestic"), "region.default"),
+    (C, "region", &[("country", T("Japan"))], Some("international"), "region.international"),
+    (C, "location", &[("country", T("Japan")), ("city", T("Osaka"))], Some("Japan"), "location.country"),
+    (C, "location", &[("country", T("CN")), ("province", T("广东")), ("city", T("深圳"))], Some("广东 深圳"), "location.province_city"),
+    (C, "location", &[], None, ""),
+    (C, "frequency", &[("won_deals_12m", N(2.0))], Some("low"), "frequency.default"),
+    (C, "frequency", &[("won_deals_12m", N(3.0))], Some("high"), "frequency.high"),
+    (C, "amount", &[("revenue_12m", N(19_999.99))], Some("low"), "amount.default"),
+    (C, "amount", &[("revenue_12m", N(20_000.0))], Some("medium"), "amount.medium"),
+    (C, "amount", &[("revenue_12m", N(99_999.99))], Some("medium"), "amount.medium"),
+    (C, "amount", &[("revenue_12m", N(100_000.0))], Some("high"), "amount.high"),
+    // Cut points in these tests: revenue_12m p50 = 10,000, p80 = 50,000.
+    (C, "value", &[("revenue_12m", N(9_999.0))], Some("low"), "value.default"),
+    (C, "value", &[("revenue_12m", N(10_000.0))], Some("medium"), "value.medium"),
+    (C, "value", &[("revenue_12m", N(49_999.0))], Some("medium"), "value.medium"),
+    (C, "value", &[("revenue_12m", N(50_000.0))], Some("high"), "value.high"),
+    (C, "lifecycle", &[("orders_total", N(0.0))], None, ""),
+    (C, "lifecycle", &[("orders_total", N(1.0)), ("days_since_last_purchase", N(366.0)), ("days_since_first_purchase", N(400.0))], Some("churned"), "lifecycle.churned"),
+    (C, "lifecycle", &[("orders_total", N(1.0)), ("days_since_last_purchase", N(365.0)), ("days_since_first_purchase", N(400.0))], Some("stable"), "lifecycle.default"),
+    (C, "lifecycle", &[("orders_total", N(3.0)), ("purchase_gap_ratio", N(3.01)), ("days_since_last_purchase", N(91.0)), ("days_since_first_purchase", N(200.0))], Some("churned"), "lifecycle.churned#2"),
+    (C, "lifecycle", &[("orders_total", N(3.0)), ("purchase_gap_ratio", N(3.01)), ("days_since_last_purchase", N(90.0)), ("days_since_first_purchase", N(200.0))], Some("stable"), "lifecycle.default"),
+    (C, "lifecycle", &[("orders_total", N(3.0)), ("purchase_gap_ratio", N(3.0)), ("days_since_last_purchase", N(120.0)), ("days_since_first_purchase", N(200.0))], Some("stable"), "lifecycle.default"),
+    (C, "lifecycle", &[("orders_total", N(1.0)), ("days_since_last_purchase", N(90.0)), ("days_since_first_purchase", N(90.0))], Some("new"), "lifecycle.new"),
+    (C, "lifecycle", &[("orders_total", N(1.0)), ("days_since_last_purchase", N(91.0)), ("days_since_first_purchase", N(91.0))], Some("stable"), "lifecycle.default"),
+    (C, "lifecycle", &[("orders_total", N(4.0)), ("days_since_last_purchase", N(10.0)), ("days_since_first_purchase", N(500.0)), ("revenue_growth", N(1.2))], Some("growing"), "lifecycle.growing"),
+    (C, "lifecycle", &[("orders_total", N(4.0)), ("days_since_last_purchase", N(10.0)), ("days_since_first_purchase", N(500.0)), ("revenue_growth", N(1.19))], Some("stable"), "lifecycle.default"),
+    (C, "loyalty", &[("orders_total", N(0.0))], None, ""),
+    (C, "loyalty", &[("orders_total", N(5.0)), ("days_since_last_purchase", N(366.0))], Some("lost"), "loyalty.lost"),
+    (C, "loyalty", &[("orders_total", N(5.0)), ("days_since_last_purchase", N(365.0)), ("lost_deals_12m", N(1.0)), ("won_deals_12m", N(3.0))], Some("swing"), "loyalty.swing"),
+    (C, "loyalty", &[("orders_total", N(5.0)), ("lost_deals_12m", N(0.0)), ("won_deals_12m", N(3.0))], Some("loyal"), "loyalty.loyal"),
+    (C, "loyalty", &[("orders_total", N(5.0)), ("lost_deals_12m", N(0.0)), ("won_deals_12m", N(2.0))], Some("swing"), "loyalty.default"),
+    (C, "feedback", &[], None, ""),
+    (C, "feedback", &[("last_sentiment", T("negative")), ("positive_touches_90d", N(5.0))], Some("negative"), "feedback.negative"),
+    (C, "feedback", &[("last_sentiment", T("neutral")), ("negative_touches_90d", N(1.0)), ("positive_touches_90d", N(0.0))], Some("negative"), "feedback.negative#2"),
+    (C, "feedback", &[("last_sentiment", T("positive")), ("negative_touches_90d", N(3.0))], Some("positive"), "feedback.positive"),
+    (C, "feedback", &[("last_sentiment", T("neutral")), ("negative_touches_90d", N(0.0)), ("positive_touches_90d", N(1.0))], Some("positive"), "feedback.positive#2"),
+    (C, "feedback", &[("last_sentiment", T("neutral")), ("negative_touches_90d", N(1.0)), ("positive_touches_90d", N(1.0))], Some("neutral"), "feedback.default"),
+    (C, "relationship", &[("touches_90d", N(3.0)), ("tenure_days", N(180.0))], Some("close"), "relationship.close"),
+    (C, "relationship", &[("touches_90d", N(2.0)), ("tenure_days", N(180.0))], Some("loose"), "relationship.default"),
+    (C, "relationship", &[("touches_90d", N(3.0)), ("tenure_days", N(179.0))], Some("loose"), "relationship.default"),
+    (C, "channel", &[("channel", T("online"))], Some("online"), "channel.channel"),
+    (C, "channel", &[], None, ""),
+    (C, "source", &[("source", T("referral"))], Some("referral"), "source.source"),
+    (C, "industry", &[("industry", T("tech"))], Some("tech"), "industry.industry"),
+    (C, "size", &[], None, ""),
+    (C, "size", &[("size", N(1000.0))], Some("large"), "size.large"),
+    (C, "size", &[("size", N(999.0))], Some("medium"), "size.medium"),
+    (C, "size", &[("size", N(100.0))], Some("medium"), "size.medium"),
+    (C, "size", &[("size", N(99.0))], Some("small"), "size.default"),
+    (C, "rfm", &[], None, ""),
+    (C, "rfm", &[("recency_score", N(4.0)), ("frequency_score", N(4.0)), ("monetary_score", N(4.0))], Some("champions"), "rfm.champions"),
+    (C, "rfm", &[("recency_score", N(1.0)), ("frequency_score", N(4.0)), ("monetary_score", N(4.0))], Some("cant_lose"), "rfm.cant_lose"),
+    (C, "rfm", &[("recency_score", N(3.0)), ("frequency_score", N(4.0)), ("monetary_score", N(1.0))], Some("loyal"), "rfm.loyal"),
+    (C, "rfm", &[("recency_score", N(4.0)), ("frequency_score", N(1.0)), ("monetary_score", N(1.0))], Some("new"), "rfm.new"),
+    (C, "rfm", &[("recency_score", N(5.0)), ("frequency_score", N(3.0)), ("monetary_score", N(1.0))], Some("potential_loyalist"), "rfm.potential_loyalist"),
+    (C, "rfm", &[("recency_score", N(2.0)), ("frequency_score", N(3.0)), ("monetary_score", N(1.0))], Some("at_risk"), "rfm.at_risk"),
+    (C, "rfm", &[("recency_score", N(2.0)), ("frequency_score", N(2.0)), ("monetary_score", N(5.0))], Some("hibernating"), "rfm.hibernating"),
+    (C, "rfm", &[("recency_score", N(3.0)), ("frequency_score", N(3.0)), ("monetary_score", N(3.0))], Some("need_attention"), "rfm.default"),
+    (C, "follow_up", &[("follow_up_in_days", N(-1.0))], Some("overdue"), "follow_up.overdue"),
+    (C, "follow_up", &[("follow_up_in_days", N(0.0))], Some("due_today"), "follow_up.due_today"),
+    (C, "follow_up", &[("follow_up_in_days", N(1.0))], Some("planned"), "follow_up.planned"),
+    (C, "follow_up", &[], Some("none_planned"), "follow_up.default"),
+    (O, "stage", &[("stage", T("won"))], Some("won"), "stage.stage"),
+    (O, "size", &[("amount", N(49_999.0))], Some("small"), "size.default"),
+    (O, "size", &[("amount", N(50_000.0))], Some("medium"), "size.medium"),
+    (O, "size", &[("amount", N(499_999.0))], Some("medium"), "size.medium"),
+    (O, "size", &[("amount", N(500_000.0))], Some("big"), "size.big"),
+    (O, "source", &[("source", T("campaign"))], Some("campaign"), "source.source"),
+    (O, "urgency", &[("open", N(0.0)), ("days_to_close", N(1.0))], None, ""),
+    (O, "urgency", &[("open", N(1.0)), ("days_to_close", N(7.0))], Some("urgent"), "urgency.urgent"),
+    (O, "urgency", &[("open", N(1.0)), ("days_to_close", N(8.0)), ("next_step_overdue_days", N(0.0))], Some("normal"), "urgency.default"),
+    (O, "urgency", &[("open", N(1.0)), ("days_to_close", N(8.0)), ("next_step_overdue_days", N(1.0))], Some("urgent"), "urgency.urgent#2"),
+    (O, "competition", &[("competitors", N(0.0))], Some("low"), "competition.default"),
+    (O, "competition", &[("competitors", N(1.0))], Some("medium"), "competition.medium"),
+    (O, "competition", &[("competitors", N(2.0))], Some("medium"), "competition.medium"),
+    (O, "competition", &[("competitors", N(3.0))], Some("high"), "competition.high"),
+    (O, "industry", &[("industry", T("finance"))], Some("finance"), "industry.industry"),
+    (O, "stale", &[("open", N(0.0)), ("days_idle", N(99.0))], None, ""),
+    (O, "stale", &[("open", N(1.0)), ("days_idle", N(30.0))], Some("active"), "stale.default"),
+    (O, "stale", &[("open", N(1.0)), ("days_idle", N(31.0))], Some("stale"), "stale.stale"),
+    (P, "category", &[("category", T("printer"))], Some("printer"), "category.category"),
+    // Cut points in these tests: price p33 = 100, p67 = 1,000.
+    (P, "price", &[("price", N(99.0))], Some("low"), "price.default"),
+    (P, "price", &[("price", N(100.0))], Some("mid"), "price.mid"),
+    (P, "price", &[("price", N(999.0))], Some("mid"), "price.mid"),
+    (P, "price", &[("price", N(1_000.0))], Some("high"), "price.high"),
+    (P, "sales", &[("units_sold_90d", N(100.0))], Some("hot"), "sales.hot"),
+    (P, "sales", &[("units_sold_90d", N(99.0))], Some("normal"), "sales.default"),
+    (P, "sales", &[("units_sold_90d", N(10.0))], Some("normal"), "sales.default"),
+    (P, "sales", &[("units_sold_90d", N(9.0))], Some("slow"), "sales.slow"),
+    (P, "brand", &[("brand", T("Acme"))], Some("Acme"), "brand.brand"),
+    (P, "audience", &[("audience", T("adults, seniors"))], Some("adults, seniors"), "audience.audience"),
+    (M, "mode", &[("mode", T("online"))], Some("online"), "mode.mode"),
+    (M, "scale", &[("participants", N(500.0))], Some("large"), "scale.large"),
+    (M, "scale", &[("participants", N(499.0))], Some("medium"), "scale.medium"),
+    (M, "scale", &[("participants", N(100.0))], Some("medium"), "scale.medium"),
+    (M, "scale", &[("participants", N(99.0))], Some("small"), "scale.default"),
+    (M, "goal", &[("goal", T("sales"))], Some("sales"), "goal.goal"),
+    (M, "duration", &[("duration_days", N(7.0))], Some("long"), "duration.long"),
+    (M, "duration", &[("duration_days", N(6.0))], Some("short"), "duration.default"),
+    (M, "region", &[("region", T("national"))], Some("national"), "region.region"),
+    (M, "cost", &[("cost", N(100_000.0))], Some("high"), "cost.high"),
+    (M, "cost", &[("cost", N(99_999.0))], Some("medium"), "cost.medium"),
+    (M, "cost", &[("cost", N(20_000.0))], Some("medium"), "cost.medium"),
+    (M, "cost", &[("cost", N(19_999.0))], Some("low"), "cost.default"),
+    (M, "roi", &[("roi", N(3.0))], Some("high"), "roi.high"),
+    (M, "roi", &[("roi", N(2.99))], Some("positive"), "roi.positive"),
+    (M, "roi", &[("roi", N(0.0))], Some("positive"), "roi.positive"),
+    (M, "roi", &[("roi", N(-0.01))], Some("negative"), "roi.negative"),
+    (M, "roi", &[], Some("no_cost"), "roi.default"),
+];
+
+fn facts(subject: Subject, given: &[(&str, V)]) -> Facts {
+    let mut f = Facts::new(subject);
+    for (name, v) in given {
+        let i = subject
+            .fact_index(name)
+            .unwrap_or_else(|| panic!("no fact {name}"));
+        match v {
+            N(n) => f.set_num(i, *n),
+            T(t) => f.set_text(i, t),
+        }
+    }
+    f
+}
+
+fn test_cuts() -> CutPoints {
+    let mut c = CutPoints::new();
+    let rev = Subject::Customer.fact_index("revenue_12m").unwrap();
+    c.set(Subject::Customer, rev, 50, 10_000.0);
+    c.set(Subject::Customer, rev, 80, 50_000.0);
+    let price = Subject::Product.fact_index("price").unwrap();
+    c.set(Subject::Product, price, 33, 100.0);
+    c.set(Subject::Product, price, 67, 1_000.0);
+    c
+}
+
+#[test]
+fn every_builtin_rule_at_its_boundaries() {
+    let rules = RuleSet::builtin();
+    let cuts = test_cuts();
+    let mut covered = BTreeSet::new();
+    for (i, (subject, dim, given, want, want_rule)) in CASES.iter().enumerate() {
+        let d = rules
+            .dimensions(*subject)
+            .iter()
+            .find(|d| d.name == *dim)
+            .unwrap_or_else(|| panic!("case {i}: no dimension {subject}.{dim}"));
+        let f = facts(*subject, given);
+        let got = d.evaluate(&f, &cuts);
+        assert_eq!(
+            got.as_ref().map(|o| o.value.as_ref()),
+            *want,
+            "case {i}: {subject}.{dim}"
+        );
+        if let Some(o) = got {
+            let name = match o.rule {
+                Some(r) => d.rules[r].name.clone(),
+                None => format!("{dim}.default"),
+            };
+            assert_eq!(name, *want_rule, "case {i}: {subject}.{dim} rule");
+            covered.insert(format!("{subject}:{name}"));
+        }
+    }
+    // Every built-in rule and default is exercised above.
+    for subject in Subject::ALL {
+        for d in rules.dimensions(subject) {
+            for r in &d.rules {
+                let key = format!("{subject}:{}", r.name);
+                assert!(covered.contains(&key), "no test case for {key}");
+            }
+            if d.default.is_some() {
+                let key = format!("{subject}:{}.default", d.name);
+                assert!(covered.contains(&key), "no test case for {key}");
+            }
+        }
+    }
+}
+
+#[test]
+fn value_without_cut_points_is_low() {
+    let rules = RuleSet::builtin();
+    let f = facts(C, &[("revenue_12m", N(1e9))]);
+    let tags = rules.tags(&f, &CutPoints::new());
+    let value = tags.iter().find(|t| t.dimension == "value").unwrap();
+    assert_eq!(value.value, "low");
+}
+
+#[test]
+fn reasons_name_rule_and_facts() {
+    let rules = RuleSet::builtin();
+    let f = facts(C, &[("revenue_12m", N(182_000.0))]);
+    let tags = rules.tags(&f, &test_cuts());
+    let reason = |dim: &str| {
+        tags.iter()
+            .find(|t| t.dimension == dim)
+            .unwrap()
+            .reason
+            .clone()
+    };
+    assert_eq!(
+        reason("amount"),
+        "amount=high because revenue_12m 182,000 ≥ 100,000 (amount_high) (rule amount.high)"
+    );
+    assert_eq!(
+        reason("value"),
+        "value=high because revenue_12m 182,000 ≥ 50,000 (p80 of the book) (rule value.high)"
+    );
+    assert_eq!(
+        reason("status"),
+        "status=prospect: no rule matched (default of status)"
+    );
+    let f = facts(C, &[("industry", T("tech"))]);
+    let tags = rules.tags(&f, &test_cuts());
+    let t = tags.iter().find(|t| t.dimension == "industry").unwrap();
+    assert_eq!(
+        t.reason,
+        "industry=tech from industry (rule industry.industry)"
+    );
+}
+
+#[test]
+fn churn_follows_the_clock() {
+    let rules = RuleSet::builtin();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let c = CustomerProfile {
+        since: d("2024-01-01"),
+        ..Default::default()
+    };
+    let deals = [DealRow {
+        stage: Stage::Won,
+        closed_on: Some(d("2025-01-01")),
+        amount: 100,
+    }];
+    let lifecycle = |today: &str| {
+        let f = customer_facts(&c, &deals, &[], d(today));
+        rules
+            .tags(&f, &CutPoints::new())
+            .into_iter()
+            .find(|t| t.dimension == "lifecycle")
+            .map(|t| t.value)
+    };
+    assert_eq!(lifecycle("2026-01-01").as_deref(), Some("stable")); // 365 days
+    assert_eq!(lifecycle("2026-01-02").as_deref(), Some("churned")); // 366 days
+    assert_eq!(lifecycle("2025-03-01").as_deref(), Some("new"));
+}
+
+#[test]
+fn rfm_scores_from_quintiles() {
+    let mut cuts = CutPoints::new();
+    let mut pop = Vec::new();
+    for i in 1..=10 {
+        let mut f = Facts::new(C);
+        f.set_num(
+            Subject::Customer.fact_index("orders_total").unwrap(),
+            i as f64,
+        );
+        f.set_num(
+            Subject::Customer.fact_index("revenue_total").unwrap(),
+            (i * 1000) as f64,
+        );
+        f.set_num(
+            Subject::Customer
+                .fact_index("days_since_last_purchase")
+                .unwrap(),
+            (i * 10) as f64,
+        );
+        pop.push(f);
+    }
+    let needed = RuleSet::builtin().percentiles_needed(C);
+    cuts.add_population(C, &needed, &pop);
+    let mut best = pop[0].clone(); // 1 order, recent, small
+    cuts.add_rfm_scores(&mut best);
+    assert_eq!(best.by_name("recency_score"), Some(&FactValue::Num(5.0)));
+    assert_eq!(best.by_name("frequency_score"), Some(&FactValue::Num(1.0)));
+    let mut top = pop[9].clone();
+    cuts.add_rfm_scores(&mut top);
+    assert_eq!(top.by_name("recency_score"), Some(&FactValue::Num(1.0)));
+    assert_eq!(top.by_name("monetary_score"), Some(&FactValue::Num(5.0)));
+}
+
+fn user(text: &str) -> Result<RuleSet, super::RuleError> {
+    RuleSet::from_texts(&[
+        ("built-in rules.toml", super::rules::BUILTIN_RULES),
+        ("my.toml", text),
+    ])
+}
+
+#[test]
+fn user_file_overrides_settings_and_dimensions() {
+    let r = user(
+        "[settings]\namount_high = 5000\n\n[customer.vip]\nrules = [{ value = \"yes\", when = [{ fact = \"revenue_total\", op = \">\", value = 1 }] }]\n\n[customer.size]\nenabled = false\n",
+    )
+    .unwrap();
+    let f = facts(
+        C,
+        &[
+            ("revenue_12m", N(6_000.0)),
+            ("revenue_total", N(2.0)),
+            ("size", N(5.0)),
+        ],
+    );
+    let tags = r.tags(&f, &CutPoints::new());
+    let get = |d: &str| {
+        tags.iter()
+            .find(|t| t.dimension == d)
+            .map(|t| t.value.as_str())
+    };
+    assert_eq!(get("amount"), Some("high"));
+    assert_eq!(get("vip"), Some("yes"));
+    assert_eq!(get("size"), None);
+    assert_eq!(r.sources, ["built-in rules.toml", "my.toml"]);
+}
+
+#[test]
+fn bad_rule_files_are_refused_with_line() {
+    let cases: &[(&str, usize, &str)] = &[
+        (
+            "[settings]\nx = 1\n\n[customer.value]\nrules = [\n  { value = \"high\", when = [{ fact = \"revenue\", op = \">\", value = 1 }] },\n]\n",
+            6,
+            "unknown customer fact 'revenue'",
+        ),
+        (
+            "[customer.value]\nrules = [\n  { value = \"high\", when = [{ fact = \"revenue_12m\", op = \"=>\", value = 1 }] },\n]\n",
+            3,
+            "unknown op '=>'",
+        ),
+        ("[customer.value]\n\nrules = [ { value = \"high\" \n", 3, ""),
+        (
+            "[customer.value]\nrules = [\n { value = \"high\", when = [{ fact = \"revenue_12m\", op = \">\", setting = \"nope\" }] },\n]\n",
+            3,
+            "unknown setting 'nope'",
+        ),
+        (
+            "\n\n[customer.value]\ncolour = \"red\"\n",
+            4,
+            "unknown field `colour`",
+        ),
+        (
+            "[customer.region]\nrules = [\n\n { value = \"x\", when = [{ fact = \"country\", op = \">\", value = 3 }] },\n]\n",
+            4,
+            "is a text",
+        ),
+    ];
+    for (text, line, message) in cases {
+        let e = user(text).unwrap_err();
+        assert_eq!(e.file, "my.toml");
+        assert_eq!(e.line, *line, "{e}");
+        assert!(e.message.contains(message), "{e}");
+        assert!(e.to_string().starts_with(&format!("my.toml:{line}: ")));
+    }
+}
+
+#[test]
+fn load_keeps_builtin_rules_when_user_file_is_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.toml"), "[customer.value\n").unwrap();
+    let (rules, err) = RuleSet::load(Some(dir.path()));
+    assert_eq!(rules, RuleSet::builtin());
+    let err = err.unwrap();
+    assert_eq!(err.line, 1);
+    assert!(err.file.ends_with("rules.toml"));
+    let (rules, err) = RuleSet::load(Some(&dir.path().join("missing")));
+    assert!(err.is_none());
+    assert_eq!(rules, RuleSet::builtin());
+}

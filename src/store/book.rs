@@ -1,0 +1,306 @@
+//! The whole book as the sweep reads it: set-based scans of each table
+//! (in rowid order, no per-record queries), grouped in memory.
+
+use super::Result;
+use crate::classify::compute::{
+    CampaignResults, CustomerProfile, DealRow, OpportunityProfile, ProductProfile, ProductSales,
+    TouchRow,
+};
+use crate::domain::{Campaign, Sentiment, Stage};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
+use std::collections::HashMap;
+
+/// A live deal, with what the customer, product and campaign facts need.
+pub(crate) struct DealLine {
+    pub id: i64,
+    pub customer_id: i64,
+    pub campaign_id: Option<i64>,
+    pub row: DealRow,
+    /// Index into `Book::sources`.
+    pub source: u32,
+    pub competitors: usize,
+    pub probability: Option<u8>,
+    pub expected_close: Option<NaiveDate>,
+    pub next_step_date: Option<NaiveDate>,
+    pub updated: NaiveDate,
+}
+
+pub(crate) struct Book {
+    /// Live customers by id.
+    pub customers: Vec<(i64, CustomerProfile)>,
+    /// Live deals, sorted by customer id.
+    pub deals: Vec<DealLine>,
+    /// `deals[i].row`, side by side, so a customer's rows are one slice.
+    pub deal_rows: Vec<DealRow>,
+    /// `deal_ranges[i]`: the deals of `customers[i]`.
+    pub deal_ranges: Vec<std::ops::Range<usize>>,
+    /// Live touches, sorted by customer, date, id.
+    pub touches: Vec<TouchRow>,
+    pub touch_ranges: Vec<std::ops::Range<usize>>,
+    /// Latest touch per deal.
+    pub last_touch: HashMap<i64, NaiveDate>,
+    pub sources: Vec<String>,
+    pub products: Vec<(i64, ProductProfile)>,
+    pub product_sales: HashMap<i64, ProductSales>,
+    /// Live campaigns: id, start date, details.
+    pub campaigns: Vec<(i64, NaiveDate, Campaign)>,
+    pub campaign_results: HashMap<i64, CampaignResults>,
+}
+
+/// Stage labels as stored; anything else goes through the full parser.
+fn stage(s: &str) -> Stage {
+    match s {
+        "prospect" => Stage::Prospect,
+        "qualified" => Stage::Qualified,
+        "negotiation" => Stage::Negotiation,
+        "closing" => Stage::Closing,
+        "won" => Stage::Won,
+        "lost" => Stage::Lost,
+        other => other.parse().unwrap_or_default(),
+    }
+}
+
+fn sentiment(s: Option<&str>) -> Option<Sentiment> {
+    match s? {
+        "positive" => Some(Sentiment::Positive),
+        "neutral" => Some(Sentiment::Neutral),
+        "negative" => Some(Sentiment::Negative),
+        other => other.parse().ok(),
+    }
+}
+
+/// Contiguous ranges of `keys` (sorted) matching each of `ids` (sorted).
+fn ranges(ids: impl Iterator<Item = i64>, keys: &[i64]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for id in ids {
+        while at < keys.len() && keys[at] < id {
+            at += 1;
+        }
+        let start = at;
+        while at < keys.len() && keys[at] == id {
+            at += 1;
+        }
+        out.push(start..at);
+    }
+    out
+}
+
+fn str_at<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
+    Ok(r.get_ref(i)?.as_str()?)
+}
+
+fn opt_str_at<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    Ok(r.get_ref(i)?.as_str_or_null()?)
+}
+
+fn text(r: &rusqlite::Row, i: usize) -> rusqlite::Result<String> {
+    Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
+}
+
+impl Book {
+    pub(crate) fn load(conn: &Connection, today: NaiveDate) -> Result<Book> {
+        let mut stmt = conn.prepare(
+            "SELECT id, kind, country, province, city, industry, source, size, created_at
+             FROM customers WHERE deleted_at IS NULL ORDER BY id",
+        )?;
+        let customers: Vec<(i64, CustomerProfile)> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    CustomerProfile {
+                        kind: r.get_ref(1)?.as_str()?.parse().unwrap_or_default(),
+                        country: text(r, 2)?,
+                        province: text(r, 3)?,
+                        city: text(r, 4)?,
+                        industry: text(r, 5)?,
+                        source: text(r, 6)?,
+                        size: r.get(7)?,
+                        since: r.get::<_, DateTime<Utc>>(8)?.date_naive(),
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+
+        let mut sources: Vec<String> = Vec::new();
+        let mut source_ids: HashMap<String, u32> = HashMap::new();
+        let mut stmt = conn.prepare(
+            "SELECT id, customer_id, campaign_id, stage, closed_on, amount, source,
+                    json_array_length(competitors), probability, expected_close, next_step_date,
+                    updated_at
+             FROM opportunities WHERE deleted_at IS NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut deals = Vec::new();
+        while let Some(r) = rows.next()? {
+            let src = str_at(r, 6)?;
+            let source = match source_ids.get(src) {
+                Some(i) => *i,
+                None => {
+                    sources.push(src.to_string());
+                    source_ids.insert(src.to_string(), (sources.len() - 1) as u32);
+                    (sources.len() - 1) as u32
+                }
+            };
+            deals.push(DealLine {
+                id: r.get(0)?,
+                customer_id: r.get(1)?,
+                campaign_id: r.get(2)?,
+                row: DealRow {
+                    stage: stage(str_at(r, 3)?),
+                    closed_on: r.get(4)?,
+                    amount: r.get(5)?,
+                },
+                source,
+                competitors: r.get::<_, Option<i64>>(7)?.unwrap_or(0).max(0) as usize,
+                probability: r.get(8)?,
+                expected_close: r.get(9)?,
+                next_step_date: r.get(10)?,
+                updated: r.get::<_, DateTime<Utc>>(11)?.date_naive(),
+            });
+        }
+        drop(rows);
+        deals.sort_unstable_by_key(|d| (d.customer_id, d.id));
+        let deal_keys: Vec<i64> = deals.iter().map(|d| d.customer_id).collect();
+        let deal_ranges = ranges(customers.iter().map(|c| c.0), &deal_keys);
+        drop(deal_keys);
+        let deal_rows = deals.iter().map(|d| d.row).collect();
+
+        let mut campaign_results: HashMap<i64, CampaignResults> = HashMap::new();
+        for d in &deals {
+            if let Some(c) = d.campaign_id {
+                let e = campaign_results.entry(c).or_default();
+                e.sourced_deals += 1;
+                if d.row.stage == Stage::Won {
+                    e.won_revenue += d.row.amount;
+                }
+            }
+        }
+
+        let mut stmt = conn.prepare(
+            "SELECT customer_id, date, id, opportunity_id, sentiment, next_follow_up
+             FROM activities
+             WHERE deleted_at IS NULL AND kind != 'campaign' AND customer_id IS NOT NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut keyed: Vec<(i64, NaiveDate, i64, TouchRow)> = Vec::new();
+        let mut last_touch: HashMap<i64, NaiveDate> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let date: NaiveDate = r.get(1)?;
+            if let Some(o) = r.get::<_, Option<i64>>(3)? {
+                let e = last_touch.entry(o).or_insert(date);
+                *e = (*e).max(date);
+            }
+            keyed.push((
+                r.get(0)?,
+                date,
+                r.get(2)?,
+                TouchRow {
+                    date,
+                    sentiment: sentiment(opt_str_at(r, 4)?),
+                    next_follow_up: r.get(5)?,
+                },
+            ));
+        }
+        drop(rows);
+        keyed.sort_unstable_by_key(|t| (t.0, t.1, t.2));
+        let touch_keys: Vec<i64> = keyed.iter().map(|t| t.0).collect();
+        let touch_ranges = ranges(customers.iter().map(|c| c.0), &touch_keys);
+        drop(touch_keys);
+        let touches: Vec<TouchRow> = keyed.into_iter().map(|t| t.3).collect();
+
+        let mut stmt = conn.prepare(
+            "SELECT id, category, brand, audience, price, active FROM products
+             WHERE deleted_at IS NULL ORDER BY id",
+        )?;
+        let products = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    ProductProfile {
+                        category: r.get(1)?,
+                        brand: r.get(2)?,
+                        audience: super::rows::from_json_list(&r.get::<_, String>(3)?),
+                        price: r.get(4)?,
+                        active: r.get(5)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare(
+            "SELECT li.product_id, sum(li.quantity), sum(li.quantity * li.unit_price)
+             FROM line_items li JOIN opportunities o ON o.id = li.opportunity_id
+             WHERE o.stage = 'won' AND o.deleted_at IS NULL AND o.closed_on > ?1
+             GROUP BY li.product_id",
+        )?;
+        let product_sales = stmt
+            .query_map([super::retag::quarter_start(today)], |r| {
+                Ok((
+                    r.get(0)?,
+                    ProductSales {
+                        units_90d: r.get(1)?,
+                        revenue_90d: r.get(2)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {} FROM activities WHERE kind = 'campaign' AND deleted_at IS NULL ORDER BY id",
+            super::activities::COLUMNS
+        ))?;
+        let campaigns = stmt
+            .query_map([], super::activities::from_row)?
+            .filter_map(|a| match a {
+                Ok(a) => a.campaign.map(|c| Ok((a.meta.id, a.date, c))),
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<rusqlite::Result<_>>()?;
+
+        Ok(Book {
+            customers,
+            deals,
+            deal_rows,
+            deal_ranges,
+            touches,
+            touch_ranges,
+            last_touch,
+            sources,
+            products,
+            product_sales,
+            campaigns,
+            campaign_results,
+        })
+    }
+
+    /// The deal rows of the customer at index `i`.
+    pub(crate) fn customer_deals(&self, i: usize) -> &[DealRow] {
+        &self.deal_rows[self.deal_ranges[i].clone()]
+    }
+
+    pub(crate) fn customer_touches(&self, i: usize) -> &[TouchRow] {
+        &self.touches[self.touch_ranges[i].clone()]
+    }
+
+    /// A deal's profile; its industry is its customer's.
+    pub(crate) fn opportunity(&self, d: &DealLine) -> OpportunityProfile {
+        let industry = self
+            .customers
+            .binary_search_by_key(&d.customer_id, |c| c.0)
+            .map(|i| self.customers[i].1.industry.clone())
+            .unwrap_or_default();
+        OpportunityProfile {
+            stage: d.row.stage,
+            amount: d.row.amount,
+            source: self.sources[d.source as usize].clone(),
+            competitors: d.competitors,
+            probability: d.probability,
+            expected_close: d.expected_close,
+            next_step_date: d.next_step_date,
+            updated: d.updated,
+            industry,
+            last_touch: self.last_touch.get(&d.id).copied(),
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! The re-tag cascade: after a write, inside its transaction, the records
+//! whose facts the write changed are classified again and their tags and
+//! tag history written. One small query set per record.
+
+use super::tags::{write_tags, TagChange};
+use super::{Result, Store};
+use crate::classify::compute::{
+    self, CampaignResults, CustomerProfile, DealRow, OpportunityProfile, ProductProfile,
+    ProductSales, TouchRow,
+};
+use crate::classify::{CutPoints, Facts, RuleError, RuleSet, Tag};
+use crate::domain::{ActivityKind, Kind};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::BTreeSet;
+
+/// The rules in force and the book's cut points.
+#[derive(Debug, Clone)]
+pub(crate) struct Classifier {
+    pub rules: RuleSet,
+    pub cuts: CutPoints,
+}
+
+/// Key of the cut points in `classify_state`.
+const CUTS_KEY: &str = "cut_points";
+
+pub(crate) fn load_cuts(conn: &Connection) -> Result<Option<CutPoints>> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT value FROM classify_state WHERE key = ?1",
+            [CUTS_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(json.map(|j| CutPoints::from_json(&j)))
+}
+
+pub(crate) fn save_cuts(conn: &Connection, cuts: &CutPoints) -> Result<()> {
+    conn.execute(
+        "INSERT INTO classify_state (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![CUTS_KEY, cuts.to_json()],
+    )?;
+    Ok(())
+}
+
+/// The classifier, loaded on first use: the user's rules (or the built-in
+/// ones, with the problem kept for showing) and the stored cut points.
+pub(crate) fn classifier<'a>(
+    conn: &Connection,
+    slot: &'a mut Option<Classifier>,
+    problem: &mut Option<RuleError>,
+) -> Result<&'a Classifier> {
+    if slot.is_none() {
+        let (rules, err) = RuleSet::load(crate::classify::config_dir().as_deref());
+        *problem = err;
+        let cuts = load_cuts(conn)?.unwrap_or_default();
+        *slot = Some(Classifier { rules, cuts });
+    }
+    Ok(slot.as_ref().expect("set just above"))
+}
+
+/// A 64-bit digest of a record's tag values (not reasons), so the sweep
+/// can tell which records changed without reading every tag back.
+pub(crate) fn digest<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> i64 {
+    // FNV-1a: stable across builds and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (d, v) in tags {
+        for b in d.bytes().chain([0]).chain(v.bytes()).chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h as i64
+}
+
+/// Writes a record's tags (with history) and their digest.
+pub(crate) fn store_tags(
+    conn: &Connection,
+    kind: Kind,
+    id: i64,
+    tags: &[Tag],
+    now: DateTime<Utc>,
+) -> Result<Vec<TagChange>> {
+    let changes = write_tags(conn, kind, id, tags, now)?;
+    let d = digest(
+        tags.iter()
+            .map(|t| (t.dimension.as_str(), t.value.as_str())),
+    );
+    conn.prepare_cached(
+        "INSERT INTO tag_digests (record_kind, record_id, digest) VALUES (?1, ?2, ?3)
+         ON CONFLICT(record_kind, record_id) DO UPDATE SET digest = excluded.digest",
+    )?
+    .execute(params![kind.as_str(), id, d])?;
+    Ok(changes)
+}
+
+fn date_of(t: DateTime<Utc>) -> NaiveDate {
+    t.date_naive()
+}
+
+fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option<Facts>> {
+    let profile = conn
+        .prepare_cached(
+            "SELECT kind, country, province, city, industry, source, size, created_at
+             FROM customers WHERE id = ?1 AND deleted_at IS NULL",
+        )?
+        .query_row([id], |r| {
+            Ok(CustomerProfile {
+                kind: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                country: r.get(1)?,
+                province: r.get(2)?,
+                city: r.get(3)?,
+                industry: r.get(4)?,
+                source: r.get(5)?,
+                size: r.get(6)?,
+                since: date_of(r.get(7)?),
+            })
+        })
+        .optional()?;
+    let Some(profile) = profile else {
+        return Ok(None);
+    };
+    let deals: Vec<DealRow> = conn
+        .prepare_cached(
+            "SELECT stage, closed_on, amount FROM opportunities
+             WHERE customer_id = ?1 AND deleted_at IS NULL",
+        )?
+        .query_map([id], |r| {
+            Ok(DealRow {
+                stage: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                closed_on: r.get(1)?,
+                amount: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let touches: Vec<TouchRow> = conn
+        .prepare_cached(
+            "SELECT date, sentiment, next_follow_up FROM activities
+             WHERE customer_id = ?1 AND deleted_at IS NULL AND kind != 'campaign'
+             ORDER BY date, id",
+        )?
+        .query_map([id], |r| {
+            Ok(TouchRow {
+                date: r.get(0)?,
+                sentiment: r.get::<_, Option<String>>(1)?.and_then(|s| s.parse().ok()),
+                next_follow_up: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(compute::customer_facts(
+        &profile, &deals, &touches, today,
+    )))
+}
+
+fn opportunity_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option<Facts>> {
+    let profile = conn
+        .prepare_cached(
+            "SELECT o.stage, o.amount, o.source, json_array_length(o.competitors), o.probability,
+                    o.expected_close, o.next_step_date, o.updated_at, c.industry,
+                    (SELECT max(a.date) FROM activities a
+                      WHERE a.opportunity_id = o.id AND a.deleted_at IS NULL)
+             FROM opportunities o JOIN customers c ON c.id = o.customer_id
+             WHERE o.id = ?1 AND o.deleted_at IS NULL",
+        )?
+        .query_row([id], |r| {
+            Ok(OpportunityProfile {
+                stage: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                amount: r.get(1)?,
+                source: r.get(2)?,
+                competitors: r.get::<_, Option<i64>>(3)?.unwrap_or(0).max(0) as usize,
+                probability: r.get(4)?,
+                expected_close: r.get(5)?,
+                next_step_date: r.get(6)?,
+                updated: date_of(r.get(7)?),
+                industry: r.get(8)?,
+                last_touch: r.get(9)?,
+            })
+        })
+        .optional()?;
+    Ok(profile.map(|p| compute::opportunity_facts(&p, today)))
+}
+
+/// The first day of the "last 90 days" window.
+pub(crate) fn quarter_start(today: NaiveDate) -> NaiveDate {
+    today - chrono::Days::new(90)
+}
+
+fn product_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option<Facts>> {
+    let profile = conn
+        .prepare_cached(
+            "SELECT category, brand, audience, price, active FROM products
+             WHERE id = ?1 AND deleted_at IS NULL",
+        )?
+        .query_row([id], |r| {
+            Ok(ProductProfile {
+                category: r.get(0)?,
+                brand: r.get(1)?,
+                audience: super::rows::from_json_list(&r.get::<_, String>(2)?),
+                price: r.get(3)?,
+                active: r.get(4)?,
+            })
+        })
+        .optional()?;
+    let Some(profile) = profile else {
+        return Ok(None);
+    };
+    let sales = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(li.quantity), 0), coalesce(sum(li.quantity * li.unit_price), 0)
+             FROM line_items li JOIN opportunities o ON o.id = li.opportunity_id
+             WHERE li.product_id = ?1 AND o.stage = 'won' AND o.deleted_at IS NULL
+               AND o.closed_on > ?2",
+        )?
+        .query_row(params![id, quarter_start(today)], |r| {
+            Ok(ProductSales {
+                units_90d: r.get(0)?,
+                revenue_90d: r.get(1)?,
+            })
+        })?;
+    Ok(Some(compute::product_facts(&profile, sales)))
+}
+
+fn campaign_facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
+    let activity = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM activities WHERE id = ?1 AND deleted_at IS NULL",
+            super::activities::COLUMNS
+        ))?
+        .query_row([id], super::activities::from_row)
+        .optional()?;
+    let Some(a) = activity else {
+        return Ok(None);
+    };
+    let Some(campaign) = a.campaign.filter(|_| a.kind == ActivityKind::Campaign) else {
+        return Ok(None);
+    };
+    let results = conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(CASE WHEN stage = 'won' THEN amount END), 0)
+             FROM opportunities WHERE campaign_id = ?1 AND deleted_at IS NULL",
+        )?
+        .query_row([id], |r| {
+            Ok(CampaignResults {
+                sourced_deals: r.get(0)?,
+                won_revenue: r.get(1)?,
+            })
+        })?;
+    Ok(Some(compute::campaign_facts(&campaign, a.date, results)))
+}
+
+/// Classifies one record again and writes its tags. A record that is gone
+/// or in the trash keeps the tags it had.
+pub(crate) fn retag(
+    conn: &Connection,
+    cls: &Classifier,
+    kind: Kind,
+    id: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<TagChange>> {
+    let facts = match kind {
+        Kind::Customer => customer_facts(conn, id, today)?.map(|mut f| {
+            cls.cuts.add_rfm_scores(&mut f);
+            f
+        }),
+        Kind::Opportunity => opportunity_facts(conn, id, today)?,
+        Kind::Product => product_facts(conn, id, today)?,
+        Kind::Activity => campaign_facts(conn, id)?,
+    };
+    let Some(facts) = facts else {
+        return Ok(Vec::new());
+    };
+    debug_assert_eq!(facts.subject().kind(), kind);
+    let tags = cls.rules.tags(&facts, &cls.cuts);
+    store_tags(conn, kind, id, &tags, now)
+}
+
+/// The records a write to `(kind, id)` can re-tag: the record, and for a
+/// deal its customer, products and campaign; for a touch its customer and
+/// deal; for a customer its deals (they carry the customer's industry).
+/// Called before and after the write, so records a deal moved away from
+/// are re-tagged too.
+pub(crate) fn affected(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeSet<(Kind, i64)>> {
+    let mut out = BTreeSet::new();
+    out.insert((kind, id));
+    match kind {
+        Kind::Customer => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id FROM opportunities WHERE customer_id = ?1 AND deleted_at IS NULL",
+            )?;
+            for o in stmt.query_map([id], |r| r.get(0))? {
+                out.insert((Kind::Opportunity, o?));
+            }
+        }
+        Kind::Opportunity => {
+            let links: Option<(i64, Option<i64>)> = conn
+                .prepare_cached("SELECT customer_id, campaign_id FROM opportunities WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((customer, campaign)) = links {
+                out.insert((Kind::Customer, customer));
+                if let Some(c) = campaign {
+                    out.insert((Kind::Activity, c));
+                }
+            }
+            let mut stmt =
+                conn.prepare_cached("SELECT product_id FROM line_items WHERE opportunity_id = ?1")?;
+            for p in stmt.query_map([id], |r| r.get(0))? {
+                out.insert((Kind::Product, p?));
+            }
+        }
+        Kind::Activity => {
+            let links: Option<(Option<i64>, Option<i64>)> = conn
+                .prepare_cached("SELECT customer_id, opportunity_id FROM activities WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((customer, opportunity)) = links {
+                if let Some(c) = customer {
+                    out.insert((Kind::Customer, c));
+                }
+                if let Some(o) = opportunity {
+                    out.insert((Kind::Opportunity, o));
+                }
+            }
+        }
+        Kind::Product => {}
+    }
+    Ok(out)
+}
+
+/// Re-tags every record in `records`; returns all tag changes.
+pub(crate) fn cascade(
+    conn: &Connection,
+    cls: &Classifier,
+    records: &BTreeSet<(Kind, i64)>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<TagChange>> {
+    let mut changes = Vec::new();
+    for (kind, id) in records {
+        changes.extend(retag(conn, cls, *kind, *id, today, now)?);
+    }
+    Ok(changes)
+}
+
+/// The classifier of an open store, loaded on first use.
+#[derive(Debug, Default)]
+pub(crate) struct ClassifyState {
+    classifier: Option<Classifier>,
+    /// Why the user's rule file was refused, if it was.
+    problem: Option<RuleError>,
+}
+
+impl ClassifyState {
+    pub(crate) fn get(&mut self, conn: &Connection) -> Result<&Classifier> {
+        classifier(conn, &mut self.classifier, &mut self.problem)
+    }
+
+    /// Replaces the cut points (after a sweep computed them).
+    pub(crate) fn set_cuts(&mut self, cuts: CutPoints) {
+        if let Some(c) = self.classifier.as_mut() {
+            c.cuts = cuts;
+        }
+    }
+
+    /// Re-tags the records a write to `record` affects, inside the write's
+    /// transaction `conn`. `before` holds what the record linked to before
+    /// the write. Returns the tag changes, to be kept once the write commits.
+    pub(crate) fn after_write(
+        &mut self,
+        conn: &Connection,
+        record: (Kind, i64),
+        before: BTreeSet<(Kind, i64)>,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TagChange>> {
+        let cls = self.get(conn)?;
+        let mut records = before;
+        records.extend(affected(conn, record.0, record.1)?);
+        cascade(conn, cls, &records, today, now)
+    }
+}
+
+impl Store {
+    /// The rules in force (loaded on first use).
+    pub fn rules(&mut self) -> Result<&RuleSet> {
+        Ok(&self.classify.get(&self.conn)?.rules)
+    }
+
+    /// Replaces the rules in force (tests, `--rules FILE`).
+    pub fn set_rules(&mut self, rules: RuleSet) -> Result<()> {
+        let cuts = load_cuts(&self.conn)?.unwrap_or_default();
+        self.classify = ClassifyState {
+            classifier: Some(Classifier { rules, cuts }),
+            problem: None,
+        };
+        Ok(())
+    }
+
+    /// Why the user's rule file was refused, if it was (the built-in rules
+    /// are in force then).
+    pub fn rules_problem(&self) -> Option<&RuleError> {
+        self.classify.problem.as_ref()
+    }
+
+    /// The book's cut points as last computed by a sweep.
+    pub fn cut_points(&mut self) -> Result<&CutPoints> {
+        Ok(&self.classify.get(&self.conn)?.cuts)
+    }
+
+    /// The facts a record's tags are computed from (for `why`). `None` for
+    /// a record that is gone, in the trash, or a touch (touches carry no tags).
+    pub fn facts(&mut self, kind: Kind, id: i64) -> Result<Option<Facts>> {
+        let today = self.clock.today();
+        let cls = self.classify.get(&self.conn)?;
+        Ok(match kind {
+            Kind::Customer => customer_facts(&self.conn, id, today)?.map(|mut f| {
+                cls.cuts.add_rfm_scores(&mut f);
+                f
+            }),
+            Kind::Opportunity => opportunity_facts(&self.conn, id, today)?,
+            Kind::Product => product_facts(&self.conn, id, today)?,
+            Kind::Activity => campaign_facts(&self.conn, id)?,
+        })
+    }
+}

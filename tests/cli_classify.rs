@@ -1,0 +1,136 @@
+//! `classify`, `why` and `list --tag` through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dossier(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--db")
+        .arg(dir.join("book.db"))
+        .args(args)
+        .env("DOSSIER_NOW", "2026-11-23")
+        .env("DOSSIER_CONFIG_DIR", dir.join("config"))
+        .env_remove("DOSSIER_DB")
+        .output()
+        .expect("run dossier")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = dossier(dir, args);
+    assert!(
+        out.status.success(),
+        "dossier {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["add", "customer", "--name", "Ann"]);
+    ok(dir.path(), &["add", "customer", "--name", "Bob"]);
+    ok(
+        dir.path(),
+        &[
+            "add",
+            "opportunity",
+            "--customer",
+            "1",
+            "--title",
+            "Big order",
+            "--amount",
+            "150k",
+            "--stage",
+            "won",
+        ],
+    );
+    dir
+}
+
+#[test]
+fn why_prints_tags_with_reasons_and_history() {
+    let dir = book();
+    let out = ok(dir.path(), &["why", "customer", "1"]);
+    assert!(out.contains("customer 1 — Ann"), "{out}");
+    assert!(
+        out.contains("status=existing because orders_total 1 ≥ 1 (rule status.existing)"),
+        "{out}"
+    );
+    assert!(out.contains("History"), "{out}");
+    assert!(out.contains("prospect → existing"), "{out}");
+}
+
+#[test]
+fn list_filters_by_tag() {
+    let dir = book();
+    let out = ok(
+        dir.path(),
+        &["list", "customer", "--tag", "status=existing"],
+    );
+    assert!(out.contains("Ann") && !out.contains("Bob"), "{out}");
+    let out = ok(
+        dir.path(),
+        &[
+            "list",
+            "customer",
+            "--tag",
+            "status=prospect",
+            "--tag",
+            "type=individual",
+        ],
+    );
+    assert!(out.contains("Bob") && !out.contains("Ann"), "{out}");
+    let bad = dossier(dir.path(), &["list", "customer", "--tag", "value"]);
+    assert!(!bad.status.success());
+}
+
+#[test]
+fn classify_dry_run_writes_nothing() {
+    let dir = book();
+    let before = ok(dir.path(), &["why", "customer", "1", "--json"]);
+    let out = ok(dir.path(), &["classify", "--dry-run"]);
+    assert!(out.contains("dry run: nothing was written"), "{out}");
+    assert_eq!(ok(dir.path(), &["why", "customer", "1", "--json"]), before);
+    let out = ok(dir.path(), &["classify", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["evaluated"]["customer"], 2);
+    assert_eq!(report["changed"], 0);
+}
+
+#[test]
+fn bad_rule_files_are_refused_with_their_line() {
+    let dir = book();
+    let bad = dir.path().join("try.toml");
+    std::fs::write(
+        &bad,
+        "[settings]\namount_high = 1\n[customer.value]\nrules = [{ value = \"x\", when = [{ fact = \"nope\", op = \">\", value = 1 }] }]\n",
+    )
+    .unwrap();
+    let out = dossier(
+        dir.path(),
+        &["classify", "--dry-run", "--rules", bad.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("try.toml:4:"), "{err}");
+    assert!(err.contains("unknown customer fact 'nope'"), "{err}");
+
+    // The same file as the user's rules: refused with a warning, built-in
+    // rules in force.
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::copy(&bad, dir.path().join("config/rules.toml")).unwrap();
+    let out = dossier(dir.path(), &["classify"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rules.toml:4:"), "{err}");
+    assert!(err.contains("built-in rules are in force"), "{err}");
+
+    // A good file given to --rules is tried, not applied.
+    std::fs::write(&bad, "[settings]\namount_high = 0\n").unwrap();
+    let path = bad.to_str().unwrap();
+    let out = ok(dir.path(), &["classify", "--dry-run", "--rules", path]);
+    assert!(out.contains("amount=high"), "{out}");
+    assert!(!dossier(dir.path(), &["classify", "--rules", path])
+        .status
+        .success());
+}
