@@ -124,7 +124,7 @@ impl App {
                 Pending::LoadDemo,
             ));
         }
-        vec![self.customers.reload(None)]
+        vec![Effect::Sweep, self.customers.reload(None)]
     }
 
     pub fn is_wide(&self) -> bool {
@@ -300,6 +300,23 @@ impl App {
                 fx.push(self.customers.reload(None));
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
+            }
+            Outcome::Swept {
+                changed,
+                rules_warning,
+            } => {
+                if let Some(w) = rules_warning {
+                    self.error(w);
+                } else if changed > 0 {
+                    self.info(format!(
+                        "Tags brought up to date for today: {changed} record(s) changed"
+                    ));
+                }
+                if changed > 0 {
+                    self.customers.invalidate();
+                    fx.push(self.customers.reload(None));
+                    self.lists = Default::default();
+                }
             }
             Outcome::Failed(message) => {
                 self.error(message);

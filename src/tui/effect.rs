@@ -51,6 +51,8 @@ pub enum Effect {
     },
     LogTouch(Box<Activity>, String),
     LoadDemo,
+    /// Bring time-driven tags up to date (one sweep a day).
+    Sweep,
 }
 
 /// What came of an effect.
@@ -91,6 +93,12 @@ pub enum Outcome {
         changes: Vec<TagChange>,
     },
     DemoLoaded(String),
+    /// A sweep finished: records whose tags changed, and a problem with
+    /// the user's rules file, if any.
+    Swept {
+        changed: usize,
+        rules_warning: Option<String>,
+    },
     /// A read or write failed; the message is for the status line.
     Failed(String),
 }
@@ -233,6 +241,44 @@ impl Runtime {
                         changes,
                     }),
                     Err(e) => failed(e),
+                }
+            }
+            Effect::Sweep => {
+                let _ = self.store.rules();
+                let rules_warning = self.store.rules_problem().map(|p| {
+                    format!("{p} — your rules file was not used; the built-in rules are in force")
+                });
+                let big = self
+                    .store
+                    .max_customer_id()
+                    .map(|n| n > BACKGROUND_SORT_ABOVE)
+                    .unwrap_or(false);
+                match self.store.path().map(|p| p.to_path_buf()) {
+                    // A big book is swept on its own connection so the list
+                    // shows at once; the list reloads when it is done.
+                    Some(path) if big => {
+                        let tx = self.tx.clone();
+                        std::thread::spawn(move || {
+                            let result = Store::open(&path).and_then(|mut s| s.sweep_if_stale());
+                            let _ = tx.send(match result {
+                                Ok(report) => Outcome::Swept {
+                                    changed: report.map(|r| r.changed).unwrap_or(0),
+                                    rules_warning,
+                                },
+                                Err(e) => {
+                                    Outcome::Failed(format!("could not refresh the tags: {e}"))
+                                }
+                            });
+                        });
+                        None
+                    }
+                    _ => Some(match self.store.sweep_if_stale() {
+                        Ok(report) => Outcome::Swept {
+                            changed: report.map(|r| r.changed).unwrap_or(0),
+                            rules_warning,
+                        },
+                        Err(e) => Outcome::Failed(format!("could not refresh the tags: {e}")),
+                    }),
                 }
             }
             Effect::LoadDemo => match self.demo {
