@@ -124,7 +124,7 @@ impl App {
                 Pending::LoadDemo,
             ));
         }
-        vec![Effect::Sweep, self.customers.reload(None)]
+        vec![Effect::Sweep { force: false }, self.customers.reload(None)]
     }
 
     pub fn is_wide(&self) -> bool {
@@ -297,6 +297,7 @@ impl App {
             }
             Outcome::DemoLoaded(summary) => {
                 self.info(summary);
+                fx.push(Effect::Sweep { force: true });
                 fx.push(self.customers.reload(None));
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
@@ -307,7 +308,7 @@ impl App {
             } => {
                 if let Some(w) = rules_warning {
                     self.error(w);
-                } else if changed > 0 {
+                } else if changed > 0 && self.status.is_none() {
                     self.info(format!(
                         "Tags brought up to date for today: {changed} record(s) changed"
                     ));

@@ -51,8 +51,11 @@ pub enum Effect {
     },
     LogTouch(Box<Activity>, String),
     LoadDemo,
-    /// Bring time-driven tags up to date (one sweep a day).
-    Sweep,
+    /// Bring time-driven tags up to date: one sweep a day, or now when
+    /// `force` (after the demo book arrives, its cut points are computed).
+    Sweep {
+        force: bool,
+    },
 }
 
 /// What came of an effect.
@@ -243,7 +246,7 @@ impl Runtime {
                     Err(e) => failed(e),
                 }
             }
-            Effect::Sweep => {
+            Effect::Sweep { force } => {
                 let _ = self.store.rules();
                 let rules_warning = self.store.rules_problem().map(|p| {
                     format!("{p} — your rules file was not used; the built-in rules are in force")
@@ -259,7 +262,7 @@ impl Runtime {
                     Some(path) if big => {
                         let tx = self.tx.clone();
                         std::thread::spawn(move || {
-                            let result = Store::open(&path).and_then(|mut s| s.sweep_if_stale());
+                            let result = Store::open(&path).and_then(|mut s| sweep(&mut s, force));
                             let _ = tx.send(match result {
                                 Ok(report) => Outcome::Swept {
                                     changed: report.map(|r| r.changed).unwrap_or(0),
@@ -272,7 +275,7 @@ impl Runtime {
                         });
                         None
                     }
-                    _ => Some(match self.store.sweep_if_stale() {
+                    _ => Some(match sweep(&mut self.store, force) {
                         Ok(report) => Outcome::Swept {
                             changed: report.map(|r| r.changed).unwrap_or(0),
                             rules_warning,
@@ -289,6 +292,14 @@ impl Runtime {
                 None => Some(Outcome::Failed("no demo book in this build".into())),
             },
         }
+    }
+}
+
+fn sweep(store: &mut Store, force: bool) -> Result<Option<crate::store::SweepReport>, StoreError> {
+    if force {
+        store.sweep(false).map(Some)
+    } else {
+        store.sweep_if_stale()
     }
 }
 
