@@ -435,3 +435,26 @@ fn a_busy_book_is_a_message_not_a_crash() {
     h.act(Action::Save);
     assert!(h.app.form.is_none(), "{:?}", h.app.status);
 }
+
+#[test]
+fn snapshot_empty_book_offers_the_demo_80x24() {
+    fn demo(_: &mut Store) -> anyhow::Result<String> {
+        Ok(String::new())
+    }
+    let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
+    let mut rt = Runtime::new(store(), Some(demo));
+    rt.dispatch(&mut app, Action::Resize(80, 24));
+    let start = app.start(true);
+    rt.run_all(&mut app, start);
+    let h = Harness { app, rt };
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn snapshot_touch_entry_120x40() {
+    let mut h = Harness::new(seeded(), 120, 40);
+    h.key(KeyCode::Char('t'), KeyModifiers::NONE)
+        .key(KeyCode::Char('m'), KeyModifiers::NONE)
+        .typed("+ 签约意向强");
+    insta::assert_snapshot!(h.screen());
+}
