@@ -8,22 +8,33 @@ use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationEr
 use crate::store::{default_db_path, Page, Store, StoreError, Visibility};
 use anyhow::{anyhow, Context, Result};
 use chrono::NaiveDate;
-use clap::CommandFactory;
 use std::process::ExitCode;
 
+/// The demo loader the TUI offers on an empty book.
+fn tui_demo(store: &mut Store) -> Result<String> {
+    let s = crate::sample::demo::load_demo(store, false)?;
+    Ok(format!(
+        "Demo book loaded: {} customers, {} opportunities, {} products, {} activities",
+        s.customers,
+        s.opportunities,
+        s.products,
+        s.activities()
+    ))
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let Some(command) = cli.command else {
-        // The TUI lands in its own change; until then plain `dossier` explains itself.
-        Cli::command().print_help()?;
-        println!();
-        return Ok(ExitCode::SUCCESS);
-    };
     let path = cli.db.clone().unwrap_or_else(default_db_path);
-    tracing::info!(command = command.name(), db = %path.display(), "start");
+    let what = cli.command.as_ref().map_or("tui", |c| c.name());
+    tracing::info!(command = what, db = %path.display(), "start");
     let mut store = Store::open(&path).map_err(|e| {
         tracing::warn!(db = %path.display(), "cannot open the database: {e}");
         anyhow!("{e}")
     })?;
+    let Some(command) = cli.command else {
+        // Plain `dossier` opens the terminal UI.
+        crate::tui::run(store, Some(tui_demo))?;
+        return Ok(ExitCode::SUCCESS);
+    };
     match command {
         Command::Add(add) => add_record(&mut store, add),
         Command::Edit(edit) => edit_record(&mut store, edit),
