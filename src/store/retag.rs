@@ -95,6 +95,60 @@ pub(crate) fn store_tags(
     Ok(changes)
 }
 
+/// Writes the tags of a record that has none yet (no digest: every tagged
+/// record has one): plain inserts, no diff against stored tags. The sweep's
+/// fast path for a book classified for the first time.
+pub(crate) fn first_tags(
+    conn: &Connection,
+    kind: Kind,
+    id: i64,
+    tags: &[Tag],
+    now: DateTime<Utc>,
+) -> Result<Vec<TagChange>> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO tags (record_kind, record_id, dimension, value, reason, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut history = conn.prepare_cached(
+        "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)",
+    )?;
+    let mut changes = Vec::with_capacity(tags.len());
+    for t in tags {
+        insert.execute(params![
+            kind.as_str(),
+            id,
+            t.dimension,
+            t.value,
+            t.reason,
+            now
+        ])?;
+        history.execute(params![
+            now,
+            kind.as_str(),
+            id,
+            t.dimension,
+            t.value,
+            t.reason
+        ])?;
+        changes.push(TagChange {
+            kind,
+            id,
+            dimension: t.dimension.clone(),
+            old: None,
+            new: Some(t.value.clone()),
+            reason: String::new(),
+        });
+    }
+    let d = digest(
+        tags.iter()
+            .map(|t| (t.dimension.as_str(), t.value.as_str())),
+    );
+    conn.prepare_cached(
+        "INSERT INTO tag_digests (record_kind, record_id, digest) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![kind.as_str(), id, d])?;
+    Ok(changes)
+}
+
 fn date_of(t: DateTime<Utc>) -> NaiveDate {
     t.date_naive()
 }
