@@ -6,5 +6,6 @@
 pub mod classify;
 pub mod cli;
 pub mod domain;
+pub mod interchange;
 pub mod sample;
 pub mod store;

@@ -4,6 +4,7 @@
 mod args;
 mod classify;
 mod fields;
+mod interchange;
 mod output;
 mod run;
 
@@ -14,6 +15,13 @@ use std::process::ExitCode;
 
 /// Entry point of the `dossier` binary.
 pub fn main() -> ExitCode {
+    // `dossier list customers | head` should end quietly, like other Unix
+    // tools, instead of panicking on a closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run::run(cli) {
         Ok(code) => code,

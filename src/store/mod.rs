@@ -5,11 +5,15 @@
 //! Deletes are soft: records go to the trash and can be restored or purged.
 
 mod activities;
+mod backup;
 mod book;
+mod bulk;
 mod customers;
+mod merge;
 mod open;
 mod opportunities;
 mod products;
+mod reports;
 mod retag;
 mod rows;
 mod schema;
@@ -17,7 +21,11 @@ mod sweep;
 mod tags;
 mod trash;
 
+pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
+pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
+pub use merge::{DuplicatePair, MergeRecord};
 pub use open::default_db_path;
+pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
 pub use sweep::{SweepReport, TagMove};
 pub use tags::{Tag, TagChange, TagHistoryEntry};

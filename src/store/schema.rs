@@ -126,6 +126,11 @@ CREATE TABLE tag_history (
 );
 
 CREATE INDEX opportunities_customer ON opportunities(customer_id);
+-- Dashboard: the funnel, deals closing soon, recent sales, follow-ups.
+CREATE INDEX opportunities_stage ON opportunities(stage, amount) WHERE deleted_at IS NULL;
+CREATE INDEX opportunities_closing ON opportunities(expected_close) WHERE stage NOT IN ('won', 'lost');
+CREATE INDEX opportunities_won ON opportunities(closed_on) WHERE stage = 'won';
+CREATE INDEX activities_follow_up ON activities(next_follow_up) WHERE next_follow_up IS NOT NULL;
 CREATE INDEX activities_customer ON activities(customer_id, date);
 CREATE INDEX line_items_product ON line_items(product_id);
 CREATE INDEX tags_value ON tags(record_kind, dimension, value);
@@ -150,6 +155,22 @@ CREATE TABLE tag_digests (
 -- The cascade looks up a deal's touches and a campaign's deals.
 CREATE INDEX activities_opportunity ON activities(opportunity_id) WHERE opportunity_id IS NOT NULL;
 CREATE INDEX opportunities_campaign ON opportunities(campaign_id) WHERE campaign_id IS NOT NULL;
+"#,
+    // 3: merges of duplicate customers, kept so a merge can be undone.
+    r#"
+CREATE TABLE merges (
+    id                 INTEGER PRIMARY KEY,
+    at                 TEXT NOT NULL,
+    kept_id            INTEGER NOT NULL,
+    merged_id          INTEGER NOT NULL,
+    kept_before        TEXT NOT NULL,
+    merged_before      TEXT NOT NULL,
+    kept_version_after INTEGER NOT NULL,
+    opportunities      TEXT NOT NULL DEFAULT '[]',
+    activities         TEXT NOT NULL DEFAULT '[]',
+    undone_at          TEXT
+);
+CREATE INDEX merges_kept ON merges(kept_id);
 "#,
 ];
 

@@ -1,0 +1,254 @@
+//! Read-only queries behind the dashboard: follow-ups, deals closing soon,
+//! the pipeline funnel, tag distributions and top products.
+
+use super::{Result, Store};
+use crate::domain::{Kind, Money, Stage};
+use chrono::{Duration, NaiveDate};
+use rusqlite::params;
+use serde::Serialize;
+
+/// A follow-up someone promised: the next date set on a customer's latest touch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowUp {
+    pub activity_id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub due: NaiveDate,
+    pub summary: String,
+}
+
+/// An open deal and when it is expected to close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClosingDeal {
+    pub opportunity_id: i64,
+    pub title: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub stage: Stage,
+    pub amount: Money,
+    pub expected_close: NaiveDate,
+}
+
+/// Count and total amount of the deals in one stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StageTotal {
+    pub stage: Stage,
+    pub count: i64,
+    pub amount: Money,
+}
+
+/// Units of a product sold (won deals) in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductSales {
+    pub product_id: i64,
+    pub name: String,
+    pub units: i64,
+    pub revenue: Money,
+}
+
+impl Store {
+    /// Follow-ups due on or before `until`, latest due date first (today's,
+    /// then the most recently missed). Only the latest touch of a customer
+    /// counts: a later touch replaces an older promise.
+    pub fn follow_ups_due(&self, until: NaiveDate, limit: usize) -> Result<Vec<FollowUp>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.customer_id, c.name, a.next_follow_up, a.summary
+             FROM activities a JOIN customers c ON c.id = a.customer_id
+             WHERE a.next_follow_up IS NOT NULL AND a.next_follow_up <= ?1
+               AND a.deleted_at IS NULL AND c.deleted_at IS NULL AND a.kind != 'campaign'
+               AND NOT EXISTS (
+                 SELECT 1 FROM activities b
+                 WHERE b.customer_id = a.customer_id AND b.deleted_at IS NULL AND b.kind != 'campaign'
+                   AND (b.date > a.date OR (b.date = a.date AND b.id > a.id)))
+             ORDER BY a.next_follow_up DESC, a.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![until, limit as i64], |r| {
+            Ok(FollowUp {
+                activity_id: r.get(0)?,
+                customer_id: r.get(1)?,
+                customer_name: r.get(2)?,
+                due: r.get(3)?,
+                summary: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Open deals expected to close within `days` of `today` (or already
+    /// past their expected date), soonest first.
+    pub fn deals_closing(
+        &self,
+        today: NaiveDate,
+        days: i64,
+        limit: usize,
+    ) -> Result<Vec<ClosingDeal>> {
+        let until = today + Duration::days(days);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT o.id, o.title, o.customer_id, c.name, o.stage, o.amount, o.expected_close
+             FROM opportunities o JOIN customers c ON c.id = o.customer_id
+             WHERE o.deleted_at IS NULL AND c.deleted_at IS NULL
+               AND o.stage NOT IN ('won', 'lost') AND o.expected_close IS NOT NULL
+               AND o.expected_close <= ?1
+             ORDER BY o.expected_close, o.id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![until, limit as i64], |r| {
+            Ok(ClosingDeal {
+                opportunity_id: r.get(0)?,
+                title: r.get(1)?,
+                customer_id: r.get(2)?,
+                customer_name: r.get(3)?,
+                stage: r.get::<_, String>(4)?.parse().unwrap_or_default(),
+                amount: Money(r.get(5)?),
+                expected_close: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Count and amount per stage, in pipeline order (every stage listed).
+    pub fn pipeline(&self) -> Result<Vec<StageTotal>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT stage, count(*), coalesce(sum(amount), 0) FROM opportunities
+             WHERE deleted_at IS NULL GROUP BY stage",
+        )?;
+        let mut totals: Vec<StageTotal> = Stage::ALL
+            .iter()
+            .map(|&stage| StageTotal {
+                stage,
+                count: 0,
+                amount: Money(0),
+            })
+            .collect();
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (stage, count, amount) = row?;
+            if let Some(t) = stage
+                .parse::<Stage>()
+                .ok()
+                .and_then(|s| totals.iter_mut().find(|t| t.stage == s))
+            {
+                t.count = count;
+                t.amount = Money(amount);
+            }
+        }
+        Ok(totals)
+    }
+
+    /// How many live records of `kind` carry each value of `dimension`,
+    /// most common first.
+    pub fn tag_distribution(&self, kind: Kind, dimension: &str) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT t.value, count(*) FROM tags t JOIN {} r ON r.id = t.record_id
+             WHERE t.record_kind = ?1 AND t.dimension = ?2 AND r.deleted_at IS NULL
+             GROUP BY t.value ORDER BY count(*) DESC, t.value",
+            kind.table()
+        ))?;
+        let rows = stmt.query_map(params![kind.as_str(), dimension], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Products by units sold on deals won since `since`, best first.
+    pub fn top_products(&self, since: NaiveDate, limit: usize) -> Result<Vec<ProductSales>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.name, sum(li.quantity), sum(li.quantity * li.unit_price)
+             FROM line_items li
+             JOIN opportunities o INDEXED BY opportunities_won ON o.id = li.opportunity_id
+             JOIN products p ON p.id = li.product_id
+             WHERE o.stage = 'won' AND o.closed_on >= ?1
+               AND o.deleted_at IS NULL AND p.deleted_at IS NULL
+             GROUP BY p.id ORDER BY sum(li.quantity) DESC, p.id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![since, limit as i64], |r| {
+            Ok(ProductSales {
+                product_id: r.get(0)?,
+                name: r.get(1)?,
+                units: r.get(2)?,
+                revenue: Money(r.get(3)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Activity, ActivityKind, Clock, Customer, LineItem, Opportunity, Product};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn touch(s: &mut Store, customer: i64, date: &str, follow: Option<&str>) {
+        s.add_activity(&Activity {
+            kind: ActivityKind::Call,
+            customer_id: Some(customer),
+            date: d(date),
+            summary: format!("call on {date}"),
+            next_follow_up: follow.map(d),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn only_the_latest_touch_promises_a_follow_up() {
+        let mut s = Store::open_in_memory_with_clock(Clock::at_date(d("2026-11-23"))).unwrap();
+        let a = s.add_customer(&Customer::named("A")).unwrap().meta.id;
+        let b = s.add_customer(&Customer::named("B")).unwrap().meta.id;
+        touch(&mut s, a, "2026-11-01", Some("2026-11-10"));
+        touch(&mut s, a, "2026-11-15", None); // called since: promise kept
+        touch(&mut s, b, "2026-11-20", Some("2026-11-23"));
+        let due = s.follow_ups_due(d("2026-11-23"), 10).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(
+            (due[0].customer_name.as_str(), due[0].due),
+            ("B", d("2026-11-23"))
+        );
+    }
+
+    #[test]
+    fn pipeline_closing_soon_and_top_products() {
+        let mut s = Store::open_in_memory_with_clock(Clock::at_date(d("2026-11-23"))).unwrap();
+        let c = s.add_customer(&Customer::named("C")).unwrap().meta.id;
+        let p = s.add_product(&Product::named("P")).unwrap().meta.id;
+        let deal = |title: &str, stage: Stage, close: &str| Opportunity {
+            customer_id: c,
+            title: title.into(),
+            stage,
+            expected_close: Some(d(close)),
+            items: vec![LineItem {
+                product_id: p,
+                quantity: 2,
+                unit_price: Money(1000),
+            }],
+            ..Default::default()
+        };
+        s.add_opportunity(&deal("soon", Stage::Negotiation, "2026-12-01"))
+            .unwrap();
+        s.add_opportunity(&deal("later", Stage::Qualified, "2027-03-01"))
+            .unwrap();
+        s.add_opportunity(&deal("done", Stage::Won, "2026-11-01"))
+            .unwrap();
+        let closing = s.deals_closing(d("2026-11-23"), 14, 10).unwrap();
+        assert_eq!(closing.len(), 1);
+        assert_eq!(closing[0].title, "soon");
+        let funnel = s.pipeline().unwrap();
+        assert_eq!(funnel.len(), Stage::ALL.len());
+        let neg = funnel
+            .iter()
+            .find(|t| t.stage == Stage::Negotiation)
+            .unwrap();
+        assert_eq!((neg.count, neg.amount), (1, Money(2000)));
+        let top = s.top_products(d("2026-08-25"), 5).unwrap();
+        assert_eq!((top[0].units, top[0].revenue), (2, Money(2000)));
+    }
+}
