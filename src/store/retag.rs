@@ -215,7 +215,7 @@ fn opportunity_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Opt
                     (SELECT max(a.date) FROM activities a
                       WHERE a.opportunity_id = o.id AND a.deleted_at IS NULL)
              FROM opportunities o JOIN customers c ON c.id = o.customer_id
-             WHERE o.id = ?1 AND o.deleted_at IS NULL",
+             WHERE o.id = ?1 AND o.deleted_at IS NULL AND c.deleted_at IS NULL",
         )?
         .query_row([id], |r| {
             Ok(OpportunityProfile {
@@ -304,7 +304,7 @@ fn campaign_facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
 }
 
 /// Classifies one record again and writes its tags. A record that is gone
-/// or in the trash keeps the tags it had.
+/// or in the trash (or a deal whose customer is) keeps the tags it had.
 pub(crate) fn retag(
     conn: &Connection,
     cls: &Classifier,
