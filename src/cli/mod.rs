@@ -5,6 +5,7 @@ mod args;
 mod classify;
 pub mod crash_writer;
 mod fields;
+mod interchange;
 pub mod log;
 mod output;
 mod run;

@@ -7,8 +7,11 @@
 mod activities;
 mod backup;
 mod book;
+mod bulk;
 mod customers;
 mod doctor;
+mod merge;
+mod online_backup;
 mod open;
 mod opportunities;
 mod products;
@@ -20,7 +23,10 @@ mod sweep;
 mod tags;
 mod trash;
 
+pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
+pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
 pub use doctor::{DoctorCheck, DoctorReport};
+pub use merge::{DuplicatePair, MergeRecord};
 pub use open::{default_db_path, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
