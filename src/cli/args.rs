@@ -211,7 +211,12 @@ pub enum Command {
         json: bool,
     },
     /// Merge customer DUPLICATE into KEEP (deals and activities move; undo with unmerge).
-    Merge { keep: i64, duplicate: i64 },
+    Merge {
+        #[arg(value_parser = record_id)]
+        keep: i64,
+        #[arg(value_parser = record_id)]
+        duplicate: i64,
+    },
     /// Undo a merge (default: the most recent one).
     Unmerge {
         /// The merge id printed by `merge`.
