@@ -184,6 +184,10 @@ pub enum Command {
         /// Show what would be created, updated and rejected; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Skip classification now (very large imports): the book is swept at
+        /// the next start of the TUI or by `dossier classify`.
+        #[arg(long)]
+        defer_classify: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,

@@ -107,8 +107,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             kind,
             maps,
             dry_run,
+            defer_classify,
             json,
-        } => super::interchange::import(&mut store, &file, kind, maps, dry_run, json),
+        } => super::interchange::import(
+            &mut store,
+            &file,
+            kind,
+            maps,
+            (dry_run, defer_classify),
+            json,
+        ),
         Command::Export {
             format,
             kind,

@@ -204,6 +204,17 @@ fn cut_points(rules: &RuleSet, pops: &[Population]) -> CutPoints {
 /// Key of the day of the last sweep in `classify_state`.
 const LAST_SWEEP_KEY: &str = "last_sweep";
 
+/// Forgets the last sweep, so the next `sweep_if_stale` (start of the TUI,
+/// commands that show tags) classifies the book again — used after a bulk
+/// import that skipped classification.
+pub(crate) fn mark_stale(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "DELETE FROM classify_state WHERE key = ?1",
+        [LAST_SWEEP_KEY],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Sweeps unless a sweep already ran today with the same rules:
     /// time-driven tags change by the day, so one sweep a day keeps them true. For the start of the
