@@ -50,6 +50,15 @@ impl From<KindArg> for crate::domain::Kind {
     }
 }
 
+/// File formats for export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    #[value(alias = "vcard")]
+    Vcf,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a record: dossier add customer --name 张伟 --company "上海华信科技" --city 上海
@@ -132,6 +141,54 @@ pub enum Command {
         /// Load even if the book already has records.
         #[arg(long)]
         force: bool,
+    },
+    /// Import a CSV, vCard (.vcf) or JSON backup file. Re-runnable: rows that
+    /// match a customer (same email, phone, or name + company) update it.
+    /// Exit status 2 when some rows were rejected (the others are imported).
+    Import {
+        file: PathBuf,
+        /// The kind of record in a CSV file (default customer).
+        #[arg(long)]
+        kind: Option<KindArg>,
+        /// Map a CSV column to a field: "Mobil=phones", "Firma=company",
+        /// "WeChat=custom.wechat", "Photo=ignore" (repeatable).
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        maps: Vec<String>,
+        /// Show what would be created, updated and rejected; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export records: CSV (one kind), vCard 3.0 (customers) or a JSON backup.
+    Export {
+        #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+        format: FormatArg,
+        /// Which kind of record (CSV default: customer; JSON default: everything).
+        #[arg(long)]
+        kind: Option<KindArg>,
+        /// Only records carrying this tag, DIMENSION=VALUE (repeatable: all must match).
+        #[arg(long = "tag", value_name = "DIMENSION=VALUE")]
+        tags: Vec<String>,
+        /// Write to this file (created private) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// List likely duplicate customers (same email or phone, similar name and company).
+    Duplicates {
+        /// How many pairs at most.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge customer DUPLICATE into KEEP (deals and activities move; undo with unmerge).
+    Merge { keep: i64, duplicate: i64 },
+    /// Undo a merge (default: the most recent one).
+    Unmerge {
+        /// The merge id printed by `merge`.
+        merge: Option<i64>,
     },
     /// Generate a synthetic book for benchmarks (deterministic).
     Gen {

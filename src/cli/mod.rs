@@ -4,6 +4,7 @@
 mod args;
 mod classify;
 mod fields;
+mod interchange;
 mod output;
 mod run;
 

@@ -97,6 +97,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import {
+            file,
+            kind,
+            maps,
+            dry_run,
+            json,
+        } => super::interchange::import(&mut store, &file, kind, maps, dry_run, json),
+        Command::Export {
+            format,
+            kind,
+            tags,
+            output,
+        } => super::interchange::export(&store, format, kind, tags, output),
+        Command::Duplicates { limit, json } => super::interchange::duplicates(&store, limit, json),
+        Command::Merge { keep, duplicate } => {
+            super::interchange::merge(&mut store, keep, duplicate)
+        }
+        Command::Unmerge { merge } => super::interchange::unmerge(&mut store, merge),
         Command::Gen { customers, seed } => {
             let started = std::time::Instant::now();
             let summary = crate::sample::gen::generate(&mut store, customers, seed)?;

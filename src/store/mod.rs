@@ -5,9 +5,12 @@
 //! Deletes are soft: records go to the trash and can be restored or purged.
 
 mod activities;
+mod backup;
 mod book;
 mod browse;
+mod bulk;
 mod customers;
+mod merge;
 mod open;
 mod opportunities;
 mod products;
@@ -19,7 +22,10 @@ mod sweep;
 mod tags;
 mod trash;
 
+pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
+pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
+pub use merge::{DuplicatePair, MergeRecord};
 pub use open::default_db_path;
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;

@@ -156,6 +156,22 @@ CREATE TABLE tag_digests (
 CREATE INDEX activities_opportunity ON activities(opportunity_id) WHERE opportunity_id IS NOT NULL;
 CREATE INDEX opportunities_campaign ON opportunities(campaign_id) WHERE campaign_id IS NOT NULL;
 "#,
+    // 3: merges of duplicate customers, kept so a merge can be undone.
+    r#"
+CREATE TABLE merges (
+    id                 INTEGER PRIMARY KEY,
+    at                 TEXT NOT NULL,
+    kept_id            INTEGER NOT NULL,
+    merged_id          INTEGER NOT NULL,
+    kept_before        TEXT NOT NULL,
+    merged_before      TEXT NOT NULL,
+    kept_version_after INTEGER NOT NULL,
+    opportunities      TEXT NOT NULL DEFAULT '[]',
+    activities         TEXT NOT NULL DEFAULT '[]',
+    undone_at          TEXT
+);
+CREATE INDEX merges_kept ON merges(kept_id);
+"#,
 ];
 
 /// Takes a backup of the database before it is migrated from the given version.
