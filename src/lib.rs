@@ -8,5 +8,6 @@ pub mod cli;
 pub mod domain;
 pub mod interchange;
 pub mod sample;
+pub mod signals;
 pub mod store;
 pub mod tui;

@@ -10,7 +10,9 @@ mod book;
 mod browse;
 mod bulk;
 mod customers;
+mod doctor;
 mod merge;
+mod online_backup;
 mod open;
 mod opportunities;
 mod products;
@@ -25,8 +27,9 @@ mod trash;
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
+pub use doctor::{DoctorCheck, DoctorReport};
 pub use merge::{DuplicatePair, MergeRecord};
-pub use open::default_db_path;
+pub use open::{default_db_path, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
 pub use sweep::{SweepReport, TagMove};
@@ -82,8 +85,31 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
+    #[error(
+        "the disk is full — nothing was saved by this change, and everything saved before is intact; free some space and try again"
+    )]
+    DiskFull,
+
+    #[error(
+        "the database is busy — another dossier kept it locked for more than 5 seconds; nothing was saved by this change, try again"
+    )]
+    Busy,
+
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            // SQLITE_FULL: the disk (or the page limit) is full; the
+            // transaction was rolled back.
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            // SQLITE_BUSY after the busy timeout.
+            Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -188,7 +214,7 @@ impl Store {
 
     pub fn open_in_memory_with_clock(clock: Clock) -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        open::configure(&conn)?;
+        open::configure(&mut conn)?;
         schema::migrate(&mut conn, "(memory)", None)?;
         Ok(Store {
             conn,
