@@ -50,6 +50,12 @@ impl Events for TerminalEvents {
             Ok(None)
         }
     }
+
+    /// SIGTERM, SIGHUP or SIGINT ends the loop, so the terminal is restored
+    /// on the ordinary exit path.
+    fn finished(&self) -> bool {
+        crate::signals::quit_requested()
+    }
 }
 
 /// A fixed list of events (tests).
@@ -89,6 +95,7 @@ pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
     let offer_demo = demo.is_some() && store.has_no_records().unwrap_or(false);
     let mut runtime = Runtime::new(store, demo);
     let mut terminal = ratatui::try_init().context("cannot start the terminal UI")?;
+    crate::signals::install();
     let result = (|| {
         let size = terminal.size().context("cannot read the terminal size")?;
         runtime.dispatch(&mut app, Action::Resize(size.width, size.height));
