@@ -354,7 +354,9 @@ fn query_worker_answers_the_newest_query_only() {
     worker.submit("z", None, 50);
     worker.submit("zh", None, 50);
     let last = worker.submit("zw", Some(Kind::Customer), 50);
-    let r = worker.recv_timeout(Duration::from_secs(10)).expect("an answer");
+    let r = worker
+        .recv_timeout(Duration::from_secs(10))
+        .expect("an answer");
     assert_eq!(r.generation, last);
     assert_eq!(r.input, "zw");
     assert_eq!(r.hits.unwrap()[0].id, ids_[0]);
@@ -362,7 +364,9 @@ fn query_worker_answers_the_newest_query_only() {
     assert!(worker.recv_timeout(Duration::from_millis(200)).is_none());
 
     let bad = worker.submit("colour:red", None, 50);
-    let r = worker.recv_timeout(Duration::from_secs(10)).expect("an answer");
+    let r = worker
+        .recv_timeout(Duration::from_secs(10))
+        .expect("an answer");
     assert_eq!(r.generation, bad);
     assert!(r.hits.is_err());
 }
