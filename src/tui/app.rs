@@ -222,9 +222,18 @@ impl App {
         let mut fx = Vec::new();
         let rows = self.table_rows();
         match outcome {
-            Outcome::Ids { sort, ids, select } => {
+            Outcome::Ids {
+                sort,
+                ids,
+                select,
+                partial,
+            } => {
                 let was_sorting = self.customers.sorting;
                 self.customers.set_ids(sort, ids, select, rows);
+                if partial {
+                    self.customers.partial = true;
+                    self.customers.sorting = true;
+                }
                 if was_sorting
                     && sort != Default::default()
                     && self
