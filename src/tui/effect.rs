@@ -329,18 +329,9 @@ impl Runtime {
     }
 }
 
-/// A store error worded for the status line; a busy database gets advice
-/// instead of SQLite's words.
+/// A store error worded for the status line (the store's own messages are
+/// already written for a salesperson, busy and disk-full included).
 pub fn explain(e: &StoreError) -> String {
-    use rusqlite::ErrorCode;
-    if let StoreError::Sqlite(err) = e {
-        if matches!(
-            err.sqlite_error_code(),
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-        ) {
-            return "the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was written; try again in a moment".into();
-        }
-    }
     e.to_string()
 }
 
