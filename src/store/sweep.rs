@@ -108,12 +108,12 @@ fn stored_values(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeMap<Stri
 
 /// The day and the rules a sweep ran with: a new day or changed rules
 /// call for a new sweep.
-fn sweep_stamp(today: chrono::NaiveDate, rules: &RuleSet) -> String {
+pub(crate) fn sweep_stamp(today: chrono::NaiveDate, rules: &RuleSet) -> String {
     let rules = format!("{rules:?}");
     format!("{today} {:016x}", digest([("rules", rules.as_str())]))
 }
 
-fn last_sweep_day(conn: &Connection) -> Result<Option<String>> {
+pub(crate) fn last_sweep_day(conn: &Connection) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .query_row(
@@ -203,6 +203,17 @@ fn cut_points(rules: &RuleSet, pops: &[Population]) -> CutPoints {
 
 /// Key of the day of the last sweep in `classify_state`.
 const LAST_SWEEP_KEY: &str = "last_sweep";
+
+/// Forgets the last sweep, so the next `sweep_if_stale` (start of the TUI,
+/// commands that show tags) classifies the book again — used after a bulk
+/// import that skipped classification.
+pub(crate) fn mark_stale(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "DELETE FROM classify_state WHERE key = ?1",
+        [LAST_SWEEP_KEY],
+    )?;
+    Ok(())
+}
 
 impl Store {
     /// Sweeps unless a sweep already ran today with the same rules:
