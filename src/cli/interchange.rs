@@ -32,7 +32,7 @@ pub fn import(
     let started = std::time::Instant::now();
     let report = interchange::import_file(store, file, &opts).map_err(|e| anyhow!("{e}"))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", super::output::to_json_pretty(&report)?);
     } else {
         if !report.ignored_columns.is_empty() {
             println!(
@@ -121,6 +121,21 @@ pub fn export(
             w.flush()?;
             n
         }
+        None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            // Shown to a person: record text must not drive the terminal.
+            // (A file or a pipe gets the exact data.)
+            let mut buf = Vec::new();
+            let n = interchange::export(store, &opts, &mut buf).map_err(|e| anyhow!("{e}"))?;
+            let text = String::from_utf8_lossy(&buf);
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{}",
+                crate::domain::text::sanitize_multiline(text.trim_end_matches('\n'))
+            )?;
+            out.flush()?;
+            n
+        }
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
@@ -142,7 +157,7 @@ pub fn duplicates(store: &Store, limit: usize, json: bool) -> Result<ExitCode> {
     let pairs = store.duplicate_pairs()?;
     for p in pairs.iter().take(limit) {
         if json {
-            println!("{}", serde_json::to_string(p)?);
+            println!("{}", super::output::to_json(p)?);
             continue;
         }
         let name = |id: i64| {

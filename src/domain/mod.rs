@@ -149,7 +149,7 @@ macro_rules! labelled_enum {
                 )+
                 Err(format!(
                     "'{}' is not a valid {} — expected one of: {}",
-                    s.trim(),
+                    $crate::domain::text::sanitize_for_terminal(s.trim()),
                     $crate::domain::text::human_type_name(stringify!($name)),
                     [$($label),+].join(", ")
                 ))

@@ -7,9 +7,12 @@
 mod activities;
 mod backup;
 mod book;
+mod browse;
 mod bulk;
 mod customers;
+mod doctor;
 mod merge;
+mod online_backup;
 mod open;
 mod opportunities;
 mod products;
@@ -22,9 +25,11 @@ mod tags;
 mod trash;
 
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
+pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
+pub use doctor::{DoctorCheck, DoctorReport};
 pub use merge::{DuplicatePair, MergeRecord};
-pub use open::default_db_path;
+pub use open::{default_db_path, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
 pub use sweep::{SweepReport, TagMove};
@@ -80,8 +85,31 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
+    #[error(
+        "the disk is full — nothing was saved by this change, and everything saved before is intact; free some space and try again"
+    )]
+    DiskFull,
+
+    #[error(
+        "the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was saved by this change; try again in a moment"
+    )]
+    Busy,
+
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            // SQLITE_FULL: the disk (or the page limit) is full; the
+            // transaction was rolled back.
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            // SQLITE_BUSY after the busy timeout.
+            Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -186,7 +214,7 @@ impl Store {
 
     pub fn open_in_memory_with_clock(clock: Clock) -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        open::configure(&conn)?;
+        open::configure(&mut conn)?;
         schema::migrate(&mut conn, "(memory)", None)?;
         Ok(Store {
             conn,
@@ -251,8 +279,13 @@ impl Store {
     }
 
     /// True when the book has no records at all (first run).
+    /// Reads one row per table at most (counting would scan a big book).
     pub fn is_empty(&self) -> Result<bool> {
-        let c = self.counts()?;
-        Ok(c.customers + c.opportunities + c.products + c.activities + c.trash == 0)
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM customers) AND NOT EXISTS (SELECT 1 FROM opportunities) \
+             AND NOT EXISTS (SELECT 1 FROM products) AND NOT EXISTS (SELECT 1 FROM activities)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 }
