@@ -1,7 +1,7 @@
 //! dossier — a keyboard-driven terminal customer-file manager.
 //!
 //! Layers: [`domain`] (pure records and validation) → [`store`] (SQLite,
-//! one transaction per write) → edges ([`cli`]).
+//! one transaction per write) → edges ([`cli`], [`tui`]).
 
 pub mod classify;
 pub mod cli;
@@ -10,3 +10,4 @@ pub mod interchange;
 pub mod sample;
 pub mod signals;
 pub mod store;
+pub mod tui;

@@ -169,16 +169,6 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Write a consistent copy of the database to PATH (SQLite's online
-    /// backup: safe while dossier is open elsewhere; never overwrites a file).
-    Backup { path: PathBuf },
-    /// Check the database: integrity, links between records, orphan tags,
-    /// tags against their history. Exits non-zero when something is wrong.
-    Doctor {
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
     /// Import a CSV, vCard (.vcf) or JSON backup file. Re-runnable: rows that
     /// match a customer (same email, phone, or name + company) update it.
     /// Exit status 2 when some rows were rejected (the others are imported).
@@ -194,22 +184,14 @@ pub enum Command {
         /// Show what would be created, updated and rejected; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Skip classification now (very large imports): the book is swept at
+        /// the next start of the TUI or by `dossier classify`.
+        #[arg(long)]
+        defer_classify: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Test helper: writes records in a loop, printing each commit.
-    #[command(name = "__crash-writer", hide = true)]
-    CrashWriter {
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Stop after this many writes (default: until killed).
-        #[arg(long)]
-        count: Option<u64>,
-    },
-    /// Test helper: panics, to test the panic report.
-    #[command(name = "__panic", hide = true)]
-    Panic,
     /// Export records: CSV (one kind), vCard 3.0 (customers) or a JSON backup.
     Export {
         #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
@@ -244,6 +226,28 @@ pub enum Command {
         /// The merge id printed by `merge`.
         merge: Option<i64>,
     },
+    /// Write a consistent copy of the database to PATH (SQLite's online
+    /// backup: safe while dossier is open elsewhere; never overwrites a file).
+    Backup { path: PathBuf },
+    /// Check the database: integrity, links between records, orphan tags,
+    /// tags against their history. Exits non-zero when something is wrong.
+    Doctor {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Test helper: writes records in a loop, printing each commit.
+    #[command(name = "__crash-writer", hide = true)]
+    CrashWriter {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this many writes (default: until killed).
+        #[arg(long)]
+        count: Option<u64>,
+    },
+    /// Test helper: panics, to test the panic report.
+    #[command(name = "__panic", hide = true)]
+    Panic,
     /// Generate a synthetic book for benchmarks (deterministic).
     Gen {
         /// Number of customers.

@@ -19,7 +19,7 @@ pub fn import(
     file: &Path,
     kind: Option<KindArg>,
     maps: Vec<String>,
-    dry_run: bool,
+    (dry_run, defer_classify): (bool, bool),
     json: bool,
 ) -> Result<ExitCode> {
     let opts = ImportOptions {
@@ -27,6 +27,7 @@ pub fn import(
         maps,
         dry_run,
         progress: !json,
+        defer_classify,
     };
     let started = std::time::Instant::now();
     let report = interchange::import_file(store, file, &opts).map_err(|e| anyhow!("{e}"))?;
@@ -64,16 +65,17 @@ pub fn import(
                 report.rejected.len() - SHOW
             );
         }
-        println!(
-            "{} in {:.1} s",
-            report.summary(),
-            started.elapsed().as_secs_f64()
-        );
-        if let Some(ms) = report.classified_by_sweep_ms {
-            println!(
-                "classified the whole book in one sweep ({:.1} s)",
-                ms as f64 / 1000.0
-            );
+        let total = started.elapsed().as_secs_f64();
+        match report.classified_by_sweep_ms {
+            Some(ms) => {
+                let sweep = ms as f64 / 1000.0;
+                println!("{} in {:.1} s", report.summary(), total - sweep);
+                println!("classified the whole book in one sweep in {sweep:.1} s");
+            }
+            None => println!("{} in {total:.1} s", report.summary()),
+        }
+        if defer_classify && !dry_run {
+            println!("classification deferred: the next start of dossier (or dossier classify) tags the imported customers");
         }
     }
     Ok(if report.rejected.is_empty() {

@@ -8,22 +8,33 @@ use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationEr
 use crate::store::{default_db_path, Page, Store, StoreError, Visibility};
 use anyhow::{anyhow, Context, Result};
 use chrono::NaiveDate;
-use clap::CommandFactory;
 use std::process::ExitCode;
 
+/// The demo loader the TUI offers on an empty book.
+fn tui_demo(store: &mut Store) -> Result<String> {
+    let s = crate::sample::demo::load_demo(store, false)?;
+    Ok(format!(
+        "Demo book loaded: {} customers, {} opportunities, {} products, {} activities",
+        s.customers,
+        s.opportunities,
+        s.products,
+        s.activities()
+    ))
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let Some(command) = cli.command else {
-        // The TUI lands in its own change; until then plain `dossier` explains itself.
-        Cli::command().print_help()?;
-        println!();
-        return Ok(ExitCode::SUCCESS);
-    };
     let path = cli.db.clone().unwrap_or_else(default_db_path);
-    tracing::info!(command = command.name(), db = %path.display(), "start");
+    let what = cli.command.as_ref().map_or("tui", |c| c.name());
+    tracing::info!(command = what, db = %path.display(), "start");
     let mut store = Store::open(&path).map_err(|e| {
         tracing::warn!(db = %path.display(), "cannot open the database: {e}");
         anyhow!("{e}")
     })?;
+    let Some(command) = cli.command else {
+        // Plain `dossier` opens the terminal UI.
+        crate::tui::run(store, Some(tui_demo))?;
+        return Ok(ExitCode::SUCCESS);
+    };
     match command {
         Command::Add(add) => add_record(&mut store, add),
         Command::Edit(edit) => edit_record(&mut store, edit),
@@ -91,6 +102,32 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import {
+            file,
+            kind,
+            maps,
+            dry_run,
+            defer_classify,
+            json,
+        } => super::interchange::import(
+            &mut store,
+            &file,
+            kind,
+            maps,
+            (dry_run, defer_classify),
+            json,
+        ),
+        Command::Export {
+            format,
+            kind,
+            tags,
+            output,
+        } => super::interchange::export(&store, format, kind, tags, output),
+        Command::Duplicates { limit, json } => super::interchange::duplicates(&store, limit, json),
+        Command::Merge { keep, duplicate } => {
+            super::interchange::merge(&mut store, keep, duplicate)
+        }
+        Command::Unmerge { merge } => super::interchange::unmerge(&mut store, merge),
         Command::Backup { path: target } => {
             store.backup_to(&target).map_err(explain)?;
             println!(
@@ -106,24 +143,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Panic => panic!("a test panic asked for with `dossier __panic`"),
-        Command::Import {
-            file,
-            kind,
-            maps,
-            dry_run,
-            json,
-        } => super::interchange::import(&mut store, &file, kind, maps, dry_run, json),
-        Command::Export {
-            format,
-            kind,
-            tags,
-            output,
-        } => super::interchange::export(&store, format, kind, tags, output),
-        Command::Duplicates { limit, json } => super::interchange::duplicates(&store, limit, json),
-        Command::Merge { keep, duplicate } => {
-            super::interchange::merge(&mut store, keep, duplicate)
-        }
-        Command::Unmerge { merge } => super::interchange::unmerge(&mut store, merge),
         Command::Gen { customers, seed } => {
             let started = std::time::Instant::now();
             let summary = crate::sample::gen::generate(&mut store, customers, seed)?;

@@ -7,6 +7,7 @@
 mod activities;
 mod backup;
 mod book;
+mod browse;
 mod bulk;
 mod customers;
 mod doctor;
@@ -24,6 +25,7 @@ mod tags;
 mod trash;
 
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
+pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use merge::{DuplicatePair, MergeRecord};
@@ -89,7 +91,7 @@ pub enum StoreError {
     DiskFull,
 
     #[error(
-        "the database is busy — another dossier kept it locked for more than 5 seconds; nothing was saved by this change, try again"
+        "the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was saved by this change; try again in a moment"
     )]
     Busy,
 

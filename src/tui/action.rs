@@ -1,0 +1,56 @@
+//! Everything a person can ask the terminal UI to do. The key map names
+//! these directly (`run = "add"`), so the enum derives `Deserialize`.
+
+use ratatui::crossterm::event::KeyEvent;
+use serde::Deserialize;
+
+/// One user intention, independent of the key that produced it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    NextTab,
+    PrevTab,
+    TabDashboard,
+    TabCustomers,
+    TabOpportunities,
+    TabProducts,
+    TabActivities,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Sort by the next column.
+    SortNext,
+    /// Reverse the sort order.
+    SortReverse,
+    /// Show or hide the detail pane (full screen on narrow terminals).
+    ToggleDetail,
+    /// Scroll the detail pane.
+    DetailDown,
+    DetailUp,
+    Add,
+    Edit,
+    Delete,
+    Undo,
+    /// Read the list and the selected record again (changes made elsewhere).
+    Reload,
+    /// Start logging a touch (call, visit, …) on the selected customer.
+    LogTouch,
+    NextField,
+    PrevField,
+    Save,
+    Cancel,
+    Confirm,
+    Deny,
+    /// A key with no binding in the current context, passed to the focused
+    /// text field, picker or overlay.
+    #[serde(skip)]
+    Key(KeyEvent),
+    /// The terminal changed size.
+    #[serde(skip)]
+    Resize(u16, u16),
+}

@@ -1,0 +1,373 @@
+//! The application state and its one entry point for change:
+//! `update(action) -> effects`, plus `apply(outcome) -> effects` for the
+//! answers the runtime brings back. Nothing here touches the terminal or
+//! the database.
+
+use super::action::Action;
+use super::customers::CustomerList;
+use super::effect::{Effect, Outcome};
+use super::form::CustomerForm;
+use super::keymap::{Context, KeyMap};
+use super::overlay::{Confirm, Pending, TouchEntry};
+use super::theme::Theme;
+use crate::store::{Counts, TagChange};
+use chrono::NaiveDate;
+use ratatui::crossterm::event::KeyEvent;
+
+/// The tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tab {
+    Dashboard,
+    Customers,
+    Opportunities,
+    Products,
+    Activities,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Dashboard,
+        Tab::Customers,
+        Tab::Opportunities,
+        Tab::Products,
+        Tab::Activities,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Dashboard => "Dashboard",
+            Tab::Customers => "Customers",
+            Tab::Opportunities => "Opportunities",
+            Tab::Products => "Products",
+            Tab::Activities => "Activities",
+        }
+    }
+
+    pub(super) fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// A message on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A tab that only lists its first page (completed in a later issue).
+#[derive(Debug, Clone, Default)]
+pub struct SimpleList {
+    pub rows: Vec<Vec<String>>,
+    pub cursor: usize,
+    pub loaded: bool,
+}
+
+/// Below this width the detail pane is hidden behind a key.
+pub const WIDE: u16 = 110;
+
+pub struct App {
+    pub keymap: KeyMap,
+    pub theme: Theme,
+    pub today: NaiveDate,
+    pub tab: Tab,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub customers: CustomerList,
+    pub lists: [SimpleList; 3],
+    pub counts: Counts,
+    /// Wide terminals: whether the detail pane is beside the table.
+    pub detail_open: bool,
+    /// Narrow terminals: whether the detail fills the screen instead.
+    pub detail_full: bool,
+    /// Detail pane scroll: (customer id, lines scrolled).
+    pub detail_scroll: (i64, u16),
+    pub form: Option<CustomerForm>,
+    pub touch: Option<TouchEntry>,
+    pub confirm: Option<Confirm>,
+    pub help: bool,
+    pub status: Option<Status>,
+    /// Deleted customers, most recent last, for undo.
+    pub undo: Vec<(i64, String)>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(keymap: KeyMap, theme: Theme, today: NaiveDate) -> App {
+        App {
+            keymap,
+            theme,
+            today,
+            tab: Tab::Customers,
+            size: (80, 24),
+            customers: CustomerList::default(),
+            lists: Default::default(),
+            counts: Counts::default(),
+            detail_open: true,
+            detail_full: false,
+            detail_scroll: (0, 0),
+            form: None,
+            touch: None,
+            confirm: None,
+            help: false,
+            status: None,
+            undo: Vec::new(),
+            quit: false,
+        }
+    }
+
+    /// The effects that load the first screen.
+    pub fn start(&mut self, offer_demo: bool) -> Vec<Effect> {
+        if offer_demo {
+            self.confirm = Some(Confirm::new(
+                "This book is empty. Load the demo book to look around? (y/n)",
+                Pending::LoadDemo,
+            ));
+        }
+        vec![Effect::Sweep { force: false }, self.customers.reload(None)]
+    }
+
+    pub fn is_wide(&self) -> bool {
+        self.size.0 >= WIDE
+    }
+
+    /// Rows the customer table shows (screen minus tab bar, status line,
+    /// borders and header).
+    pub fn table_rows(&self) -> usize {
+        self.size.1.saturating_sub(5).max(1) as usize
+    }
+
+    /// Whether the detail pane is on screen.
+    pub fn detail_visible(&self) -> bool {
+        self.tab == Tab::Customers
+            && if self.is_wide() {
+                self.detail_open
+            } else {
+                self.detail_full
+            }
+    }
+
+    /// Which key bindings apply now.
+    pub fn context(&self) -> Context {
+        if self.confirm.is_some() {
+            Context::Confirm
+        } else if self.form.is_some() || self.touch.is_some() {
+            Context::Form
+        } else {
+            Context::List
+        }
+    }
+
+    /// Turns a key press into an action: a binding of the current context,
+    /// else the raw key for the focused field or overlay.
+    pub fn key_action(&self, key: &KeyEvent) -> Option<Action> {
+        if self.help {
+            return Some(Action::Help);
+        }
+        match self.keymap.action(self.context(), key) {
+            Some(a) => Some(a),
+            None if self.context() != Context::List => Some(Action::Key(*key)),
+            None => None,
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// The single place state changes in answer to the person.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if let Action::Resize(w, h) = action {
+            self.size = (w, h);
+            let rows = self.table_rows();
+            self.customers.move_by(0, rows);
+        } else if self.help {
+            self.help = false;
+        } else if self.confirm.is_some() {
+            self.update_confirm(action, &mut fx);
+        } else if self.touch.is_some() {
+            self.update_touch(action, &mut fx);
+        } else if self.form.is_some() {
+            self.update_form(action, &mut fx);
+        } else {
+            self.update_list(action, &mut fx);
+        }
+        self.sync(&mut fx);
+        fx
+    }
+
+    /// Adds the loads the current position needs.
+    fn sync(&mut self, fx: &mut Vec<Effect>) {
+        if self.tab == Tab::Customers {
+            // The selected file is loaded even when the pane is hidden: edit,
+            // delete and touch need it, and it is three indexed reads.
+            let rows = self.table_rows();
+            fx.extend(self.customers.needs(rows, true));
+        }
+    }
+
+    /// Takes in what the runtime brought back.
+    pub fn apply(&mut self, outcome: Outcome) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        let rows = self.table_rows();
+        match outcome {
+            Outcome::Ids { sort, ids, select } => {
+                let was_sorting = self.customers.sorting;
+                self.customers.set_ids(sort, ids, select, rows);
+                if was_sorting
+                    && sort != Default::default()
+                    && self
+                        .status
+                        .as_ref()
+                        .is_some_and(|s| s.text.starts_with("Sorting"))
+                {
+                    self.info(format!("Sorted by {}", sort.label()));
+                }
+            }
+            Outcome::Rows { range, rows } => self.customers.set_rows(range, rows),
+            Outcome::Detail(file) => self.customers.set_detail(*file),
+            Outcome::List(tab, data) => {
+                let l = &mut self.lists[list_index(tab)];
+                l.rows = data;
+                l.loaded = true;
+                l.cursor = l.cursor.min(l.rows.len().saturating_sub(1));
+            }
+            Outcome::Counts(c) => self.counts = c,
+            Outcome::Saved {
+                customer,
+                added,
+                changes,
+            } => {
+                self.form = None;
+                let verb = if added { "Added" } else { "Saved" };
+                self.info(format!(
+                    "{verb} {}{}",
+                    customer.name,
+                    describe_changes(&changes, customer.meta.id)
+                ));
+                self.customers.invalidate();
+                fx.push(self.customers.reload(Some(customer.meta.id)));
+                self.reload_counts(&mut fx);
+                self.lists = Default::default();
+            }
+            Outcome::SaveFailed { message, fields } => {
+                self.customers.invalidate();
+                if let Some(form) = self.form.as_mut() {
+                    match fields {
+                        Some(errors) => form.set_errors(errors),
+                        None => form.message = Some(message.clone()),
+                    }
+                }
+                self.error(format!("Not saved: {message}"));
+            }
+            Outcome::Deleted { id, name } => {
+                self.undo.push((id, name.clone()));
+                let key = self
+                    .keymap
+                    .key_for(Context::List, &Action::Undo)
+                    .unwrap_or("u")
+                    .to_string();
+                self.info(format!("{name} moved to the trash — {key} to undo"));
+                fx.push(self.customers.reload(None));
+                self.reload_counts(&mut fx);
+            }
+            Outcome::Restored { id, name } => {
+                self.info(format!("{name} restored"));
+                fx.push(self.customers.reload(Some(id)));
+                self.reload_counts(&mut fx);
+            }
+            Outcome::TouchLogged { id, name, changes } => {
+                self.info(format!(
+                    "Touch logged with {name}{}",
+                    describe_changes(&changes, id)
+                ));
+                self.customers.invalidate();
+                self.lists = Default::default();
+            }
+            Outcome::DemoLoaded(summary) => {
+                self.info(summary);
+                fx.push(Effect::Sweep { force: true });
+                fx.push(self.customers.reload(None));
+                self.reload_counts(&mut fx);
+                self.lists = Default::default();
+            }
+            Outcome::Swept {
+                changed,
+                rules_warning,
+            } => {
+                if let Some(w) = rules_warning {
+                    self.error(w);
+                } else if changed > 0 && self.status.is_none() {
+                    self.info(format!(
+                        "Tags brought up to date for today: {changed} record(s) changed"
+                    ));
+                }
+                if changed > 0 {
+                    self.customers.invalidate();
+                    fx.push(self.customers.reload(None));
+                    self.lists = Default::default();
+                }
+            }
+            Outcome::Failed(message) => {
+                self.error(message);
+                // The record may have changed elsewhere: read it again.
+                self.customers.invalidate();
+            }
+        }
+        self.sync(&mut fx);
+        fx
+    }
+}
+
+impl App {
+    /// Counting a big book scans it, so counts are read for the dashboard only.
+    pub(super) fn reload_counts(&self, fx: &mut Vec<Effect>) {
+        if self.tab == Tab::Dashboard {
+            fx.push(Effect::LoadCounts);
+        }
+    }
+}
+
+pub(super) fn list_index(tab: Tab) -> usize {
+    match tab {
+        Tab::Opportunities => 0,
+        Tab::Products => 1,
+        _ => 2,
+    }
+}
+
+impl App {
+    /// The simple list behind a listing tab.
+    pub fn simple_list(&self, tab: Tab) -> &SimpleList {
+        &self.lists[list_index(tab)]
+    }
+}
+
+/// ` · value: low → high, lifecycle: – → new` for customer `id`, then how
+/// many tags moved on related records (its deals, products, campaigns).
+pub fn describe_changes(changes: &[TagChange], id: i64) -> String {
+    let (own, related): (Vec<&TagChange>, Vec<&TagChange>) = changes
+        .iter()
+        .partition(|c| c.kind == crate::domain::Kind::Customer && c.id == id);
+    let mut out = if own.is_empty() {
+        " · no tag changed".to_string()
+    } else {
+        let list: Vec<String> = own.iter().map(ToString::to_string).collect();
+        format!(" · {}", list.join(", "))
+    };
+    if !related.is_empty() {
+        out.push_str(&format!(" (+{} on related records)", related.len()));
+    }
+    out
+}

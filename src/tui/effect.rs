@@ -1,0 +1,360 @@
+//! Effects: what `App::update` asks the outside world to do, and the
+//! runtime that does it against the store and hands the outcome back.
+//!
+//! Every write goes through the same `Store` methods the CLI uses, so the
+//! re-tag cascade runs in the write's transaction; its tag changes come back
+//! here for the status line.
+
+use super::action::Action;
+use super::app::App;
+use super::app::Tab;
+use crate::domain::{Activity, Customer, Kind, ValidationErrors};
+use crate::store::{
+    sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Page, Store, StoreError,
+    TagChange,
+};
+use std::collections::VecDeque;
+use std::ops::Range;
+use std::sync::mpsc::{channel, Receiver, Sender};
+
+/// Loads the demo book into an empty store; returns a one-line summary.
+pub type DemoLoader = fn(&mut Store) -> anyhow::Result<String>;
+
+/// Books with more customers than this sort in a background thread.
+const BACKGROUND_SORT_ABOVE: i64 = 20_000;
+
+/// Rows shown by the tabs that only list (first page).
+pub const SIMPLE_LIST_LIMIT: usize = 500;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadIds {
+        sort: CustomerSort,
+        select: Option<i64>,
+    },
+    LoadRows {
+        range: Range<usize>,
+        ids: Vec<i64>,
+    },
+    LoadDetail(i64),
+    LoadList(Tab),
+    LoadCounts,
+    SaveCustomer(Box<Customer>),
+    DeleteCustomer {
+        id: i64,
+        version: i64,
+        name: String,
+    },
+    RestoreCustomer {
+        id: i64,
+        name: String,
+    },
+    LogTouch(Box<Activity>, String),
+    LoadDemo,
+    /// Bring time-driven tags up to date: one sweep a day, or now when
+    /// `force` (after the demo book arrives, its cut points are computed).
+    Sweep {
+        force: bool,
+    },
+}
+
+/// What came of an effect.
+#[derive(Debug)]
+pub enum Outcome {
+    Ids {
+        sort: CustomerSort,
+        ids: Vec<i64>,
+        select: Option<i64>,
+    },
+    Rows {
+        range: Range<usize>,
+        rows: Vec<CustomerRow>,
+    },
+    Detail(Box<CustomerFile>),
+    List(Tab, Vec<Vec<String>>),
+    Counts(Counts),
+    Saved {
+        customer: Box<Customer>,
+        added: bool,
+        changes: Vec<TagChange>,
+    },
+    SaveFailed {
+        message: String,
+        fields: Option<ValidationErrors>,
+    },
+    Deleted {
+        id: i64,
+        name: String,
+    },
+    Restored {
+        id: i64,
+        name: String,
+    },
+    TouchLogged {
+        id: i64,
+        name: String,
+        changes: Vec<TagChange>,
+    },
+    DemoLoaded(String),
+    /// A sweep finished: records whose tags changed, and a problem with
+    /// the user's rules file, if any.
+    Swept {
+        changed: usize,
+        rules_warning: Option<String>,
+    },
+    /// A read or write failed; the message is for the status line.
+    Failed(String),
+}
+
+/// Owns the store and performs effects.
+pub struct Runtime {
+    pub store: Store,
+    demo: Option<DemoLoader>,
+    tx: Sender<Outcome>,
+    rx: Receiver<Outcome>,
+}
+
+impl Runtime {
+    pub fn new(store: Store, demo: Option<DemoLoader>) -> Runtime {
+        let (tx, rx) = channel();
+        Runtime {
+            store,
+            demo,
+            tx,
+            rx,
+        }
+    }
+
+    pub fn has_demo(&self) -> bool {
+        self.demo.is_some()
+    }
+
+    /// Feeds an action to the app and performs every effect that follows.
+    pub fn dispatch(&mut self, app: &mut App, action: Action) {
+        let effects = app.update(action);
+        self.run_all(app, effects);
+    }
+
+    /// Hands background outcomes (finished sorts) to the app.
+    pub fn poll(&mut self, app: &mut App) -> bool {
+        let mut any = false;
+        while let Ok(o) = self.rx.try_recv() {
+            any = true;
+            let effects = app.apply(o);
+            self.run_all(app, effects);
+        }
+        any
+    }
+
+    pub fn run_all(&mut self, app: &mut App, effects: Vec<Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        while let Some(e) = queue.pop_front() {
+            if let Some(o) = self.perform(e) {
+                queue.extend(app.apply(o));
+            }
+        }
+    }
+
+    /// Performs one effect; `None` when the answer will come from `poll`.
+    pub fn perform(&mut self, effect: Effect) -> Option<Outcome> {
+        let failed = |e: StoreError| Some(Outcome::Failed(explain(&e)));
+        match effect {
+            Effect::LoadIds { sort, select } => {
+                let big = self
+                    .store
+                    .max_customer_id()
+                    .map(|n| n > BACKGROUND_SORT_ABOVE)
+                    .unwrap_or(false);
+                match self.store.path().map(|p| p.to_path_buf()) {
+                    Some(path) if big => {
+                        let tx = self.tx.clone();
+                        std::thread::spawn(move || {
+                            let outcome = rusqlite::Connection::open_with_flags(
+                                &path,
+                                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                            )
+                            .map_err(StoreError::from)
+                            .and_then(|conn| sorted_customer_ids(&conn, sort));
+                            let _ = tx.send(match outcome {
+                                Ok(ids) => Outcome::Ids { sort, ids, select },
+                                Err(e) => Outcome::Failed(e.to_string()),
+                            });
+                        });
+                        None
+                    }
+                    _ => match self.store.customer_ids(sort) {
+                        Ok(ids) => Some(Outcome::Ids { sort, ids, select }),
+                        Err(e) => failed(e),
+                    },
+                }
+            }
+            Effect::LoadRows { range, ids } => match self.store.customer_rows(&ids) {
+                Ok(rows) => Some(Outcome::Rows { range, rows }),
+                Err(e) => failed(e),
+            },
+            Effect::LoadDetail(id) => match self.store.customer_file(id) {
+                Ok(f) => Some(Outcome::Detail(Box::new(f))),
+                Err(e) => failed(e),
+            },
+            Effect::LoadList(tab) => match simple_rows(&self.store, tab) {
+                Ok(rows) => Some(Outcome::List(tab, rows)),
+                Err(e) => failed(e),
+            },
+            Effect::LoadCounts => match self.store.counts() {
+                Ok(c) => Some(Outcome::Counts(c)),
+                Err(e) => failed(e),
+            },
+            Effect::SaveCustomer(c) => {
+                let added = c.meta.id == 0;
+                let result = if added {
+                    self.store.add_customer(&c)
+                } else {
+                    self.store.update_customer(&c)
+                };
+                let changes = self.store.take_tag_changes();
+                Some(match result {
+                    Ok(customer) => Outcome::Saved {
+                        customer: Box::new(customer),
+                        added,
+                        changes,
+                    },
+                    Err(e) => Outcome::SaveFailed {
+                        fields: e.validation().cloned(),
+                        message: explain(&e),
+                    },
+                })
+            }
+            Effect::DeleteCustomer { id, version, name } => {
+                match self.store.delete(Kind::Customer, id, Some(version)) {
+                    Ok(()) => Some(Outcome::Deleted { id, name }),
+                    Err(e) => failed(e),
+                }
+            }
+            Effect::RestoreCustomer { id, name } => match self.store.restore(Kind::Customer, id) {
+                Ok(()) => Some(Outcome::Restored { id, name }),
+                Err(e) => failed(e),
+            },
+            Effect::LogTouch(a, name) => {
+                let result = self.store.add_activity(&a);
+                let changes = self.store.take_tag_changes();
+                match result {
+                    Ok(a) => Some(Outcome::TouchLogged {
+                        id: a.customer_id.unwrap_or(0),
+                        name,
+                        changes,
+                    }),
+                    Err(e) => failed(e),
+                }
+            }
+            Effect::Sweep { force } => {
+                let _ = self.store.rules();
+                let rules_warning = self.store.rules_problem().map(|p| {
+                    format!("{p} — your rules file was not used; the built-in rules are in force")
+                });
+                let big = self
+                    .store
+                    .max_customer_id()
+                    .map(|n| n > BACKGROUND_SORT_ABOVE)
+                    .unwrap_or(false);
+                match self.store.path().map(|p| p.to_path_buf()) {
+                    // A big book is swept on its own connection so the list
+                    // shows at once; the list reloads when it is done.
+                    Some(path) if big => {
+                        let tx = self.tx.clone();
+                        std::thread::spawn(move || {
+                            let result = Store::open(&path).and_then(|mut s| sweep(&mut s, force));
+                            let _ = tx.send(match result {
+                                Ok(report) => Outcome::Swept {
+                                    changed: report.map(|r| r.changed).unwrap_or(0),
+                                    rules_warning,
+                                },
+                                Err(e) => {
+                                    Outcome::Failed(format!("could not refresh the tags: {e}"))
+                                }
+                            });
+                        });
+                        None
+                    }
+                    _ => Some(match sweep(&mut self.store, force) {
+                        Ok(report) => Outcome::Swept {
+                            changed: report.map(|r| r.changed).unwrap_or(0),
+                            rules_warning,
+                        },
+                        Err(e) => Outcome::Failed(format!("could not refresh the tags: {e}")),
+                    }),
+                }
+            }
+            Effect::LoadDemo => match self.demo {
+                Some(load) => match load(&mut self.store) {
+                    Ok(summary) => Some(Outcome::DemoLoaded(summary)),
+                    Err(e) => Some(Outcome::Failed(format!("could not load the demo: {e:#}"))),
+                },
+                None => Some(Outcome::Failed("no demo book in this build".into())),
+            },
+        }
+    }
+}
+
+/// A store error worded for the status line (the store's own messages are
+/// already written for a salesperson, busy and disk-full included).
+pub fn explain(e: &StoreError) -> String {
+    e.to_string()
+}
+
+fn sweep(store: &mut Store, force: bool) -> Result<Option<crate::store::SweepReport>, StoreError> {
+    if force {
+        store.sweep(false).map(Some)
+    } else {
+        store.sweep_if_stale()
+    }
+}
+
+/// The first page of a tab that only lists (until it gets its own issue).
+fn simple_rows(store: &Store, tab: Tab) -> Result<Vec<Vec<String>>, StoreError> {
+    let page = Page {
+        limit: SIMPLE_LIST_LIMIT,
+        ..Page::default()
+    };
+    Ok(match tab {
+        Tab::Opportunities => store
+            .opportunities(page)?
+            .into_iter()
+            .map(|o| {
+                vec![
+                    o.meta.id.to_string(),
+                    o.title,
+                    o.stage.to_string(),
+                    o.amount.display_with(&o.currency),
+                    o.expected_close.map(|d| d.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        Tab::Products => store
+            .products(page)?
+            .into_iter()
+            .map(|p| {
+                vec![
+                    p.meta.id.to_string(),
+                    p.name,
+                    p.category,
+                    p.price.display_with(&p.currency),
+                    if p.active { "active" } else { "inactive" }.into(),
+                ]
+            })
+            .collect(),
+        Tab::Activities => store
+            .activities(page)?
+            .into_iter()
+            .map(|a| {
+                vec![
+                    a.meta.id.to_string(),
+                    a.date.to_string(),
+                    a.kind.to_string(),
+                    a.customer_id.map(|c| c.to_string()).unwrap_or_default(),
+                    a.summary,
+                ]
+            })
+            .collect(),
+        Tab::Dashboard | Tab::Customers => Vec::new(),
+    })
+}

@@ -1,0 +1,147 @@
+//! The terminal UI: a thin shell over the store.
+//!
+//! key event → key map → [`Action`] → [`App::update`] → [`Effect`]s →
+//! [`Runtime`] (store) → [`Outcome`] → [`App::apply`]; then
+//! `views::draw(&App)`. The main loop is generic over the ratatui
+//! `Backend`, so tests drive the whole app on a `TestBackend`.
+
+pub mod action;
+pub mod app;
+pub mod customers;
+pub mod effect;
+pub mod form;
+pub mod keymap;
+pub mod overlay;
+pub mod theme;
+mod update;
+pub mod views;
+pub mod widgets;
+
+pub use action::Action;
+pub use app::App;
+pub use effect::{DemoLoader, Effect, Outcome, Runtime};
+
+use crate::store::Store;
+use anyhow::Context as _;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::Terminal;
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// Where key presses come from: the real terminal, or a script in tests.
+pub trait Events {
+    /// The next event, or `None` when nothing came within `timeout`.
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>>;
+    /// True when no event will ever come again (a finished script).
+    fn finished(&self) -> bool {
+        false
+    }
+}
+
+/// Events read from the terminal.
+pub struct TerminalEvents;
+
+impl Events for TerminalEvents {
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>> {
+        if event::poll(timeout)? {
+            Ok(Some(event::read()?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// SIGTERM, SIGHUP or SIGINT ends the loop, so the terminal is restored
+    /// on the ordinary exit path.
+    fn finished(&self) -> bool {
+        crate::signals::quit_requested()
+    }
+}
+
+/// A fixed list of events (tests).
+#[derive(Debug, Default)]
+pub struct ScriptedEvents(pub VecDeque<Event>);
+
+impl Events for ScriptedEvents {
+    fn next(&mut self, _timeout: Duration) -> std::io::Result<Option<Event>> {
+        Ok(self.0.pop_front())
+    }
+    fn finished(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Builds the app for `store` with the user's key map and colours, and
+/// `NO_COLOR`; returns a warning about a broken config file, if any.
+pub fn new_app(store: &Store) -> (App, Option<String>) {
+    let dir = keymap::config_dir();
+    let (keymap, key_warning) = keymap::KeyMap::load(dir.as_deref());
+    let (theme, theme_warning) = theme::Theme::load(dir.as_deref());
+    let app = App::new(keymap, theme, store.clock().today());
+    (app, key_warning.or(theme_warning))
+}
+
+/// Opens the TUI on `store` until the person quits. The terminal is
+/// restored on return, on error and on panic (ratatui's hook, chained to
+/// the previous one).
+pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the terminal UI needs a terminal — run dossier in one, or use a command (dossier --help)"
+        );
+    }
+    let (mut app, warning) = new_app(&store);
+    let offer_demo = demo.is_some() && store.has_no_records().unwrap_or(false);
+    let mut runtime = Runtime::new(store, demo);
+    let mut terminal = ratatui::try_init().context("cannot start the terminal UI")?;
+    crate::signals::install();
+    let result = (|| {
+        let size = terminal.size().context("cannot read the terminal size")?;
+        runtime.dispatch(&mut app, Action::Resize(size.width, size.height));
+        let start = app.start(offer_demo);
+        runtime.run_all(&mut app, start);
+        if let Some(w) = warning {
+            app.error(w);
+        }
+        run_loop(&mut terminal, &mut app, &mut runtime, &mut TerminalEvents)
+    })();
+    ratatui::restore();
+    result
+}
+
+/// Draw, wait for a key, update — until the app quits or the events end.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    runtime: &mut Runtime,
+    events: &mut dyn Events,
+) -> anyhow::Result<()> {
+    loop {
+        terminal
+            .draw(|frame| views::draw(frame, app))
+            .map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+        if app.quit || events.finished() {
+            return Ok(());
+        }
+        runtime.poll(app);
+        match events.next(Duration::from_millis(100))? {
+            Some(Event::Key(key)) if key.kind != KeyEventKind::Release => {
+                // A status message stays until the next key.
+                if app.status.is_some() && app.form.is_none() {
+                    app.status = None;
+                }
+                if let Some(action) = app.key_action(&key) {
+                    runtime.dispatch(app, action);
+                }
+            }
+            Some(Event::Resize(w, h)) => {
+                runtime.dispatch(app, Action::Resize(w, h));
+                terminal
+                    .autoresize()
+                    .map_err(|e| anyhow::anyhow!("cannot resize: {e}"))?;
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Small overlays: a yes/no question, and the quick touch entry
+//! (`t`, a kind letter, the text, Enter).
+
+use super::form::input_request;
+use crate::domain::{Activity, ActivityKind, Sentiment};
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use tui_input::Input;
+
+/// What a "yes" does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    Delete { id: i64, version: i64, name: String },
+    DiscardForm,
+    DiscardAndQuit,
+    LoadDemo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub question: String,
+    pub pending: Pending,
+}
+
+impl Confirm {
+    pub fn new(question: impl Into<String>, pending: Pending) -> Confirm {
+        Confirm {
+            question: question.into(),
+            pending,
+        }
+    }
+}
+
+/// The kinds a touch can be logged as, with their letters.
+pub const TOUCH_KINDS: [(char, ActivityKind); 5] = [
+    ('c', ActivityKind::Call),
+    ('v', ActivityKind::Visit),
+    ('m', ActivityKind::Meeting),
+    ('e', ActivityKind::Email),
+    ('n', ActivityKind::Note),
+];
+
+/// Logging a touch on one customer.
+#[derive(Debug, Clone)]
+pub struct TouchEntry {
+    pub customer_id: i64,
+    pub name: String,
+    /// None until the kind letter is typed.
+    pub kind: Option<ActivityKind>,
+    pub input: Input,
+    pub problem: Option<String>,
+}
+
+impl TouchEntry {
+    pub fn new(customer_id: i64, name: &str) -> TouchEntry {
+        TouchEntry {
+            customer_id,
+            name: name.to_string(),
+            kind: None,
+            input: Input::default(),
+            problem: None,
+        }
+    }
+
+    /// Handles a key; returns the activity to save when Enter finishes it.
+    pub fn handle_key(&mut self, key: &KeyEvent, today: NaiveDate) -> Option<Activity> {
+        match self.kind {
+            None => {
+                if let KeyCode::Char(c) = key.code {
+                    match TOUCH_KINDS
+                        .iter()
+                        .find(|(l, _)| *l == c.to_ascii_lowercase())
+                    {
+                        Some((_, k)) => {
+                            self.kind = Some(*k);
+                            self.problem = None;
+                        }
+                        None => {
+                            self.problem =
+                                Some(format!("'{c}' is not a touch kind — c, v, m, e or n"))
+                        }
+                    }
+                }
+                None
+            }
+            Some(_) if key.code == KeyCode::Enter => self.finish(today),
+            Some(_) => {
+                if let Some(req) = input_request(key) {
+                    self.input.handle(req);
+                }
+                None
+            }
+        }
+    }
+
+    /// The activity, if a kind and some text were given.
+    pub fn finish(&mut self, today: NaiveDate) -> Option<Activity> {
+        let kind = self.kind?;
+        let typed = self.input.value().trim();
+        // A leading + or - says how it went (feeds the feedback tag).
+        let (sentiment, summary) = match typed.chars().next() {
+            Some('+') => (Some(Sentiment::Positive), typed[1..].trim().to_string()),
+            Some('-') => (Some(Sentiment::Negative), typed[1..].trim().to_string()),
+            _ => (None, typed.to_string()),
+        };
+        if summary.is_empty() {
+            self.problem = Some("type what happened, then Enter".into());
+            return None;
+        }
+        Some(Activity {
+            kind,
+            customer_id: Some(self.customer_id),
+            date: today,
+            summary,
+            sentiment,
+            ..Default::default()
+        })
+    }
+}

@@ -1,0 +1,257 @@
+//! How the app answers each action, by what has the focus: a question, the
+//! touch entry, a form, or a list.
+
+use super::action::Action;
+use super::app::{list_index, App, Tab};
+use super::effect::Effect;
+use super::form::CustomerForm;
+use super::overlay::{Confirm, Pending, TouchEntry};
+use crate::domain::Customer;
+
+impl App {
+    pub(super) fn update_confirm(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(confirm) = self.confirm.take() else {
+            return;
+        };
+        match action {
+            Action::Confirm => match confirm.pending {
+                Pending::Delete { id, version, name } => {
+                    fx.push(Effect::DeleteCustomer { id, version, name })
+                }
+                Pending::DiscardForm => {
+                    self.form = None;
+                    self.info("Changes discarded");
+                }
+                Pending::DiscardAndQuit => self.quit = true,
+                Pending::LoadDemo => {
+                    self.info("Loading the demo book…");
+                    fx.push(Effect::LoadDemo);
+                }
+            },
+            Action::Deny => {
+                if matches!(confirm.pending, Pending::LoadDemo) {
+                    self.info("Empty book — press a to add your first customer");
+                }
+            }
+            Action::Quit => self.quit = true,
+            // Anything else leaves the question open.
+            _ => self.confirm = Some(confirm),
+        }
+    }
+
+    pub(super) fn update_form(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        match action {
+            Action::NextField => form.next_field(),
+            Action::PrevField => form.prev_field(),
+            Action::Key(k) => form.handle_key(&k),
+            Action::Save => match form.to_customer() {
+                Ok(c) => fx.push(Effect::SaveCustomer(Box::new(c))),
+                Err(errors) => {
+                    let n = errors.0.len();
+                    form.set_errors(errors);
+                    self.error(format!(
+                        "Not saved: {n} field{} to fix",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                }
+            },
+            Action::Cancel | Action::Quit => {
+                let quitting = action == Action::Quit;
+                if form.is_dirty() {
+                    let (q, p) = if quitting {
+                        (
+                            "Discard your changes and quit? (y/n)",
+                            Pending::DiscardAndQuit,
+                        )
+                    } else {
+                        ("Discard your changes? (y/n)", Pending::DiscardForm)
+                    };
+                    self.confirm = Some(Confirm::new(q, p));
+                } else {
+                    self.form = None;
+                    self.quit = quitting;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn update_touch(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(touch) = self.touch.as_mut() else {
+            return;
+        };
+        match action {
+            Action::Cancel => {
+                self.touch = None;
+                self.info("Touch not logged");
+            }
+            Action::Quit => self.quit = true,
+            Action::Key(k) => {
+                if let Some(activity) = touch.handle_key(&k, self.today) {
+                    let name = touch.name.clone();
+                    self.touch = None;
+                    fx.push(Effect::LogTouch(Box::new(activity), name));
+                }
+            }
+            Action::Save => {
+                if let Some(activity) = touch.finish(self.today) {
+                    let name = touch.name.clone();
+                    self.touch = None;
+                    fx.push(Effect::LogTouch(Box::new(activity), name));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn switch_tab(&mut self, tab: Tab, fx: &mut Vec<Effect>) {
+        self.tab = tab;
+        match tab {
+            Tab::Dashboard => fx.push(Effect::LoadCounts),
+            Tab::Customers => {}
+            other => {
+                if !self.lists[list_index(other)].loaded {
+                    fx.push(Effect::LoadList(other));
+                }
+            }
+        }
+    }
+
+    pub(super) fn update_list(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let rows = self.table_rows();
+        let step = |a: &Action| -> Option<isize> {
+            Some(match a {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -(rows as isize),
+                Action::PageDown => rows as isize,
+                Action::Top => isize::MIN / 2,
+                Action::Bottom => isize::MAX / 2,
+                _ => return None,
+            })
+        };
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.help = true,
+            Action::NextTab | Action::PrevTab => {
+                let d = if action == Action::NextTab {
+                    1
+                } else {
+                    Tab::ALL.len() - 1
+                };
+                let next = Tab::ALL[(self.tab.index() + d) % Tab::ALL.len()];
+                self.switch_tab(next, fx);
+            }
+            Action::TabDashboard => self.switch_tab(Tab::Dashboard, fx),
+            Action::TabCustomers => self.switch_tab(Tab::Customers, fx),
+            Action::TabOpportunities => self.switch_tab(Tab::Opportunities, fx),
+            Action::TabProducts => self.switch_tab(Tab::Products, fx),
+            Action::TabActivities => self.switch_tab(Tab::Activities, fx),
+            ref a if step(a).is_some() => {
+                let d = step(a).unwrap_or(0);
+                match self.tab {
+                    Tab::Customers => self.customers.move_by(d, rows),
+                    Tab::Dashboard => {}
+                    t => {
+                        let l = &mut self.lists[list_index(t)];
+                        let last = l.rows.len().saturating_sub(1) as isize;
+                        l.cursor = (l.cursor as isize).saturating_add(d).clamp(0, last) as usize;
+                    }
+                }
+            }
+            Action::DetailDown | Action::DetailUp if self.tab == Tab::Customers => {
+                let id = self.customers.selected_id().unwrap_or(0);
+                let now = if self.detail_scroll.0 == id {
+                    self.detail_scroll.1
+                } else {
+                    0
+                };
+                let next = if action == Action::DetailDown {
+                    now.saturating_add(3)
+                } else {
+                    now.saturating_sub(3)
+                };
+                self.detail_scroll = (id, next);
+            }
+            Action::Reload => {
+                self.customers.invalidate();
+                fx.push(self.customers.reload(None));
+                self.lists = Default::default();
+                if self.tab != Tab::Customers && self.tab != Tab::Dashboard {
+                    self.switch_tab(self.tab, fx);
+                }
+                self.reload_counts(fx);
+                self.info("Reloaded");
+            }
+            _ if self.tab != Tab::Customers => {
+                if matches!(
+                    action,
+                    Action::Add | Action::Edit | Action::Delete | Action::LogTouch
+                ) {
+                    self.info(format!(
+                        "{} can only be listed here so far — customers can be edited on tab 2",
+                        self.tab.title()
+                    ));
+                }
+            }
+            Action::SortNext => {
+                let next = self.customers.sort.next();
+                fx.push(self.customers.request_sort(next, false));
+                self.info(format!("Sorting by {}…", next.label()));
+            }
+            Action::SortReverse => {
+                let c = &mut self.customers;
+                c.descending = !c.descending;
+                c.ids.reverse();
+                if !c.ids.is_empty() {
+                    c.cursor = c.ids.len() - 1 - c.cursor;
+                }
+                c.invalidate();
+                c.move_by(0, rows);
+            }
+            Action::ToggleDetail => {
+                if self.is_wide() {
+                    self.detail_open = !self.detail_open;
+                } else {
+                    self.detail_full = !self.detail_full;
+                }
+            }
+            Action::Add => self.form = Some(CustomerForm::new(&Customer::default())),
+            Action::Edit => match self.customers.selected_file() {
+                Some(f) => self.form = Some(CustomerForm::new(&f.customer)),
+                None if self.customers.ids.is_empty() => {
+                    self.info("No customer to edit — press a to add one")
+                }
+                None => self.info("Still loading that customer — try again"),
+            },
+            Action::Delete => {
+                let target = self.customers.selected_file().map(|f| {
+                    (
+                        f.customer.meta.id,
+                        f.customer.meta.version,
+                        f.customer.name.clone(),
+                    )
+                });
+                if let Some((id, version, name)) = target {
+                    self.confirm = Some(Confirm::new(
+                        format!("Move {name} to the trash? (y/n)"),
+                        Pending::Delete { id, version, name },
+                    ));
+                }
+            }
+            Action::Undo => match self.undo.pop() {
+                Some((id, name)) => fx.push(Effect::RestoreCustomer { id, name }),
+                None => self.info("Nothing to undo"),
+            },
+            Action::LogTouch => {
+                if let Some(row) = self.customers.selected_row() {
+                    self.touch = Some(TouchEntry::new(row.id, &row.name));
+                }
+            }
+            _ => {}
+        }
+    }
+}

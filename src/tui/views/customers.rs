@@ -1,0 +1,134 @@
+//! The Customers tab: the table (only the visible rows are built) and the
+//! detail pane beside it, or instead of it on a narrow terminal.
+
+use super::{clean, detail};
+use crate::store::CustomerSort;
+use crate::tui::app::App;
+use crate::tui::widgets::chips::chip;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    if !app.is_wide() && app.detail_full {
+        detail::draw(frame, app, area);
+        return;
+    }
+    if app.is_wide() && app.detail_open {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                .areas(area);
+        draw_table(frame, app, left);
+        detail::draw(frame, app, right);
+    } else {
+        draw_table(frame, app, area);
+    }
+}
+
+fn header_cell<'a>(app: &App, label: &'a str, sort: CustomerSort) -> Cell<'a> {
+    let list = &app.customers;
+    if list.sort == sort {
+        let arrow = if list.descending { "▼" } else { "▲" };
+        Cell::from(format!("{label}{arrow}"))
+    } else {
+        Cell::from(label)
+    }
+}
+
+fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let list = &app.customers;
+    let total = list.ids.len();
+    let mut title = vec![Span::styled(" Customers ", t.title())];
+    if list.loaded && total > 0 {
+        title.push(Span::raw(format!(
+            "{}/{} ",
+            group(list.cursor + 1),
+            group(total)
+        )));
+    }
+    if list.sorting {
+        title.push(Span::styled("sorting… ", t.dim()));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(title));
+    if !list.loaded {
+        frame.render_widget(Paragraph::new("Loading…").block(block), area);
+        return;
+    }
+    if total == 0 {
+        let msg = Paragraph::new(vec![
+            Line::raw(""),
+            Line::raw("  No customers yet."),
+            Line::raw("  Press a to add one, ? for all keys."),
+        ])
+        .block(block);
+        frame.render_widget(msg, area);
+        return;
+    }
+    let height = app.table_rows();
+    let end = (list.offset + height).min(total);
+    let rows = (list.offset..end).map(|i| match list.row(i) {
+        Some(r) => {
+            let chip_cell = |dim: &str| -> Cell<'static> {
+                match r.tag(dim) {
+                    Some(v) => Cell::from(Line::from(chip(t, dim, v, false))),
+                    None => Cell::from(Span::styled("·", t.dim())),
+                }
+            };
+            Row::new(vec![
+                Cell::from(clean(&r.name)),
+                Cell::from(clean(&r.company)),
+                Cell::from(clean(&r.city)),
+                chip_cell("value"),
+                chip_cell("lifecycle"),
+                Cell::from(
+                    r.last_contact
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_else(|| "never".into()),
+                ),
+            ])
+        }
+        None => Row::new(vec![Cell::from(Span::styled("…", t.dim()))]),
+    });
+    let header = Row::new(vec![
+        header_cell(app, "Name", CustomerSort::Name),
+        header_cell(app, "Company", CustomerSort::Company),
+        header_cell(app, "City", CustomerSort::City),
+        header_cell(app, "Value", CustomerSort::Value),
+        header_cell(app, "Lifecycle", CustomerSort::Lifecycle),
+        header_cell(app, "Last contact", CustomerSort::LastContact),
+    ])
+    .style(t.header());
+    let widths = [
+        Constraint::Fill(3),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(6),
+        Constraint::Length(9),
+        Constraint::Length(13),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(t.selected());
+    let mut state =
+        TableState::default().with_selected(Some(list.cursor.saturating_sub(list.offset)));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// `1,000,000`
+pub(crate) fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

@@ -1,0 +1,254 @@
+//! The detail pane: every field, tags with their reasons, the customer's
+//! opportunities and activity timeline.
+
+use super::clean;
+use crate::store::{CustomerFile, Tag};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::chips::chip;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let mut title = vec![Span::styled(" Detail ", t.title())];
+    if !app.is_wide() {
+        title.push(Span::styled("v list · J/K scroll ", t.dim()));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(title));
+    let lines = match app.customers.selected_file() {
+        Some(file) => file_lines(t, file, area.width.saturating_sub(2) as usize),
+        None if app.customers.ids.is_empty() => vec![Line::raw("No customer selected.")],
+        None => vec![Line::styled("Loading…", t.dim())],
+    };
+    let scroll = match app.detail_scroll {
+        (id, n) if Some(id) == app.customers.selected_id() => n,
+        _ => 0,
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+fn field<'a>(t: &Theme, label: &str, value: String) -> Option<Line<'a>> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    Some(Line::from(vec![
+        Span::styled(format!("{label:<9} "), t.label()),
+        Span::raw(clean(&value)),
+    ]))
+}
+
+fn file_lines<'a>(t: &Theme, f: &CustomerFile, width: usize) -> Vec<Line<'a>> {
+    let c = &f.customer;
+    let mut out = vec![Line::from(vec![
+        Span::styled(clean(&c.name), t.title()),
+        Span::styled(format!("  #{} · {}", c.meta.id, c.kind), t.dim()),
+    ])];
+    let company = match (c.company.is_empty(), c.title.is_empty()) {
+        (false, false) => format!("{} ({})", c.company, c.title),
+        (false, true) => c.company.clone(),
+        (true, _) => c.title.clone(),
+    };
+    let place: Vec<&str> = [&c.city, &c.province, &c.country]
+        .into_iter()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut location = place.join(", ");
+    if !c.address.is_empty() {
+        location = format!("{location} — {}", c.address);
+    }
+    let industry = match c.size {
+        Some(n) => format!("{} · {n} employees", c.industry),
+        None => c.industry.clone(),
+    };
+    let source = if c.source.is_empty() {
+        String::new()
+    } else {
+        format!("{} ({})", c.source, c.channel())
+    };
+    let custom: Vec<String> = c.custom.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    out.extend(
+        [
+            field(t, "Company", company),
+            field(t, "Phones", c.phones.join(", ")),
+            field(t, "Emails", c.emails.join(", ")),
+            field(t, "Location", location),
+            field(
+                t,
+                "Industry",
+                industry.trim_start_matches(" · ").to_string(),
+            ),
+            field(t, "Source", source),
+            field(t, "Needs", c.needs.join(", ")),
+            field(t, "Owner", c.owner.clone()),
+            field(t, "Notes", c.notes.clone()),
+            field(t, "Custom", custom.join("; ")),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    out.push(Line::styled(
+        format!(
+            "added {} · updated {} · v{}",
+            c.meta.created_at.format("%Y-%m-%d"),
+            c.meta.updated_at.format("%Y-%m-%d"),
+            c.meta.version
+        ),
+        t.dim(),
+    ));
+
+    // Chips first, packed into lines; the reasons come last (J/K scroll).
+    out.push(Line::raw(""));
+    out.push(Line::styled(format!("Tags ({})", f.tags.len()), t.header()));
+    if f.tags.is_empty() {
+        out.push(Line::styled("  none yet", t.dim()));
+    }
+    let mut line: Vec<Span> = vec![Span::raw(" ")];
+    let mut used = 1;
+    for tag in &f.tags {
+        let w = tag.dimension.width() + tag.value.width() + 2;
+        if used + w > width && used > 1 {
+            out.push(Line::from(std::mem::replace(
+                &mut line,
+                vec![Span::raw(" ")],
+            )));
+            used = 1;
+        }
+        line.push(Span::raw(" "));
+        line.push(chip(t, &tag.dimension, &tag.value, true));
+        used += w;
+    }
+    if used > 1 {
+        out.push(Line::from(line));
+    }
+
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        format!("Opportunities ({})", f.opportunities.len()),
+        t.header(),
+    ));
+    for o in &f.opportunities {
+        let close = o
+            .close_date()
+            .map(|d| format!(" · {d}"))
+            .unwrap_or_default();
+        out.push(Line::raw(format!(
+            "  #{} {} · {} · {}{close}",
+            o.meta.id,
+            clean(&o.title),
+            o.stage,
+            o.amount.display_with(&o.currency)
+        )));
+    }
+
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        format!("Timeline ({})", f.activities.len()),
+        t.header(),
+    ));
+    for a in &f.activities {
+        let mood = a.sentiment.map(|s| format!(" ({s})")).unwrap_or_default();
+        out.push(Line::from(vec![
+            Span::styled(format!("  {} ", a.date), t.dim()),
+            Span::styled(format!("{:<8}", a.kind.as_str()), t.label()),
+            Span::raw(format!("{}{mood}", clean(&a.summary))),
+        ]));
+    }
+    if !f.tags.is_empty() {
+        out.push(Line::raw(""));
+        out.push(Line::styled("Why these tags", t.header()));
+        for tag in &f.tags {
+            out.push(Line::from(vec![
+                Span::raw("  "),
+                chip(t, &tag.dimension, &tag.value, true),
+            ]));
+            for l in wrap_indented(&reason_text(tag), width.saturating_sub(4), 4) {
+                out.push(Line::styled(l, t.dim()));
+            }
+        }
+    }
+    out
+}
+
+/// A tag's reason without the `dimension=value` the chip already shows.
+fn reason_text(tag: &Tag) -> String {
+    let prefix = format!("{}={}", tag.dimension, tag.value);
+    let r = tag.reason.trim();
+    let r = r.strip_prefix(&prefix).unwrap_or(r);
+    clean(r.trim_start_matches([':', ' ']))
+}
+
+/// Wraps `text` to `width` columns (CJK counted double), each line indented.
+fn wrap_indented(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let width = width.max(10);
+    let pad = " ".repeat(indent);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut cur_w = 0;
+    for word in text.split(' ') {
+        let ww = word.width();
+        if cur_w > 0 && cur_w + 1 + ww > width {
+            lines.push(format!("{pad}{cur}"));
+            cur.clear();
+            cur_w = 0;
+        }
+        if ww > width {
+            // A long run without spaces (CJK text): break by column.
+            if cur_w > 0 {
+                cur.push(' ');
+                cur_w += 1;
+            }
+            for ch in word.chars() {
+                let cw = ch.width().unwrap_or(0);
+                if cur_w + cw > width {
+                    lines.push(format!("{pad}{cur}"));
+                    cur.clear();
+                    cur_w = 0;
+                }
+                cur.push(ch);
+                cur_w += cw;
+            }
+            continue;
+        }
+        if cur_w > 0 {
+            cur.push(' ');
+            cur_w += 1;
+        }
+        cur.push_str(word);
+        cur_w += ww;
+    }
+    if cur_w > 0 {
+        lines.push(format!("{pad}{cur}"));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_reasons_with_cjk_widths() {
+        let lines = wrap_indented(
+            "收入 182,000 ≥ 100,000 because 上海上海上海上海上海上海",
+            14,
+            2,
+        );
+        for l in &lines {
+            assert!(l.width() <= 16, "{l:?}");
+        }
+        assert!(lines.len() >= 3);
+    }
+}

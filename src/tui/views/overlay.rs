@@ -1,0 +1,75 @@
+//! Yes/no questions and the quick touch entry.
+
+use super::{centered, clean};
+use crate::tui::app::App;
+use crate::tui::overlay::{Confirm, TouchEntry, TOUCH_KINDS};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw_confirm(frame: &mut Frame, app: &App, confirm: &Confirm, area: Rect) {
+    let t = &app.theme;
+    let width = area.width.min(60);
+    let popup = centered(area, width, 5);
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" Confirm ", t.title()));
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::raw(clean(&confirm.question)),
+            Line::raw(""),
+            Line::styled("y yes · n no", t.dim()),
+        ])
+        .wrap(Wrap { trim: true })
+        .block(block),
+        popup,
+    );
+}
+
+pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) {
+    let t = &app.theme;
+    let width = area.width.min(70);
+    let popup = centered(area, width, 6);
+    frame.render_widget(Clear, popup);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        format!(" Log a touch with {} ", clean(&touch.name)),
+        t.title(),
+    ));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let mut lines = Vec::new();
+    match touch.kind {
+        None => {
+            let mut spans = vec![Span::raw("Kind: ")];
+            for (letter, kind) in TOUCH_KINDS {
+                spans.push(Span::styled(format!("{letter}"), t.focus()));
+                spans.push(Span::raw(format!(" {kind}  ")));
+            }
+            lines.push(Line::from(spans));
+        }
+        Some(kind) => {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{kind} on {}: ", app.today), t.label()),
+                Span::raw(clean(touch.input.value())),
+            ]));
+        }
+    }
+    lines.push(match &touch.problem {
+        Some(p) => Line::styled(clean(p), t.error()),
+        None => Line::raw(""),
+    });
+    lines.push(Line::styled(
+        "Enter log · Esc cancel · start with + or - for how it went",
+        t.dim(),
+    ));
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some(kind) = touch.kind {
+        let prefix = format!("{kind} on {}: ", app.today).chars().count();
+        let x = prefix + touch.input.visual_cursor();
+        if (x as u16) < inner.width {
+            frame.set_cursor_position((inner.x + x as u16, inner.y));
+        }
+    }
+}

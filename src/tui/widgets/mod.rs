@@ -1,0 +1,3 @@
+//! Small drawing pieces shared by the views.
+
+pub mod chips;
