@@ -71,7 +71,10 @@ fn startup(c: &mut Criterion) {
         // first effects (the day's sweep is already done, as after the first
         // start of the day; on a big book it would run in the background),
         // one draw.
-        Store::open(&path).expect("open").sweep_if_stale().expect("sweep");
+        Store::open(&path)
+            .expect("open")
+            .sweep_if_stale()
+            .expect("sweep");
         group.bench_with_input(BenchmarkId::new("first_frame", n), &path, |b, path| {
             b.iter(|| {
                 let store = Store::open(path).expect("open");
