@@ -10,6 +10,9 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dossier::store::{Page, Store};
+use dossier::tui;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use std::hint::black_box;
 use std::path::PathBuf;
 
@@ -64,6 +67,29 @@ fn startup(c: &mut Criterion) {
                 })
             },
         );
+        // The terminal UI's first frame on a 120×40 screen: the app, the
+        // first effects (the day's sweep is already done, as after the first
+        // start of the day; on a big book it would run in the background),
+        // one draw.
+        Store::open(&path)
+            .expect("open")
+            .sweep_if_stale()
+            .expect("sweep");
+        group.bench_with_input(BenchmarkId::new("first_frame", n), &path, |b, path| {
+            b.iter(|| {
+                let store = Store::open(path).expect("open");
+                let (mut app, _) = tui::new_app(&store);
+                let mut runtime = tui::Runtime::new(store, None);
+                runtime.dispatch(&mut app, tui::Action::Resize(120, 40));
+                let start = app.start(false);
+                runtime.run_all(&mut app, start);
+                let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+                terminal
+                    .draw(|frame| tui::views::draw(frame, &app))
+                    .expect("draw");
+                black_box(terminal.backend().buffer().area)
+            })
+        });
     }
     group.finish();
 }

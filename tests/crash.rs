@@ -7,10 +7,12 @@ use dossier::cli::crash_writer::version_mark;
 use dossier::domain::Clock;
 use dossier::store::{Page, Store, Visibility};
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
+use std::time::Instant;
 
 /// A seeded generator so a failing run can be repeated.
 struct Rng(u64);
@@ -27,16 +29,29 @@ impl Rng {
 /// The highest version reported committed, per record.
 type Reported = BTreeMap<(String, i64), i64>;
 
-/// Runs the writer once and kills it after `delay` (counted from its start,
-/// or from its first reported commit when `after_first` is set, so a loaded
-/// machine cannot make every kill land before any write); returns the
+/// When to kill a writer: after it reported `after_commits` commits (0:
+/// during start-up), plus `extra` — so kills land at every stage however
+/// fast or loaded the machine is.
+#[derive(Debug, Clone, Copy)]
+struct KillAt {
+    after_commits: usize,
+    extra: Duration,
+}
+
+fn parse(line: &str) -> (String, i64, i64) {
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(parts.len(), 4, "odd line {line:?}");
+    assert_eq!(parts[0], "committed");
+    (
+        parts[1].to_string(),
+        parts[2].parse().unwrap(),
+        parts[3].parse().unwrap(),
+    )
+}
+
+/// Runs the writer once and kills it with SIGKILL at `at`; returns the
 /// complete "committed" lines it printed.
-fn run_and_kill(
-    db: &Path,
-    seed: u64,
-    delay: Duration,
-    after_first: bool,
-) -> Vec<(String, i64, i64)> {
+fn run_and_kill(db: &Path, seed: u64, at: KillAt) -> Vec<(String, i64, i64)> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .arg("--db")
         .arg(db)
@@ -47,23 +62,34 @@ fn run_and_kill(
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the writer");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut out = String::new();
-    if after_first {
-        let mut byte = [0u8; 1];
-        let mut first = Vec::new();
-        while stdout.read(&mut byte).unwrap_or(0) == 1 {
-            first.push(byte[0]);
-            if byte[0] == b'\n' {
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = mpsc::channel::<String>();
+    // Lines as they come; a line cut by the kill has no newline and was
+    // not fully reported, so it is dropped.
+    let reader = std::thread::spawn(move || {
+        let mut line = String::new();
+        while matches!(stdout.read_line(&mut line), Ok(n) if n > 0) {
+            if line.ends_with('\n') && tx.send(line.trim_end().to_string()).is_err() {
                 break;
             }
+            line.clear();
         }
-        out.push_str(&String::from_utf8_lossy(&first));
+    });
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while lines.len() < at.after_commits {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(l) => lines.push(l),
+            Err(_) => break,
+        }
     }
-    std::thread::sleep(delay);
+    std::thread::sleep(at.extra);
     // SIGKILL on unix: no destructor, no rollback, no flush runs.
     child.kill().expect("kill the writer");
-    stdout.read_to_string(&mut out).unwrap();
+    child.wait().unwrap();
+    reader.join().unwrap();
+    lines.extend(rx.try_iter());
     let mut err = String::new();
     child
         .stderr
@@ -71,29 +97,11 @@ fn run_and_kill(
         .unwrap()
         .read_to_string(&mut err)
         .unwrap();
-    child.wait().unwrap();
     assert!(
         err.trim().is_empty(),
         "the writer failed before it was killed (seed {seed}): {err}"
     );
-    // A line cut by the kill has no newline: it was not fully reported.
-    let complete = match out.rfind('\n') {
-        Some(end) => &out[..end],
-        None => "",
-    };
-    complete
-        .lines()
-        .map(|l| {
-            let parts: Vec<&str> = l.split_whitespace().collect();
-            assert_eq!(parts.len(), 4, "odd line {l:?}");
-            assert_eq!(parts[0], "committed");
-            (
-                parts[1].to_string(),
-                parts[2].parse().unwrap(),
-                parts[3].parse().unwrap(),
-            )
-        })
-        .collect()
+    lines.iter().map(|l| parse(l)).collect()
 }
 
 fn integrity_ok(store: &Store) {
@@ -200,11 +208,16 @@ fn kill_loop(iterations: u64, seed: u64) {
     let mut rng = Rng(seed);
     let mut reported = Reported::new();
     let mut commits = 0;
+    let mut planned = 0;
     for i in 0..iterations {
-        // Mostly short lives, so kills land during start-up, migration and
-        // the first writes as well as in the middle of a run.
-        let delay = Duration::from_millis(2 + rng.below(148));
-        for (kind, id, version) in run_and_kill(&db, seed.wrapping_add(i), delay, i % 2 == 1) {
+        // Short lives, so kills land during start-up and the first writes
+        // as well as in the middle of a run and of a commit.
+        let at = KillAt {
+            after_commits: rng.below(5) as usize,
+            extra: Duration::from_millis(rng.below(25)),
+        };
+        planned += at.after_commits;
+        for (kind, id, version) in run_and_kill(&db, seed.wrapping_add(i), at) {
             commits += 1;
             let v = reported.entry((kind, id)).or_insert(0);
             *v = (*v).max(version);
@@ -219,8 +232,8 @@ fn kill_loop(iterations: u64, seed: u64) {
         reported.len()
     );
     assert!(
-        commits >= iterations,
-        "only {commits} commits in {iterations} runs: the writer hardly ran"
+        commits >= planned,
+        "only {commits} commits reported, {planned} waited for: the writer stalled"
     );
 }
 

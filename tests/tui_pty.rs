@@ -200,3 +200,68 @@ fn sighup_ends_the_ui_and_restores_the_terminal() {
     std::thread::sleep(Duration::from_millis(200));
     assert!(!s.in_alternate_screen(), "the terminal was not restored");
 }
+
+#[test]
+fn a_panic_restores_the_terminal_and_shows_the_message_and_log_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("panic.db");
+    let logs = dir.path().join("logs");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.arg("--db");
+    cmd.arg(&db);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("DOSSIER_CONFIG_DIR", dir.path());
+    cmd.env("DOSSIER_LOG_DIR", &logs);
+    cmd.env("DOSSIER_TEST_PANIC", "1");
+    cmd.env("RUST_BACKTRACE", "0");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let sink = raw.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut r) = sink.lock() {
+                r.extend_from_slice(&buf[..n]);
+            }
+        }
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "dossier hung");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!status.success());
+    let bytes = raw.lock().unwrap().clone();
+    let mut parser = vt100::Parser::new(24, 80, 0);
+    parser.process(&bytes);
+    // The UI had entered the alternate screen, and left it before exiting.
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("\x1b[?1049h"),
+        "never entered the UI: {text:?}"
+    );
+    assert!(!parser.screen().alternate_screen(), "terminal not restored");
+    let screen = parser.screen().contents();
+    assert!(screen.contains("stopped because of a bug"), "{screen}");
+    assert!(screen.contains("DOSSIER_TEST_PANIC"), "{screen}");
+    assert!(screen.contains("dossier.log"), "{screen}");
+    let log = std::fs::read_to_string(logs.join("dossier.log")).unwrap();
+    assert!(log.contains("panic: a test panic"), "{log}");
+}

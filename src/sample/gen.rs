@@ -372,6 +372,9 @@ pub fn generate(store: &mut Store, customers: u64, seed: u64) -> Result<GenSumma
         let mut line = tx.prepare(
             "INSERT INTO line_items (opportunity_id, position, product_id, quantity, unit_price) VALUES (?1, 0, ?2, ?3, ?4)",
         )?;
+        // A deal with lines is worth what they add up to (`dossier doctor`
+        // checks it); the unit price is rounded down, so the amount follows.
+        let mut line_total = tx.prepare("UPDATE opportunities SET amount = ?2 WHERE id = ?1")?;
         let mut touch = tx.prepare(
             "INSERT INTO activities (created_at, updated_at, kind, customer_id, date, summary, sentiment, next_follow_up)
              VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -485,6 +488,9 @@ pub fn generate(store: &mut Store, customers: u64, seed: u64) -> Result<GenSumma
                         let qty = 1 + rng.below(20) as i64;
                         let unit = Money(amount.0 / qty);
                         line.execute(params![deal_id, pid, qty, unit.0])?;
+                        if unit.0 * qty != amount.0 {
+                            line_total.execute(params![deal_id, unit.0 * qty])?;
+                        }
                     }
                     sum.opportunities += 1;
                 }

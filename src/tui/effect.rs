@@ -217,6 +217,7 @@ impl Runtime {
                     .unwrap_or(false);
                 match self.store.path().map(|p| p.to_path_buf()) {
                     Some(path) if big => {
+                        check_in_background(&path, self.tx.clone());
                         let tx = self.tx.clone();
                         std::thread::spawn(move || {
                             let outcome = rusqlite::Connection::open_with_flags(
@@ -333,6 +334,7 @@ impl Runtime {
                     // A big book is swept on its own connection so the list
                     // shows at once; the list reloads when it is done.
                     Some(path) if big => {
+                        check_in_background(&path, self.tx.clone());
                         let tx = self.tx.clone();
                         std::thread::spawn(move || {
                             let result = Store::open(&path).and_then(|mut s| sweep(&mut s, force));
@@ -469,6 +471,26 @@ fn warning(found: &[(i64, String, String)]) -> Option<String> {
     Some(format!(
         "Looks like #{id} {label} ({reason}){more} — save anyway, or Esc and merge from that customer (M)"
     ))
+}
+
+/// A book too big for the page-by-page check at open gets it here, on its
+/// own connection; damage is reported in the status line. The check only
+/// reads.
+fn check_in_background(path: &std::path::Path, tx: Sender<Outcome>) {
+    let big = std::fs::metadata(path)
+        .map(|m| m.len() > crate::store::FULL_CHECK_AT_OPEN_MAX)
+        .unwrap_or(false);
+    if !big {
+        return;
+    }
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        if let Err(e) = Store::open(&path).and_then(|s| s.quick_check()) {
+            let _ = tx.send(Outcome::Failed(format!(
+                "{e} — make a copy now with `dossier backup PATH`, then run `dossier doctor`"
+            )));
+        }
+    });
 }
 
 /// A store error worded for the status line (the store's own messages are

@@ -136,6 +136,10 @@ pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
         runtime.dispatch(&mut app, Action::Resize(size.width, size.height));
         let start = app.start(offer_demo);
         runtime.run_all(&mut app, start);
+        // Test hook: the pseudo-terminal test of the panic path sets this.
+        if std::env::var_os("DOSSIER_TEST_PANIC").is_some() {
+            panic!("a test panic asked for with DOSSIER_TEST_PANIC");
+        }
         if let Some(w) = warning {
             app.error(w);
         }
