@@ -7,6 +7,8 @@
 mod activities;
 mod book;
 mod browse;
+mod browse_catalog;
+mod browse_deals;
 mod customers;
 mod open;
 mod opportunities;
@@ -20,6 +22,8 @@ mod tags;
 mod trash;
 
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
+pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
+pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
 pub use open::default_db_path;
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;

@@ -90,6 +90,8 @@ pub struct App {
     /// Deleted customers, most recent last, for undo.
     pub undo: Vec<(i64, String)>,
     pub quit: bool,
+    /// Dashboard, Opportunities, Products and Activities.
+    pub tabs: super::tabs::TabsState,
 }
 
 impl App {
@@ -113,6 +115,7 @@ impl App {
             status: None,
             undo: Vec::new(),
             quit: false,
+            tabs: Default::default(),
         }
     }
 
@@ -151,7 +154,7 @@ impl App {
     pub fn context(&self) -> Context {
         if self.confirm.is_some() {
             Context::Confirm
-        } else if self.form.is_some() || self.touch.is_some() {
+        } else if self.form.is_some() || self.touch.is_some() || self.tabs.modal() {
             Context::Form
         } else {
             Context::List
@@ -200,6 +203,8 @@ impl App {
             self.update_touch(action, &mut fx);
         } else if self.form.is_some() {
             self.update_form(action, &mut fx);
+        } else if self.tabs.modal() {
+            self.update_tabs_modal(action, &mut fx);
         } else {
             self.update_list(action, &mut fx);
         }
@@ -215,6 +220,7 @@ impl App {
             let rows = self.table_rows();
             fx.extend(self.customers.needs(rows, true));
         }
+        self.sync_tabs(fx);
     }
 
     /// Takes in what the runtime brought back.
@@ -260,6 +266,7 @@ impl App {
                 fx.push(self.customers.reload(Some(customer.meta.id)));
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
+                self.tabs.invalidate();
             }
             Outcome::SaveFailed { message, fields } => {
                 self.customers.invalidate();
@@ -294,6 +301,7 @@ impl App {
                 ));
                 self.customers.invalidate();
                 self.lists = Default::default();
+                self.tabs.invalidate();
             }
             Outcome::DemoLoaded(summary) => {
                 self.info(summary);
@@ -301,6 +309,7 @@ impl App {
                 fx.push(self.customers.reload(None));
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
+                self.tabs.invalidate();
             }
             Outcome::Swept {
                 changed,
@@ -317,8 +326,10 @@ impl App {
                     self.customers.invalidate();
                     fx.push(self.customers.reload(None));
                     self.lists = Default::default();
+                    self.tabs.invalidate();
                 }
             }
+            Outcome::Tabs(o) => self.apply_tabs(o, &mut fx),
             Outcome::Failed(message) => {
                 self.error(message);
                 // The record may have changed elsewhere: read it again.

@@ -56,6 +56,8 @@ pub enum Effect {
     Sweep {
         force: bool,
     },
+    /// Dashboard, Opportunities, Products and Activities.
+    Tabs(super::tabs::TabEffect),
 }
 
 /// What came of an effect.
@@ -102,6 +104,7 @@ pub enum Outcome {
         changed: usize,
         rules_warning: Option<String>,
     },
+    Tabs(super::tabs::TabOutcome),
     /// A read or write failed; the message is for the status line.
     Failed(String),
 }
@@ -284,6 +287,10 @@ impl Runtime {
                     }),
                 }
             }
+            Effect::Tabs(e) => match super::tabs::perform(&mut self.store, e) {
+                Ok(o) => Some(Outcome::Tabs(o)),
+                Err(e) => failed(e),
+            },
             Effect::LoadDemo => match self.demo {
                 Some(load) => match load(&mut self.store) {
                     Ok(summary) => Some(Outcome::DemoLoaded(summary)),
