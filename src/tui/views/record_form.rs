@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-const LABEL: u16 = 16;
+const LABEL: u16 = 17;
 
 pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     let t = &app.theme;
