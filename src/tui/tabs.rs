@@ -249,11 +249,19 @@ pub fn describe(
             .join(", ")
     };
     let mine: Vec<&TagChange> = changes.iter().filter(|c| (c.kind, c.id) == own).collect();
-    let theirs: Vec<&TagChange> = changes
+    let mut theirs: Vec<&TagChange> = changes
         .iter()
         .filter(|c| customer.is_some_and(|(id, _)| c.kind == Kind::Customer && c.id == *id))
         .filter(|c| (c.kind, c.id) != own)
         .collect();
+    // What a salesperson looks at first comes first (the line may be cut).
+    const FIRST: [&str; 4] = ["value", "lifecycle", "frequency", "loyalty"];
+    theirs.sort_by_key(|c| {
+        FIRST
+            .iter()
+            .position(|d| *d == c.dimension)
+            .unwrap_or(FIRST.len())
+    });
     let rest = changes.len() - mine.len() - theirs.len();
     let mut out = String::new();
     if mine.is_empty() && theirs.is_empty() {
