@@ -412,3 +412,49 @@ fn the_status_names_the_saved_records_tag_changes() {
     );
     assert_eq!(describe_changes(&[], 7), " · no tag changed");
 }
+
+#[test]
+fn a_busy_book_is_a_message_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    let mut s = Store::open_with_clock(&path, Clock::at_date(today())).unwrap();
+    s.add_customer(&Customer::named("Ann")).unwrap();
+    s.conn()
+        .busy_timeout(std::time::Duration::from_millis(50))
+        .unwrap();
+    let mut h = Harness::new(s, 80, 24);
+    // Another process holds the write lock.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    h.act(Action::Edit).typed("!").act(Action::Save);
+    let status = h.app.status.clone().unwrap();
+    assert!(status.error);
+    assert!(status.text.contains("the book is busy"), "{}", status.text);
+    assert!(h.app.form.is_some());
+    other.execute_batch("ROLLBACK").unwrap();
+    h.act(Action::Save);
+    assert!(h.app.form.is_none(), "{:?}", h.app.status);
+}
+
+#[test]
+fn snapshot_empty_book_offers_the_demo_80x24() {
+    fn demo(_: &mut Store) -> anyhow::Result<String> {
+        Ok(String::new())
+    }
+    let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
+    let mut rt = Runtime::new(store(), Some(demo));
+    rt.dispatch(&mut app, Action::Resize(80, 24));
+    let start = app.start(true);
+    rt.run_all(&mut app, start);
+    let h = Harness { app, rt };
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn snapshot_touch_entry_120x40() {
+    let mut h = Harness::new(seeded(), 120, 40);
+    h.key(KeyCode::Char('t'), KeyModifiers::NONE)
+        .key(KeyCode::Char('m'), KeyModifiers::NONE)
+        .typed("+ 签约意向强");
+    insta::assert_snapshot!(h.screen());
+}

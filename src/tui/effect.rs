@@ -160,7 +160,7 @@ impl Runtime {
 
     /// Performs one effect; `None` when the answer will come from `poll`.
     pub fn perform(&mut self, effect: Effect) -> Option<Outcome> {
-        let failed = |e: StoreError| Some(Outcome::Failed(e.to_string()));
+        let failed = |e: StoreError| Some(Outcome::Failed(explain(&e)));
         match effect {
             Effect::LoadIds { sort, select } => {
                 let big = self
@@ -223,7 +223,7 @@ impl Runtime {
                     },
                     Err(e) => Outcome::SaveFailed {
                         fields: e.validation().cloned(),
-                        message: e.to_string(),
+                        message: explain(&e),
                     },
                 })
             }
@@ -300,6 +300,21 @@ impl Runtime {
             },
         }
     }
+}
+
+/// A store error worded for the status line; a busy database gets advice
+/// instead of SQLite's words.
+pub fn explain(e: &StoreError) -> String {
+    use rusqlite::ErrorCode;
+    if let StoreError::Sqlite(err) = e {
+        if matches!(
+            err.sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        ) {
+            return "the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was written; try again in a moment".into();
+        }
+    }
+    e.to_string()
 }
 
 fn sweep(store: &mut Store, force: bool) -> Result<Option<crate::store::SweepReport>, StoreError> {

@@ -73,11 +73,14 @@ impl Events for ScriptedEvents {
     }
 }
 
-/// Builds the app for `store` with the user's key map and `NO_COLOR`.
+/// Builds the app for `store` with the user's key map and colours, and
+/// `NO_COLOR`; returns a warning about a broken config file, if any.
 pub fn new_app(store: &Store) -> (App, Option<String>) {
-    let (keymap, warning) = keymap::KeyMap::load(keymap::config_dir().as_deref());
-    let app = App::new(keymap, theme::Theme::from_env(), store.clock().today());
-    (app, warning)
+    let dir = keymap::config_dir();
+    let (keymap, key_warning) = keymap::KeyMap::load(dir.as_deref());
+    let (theme, theme_warning) = theme::Theme::load(dir.as_deref());
+    let app = App::new(keymap, theme, store.clock().today());
+    (app, key_warning.or(theme_warning))
 }
 
 /// Opens the TUI on `store` until the person quits. The terminal is

@@ -115,7 +115,8 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
         .block(block)
         .column_spacing(1)
         .row_highlight_style(t.selected());
-    let mut state = TableState::default().with_selected(Some(list.cursor - list.offset));
+    let mut state =
+        TableState::default().with_selected(Some(list.cursor.saturating_sub(list.offset)));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
