@@ -6,6 +6,8 @@
 pub mod classify;
 pub mod cli;
 pub mod domain;
+pub mod interchange;
 pub mod sample;
+pub mod signals;
 pub mod store;
 pub mod tui;

@@ -9,6 +9,7 @@ fn dossier(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env("DOSSIER_NOW", "2026-11-23")
+        .env("DOSSIER_LOG_DIR", db.with_extension("logs"))
         .env_remove("DOSSIER_DB")
         .output()
         .expect("run dossier")

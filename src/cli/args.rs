@@ -3,6 +3,26 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// Reads a record id typed on the command line.
+fn record_id(s: &str) -> Result<i64, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n >= 0 => Ok(n),
+        _ => Err(
+            "expected a record id: a whole number such as 12, as shown by `dossier list`".into(),
+        ),
+    }
+}
+
+/// Reads a version number typed after --if-version.
+fn version_number(s: &str) -> Result<i64, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(
+            "expected a version: a whole number from 1, as shown by `dossier show --json`".into(),
+        ),
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dossier",
@@ -50,6 +70,15 @@ impl From<KindArg> for crate::domain::Kind {
     }
 }
 
+/// File formats for export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    #[value(alias = "vcard")]
+    Vcf,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a record: dossier add customer --name 张伟 --company "上海华信科技" --city 上海
@@ -61,6 +90,7 @@ pub enum Command {
     /// Show one record with its tags (and a customer's deals and timeline).
     Show {
         kind: KindArg,
+        #[arg(value_parser = record_id)]
         id: i64,
         /// Print JSON instead of text.
         #[arg(long)]
@@ -104,6 +134,7 @@ pub enum Command {
     /// tag history.
     Why {
         kind: KindArg,
+        #[arg(value_parser = record_id)]
         id: i64,
         /// Print JSON instead of text.
         #[arg(long)]
@@ -112,13 +143,18 @@ pub enum Command {
     /// Move a record to the trash (it can be restored).
     Delete {
         kind: KindArg,
+        #[arg(value_parser = record_id)]
         id: i64,
         /// Refuse if the record is no longer at this version.
-        #[arg(long)]
+        #[arg(long, value_parser = version_number)]
         version: Option<i64>,
     },
     /// Take a record out of the trash.
-    Restore { kind: KindArg, id: i64 },
+    Restore {
+        kind: KindArg,
+        #[arg(value_parser = record_id)]
+        id: i64,
+    },
     /// Show the trash, or empty it with --empty.
     Trash {
         /// Delete everything in the trash for good.
@@ -133,6 +169,76 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Import a CSV, vCard (.vcf) or JSON backup file. Re-runnable: rows that
+    /// match a customer (same email, phone, or name + company) update it.
+    /// Exit status 2 when some rows were rejected (the others are imported).
+    Import {
+        file: PathBuf,
+        /// The kind of record in a CSV file (default customer).
+        #[arg(long)]
+        kind: Option<KindArg>,
+        /// Map a CSV column to a field: "Mobil=phones", "Firma=company",
+        /// "WeChat=custom.wechat", "Photo=ignore" (repeatable).
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        maps: Vec<String>,
+        /// Show what would be created, updated and rejected; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export records: CSV (one kind), vCard 3.0 (customers) or a JSON backup.
+    Export {
+        #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+        format: FormatArg,
+        /// Which kind of record (CSV default: customer; JSON default: everything).
+        #[arg(long)]
+        kind: Option<KindArg>,
+        /// Only records carrying this tag, DIMENSION=VALUE (repeatable: all must match).
+        #[arg(long = "tag", value_name = "DIMENSION=VALUE")]
+        tags: Vec<String>,
+        /// Write to this file (created private) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// List likely duplicate customers (same email or phone, similar name and company).
+    Duplicates {
+        /// How many pairs at most.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge customer DUPLICATE into KEEP (deals and activities move; undo with unmerge).
+    Merge { keep: i64, duplicate: i64 },
+    /// Undo a merge (default: the most recent one).
+    Unmerge {
+        /// The merge id printed by `merge`.
+        merge: Option<i64>,
+    },
+    /// Write a consistent copy of the database to PATH (SQLite's online
+    /// backup: safe while dossier is open elsewhere; never overwrites a file).
+    Backup { path: PathBuf },
+    /// Check the database: integrity, links between records, orphan tags,
+    /// tags against their history. Exits non-zero when something is wrong.
+    Doctor {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Test helper: writes records in a loop, printing each commit.
+    #[command(name = "__crash-writer", hide = true)]
+    CrashWriter {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this many writes (default: until killed).
+        #[arg(long)]
+        count: Option<u64>,
+    },
+    /// Test helper: panics, to test the panic report.
+    #[command(name = "__panic", hide = true)]
+    Panic,
     /// Generate a synthetic book for benchmarks (deterministic).
     Gen {
         /// Number of customers.
@@ -142,6 +248,35 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+}
+
+impl Command {
+    /// The command's name, for the log (never its arguments: they may hold
+    /// personal data).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Add(_) => "add",
+            Command::Edit(_) => "edit",
+            Command::Show { .. } => "show",
+            Command::List { .. } => "list",
+            Command::Delete { .. } => "delete",
+            Command::Restore { .. } => "restore",
+            Command::Trash { .. } => "trash",
+            Command::Demo { .. } => "demo",
+            Command::Classify { .. } => "classify",
+            Command::Why { .. } => "why",
+            Command::Import { .. } => "import",
+            Command::Export { .. } => "export",
+            Command::Duplicates { .. } => "duplicates",
+            Command::Merge { .. } => "merge",
+            Command::Unmerge { .. } => "unmerge",
+            Command::Backup { .. } => "backup",
+            Command::Doctor { .. } => "doctor",
+            Command::CrashWriter { .. } => "__crash-writer",
+            Command::Panic => "__panic",
+            Command::Gen { .. } => "gen",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,6 +295,7 @@ pub enum AddKind {
 pub enum EditKind {
     #[command(alias = "c")]
     Customer {
+        #[arg(value_parser = record_id)]
         id: i64,
         #[command(flatten)]
         edit: EditArgs,
@@ -168,6 +304,7 @@ pub enum EditKind {
     },
     #[command(alias = "opp", alias = "deal")]
     Opportunity {
+        #[arg(value_parser = record_id)]
         id: i64,
         #[command(flatten)]
         edit: EditArgs,
@@ -176,6 +313,7 @@ pub enum EditKind {
     },
     #[command(alias = "p")]
     Product {
+        #[arg(value_parser = record_id)]
         id: i64,
         #[command(flatten)]
         edit: EditArgs,
@@ -184,6 +322,7 @@ pub enum EditKind {
     },
     #[command(alias = "a", alias = "touch")]
     Activity {
+        #[arg(value_parser = record_id)]
         id: i64,
         #[command(flatten)]
         edit: EditArgs,
@@ -197,7 +336,7 @@ pub enum EditKind {
 pub struct EditArgs {
     /// Refuse the edit if the record is no longer at this version
     /// (as read with `show --json`); without it, the current version is used.
-    #[arg(long = "if-version", value_name = "N")]
+    #[arg(long = "if-version", value_name = "N", value_parser = version_number)]
     pub if_version: Option<i64>,
 }
 
@@ -238,7 +377,7 @@ pub struct CustomerArgs {
     #[arg(long)]
     pub industry: Option<String>,
     /// Number of employees.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub size: Option<String>,
     /// website, social media, e-commerce, search ads, referral, exhibition, store, event, …
     #[arg(long)]
@@ -260,7 +399,7 @@ pub struct CustomerArgs {
 #[derive(Debug, Args, Default)]
 pub struct OpportunityArgs {
     /// Customer id.
-    #[arg(long)]
+    #[arg(long, value_parser = record_id)]
     pub customer: Option<i64>,
     #[arg(long)]
     pub title: Option<String>,
@@ -278,13 +417,13 @@ pub struct OpportunityArgs {
     #[arg(long)]
     pub source: Option<String>,
     /// Id of the campaign (an activity of kind campaign) that sourced it; 0 clears.
-    #[arg(long)]
+    #[arg(long, value_parser = record_id)]
     pub campaign: Option<i64>,
     /// Competitors (repeat or comma-separate); replaces the list.
     #[arg(long = "competitor")]
     pub competitors: Vec<String>,
     /// Win probability in percent.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub probability: Option<String>,
     #[arg(long = "next-step")]
     pub next_step: Option<String>,
@@ -339,10 +478,10 @@ pub struct ActivityArgs {
     #[arg(long)]
     pub kind: Option<String>,
     /// Customer id (required for touches).
-    #[arg(long)]
+    #[arg(long, value_parser = record_id)]
     pub customer: Option<i64>,
     /// Opportunity id this touch is about; 0 clears.
-    #[arg(long)]
+    #[arg(long, value_parser = record_id)]
     pub opportunity: Option<i64>,
     /// Date of the touch or start of the campaign (default today).
     #[arg(long, allow_hyphen_values = true)]
@@ -368,11 +507,11 @@ pub struct ActivityArgs {
     /// Campaign goal: brand_awareness, sales, lead_collection.
     #[arg(long)]
     pub goal: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub participants: Option<String>,
     #[arg(long, allow_hyphen_values = true)]
     pub cost: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub leads: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,

@@ -63,7 +63,7 @@ pub fn classify(
         }
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", super::output::to_json_pretty(&report)?);
     } else {
         print_report(&report);
     }
@@ -118,7 +118,7 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
             "tags": tags,
             "history": history,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        println!("{}", super::output::to_json_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
     println!("{kind} {id} — {}", clean(&record.label()));

@@ -3,7 +3,10 @@
 
 mod args;
 mod classify;
+pub mod crash_writer;
 mod fields;
+mod interchange;
+pub mod log;
 mod output;
 mod run;
 
@@ -21,10 +24,19 @@ pub fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    let log = log::init();
+    log::install_panic_hook(log);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match run::run(cli) {
         Ok(code) => code,
         Err(err) => {
+            // The message may quote what was typed (an email, a name): only
+            // at debug level.
+            tracing::info!("command failed");
+            tracing::debug!("command failed: {err:#}");
             eprintln!(
                 "error: {}",
                 crate::domain::text::sanitize_for_terminal(&format!("{err:#}"))
@@ -32,4 +44,16 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints a usage error (or help) with anything typed stripped of escape
+/// sequences, since clap repeats the offending value.
+fn usage_error(e: clap::Error) -> ExitCode {
+    let text = crate::domain::text::sanitize_multiline(&e.render().to_string());
+    if e.use_stderr() {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+    ExitCode::from(e.exit_code().clamp(0, 255) as u8)
 }

@@ -65,6 +65,39 @@ pub fn record_json(record: &AnyRecord, tags: &[Tag]) -> Result<serde_json::Value
     Ok(v)
 }
 
+/// JSON on one line, safe to print to a terminal (see [`terminal_safe_json`]).
+pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    Ok(terminal_safe_json(serde_json::to_string(value)?))
+}
+
+/// Indented JSON, safe to print to a terminal.
+pub fn to_json_pretty<T: Serialize>(value: &T) -> Result<String> {
+    Ok(terminal_safe_json(serde_json::to_string_pretty(value)?))
+}
+
+/// serde_json escapes C0 controls but leaves DEL, C1 controls (U+009B is an
+/// 8-bit CSI) and bidirectional overrides raw; they become `\uXXXX` escapes,
+/// which a JSON reader decodes to the same text. Outside strings JSON has
+/// none of these characters, so replacing them anywhere is safe.
+pub fn terminal_safe_json(json: String) -> String {
+    let risky = |c: char| {
+        c.is_control() && c != '\n'
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !json.chars().any(risky) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if risky(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Pads `s` to `width` terminal columns (CJK counts double), cutting with … if longer.
 pub fn pad(s: &str, width: usize) -> String {
     let s = clean(s);

@@ -2,7 +2,7 @@
 
 use super::args::{AddKind, Cli, Command, EditArgs, EditKind, KindArg};
 use super::fields::FieldEdits;
-use super::output::{list_line, print_record, record_json, AnyRecord};
+use super::output::{list_line, print_record, record_json, to_json, to_json_pretty, AnyRecord};
 use crate::domain::fields::{parse_line_item, Fields};
 use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
 use crate::store::{default_db_path, Page, Store, StoreError, Visibility};
@@ -24,12 +24,17 @@ fn tui_demo(store: &mut Store) -> Result<String> {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let path = cli.db.clone().unwrap_or_else(default_db_path);
-    let mut store = Store::open(&path).map_err(|e| anyhow!("{e}"))?;
+    let mut store = Store::open(&path).map_err(|e| {
+        tracing::warn!(db = %path.display(), "cannot open the database: {e}");
+        anyhow!("{e}")
+    })?;
     let Some(command) = cli.command else {
         // Plain `dossier` opens the terminal UI.
+        tracing::info!(db = %path.display(), "start the terminal UI");
         crate::tui::run(store, Some(tui_demo))?;
         return Ok(ExitCode::SUCCESS);
     };
+    tracing::info!(command = command.name(), db = %path.display(), "start");
     match command {
         Command::Add(add) => add_record(&mut store, add),
         Command::Edit(edit) => edit_record(&mut store, edit),
@@ -93,10 +98,43 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             println!(
                 "demo book loaded into {}: {}",
                 path.display(),
-                serde_json::to_string(&summary)?
+                to_json(&summary)?
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import {
+            file,
+            kind,
+            maps,
+            dry_run,
+            json,
+        } => super::interchange::import(&mut store, &file, kind, maps, dry_run, json),
+        Command::Export {
+            format,
+            kind,
+            tags,
+            output,
+        } => super::interchange::export(&store, format, kind, tags, output),
+        Command::Duplicates { limit, json } => super::interchange::duplicates(&store, limit, json),
+        Command::Merge { keep, duplicate } => {
+            super::interchange::merge(&mut store, keep, duplicate)
+        }
+        Command::Unmerge { merge } => super::interchange::unmerge(&mut store, merge),
+        Command::Backup { path: target } => {
+            store.backup_to(&target).map_err(explain)?;
+            println!(
+                "backup of {} written to {} and checked",
+                path.display(),
+                target.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doctor { json } => doctor(&mut store, json),
+        Command::CrashWriter { seed, count } => {
+            super::crash_writer::run(&mut store, seed, count)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Panic => panic!("a test panic asked for with `dossier __panic`"),
         Command::Gen { customers, seed } => {
             let started = std::time::Instant::now();
             let summary = crate::sample::gen::generate(&mut store, customers, seed)?;
@@ -184,10 +222,7 @@ fn report_saved(store: &mut Store, verb: &str, record: AnyRecord, json: bool) ->
     let changes = store.take_tag_changes();
     if json {
         let tags = store.tags(kind, meta.id)?;
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&record_json(&record, &tags)?)?
-        );
+        println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
     } else {
         println!(
             "{verb} {kind} {}: {} (version {})",
@@ -323,10 +358,7 @@ fn show(store: &Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
     let record = AnyRecord::load(store, kind, id)?;
     let tags = store.tags(kind, id)?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&record_json(&record, &tags)?)?
-        );
+        println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
         return Ok(ExitCode::SUCCESS);
     }
     print_record(&record, &tags);
@@ -402,7 +434,7 @@ fn print_list(
     for r in records {
         if json {
             let tags = store.tags(kind, r.meta().id)?;
-            println!("{}", serde_json::to_string(&record_json(r, &tags)?)?);
+            println!("{}", to_json(&record_json(r, &tags)?)?);
         } else {
             println!("{}", list_line(r));
         }
@@ -422,7 +454,7 @@ fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
     }
     for e in store.trash()? {
         if json {
-            println!("{}", serde_json::to_string(&e)?);
+            println!("{}", to_json(&e)?);
         } else {
             println!(
                 "{:>12} {:>7}  {}  deleted {}",
@@ -434,4 +466,36 @@ fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn doctor(store: &mut Store, json: bool) -> Result<ExitCode> {
+    let report = store.doctor()?;
+    if json {
+        println!("{}", to_json_pretty(&report)?);
+    } else {
+        for check in &report.checks {
+            let mark = if check.problems.is_empty() {
+                "ok  "
+            } else {
+                "FAIL"
+            };
+            println!("{mark}  {}", check.name);
+            for p in &check.problems {
+                println!("        {}", crate::domain::text::sanitize_for_terminal(p));
+            }
+        }
+        for note in &report.notes {
+            println!("note  {note}");
+        }
+    }
+    Ok(if report.is_healthy() {
+        ExitCode::SUCCESS
+    } else {
+        if !json {
+            eprintln!(
+                "problems found — take a copy with `dossier backup PATH` before changing anything"
+            );
+        }
+        ExitCode::FAILURE
+    })
 }

@@ -1,4 +1,4 @@
-use super::validate::{check_text, MAX_LONG};
+use super::validate::{check_text, MAX_LONG, MAX_SHORT};
 use super::{labelled_enum, Meta, Money, ValidationErrors};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -151,7 +151,13 @@ impl Default for Activity {
 impl Activity {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut e = ValidationErrors::new();
-        check_text(&mut e, "summary", &self.summary, MAX_LONG);
+        // A touch's summary is free text; a campaign's is its one-line name.
+        let max = if self.kind.is_touch() {
+            MAX_LONG
+        } else {
+            MAX_SHORT
+        };
+        check_text(&mut e, "summary", &self.summary, max);
         if self.kind.is_touch() {
             if self.customer_id.unwrap_or(0) <= 0 {
                 e.add(

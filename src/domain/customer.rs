@@ -123,6 +123,8 @@ impl Customer {
         for m in &self.emails {
             if let Some(msg) = email_problem(m) {
                 e.add("emails", msg);
+            } else {
+                check_text(&mut e, "emails", m, MAX_SHORT);
             }
         }
         for n in &self.needs {

@@ -230,7 +230,10 @@ fn bool_value(value: &str) -> Result<bool, String> {
     match value.trim().to_lowercase().as_str() {
         "yes" | "y" | "true" | "1" | "on" | "active" | "是" => Ok(true),
         "no" | "n" | "false" | "0" | "off" | "inactive" | "否" => Ok(false),
-        other => Err(format!("'{other}' is not yes or no")),
+        other => Err(format!(
+            "'{}' is not yes or no",
+            super::text::sanitize_for_terminal(other)
+        )),
     }
 }
 

@@ -7,9 +7,11 @@
 
 mod activity;
 mod clock;
+mod combine;
 mod customer;
 pub mod dates;
 pub mod fields;
+pub mod identity;
 pub mod money;
 mod opportunity;
 mod product;
@@ -18,6 +20,7 @@ mod validate;
 
 pub use activity::{Activity, ActivityKind, Campaign, CampaignChannel, Goal, Region, Sentiment};
 pub use clock::Clock;
+pub use combine::{absorb, combine_for_merge};
 pub use customer::channel_of_source;
 pub use customer::{Channel, Customer, CustomerKind};
 pub use money::Money;
@@ -146,7 +149,7 @@ macro_rules! labelled_enum {
                 )+
                 Err(format!(
                     "'{}' is not a valid {} — expected one of: {}",
-                    s.trim(),
+                    $crate::domain::text::sanitize_for_terminal(s.trim()),
                     $crate::domain::text::human_type_name(stringify!($name)),
                     [$($label),+].join(", ")
                 ))

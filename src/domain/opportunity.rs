@@ -1,4 +1,4 @@
-use super::validate::{check_required, check_text, MAX_LONG, MAX_SHORT};
+use super::validate::{check_currency, check_required, check_text, MAX_LONG, MAX_SHORT};
 use super::{labelled_enum, Meta, Money, ValidationErrors};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -160,13 +160,13 @@ impl Opportunity {
         check_required(&mut e, "title", &self.title);
         for (field, value) in [
             ("title", &self.title),
-            ("currency", &self.currency),
             ("source", &self.source),
             ("next_step", &self.next_step),
         ] {
             check_text(&mut e, field, value, MAX_SHORT);
         }
         check_text(&mut e, "close_reason", &self.close_reason, MAX_LONG);
+        check_currency(&mut e, &self.currency);
         if self.customer_id <= 0 {
             e.add(
                 "customer",

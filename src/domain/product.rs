@@ -1,4 +1,4 @@
-use super::validate::{check_required, check_text, MAX_LONG, MAX_SHORT};
+use super::validate::{check_currency, check_required, check_text, MAX_LONG, MAX_SHORT};
 use super::{Meta, Money, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +57,6 @@ impl Product {
             ("sku", &self.sku),
             ("category", &self.category),
             ("brand", &self.brand),
-            ("currency", &self.currency),
         ] {
             check_text(&mut e, field, value, MAX_SHORT);
         }
@@ -68,9 +67,13 @@ impl Product {
         if self.price.0 < 0 {
             e.add("price", "cannot be negative");
         }
-        for t in self.functions.iter().chain(&self.audience) {
+        for t in &self.functions {
             check_text(&mut e, "functions", t, MAX_SHORT);
         }
+        for t in &self.audience {
+            check_text(&mut e, "audience", t, MAX_SHORT);
+        }
+        check_currency(&mut e, &self.currency);
         e.into_result()
     }
 }

@@ -81,13 +81,31 @@ pub(crate) fn check_text(errs: &mut ValidationErrors, field: &str, value: &str, 
         );
     }
     let multiline = max == MAX_LONG;
-    if value
-        .chars()
-        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
-    {
+    if value.chars().any(|c| {
+        (c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
+            || is_direction_override(c)
+    }) {
         errs.add(
             field,
             "contains control characters (such as escape codes) — type plain text",
+        );
+    }
+}
+
+/// Bidirectional overrides make text read differently from what is stored.
+fn is_direction_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A currency is an ISO 4217 code: three letters.
+pub(crate) fn check_currency(errs: &mut ValidationErrors, value: &str) {
+    if value.len() != 3 || !value.chars().all(|c| c.is_ascii_uppercase()) {
+        errs.add(
+            "currency",
+            format!(
+                "'{}' is not a currency code — expected three letters such as CNY, USD or EUR",
+                super::text::sanitize_for_terminal(value)
+            ),
         );
     }
 }

@@ -3,7 +3,7 @@ use super::{Page, Result, Store, StoreError};
 use crate::domain::{Customer, Kind};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
-const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, name, kind, company, title, \
+pub(crate) const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, name, kind, company, title, \
     phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom";
 
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
@@ -31,7 +31,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
 }
 
 /// Normalises what a person typed: trimmed text, no empty list entries.
-fn tidy(c: &mut Customer) {
+pub(crate) fn tidy(c: &mut Customer) {
     for s in [
         &mut c.name,
         &mut c.company,
@@ -51,7 +51,7 @@ fn tidy(c: &mut Customer) {
     }
 }
 
-fn write_fields(
+pub(crate) fn write_fields(
     conn: &Connection,
     sql: &str,
     c: &Customer,
@@ -85,12 +85,12 @@ fn write_fields(
     Ok(())
 }
 
-const INSERT: &str = "INSERT INTO customers (id, created_at, updated_at, version, name, kind, company, title, \
+pub(crate) const INSERT: &str = "INSERT INTO customers (id, created_at, updated_at, version, name, kind, company, title, \
     phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom) \
     VALUES (NULLIF(:id, 0), :now, :now, 1, :name, :kind, :company, :title, :phones, :emails, :country, :province, :city, \
     :address, :industry, :size, :source, :needs, :notes, :owner, :custom)";
 
-const UPDATE: &str =
+pub(crate) const UPDATE: &str =
     "UPDATE customers SET name = :name, kind = :kind, company = :company, title = :title, \
     phones = :phones, emails = :emails, country = :country, province = :province, city = :city, \
     address = :address, industry = :industry, size = :size, source = :source, needs = :needs, \

@@ -5,11 +5,16 @@
 //! Deletes are soft: records go to the trash and can be restored or purged.
 
 mod activities;
+mod backup;
 mod book;
 mod browse;
 mod browse_catalog;
 mod browse_deals;
+mod bulk;
 mod customers;
+mod doctor;
+mod merge;
+mod online_backup;
 mod open;
 mod opportunities;
 mod products;
@@ -21,10 +26,14 @@ mod sweep;
 mod tags;
 mod trash;
 
+pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
 pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
-pub use open::default_db_path;
+pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
+pub use doctor::{DoctorCheck, DoctorReport};
+pub use merge::{DuplicatePair, MergeRecord};
+pub use open::{default_db_path, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
 pub use sweep::{SweepReport, TagMove};
@@ -80,8 +89,31 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
+    #[error(
+        "the disk is full — nothing was saved by this change, and everything saved before is intact; free some space and try again"
+    )]
+    DiskFull,
+
+    #[error(
+        "the database is busy — another dossier kept it locked for more than 5 seconds; nothing was saved by this change, try again"
+    )]
+    Busy,
+
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            // SQLITE_FULL: the disk (or the page limit) is full; the
+            // transaction was rolled back.
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            // SQLITE_BUSY after the busy timeout.
+            Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -186,7 +218,7 @@ impl Store {
 
     pub fn open_in_memory_with_clock(clock: Clock) -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        open::configure(&conn)?;
+        open::configure(&mut conn)?;
         schema::migrate(&mut conn, "(memory)", None)?;
         Ok(Store {
             conn,

@@ -259,6 +259,22 @@ pub(crate) fn retag(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<TagChange>> {
+    match expected_tags(conn, cls, kind, id, today)? {
+        Some(tags) => store_tags(conn, kind, id, &tags, now),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The tags the rules in force give a record on `today`, without writing;
+/// `None` for a record that carries no tags (gone, or a touch). `dossier
+/// doctor` compares them with the stored tags.
+pub(crate) fn expected_tags(
+    conn: &Connection,
+    cls: &Classifier,
+    kind: Kind,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Option<Vec<Tag>>> {
     let facts = match kind {
         Kind::Customer => customer_facts(conn, id, today)?.map(|mut f| {
             cls.cuts.add_rfm_scores(&mut f);
@@ -268,12 +284,10 @@ pub(crate) fn retag(
         Kind::Product => product_facts(conn, id, today)?,
         Kind::Activity => campaign_facts(conn, id)?,
     };
-    let Some(facts) = facts else {
-        return Ok(Vec::new());
-    };
-    debug_assert_eq!(facts.subject().kind(), kind);
-    let tags = cls.rules.tags(&facts, &cls.cuts);
-    store_tags(conn, kind, id, &tags, now)
+    Ok(facts.map(|facts| {
+        debug_assert_eq!(facts.subject().kind(), kind);
+        cls.rules.tags(&facts, &cls.cuts)
+    }))
 }
 
 /// The records a write to `(kind, id)` can re-tag: the record, and for a

@@ -127,5 +127,6 @@ pub(crate) fn execute_named(
         })
     };
     let used: Vec<(&str, &dyn ToSql)> = params.iter().filter(|(n, _)| names(n)).copied().collect();
-    Ok(conn.execute(sql, used.as_slice())?)
+    // Cached: bulk import runs the same statement once per row.
+    Ok(conn.prepare_cached(sql)?.execute(used.as_slice())?)
 }

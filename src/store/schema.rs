@@ -4,7 +4,7 @@ use super::{Result, StoreError};
 use rusqlite::Connection;
 
 /// Each entry moves the schema from version i to i+1.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
 CREATE TABLE customers (
     id          INTEGER PRIMARY KEY,
@@ -156,6 +156,22 @@ CREATE TABLE tag_digests (
 CREATE INDEX activities_opportunity ON activities(opportunity_id) WHERE opportunity_id IS NOT NULL;
 CREATE INDEX opportunities_campaign ON opportunities(campaign_id) WHERE campaign_id IS NOT NULL;
 "#,
+    // 3: merges of duplicate customers, kept so a merge can be undone.
+    r#"
+CREATE TABLE merges (
+    id                 INTEGER PRIMARY KEY,
+    at                 TEXT NOT NULL,
+    kept_id            INTEGER NOT NULL,
+    merged_id          INTEGER NOT NULL,
+    kept_before        TEXT NOT NULL,
+    merged_before      TEXT NOT NULL,
+    kept_version_after INTEGER NOT NULL,
+    opportunities      TEXT NOT NULL DEFAULT '[]',
+    activities         TEXT NOT NULL DEFAULT '[]',
+    undone_at          TEXT
+);
+CREATE INDEX merges_kept ON merges(kept_id);
+"#,
 ];
 
 /// Takes a backup of the database before it is migrated from the given version.
@@ -172,15 +188,26 @@ pub(crate) fn migrate(
     path: &str,
     backup: Option<BackupFn<'_>>,
 ) -> Result<()> {
+    migrate_steps(conn, path, backup, MIGRATIONS)
+}
+
+/// [`migrate`] with the list of steps given (tests migrate with extra steps).
+pub(crate) fn migrate_steps(
+    conn: &mut Connection,
+    path: &str,
+    backup: Option<BackupFn<'_>>,
+    steps: &[&str],
+) -> Result<()> {
+    let target = steps.len() as i64;
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if found > SCHEMA_VERSION {
+    if found > target {
         return Err(StoreError::NewerSchema {
             path: path.to_string(),
             found,
-            supported: SCHEMA_VERSION,
+            supported: target,
         });
     }
-    if found == SCHEMA_VERSION {
+    if found == target {
         return Ok(());
     }
     if found > 0 {
@@ -203,7 +230,19 @@ pub(crate) fn migrate(
         }
     }
     let tx = conn.transaction()?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    // Another process may have migrated while this one waited for the lock.
+    let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > target {
+        return Err(StoreError::NewerSchema {
+            path: path.to_string(),
+            found,
+            supported: target,
+        });
+    }
+    if found == target {
+        return Ok(());
+    }
+    for (i, sql) in steps.iter().enumerate().skip(found as usize) {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     }

@@ -105,12 +105,12 @@ fn stored_values(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeMap<Stri
 
 /// The day and the rules a sweep ran with: a new day or changed rules
 /// call for a new sweep.
-fn sweep_stamp(today: chrono::NaiveDate, rules: &RuleSet) -> String {
+pub(crate) fn sweep_stamp(today: chrono::NaiveDate, rules: &RuleSet) -> String {
     let rules = format!("{rules:?}");
     format!("{today} {:016x}", digest([("rules", rules.as_str())]))
 }
 
-fn last_sweep_day(conn: &Connection) -> Result<Option<String>> {
+pub(crate) fn last_sweep_day(conn: &Connection) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .query_row(

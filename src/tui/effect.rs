@@ -306,6 +306,9 @@ impl Runtime {
 /// instead of SQLite's words.
 pub fn explain(e: &StoreError) -> String {
     use rusqlite::ErrorCode;
+    if matches!(e, StoreError::Busy) {
+        return "the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was written; try again in a moment".into();
+    }
     if let StoreError::Sqlite(err) = e {
         if matches!(
             err.sqlite_error_code(),

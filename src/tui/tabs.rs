@@ -229,7 +229,7 @@ fn save(store: &mut Store, draft: Draft) -> TabOutcome {
         },
         Err(e) => TabOutcome::SaveFailed {
             fields: e.validation().cloned(),
-            message: e.to_string(),
+            message: super::effect::explain(&e),
         },
     }
 }

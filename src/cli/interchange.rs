@@ -1,0 +1,206 @@
+//! `import`, `export`, `duplicates`, `merge`, `unmerge`.
+
+use super::args::{FormatArg, KindArg};
+use super::output::pad;
+use crate::domain::text::sanitize_for_terminal as clean;
+use crate::domain::Kind;
+use crate::interchange::{self, Action, ExportOptions, Format, ImportOptions};
+use crate::store::Store;
+use anyhow::{anyhow, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// How many rejected rows and row lines are printed (the JSON report has all rejections).
+const SHOW: usize = 200;
+
+pub fn import(
+    store: &mut Store,
+    file: &Path,
+    kind: Option<KindArg>,
+    maps: Vec<String>,
+    dry_run: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let opts = ImportOptions {
+        kind: kind.map(Kind::from).unwrap_or(Kind::Customer),
+        maps,
+        dry_run,
+        progress: !json,
+    };
+    let started = std::time::Instant::now();
+    let report = interchange::import_file(store, file, &opts).map_err(|e| anyhow!("{e}"))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        if !report.ignored_columns.is_empty() {
+            println!(
+                "columns not imported: {} (map them with --map 'COLUMN=FIELD')",
+                clean(&report.ignored_columns.join(", "))
+            );
+        }
+        if dry_run {
+            for action in [Action::Created, Action::Updated] {
+                let verb = match action {
+                    Action::Created => "would create",
+                    _ => "would update",
+                };
+                for r in report.rows.iter().filter(|r| r.action == action).take(SHOW) {
+                    let id = if r.id > 0 {
+                        format!(" (customer {})", r.id)
+                    } else {
+                        String::new()
+                    };
+                    println!("line {:>6}: {verb} {}{id}", r.line, clean(&r.label));
+                }
+            }
+        }
+        for r in report.rejected.iter().take(SHOW) {
+            println!("line {:>6}: rejected — {}", r.line, clean(&r.reason));
+        }
+        if report.rejected.len() > SHOW {
+            println!(
+                "… and {} more rejected rows (--json lists them all)",
+                report.rejected.len() - SHOW
+            );
+        }
+        println!(
+            "{} in {:.1} s",
+            report.summary(),
+            started.elapsed().as_secs_f64()
+        );
+        if let Some(ms) = report.classified_by_sweep_ms {
+            println!(
+                "classified the whole book in one sweep ({:.1} s)",
+                ms as f64 / 1000.0
+            );
+        }
+    }
+    Ok(if report.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// Creates an export file readable by the user only.
+fn private_file(path: &Path) -> Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+        .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
+}
+
+pub fn export(
+    store: &Store,
+    format: FormatArg,
+    kind: Option<KindArg>,
+    tags: Vec<String>,
+    output: Option<PathBuf>,
+) -> Result<ExitCode> {
+    let opts = ExportOptions {
+        format: match format {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Vcf => Format::Vcf,
+            FormatArg::Json => Format::Json,
+        },
+        kind: kind.map(Kind::from),
+        tags,
+    };
+    let n = match &output {
+        Some(path) => {
+            let mut w = std::io::BufWriter::new(private_file(path)?);
+            let n = interchange::export(store, &opts, &mut w).map_err(|e| anyhow!("{e}"))?;
+            w.flush()?;
+            n
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            let n = interchange::export(store, &opts, &mut w).map_err(|e| anyhow!("{e}"))?;
+            w.flush()?;
+            n
+        }
+    };
+    eprintln!(
+        "exported {n} record(s){}",
+        output
+            .map(|p| format!(" to {}", p.display()))
+            .unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn duplicates(store: &Store, limit: usize, json: bool) -> Result<ExitCode> {
+    let pairs = store.duplicate_pairs()?;
+    for p in pairs.iter().take(limit) {
+        if json {
+            println!("{}", serde_json::to_string(p)?);
+            continue;
+        }
+        let name = |id: i64| {
+            store
+                .customer(id)
+                .map(|c| format!("{} / {}", c.name, c.company))
+                .unwrap_or_default()
+        };
+        println!(
+            "{:>7} {}  ~ {:>7} {}  {}",
+            p.a,
+            pad(&name(p.a), 30),
+            p.b,
+            pad(&name(p.b), 30),
+            clean(&p.reason)
+        );
+    }
+    if !json {
+        if pairs.is_empty() {
+            println!("no likely duplicates");
+        } else {
+            println!(
+                "{} likely duplicate pair(s){} — merge one with: dossier merge KEEP DUPLICATE",
+                pairs.len(),
+                if pairs.len() > limit {
+                    format!(", first {limit} shown")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn merge(store: &mut Store, keep: i64, duplicate: i64) -> Result<ExitCode> {
+    let m = store
+        .merge_customers(keep, duplicate)
+        .map_err(|e| anyhow!("not merged — {e}"))?;
+    println!(
+        "merged customer {duplicate} into {keep} ({} deal(s), {} activit(ies) moved; {duplicate} is in the trash) — undo with: dossier unmerge {}",
+        m.opportunities.len(),
+        m.activities.len(),
+        m.id
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn unmerge(store: &mut Store, merge: Option<i64>) -> Result<ExitCode> {
+    let id = match merge {
+        Some(id) => id,
+        None => store
+            .last_merge()?
+            .map(|m| m.id)
+            .ok_or_else(|| anyhow!("there is no merge to undo"))?,
+    };
+    let m = store.unmerge(id).map_err(|e| anyhow!("not undone — {e}"))?;
+    println!(
+        "merge {id} undone: customers {} and {} are separate again",
+        m.kept_id, m.merged_id
+    );
+    Ok(ExitCode::SUCCESS)
+}

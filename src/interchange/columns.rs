@@ -1,0 +1,459 @@
+//! CSV column headers → record fields: automatic for dossier's own field
+//! names and for the column names of Google Contacts, Outlook, common CRM
+//! exports and Chinese spreadsheets; `--map COLUMN=FIELD` overrides.
+
+use crate::domain::fields::{
+    FieldSpec, CAMPAIGN_FIELDS, CUSTOMER_FIELDS, OPPORTUNITY_FIELDS, PRODUCT_FIELDS, TOUCH_FIELDS,
+};
+use crate::domain::Kind;
+
+/// Where one column's cells go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A field of the record, by its name in `domain::fields`.
+    Field(&'static str),
+    /// A customer's custom field.
+    Custom(String),
+    /// Parts of a split name (first/last/middle), joined into `name`.
+    GivenName,
+    FamilyName,
+    MiddleName,
+    /// Read and dropped.
+    Ignore,
+}
+
+/// The fields of a kind, as imported (activities: touches and campaigns).
+pub fn specs(kind: Kind) -> Vec<FieldSpec> {
+    match kind {
+        Kind::Customer => CUSTOMER_FIELDS.to_vec(),
+        Kind::Opportunity => OPPORTUNITY_FIELDS.to_vec(),
+        Kind::Product => PRODUCT_FIELDS.to_vec(),
+        Kind::Activity => {
+            let mut all = TOUCH_FIELDS.to_vec();
+            for s in CAMPAIGN_FIELDS {
+                if !all.iter().any(|t| t.name == s.name) {
+                    all.push(*s);
+                }
+            }
+            all
+        }
+    }
+}
+
+/// Lower-case letters only (ASCII digits, spaces and punctuation dropped,
+/// CJK kept): `E-mail 2 - Value` → `emailvalue`.
+pub fn normalise(header: &str) -> String {
+    header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| c.is_alphanumeric() && !c.is_ascii_digit())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Customer column names seen in the wild, normalised.
+const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
+    (
+        "name",
+        &[
+            "name",
+            "fullname",
+            "displayname",
+            "contactname",
+            "contact",
+            "customername",
+            "customer",
+            "clientname",
+            "client",
+            "姓名",
+            "名称",
+            "客户名称",
+            "客户姓名",
+            "客户",
+            "联系人",
+            "联系人姓名",
+        ],
+    ),
+    (
+        "company",
+        &[
+            "company",
+            "companyname",
+            "organization",
+            "organizationname",
+            "organisation",
+            "organisationname",
+            "org",
+            "account",
+            "accountname",
+            "employer",
+            "business",
+            "businessname",
+            "公司",
+            "公司名称",
+            "单位",
+            "单位名称",
+            "企业",
+            "企业名称",
+            "所属公司",
+            "工作单位",
+        ],
+    ),
+    (
+        "title",
+        &[
+            "title",
+            "jobtitle",
+            "position",
+            "organizationtitle",
+            "organisationtitle",
+            "role",
+            "职位",
+            "职务",
+            "头衔",
+            "岗位",
+        ],
+    ),
+    (
+        "phones",
+        &[
+            "phone",
+            "phones",
+            "phonevalue",
+            "phonenumber",
+            "telephone",
+            "tel",
+            "mobile",
+            "mobilephone",
+            "mobilenumber",
+            "cell",
+            "cellphone",
+            "businessphone",
+            "homephone",
+            "workphone",
+            "primaryphone",
+            "companymainphone",
+            "otherphone",
+            "mainphone",
+            "电话",
+            "手机",
+            "手机号",
+            "手机号码",
+            "联系电话",
+            "座机",
+            "电话号码",
+            "联系方式",
+        ],
+    ),
+    (
+        "emails",
+        &[
+            "email",
+            "emails",
+            "emailaddress",
+            "emailvalue",
+            "mail",
+            "emailaddr",
+            "workemail",
+            "personalemail",
+            "primaryemail",
+            "邮箱",
+            "电子邮件",
+            "电子邮箱",
+            "邮件",
+            "邮箱地址",
+        ],
+    ),
+    (
+        "country",
+        &[
+            "country",
+            "countryregion",
+            "addresscountry",
+            "businesscountryregion",
+            "homecountryregion",
+            "mailingcountry",
+            "billingcountry",
+            "国家",
+            "国家地区",
+            "国别",
+        ],
+    ),
+    (
+        "province",
+        &[
+            "province",
+            "state",
+            "region",
+            "stateprovince",
+            "addressregion",
+            "businessstate",
+            "homestate",
+            "mailingstate",
+            "billingstate",
+            "省",
+            "省份",
+            "州",
+            "省州",
+            "地区",
+        ],
+    ),
+    (
+        "city",
+        &[
+            "city",
+            "town",
+            "addresscity",
+            "businesscity",
+            "homecity",
+            "mailingcity",
+            "billingcity",
+            "城市",
+            "市",
+            "所在城市",
+        ],
+    ),
+    (
+        "address",
+        &[
+            "address",
+            "street",
+            "streetaddress",
+            "addressstreet",
+            "addressformatted",
+            "businessstreet",
+            "homestreet",
+            "mailingstreet",
+            "billingstreet",
+            "地址",
+            "详细地址",
+            "街道",
+            "通讯地址",
+            "联系地址",
+        ],
+    ),
+    ("industry", &["industry", "sector", "行业", "所属行业"]),
+    (
+        "size",
+        &[
+            "size",
+            "employees",
+            "numberofemployees",
+            "employeecount",
+            "companysize",
+            "headcount",
+            "规模",
+            "员工数",
+            "人数",
+            "公司规模",
+            "员工人数",
+        ],
+    ),
+    (
+        "source",
+        &[
+            "source",
+            "leadsource",
+            "contactsource",
+            "来源",
+            "客户来源",
+            "渠道来源",
+        ],
+    ),
+    ("needs", &["needs", "need", "interests", "需求", "客户需求"]),
+    (
+        "notes",
+        &[
+            "notes",
+            "note",
+            "description",
+            "comments",
+            "comment",
+            "remarks",
+            "memo",
+            "备注",
+            "说明",
+            "描述",
+        ],
+    ),
+    (
+        "owner",
+        &[
+            "owner",
+            "accountowner",
+            "contactowner",
+            "leadowner",
+            "salesperson",
+            "salesrep",
+            "assignedto",
+            "负责人",
+            "跟进人",
+            "所属销售",
+            "销售",
+            "归属人",
+        ],
+    ),
+    (
+        "kind",
+        &["kind", "customertype", "customerkind", "客户类型", "类型"],
+    ),
+];
+
+const GIVEN: &[&str] = &["firstname", "givenname", "forename", "名", "名字"];
+const FAMILY: &[&str] = &["lastname", "familyname", "surname", "姓", "姓氏"];
+const MIDDLE: &[&str] = &["middlename", "additionalname"];
+
+/// Other kinds: a few common names beside the field names and labels.
+const OTHER_ALIASES: &[(Kind, &str, &[&str])] = &[
+    (
+        Kind::Opportunity,
+        "title",
+        &[
+            "deal",
+            "dealname",
+            "opportunity",
+            "opportunityname",
+            "机会",
+            "机会名称",
+        ],
+    ),
+    (Kind::Opportunity, "customer", &["customerid", "客户"]),
+    (
+        Kind::Opportunity,
+        "expected_close",
+        &["closedate", "expectedclosedate", "预计成交日期"],
+    ),
+    (Kind::Opportunity, "amount", &["value", "dealvalue", "金额"]),
+    (
+        Kind::Product,
+        "name",
+        &["product", "productname", "产品", "产品名称"],
+    ),
+    (
+        Kind::Product,
+        "price",
+        &["unitprice", "listprice", "价格", "单价"],
+    ),
+    (Kind::Product, "category", &["type", "类别", "分类"]),
+    (Kind::Activity, "customer", &["customerid", "客户"]),
+    (Kind::Activity, "kind", &["type", "activitytype"]),
+];
+
+/// The automatic target of a column header, if any.
+pub fn auto_target(kind: Kind, header: &str) -> Option<Target> {
+    let trimmed = header.trim();
+    if let Some(key) = trimmed.strip_prefix("custom.") {
+        if kind == Kind::Customer && !key.trim().is_empty() {
+            return Some(Target::Custom(key.trim().to_string()));
+        }
+    }
+    let n = normalise(header);
+    if n.is_empty() {
+        return None;
+    }
+    if n == "id" {
+        return Some(Target::Ignore);
+    }
+    // A field's own name or label always works.
+    for spec in specs(kind) {
+        if n == normalise(spec.name) || n == normalise(spec.label) {
+            return Some(Target::Field(spec.name));
+        }
+    }
+    if kind == Kind::Customer {
+        for (field, aliases) in CUSTOMER_ALIASES {
+            if aliases.contains(&n.as_str()) {
+                return Some(Target::Field(field));
+            }
+        }
+        if GIVEN.contains(&n.as_str()) {
+            return Some(Target::GivenName);
+        }
+        if FAMILY.contains(&n.as_str()) {
+            return Some(Target::FamilyName);
+        }
+        if MIDDLE.contains(&n.as_str()) {
+            return Some(Target::MiddleName);
+        }
+    }
+    for (k, field, aliases) in OTHER_ALIASES {
+        if *k == kind && aliases.contains(&n.as_str()) {
+            return Some(Target::Field(field));
+        }
+    }
+    None
+}
+
+/// Reads a `--map COLUMN=FIELD` option: FIELD is a field name, `custom.KEY`,
+/// `first_name`/`last_name`/`middle_name`, or `ignore`.
+pub fn parse_map(kind: Kind, spec: &str) -> Result<(String, Target), String> {
+    let Some((column, field)) = spec.rsplit_once('=') else {
+        return Err(format!("--map '{spec}' is not COLUMN=FIELD"));
+    };
+    let (column, field) = (column.trim(), field.trim());
+    if column.is_empty() {
+        return Err(format!("--map '{spec}' names no column"));
+    }
+    let target = match field {
+        "ignore" | "-" | "" => Target::Ignore,
+        "first_name" | "given_name" => Target::GivenName,
+        "last_name" | "family_name" => Target::FamilyName,
+        "middle_name" => Target::MiddleName,
+        f if f.starts_with("custom.") && kind == Kind::Customer => {
+            Target::Custom(f["custom.".len()..].to_string())
+        }
+        f => match specs(kind).iter().find(|s| s.name == f) {
+            Some(s) => Target::Field(s.name),
+            None => {
+                let names: Vec<&str> = specs(kind).iter().map(|s| s.name).collect();
+                return Err(format!(
+                    "--map '{spec}': {kind} has no field '{f}' — fields: {}, or ignore{}",
+                    names.join(", "),
+                    if kind == Kind::Customer {
+                        ", first_name, last_name, custom.KEY"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+        },
+    };
+    Ok((column.to_string(), target))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_common_exports() {
+        let c = |h| auto_target(Kind::Customer, h);
+        assert_eq!(c("E-mail 1 - Value"), Some(Target::Field("emails")));
+        assert_eq!(c("Phone 2 - Value"), Some(Target::Field("phones")));
+        assert_eq!(c("Organization 1 - Name"), Some(Target::Field("company")));
+        assert_eq!(c("Business Country/Region"), Some(Target::Field("country")));
+        assert_eq!(c("Job Title"), Some(Target::Field("title")));
+        assert_eq!(c("First Name"), Some(Target::GivenName));
+        assert_eq!(c("手机号码"), Some(Target::Field("phones")));
+        assert_eq!(c("公司名称"), Some(Target::Field("company")));
+        assert_eq!(c("Province/State"), Some(Target::Field("province")));
+        assert_eq!(c("custom.wechat"), Some(Target::Custom("wechat".into())));
+        assert_eq!(c("Photo"), None);
+        assert_eq!(
+            auto_target(Kind::Opportunity, "Expected close"),
+            Some(Target::Field("expected_close"))
+        );
+    }
+
+    #[test]
+    fn map_option_names_fields() {
+        assert_eq!(
+            parse_map(Kind::Customer, "Kontakt=name").unwrap(),
+            ("Kontakt".into(), Target::Field("name"))
+        );
+        assert!(parse_map(Kind::Customer, "X=colour")
+            .unwrap_err()
+            .contains("no field 'colour'"));
+    }
+}

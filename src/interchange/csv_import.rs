@@ -1,0 +1,219 @@
+//! CSV import: separator sniffing, header mapping, one row at a time with
+//! its physical line number.
+
+use super::columns::{auto_target, parse_map, Target};
+use super::decode::sniff_delimiter;
+use super::report::{Action, ImportReport};
+use super::rows::{OtherKinds, RowValues};
+use super::{progress_bar, ImportOptions, InterchangeError, Result};
+use crate::domain::{Customer, Kind};
+use crate::store::{Store, UpsertError, Upserted};
+
+/// Works out where each column goes; `--map` wins over the automatic guess.
+fn mapping(
+    opts: &ImportOptions,
+    headers: &csv::StringRecord,
+    report: &mut ImportReport,
+) -> Result<Vec<Target>> {
+    let mut overrides = Vec::new();
+    for spec in &opts.maps {
+        let (column, target) = parse_map(opts.kind, spec).map_err(InterchangeError::Format)?;
+        if !headers
+            .iter()
+            .any(|h| h.trim().eq_ignore_ascii_case(&column))
+        {
+            let names: Vec<&str> = headers.iter().map(str::trim).collect();
+            return Err(InterchangeError::Format(format!(
+                "--map names column '{column}', which the file does not have — its columns: {}",
+                names.join(", ")
+            )));
+        }
+        overrides.push((column, target));
+    }
+    let mut out = Vec::with_capacity(headers.len());
+    for h in headers {
+        let chosen = overrides
+            .iter()
+            .find(|(c, _)| h.trim().eq_ignore_ascii_case(c))
+            .map(|(_, t)| t.clone())
+            .or_else(|| auto_target(opts.kind, h));
+        match chosen {
+            Some(t) => out.push(t),
+            None => {
+                if !h.trim().is_empty() {
+                    report.ignored_columns.push(h.trim().to_string());
+                }
+                out.push(Target::Ignore);
+            }
+        }
+    }
+    if opts.kind == Kind::Customer
+        && !out.iter().any(|t| {
+            matches!(
+                t,
+                Target::Field("name") | Target::GivenName | Target::FamilyName
+            )
+        })
+    {
+        return Err(InterchangeError::Format(format!(
+            "no column holds the customer's name — name one with --map 'COLUMN=name' (columns: {})",
+            headers.iter().map(str::trim).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(out)
+}
+
+pub(super) fn import(
+    store: &mut Store,
+    text: &str,
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(text))
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| InterchangeError::Format(format!("cannot read the header line: {e}")))?
+        .clone();
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(InterchangeError::Format(
+            "the file is empty or has no header line".into(),
+        ));
+    }
+    let mapping = mapping(opts, &headers, report)?;
+    let bar = progress_bar(text.len() as u64, opts.progress);
+    let today = store.clock().today();
+    if opts.kind == Kind::Customer {
+        let estimate = text.bytes().filter(|&b| b == b'\n').count();
+        let classify_each = estimate <= super::CLASSIFY_EACH_UP_TO;
+        let mut imp = store.customer_import(opts.dry_run, classify_each)?;
+        each_row(
+            text,
+            &mut rdr,
+            opts.kind,
+            &mapping,
+            report,
+            &bar,
+            |line, values, report| {
+                let mut c = Customer::default();
+                if let Err(e) = values.apply_customer(&mut c, today) {
+                    report.reject(line, e.to_string());
+                    return Ok(());
+                }
+                match imp.upsert(&c) {
+                    Ok(Upserted::Created(id)) => report.done(line, Action::Created, id, &c.name),
+                    Ok(Upserted::Updated(id)) => report.done(line, Action::Updated, id, &c.name),
+                    Ok(Upserted::Unchanged(id)) => {
+                        report.done(line, Action::Unchanged, id, &c.name)
+                    }
+                    Err(UpsertError::Invalid(v)) => report.reject(line, v.to_string()),
+                    Err(UpsertError::Store(e)) => {
+                        return Err(InterchangeError::Format(format!(
+                        "import stopped at line {line}: {e} — rows of earlier batches were saved; \
+                         running the import again updates them instead of duplicating"
+                    )))
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        imp.finish()?;
+        if !classify_each {
+            super::sweep_after(store, opts, report)?;
+        }
+    } else {
+        let mut other = OtherKinds::new(store, opts.kind)?;
+        each_row(
+            text,
+            &mut rdr,
+            opts.kind,
+            &mapping,
+            report,
+            &bar,
+            |line, values, report| other.row(store, values, line, opts, report),
+        )?;
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Reads every record, reporting unreadable and counting blank ones, and
+/// hands the others to `row` with their physical line number.
+fn each_row(
+    text: &str,
+    rdr: &mut csv::Reader<&[u8]>,
+    kind: Kind,
+    mapping: &[Target],
+    report: &mut ImportReport,
+    bar: &indicatif::ProgressBar,
+    mut row: impl FnMut(u64, &RowValues, &mut ImportReport) -> Result<()>,
+) -> Result<()> {
+    let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(text);
+    let mut n: u64 = 0;
+    loop {
+        let start = rdr.position().byte();
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = lines.line_at(e.position().map(|p| p.byte()).unwrap_or(start));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return Err(InterchangeError::Format(format!("line {line}: {e}")));
+                }
+                report.reject(line, format!("unreadable row: {e}"));
+                continue;
+            }
+        }
+        n += 1;
+        if n.is_multiple_of(4096) {
+            bar.set_position(rdr.position().byte());
+        }
+        let line = lines.line_at(record.position().map(|p| p.byte()).unwrap_or(start));
+        let values = RowValues::collect(kind, mapping, record.iter());
+        if values.is_empty() {
+            report.blank += 1;
+            continue;
+        }
+        row(line, &values, report)?;
+    }
+    Ok(())
+}
+
+/// Physical line numbers of byte offsets, counted forward as the reader
+/// goes (the csv crate counts records, not the newlines inside quotes).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line holding `byte`; offsets must not go backwards.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        // With CRLF endings the reader reports a record as starting on the
+        // `\n` that ends the previous one: step over line ends first.
+        let mut to = (byte as usize).min(self.text.len());
+        while to < self.text.len() && matches!(self.text[to], b'\r' | b'\n') {
+            to += 1;
+        }
+        if to > self.byte {
+            self.line += self.text[self.byte..to]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.byte = to;
+        }
+        self.line
+    }
+}

@@ -1,0 +1,113 @@
+//! What an import did (or, dry, would do), row by row where it matters.
+
+use super::decode::Encoding;
+use serde::Serialize;
+
+/// How many row-by-row lines a report keeps per action (counts are exact).
+pub const KEEP_LINES: usize = 1_000;
+
+/// What happened to one imported row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// A row that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    /// Physical line of the file where the row starts (1-based).
+    pub line: u64,
+    pub reason: String,
+}
+
+/// One imported row: its line, what happened, which record, its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Done {
+    pub line: u64,
+    pub action: Action,
+    pub id: i64,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Every rejected row.
+    pub rejected: Vec<Rejected>,
+    /// Blank rows skipped.
+    pub blank: u64,
+    /// Columns no field took (CSV).
+    pub ignored_columns: Vec<String>,
+    /// Set when a large import was classified by one sweep at the end
+    /// (milliseconds it took) instead of row by row.
+    pub classified_by_sweep_ms: Option<u128>,
+    /// The first [`KEEP_LINES`] rows of each action.
+    pub rows: Vec<Done>,
+    #[serde(skip)]
+    pub encoding: Option<Encoding>,
+    #[serde(skip)]
+    kept: [usize; 3],
+}
+
+impl ImportReport {
+    /// Counts a row and keeps its line while there is room.
+    pub fn done(&mut self, line: u64, action: Action, id: i64, label: &str) {
+        let slot = match action {
+            Action::Created => {
+                self.created += 1;
+                0
+            }
+            Action::Updated => {
+                self.updated += 1;
+                1
+            }
+            Action::Unchanged => {
+                self.unchanged += 1;
+                2
+            }
+        };
+        if self.kept[slot] < KEEP_LINES {
+            self.kept[slot] += 1;
+            self.rows.push(Done {
+                line,
+                action,
+                id,
+                label: label.to_string(),
+            });
+        }
+    }
+
+    pub fn reject(&mut self, line: u64, reason: impl Into<String>) {
+        self.rejected.push(Rejected {
+            line,
+            reason: reason.into(),
+        });
+    }
+
+    /// One line: `created 3, updated 1, unchanged 0, rejected 2`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}created {}, updated {}, unchanged {}, rejected {}{}",
+            if self.dry_run {
+                "dry run — would have "
+            } else {
+                ""
+            },
+            self.created,
+            self.updated,
+            self.unchanged,
+            self.rejected.len(),
+            if self.blank > 0 {
+                format!(" ({} blank rows skipped)", self.blank)
+            } else {
+                String::new()
+            }
+        )
+    }
+}

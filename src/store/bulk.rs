@@ -1,0 +1,340 @@
+//! Bulk customer writes for import: rows are matched against the book in
+//! memory (email, phone, name + company), validated one by one, and
+//! written with cached statements in batches, one transaction per batch.
+//! A row is either fully written or not at all; an interrupted import keeps
+//! the batches already committed and nothing of the one in progress.
+//!
+//! Classification: with `classify_each`, every written customer is re-tagged
+//! in the same transaction as its row (the store's re-tag cascade). For a
+//! very large import the caller turns that off and sweeps once at the end,
+//! which classifies the whole book set-based and in parallel.
+
+use super::customers::{self, from_row, tidy, write_fields};
+use super::retag::{affected, ClassifyState};
+use super::rows::{self, from_json_list};
+use super::{Result, Store};
+use crate::domain::identity::{email_key, name_company_key, phone_key};
+use crate::domain::{absorb, Customer, Kind, ValidationErrors};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashMap;
+
+/// Rows per transaction.
+pub const BATCH_ROWS: usize = 10_000;
+
+/// What happened to one imported customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upserted {
+    Created(i64),
+    Updated(i64),
+    Unchanged(i64),
+}
+
+/// Live customers by their identity keys.
+#[derive(Debug, Default)]
+struct CustomerIndex {
+    by_email: HashMap<String, i64>,
+    by_phone: HashMap<String, i64>,
+    by_name_company: HashMap<String, i64>,
+}
+
+impl CustomerIndex {
+    fn load(conn: &Connection) -> Result<Self> {
+        let mut index = CustomerIndex::default();
+        let mut stmt = conn.prepare(
+            "SELECT id, name, company, phones, emails FROM customers WHERE deleted_at IS NULL ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let name: String = r.get(1)?;
+            let company: String = r.get(2)?;
+            let phones = from_json_list(&r.get::<_, String>(3)?);
+            let emails = from_json_list(&r.get::<_, String>(4)?);
+            index.add(id, &name, &company, &phones, &emails);
+        }
+        Ok(index)
+    }
+
+    /// Records the keys of a customer; the first customer to hold a key keeps it.
+    fn add(&mut self, id: i64, name: &str, company: &str, phones: &[String], emails: &[String]) {
+        for e in emails.iter().filter_map(|e| email_key(e)) {
+            self.by_email.entry(e).or_insert(id);
+        }
+        for p in phones.iter().filter_map(|p| phone_key(p)) {
+            self.by_phone.entry(p).or_insert(id);
+        }
+        if let Some(k) = name_company_key(name, company) {
+            self.by_name_company.entry(k).or_insert(id);
+        }
+    }
+
+    /// The customer this one is the same as: same email, else same phone,
+    /// else same name at the same company.
+    fn find(&self, c: &Customer) -> Option<i64> {
+        c.emails
+            .iter()
+            .filter_map(|e| email_key(e))
+            .find_map(|e| self.by_email.get(&e).copied())
+            .or_else(|| {
+                c.phones
+                    .iter()
+                    .filter_map(|p| phone_key(p))
+                    .find_map(|p| self.by_phone.get(&p).copied())
+            })
+            .or_else(|| {
+                name_company_key(&c.name, &c.company)
+                    .and_then(|k| self.by_name_company.get(&k).copied())
+            })
+    }
+}
+
+/// An import in progress. Dropping it without [`CustomerImport::finish`]
+/// rolls back the batch in progress.
+pub struct CustomerImport<'s> {
+    conn: &'s Connection,
+    /// The re-tag cascade, when each row is classified as it is written.
+    classify: Option<&'s mut ClassifyState>,
+    index: CustomerIndex,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    dry_run: bool,
+    in_batch: usize,
+    open: bool,
+}
+
+impl Store {
+    /// Starts a bulk customer import. With `dry_run`, everything runs in one
+    /// transaction that is rolled back at the end, so the counts are exact
+    /// and nothing is kept. With `classify_each`, each written customer is
+    /// re-tagged inside its batch; otherwise the caller should sweep after.
+    pub fn customer_import(
+        &mut self,
+        dry_run: bool,
+        classify_each: bool,
+    ) -> Result<CustomerImport<'_>> {
+        let now = self.clock.now();
+        let today = self.clock.today();
+        let index = CustomerIndex::load(&self.conn)?;
+        // A bigger page cache while the import runs; restored by `finish`.
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        Ok(CustomerImport {
+            conn: &self.conn,
+            classify: classify_each.then_some(&mut self.classify),
+            index,
+            now,
+            today,
+            dry_run,
+            in_batch: 0,
+            open: false,
+        })
+    }
+}
+
+impl CustomerImport<'_> {
+    fn begin(&mut self) -> Result<()> {
+        if !self.open {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.open = true;
+        }
+        Ok(())
+    }
+
+    /// Creates the customer, or updates the one it matches. Invalid rows
+    /// come back as validation errors and write nothing.
+    pub fn upsert(&mut self, incoming: &Customer) -> Result<Upserted, UpsertError> {
+        let mut incoming = incoming.clone();
+        incoming.meta = Default::default();
+        tidy(&mut incoming);
+        self.begin()?;
+        let outcome = match self.index.find(&incoming) {
+            Some(id) => self.update(id, &incoming)?,
+            None => {
+                incoming.validate()?;
+                write_fields(self.conn, customers::INSERT, &incoming, self.now)?;
+                let id = self.conn.last_insert_rowid();
+                self.index.add(
+                    id,
+                    &incoming.name,
+                    &incoming.company,
+                    &incoming.phones,
+                    &incoming.emails,
+                );
+                self.retag(id, Default::default())?;
+                Upserted::Created(id)
+            }
+        };
+        self.in_batch += 1;
+        if self.in_batch >= BATCH_ROWS && !self.dry_run {
+            self.commit()?;
+        }
+        Ok(outcome)
+    }
+
+    fn update(&mut self, id: i64, incoming: &Customer) -> Result<Upserted, UpsertError> {
+        let stored = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM customers WHERE id = ?1",
+                customers::COLUMNS
+            ))?
+            .query_row([id], from_row)
+            .optional()?;
+        let Some(stored) = stored else {
+            return Err(UpsertError::Store(super::StoreError::NotFound {
+                kind: Kind::Customer,
+                id,
+            }));
+        };
+        let mut merged = stored.clone();
+        absorb(&mut merged, incoming);
+        tidy(&mut merged);
+        if merged == stored {
+            return Ok(Upserted::Unchanged(id));
+        }
+        merged.validate()?;
+        let before = if self.classify.is_some() {
+            affected(self.conn, Kind::Customer, id)?
+        } else {
+            Default::default()
+        };
+        write_fields(self.conn, customers::UPDATE, &merged, self.now)?;
+        rows::bump(self.conn, Kind::Customer, id, stored.meta.version, self.now)?;
+        self.index.add(
+            id,
+            &merged.name,
+            &merged.company,
+            &merged.phones,
+            &merged.emails,
+        );
+        self.retag(id, before)?;
+        Ok(Upserted::Updated(id))
+    }
+
+    /// Re-tags a written customer (and what it touches) in its batch.
+    fn retag(&mut self, id: i64, before: std::collections::BTreeSet<(Kind, i64)>) -> Result<()> {
+        if let Some(cls) = self.classify.as_deref_mut() {
+            cls.after_write(
+                self.conn,
+                (Kind::Customer, id),
+                before,
+                self.today,
+                self.now,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        if self.open {
+            self.conn.execute_batch("COMMIT")?;
+            self.open = false;
+        }
+        self.in_batch = 0;
+        Ok(())
+    }
+
+    /// Commits the last batch (or, for a dry run, rolls everything back).
+    pub fn finish(mut self) -> Result<()> {
+        if self.dry_run {
+            self.rollback();
+        } else {
+            self.commit()?;
+        }
+        self.conn.pragma_update(None, "cache_size", -2_000)?;
+        Ok(())
+    }
+
+    fn rollback(&mut self) {
+        if self.open {
+            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+                tracing::error!(error = %e, "rolling back an import batch failed");
+            }
+            self.open = false;
+        }
+    }
+}
+
+impl Drop for CustomerImport<'_> {
+    fn drop(&mut self) {
+        self.rollback();
+    }
+}
+
+/// Why one row was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum UpsertError {
+    /// The row's values are not valid; the import goes on.
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+    /// The database failed; the import stops.
+    #[error("{0}")]
+    Store(#[from] super::StoreError),
+}
+
+impl From<ValidationErrors> for UpsertError {
+    fn from(v: ValidationErrors) -> Self {
+        UpsertError::Invalid(v)
+    }
+}
+
+impl From<rusqlite::Error> for UpsertError {
+    fn from(e: rusqlite::Error) -> Self {
+        UpsertError::Store(e.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(name: &str, email: &str) -> Customer {
+        let mut c = Customer::named(name);
+        if !email.is_empty() {
+            c.emails = vec![email.into()];
+        }
+        c
+    }
+
+    #[test]
+    fn second_import_updates_instead_of_duplicating() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut imp = s.customer_import(false, true).unwrap();
+        let a = imp.upsert(&person("Ann", "ann@x.com")).unwrap();
+        assert!(matches!(a, Upserted::Created(_)));
+        let again = imp.upsert(&person("Ann", "ANN@x.com")).unwrap();
+        assert!(matches!(again, Upserted::Unchanged(_)));
+        let mut moved = person("Ann", "ann@x.com");
+        moved.city = "Lyon".into();
+        assert!(matches!(imp.upsert(&moved).unwrap(), Upserted::Updated(_)));
+        assert!(matches!(
+            imp.upsert(&person("", "bad")),
+            Err(UpsertError::Invalid(_))
+        ));
+        imp.finish().unwrap();
+        assert_eq!(s.counts().unwrap().customers, 1);
+        let c = s.customers(Default::default()).unwrap().remove(0);
+        assert_eq!((c.city.as_str(), c.meta.version), ("Lyon", 2));
+        // Classified on the way in.
+        assert!(!s.tags(Kind::Customer, c.meta.id).unwrap().is_empty());
+    }
+
+    #[test]
+    fn dry_run_writes_nothing() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut imp = s.customer_import(true, true).unwrap();
+        imp.upsert(&person("Ann", "")).unwrap();
+        imp.finish().unwrap();
+        assert_eq!(s.counts().unwrap().customers, 0);
+    }
+
+    #[test]
+    fn dropped_import_keeps_no_partial_batch() {
+        let mut s = Store::open_in_memory().unwrap();
+        {
+            let mut imp = s.customer_import(false, true).unwrap();
+            imp.upsert(&person("Ann", "")).unwrap();
+        }
+        assert_eq!(s.counts().unwrap().customers, 0);
+    }
+}
