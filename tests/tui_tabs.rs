@@ -386,3 +386,23 @@ fn snapshots_120x40() {
         insta::assert_snapshot!(format!("tabs_{name}_120x40"), screen);
     }
 }
+
+#[test]
+fn delete_asks_then_undo_restores() {
+    let mut h = Harness::new(demo(), 120, 40);
+    h.act(Action::TabProducts);
+    let id = h.app.tabs.products.selected_id().unwrap();
+    let n = h.app.tabs.products.view.len();
+    h.act(Action::Delete);
+    assert!(h.app.tabs.delete.is_some());
+    h.typed("n");
+    assert!(h.app.tabs.delete.is_none());
+    assert_eq!(h.app.tabs.products.view.len(), n);
+    h.act(Action::Delete).typed("y");
+    assert!(h.status().contains("moved to the trash"), "{}", h.status());
+    assert_eq!(h.app.tabs.products.view.len(), n - 1);
+    h.act(Action::Undo);
+    assert!(h.status().contains("restored"), "{}", h.status());
+    assert_eq!(h.app.tabs.products.view.len(), n);
+    assert_eq!(h.app.tabs.products.selected_id(), Some(id));
+}

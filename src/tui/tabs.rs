@@ -44,6 +44,15 @@ pub struct TagFilter {
     pub cursor: usize,
 }
 
+/// A delete waiting for its yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingDelete {
+    pub list: ListKind,
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct TabsState {
     pub deals: DealTab,
@@ -55,12 +64,18 @@ pub struct TabsState {
     pub filter: Option<TagFilter>,
     /// Esc was pressed once on a changed form: the next Esc discards.
     pub discard_armed: bool,
+    pub delete: Option<PendingDelete>,
+    /// Deleted records, most recent last, for undo.
+    pub undo: Vec<(ListKind, i64, String)>,
 }
 
 impl TabsState {
     /// A form or overlay of these tabs has the keys.
     pub fn modal(&self) -> bool {
-        self.form.is_some() || self.reason.is_some() || self.filter.is_some()
+        self.form.is_some()
+            || self.reason.is_some()
+            || self.filter.is_some()
+            || self.delete.is_some()
     }
 
     /// Everything shown may be out of date (a write happened).
@@ -81,6 +96,9 @@ pub enum TabEffect {
     Save(Box<Draft>),
     /// Opens the form for a record: loads the labels of its links.
     OpenForm(Box<Draft>),
+    /// To the trash (re-tags what it touched), and back.
+    Delete(PendingDelete),
+    Restore(ListKind, i64, String),
 }
 
 #[derive(Debug)]
@@ -108,6 +126,18 @@ pub enum TabOutcome {
         message: String,
         fields: Option<ValidationErrors>,
     },
+    Deleted(PendingDelete, Vec<TagChange>),
+    Restored(ListKind, i64, String, Vec<TagChange>),
+}
+
+impl ListKind {
+    pub fn kind(self) -> Kind {
+        match self {
+            ListKind::Deals => Kind::Opportunity,
+            ListKind::Products => Kind::Product,
+            ListKind::Activities => Kind::Activity,
+        }
+    }
 }
 
 /// Performs one effect against the store.
@@ -191,6 +221,18 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
             TabOutcome::FormReady(Box::new(RecordForm::new(*draft, &labels, &products, today)))
         }
         TabEffect::Save(draft) => save(store, *draft),
+        TabEffect::Delete(d) => {
+            let result = store.delete(d.list.kind(), d.id, Some(d.version));
+            let changes = store.take_tag_changes();
+            result?;
+            TabOutcome::Deleted(d, changes)
+        }
+        TabEffect::Restore(list, id, name) => {
+            let result = store.restore(list.kind(), id);
+            let changes = store.take_tag_changes();
+            result?;
+            TabOutcome::Restored(list, id, name, changes)
+        }
     })
 }
 

@@ -73,7 +73,7 @@ impl App {
                         }
                     }
                     Action::Filter => self.open_filter(ListKind::Products),
-                    other => self.common_tab_action(other),
+                    other => self.common_tab_action(other, fx),
                 }
             }
             Tab::Activities => {
@@ -107,14 +107,14 @@ impl App {
                         self.info(format!("Showing {label}"));
                     }
                     Action::Filter => self.open_filter(ListKind::Activities),
-                    other => self.common_tab_action(other),
+                    other => self.common_tab_action(other, fx),
                 }
             }
             Tab::Customers => {}
         }
     }
 
-    fn common_tab_action(&mut self, action: Action) {
+    fn common_tab_action(&mut self, action: Action, fx: &mut Vec<Effect>) {
         match action {
             Action::ToggleDetail => {
                 if self.is_wide() {
@@ -123,10 +123,16 @@ impl App {
                     self.detail_full = !self.detail_full;
                 }
             }
-            Action::Delete | Action::Undo | Action::LogTouch => self.info(format!(
-                "{} are deleted with the CLI for now (dossier delete …); touches are logged on tab 2 or with a here",
-                self.tab.title()
-            )),
+            Action::Delete => self.ask_delete(),
+            Action::Undo => match self.tabs.undo.pop() {
+                Some((list, id, name)) => {
+                    fx.push(tab_fx(TabEffect::Restore(list, id, name)));
+                }
+                None => self.info("Nothing to undo"),
+            },
+            Action::LogTouch => {
+                self.info("Touches are logged with t on tab 2, or with a on the Activities tab")
+            }
             _ => {}
         }
     }
@@ -251,7 +257,43 @@ impl App {
                 }
             }
             Action::Filter => self.open_filter(ListKind::Deals),
-            other => self.common_tab_action(other),
+            other => self.common_tab_action(other, fx),
+        }
+    }
+
+    /// Asks before moving the selected record to the trash.
+    fn ask_delete(&mut self) {
+        let target = match self.tab {
+            Tab::Opportunities => self
+                .tabs
+                .deals
+                .current()
+                .map(|o| (ListKind::Deals, o.meta.id, o.meta.version, o.title.clone())),
+            Tab::Products => self.tabs.products.selected().map(|p| {
+                (
+                    ListKind::Products,
+                    p.meta.id,
+                    p.meta.version,
+                    p.name.clone(),
+                )
+            }),
+            Tab::Activities => self.tabs.activities.list.selected().map(|a| {
+                (
+                    ListKind::Activities,
+                    a.meta.id,
+                    a.meta.version,
+                    a.summary.clone(),
+                )
+            }),
+            _ => None,
+        };
+        if let Some((list, id, version, name)) = target {
+            self.tabs.delete = Some(super::tabs::PendingDelete {
+                list,
+                id,
+                version,
+                name,
+            });
         }
     }
 
@@ -284,6 +326,18 @@ impl App {
 
     /// An action while a form or overlay of these tabs is open.
     pub(super) fn update_tabs_modal(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        if let Some(d) = self.tabs.delete.take() {
+            match action {
+                Action::Key(k) if matches!(k.code, KeyCode::Char('y') | KeyCode::Enter) => {
+                    fx.push(tab_fx(TabEffect::Delete(d)))
+                }
+                Action::Key(k) if k.code == KeyCode::Char('n') => {}
+                Action::Cancel => {}
+                Action::Quit => self.quit = true,
+                _ => self.tabs.delete = Some(d),
+            }
+            return;
+        }
         if let Some(f) = self.tabs.filter.as_mut() {
             let last = f.options.len().saturating_sub(1);
             match action {
@@ -560,6 +614,35 @@ impl App {
                 self.customers.invalidate();
                 self.lists = Default::default();
             }
+            TabOutcome::Deleted(d, changes) => {
+                let key = self
+                    .keymap
+                    .key_for(super::keymap::Context::List, &Action::Undo)
+                    .unwrap_or("u")
+                    .to_string();
+                self.info(format!(
+                    "{} moved to the trash — {key} to undo{}",
+                    super::views::clean(&d.name),
+                    related(&changes)
+                ));
+                self.tabs.undo.push((d.list, d.id, d.name));
+                self.tabs.invalidate();
+                self.customers.invalidate();
+            }
+            TabOutcome::Restored(list, id, name, changes) => {
+                self.info(format!(
+                    "{} restored{}",
+                    super::views::clean(&name),
+                    related(&changes)
+                ));
+                self.tabs.invalidate();
+                match list {
+                    ListKind::Deals => self.tabs.deals.list.select = Some(id),
+                    ListKind::Products => self.tabs.products.select = Some(id),
+                    ListKind::Activities => self.tabs.activities.list.select = Some(id),
+                }
+                self.customers.invalidate();
+            }
             TabOutcome::SaveFailed { message, fields } => {
                 self.tabs.invalidate();
                 if let Some(form) = self.tabs.form.as_mut() {
@@ -571,5 +654,14 @@ impl App {
                 self.error(format!("Not saved: {message}"));
             }
         }
+    }
+}
+
+/// ` · 3 tags moved on related records` after a delete or restore.
+fn related(changes: &[crate::store::TagChange]) -> String {
+    if changes.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} tag(s) moved on related records", changes.len())
     }
 }

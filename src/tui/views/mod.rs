@@ -48,6 +48,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(f) = &app.tabs.filter {
         record_form::draw_filter(frame, app, f, body);
     }
+    if let Some(d) = &app.tabs.delete {
+        record_form::draw_delete(frame, app, d, body);
+    }
     if let Some(touch) = &app.touch {
         overlay::draw_touch(frame, app, touch, body);
     }
@@ -197,6 +200,7 @@ fn tab_hint(app: &App) -> Option<String> {
             Tab::Products => &[
                 (Action::Add, "add"),
                 (Action::Edit, "edit"),
+                (Action::Delete, "delete"),
                 (Action::Filter, "filter"),
                 (Action::SortNext, "sort"),
                 (Action::ToggleDetail, "detail"),
@@ -208,6 +212,7 @@ fn tab_hint(app: &App) -> Option<String> {
                 (Action::AddCampaign, "campaign"),
                 (Action::CycleKind, "kinds"),
                 (Action::Edit, "edit"),
+                (Action::Delete, "del"),
                 (Action::Filter, "filter"),
                 (Action::SortNext, "sort"),
                 (Action::Help, "help"),
