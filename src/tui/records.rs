@@ -91,6 +91,8 @@ pub struct RecordList<R, F> {
     pub detail_for: Option<i64>,
     /// Select this id when the list arrives (a jump from the dashboard).
     pub select: Option<i64>,
+    /// Lines the detail pane is scrolled by (J/K).
+    pub detail_scroll: u16,
 }
 
 impl<R, F> Default for RecordList<R, F> {
@@ -110,6 +112,7 @@ impl<R, F> Default for RecordList<R, F> {
             detail: None,
             detail_for: None,
             select: None,
+            detail_scroll: 0,
         }
     }
 }
@@ -269,6 +272,9 @@ impl<R: Listed, F> RecordList<R, F> {
         let id = self.selected_id()?;
         if self.detail_for == Some(id) {
             return None;
+        }
+        if self.detail.is_none() || self.detail_for.is_some() {
+            self.detail_scroll = 0;
         }
         self.detail_for = Some(id);
         Some(id)

@@ -44,6 +44,14 @@ fn list_action<R: Listed, F>(
             list.reverse(columns, rows);
             return Some(None);
         }
+        Action::DetailDown => {
+            list.detail_scroll = list.detail_scroll.saturating_add(3);
+            return Some(None);
+        }
+        Action::DetailUp => {
+            list.detail_scroll = list.detail_scroll.saturating_sub(3);
+            return Some(None);
+        }
         _ => return None,
     };
     list.move_by(step, rows);

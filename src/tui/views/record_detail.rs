@@ -47,11 +47,12 @@ fn tag_lines<'a>(t: &Theme, tags: &[Tag], out: &mut Vec<Line<'a>>) {
     }
 }
 
-fn render(frame: &mut Frame, app: &App, lines: Vec<Line>, area: Rect) {
+fn render(frame: &mut Frame, app: &App, lines: Vec<Line>, scroll: u16, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .block(block(app))
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         area,
     );
 }
@@ -64,10 +65,17 @@ fn waiting<'a>(app: &App, any: bool) -> Vec<Line<'a>> {
     }
 }
 
-pub fn draw_deal(frame: &mut Frame, app: &App, file: Option<&DealFile>, any: bool, area: Rect) {
+pub fn draw_deal(
+    frame: &mut Frame,
+    app: &App,
+    file: Option<&DealFile>,
+    any: bool,
+    scroll: u16,
+    area: Rect,
+) {
     let t = &app.theme;
     let Some(f) = file else {
-        return render(frame, app, waiting(app, any), area);
+        return render(frame, app, waiting(app, any), 0, area);
     };
     let o = &f.deal;
     let mut out = vec![Line::from(vec![
@@ -146,7 +154,7 @@ pub fn draw_deal(frame: &mut Frame, app: &App, file: Option<&DealFile>, any: boo
         }
         None => out.push(Line::styled("Customer not found", t.error())),
     }
-    render(frame, app, out, area);
+    render(frame, app, out, scroll, area);
 }
 
 pub fn draw_product(
@@ -154,11 +162,12 @@ pub fn draw_product(
     app: &App,
     file: Option<&ProductFile>,
     any: bool,
+    scroll: u16,
     area: Rect,
 ) {
     let t = &app.theme;
     let Some(f) = file else {
-        return render(frame, app, waiting(app, any), area);
+        return render(frame, app, waiting(app, any), 0, area);
     };
     let p = &f.product;
     let inner = block(app).inner(area);
@@ -220,7 +229,12 @@ pub fn draw_product(
             b.units
         )));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        rest,
+    );
 }
 
 pub fn draw_activity(
@@ -228,11 +242,12 @@ pub fn draw_activity(
     app: &App,
     file: Option<&ActivityFile>,
     any: bool,
+    scroll: u16,
     area: Rect,
 ) {
     let t = &app.theme;
     let Some(f) = file else {
-        return render(frame, app, waiting(app, any), area);
+        return render(frame, app, waiting(app, any), 0, area);
     };
     let a = &f.activity;
     let mut out = vec![Line::from(vec![
@@ -316,5 +331,5 @@ pub fn draw_activity(
             )));
         }
     }
-    render(frame, app, out, area);
+    render(frame, app, out, scroll, area);
 }

@@ -31,7 +31,14 @@ pub fn draw_deals(frame: &mut Frame, app: &App, area: Rect) {
             .detail
             .as_ref()
             .filter(|f| Some(f.deal.meta.id) == deals.list.selected_id());
-        record_detail::draw_deal(frame, app, file, !deals.list.view.is_empty(), a);
+        record_detail::draw_deal(
+            frame,
+            app,
+            file,
+            !deals.list.view.is_empty(),
+            deals.list.detail_scroll,
+            a,
+        );
     }
 }
 
@@ -46,7 +53,14 @@ pub fn draw_products(frame: &mut Frame, app: &App, area: Rect) {
             .detail
             .as_ref()
             .filter(|f| Some(f.product.meta.id) == list.selected_id());
-        record_detail::draw_product(frame, app, file, !list.view.is_empty(), a);
+        record_detail::draw_product(
+            frame,
+            app,
+            file,
+            !list.view.is_empty(),
+            list.detail_scroll,
+            a,
+        );
     }
 }
 
@@ -63,6 +77,13 @@ pub fn draw_activities(frame: &mut Frame, app: &App, area: Rect) {
             .detail
             .as_ref()
             .filter(|f| Some(f.activity.meta.id) == list.selected_id());
-        record_detail::draw_activity(frame, app, file, !list.view.is_empty(), a);
+        record_detail::draw_activity(
+            frame,
+            app,
+            file,
+            !list.view.is_empty(),
+            list.detail_scroll,
+            a,
+        );
     }
 }
