@@ -58,6 +58,43 @@ fn subsequence_pattern(query: &str) -> String {
     p
 }
 
+/// `zw` and `zhangwei` for 张伟: what a Latin query matches Chinese text by.
+fn pinyin_keys(text: &str) -> (String, String) {
+    use pinyin::ToPinyin;
+    let (mut initials, mut full) = (String::new(), String::new());
+    for ch in text.chars() {
+        match ch.to_pinyin() {
+            Some(p) => {
+                initials.push_str(p.first_letter());
+                full.push_str(p.plain());
+            }
+            None if ch.is_ascii_alphanumeric() => {
+                initials.push(ch.to_ascii_lowercase());
+                full.push(ch.to_ascii_lowercase());
+            }
+            None => {}
+        }
+    }
+    (initials, full)
+}
+
+fn choice_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Choice> {
+    Ok(Choice {
+        id: r.get(0)?,
+        label: r.get(1)?,
+        detail: match r.get::<_, rusqlite::types::Value>(2)? {
+            rusqlite::types::Value::Text(s) => s,
+            rusqlite::types::Value::Integer(n) => n.to_string(),
+            _ => String::new(),
+        },
+        price: r.get::<_, Option<i64>>(3)?.map(Money),
+    })
+}
+
+/// Rows scanned for pinyin matches at most (the picker stays instant on a
+/// big book; the search index covers the rest).
+const PINYIN_SCAN: i64 = 20_000;
+
 impl Store {
     /// Every tag of the live records of `kind` (one query; for the tabs
     /// whose lists are held whole).
@@ -146,30 +183,55 @@ impl Store {
             }
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map(params![subsequence_pattern(query), 500], |r| {
-            let detail: Option<String> =
-                r.get::<_, rusqlite::types::Value>(2).map(|v| match v {
-                    rusqlite::types::Value::Text(s) => Some(s),
-                    rusqlite::types::Value::Integer(n) => Some(n.to_string()),
-                    _ => None,
-                })?;
-            Ok(Choice {
-                id: r.get(0)?,
-                label: r.get(1)?,
-                detail: detail.unwrap_or_default(),
-                price: r.get::<_, Option<i64>>(3)?.map(Money),
-            })
-        })?;
+        let rows = stmt.query_map(params![subsequence_pattern(query), 500], choice_row)?;
         let mut found: Vec<Choice> = rows.collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
         let q: String = query.chars().filter(|c| !c.is_whitespace()).collect();
+        let m = SkimMatcherV2::default();
+        let pinyin_score = |c: &Choice| -> Option<i64> {
+            let (initials, full) = pinyin_keys(&c.label);
+            m.fuzzy_match(&initials, &q).max(m.fuzzy_match(&full, &q))
+        };
+        if !q.is_empty() && q.is_ascii() && found.len() < limit {
+            // Chinese labels matched by pinyin or initials (`zw` → 张伟).
+            let scan = match kind {
+                PickKind::Customer => {
+                    "SELECT id, name, company, NULL FROM customers WHERE deleted_at IS NULL \
+                     AND name GLOB '*[^ -~]*' ORDER BY id DESC LIMIT ?1"
+                }
+                PickKind::Product => {
+                    "SELECT id, name, sku, price FROM products WHERE deleted_at IS NULL AND active = 1 \
+                     AND name GLOB '*[^ -~]*' ORDER BY id DESC LIMIT ?1"
+                }
+                PickKind::Campaign => {
+                    "SELECT id, summary, date, NULL FROM activities WHERE deleted_at IS NULL \
+                     AND kind = 'campaign' AND summary GLOB '*[^ -~]*' ORDER BY date DESC LIMIT ?1"
+                }
+                PickKind::Opportunity => {
+                    "SELECT id, title, stage, NULL FROM opportunities WHERE deleted_at IS NULL \
+                     AND title GLOB '*[^ -~]*' ORDER BY id DESC LIMIT ?1"
+                }
+            };
+            let mut all = self.conn.prepare_cached(scan)?;
+            let more = all.query_map(params![PINYIN_SCAN], choice_row)?;
+            for c in more {
+                let c = c?;
+                if found.len() >= limit {
+                    break;
+                }
+                if !found.iter().any(|f| f.id == c.id) && pinyin_score(&c).is_some() {
+                    found.push(c);
+                }
+            }
+        }
         if !q.is_empty() {
-            let m = SkimMatcherV2::default();
             let mut scored: Vec<(i64, Choice)> = found
                 .into_iter()
                 .map(|c| {
                     let s = m
                         .fuzzy_match(&c.label, &q)
                         .max(m.fuzzy_match(&c.detail, &q))
+                        .max(pinyin_score(&c))
                         .unwrap_or(0);
                     (s, c)
                 })
@@ -202,8 +264,10 @@ mod tests {
         s.add_customer(&Customer::named("Zhang Wei")).unwrap();
         s.add_customer(&Customer::named("Alice")).unwrap();
         let found = s.pick(PickKind::Customer, "zw", 10).unwrap();
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].label, "Zhang Wei");
+        let labels: Vec<&str> = found.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels.len(), 2, "{labels:?}");
+        assert!(labels.contains(&"Zhang Wei") && labels.contains(&"张伟"));
+        assert_eq!(s.pick(PickKind::Customer, "zhangw", 10).unwrap().len(), 2);
         assert_eq!(s.pick(PickKind::Customer, "张", 10).unwrap().len(), 1);
         assert_eq!(s.pick(PickKind::Customer, "", 10).unwrap().len(), 3);
         let mut p = Product::named("Kettle 50%");
