@@ -113,6 +113,10 @@ fn verify(db: &Path, reported: &Reported) {
                 let o = store.opportunity(*id).expect("reported deal is there");
                 (o.meta.version, o.next_step)
             }
+            "activity" => {
+                let a = store.activity(*id).expect("reported touch is there");
+                (a.meta.version, a.summary)
+            }
             other => panic!("unexpected kind {other}"),
         };
         assert!(
@@ -139,6 +143,14 @@ fn verify(db: &Path, reported: &Reported) {
         );
         assert!(!o.items.is_empty(), "deal {} lost its lines", o.meta.id);
         assert_eq!(o.amount, o.items_total(), "deal {} amount/lines", o.meta.id);
+    }
+    for a in store.activities(all).unwrap() {
+        assert_eq!(
+            a.summary,
+            version_mark(a.meta.version),
+            "touch {}",
+            a.meta.id
+        );
     }
     // Tags are written in the write's transaction: every live record's tags
     // are what the rules give it, and agree with their history.

@@ -341,3 +341,18 @@ fn a_big_book_is_checked_cheaply_at_open_and_fully_on_demand() {
     let err = Store::open(&db).err().expect("refused");
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
 }
+
+#[test]
+fn a_big_log_is_rotated_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let logs = log_dir(&db);
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(logs.join("dossier.log"), vec![b'x'; 9 << 20]).unwrap();
+    let out = dossier(&db, &["list", "customers"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let old = std::fs::metadata(logs.join("dossier.log.1")).unwrap().len();
+    let new = std::fs::metadata(logs.join("dossier.log")).unwrap().len();
+    assert_eq!(old, 9 << 20);
+    assert!(new < 4096, "{new}");
+}

@@ -190,3 +190,18 @@ fn dry_run_with_other_rules_shows_what_would_move() {
     // Still the built-in tags on disk.
     assert!(s.sweep(true).unwrap().moves.is_empty());
 }
+
+#[test]
+fn deals_of_a_trashed_customer_keep_their_tags_in_sweep_and_cascade() {
+    let (mut s, ids) = book();
+    s.sweep(false).unwrap();
+    let c = ids[5];
+    let deal = s.opportunities_of_customer(c).unwrap()[0].meta.id;
+    let before = s.tags(Kind::Opportunity, deal).unwrap();
+    s.delete(Kind::Customer, c, None).unwrap();
+    s.sweep(false).unwrap();
+    assert_eq!(s.tags(Kind::Opportunity, deal).unwrap(), before);
+    assert_eq!(s.sweep(false).unwrap().changed, 0);
+    s.restore(Kind::Customer, c).unwrap();
+    assert_eq!(s.sweep(false).unwrap().changed, 0);
+}

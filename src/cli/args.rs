@@ -184,6 +184,10 @@ pub enum Command {
         /// Show what would be created, updated and rejected; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Skip classification now (very large imports): the book is swept at
+        /// the next start of the TUI or by `dossier classify`.
+        #[arg(long)]
+        defer_classify: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -211,7 +215,12 @@ pub enum Command {
         json: bool,
     },
     /// Merge customer DUPLICATE into KEEP (deals and activities move; undo with unmerge).
-    Merge { keep: i64, duplicate: i64 },
+    Merge {
+        #[arg(value_parser = record_id)]
+        keep: i64,
+        #[arg(value_parser = record_id)]
+        duplicate: i64,
+    },
     /// Undo a merge (default: the most recent one).
     Unmerge {
         /// The merge id printed by `merge`.

@@ -2,7 +2,7 @@
 //! command line.
 
 use super::output::{pad, AnyRecord};
-use crate::classify::{format_num, RuleSet};
+use crate::classify::{format_num, FactValue, RuleSet};
 use crate::domain::text::sanitize_for_terminal as clean;
 use crate::domain::Kind;
 use crate::store::{Page, Store, SweepReport, Visibility};
@@ -141,6 +141,18 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
                 clean(&t.reason)
             );
         }
+    }
+    if let Some(facts) = store.facts(kind, id)? {
+        let names = facts.subject().fact_names();
+        let shown: Vec<String> = (0..names.len())
+            .filter_map(|i| {
+                facts.get(i).map(|v| match v {
+                    FactValue::Num(n) => format!("{} {}", names[i], format_num(*n)),
+                    FactValue::Text(t) => format!("{} \"{}\"", names[i], clean(t)),
+                })
+            })
+            .collect();
+        println!("\nFacts today\n  {}", shown.join(" · "));
     }
     if !history.is_empty() {
         println!("\nHistory");

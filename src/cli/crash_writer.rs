@@ -7,7 +7,9 @@
 //! names its own version in a text field (`notes` / `next_step`), so a
 //! half-applied edit shows as a mismatch.
 
-use crate::domain::{Customer, LineItem, Money, Opportunity, Product};
+use crate::domain::{
+    Activity, ActivityKind, Customer, LineItem, Money, Opportunity, Product, Sentiment,
+};
 use crate::store::{Page, Store, Visibility};
 use anyhow::Result;
 use std::io::Write;
@@ -29,7 +31,7 @@ impl Rng {
     }
 }
 
-fn all_ids(store: &Store) -> Result<(Vec<i64>, Vec<i64>)> {
+fn all_ids(store: &Store) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>)> {
     let page = Page {
         after: 0,
         limit: usize::MAX >> 1,
@@ -41,7 +43,8 @@ fn all_ids(store: &Store) -> Result<(Vec<i64>, Vec<i64>)> {
         .iter()
         .map(|o| o.meta.id)
         .collect();
-    Ok((customers, deals))
+    let touches = store.activities(page)?.iter().map(|a| a.meta.id).collect();
+    Ok((customers, deals, touches))
 }
 
 fn items(rng: &mut Rng, products: &[i64]) -> Vec<LineItem> {
@@ -70,12 +73,35 @@ pub fn run(store: &mut Store, seed: u64, count: Option<u64>) -> Result<()> {
         })?;
         products.push(p.meta.id);
     }
-    let (mut customers, mut deals) = all_ids(store)?;
+    let (mut customers, mut deals, mut touches) = all_ids(store)?;
+    let sentiments = [Sentiment::Positive, Sentiment::Neutral, Sentiment::Negative];
     let out = std::io::stdout();
     let mut n = 0u64;
     while count.is_none_or(|c| n < c) {
         n += 1;
-        let line = match rng.below(4) {
+        let line = match rng.below(6) {
+            3 if !customers.is_empty() => {
+                // A touch re-tags its customer (feedback) in the same write.
+                let a = Activity {
+                    kind: ActivityKind::Call,
+                    customer_id: Some(customers[rng.below(customers.len() as u64) as usize]),
+                    date: store.clock().today(),
+                    summary: version_mark(1),
+                    sentiment: Some(sentiments[rng.below(3) as usize]),
+                    ..Default::default()
+                };
+                let saved = store.add_activity(&a)?;
+                touches.push(saved.meta.id);
+                format!("committed activity {} 1", saved.meta.id)
+            }
+            4 if !touches.is_empty() => {
+                let id = touches[rng.below(touches.len() as u64) as usize];
+                let mut a = store.activity(id)?;
+                a.summary = version_mark(a.meta.version + 1);
+                a.sentiment = Some(sentiments[rng.below(3) as usize]);
+                let saved = store.update_activity(&a)?;
+                format!("committed activity {id} {}", saved.meta.version)
+            }
             0 if !customers.is_empty() => {
                 let id = customers[rng.below(customers.len() as u64) as usize];
                 let mut c = store.customer(id)?;

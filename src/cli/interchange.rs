@@ -19,7 +19,7 @@ pub fn import(
     file: &Path,
     kind: Option<KindArg>,
     maps: Vec<String>,
-    dry_run: bool,
+    (dry_run, defer_classify): (bool, bool),
     json: bool,
 ) -> Result<ExitCode> {
     let opts = ImportOptions {
@@ -27,11 +27,12 @@ pub fn import(
         maps,
         dry_run,
         progress: !json,
+        defer_classify,
     };
     let started = std::time::Instant::now();
     let report = interchange::import_file(store, file, &opts).map_err(|e| anyhow!("{e}"))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", super::output::to_json_pretty(&report)?);
     } else {
         if !report.ignored_columns.is_empty() {
             println!(
@@ -64,16 +65,17 @@ pub fn import(
                 report.rejected.len() - SHOW
             );
         }
-        println!(
-            "{} in {:.1} s",
-            report.summary(),
-            started.elapsed().as_secs_f64()
-        );
-        if let Some(ms) = report.classified_by_sweep_ms {
-            println!(
-                "classified the whole book in one sweep ({:.1} s)",
-                ms as f64 / 1000.0
-            );
+        let total = started.elapsed().as_secs_f64();
+        match report.classified_by_sweep_ms {
+            Some(ms) => {
+                let sweep = ms as f64 / 1000.0;
+                println!("{} in {:.1} s", report.summary(), total - sweep);
+                println!("classified the whole book in one sweep in {sweep:.1} s");
+            }
+            None => println!("{} in {total:.1} s", report.summary()),
+        }
+        if defer_classify && !dry_run {
+            println!("classification deferred: the next start of dossier (or dossier classify) tags the imported customers");
         }
     }
     Ok(if report.rejected.is_empty() {
@@ -119,6 +121,21 @@ pub fn export(
             w.flush()?;
             n
         }
+        None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            // Shown to a person: record text must not drive the terminal.
+            // (A file or a pipe gets the exact data.)
+            let mut buf = Vec::new();
+            let n = interchange::export(store, &opts, &mut buf).map_err(|e| anyhow!("{e}"))?;
+            let text = String::from_utf8_lossy(&buf);
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{}",
+                crate::domain::text::sanitize_multiline(text.trim_end_matches('\n'))
+            )?;
+            out.flush()?;
+            n
+        }
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
@@ -140,7 +157,7 @@ pub fn duplicates(store: &Store, limit: usize, json: bool) -> Result<ExitCode> {
     let pairs = store.duplicate_pairs()?;
     for p in pairs.iter().take(limit) {
         if json {
-            println!("{}", serde_json::to_string(p)?);
+            println!("{}", super::output::to_json(p)?);
             continue;
         }
         let name = |id: i64| {

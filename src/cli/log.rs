@@ -46,10 +46,21 @@ fn open_private(path: &Path) -> std::io::Result<File> {
     o.open(path)
 }
 
+/// A log past this size is moved to `dossier.log.1` (replacing the one
+/// before) when dossier starts, so the log never grows without bound.
+const ROTATE_AT: u64 = 8 << 20;
+
+fn rotate(path: &Path) {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > ROTATE_AT) {
+        let _ = std::fs::rename(path, path.with_extension("log.1"));
+    }
+}
+
 /// Starts logging to the log file. Returns its path, or `None` when it
 /// cannot be written (dossier then runs without a log rather than failing).
 pub fn init() -> Option<PathBuf> {
     let path = log_path();
+    rotate(&path);
     let file = open_private(&path).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("DOSSIER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

@@ -24,17 +24,17 @@ fn tui_demo(store: &mut Store) -> Result<String> {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let path = cli.db.clone().unwrap_or_else(default_db_path);
+    let what = cli.command.as_ref().map_or("tui", |c| c.name());
+    tracing::info!(command = what, db = %path.display(), "start");
     let mut store = Store::open(&path).map_err(|e| {
         tracing::warn!(db = %path.display(), "cannot open the database: {e}");
         anyhow!("{e}")
     })?;
     let Some(command) = cli.command else {
         // Plain `dossier` opens the terminal UI.
-        tracing::info!(db = %path.display(), "start the terminal UI");
         crate::tui::run(store, Some(tui_demo))?;
         return Ok(ExitCode::SUCCESS);
     };
-    tracing::info!(command = command.name(), db = %path.display(), "start");
     match command {
         Command::Add(add) => add_record(&mut store, add),
         Command::Edit(edit) => edit_record(&mut store, edit),
@@ -107,8 +107,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             kind,
             maps,
             dry_run,
+            defer_classify,
             json,
-        } => super::interchange::import(&mut store, &file, kind, maps, dry_run, json),
+        } => super::interchange::import(
+            &mut store,
+            &file,
+            kind,
+            maps,
+            (dry_run, defer_classify),
+            json,
+        ),
         Command::Export {
             format,
             kind,

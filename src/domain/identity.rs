@@ -62,25 +62,24 @@ const COMPANY_SUFFIXES: &[&str] = &[
 /// A company as compared: lower-case letters and digits, legal-form
 /// suffixes (有限公司, Inc, Ltd, GmbH …) removed. `None` when blank.
 pub fn company_key(company: &str) -> Option<String> {
-    let mut s: String = company
-        .to_lowercase()
+    let s: String = company
         .chars()
         .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
         .collect();
-    loop {
-        let before = s.len();
+    let mut rest = s.as_str();
+    'strip: loop {
         for suffix in COMPANY_SUFFIXES {
-            if s.len() > suffix.len() {
-                if let Some(rest) = s.strip_suffix(suffix) {
-                    s = rest.to_string();
+            if rest.len() > suffix.len() {
+                if let Some(r) = rest.strip_suffix(suffix) {
+                    rest = r;
+                    continue 'strip;
                 }
             }
         }
-        if s.len() == before {
-            break;
-        }
+        break;
     }
-    (!s.is_empty()).then_some(s)
+    (!rest.is_empty()).then(|| rest.to_string())
 }
 
 /// Whether two company keys name the same firm: equal, or one contains the

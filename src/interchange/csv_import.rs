@@ -87,7 +87,7 @@ pub(super) fn import(
     let today = store.clock().today();
     if opts.kind == Kind::Customer {
         let estimate = text.bytes().filter(|&b| b == b'\n').count();
-        let classify_each = estimate <= super::CLASSIFY_EACH_UP_TO;
+        let classify_each = super::classify_each(opts, estimate);
         let mut imp = store.customer_import(opts.dry_run, classify_each)?;
         each_row(
             text,
@@ -151,6 +151,7 @@ fn each_row(
     mut row: impl FnMut(u64, &RowValues, &mut ImportReport) -> Result<()>,
 ) -> Result<()> {
     let mut record = csv::StringRecord::new();
+    let specs = super::columns::specs(kind);
     let mut lines = LineCounter::new(text);
     let mut n: u64 = 0;
     loop {
@@ -172,7 +173,7 @@ fn each_row(
             bar.set_position(rdr.position().byte());
         }
         let line = lines.line_at(record.position().map(|p| p.byte()).unwrap_or(start));
-        let values = RowValues::collect(kind, mapping, record.iter());
+        let values = RowValues::collect(&specs, mapping, record.iter());
         if values.is_empty() {
             report.blank += 1;
             continue;

@@ -65,6 +65,9 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Show a progress bar on stderr for large files.
     pub progress: bool,
+    /// Do not classify now: the book is marked for a sweep at the next
+    /// start (or `dossier classify`). For very large imports.
+    pub defer_classify: bool,
 }
 
 impl Default for ImportOptions {
@@ -74,6 +77,7 @@ impl Default for ImportOptions {
             maps: Vec::new(),
             dry_run: false,
             progress: false,
+            defer_classify: false,
         }
     }
 }
@@ -145,9 +149,14 @@ pub fn import_bytes(
 /// and parallel, much faster than row by row at that size).
 pub const CLASSIFY_EACH_UP_TO: usize = 20_000;
 
+/// Whether an import of about `rows` rows classifies each row as it goes.
+fn classify_each(opts: &ImportOptions, rows: usize) -> bool {
+    !opts.defer_classify && rows <= CLASSIFY_EACH_UP_TO
+}
+
 /// Classifies the book after a large import (nothing to do on a dry run).
 fn sweep_after(store: &mut Store, opts: &ImportOptions, report: &mut ImportReport) -> Result<()> {
-    if !opts.dry_run {
+    if !opts.dry_run && !opts.defer_classify {
         let sweep = store.sweep(false)?;
         report.classified_by_sweep_ms = Some(sweep.elapsed_ms);
     }

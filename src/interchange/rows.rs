@@ -2,7 +2,7 @@
 //! forms and the CLI use; and the per-record write path for products,
 //! opportunities and activities (matched, then added or updated).
 
-use super::columns::{specs, Target};
+use super::columns::Target;
 use super::report::{Action, ImportReport};
 use super::{unguard_cell, ImportOptions, Result};
 use crate::domain::fields::{FieldType, Fields};
@@ -24,13 +24,14 @@ pub(crate) struct RowValues {
 impl RowValues {
     /// Collects a row's cells; several columns for one list field are
     /// joined, for a text field the first filled one wins.
+    /// `specs` are the kind's fields (`columns::specs`), passed in so a large
+    /// import works them out once.
     pub(crate) fn collect<'a>(
-        kind: Kind,
+        specs: &[crate::domain::fields::FieldSpec],
         mapping: &[Target],
         cells: impl Iterator<Item = &'a str>,
     ) -> RowValues {
         let mut v = RowValues::default();
-        let specs = specs(kind);
         for (target, cell) in mapping.iter().zip(cells) {
             let cell = unguard_cell(cell.trim());
             if cell.is_empty() {

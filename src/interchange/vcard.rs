@@ -157,7 +157,7 @@ pub(super) fn import(
     }
     let bar = progress_bar(text.len() as u64, opts.progress && cards.len() > 2_000);
     bar.set_length(cards.len() as u64);
-    let classify_each = cards.len() <= super::CLASSIFY_EACH_UP_TO;
+    let classify_each = super::classify_each(opts, cards.len());
     let mut imp = store.customer_import(opts.dry_run, classify_each)?;
     for (i, (line, raw)) in cards.iter().enumerate() {
         if i.is_multiple_of(1024) {

@@ -161,12 +161,7 @@ impl Book {
             });
         }
         drop(rows);
-        deals.sort_unstable_by_key(|d| (d.customer_id, d.id));
-        let deal_keys: Vec<i64> = deals.iter().map(|d| d.customer_id).collect();
-        let deal_ranges = ranges(customers.iter().map(|c| c.0), &deal_keys);
-        drop(deal_keys);
-        let deal_rows = deals.iter().map(|d| d.row).collect();
-
+        // Campaign results count every live deal, as the cascade does.
         let mut campaign_results: HashMap<i64, CampaignResults> = HashMap::new();
         for d in &deals {
             if let Some(c) = d.campaign_id {
@@ -177,6 +172,17 @@ impl Book {
                 }
             }
         }
+        // Deals of a customer in the trash keep their tags, as in the cascade.
+        deals.retain(|d| {
+            customers
+                .binary_search_by_key(&d.customer_id, |c| c.0)
+                .is_ok()
+        });
+        deals.sort_unstable_by_key(|d| (d.customer_id, d.id));
+        let deal_keys: Vec<i64> = deals.iter().map(|d| d.customer_id).collect();
+        let deal_ranges = ranges(customers.iter().map(|c| c.0), &deal_keys);
+        drop(deal_keys);
+        let deal_rows = deals.iter().map(|d| d.row).collect();
 
         let mut stmt = conn.prepare(
             "SELECT customer_id, date, id, opportunity_id, sentiment, next_follow_up

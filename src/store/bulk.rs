@@ -9,15 +9,70 @@
 //! very large import the caller turns that off and sweeps once at the end,
 //! which classifies the whole book set-based and in parallel.
 
-use super::customers::{self, from_row, tidy, write_fields};
+use super::customers::{self, from_row, tidy};
 use super::retag::{affected, ClassifyState};
-use super::rows::{self, from_json_list};
+use super::rows::{self, from_json_list, to_json_list, to_json_map};
 use super::{Result, Store};
 use crate::domain::identity::{email_key, name_company_key, phone_key};
 use crate::domain::{absorb, Customer, Kind, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
+
+/// The customer columns written by an import, in statement order.
+const INSERT: &str = "INSERT INTO customers (created_at, updated_at, version, name, kind, company, title, \
+    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom) \
+    VALUES (?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+
+const UPDATE: &str = "UPDATE customers SET updated_at = ?1, name = ?2, kind = ?3, company = ?4, \
+    title = ?5, phones = ?6, emails = ?7, country = ?8, province = ?9, city = ?10, address = ?11, \
+    industry = ?12, size = ?13, source = ?14, needs = ?15, notes = ?16, owner = ?17, custom = ?18 \
+    WHERE id = ?19";
+
+/// Writes a customer with a cached positional statement (the store's
+/// named-parameter path costs more than the insert itself at a million rows).
+fn write(
+    conn: &Connection,
+    sql: &str,
+    c: &Customer,
+    now: DateTime<Utc>,
+    id: Option<i64>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let phones = to_json_list(&c.phones);
+    let emails = to_json_list(&c.emails);
+    let needs = to_json_list(&c.needs);
+    let custom = to_json_map(&c.custom);
+    let fields: [&dyn rusqlite::ToSql; 18] = [
+        &now,
+        &c.name,
+        &c.kind.as_str(),
+        &c.company,
+        &c.title,
+        &phones,
+        &emails,
+        &c.country,
+        &c.province,
+        &c.city,
+        &c.address,
+        &c.industry,
+        &c.size,
+        &c.source,
+        &needs,
+        &c.notes,
+        &c.owner,
+        &custom,
+    ];
+    match id {
+        None => stmt.execute(&fields[..])?,
+        Some(id) => {
+            let mut all: Vec<&dyn rusqlite::ToSql> = fields.to_vec();
+            all.push(&id);
+            stmt.execute(all.as_slice())?
+        }
+    };
+    Ok(())
+}
 
 /// Rows per transaction.
 pub const BATCH_ROWS: usize = 10_000;
@@ -151,7 +206,7 @@ impl CustomerImport<'_> {
             Some(id) => self.update(id, &incoming)?,
             None => {
                 incoming.validate()?;
-                write_fields(self.conn, customers::INSERT, &incoming, self.now)?;
+                write(self.conn, INSERT, &incoming, self.now, None)?;
                 let id = self.conn.last_insert_rowid();
                 self.index.add(
                     id,
@@ -198,7 +253,7 @@ impl CustomerImport<'_> {
         } else {
             Default::default()
         };
-        write_fields(self.conn, customers::UPDATE, &merged, self.now)?;
+        write(self.conn, UPDATE, &merged, self.now, Some(id))?;
         rows::bump(self.conn, Kind::Customer, id, stored.meta.version, self.now)?;
         self.index.add(
             id,
@@ -235,10 +290,15 @@ impl CustomerImport<'_> {
     }
 
     /// Commits the last batch (or, for a dry run, rolls everything back).
+    /// An import that did not classify row by row marks the book for a
+    /// sweep, so its customers are tagged at the next start at the latest.
     pub fn finish(mut self) -> Result<()> {
         if self.dry_run {
             self.rollback();
         } else {
+            if self.classify.is_none() {
+                super::sweep::mark_stale(self.conn)?;
+            }
             self.commit()?;
         }
         self.conn.pragma_update(None, "cache_size", -2_000)?;

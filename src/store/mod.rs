@@ -95,7 +95,7 @@ pub enum StoreError {
     DiskFull,
 
     #[error(
-        "the database is busy — another dossier kept it locked for more than 5 seconds; nothing was saved by this change, try again"
+        "the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was saved by this change; try again in a moment"
     )]
     Busy,
 
@@ -283,8 +283,13 @@ impl Store {
     }
 
     /// True when the book has no records at all (first run).
+    /// Reads one row per table at most (counting would scan a big book).
     pub fn is_empty(&self) -> Result<bool> {
-        let c = self.counts()?;
-        Ok(c.customers + c.opportunities + c.products + c.activities + c.trash == 0)
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM customers) AND NOT EXISTS (SELECT 1 FROM opportunities) \
+             AND NOT EXISTS (SELECT 1 FROM products) AND NOT EXISTS (SELECT 1 FROM activities)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 }

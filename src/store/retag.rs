@@ -95,6 +95,60 @@ pub(crate) fn store_tags(
     Ok(changes)
 }
 
+/// Writes the tags of a record that has none yet (no digest: every tagged
+/// record has one): plain inserts, no diff against stored tags. The sweep's
+/// fast path for a book classified for the first time.
+pub(crate) fn first_tags(
+    conn: &Connection,
+    kind: Kind,
+    id: i64,
+    tags: &[Tag],
+    now: DateTime<Utc>,
+) -> Result<Vec<TagChange>> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO tags (record_kind, record_id, dimension, value, reason, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut history = conn.prepare_cached(
+        "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)",
+    )?;
+    let mut changes = Vec::with_capacity(tags.len());
+    for t in tags {
+        insert.execute(params![
+            kind.as_str(),
+            id,
+            t.dimension,
+            t.value,
+            t.reason,
+            now
+        ])?;
+        history.execute(params![
+            now,
+            kind.as_str(),
+            id,
+            t.dimension,
+            t.value,
+            t.reason
+        ])?;
+        changes.push(TagChange {
+            kind,
+            id,
+            dimension: t.dimension.clone(),
+            old: None,
+            new: Some(t.value.clone()),
+            reason: String::new(),
+        });
+    }
+    let d = digest(
+        tags.iter()
+            .map(|t| (t.dimension.as_str(), t.value.as_str())),
+    );
+    conn.prepare_cached(
+        "INSERT INTO tag_digests (record_kind, record_id, digest) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![kind.as_str(), id, d])?;
+    Ok(changes)
+}
+
 fn date_of(t: DateTime<Utc>) -> NaiveDate {
     t.date_naive()
 }
@@ -161,7 +215,7 @@ fn opportunity_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Opt
                     (SELECT max(a.date) FROM activities a
                       WHERE a.opportunity_id = o.id AND a.deleted_at IS NULL)
              FROM opportunities o JOIN customers c ON c.id = o.customer_id
-             WHERE o.id = ?1 AND o.deleted_at IS NULL",
+             WHERE o.id = ?1 AND o.deleted_at IS NULL AND c.deleted_at IS NULL",
         )?
         .query_row([id], |r| {
             Ok(OpportunityProfile {
@@ -250,7 +304,7 @@ fn campaign_facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
 }
 
 /// Classifies one record again and writes its tags. A record that is gone
-/// or in the trash keeps the tags it had.
+/// or in the trash (or a deal whose customer is) keeps the tags it had.
 pub(crate) fn retag(
     conn: &Connection,
     cls: &Classifier,

@@ -7,7 +7,7 @@
 //! values). A record whose values stay keeps its stored reasons.
 
 use super::book::Book;
-use super::retag::{digest, save_cuts, store_tags};
+use super::retag::{digest, first_tags, save_cuts, store_tags};
 use super::{Result, Store};
 use crate::classify::compute;
 use crate::classify::{CutPoints, Facts, RuleSet, Subject, Tag};
@@ -42,6 +42,9 @@ pub struct SweepReport {
     /// Per kind, dimension and value: records gaining and losing it.
     pub moves: Vec<TagMove>,
     pub elapsed_ms: u128,
+    /// Where the time went: reading the book, cut points, evaluating,
+    /// writing (milliseconds).
+    pub phases_ms: BTreeMap<String, u128>,
 }
 
 type MoveKey = (Kind, String, String);
@@ -201,6 +204,17 @@ fn cut_points(rules: &RuleSet, pops: &[Population]) -> CutPoints {
 /// Key of the day of the last sweep in `classify_state`.
 const LAST_SWEEP_KEY: &str = "last_sweep";
 
+/// Forgets the last sweep, so the next `sweep_if_stale` (start of the TUI,
+/// commands that show tags) classifies the book again — used after a bulk
+/// import that skipped classification.
+pub(crate) fn mark_stale(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "DELETE FROM classify_state WHERE key = ?1",
+        [LAST_SWEEP_KEY],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Sweeps unless a sweep already ran today with the same rules:
     /// time-driven tags change by the day, so one sweep a day keeps them true. For the start of the
@@ -224,18 +238,41 @@ impl Store {
 
     /// Like [`Store::sweep`] with other rules (`classify --dry-run --rules FILE`).
     pub fn sweep_with(&mut self, rules: &RuleSet, dry_run: bool) -> Result<SweepReport> {
-        let started = Instant::now();
-        let today = self.clock.today();
-        let now = self.clock.now();
         let behavior = if dry_run {
             TransactionBehavior::Deferred
         } else {
             TransactionBehavior::Immediate
         };
+        // A large page cache keeps a big first classification from
+        // spilling pages mid-transaction; restored afterwards.
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        let result = self.sweep_in_tx(rules, dry_run, behavior);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        result
+    }
+
+    fn sweep_in_tx(
+        &mut self,
+        rules: &RuleSet,
+        dry_run: bool,
+        behavior: TransactionBehavior,
+    ) -> Result<SweepReport> {
+        let started = Instant::now();
+        let today = self.clock.today();
+        let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(behavior)?;
+        let mut phase = Instant::now();
+        let mut phases: BTreeMap<String, u128> = BTreeMap::new();
+        let mut lap = |name: &str, phase: &mut Instant| {
+            *phases.entry(name.to_string()).or_default() += phase.elapsed().as_millis();
+            *phase = Instant::now();
+        };
         let book = Book::load(&tx, today)?;
+        lap("read", &mut phase);
         let pops = populations(&book, today);
         let cuts = cut_points(rules, &pops);
+        lap("cut points", &mut phase);
 
         let mut report = SweepReport {
             dry_run,
@@ -248,6 +285,7 @@ impl Store {
                 .evaluated
                 .insert(kind.as_str().to_string(), pop.ids.len());
             let old = stored_digests(&tx, kind)?;
+            lap("read", &mut phase);
             let old_digest = |id: i64| {
                 old.binary_search_by_key(&id, |e| e.0)
                     .ok()
@@ -255,7 +293,7 @@ impl Store {
             };
             for start in (0..pop.ids.len()).step_by(BATCH) {
                 let end = (start + BATCH).min(pop.ids.len());
-                let changed: Vec<(i64, Vec<Tag>)> = (start..end)
+                let changed: Vec<(i64, bool, Vec<Tag>)> = (start..end)
                     .into_par_iter()
                     .filter_map(|i| {
                         let mut f = (pop.facts)(i);
@@ -280,10 +318,11 @@ impl Store {
                                 reason: o.reason(&f, &cuts),
                             })
                             .collect();
-                        Some((id, tags))
+                        Some((id, old_digest(id).is_none(), tags))
                     })
                     .collect();
-                for (id, tags) in changed {
+                lap("evaluate", &mut phase);
+                for (id, fresh, tags) in changed {
                     if dry_run {
                         let old = stored_values(&tx, kind, id)?;
                         let mut any = false;
@@ -300,13 +339,18 @@ impl Store {
                         }
                         report.changed += usize::from(any);
                     } else {
-                        let changes = store_tags(&tx, kind, id, &tags, now)?;
+                        let changes = if fresh {
+                            first_tags(&tx, kind, id, &tags, now)?
+                        } else {
+                            store_tags(&tx, kind, id, &tags, now)?
+                        };
                         report.changed += usize::from(!changes.is_empty());
                         for c in &changes {
                             moves.add(kind, &c.dimension, c.old.as_deref(), c.new.as_deref());
                         }
                     }
                 }
+                lap("write", &mut phase);
             }
         }
         drop(pops);
@@ -324,6 +368,8 @@ impl Store {
             self.classify.set_cuts(cuts);
         }
         report.moves = moves.into_sorted();
+        lap("write", &mut phase);
+        report.phases_ms = phases;
         report.elapsed_ms = started.elapsed().as_millis();
         Ok(report)
     }

@@ -23,6 +23,9 @@ pub type DemoLoader = fn(&mut Store) -> anyhow::Result<String>;
 /// Books with more customers than this sort in a background thread.
 const BACKGROUND_SORT_ABOVE: i64 = 20_000;
 
+/// Ids shown while a big book's full list loads.
+const FIRST_PAGE: usize = 200;
+
 /// Rows shown by the tabs that only list (first page).
 pub const SIMPLE_LIST_LIMIT: usize = 500;
 
@@ -31,6 +34,8 @@ pub enum Effect {
     LoadIds {
         sort: CustomerSort,
         select: Option<i64>,
+        /// Nothing is shown yet: a first page may come before the full list.
+        first_load: bool,
     },
     LoadRows {
         range: Range<usize>,
@@ -67,6 +72,8 @@ pub enum Outcome {
         sort: CustomerSort,
         ids: Vec<i64>,
         select: Option<i64>,
+        /// Only the first page; the full list follows.
+        partial: bool,
     },
     Rows {
         range: Range<usize>,
@@ -162,7 +169,11 @@ impl Runtime {
     pub fn perform(&mut self, effect: Effect) -> Option<Outcome> {
         let failed = |e: StoreError| Some(Outcome::Failed(explain(&e)));
         match effect {
-            Effect::LoadIds { sort, select } => {
+            Effect::LoadIds {
+                sort,
+                select,
+                first_load,
+            } => {
                 let big = self
                     .store
                     .max_customer_id()
@@ -179,14 +190,37 @@ impl Runtime {
                             .map_err(StoreError::from)
                             .and_then(|conn| sorted_customer_ids(&conn, sort));
                             let _ = tx.send(match outcome {
-                                Ok(ids) => Outcome::Ids { sort, ids, select },
+                                Ok(ids) => Outcome::Ids {
+                                    sort,
+                                    ids,
+                                    select,
+                                    partial: false,
+                                },
                                 Err(e) => Outcome::Failed(e.to_string()),
                             });
                         });
-                        None
+                        // In id order the first screen is ready at once.
+                        if first_load && sort == CustomerSort::Id {
+                            match self.store.first_customer_ids(FIRST_PAGE) {
+                                Ok(ids) => Some(Outcome::Ids {
+                                    sort,
+                                    ids,
+                                    select,
+                                    partial: true,
+                                }),
+                                Err(e) => failed(e),
+                            }
+                        } else {
+                            None
+                        }
                     }
                     _ => match self.store.customer_ids(sort) {
-                        Ok(ids) => Some(Outcome::Ids { sort, ids, select }),
+                        Ok(ids) => Some(Outcome::Ids {
+                            sort,
+                            ids,
+                            select,
+                            partial: false,
+                        }),
                         Err(e) => failed(e),
                     },
                 }
@@ -302,21 +336,9 @@ impl Runtime {
     }
 }
 
-/// A store error worded for the status line; a busy database gets advice
-/// instead of SQLite's words.
+/// A store error worded for the status line (the store's own messages are
+/// already written for a salesperson, busy and disk-full included).
 pub fn explain(e: &StoreError) -> String {
-    use rusqlite::ErrorCode;
-    if matches!(e, StoreError::Busy) {
-        return "the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was written; try again in a moment".into();
-    }
-    if let StoreError::Sqlite(err) = e {
-        if matches!(
-            err.sqlite_error_code(),
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-        ) {
-            return "the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was written; try again in a moment".into();
-        }
-    }
     e.to_string()
 }
 

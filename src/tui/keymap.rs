@@ -41,6 +41,10 @@ impl KeySpec {
     /// Parses and normalises what a person wrote in the key map.
     pub fn parse(s: &str) -> Result<KeySpec, String> {
         let s = s.trim();
+        // Terminals report Shift-Tab as its own key.
+        if s.eq_ignore_ascii_case("shift-tab") {
+            return Ok(KeySpec("backtab".into()));
+        }
         let (mods, key) = match s.rsplit_once('-') {
             Some((m, k)) if !k.is_empty() && !m.is_empty() => (m.to_lowercase(), k),
             _ => (String::new(), s),
@@ -340,5 +344,6 @@ mod tests {
         assert_eq!(KeySpec::parse("Ctrl-S").unwrap().as_str(), "ctrl-s");
         assert_eq!(KeySpec::parse("PageDown").unwrap().as_str(), "pagedown");
         assert_eq!(KeySpec::parse("-").unwrap().as_str(), "-");
+        assert_eq!(KeySpec::parse("Shift-Tab").unwrap().as_str(), "backtab");
     }
 }

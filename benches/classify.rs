@@ -1,0 +1,102 @@
+//! Classification speed on a synthetic book from `dossier gen`.
+//!
+//! - `cascade/*`: one edit with its re-tag cascade (write, re-tag, commit)
+//!   on a 100k-customer book that has been classified once.
+//! - `sweep/100k`: a full sweep of that book when nothing changed (the
+//!   daily sweep at start-up). The 1M-customer sweep is measured with
+//!   `time dossier classify` on a `dossier gen --customers 1000000` book.
+//!
+//! `DOSSIER_BENCH_CUSTOMERS` changes the book size.
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use dossier::classify::RuleSet;
+use dossier::domain::{Activity, ActivityKind, Clock, Kind, Sentiment};
+use dossier::store::Store;
+use std::hint::black_box;
+
+fn book(dir: &std::path::Path) -> Store {
+    let customers: u64 = std::env::var("DOSSIER_BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let clock = Clock::at_date(NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date"));
+    let mut store = Store::open_with_clock(&dir.join("bench.db"), clock).expect("open");
+    store.set_rules(RuleSet::builtin()).expect("rules");
+    dossier::sample::gen::generate(&mut store, customers, 42).expect("gen");
+    store.sweep(false).expect("first sweep");
+    store
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = book(dir.path());
+
+    // A customer with a won deal that has a line item, so the cascade
+    // reaches customer, deal and product.
+    let won: i64 = store
+        .conn()
+        .query_row(
+            "SELECT o.id FROM opportunities o JOIN line_items li ON li.opportunity_id = o.id
+             WHERE o.stage = 'won' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a won deal");
+    let customer = store.opportunity(won).expect("deal").customer_id;
+
+    let mut g = c.benchmark_group("cascade");
+    g.bench_function("edit customer", |b| {
+        b.iter(|| {
+            let mut c = store.customer(customer).expect("customer");
+            c.notes = if c.notes.is_empty() {
+                "x".into()
+            } else {
+                String::new()
+            };
+            black_box(store.update_customer(&c).expect("saved"));
+            store.take_tag_changes()
+        })
+    });
+    g.bench_function("edit won deal", |b| {
+        b.iter(|| {
+            let mut o = store.opportunity(won).expect("deal");
+            o.probability = Some(if o.probability == Some(90) { 80 } else { 90 });
+            black_box(store.update_opportunity(&o).expect("saved"));
+            store.take_tag_changes()
+        })
+    });
+    let mut touch_id = None;
+    g.bench_function("log touch", |b| {
+        b.iter(|| {
+            let a = store
+                .add_activity(&Activity {
+                    kind: ActivityKind::Call,
+                    customer_id: Some(customer),
+                    date: NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date"),
+                    sentiment: Some(Sentiment::Negative),
+                    ..Default::default()
+                })
+                .expect("saved");
+            touch_id = Some(a.meta.id);
+            store.take_tag_changes()
+        })
+    });
+    g.finish();
+    if let Some(id) = touch_id {
+        let _ = store.delete(Kind::Activity, id, None);
+    }
+
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10);
+    g.bench_function("unchanged book", |b| {
+        b.iter(|| black_box(store.sweep(false).expect("sweep")))
+    });
+    g.bench_function("dry run", |b| {
+        b.iter(|| black_box(store.sweep(true).expect("sweep")))
+    });
+    g.finish();
+}
+
+criterion_group!(classify, benches);
+criterion_main!(classify);
