@@ -27,9 +27,16 @@ impl Rng {
 /// The highest version reported committed, per record.
 type Reported = BTreeMap<(String, i64), i64>;
 
-/// Runs the writer once and kills it after `delay`; returns the complete
-/// "committed" lines it printed.
-fn run_and_kill(db: &Path, seed: u64, delay: Duration) -> Vec<(String, i64, i64)> {
+/// Runs the writer once and kills it after `delay` (counted from its start,
+/// or from its first reported commit when `after_first` is set, so a loaded
+/// machine cannot make every kill land before any write); returns the
+/// complete "committed" lines it printed.
+fn run_and_kill(
+    db: &Path,
+    seed: u64,
+    delay: Duration,
+    after_first: bool,
+) -> Vec<(String, i64, i64)> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .arg("--db")
         .arg(db)
@@ -40,16 +47,23 @@ fn run_and_kill(db: &Path, seed: u64, delay: Duration) -> Vec<(String, i64, i64)
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the writer");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut out = String::new();
+    if after_first {
+        let mut byte = [0u8; 1];
+        let mut first = Vec::new();
+        while stdout.read(&mut byte).unwrap_or(0) == 1 {
+            first.push(byte[0]);
+            if byte[0] == b'\n' {
+                break;
+            }
+        }
+        out.push_str(&String::from_utf8_lossy(&first));
+    }
     std::thread::sleep(delay);
     // SIGKILL on unix: no destructor, no rollback, no flush runs.
     child.kill().expect("kill the writer");
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
+    stdout.read_to_string(&mut out).unwrap();
     let mut err = String::new();
     child
         .stderr
@@ -190,7 +204,7 @@ fn kill_loop(iterations: u64, seed: u64) {
         // Mostly short lives, so kills land during start-up, migration and
         // the first writes as well as in the middle of a run.
         let delay = Duration::from_millis(2 + rng.below(148));
-        for (kind, id, version) in run_and_kill(&db, seed.wrapping_add(i), delay) {
+        for (kind, id, version) in run_and_kill(&db, seed.wrapping_add(i), delay, i % 2 == 1) {
             commits += 1;
             let v = reported.entry((kind, id)).or_insert(0);
             *v = (*v).max(version);
