@@ -8,6 +8,8 @@ mod activities;
 mod backup;
 mod book;
 mod browse;
+mod browse_catalog;
+mod browse_deals;
 mod bulk;
 mod customers;
 mod doctor;
@@ -26,6 +28,8 @@ mod trash;
 
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
+pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
+pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
 pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use merge::{likely_duplicates, DuplicatePair, MergeRecord};

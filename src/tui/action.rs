@@ -42,6 +42,23 @@ pub enum Action {
     LogTouch,
     /// Merge a likely duplicate into the selected customer (asks first).
     Merge,
+    /// Opportunities: move the deal to the next / previous stage.
+    StageNext,
+    StagePrev,
+    /// Opportunities: close the deal as won / lost (asks why).
+    MarkWon,
+    MarkLost,
+    /// Opportunities: the pipeline as a board by stage, or the table.
+    Board,
+    /// Filter the list by one tag.
+    Filter,
+    /// Activities: all, touches only, campaigns only.
+    CycleKind,
+    /// Activities: add a marketing campaign.
+    AddCampaign,
+    /// Board: the previous / next stage column.
+    Left,
+    Right,
     NextField,
     PrevField,
     Save,

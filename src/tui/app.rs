@@ -99,6 +99,8 @@ pub struct App {
     /// Deletes and merges, most recent last, for undo.
     pub undo: Vec<Undo>,
     pub quit: bool,
+    /// Dashboard, Opportunities, Products and Activities.
+    pub tabs: super::tabs::TabsState,
 }
 
 impl App {
@@ -122,6 +124,7 @@ impl App {
             status: None,
             undo: Vec::new(),
             quit: false,
+            tabs: Default::default(),
         }
     }
 
@@ -160,7 +163,7 @@ impl App {
     pub fn context(&self) -> Context {
         if self.confirm.is_some() {
             Context::Confirm
-        } else if self.form.is_some() || self.touch.is_some() {
+        } else if self.form.is_some() || self.touch.is_some() || self.tabs.modal() {
             Context::Form
         } else {
             Context::List
@@ -209,6 +212,8 @@ impl App {
             self.update_touch(action, &mut fx);
         } else if self.form.is_some() {
             self.update_form(action, &mut fx);
+        } else if self.tabs.modal() {
+            self.update_tabs_modal(action, &mut fx);
         } else {
             self.update_list(action, &mut fx);
         }
@@ -224,6 +229,7 @@ impl App {
             let rows = self.table_rows();
             fx.extend(self.customers.needs(rows, true));
         }
+        self.sync_tabs(fx);
     }
 
     /// Takes in what the runtime brought back.
@@ -279,6 +285,7 @@ impl App {
                 fx.push(self.customers.reload(Some(customer.meta.id)));
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
+                self.tabs.invalidate();
             }
             Outcome::SaveFailed { message, fields } => {
                 self.customers.invalidate();
@@ -316,6 +323,7 @@ impl App {
                 ));
                 self.customers.invalidate();
                 self.lists = Default::default();
+                self.tabs.invalidate();
             }
             Outcome::DemoLoaded(summary) => {
                 self.info(summary);
@@ -323,6 +331,7 @@ impl App {
                 fx.push(self.customers.reload(None));
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
+                self.tabs.invalidate();
             }
             Outcome::Swept {
                 changed,
@@ -339,6 +348,7 @@ impl App {
                     self.customers.invalidate();
                     fx.push(self.customers.reload(None));
                     self.lists = Default::default();
+                    self.tabs.invalidate();
                 }
             }
             Outcome::DuplicateWarning { typed, warning } => {
@@ -396,6 +406,7 @@ impl App {
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
             }
+            Outcome::Tabs(o) => self.apply_tabs(o, &mut fx),
             Outcome::Failed(message) => {
                 self.error(message);
                 // The record may have changed elsewhere: read it again.

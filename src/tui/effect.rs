@@ -78,6 +78,8 @@ pub enum Effect {
     Sweep {
         force: bool,
     },
+    /// Dashboard, Opportunities, Products and Activities.
+    Tabs(super::tabs::TabEffect),
 }
 
 /// What came of an effect.
@@ -148,6 +150,7 @@ pub enum Outcome {
         changed: usize,
         rules_warning: Option<String>,
     },
+    Tabs(super::tabs::TabOutcome),
     /// A read or write failed; the message is for the status line.
     Failed(String),
 }
@@ -395,6 +398,10 @@ impl Runtime {
                     label,
                 }),
                 Err(e) => Some(Outcome::Failed(format!("Not undone: {}", explain(&e)))),
+            },
+            Effect::Tabs(e) => match super::tabs::perform(&mut self.store, e) {
+                Ok(o) => Some(Outcome::Tabs(o)),
+                Err(e) => failed(e),
             },
             Effect::LoadDemo => match self.demo {
                 Some(load) => match load(&mut self.store) {

@@ -6,12 +6,20 @@
 //! `Backend`, so tests drive the whole app on a `TestBackend`.
 
 pub mod action;
+pub mod activities;
 pub mod app;
 pub mod customers;
+pub mod dashboard;
 pub mod effect;
 pub mod form;
 pub mod keymap;
+pub mod opportunities;
 pub mod overlay;
+pub mod products;
+pub mod record_form;
+pub mod records;
+pub mod tabs;
+mod tabs_update;
 pub mod theme;
 mod update;
 pub mod views;

@@ -125,14 +125,10 @@ impl App {
 
     pub(super) fn switch_tab(&mut self, tab: Tab, fx: &mut Vec<Effect>) {
         self.tab = tab;
-        match tab {
-            Tab::Dashboard => fx.push(Effect::LoadCounts),
-            Tab::Customers => {}
-            other => {
-                if !self.lists[list_index(other)].loaded {
-                    fx.push(Effect::LoadList(other));
-                }
-            }
+        // The other tabs load what they need in `sync_tabs`.
+        if tab == Tab::Dashboard {
+            fx.push(Effect::LoadCounts);
+            self.tabs.dashboard.stale = true;
         }
     }
 
@@ -166,6 +162,9 @@ impl App {
             Action::TabOpportunities => self.switch_tab(Tab::Opportunities, fx),
             Action::TabProducts => self.switch_tab(Tab::Products, fx),
             Action::TabActivities => self.switch_tab(Tab::Activities, fx),
+            _ if self.tab != Tab::Customers && action != Action::Reload => {
+                self.update_tab_list(action, fx)
+            }
             ref a if step(a).is_some() => {
                 let d = step(a).unwrap_or(0);
                 match self.tab {
@@ -196,6 +195,7 @@ impl App {
                 self.customers.invalidate();
                 fx.push(self.customers.reload(None));
                 self.lists = Default::default();
+                self.tabs.invalidate();
                 if self.tab != Tab::Customers && self.tab != Tab::Dashboard {
                     self.switch_tab(self.tab, fx);
                 }

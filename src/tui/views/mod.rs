@@ -1,11 +1,16 @@
 //! Drawing. Every function here takes `&App` and never changes it.
 
+mod board;
 mod customers;
+mod dashboard;
 mod detail;
 mod form;
 mod help;
-mod lists;
 mod overlay;
+mod record_detail;
+mod record_form;
+mod record_table;
+mod tab_views;
 
 use super::app::{App, Tab};
 use crate::domain::text::sanitize_for_terminal;
@@ -25,12 +30,26 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_tabs(frame, app, tabs);
     match app.tab {
         Tab::Customers => customers::draw(frame, app, body),
-        Tab::Dashboard => lists::draw_dashboard(frame, app, body),
-        t => lists::draw(frame, app, t, body),
+        Tab::Dashboard => dashboard::draw(frame, app, body),
+        Tab::Opportunities => tab_views::draw_deals(frame, app, body),
+        Tab::Products => tab_views::draw_products(frame, app, body),
+        Tab::Activities => tab_views::draw_activities(frame, app, body),
     }
     draw_status(frame, app, status);
     if let Some(form) = &app.form {
         form::draw(frame, app, form, body);
+    }
+    if let Some(form) = &app.tabs.form {
+        record_form::draw(frame, app, form, body);
+    }
+    if let Some(r) = &app.tabs.reason {
+        record_form::draw_reason(frame, app, r, body);
+    }
+    if let Some(f) = &app.tabs.filter {
+        record_form::draw_filter(frame, app, f, body);
+    }
+    if let Some(d) = &app.tabs.delete {
+        record_form::draw_delete(frame, app, d, body);
     }
     if let Some(touch) = &app.touch {
         overlay::draw_touch(frame, app, touch, body);
@@ -75,6 +94,9 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 fn hint(app: &App) -> String {
     use super::action::Action;
     use super::keymap::Context;
+    if let Some(h) = tab_hint(app) {
+        return h;
+    }
     let (ctx, items): (Context, &[(Action, &str)]) = if app.form.is_some() {
         (
             Context::Form,
@@ -142,4 +164,69 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
         width: w,
         height: h,
     }
+}
+
+/// The keys of the Dashboard, Opportunities, Products and Activities tabs.
+fn tab_hint(app: &App) -> Option<String> {
+    use super::action::Action;
+    use super::keymap::Context;
+    let items: &[(Action, &str)] = if app.tabs.form.is_some() {
+        return Some(
+            "tab next field · ←/→ choose · enter pick a link · ctrl-s save · esc close".into(),
+        );
+    } else if app.tabs.modal() {
+        return None;
+    } else {
+        match app.tab {
+            Tab::Dashboard => &[
+                (Action::Down, "next"),
+                (Action::Edit, "open"),
+                (Action::Reload, "reload"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Tab::Opportunities => &[
+                (Action::Add, "add"),
+                (Action::Edit, "edit"),
+                (Action::StageNext, "stage"),
+                (Action::StagePrev, "back"),
+                (Action::MarkWon, "won"),
+                (Action::MarkLost, "lost"),
+                (Action::Board, "board"),
+                (Action::Filter, "filter"),
+                (Action::SortNext, "sort"),
+                (Action::Help, "help"),
+            ],
+            Tab::Products => &[
+                (Action::Add, "add"),
+                (Action::Edit, "edit"),
+                (Action::Delete, "delete"),
+                (Action::Filter, "filter"),
+                (Action::SortNext, "sort"),
+                (Action::ToggleDetail, "detail"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Tab::Activities => &[
+                (Action::Add, "add"),
+                (Action::AddCampaign, "campaign"),
+                (Action::CycleKind, "kinds"),
+                (Action::Edit, "edit"),
+                (Action::Delete, "del"),
+                (Action::Filter, "filter"),
+                (Action::SortNext, "sort"),
+                (Action::Help, "help"),
+            ],
+            Tab::Customers => return None,
+        }
+    };
+    let parts: Vec<String> = items
+        .iter()
+        .filter_map(|(a, label)| {
+            app.keymap
+                .key_for(Context::List, a)
+                .map(|k| format!("{} {label}", help::pretty(k)))
+        })
+        .collect();
+    Some(parts.join(" · "))
 }

@@ -1,0 +1,102 @@
+//! The Dashboard: what needs doing today, what may close or leave soon, and
+//! the book in numbers — every listed item jumps to its record with Enter.
+
+use crate::domain::{Kind, Money};
+use crate::store::{ChurnRisk, ClosingDeal, FollowUp, ProductSales, StageTotal, Store, StoreError};
+use chrono::{Duration, NaiveDate};
+
+/// Deals closing within this many days are listed.
+pub const CLOSING_DAYS: i64 = 14;
+/// Rows per list.
+const LIST_ROWS: usize = 12;
+
+/// What the dashboard shows, read in one go.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DashboardData {
+    pub follow_ups: Vec<FollowUp>,
+    pub closing: Vec<ClosingDeal>,
+    pub churn: Vec<ChurnRisk>,
+    pub pipeline: Vec<StageTotal>,
+    pub value: Vec<(String, i64)>,
+    pub lifecycle: Vec<(String, i64)>,
+    /// Best sellers of the last 90 days with their sales-status tag.
+    pub top: Vec<(ProductSales, String)>,
+}
+
+impl DashboardData {
+    pub fn load(store: &Store, today: NaiveDate) -> Result<DashboardData, StoreError> {
+        let sales = store.tag_map(Kind::Product)?;
+        let top = store
+            .top_products(today - Duration::days(90), 8)?
+            .into_iter()
+            .map(|p| {
+                let status = sales
+                    .get(&p.product_id)
+                    .and_then(|t| t.iter().find(|(d, _)| d == "sales"))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                (p, status)
+            })
+            .collect();
+        Ok(DashboardData {
+            follow_ups: store.follow_ups_due(today, LIST_ROWS)?,
+            closing: store.deals_closing(today, CLOSING_DAYS, LIST_ROWS)?,
+            churn: store.churn_risk(LIST_ROWS)?,
+            pipeline: store.pipeline()?,
+            value: store.tag_distribution(Kind::Customer, "value")?,
+            lifecycle: store.tag_distribution(Kind::Customer, "lifecycle")?,
+            top,
+        })
+    }
+
+    /// Every item that Enter can open, in screen order.
+    pub fn targets(&self) -> Vec<Target> {
+        let mut out: Vec<Target> = Vec::new();
+        out.extend(
+            self.follow_ups
+                .iter()
+                .map(|f| Target::Customer(f.customer_id)),
+        );
+        out.extend(self.closing.iter().map(|d| Target::Deal(d.opportunity_id)));
+        out.extend(self.churn.iter().map(|c| Target::Customer(c.customer_id)));
+        out.extend(self.top.iter().map(|(p, _)| Target::Product(p.product_id)));
+        out
+    }
+
+    /// Total amount of the open pipeline.
+    pub fn open_amount(&self) -> Money {
+        self.pipeline
+            .iter()
+            .filter(|t| !t.stage.is_closed())
+            .map(|t| t.amount)
+            .sum()
+    }
+}
+
+/// A record a dashboard item opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Customer(i64),
+    Deal(i64),
+    Product(i64),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Dashboard {
+    pub data: Option<DashboardData>,
+    /// Index into `data.targets()`.
+    pub cursor: usize,
+    pub stale: bool,
+}
+
+impl Dashboard {
+    pub fn move_by(&mut self, delta: isize) {
+        let n = self.data.as_ref().map(|d| d.targets().len()).unwrap_or(0);
+        let last = n.saturating_sub(1) as isize;
+        self.cursor = (self.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
+    }
+
+    pub fn selected(&self) -> Option<Target> {
+        self.data.as_ref()?.targets().get(self.cursor).copied()
+    }
+}

@@ -1,0 +1,346 @@
+//! State and effects of the Dashboard, Opportunities, Products and
+//! Activities tabs, kept apart from the Customers tab's machinery: the app
+//! holds one [`TabsState`], and the runtime performs [`TabEffect`]s with
+//! the same store calls the CLI uses (every save re-tags in its own
+//! transaction; the tag changes come back for the status line).
+
+use super::activities::ActivityTab;
+use super::dashboard::{Dashboard, DashboardData};
+use super::opportunities::DealTab;
+use super::products::ProductTab;
+use super::record_form::{Draft, PickRequest, RecordForm};
+use super::records::LIST_LIMIT;
+use crate::domain::{Activity, Kind, Opportunity, Product, Stage, ValidationErrors};
+use crate::store::{
+    ActivityFile, Choice, DealFile, Page, ProductFile, Store, StoreError, TagChange, TagMap,
+};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use tui_input::Input;
+
+/// Which list a tab effect is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Deals,
+    Products,
+    Activities,
+}
+
+/// Asking why a deal was won or lost before saving it.
+#[derive(Debug, Clone)]
+pub struct ReasonPrompt {
+    pub deal: Opportunity,
+    pub to: Stage,
+    pub input: Input,
+    pub problem: Option<String>,
+}
+
+/// Choosing the tag a list is filtered by.
+#[derive(Debug, Clone)]
+pub struct TagFilter {
+    pub list: ListKind,
+    /// `(dimension, value, count)`; the first entry (empty) clears.
+    pub options: Vec<(String, String, usize)>,
+    pub cursor: usize,
+}
+
+/// A delete waiting for its yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingDelete {
+    pub list: ListKind,
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TabsState {
+    pub deals: DealTab,
+    pub products: ProductTab,
+    pub activities: ActivityTab,
+    pub dashboard: Dashboard,
+    pub form: Option<RecordForm>,
+    pub reason: Option<ReasonPrompt>,
+    pub filter: Option<TagFilter>,
+    /// Esc was pressed once on a changed form: the next Esc discards.
+    pub discard_armed: bool,
+    pub delete: Option<PendingDelete>,
+    /// Deleted records, most recent last, for undo.
+    pub undo: Vec<(ListKind, i64, String)>,
+}
+
+impl TabsState {
+    /// A form or overlay of these tabs has the keys.
+    pub fn modal(&self) -> bool {
+        self.form.is_some()
+            || self.reason.is_some()
+            || self.filter.is_some()
+            || self.delete.is_some()
+    }
+
+    /// Everything shown may be out of date (a write happened).
+    pub fn invalidate(&mut self) {
+        self.deals.list.invalidate();
+        self.products.invalidate();
+        self.activities.list.invalidate();
+        self.dashboard.stale = true;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TabEffect {
+    Load(ListKind),
+    LoadDetail(ListKind, i64),
+    LoadDashboard,
+    Pick(PickRequest),
+    Save(Box<Draft>),
+    /// Opens the form for a record: loads the labels of its links.
+    OpenForm(Box<Draft>),
+    /// To the trash (re-tags what it touched), and back.
+    Delete(PendingDelete),
+    Restore(ListKind, i64, String),
+}
+
+#[derive(Debug)]
+pub enum TabOutcome {
+    Deals(Vec<Opportunity>, TagMap, HashMap<i64, String>),
+    Products(Vec<Product>, TagMap),
+    Activities(Vec<Activity>, TagMap, HashMap<i64, String>),
+    DealFile(Box<DealFile>),
+    ProductFile(Box<ProductFile>),
+    ActivityFile(Box<ActivityFile>),
+    Dashboard(Box<DashboardData>),
+    Picked(PickRequest, Vec<Choice>),
+    FormReady(Box<RecordForm>),
+    Saved {
+        list: ListKind,
+        id: i64,
+        /// `deal 年度框架协议` — for the status line.
+        what: String,
+        added: bool,
+        changes: Vec<TagChange>,
+        /// The deal's customer, whose tag changes are named too.
+        customer: Option<(i64, String)>,
+    },
+    SaveFailed {
+        message: String,
+        fields: Option<ValidationErrors>,
+    },
+    Deleted(PendingDelete, Vec<TagChange>),
+    Restored(ListKind, i64, String, Vec<TagChange>),
+}
+
+impl ListKind {
+    pub fn kind(self) -> Kind {
+        match self {
+            ListKind::Deals => Kind::Opportunity,
+            ListKind::Products => Kind::Product,
+            ListKind::Activities => Kind::Activity,
+        }
+    }
+}
+
+/// Performs one effect against the store.
+pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, StoreError> {
+    let today = store.clock().today();
+    let page = Page {
+        limit: LIST_LIMIT,
+        ..Page::default()
+    };
+    Ok(match effect {
+        TabEffect::Load(ListKind::Deals) => {
+            let deals = store.opportunities(page)?;
+            let ids: Vec<i64> = deals.iter().map(|o| o.customer_id).collect();
+            let last = deals.last().map_or(0, |o| o.meta.id);
+            TabOutcome::Deals(
+                deals,
+                store.tag_map_upto(Kind::Opportunity, last)?,
+                store.customer_names(&ids)?,
+            )
+        }
+        TabEffect::Load(ListKind::Products) => {
+            let products = store.products(page)?;
+            let last = products.last().map_or(0, |p| p.meta.id);
+            let tags = store.tag_map_upto(Kind::Product, last)?;
+            TabOutcome::Products(products, tags)
+        }
+        TabEffect::Load(ListKind::Activities) => {
+            let mut all = store.activities(page)?;
+            let last = all.last().map_or(0, |a| a.meta.id);
+            all.sort_by(|a, b| b.date.cmp(&a.date).then(b.meta.id.cmp(&a.meta.id)));
+            let ids: Vec<i64> = all.iter().filter_map(|a| a.customer_id).collect();
+            TabOutcome::Activities(
+                all,
+                store.tag_map_upto(Kind::Activity, last)?,
+                store.customer_names(&ids)?,
+            )
+        }
+        TabEffect::LoadDetail(ListKind::Deals, id) => {
+            TabOutcome::DealFile(Box::new(store.deal_file(id)?))
+        }
+        TabEffect::LoadDetail(ListKind::Products, id) => {
+            TabOutcome::ProductFile(Box::new(store.product_file(id, today)?))
+        }
+        TabEffect::LoadDetail(ListKind::Activities, id) => {
+            TabOutcome::ActivityFile(Box::new(store.activity_file(id)?))
+        }
+        TabEffect::LoadDashboard => {
+            TabOutcome::Dashboard(Box::new(DashboardData::load(store, today)?))
+        }
+        TabEffect::Pick(request) => {
+            let choices = store.pick(request.kind, &request.query, 50)?;
+            TabOutcome::Picked(request, choices)
+        }
+        TabEffect::OpenForm(draft) => {
+            let mut labels: Vec<(&str, String)> = Vec::new();
+            let mut products = HashMap::new();
+            let customer = match draft.as_ref() {
+                Draft::Deal(o) => Some(o.customer_id),
+                Draft::Activity(a) => a.customer_id,
+                Draft::Product(_) => None,
+            };
+            if let Some(name) = customer
+                .and_then(|c| store.customer(c).ok())
+                .map(|c| c.name)
+            {
+                labels.push(("customer", name));
+            }
+            match draft.as_ref() {
+                Draft::Deal(o) => {
+                    if let Some(c) = o.campaign_id.and_then(|c| store.activity(c).ok()) {
+                        labels.push(("campaign", c.summary));
+                    }
+                    for item in &o.items {
+                        if let Ok(p) = store.product(item.product_id) {
+                            products.insert(p.meta.id, p.name);
+                        }
+                    }
+                }
+                Draft::Activity(a) => {
+                    if let Some(o) = a.opportunity_id.and_then(|o| store.opportunity(o).ok()) {
+                        labels.push(("opportunity", o.title));
+                    }
+                }
+                Draft::Product(_) => {}
+            }
+            TabOutcome::FormReady(Box::new(RecordForm::new(*draft, &labels, &products, today)))
+        }
+        TabEffect::Save(draft) => save(store, *draft),
+        TabEffect::Delete(d) => {
+            let result = store.delete(d.list.kind(), d.id, Some(d.version));
+            let changes = store.take_tag_changes();
+            result?;
+            TabOutcome::Deleted(d, changes)
+        }
+        TabEffect::Restore(list, id, name) => {
+            let result = store.restore(list.kind(), id);
+            let changes = store.take_tag_changes();
+            result?;
+            TabOutcome::Restored(list, id, name, changes)
+        }
+    })
+}
+
+fn save(store: &mut Store, draft: Draft) -> TabOutcome {
+    let added = draft.id() == 0;
+    let noun = draft.noun();
+    let result = match &draft {
+        Draft::Deal(o) => if added {
+            store.add_opportunity(o)
+        } else {
+            store.update_opportunity(o)
+        }
+        .map(|o| (ListKind::Deals, o.meta.id, o.title, Some(o.customer_id))),
+        Draft::Product(p) => if added {
+            store.add_product(p)
+        } else {
+            store.update_product(p)
+        }
+        .map(|p| (ListKind::Products, p.meta.id, p.name, None)),
+        Draft::Activity(a) => if added {
+            store.add_activity(a)
+        } else {
+            store.update_activity(a)
+        }
+        .map(|a| (ListKind::Activities, a.meta.id, a.summary, a.customer_id)),
+    };
+    let changes = store.take_tag_changes();
+    match result {
+        Ok((list, id, title, customer)) => TabOutcome::Saved {
+            list,
+            id,
+            what: format!("{noun} {title}"),
+            added,
+            changes,
+            customer: customer.and_then(|c| store.customer(c).ok().map(|c| (c.meta.id, c.name))),
+        },
+        Err(e) => TabOutcome::SaveFailed {
+            fields: e.validation().cloned(),
+            message: super::effect::explain(&e),
+        },
+    }
+}
+
+/// ` · size: – → big · 张伟 value: low → high, lifecycle: – → new (+2 on
+/// related records)`: the saved record's own tag changes, its customer's,
+/// and how many moved elsewhere.
+pub fn describe(
+    changes: &[TagChange],
+    own: (Kind, i64),
+    customer: Option<&(i64, String)>,
+) -> String {
+    let list = |v: Vec<&TagChange>| -> String {
+        v.iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mine: Vec<&TagChange> = changes.iter().filter(|c| (c.kind, c.id) == own).collect();
+    let mut theirs: Vec<&TagChange> = changes
+        .iter()
+        .filter(|c| customer.is_some_and(|(id, _)| c.kind == Kind::Customer && c.id == *id))
+        .filter(|c| (c.kind, c.id) != own)
+        .collect();
+    // What a salesperson looks at first comes first (the line may be cut).
+    const FIRST: [&str; 4] = ["value", "lifecycle", "frequency", "loyalty"];
+    theirs.sort_by_key(|c| {
+        FIRST
+            .iter()
+            .position(|d| *d == c.dimension)
+            .unwrap_or(FIRST.len())
+    });
+    let rest = changes.len() - mine.len() - theirs.len();
+    let mut out = String::new();
+    if mine.is_empty() && theirs.is_empty() {
+        out.push_str(" · no tag changed");
+    }
+    // The customer's changes first: they are what a save is usually for.
+    if let (false, Some((_, name))) = (theirs.is_empty(), customer) {
+        out.push_str(&format!(" · {name} {}", list(theirs)));
+    }
+    if !mine.is_empty() {
+        out.push_str(&format!(" · {}", list(mine)));
+    }
+    if rest > 0 {
+        out.push_str(&format!(" (+{rest} on related records)"));
+    }
+    out
+}
+
+/// A new touch dated today.
+pub fn new_touch(today: NaiveDate) -> Activity {
+    Activity {
+        date: today,
+        ..Default::default()
+    }
+}
+
+/// A new campaign starting today.
+pub fn new_campaign(today: NaiveDate) -> Activity {
+    Activity {
+        kind: crate::domain::ActivityKind::Campaign,
+        date: today,
+        campaign: Some(Default::default()),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,675 @@
+//! How the app answers actions on the Dashboard, Opportunities, Products
+//! and Activities tabs, and takes in what their effects bring back.
+
+use super::action::Action;
+use super::activities::{self, KindView};
+use super::app::{App, Tab};
+use super::dashboard::Target;
+use super::effect::Effect;
+use super::opportunities;
+use super::products;
+use super::record_form::Draft;
+use super::records::{Column, Listed, RecordList};
+use super::tabs::{
+    describe, new_campaign, new_touch, ListKind, ReasonPrompt, TabEffect, TabOutcome, TagFilter,
+};
+use crate::domain::{Kind, Opportunity, Product, Stage};
+use ratatui::crossterm::event::KeyCode;
+use tui_input::Input;
+
+fn tab_fx(e: TabEffect) -> Effect {
+    Effect::Tabs(e)
+}
+
+/// Movement, sorting and filtering shared by the three lists; returns a
+/// status message when the action was one of those.
+fn list_action<R: Listed, F>(
+    list: &mut RecordList<R, F>,
+    columns: &[Column<R>],
+    action: &Action,
+    rows: usize,
+) -> Option<Option<String>> {
+    let step = match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -(rows as isize),
+        Action::PageDown => rows as isize,
+        Action::Top => isize::MIN / 2,
+        Action::Bottom => isize::MAX / 2,
+        Action::SortNext => {
+            let by = list.sort_next(columns, rows);
+            return Some(Some(format!("Sorted by {by}")));
+        }
+        Action::SortReverse => {
+            list.reverse(columns, rows);
+            return Some(None);
+        }
+        Action::DetailDown => {
+            list.detail_scroll = list.detail_scroll.saturating_add(3);
+            return Some(None);
+        }
+        Action::DetailUp => {
+            list.detail_scroll = list.detail_scroll.saturating_sub(3);
+            return Some(None);
+        }
+        _ => return None,
+    };
+    list.move_by(step, rows);
+    Some(None)
+}
+
+impl App {
+    /// An action on one of these tabs' lists (no form open).
+    pub(super) fn update_tab_list(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let rows = self.table_rows();
+        match self.tab {
+            Tab::Dashboard => self.update_dashboard(action, fx),
+            Tab::Opportunities => self.update_deals(action, fx, rows),
+            Tab::Products => {
+                let cols = products::columns();
+                if let Some(msg) = list_action(&mut self.tabs.products, &cols, &action, rows) {
+                    if let Some(m) = msg {
+                        self.info(m);
+                    }
+                    return;
+                }
+                match action {
+                    Action::Add => self.open_form(Draft::Product(Product::default()), fx),
+                    Action::Edit => {
+                        if let Some(p) = self.tabs.products.selected().cloned() {
+                            self.open_form(Draft::Product(p), fx);
+                        }
+                    }
+                    Action::Filter => self.open_filter(ListKind::Products),
+                    other => self.common_tab_action(other, fx),
+                }
+            }
+            Tab::Activities => {
+                let cols = activities::columns();
+                if let Some(msg) = list_action(&mut self.tabs.activities.list, &cols, &action, rows)
+                {
+                    if let Some(m) = msg {
+                        self.info(m);
+                    }
+                    return;
+                }
+                let today = self.today;
+                match action {
+                    Action::Add if self.tabs.activities.kinds == KindView::Campaigns => {
+                        self.open_form(Draft::Activity(new_campaign(today)), fx)
+                    }
+                    Action::Add => self.open_form(Draft::Activity(new_touch(today)), fx),
+                    Action::AddCampaign => self.open_form(Draft::Activity(new_campaign(today)), fx),
+                    Action::Edit => {
+                        if let Some(a) = self.tabs.activities.list.selected().cloned() {
+                            self.open_form(Draft::Activity(a), fx);
+                        }
+                    }
+                    Action::CycleKind => {
+                        let t = &mut self.tabs.activities;
+                        t.kinds = t.kinds.next();
+                        let visible = t.visible();
+                        let (tags, names) = (t.list.tags.clone(), t.list.names.clone());
+                        t.list.set(visible, tags, names, &cols, rows);
+                        let label = t.kinds.label();
+                        self.info(format!("Showing {label}"));
+                    }
+                    Action::Filter => self.open_filter(ListKind::Activities),
+                    other => self.common_tab_action(other, fx),
+                }
+            }
+            Tab::Customers => {}
+        }
+    }
+
+    fn common_tab_action(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        match action {
+            Action::ToggleDetail => {
+                if self.is_wide() {
+                    self.detail_open = !self.detail_open;
+                } else {
+                    self.detail_full = !self.detail_full;
+                }
+            }
+            Action::Delete => self.ask_delete(),
+            Action::Undo => match self.tabs.undo.pop() {
+                Some((list, id, name)) => {
+                    fx.push(tab_fx(TabEffect::Restore(list, id, name)));
+                }
+                None => self.info("Nothing to undo"),
+            },
+            Action::LogTouch => {
+                self.info("Touches are logged with t on tab 2, or with a on the Activities tab")
+            }
+            _ => {}
+        }
+    }
+
+    fn update_dashboard(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let rows = self.table_rows() as isize;
+        let d = &mut self.tabs.dashboard;
+        match action {
+            Action::Up => d.move_by(-1),
+            Action::Down => d.move_by(1),
+            Action::PageUp => d.move_by(-rows),
+            Action::PageDown => d.move_by(rows),
+            Action::Top => d.move_by(isize::MIN / 2),
+            Action::Bottom => d.move_by(isize::MAX / 2),
+            Action::Edit => match d.selected() {
+                Some(target) => self.jump(target, fx),
+                None => self.info("Nothing to open"),
+            },
+            _ => {}
+        }
+    }
+
+    /// Opens a record from the dashboard.
+    pub(super) fn jump(&mut self, target: Target, fx: &mut Vec<Effect>) {
+        let rows = self.table_rows();
+        match target {
+            Target::Customer(id) => {
+                self.tab = Tab::Customers;
+                fx.push(self.customers.reload(Some(id)));
+            }
+            Target::Deal(id) => {
+                self.tab = Tab::Opportunities;
+                self.tabs.deals.board = false;
+                let l = &mut self.tabs.deals.list;
+                if !(l.loaded && !l.stale && l.select_id(id, rows)) {
+                    l.filter = None;
+                    l.select = Some(id);
+                    l.invalidate();
+                }
+            }
+            Target::Product(id) => {
+                self.tab = Tab::Products;
+                let l = &mut self.tabs.products;
+                if !(l.loaded && !l.stale && l.select_id(id, rows)) {
+                    l.filter = None;
+                    l.select = Some(id);
+                    l.invalidate();
+                }
+            }
+        }
+    }
+
+    fn update_deals(&mut self, action: Action, fx: &mut Vec<Effect>, rows: usize) {
+        let cols = opportunities::columns();
+        let deals = &mut self.tabs.deals;
+        if deals.board {
+            match action {
+                Action::Up => return deals.board_move(0, -1),
+                Action::Down => return deals.board_move(0, 1),
+                Action::Left => return deals.board_move(-1, 0),
+                Action::Right => return deals.board_move(1, 0),
+                Action::Top => return deals.board_move(0, isize::MIN / 2),
+                Action::Bottom => return deals.board_move(0, isize::MAX / 2),
+                _ => {}
+            }
+        } else if let Some(msg) = list_action(&mut deals.list, &cols, &action, rows) {
+            if let Some(m) = msg {
+                self.info(m);
+            }
+            return;
+        }
+        let current = self.tabs.deals.current().cloned();
+        match action {
+            Action::Board => {
+                let deals = &mut self.tabs.deals;
+                deals.board = !deals.board;
+                if let Some(o) = current {
+                    if deals.board {
+                        deals.board_select(o.meta.id);
+                    } else {
+                        deals.list.select_id(o.meta.id, rows);
+                    }
+                }
+            }
+            Action::Add => self.open_form(Draft::Deal(Opportunity::default()), fx),
+            Action::Edit => {
+                if let Some(o) = current {
+                    self.open_form(Draft::Deal(o), fx);
+                }
+            }
+            Action::StageNext | Action::StagePrev => {
+                let Some(mut o) = current else { return };
+                let to = if action == Action::StageNext {
+                    o.stage.next()
+                } else if o.stage.is_closed() {
+                    Some(Stage::Closing) // reopen
+                } else {
+                    o.stage.prev()
+                };
+                match to {
+                    Some(Stage::Won) => self.ask_reason(o, Stage::Won),
+                    Some(s) => {
+                        o.stage = s;
+                        self.info(format!("Moving {} to {s}…", o.title));
+                        fx.push(tab_fx(TabEffect::Save(Box::new(Draft::Deal(o)))));
+                    }
+                    None => self.info(format!("{} is already {}", o.title, o.stage)),
+                }
+            }
+            Action::MarkWon | Action::MarkLost => {
+                let to = if action == Action::MarkWon {
+                    Stage::Won
+                } else {
+                    Stage::Lost
+                };
+                if let Some(o) = current {
+                    if let Some(p) = o.stage.transition_problem(to) {
+                        self.error(p);
+                    } else {
+                        self.ask_reason(o, to);
+                    }
+                }
+            }
+            Action::Filter => self.open_filter(ListKind::Deals),
+            other => self.common_tab_action(other, fx),
+        }
+    }
+
+    /// Asks before moving the selected record to the trash.
+    fn ask_delete(&mut self) {
+        let target = match self.tab {
+            Tab::Opportunities => self
+                .tabs
+                .deals
+                .current()
+                .map(|o| (ListKind::Deals, o.meta.id, o.meta.version, o.title.clone())),
+            Tab::Products => self.tabs.products.selected().map(|p| {
+                (
+                    ListKind::Products,
+                    p.meta.id,
+                    p.meta.version,
+                    p.name.clone(),
+                )
+            }),
+            Tab::Activities => self.tabs.activities.list.selected().map(|a| {
+                (
+                    ListKind::Activities,
+                    a.meta.id,
+                    a.meta.version,
+                    a.summary.clone(),
+                )
+            }),
+            _ => None,
+        };
+        if let Some((list, id, version, name)) = target {
+            self.tabs.delete = Some(super::tabs::PendingDelete {
+                list,
+                id,
+                version,
+                name,
+            });
+        }
+    }
+
+    fn ask_reason(&mut self, deal: Opportunity, to: Stage) {
+        self.tabs.reason = Some(ReasonPrompt {
+            input: Input::new(deal.close_reason.clone()),
+            deal,
+            to,
+            problem: None,
+        });
+    }
+
+    fn open_form(&mut self, draft: Draft, fx: &mut Vec<Effect>) {
+        fx.push(tab_fx(TabEffect::OpenForm(Box::new(draft))));
+    }
+
+    fn open_filter(&mut self, list: ListKind) {
+        let mut options = vec![(String::new(), String::new(), 0)];
+        options.extend(match list {
+            ListKind::Deals => self.tabs.deals.list.tag_options(),
+            ListKind::Products => self.tabs.products.tag_options(),
+            ListKind::Activities => self.tabs.activities.list.tag_options(),
+        });
+        self.tabs.filter = Some(TagFilter {
+            list,
+            options,
+            cursor: 0,
+        });
+    }
+
+    /// An action while a form or overlay of these tabs is open.
+    pub(super) fn update_tabs_modal(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        if let Some(d) = self.tabs.delete.take() {
+            match action {
+                Action::Key(k) if matches!(k.code, KeyCode::Char('y') | KeyCode::Enter) => {
+                    fx.push(tab_fx(TabEffect::Delete(d)))
+                }
+                Action::Key(k) if k.code == KeyCode::Char('n') => {}
+                Action::Cancel => {}
+                Action::Quit => self.quit = true,
+                _ => self.tabs.delete = Some(d),
+            }
+            return;
+        }
+        if let Some(f) = self.tabs.filter.as_mut() {
+            let last = f.options.len().saturating_sub(1);
+            match action {
+                Action::NextField | Action::Down => f.cursor = (f.cursor + 1).min(last),
+                Action::PrevField | Action::Up => f.cursor = f.cursor.saturating_sub(1),
+                Action::Key(k) if k.code == KeyCode::Char('j') => {
+                    f.cursor = (f.cursor + 1).min(last)
+                }
+                Action::Key(k) if k.code == KeyCode::Char('k') => {
+                    f.cursor = f.cursor.saturating_sub(1)
+                }
+                Action::Key(k) if k.code == KeyCode::Enter => {
+                    let (d, v, _) = f.options[f.cursor].clone();
+                    let list = f.list;
+                    self.tabs.filter = None;
+                    let chosen = (!d.is_empty()).then(|| (d.clone(), v.clone()));
+                    let rows = self.table_rows();
+                    match list {
+                        ListKind::Deals => {
+                            self.tabs
+                                .deals
+                                .list
+                                .set_filter(chosen, &opportunities::columns(), rows)
+                        }
+                        ListKind::Products => {
+                            self.tabs
+                                .products
+                                .set_filter(chosen, &products::columns(), rows)
+                        }
+                        ListKind::Activities => self.tabs.activities.list.set_filter(
+                            chosen,
+                            &activities::columns(),
+                            rows,
+                        ),
+                    }
+                    if d.is_empty() {
+                        self.info("Filter cleared");
+                    } else {
+                        self.info(format!("Showing {d}:{v} only — f to change"));
+                    }
+                }
+                Action::Cancel | Action::Quit => self.tabs.filter = None,
+                _ => {}
+            }
+            return;
+        }
+        if let Some(r) = self.tabs.reason.as_mut() {
+            match action {
+                Action::Cancel => {
+                    self.tabs.reason = None;
+                    self.info("Stage not changed");
+                }
+                Action::Quit => self.quit = true,
+                Action::Save => self.finish_reason(fx),
+                Action::Key(k) if k.code == KeyCode::Enter => self.finish_reason(fx),
+                Action::Key(k) => {
+                    if let Some(req) = super::form::input_request(&k) {
+                        r.input.handle(req);
+                        r.problem = None;
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        let Some(form) = self.tabs.form.as_mut() else {
+            return;
+        };
+        if action != Action::Cancel {
+            self.tabs.discard_armed = false;
+        }
+        match action {
+            Action::NextField if !form.picker_move(1) => form.next_field(),
+            Action::PrevField if !form.picker_move(-1) => form.prev_field(),
+            Action::Key(k) => {
+                if let Some(req) = form.handle_key(&k) {
+                    fx.push(tab_fx(TabEffect::Pick(req)));
+                }
+            }
+            Action::Save => match form.to_draft() {
+                Ok(draft) => fx.push(tab_fx(TabEffect::Save(Box::new(draft)))),
+                Err(errors) => {
+                    let n = errors.0.len();
+                    form.set_errors(errors);
+                    self.error(format!(
+                        "Not saved: {n} field{} to fix",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                }
+            },
+            Action::Cancel => {
+                if form.close_picker() {
+                    return;
+                }
+                if form.is_dirty() && !self.tabs.discard_armed {
+                    self.tabs.discard_armed = true;
+                    self.error(
+                        "Discard your changes? Esc again to discard, any other key to keep editing",
+                    );
+                } else {
+                    self.tabs.form = None;
+                    self.tabs.discard_armed = false;
+                    self.info("Form closed");
+                }
+            }
+            Action::Quit => {
+                if form.is_dirty() {
+                    self.error("Save (ctrl-s) or close the form (esc) first");
+                } else {
+                    self.quit = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finish_reason(&mut self, fx: &mut Vec<Effect>) {
+        let Some(r) = self.tabs.reason.as_mut() else {
+            return;
+        };
+        let reason = r.input.value().trim().to_string();
+        if reason.is_empty() && r.to == Stage::Lost {
+            r.problem = Some("say why the deal was lost, then Enter".into());
+            return;
+        }
+        let mut o = r.deal.clone();
+        o.stage = r.to;
+        o.close_reason = reason;
+        self.tabs.reason = None;
+        self.info(format!("Marking {} {}…", o.title, o.stage));
+        fx.push(tab_fx(TabEffect::Save(Box::new(Draft::Deal(o)))));
+    }
+
+    /// Loads what the current tab needs: its list when stale, the selected
+    /// record's detail, the dashboard.
+    pub(super) fn sync_tabs(&mut self, fx: &mut Vec<Effect>) {
+        let (list, kind) = match self.tab {
+            Tab::Dashboard => {
+                let d = &mut self.tabs.dashboard;
+                if d.data.is_none() || d.stale {
+                    d.stale = false;
+                    fx.push(tab_fx(TabEffect::LoadDashboard));
+                }
+                return;
+            }
+            Tab::Customers => return,
+            Tab::Opportunities => (
+                (
+                    self.tabs.deals.list.stale,
+                    if self.tabs.deals.board {
+                        None
+                    } else {
+                        self.tabs.deals.list.needs_detail()
+                    },
+                ),
+                ListKind::Deals,
+            ),
+            Tab::Products => (
+                (self.tabs.products.stale, self.tabs.products.needs_detail()),
+                ListKind::Products,
+            ),
+            Tab::Activities => (
+                (
+                    self.tabs.activities.list.stale,
+                    self.tabs.activities.list.needs_detail(),
+                ),
+                ListKind::Activities,
+            ),
+        };
+        let (stale, detail) = list;
+        if stale {
+            self.set_loading(kind);
+            fx.push(tab_fx(TabEffect::Load(kind)));
+        } else if let Some(id) = detail {
+            fx.push(tab_fx(TabEffect::LoadDetail(kind, id)));
+        }
+    }
+
+    /// Marks a list as being loaded so it is asked for once.
+    fn set_loading(&mut self, kind: ListKind) {
+        match kind {
+            ListKind::Deals => self.tabs.deals.list.stale = false,
+            ListKind::Products => self.tabs.products.stale = false,
+            ListKind::Activities => self.tabs.activities.list.stale = false,
+        }
+    }
+
+    /// Takes in what a tab effect brought back.
+    pub(super) fn apply_tabs(&mut self, outcome: TabOutcome, fx: &mut Vec<Effect>) {
+        let rows = self.table_rows();
+        let _ = fx;
+        match outcome {
+            TabOutcome::Deals(all, tags, names) => {
+                let d = &mut self.tabs.deals;
+                let select = d.list.select;
+                d.list
+                    .set(all, tags, names, &opportunities::columns(), rows);
+                if let Some(id) = select {
+                    d.board_select(id);
+                }
+                d.board_move(0, 0);
+            }
+            TabOutcome::Products(all, tags) => {
+                self.tabs
+                    .products
+                    .set(all, tags, Default::default(), &products::columns(), rows)
+            }
+            TabOutcome::Activities(all, tags, names) => {
+                let t = &mut self.tabs.activities;
+                t.everything = all;
+                let visible = t.visible();
+                t.list
+                    .set(visible, tags, names, &activities::columns(), rows);
+            }
+            TabOutcome::DealFile(f) => {
+                let l = &mut self.tabs.deals.list;
+                if l.detail_for == Some(f.deal.meta.id) {
+                    l.detail = Some(*f);
+                }
+            }
+            TabOutcome::ProductFile(f) => {
+                let l = &mut self.tabs.products;
+                if l.detail_for == Some(f.product.meta.id) {
+                    l.detail = Some(*f);
+                }
+            }
+            TabOutcome::ActivityFile(f) => {
+                let l = &mut self.tabs.activities.list;
+                if l.detail_for == Some(f.activity.meta.id) {
+                    l.detail = Some(*f);
+                }
+            }
+            TabOutcome::Dashboard(data) => {
+                let d = &mut self.tabs.dashboard;
+                d.data = Some(*data);
+                d.move_by(0);
+            }
+            TabOutcome::Picked(req, choices) => {
+                if let Some(form) = self.tabs.form.as_mut() {
+                    form.set_choices(&req, choices);
+                }
+            }
+            TabOutcome::FormReady(form) => {
+                self.tabs.form = Some(*form);
+                self.tabs.discard_armed = false;
+            }
+            TabOutcome::Saved {
+                list,
+                id,
+                what,
+                added,
+                changes,
+                customer,
+            } => {
+                self.tabs.form = None;
+                let kind = match list {
+                    ListKind::Deals => Kind::Opportunity,
+                    ListKind::Products => Kind::Product,
+                    ListKind::Activities => Kind::Activity,
+                };
+                let verb = if added { "Added" } else { "Saved" };
+                self.info(format!(
+                    "{verb} {}{}",
+                    super::views::clean(&what),
+                    describe(&changes, (kind, id), customer.as_ref())
+                ));
+                self.tabs.invalidate();
+                match list {
+                    ListKind::Deals => self.tabs.deals.list.select = Some(id),
+                    ListKind::Products => self.tabs.products.select = Some(id),
+                    ListKind::Activities => self.tabs.activities.list.select = Some(id),
+                }
+                // Customers' tags may have moved with the save.
+                self.customers.invalidate();
+                self.lists = Default::default();
+            }
+            TabOutcome::Deleted(d, changes) => {
+                let key = self
+                    .keymap
+                    .key_for(super::keymap::Context::List, &Action::Undo)
+                    .unwrap_or("u")
+                    .to_string();
+                self.info(format!(
+                    "{} moved to the trash — {key} to undo{}",
+                    super::views::clean(&d.name),
+                    related(&changes)
+                ));
+                self.tabs.undo.push((d.list, d.id, d.name));
+                self.tabs.invalidate();
+                self.customers.invalidate();
+            }
+            TabOutcome::Restored(list, id, name, changes) => {
+                self.info(format!(
+                    "{} restored{}",
+                    super::views::clean(&name),
+                    related(&changes)
+                ));
+                self.tabs.invalidate();
+                match list {
+                    ListKind::Deals => self.tabs.deals.list.select = Some(id),
+                    ListKind::Products => self.tabs.products.select = Some(id),
+                    ListKind::Activities => self.tabs.activities.list.select = Some(id),
+                }
+                self.customers.invalidate();
+            }
+            TabOutcome::SaveFailed { message, fields } => {
+                self.tabs.invalidate();
+                if let Some(form) = self.tabs.form.as_mut() {
+                    match fields {
+                        Some(errors) => form.set_errors(errors),
+                        None => form.message = Some(message.clone()),
+                    }
+                }
+                self.error(format!("Not saved: {message}"));
+            }
+        }
+    }
+}
+
+/// ` · 3 tags moved on related records` after a delete or restore.
+fn related(changes: &[crate::store::TagChange]) -> String {
+    if changes.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} tag(s) moved on related records", changes.len())
+    }
+}

@@ -1,0 +1,86 @@
+//! The pipeline as a board: one column per stage with its count and total
+//! amount, a card per deal; `>`/`<` move the selected card.
+
+use super::clean;
+use crate::domain::{Money, Stage};
+use crate::tui::app::App;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let deals = &app.tabs.deals;
+    let mut title = vec![Span::styled(" Pipeline board ", t.title())];
+    if let Some((d, v)) = &deals.list.filter {
+        title.push(Span::styled(format!("filter {d}:{v} "), t.focus()));
+    }
+    title.push(Span::styled("b table · h/l stage · >/< move ", t.dim()));
+    let outer = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(title));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    if !deals.list.loaded {
+        frame.render_widget(Paragraph::new("Loading…"), inner);
+        return;
+    }
+    let cols = Layout::horizontal(vec![
+        Constraint::Ratio(1, Stage::ALL.len() as u32);
+        Stage::ALL.len()
+    ])
+    .split(inner);
+    for (c, stage) in Stage::ALL.iter().enumerate() {
+        let cards = deals.stage_cards(*stage);
+        let total: Money = cards.iter().map(|o| o.amount).sum();
+        let focused = c == deals.board_col;
+        let head_style = if focused { t.tab_active() } else { t.header() };
+        let last = c + 1 == Stage::ALL.len();
+        let block = Block::default()
+            .borders(if last { Borders::NONE } else { Borders::RIGHT })
+            .border_style(t.dim());
+        let area = cols[c];
+        let body = block.inner(area);
+        frame.render_widget(block, area);
+        let width = body.width as usize;
+        let mut lines = vec![
+            Line::styled(format!("{stage}"), head_style),
+            Line::styled(
+                format!("{} · {}", cards.len(), total.display_short()),
+                t.dim(),
+            ),
+        ];
+        // Two lines a card; scroll so the selected card is visible.
+        let room = (body.height as usize).saturating_sub(3) / 2;
+        let start = if focused && deals.board_row >= room.max(1) {
+            deals.board_row + 1 - room.max(1)
+        } else {
+            0
+        };
+        for (r, o) in cards.iter().enumerate().skip(start).take(room) {
+            let selected = focused && r == deals.board_row;
+            let style = if selected {
+                t.selected()
+            } else {
+                Default::default()
+            };
+            let title: String = clean(&o.title).chars().take(width).collect();
+            lines.push(Line::styled(title, style));
+            let customer = deals.list.ctx().name(Some(o.customer_id)).to_string();
+            let sub = format!("{} {}", o.amount.display_short(), clean(&customer));
+            let sub: String = sub.chars().take(width).collect();
+            lines.push(Line::from(Span::styled(
+                sub,
+                if selected { style } else { t.dim() },
+            )));
+        }
+        if cards.len() > start + room {
+            lines.push(Line::styled(
+                format!("+{} more", cards.len() - start - room),
+                t.dim(),
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines), body);
+    }
+}

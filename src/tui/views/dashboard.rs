@@ -1,0 +1,227 @@
+//! The Dashboard: follow-ups due, deals closing soon, churn risk and best
+//! sellers as lists (j/k select, Enter opens), the pipeline funnel and the
+//! value and lifecycle distributions as bar charts.
+
+use super::clean;
+use crate::tui::app::App;
+use crate::tui::dashboard::{DashboardData, CLOSING_DAYS};
+use crate::tui::widgets::chips::chip;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(data) = &app.tabs.dashboard.data else {
+        let block = Block::default().borders(Borders::ALL).title(" Dashboard ");
+        frame.render_widget(Paragraph::new("Loading…").block(block), area);
+        return;
+    };
+    let [top, middle, bottom] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Fill(1),
+        Constraint::Length(if area.height >= 30 { 10 } else { 8 }),
+    ])
+    .areas(area);
+    let halves = |r: Rect| -> [Rect; 2] {
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(r)
+    };
+    let [fu, closing] = halves(top);
+    let [churn, best] = halves(middle);
+    let mut base = 0;
+    let today = app.today;
+    let cursor = app.tabs.dashboard.cursor;
+
+    let lines: Vec<Vec<Span>> = data
+        .follow_ups
+        .iter()
+        .map(|f| {
+            let when = if f.due == today {
+                Span::styled("today     ", app.theme.focus())
+            } else {
+                Span::styled(
+                    format!("{:<10}", f.due.format("%m-%d late")),
+                    app.theme.error(),
+                )
+            };
+            vec![
+                when,
+                Span::raw(format!(
+                    " {} · {}",
+                    clean(&f.customer_name),
+                    clean(&f.summary)
+                )),
+            ]
+        })
+        .collect();
+    list(frame, app, "Follow-ups due", lines, base, cursor, fu);
+    base += data.follow_ups.len();
+
+    let lines = data
+        .closing
+        .iter()
+        .map(|d| {
+            vec![
+                Span::styled(
+                    format!("{} ", d.expected_close.format("%m-%d")),
+                    app.theme.dim(),
+                ),
+                Span::raw(format!(
+                    "{} · {} · {}",
+                    clean(&d.title),
+                    d.amount.display_short(),
+                    clean(&d.customer_name)
+                )),
+            ]
+        })
+        .collect();
+    let title = format!("Closing within {CLOSING_DAYS} days");
+    list(frame, app, &title, lines, base, cursor, closing);
+    base += data.closing.len();
+
+    let lines = data
+        .churn
+        .iter()
+        .map(|c| {
+            let (d, v) = c.tag.split_once(':').unwrap_or(("", &c.tag));
+            vec![
+                chip(&app.theme, d, v, false),
+                Span::raw(format!(" {}", clean(&c.name))),
+                Span::styled(format!(" · {}", clean(&c.reason)), app.theme.dim()),
+            ]
+        })
+        .collect();
+    list(frame, app, "Churn risk", lines, base, cursor, churn);
+    base += data.churn.len();
+
+    let lines = data
+        .top
+        .iter()
+        .map(|(p, status)| {
+            let mut v = vec![Span::raw(format!("{:>4} × {}", p.units, clean(&p.name)))];
+            if !status.is_empty() {
+                v.push(Span::raw(" "));
+                v.push(chip(&app.theme, "sales", status, false));
+            }
+            v
+        })
+        .collect();
+    list(
+        frame,
+        app,
+        "Top products (90 days)",
+        lines,
+        base,
+        cursor,
+        best,
+    );
+
+    charts(frame, app, data, bottom);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn list(
+    frame: &mut Frame,
+    app: &App,
+    title: &str,
+    lines: Vec<Vec<Span>>,
+    base: usize,
+    cursor: usize,
+    area: Rect,
+) {
+    let t = &app.theme;
+    let n = lines.len();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(vec![
+            Span::styled(format!(" {title} "), t.title()),
+            Span::styled(format!("{n} "), t.dim()),
+        ]));
+    let height = block.inner(area).height as usize;
+    let local = cursor.checked_sub(base).filter(|c| *c < n);
+    let start = match local {
+        Some(c) if c >= height => c + 1 - height,
+        _ => 0,
+    };
+    let out: Vec<Line> = if n == 0 {
+        vec![Line::styled("  nothing", t.dim())]
+    } else {
+        lines
+            .into_iter()
+            .enumerate()
+            .skip(start)
+            .take(height)
+            .map(|(i, spans)| {
+                let line = Line::from(spans);
+                if local == Some(i) {
+                    line.style(t.selected())
+                } else {
+                    line
+                }
+            })
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(out).block(block), area);
+}
+
+fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
+    let t = &app.theme;
+    let [funnel, value, life] = Layout::horizontal([
+        Constraint::Percentage(46),
+        Constraint::Percentage(27),
+        Constraint::Percentage(27),
+    ])
+    .areas(area);
+    let bars: Vec<Bar> = data
+        .pipeline
+        .iter()
+        .filter(|s| !s.stage.is_closed())
+        .map(|s| {
+            Bar::with_label(s.stage.to_string(), (s.amount.0 / 100).max(0) as u64)
+                .text_value(format!("{} ({})", s.amount.display_short(), s.count))
+        })
+        .collect();
+    let closed: Vec<String> = data
+        .pipeline
+        .iter()
+        .filter(|s| s.stage.is_closed())
+        .map(|s| format!("{} {} ({})", s.stage, s.amount.display_short(), s.count))
+        .collect();
+    let title = format!(
+        " Pipeline · open {} · {} ",
+        data.open_amount().display_short(),
+        closed.join(" · ")
+    );
+    frame.render_widget(
+        BarChart::horizontal(bars)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(Span::styled(title, t.title())),
+            )
+            .bar_gap(0)
+            .bar_style(t.ok())
+            .value_style(t.header()),
+        funnel,
+    );
+    for (rect, title, dist) in [
+        (value, " Value tiers ", &data.value),
+        (life, " Lifecycle ", &data.lifecycle),
+    ] {
+        let bars: Vec<Bar> = dist
+            .iter()
+            .map(|(v, n)| Bar::with_label(clean(v), (*n).max(0) as u64).text_value(n.to_string()))
+            .collect();
+        let chart = BarChart::horizontal(bars)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(Span::styled(title, t.title())),
+            )
+            .bar_gap(0)
+            .bar_style(t.focus())
+            .value_style(t.header())
+            .direction(Direction::Horizontal);
+        frame.render_widget(chart, rect);
+    }
+}

@@ -1,0 +1,335 @@
+//! Detail panes of the deal, product and activity tabs: every field, tags
+//! with their reasons, and the related records.
+
+use super::clean;
+use crate::store::{ActivityFile, DealFile, ProductFile, Tag};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::chips::chip;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Sparkline, Wrap};
+use ratatui::Frame;
+
+fn block<'a>(app: &App) -> Block<'a> {
+    let t = &app.theme;
+    let mut title = vec![Span::styled(" Detail ", t.title())];
+    if !app.is_wide() {
+        title.push(Span::styled("v back to the list ", t.dim()));
+    }
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(title))
+}
+
+fn field<'a>(t: &Theme, label: &str, value: String) -> Option<Line<'a>> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    Some(Line::from(vec![
+        Span::styled(format!("{label:<12} "), t.label()),
+        Span::raw(clean(&value)),
+    ]))
+}
+
+fn tag_lines<'a>(t: &Theme, tags: &[Tag], out: &mut Vec<Line<'a>>) {
+    out.push(Line::raw(""));
+    out.push(Line::styled(format!("Tags ({})", tags.len()), t.header()));
+    if tags.is_empty() {
+        out.push(Line::styled("  none yet", t.dim()));
+    }
+    for tag in tags {
+        out.push(Line::from(vec![
+            Span::raw("  "),
+            chip(t, &tag.dimension, &tag.value, true),
+            Span::styled(format!("  {}", clean(&tag.reason)), t.dim()),
+        ]));
+    }
+}
+
+fn render(frame: &mut Frame, app: &App, lines: Vec<Line>, scroll: u16, area: Rect) {
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block(app))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+fn waiting<'a>(app: &App, any: bool) -> Vec<Line<'a>> {
+    if any {
+        vec![Line::styled("Loading…", app.theme.dim())]
+    } else {
+        vec![Line::raw("Nothing selected.")]
+    }
+}
+
+pub fn draw_deal(
+    frame: &mut Frame,
+    app: &App,
+    file: Option<&DealFile>,
+    any: bool,
+    scroll: u16,
+    area: Rect,
+) {
+    let t = &app.theme;
+    let Some(f) = file else {
+        return render(frame, app, waiting(app, any), 0, area);
+    };
+    let o = &f.deal;
+    let mut out = vec![Line::from(vec![
+        Span::styled(clean(&o.title), t.title()),
+        Span::styled(format!("  #{} · {}", o.meta.id, o.stage), t.dim()),
+    ])];
+    let probability = o.probability.map(|p| format!("{p}%")).unwrap_or_default();
+    let next = match o.next_step_date {
+        Some(d) => format!("{} ({d})", o.next_step),
+        None => o.next_step.clone(),
+    };
+    out.extend(
+        [
+            field(t, "Amount", o.amount.display_with(&o.currency)),
+            field(
+                t,
+                "Close",
+                o.close_date().map(|d| d.to_string()).unwrap_or_default(),
+            ),
+            field(t, "Probability", probability),
+            field(t, "Source", o.source.clone()),
+            field(t, "Campaign", f.campaign.clone().unwrap_or_default()),
+            field(t, "Competitors", o.competitors.join(", ")),
+            field(t, "Next step", next),
+            field(t, "Reason", o.close_reason.clone()),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        format!("Line items ({})", o.items.len()),
+        t.header(),
+    ));
+    for item in &o.items {
+        let name = f
+            .products
+            .get(&item.product_id)
+            .cloned()
+            .unwrap_or_else(|| format!("product #{}", item.product_id));
+        out.push(Line::raw(format!(
+            "  {} × {} @ {} = {}",
+            item.quantity,
+            clean(&name),
+            item.unit_price.display_plain(),
+            item.total().display_plain()
+        )));
+    }
+    tag_lines(t, &f.tags, &mut out);
+    out.push(Line::raw(""));
+    match &f.customer {
+        Some(c) => {
+            out.push(Line::from(vec![
+                Span::styled("Customer ", t.header()),
+                Span::styled(clean(&c.name), t.title()),
+                Span::styled(format!("  #{}", c.meta.id), t.dim()),
+            ]));
+            let place = [&c.company, &c.city]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| clean(s))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            if !place.is_empty() {
+                out.push(Line::raw(format!("  {place}")));
+            }
+            let mut spans = vec![Span::raw("  ")];
+            for tag in f.customer_tags.iter().filter(|tag| {
+                ["value", "lifecycle", "loyalty", "rfm", "feedback"]
+                    .contains(&tag.dimension.as_str())
+            }) {
+                spans.push(chip(t, &tag.dimension, &tag.value, true));
+                spans.push(Span::raw(" "));
+            }
+            out.push(Line::from(spans));
+        }
+        None => out.push(Line::styled("Customer not found", t.error())),
+    }
+    render(frame, app, out, scroll, area);
+}
+
+pub fn draw_product(
+    frame: &mut Frame,
+    app: &App,
+    file: Option<&ProductFile>,
+    any: bool,
+    scroll: u16,
+    area: Rect,
+) {
+    let t = &app.theme;
+    let Some(f) = file else {
+        return render(frame, app, waiting(app, any), 0, area);
+    };
+    let p = &f.product;
+    let inner = block(app).inner(area);
+    frame.render_widget(block(app), area);
+    let [head, chart, rest] = Layout::vertical([
+        Constraint::Length(8),
+        Constraint::Length(4),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let mut out = vec![Line::from(vec![
+        Span::styled(clean(&p.name), t.title()),
+        Span::styled(
+            format!(
+                "  #{} · {}",
+                p.meta.id,
+                if p.active { "active" } else { "inactive" }
+            ),
+            t.dim(),
+        ),
+    ])];
+    out.extend(
+        [
+            field(t, "SKU", p.sku.clone()),
+            field(t, "Category", p.category.clone()),
+            field(t, "Price", p.price.display_with(&p.currency)),
+            field(t, "Brand", p.brand.clone()),
+            field(t, "Functions", p.functions.join(", ")),
+            field(t, "Audience", p.audience.join(", ")),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    frame.render_widget(Paragraph::new(out), head);
+    let units: Vec<u64> = f.monthly.iter().map(|(_, u)| (*u).max(0) as u64).collect();
+    let total: u64 = units.iter().sum();
+    let first = f.monthly.first().map(|m| m.0.as_str()).unwrap_or("");
+    let [label, spark] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(chart);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("Units sold by month ", t.header()),
+            Span::styled(format!("(since {first}: {total})"), t.dim()),
+        ])),
+        label,
+    );
+    frame.render_widget(Sparkline::default().data(&units).style(t.ok()), spark);
+    let mut lines = Vec::new();
+    tag_lines(t, &f.tags, &mut lines);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!("Bought by ({})", f.buyers.len()),
+        t.header(),
+    ));
+    for b in &f.buyers {
+        let last = b.last.map(|d| format!(" · last {d}")).unwrap_or_default();
+        lines.push(Line::raw(format!(
+            "  {} · {} units{last}",
+            clean(&b.name),
+            b.units
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        rest,
+    );
+}
+
+pub fn draw_activity(
+    frame: &mut Frame,
+    app: &App,
+    file: Option<&ActivityFile>,
+    any: bool,
+    scroll: u16,
+    area: Rect,
+) {
+    let t = &app.theme;
+    let Some(f) = file else {
+        return render(frame, app, waiting(app, any), 0, area);
+    };
+    let a = &f.activity;
+    let mut out = vec![Line::from(vec![
+        Span::styled(clean(&a.summary.replace('\n', " ")), t.title()),
+        Span::styled(format!("  #{} · {}", a.meta.id, a.kind), t.dim()),
+    ])];
+    match &a.campaign {
+        None => out.extend(
+            [
+                field(t, "Date", a.date.to_string()),
+                field(
+                    t,
+                    "Customer",
+                    f.customer
+                        .as_ref()
+                        .map(|(id, n)| format!("{n} #{id}"))
+                        .unwrap_or_default(),
+                ),
+                field(
+                    t,
+                    "Deal",
+                    f.deal
+                        .as_ref()
+                        .map(|(id, n)| format!("{n} #{id}"))
+                        .unwrap_or_default(),
+                ),
+                field(
+                    t,
+                    "Sentiment",
+                    a.sentiment.map(|s| s.to_string()).unwrap_or_default(),
+                ),
+                field(
+                    t,
+                    "Follow-up",
+                    a.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
+                ),
+            ]
+            .into_iter()
+            .flatten(),
+        ),
+        Some(c) => {
+            let dates = match c.end_date {
+                Some(e) => format!("{} → {e}", a.date),
+                None => a.date.to_string(),
+            };
+            let roi = f
+                .roi()
+                .map(|r| format!("{:.0}%", r * 100.0))
+                .unwrap_or_else(|| "no cost recorded".into());
+            out.extend(
+                [
+                    field(t, "Dates", dates),
+                    field(t, "Channel", c.channel.to_string()),
+                    field(t, "Region", c.region.to_string()),
+                    field(t, "Goal", c.goal.to_string()),
+                    field(t, "Participants", c.participants.to_string()),
+                    field(t, "Cost", c.cost.display_plain()),
+                    field(t, "Leads", c.leads.to_string()),
+                    field(t, "Won revenue", f.won_revenue.display_plain()),
+                    field(t, "ROI", roi),
+                ]
+                .into_iter()
+                .flatten(),
+            );
+        }
+    }
+    tag_lines(t, &f.tags, &mut out);
+    if a.campaign.is_some() {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            format!("Sourced deals ({})", f.sourced.len()),
+            t.header(),
+        ));
+        for o in &f.sourced {
+            out.push(Line::raw(format!(
+                "  #{} {} · {} · {}",
+                o.meta.id,
+                clean(&o.title),
+                o.stage,
+                o.amount.display_plain()
+            )));
+        }
+    }
+    render(frame, app, out, scroll, area);
+}

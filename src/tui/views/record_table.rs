@@ -1,0 +1,124 @@
+//! The table of a whole-list tab (deals, products, activities): columns
+//! with sort arrows, tag chips, the filter in the title; and the split
+//! between the table and the detail pane shared by those tabs.
+
+use super::clean;
+use crate::tui::app::App;
+use crate::tui::records::{Column, Listed, RecordList};
+use crate::tui::widgets::chips::chip;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+/// Where the table and the detail go: `(table, detail)`.
+pub fn split(app: &App, area: Rect) -> (Option<Rect>, Option<Rect>) {
+    if !app.is_wide() {
+        if app.detail_full {
+            (None, Some(area))
+        } else {
+            (Some(area), None)
+        }
+    } else if app.detail_open {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+            .areas(area);
+        (Some(l), Some(r))
+    } else {
+        (Some(area), None)
+    }
+}
+
+pub fn draw<R: Listed, F>(
+    frame: &mut Frame,
+    app: &App,
+    title: &str,
+    list: &RecordList<R, F>,
+    columns: &[Column<R>],
+    area: Rect,
+) {
+    let t = &app.theme;
+    let mut spans = vec![Span::styled(format!(" {title} "), t.title())];
+    if list.loaded && !list.view.is_empty() {
+        spans.push(Span::raw(format!(
+            "{}/{} ",
+            list.cursor + 1,
+            list.view.len()
+        )));
+    }
+    if let Some((d, v)) = &list.filter {
+        spans.push(Span::styled(format!("filter {d}:{v} "), t.focus()));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(spans));
+    if !list.loaded {
+        frame.render_widget(Paragraph::new("Loading…").block(block), area);
+        return;
+    }
+    if list.view.is_empty() {
+        let msg = if list.filter.is_some() {
+            "  Nothing carries that tag — f to change the filter."
+        } else {
+            "  Nothing here yet — press a to add one, ? for all keys."
+        };
+        frame.render_widget(
+            Paragraph::new(vec![Line::raw(""), Line::raw(msg)]).block(block),
+            area,
+        );
+        return;
+    }
+    // Narrow: drop columns from the right until the text columns have room.
+    let fixed = |cols: &[Column<R>]| -> u16 {
+        cols.iter()
+            .map(|c| match c.width {
+                Constraint::Length(n) => n + 1,
+                _ => 1,
+            })
+            .sum()
+    };
+    let mut shown = columns.len();
+    while shown > 3 && fixed(&columns[..shown]) + 2 + 28 > area.width {
+        shown -= 1;
+    }
+    let columns = &columns[..shown];
+    let ctx = list.ctx();
+    let height = area.height.saturating_sub(3).max(1) as usize;
+    let offset = list.offset.min(list.cursor);
+    let offset = if list.cursor >= offset + height {
+        list.cursor + 1 - height
+    } else {
+        offset
+    };
+    let rows = list
+        .view
+        .iter()
+        .skip(offset)
+        .take(height)
+        .filter_map(|i| list.all.get(*i))
+        .map(|r| {
+            Row::new(columns.iter().map(|c| match c.chip {
+                Some(dim) => match ctx.tag(r.id(), dim) {
+                    Some(v) => Cell::from(Line::from(chip(t, dim, v, false))),
+                    None => Cell::from(Span::styled("·", t.dim())),
+                },
+                None => Cell::from(clean(&(c.text)(r, &ctx))),
+            }))
+        });
+    let header = Row::new(columns.iter().enumerate().map(|(i, c)| {
+        if list.sort == Some(i) {
+            let arrow = if list.descending { "▼" } else { "▲" };
+            Cell::from(format!("{}{arrow}", c.title))
+        } else {
+            Cell::from(c.title)
+        }
+    }))
+    .style(t.header());
+    let widths: Vec<Constraint> = columns.iter().map(|c| c.width).collect();
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(t.selected());
+    let mut state = TableState::default().with_selected(Some(list.cursor - offset));
+    frame.render_stateful_widget(table, area, &mut state);
+}
