@@ -99,13 +99,20 @@ impl Store {
     /// Every tag of the live records of `kind` (one query; for the tabs
     /// whose lists are held whole).
     pub fn tag_map(&self, kind: Kind) -> Result<TagMap> {
+        self.tag_map_upto(kind, i64::MAX)
+    }
+
+    /// Tags of the live records of `kind` with ids up to `max_id` (a list
+    /// holding the first page of a big book reads only that page's tags).
+    pub fn tag_map_upto(&self, kind: Kind, max_id: i64) -> Result<TagMap> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT t.record_id, t.dimension, t.value FROM tags t JOIN {} r ON r.id = t.record_id \
-             WHERE t.record_kind = ?1 AND r.deleted_at IS NULL ORDER BY t.record_id, t.dimension",
+             WHERE t.record_kind = ?1 AND t.record_id <= ?2 AND r.deleted_at IS NULL \
+             ORDER BY t.record_id, t.dimension",
             kind.table()
         ))?;
         let mut out: TagMap = HashMap::new();
-        let mut rows = stmt.query([kind.as_str()])?;
+        let mut rows = stmt.query(rusqlite::params![kind.as_str(), max_id])?;
         while let Some(r) = rows.next()? {
             out.entry(r.get(0)?)
                 .or_default()

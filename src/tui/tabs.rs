@@ -151,22 +151,27 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
         TabEffect::Load(ListKind::Deals) => {
             let deals = store.opportunities(page)?;
             let ids: Vec<i64> = deals.iter().map(|o| o.customer_id).collect();
+            let last = deals.last().map_or(0, |o| o.meta.id);
             TabOutcome::Deals(
                 deals,
-                store.tag_map(Kind::Opportunity)?,
+                store.tag_map_upto(Kind::Opportunity, last)?,
                 store.customer_names(&ids)?,
             )
         }
         TabEffect::Load(ListKind::Products) => {
-            TabOutcome::Products(store.products(page)?, store.tag_map(Kind::Product)?)
+            let products = store.products(page)?;
+            let last = products.last().map_or(0, |p| p.meta.id);
+            let tags = store.tag_map_upto(Kind::Product, last)?;
+            TabOutcome::Products(products, tags)
         }
         TabEffect::Load(ListKind::Activities) => {
             let mut all = store.activities(page)?;
+            let last = all.last().map_or(0, |a| a.meta.id);
             all.sort_by(|a, b| b.date.cmp(&a.date).then(b.meta.id.cmp(&a.meta.id)));
             let ids: Vec<i64> = all.iter().filter_map(|a| a.customer_id).collect();
             TabOutcome::Activities(
                 all,
-                store.tag_map(Kind::Activity)?,
+                store.tag_map_upto(Kind::Activity, last)?,
                 store.customer_names(&ids)?,
             )
         }
