@@ -59,6 +59,12 @@ pub enum Action {
     /// Board: the previous / next stage column.
     Left,
     Right,
+    /// Search this tab's list as you type.
+    Search,
+    /// Search every kind of record (overlay).
+    GlobalSearch,
+    /// Show the whole list again after a search.
+    ClearSearch,
     NextField,
     PrevField,
     Save,

@@ -101,6 +101,8 @@ pub struct App {
     pub quit: bool,
     /// Dashboard, Opportunities, Products and Activities.
     pub tabs: super::tabs::TabsState,
+    /// `/` and Ctrl-K search.
+    pub search: super::search::SearchState,
 }
 
 impl App {
@@ -125,6 +127,7 @@ impl App {
             undo: Vec::new(),
             quit: false,
             tabs: Default::default(),
+            search: Default::default(),
         }
     }
 
@@ -176,11 +179,21 @@ impl App {
         if self.help {
             return Some(Action::Help);
         }
+        if self.confirm.is_none() && !self.search_input_blocked() {
+            if let Some(a) = self.search_key(key) {
+                return Some(a);
+            }
+        }
         match self.keymap.action(self.context(), key) {
             Some(a) => Some(a),
             None if self.context() != Context::List => Some(Action::Key(*key)),
             None => None,
         }
+    }
+
+    /// A form or overlay above the search has the keys.
+    fn search_input_blocked(&self) -> bool {
+        self.form.is_some() || self.touch.is_some() || self.tabs.modal()
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -214,6 +227,8 @@ impl App {
             self.update_form(action, &mut fx);
         } else if self.tabs.modal() {
             self.update_tabs_modal(action, &mut fx);
+        } else if self.search.mode.is_some() {
+            self.update_search(action, &mut fx);
         } else {
             self.update_list(action, &mut fx);
         }
@@ -407,6 +422,7 @@ impl App {
                 self.lists = Default::default();
             }
             Outcome::Tabs(o) => self.apply_tabs(o, &mut fx),
+            Outcome::Search(o) => self.apply_search(o, &mut fx),
             Outcome::Failed(message) => {
                 self.error(message);
                 // The record may have changed elsewhere: read it again.

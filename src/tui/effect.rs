@@ -8,6 +8,7 @@
 use super::action::Action;
 use super::app::App;
 use super::app::Tab;
+use super::search::SearchEngine;
 use crate::domain::{Activity, Customer, Kind, ValidationErrors};
 use crate::store::{
     likely_duplicates, sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Page,
@@ -16,6 +17,7 @@ use crate::store::{
 use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::mpsc::{channel, Receiver, Sender};
+use std::time::{Duration, Instant};
 
 /// Loads the demo book into an empty store; returns a one-line summary.
 pub type DemoLoader = fn(&mut Store) -> anyhow::Result<String>;
@@ -80,6 +82,11 @@ pub enum Effect {
     },
     /// Dashboard, Opportunities, Products and Activities.
     Tabs(super::tabs::TabEffect),
+    /// Queue a search on the worker (`kind`: one tab's kind, or all).
+    Search {
+        input: String,
+        kind: Option<Kind>,
+    },
 }
 
 /// What came of an effect.
@@ -151,6 +158,8 @@ pub enum Outcome {
         rules_warning: Option<String>,
     },
     Tabs(super::tabs::TabOutcome),
+    /// The search index is ready, or a query's hits arrived.
+    Search(super::search::SearchOutcome),
     /// A read or write failed; the message is for the status line.
     Failed(String),
 }
@@ -161,16 +170,19 @@ pub struct Runtime {
     demo: Option<DemoLoader>,
     tx: Sender<Outcome>,
     rx: Receiver<Outcome>,
+    search: SearchEngine,
 }
 
 impl Runtime {
     pub fn new(store: Store, demo: Option<DemoLoader>) -> Runtime {
         let (tx, rx) = channel();
+        let search = SearchEngine::start(&store);
         Runtime {
             store,
             demo,
             tx,
             rx,
+            search,
         }
     }
 
@@ -192,15 +204,100 @@ impl Runtime {
             let effects = app.apply(o);
             self.run_all(app, effects);
         }
+        for o in self.search.poll(&self.store) {
+            any = true;
+            let effects = app.apply(o);
+            self.run_all(app, effects);
+        }
         any
+    }
+
+    /// Blocks (up to `timeout`) until the search index is built and the
+    /// answer to the app's newest query has been applied. For tests, which
+    /// must not race the worker thread; true when nothing is left waiting.
+    pub fn wait_search(&mut self, app: &mut App, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        for o in self.search.wait(&self.store, timeout, false) {
+            let effects = app.apply(o);
+            self.run_all(app, effects);
+        }
+        while app.search.waiting {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let got = self.search.wait(&self.store, left, true);
+            if got.is_empty() {
+                return false;
+            }
+            for o in got {
+                let effects = app.apply(o);
+                self.run_all(app, effects);
+            }
+        }
+        app.search.ready
     }
 
     pub fn run_all(&mut self, app: &mut App, effects: Vec<Effect>) {
         let mut queue: VecDeque<Effect> = effects.into();
         while let Some(e) = queue.pop_front() {
             if let Some(o) = self.perform(e) {
+                self.keep_index_current(&o);
                 queue.extend(app.apply(o));
             }
+        }
+    }
+
+    /// After a write, the records it touched are indexed again.
+    fn keep_index_current(&mut self, o: &Outcome) {
+        use super::tabs::TabOutcome;
+        let mut touched: Vec<(Kind, i64)> = Vec::new();
+        let note =
+            |changes: &[TagChange]| changes.iter().map(|c| (c.kind, c.id)).collect::<Vec<_>>();
+        match o {
+            Outcome::Saved {
+                customer, changes, ..
+            } => {
+                touched.push((Kind::Customer, customer.meta.id));
+                touched.extend(note(changes));
+            }
+            Outcome::Deleted { id, .. } | Outcome::Restored { id, .. } => {
+                touched.push((Kind::Customer, *id))
+            }
+            Outcome::TouchLogged { changes, .. } => touched.extend(note(changes)),
+            Outcome::Tabs(TabOutcome::Saved {
+                list,
+                id,
+                changes,
+                customer,
+                ..
+            }) => {
+                touched.push((list.kind(), *id));
+                if let Some((c, _)) = customer {
+                    touched.push((Kind::Customer, *c));
+                }
+                touched.extend(note(changes));
+            }
+            Outcome::Tabs(TabOutcome::Deleted(d, changes)) => {
+                touched.push((d.list.kind(), d.id));
+                touched.extend(note(changes));
+            }
+            Outcome::Tabs(TabOutcome::Restored(list, id, _, changes)) => {
+                touched.push((list.kind(), *id));
+                touched.extend(note(changes));
+            }
+            Outcome::DemoLoaded(_) => {
+                self.search.rebuild(&self.store);
+                return;
+            }
+            Outcome::Swept { changed, .. } if *changed > 0 => {
+                // Tags moved on an unknown set of records: index again.
+                self.search.rebuild(&self.store);
+                return;
+            }
+            _ => return,
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for (kind, id) in touched {
+            self.search.changed(&self.store, kind, id);
         }
     }
 
@@ -314,6 +411,10 @@ impl Runtime {
             Effect::LogTouch(a, name) => {
                 let result = self.store.add_activity(&a);
                 let changes = self.store.take_tag_changes();
+                if let Ok(a) = &result {
+                    // The new activity is indexed here: the outcome names the customer.
+                    self.search.changed(&self.store, Kind::Activity, a.meta.id);
+                }
                 match result {
                     Ok(a) => Some(Outcome::TouchLogged {
                         id: a.customer_id.unwrap_or(0),
@@ -399,6 +500,10 @@ impl Runtime {
                 }),
                 Err(e) => Some(Outcome::Failed(format!("Not undone: {}", explain(&e)))),
             },
+            Effect::Search { input, kind } => {
+                self.search.submit(&input, kind);
+                None
+            }
             Effect::Tabs(e) => match super::tabs::perform(&mut self.store, e) {
                 Ok(o) => Some(Outcome::Tabs(o)),
                 Err(e) => failed(e),

@@ -18,6 +18,7 @@ pub mod overlay;
 pub mod products;
 pub mod record_form;
 pub mod records;
+pub mod search;
 pub mod tabs;
 mod tabs_update;
 pub mod theme;

@@ -6,6 +6,7 @@ use super::app::{list_index, App, Tab, Undo};
 use super::effect::Effect;
 use super::form::CustomerForm;
 use super::overlay::{Confirm, Pending, TouchEntry};
+use super::search::SearchMode;
 use crate::domain::Customer;
 
 impl App {
@@ -162,6 +163,9 @@ impl App {
             Action::TabOpportunities => self.switch_tab(Tab::Opportunities, fx),
             Action::TabProducts => self.switch_tab(Tab::Products, fx),
             Action::TabActivities => self.switch_tab(Tab::Activities, fx),
+            Action::Search => self.open_search(SearchMode::Tab(self.tab), fx),
+            Action::GlobalSearch => self.open_search(SearchMode::Global, fx),
+            Action::ClearSearch if self.search.filter.is_some() => self.clear_search(fx),
             _ if self.tab != Tab::Customers && action != Action::Reload => {
                 self.update_tab_list(action, fx)
             }

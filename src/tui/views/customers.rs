@@ -85,7 +85,12 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
                 }
             };
             Row::new(vec![
-                Cell::from(clean(&r.name)),
+                match app.search.name_indices(crate::domain::Kind::Customer, r.id) {
+                    Some(ix) if app.search.filter == Some(crate::tui::app::Tab::Customers) => {
+                        Cell::from(super::search::highlighted(&r.name, ix, Default::default()))
+                    }
+                    _ => Cell::from(clean(&r.name)),
+                },
                 Cell::from(clean(&r.company)),
                 Cell::from(clean(&r.city)),
                 chip_cell("value"),

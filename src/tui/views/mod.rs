@@ -10,6 +10,7 @@ mod overlay;
 mod record_detail;
 mod record_form;
 mod record_table;
+pub mod search;
 mod tab_views;
 
 use super::app::{App, Tab};
@@ -57,6 +58,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(confirm) = &app.confirm {
         overlay::draw_confirm(frame, app, confirm, body);
     }
+    if app.search.mode == Some(crate::tui::search::SearchMode::Global) {
+        search::draw_global(frame, app, body);
+    }
     if app.help {
         help::draw(frame, app, body);
     }
@@ -80,6 +84,13 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let line = match &app.status {
+        _ if matches!(
+            app.search.mode,
+            Some(crate::tui::search::SearchMode::Tab(_))
+        ) =>
+        {
+            search::status_line(app).unwrap_or_default()
+        }
         Some(s) => Line::from(Span::styled(
             clean(&s.text),
             if s.error { t.error() } else { t.ok() },

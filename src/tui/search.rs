@@ -1,0 +1,480 @@
+//! Search in the terminal UI: `/` narrows the current tab's list as you
+//! type, Ctrl-K (or `:`) searches every kind in an overlay. The queries run
+//! on the search module's worker thread; the app only keeps what to show.
+
+use super::action::Action;
+use super::app::{App, Tab};
+use super::effect::{Effect, Outcome};
+use crate::domain::Kind;
+use crate::search::{
+    load_index, refresh_record, spawn_build, BuildHandle, Hit, QueryWorker, SearchIndex,
+    SearchResults, SharedIndex,
+};
+use crate::store::Store;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// Hits asked for per query.
+pub const LIMIT: usize = 200;
+
+/// Where the search input is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchMode {
+    /// `/` on a list tab: the tab's list shows the hits.
+    Tab(Tab),
+    /// Ctrl-K: every kind, in an overlay.
+    Global,
+}
+
+#[derive(Debug, Default)]
+pub struct SearchState {
+    /// The input is open (keys go to it).
+    pub mode: Option<SearchMode>,
+    pub input: String,
+    /// Hits of the last answered query, best first.
+    pub hits: Vec<Hit>,
+    /// Overlay cursor.
+    pub cursor: usize,
+    /// The tab whose list is narrowed to the hits (while typing and after Enter).
+    pub filter: Option<Tab>,
+    /// The index is built.
+    pub ready: bool,
+    /// A query was submitted and its answer has not come.
+    pub waiting: bool,
+}
+
+/// The kind a tab lists.
+pub fn tab_kind(tab: Tab) -> Option<Kind> {
+    match tab {
+        Tab::Customers => Some(Kind::Customer),
+        Tab::Opportunities => Some(Kind::Opportunity),
+        Tab::Products => Some(Kind::Product),
+        Tab::Activities => Some(Kind::Activity),
+        Tab::Dashboard => None,
+    }
+}
+
+fn kind_tab(kind: Kind) -> Tab {
+    match kind {
+        Kind::Customer => Tab::Customers,
+        Kind::Opportunity => Tab::Opportunities,
+        Kind::Product => Tab::Products,
+        Kind::Activity => Tab::Activities,
+    }
+}
+
+impl SearchState {
+    /// The highlighted char indices of record `id`'s name, if its best
+    /// match was in the name.
+    pub fn name_indices(&self, kind: Kind, id: i64) -> Option<&[usize]> {
+        self.hits
+            .iter()
+            .find(|h| h.kind == kind && h.id == id && h.field == crate::search::Field::Name)
+            .map(|h| h.indices.as_slice())
+    }
+}
+
+impl App {
+    /// Keys while the search input is open all go to it.
+    pub(super) fn search_key(&self, key: &KeyEvent) -> Option<Action> {
+        self.search.mode.map(|_| Action::Key(*key))
+    }
+
+    pub(super) fn open_search(&mut self, mode: SearchMode, fx: &mut Vec<Effect>) {
+        if let SearchMode::Tab(tab) = mode {
+            if tab_kind(tab).is_none() {
+                return self.open_search(SearchMode::Global, fx);
+            }
+        }
+        if self.search.filter.is_some() && mode == SearchMode::Global {
+            self.clear_search(fx);
+        }
+        self.search.mode = Some(mode);
+        self.search.cursor = 0;
+        if mode == SearchMode::Global {
+            self.search.input.clear();
+            self.search.hits.clear();
+        }
+        if !self.search.ready {
+            self.info("indexing…");
+        }
+        self.submit_search(fx);
+    }
+
+    fn submit_search(&mut self, fx: &mut Vec<Effect>) {
+        let Some(mode) = self.search.mode.or(self.search.filter.map(SearchMode::Tab)) else {
+            return;
+        };
+        let kind = match mode {
+            SearchMode::Tab(t) => tab_kind(t),
+            SearchMode::Global => None,
+        };
+        if let SearchMode::Tab(t) = mode {
+            if self.search.input.trim().is_empty() {
+                // Nothing typed: the full list.
+                if self.search.filter.take().is_some() {
+                    self.restore_list(t, fx);
+                }
+                self.search.hits.clear();
+                self.search.waiting = false;
+                return;
+            }
+        }
+        self.search.waiting = true;
+        fx.push(Effect::Search {
+            input: self.search.input.clone(),
+            kind,
+        });
+    }
+
+    /// Esc: the full list again.
+    pub(super) fn clear_search(&mut self, fx: &mut Vec<Effect>) {
+        let s = &mut self.search;
+        s.mode = None;
+        s.input.clear();
+        s.hits.clear();
+        s.waiting = false;
+        if let Some(t) = s.filter.take() {
+            self.restore_list(t, fx);
+        }
+        self.status = None;
+    }
+
+    fn restore_list(&mut self, tab: Tab, fx: &mut Vec<Effect>) {
+        match tab {
+            Tab::Customers => {
+                self.customers.invalidate();
+                fx.push(self.customers.reload(None));
+            }
+            Tab::Opportunities => self.tabs.deals.list.stale = true,
+            Tab::Products => self.tabs.products.stale = true,
+            Tab::Activities => self.tabs.activities.list.stale = true,
+            Tab::Dashboard => {}
+        }
+    }
+
+    /// A key for the open search input.
+    pub(super) fn update_search(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(mode) = self.search.mode else {
+            return;
+        };
+        let Action::Key(k) = action else {
+            if action == Action::Quit {
+                self.quit = true;
+            }
+            return;
+        };
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        match k.code {
+            KeyCode::Esc => self.clear_search(fx),
+            KeyCode::Char('c') if ctrl => self.quit = true,
+            KeyCode::Enter => match mode {
+                SearchMode::Tab(_) => {
+                    self.search.mode = None;
+                    if self.search.filter.is_some() {
+                        self.info(format!(
+                            "Showing {} match(es) for “{}” — Esc shows everything",
+                            self.search.hits.len(),
+                            self.search.input
+                        ));
+                    }
+                }
+                SearchMode::Global => {
+                    if let Some(hit) = self.search.hits.get(self.search.cursor).cloned() {
+                        self.clear_search(fx);
+                        self.jump_to(hit.kind, hit.id, fx);
+                        self.info(format!("{} {}", hit.kind.as_str(), hit.label));
+                    }
+                }
+            },
+            KeyCode::Down | KeyCode::Tab => self.move_hit(1),
+            KeyCode::Up | KeyCode::BackTab => self.move_hit(-1),
+            KeyCode::Char('j') | KeyCode::Char('n') if ctrl => self.move_hit(1),
+            KeyCode::Char('k') | KeyCode::Char('p') if ctrl => self.move_hit(-1),
+            KeyCode::Char('j') if mode == SearchMode::Global && self.search.input.is_empty() => {
+                self.move_hit(1)
+            }
+            KeyCode::Backspace => {
+                if self.search.input.pop().is_none() && matches!(mode, SearchMode::Tab(_)) {
+                    return self.clear_search(fx);
+                }
+                self.submit_search(fx);
+            }
+            KeyCode::Char('u') if ctrl => {
+                self.search.input.clear();
+                self.submit_search(fx);
+            }
+            KeyCode::Char(c) if !ctrl => {
+                self.search.input.push(c);
+                self.submit_search(fx);
+            }
+            _ => {}
+        }
+    }
+
+    fn move_hit(&mut self, d: isize) {
+        if self.search.mode == Some(SearchMode::Global) {
+            let last = self.search.hits.len().saturating_sub(1) as isize;
+            self.search.cursor = (self.search.cursor as isize + d).clamp(0, last) as usize;
+        } else if let Some(SearchMode::Tab(_)) = self.search.mode {
+            let rows = self.table_rows();
+            match self.tab {
+                Tab::Customers => self.customers.move_by(d, rows),
+                _ => self.update_tab_list(
+                    if d > 0 { Action::Down } else { Action::Up },
+                    &mut Vec::new(),
+                ),
+            }
+        }
+    }
+
+    /// Shows record `id` of `kind` on its tab, selected.
+    pub(super) fn jump_to(&mut self, kind: Kind, id: i64, fx: &mut Vec<Effect>) {
+        let tab = kind_tab(kind);
+        self.switch_tab(tab, fx);
+        let rows = self.table_rows();
+        match tab {
+            Tab::Customers => match self.customers.ids.iter().position(|x| *x == id) {
+                Some(p) => self.customers.move_to(p, rows),
+                None => fx.push(self.customers.reload(Some(id))),
+            },
+            Tab::Opportunities => {
+                let l = &mut self.tabs.deals.list;
+                if !l.select_id(id, rows) {
+                    l.select = Some(id);
+                    l.stale = true;
+                }
+            }
+            Tab::Products => {
+                let l = &mut self.tabs.products;
+                if !l.select_id(id, rows) {
+                    l.select = Some(id);
+                    l.stale = true;
+                }
+            }
+            Tab::Activities => {
+                let l = &mut self.tabs.activities.list;
+                if !l.select_id(id, rows) {
+                    l.select = Some(id);
+                    l.stale = true;
+                }
+            }
+            Tab::Dashboard => {}
+        }
+    }
+
+    /// Answers from the search engine.
+    pub(super) fn apply_search(&mut self, outcome: SearchOutcome, fx: &mut Vec<Effect>) {
+        match outcome {
+            SearchOutcome::Ready(result) => {
+                self.search.ready = true;
+                match result {
+                    Ok(()) => {
+                        if self.status.as_ref().is_some_and(|s| s.text == "indexing…") {
+                            self.status = None;
+                        }
+                    }
+                    Err(e) => self.error(format!("search unavailable: {e}")),
+                }
+                if self.search.mode.is_some() || self.search.filter.is_some() {
+                    self.submit_search(fx);
+                }
+            }
+            SearchOutcome::Results(r) => self.take_results(r, fx),
+        }
+    }
+
+    fn take_results(&mut self, r: SearchResults, fx: &mut Vec<Effect>) {
+        let active = self.search.mode.is_some() || self.search.filter.is_some();
+        if !active || r.input != self.search.input {
+            return; // closed or overtaken meanwhile
+        }
+        self.search.waiting = false;
+        let hits = match r.hits {
+            Ok(h) => {
+                if self.status.as_ref().is_some_and(|s| s.error) {
+                    self.status = None;
+                }
+                h
+            }
+            Err(e) => {
+                self.error(format!("Search: {e}"));
+                return;
+            }
+        };
+        self.search.hits = hits;
+        self.search.cursor = self
+            .search
+            .cursor
+            .min(self.search.hits.len().saturating_sub(1));
+        let tab = match self.search.mode {
+            Some(SearchMode::Tab(t)) => t,
+            Some(SearchMode::Global) => return,
+            None => match self.search.filter {
+                Some(t) => t,
+                None => return,
+            },
+        };
+        self.search.filter = Some(tab);
+        let rows = self.table_rows();
+        let ids: Vec<i64> = self.search.hits.iter().map(|h| h.id).collect();
+        match tab {
+            Tab::Customers => {
+                let c = &mut self.customers;
+                let keep = c.sort;
+                c.set_ids(keep, ids.clone(), None, rows);
+                if c.descending {
+                    // set_ids reverses for a descending sort; hits stay best first.
+                    c.ids = ids;
+                }
+                c.move_to(0, rows);
+                c.offset = 0;
+            }
+            Tab::Opportunities => show_ids(&mut self.tabs.deals.list, &ids, rows),
+            Tab::Products => show_ids(&mut self.tabs.products, &ids, rows),
+            Tab::Activities => show_ids(&mut self.tabs.activities.list, &ids, rows),
+            Tab::Dashboard => {}
+        }
+        let _ = fx;
+    }
+}
+
+/// Narrows a record list to `ids`, in that order.
+fn show_ids<R: super::records::Listed, F>(
+    l: &mut super::records::RecordList<R, F>,
+    ids: &[i64],
+    rows: usize,
+) {
+    l.view = ids
+        .iter()
+        .filter_map(|id| l.all.iter().position(|r| r.id() == *id))
+        .collect();
+    l.cursor = 0;
+    l.offset = 0;
+    l.detail_for = None;
+    let _ = rows;
+}
+
+/// What the search engine brought back.
+#[derive(Debug)]
+pub enum SearchOutcome {
+    /// The index is built (or failed to build).
+    Ready(Result<(), String>),
+    Results(SearchResults),
+}
+
+/// The runtime's side: the index, its build, and the query worker.
+pub struct SearchEngine {
+    shared: SharedIndex,
+    worker: QueryWorker,
+    build: Option<BuildHandle>,
+    /// The index is ready but the app has not been told.
+    announce: Option<Result<(), String>>,
+}
+
+impl SearchEngine {
+    /// Starts building the index of `store` (in the background for a file
+    /// database; an in-memory one is indexed at once).
+    pub fn start(store: &Store) -> SearchEngine {
+        let shared: SharedIndex = Arc::new(RwLock::new(SearchIndex::new()));
+        let worker = QueryWorker::spawn(shared.clone());
+        let mut engine = SearchEngine {
+            shared,
+            worker,
+            build: None,
+            announce: None,
+        };
+        match store.path() {
+            Some(p) => engine.build = Some(spawn_build(p.to_path_buf())),
+            None => {
+                let built = load_index(store);
+                engine.announce = Some(engine.install(built));
+            }
+        }
+        engine
+    }
+
+    fn install(&mut self, built: crate::store::Result<SearchIndex>) -> Result<(), String> {
+        match built {
+            Ok(index) => {
+                *self.shared.write().unwrap_or_else(|p| p.into_inner()) = index;
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    pub fn submit(&mut self, input: &str, kind: Option<Kind>) {
+        self.worker.submit(input, kind, LIMIT);
+    }
+
+    /// Keeps the index current after a write to (kind, id).
+    pub fn changed(&mut self, store: &Store, kind: Kind, id: i64) {
+        if let Some(b) = self.build.as_mut() {
+            b.note_change(kind, id);
+            return;
+        }
+        let mut index = self.shared.write().unwrap_or_else(|p| p.into_inner());
+        let _ = refresh_record(&mut index, store, kind, id);
+    }
+
+    /// What has arrived, without waiting.
+    pub fn poll(&mut self, store: &Store) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        if let Some(b) = self.build.as_mut() {
+            if let Some(built) = b.try_finish(store) {
+                self.build = None;
+                self.announce = Some(self.install(built));
+            }
+        }
+        if let Some(a) = self.announce.take() {
+            out.push(Outcome::Search(SearchOutcome::Ready(a)));
+        }
+        if let Some(r) = self.worker.try_recv() {
+            out.push(Outcome::Search(SearchOutcome::Results(r)));
+        }
+        out
+    }
+
+    /// Waits up to `timeout` for the index and the newest query's answer
+    /// (tests, and anything that must not race the worker).
+    pub fn wait(&mut self, store: &Store, timeout: Duration, want_results: bool) -> Vec<Outcome> {
+        let deadline = Instant::now() + timeout;
+        let mut out = Vec::new();
+        while let Some(b) = self.build.as_mut() {
+            if let Some(built) = b.try_finish(store) {
+                self.build = None;
+                self.announce = Some(self.install(built));
+            } else if Instant::now() >= deadline {
+                return out;
+            } else {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+        if let Some(a) = self.announce.take() {
+            out.push(Outcome::Search(SearchOutcome::Ready(a)));
+        }
+        if want_results {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if let Some(r) = self.worker.recv_timeout(left) {
+                out.push(Outcome::Search(SearchOutcome::Results(r)));
+            }
+        }
+        out
+    }
+}
+
+impl SearchEngine {
+    /// Builds the whole index again (after writes that touched unknown records).
+    /// The old index answers queries until the new one lands.
+    pub fn rebuild(&mut self, store: &Store) {
+        match store.path() {
+            Some(p) => self.build = Some(spawn_build(p.to_path_buf())),
+            None => {
+                let built = load_index(store);
+                self.announce = Some(self.install(built));
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The search input on the status line (`/`), the global search overlay
+//! (Ctrl-K), and highlighted matches in names.
+
+use super::{centered, clean};
+use crate::tui::app::App;
+use crate::tui::search::SearchMode;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+/// `text` with the chars at `indices` bold and reversed.
+pub fn highlighted(text: &str, indices: &[usize], base: Style) -> Line<'static> {
+    let hl = base.add_modifier(Modifier::BOLD | Modifier::REVERSED);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_hl = false;
+    for (i, c) in clean(text).chars().enumerate() {
+        let on = indices.contains(&i);
+        if on != run_hl && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hl { hl } else { base },
+            ));
+        }
+        run_hl = on;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_hl { hl } else { base }));
+    }
+    Line::from(spans)
+}
+
+/// The status line while `/` is typing: `/zw▏ 3 matches`, or the query's
+/// error, or "indexing…".
+pub fn status_line(app: &App) -> Option<Line<'static>> {
+    let s = &app.search;
+    let t = &app.theme;
+    match s.mode {
+        Some(SearchMode::Tab(_)) => {}
+        _ => return None,
+    }
+    let mut spans = vec![
+        Span::styled("/", t.focus()),
+        Span::raw(clean(&s.input)),
+        Span::styled("▏", t.focus()),
+        Span::raw("  "),
+    ];
+    match &app.status {
+        Some(st) if st.error => spans.push(Span::styled(clean(&st.text), t.error())),
+        _ if !s.ready => spans.push(Span::styled("indexing…", t.dim())),
+        _ if s.input.trim().is_empty() => {
+            spans.push(Span::styled("type to search · Esc cancel", t.dim()))
+        }
+        _ => spans.push(Span::styled(
+            format!(
+                "{} match{}{} · Enter keep · Esc clear",
+                s.hits.len(),
+                if s.hits.len() == 1 { "" } else { "es" },
+                if s.waiting { "…" } else { "" }
+            ),
+            t.dim(),
+        )),
+    }
+    Some(Line::from(spans))
+}
+
+/// The Ctrl-K overlay: the input, then the hits (kind, label, detail).
+pub fn draw_global(frame: &mut Frame, app: &App, area: Rect) {
+    let s = &app.search;
+    let t = &app.theme;
+    let width = area.width.min(90);
+    let height = area.height.min(20);
+    let popup = centered(area, width, height);
+    frame.render_widget(Clear, popup);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        " Search everything · Enter go · Esc close ",
+        t.title(),
+    ));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("> ", t.focus()),
+        Span::raw(clean(&s.input)),
+        Span::styled("▏", t.focus()),
+    ])];
+    let rows = inner.height.saturating_sub(1) as usize;
+    if !s.ready {
+        lines.push(Line::styled("indexing…", t.dim()));
+    } else if s.hits.is_empty() && !s.input.trim().is_empty() && !s.waiting {
+        lines.push(Line::styled("no match", t.dim()));
+    }
+    let first = s.cursor.saturating_sub(rows.saturating_sub(1));
+    for (i, h) in s.hits.iter().enumerate().skip(first).take(rows) {
+        let base = if i == s.cursor {
+            t.selected()
+        } else {
+            Style::default()
+        };
+        let mut spans = vec![Span::styled(
+            format!("{:<12}", h.kind.as_str()),
+            base.patch(t.dim()),
+        )];
+        let label = if h.field == crate::search::Field::Name {
+            highlighted(&h.label, &h.indices, base)
+        } else {
+            Line::styled(clean(&h.label), base)
+        };
+        spans.extend(label.spans);
+        if !h.detail.is_empty() {
+            spans.push(Span::styled(
+                format!("  {}", clean(&h.detail)),
+                base.patch(t.dim()),
+            ));
+        }
+        if h.field != crate::search::Field::Name {
+            spans.push(Span::styled(
+                format!("  {}: {}", h.field, clean(&h.text)),
+                base.patch(t.dim()),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,211 @@
+//! Search in the terminal UI: `/` narrows a tab's list as you type, Ctrl-K
+//! searches everything. The queries run on a worker thread, so each test
+//! waits for the answer to the newest query (`Runtime::wait_search`).
+
+use chrono::NaiveDate;
+use dossier::domain::{Clock, Customer, Product};
+use dossier::store::Store;
+use dossier::tui::app::Tab;
+use dossier::tui::keymap::KeyMap;
+use dossier::tui::search::SearchMode;
+use dossier::tui::theme::Theme;
+use dossier::tui::{views, Action, App, Runtime};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use std::time::Duration;
+
+/// Generous: only reached when something is broken.
+const WAIT: Duration = Duration::from_secs(20);
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+}
+
+fn fill(s: &mut Store) {
+    for (name, company, city) in [
+        ("Alice Martin", "Martin & Fils", "Lyon"),
+        ("王芳", "杭州云端电子商务", "杭州"),
+        ("张伟", "上海未来科技有限公司", "上海"),
+        ("Bob Stone", "", "Leeds"),
+        ("李娜", "北京星河贸易", "北京"),
+    ] {
+        let mut c = Customer::named(name);
+        c.company = company.into();
+        c.city = city.into();
+        s.add_customer(&c).unwrap();
+    }
+    s.add_product(&Product {
+        name: "红星打印机".into(),
+        category: "office".into(),
+        ..Default::default()
+    })
+    .unwrap();
+}
+
+fn memory_store() -> Store {
+    let mut s = Store::open_in_memory_with_clock(Clock::at_date(today())).unwrap();
+    fill(&mut s);
+    s
+}
+
+struct Harness {
+    app: App,
+    rt: Runtime,
+}
+
+impl Harness {
+    fn new(store: Store) -> Harness {
+        let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
+        let mut rt = Runtime::new(store, None);
+        rt.dispatch(&mut app, Action::Resize(120, 30));
+        let start = app.start(false);
+        rt.run_all(&mut app, start);
+        Harness { app, rt }
+    }
+
+    fn key(&mut self, code: KeyCode, mods: KeyModifiers) -> &mut Self {
+        let ev = KeyEvent::new(code, mods);
+        if let Some(a) = self.app.key_action(&ev) {
+            self.rt.dispatch(&mut self.app, a);
+        }
+        self
+    }
+
+    fn typed(&mut self, s: &str) -> &mut Self {
+        for ch in s.chars() {
+            self.key(KeyCode::Char(ch), KeyModifiers::NONE);
+        }
+        self
+    }
+
+    /// Blocks until the index is built and the newest query answered.
+    fn settle(&mut self) -> &mut Self {
+        assert!(
+            self.rt.wait_search(&mut self.app, WAIT),
+            "the search did not answer"
+        );
+        self
+    }
+
+    fn names(&self) -> Vec<String> {
+        let c = &self.app.customers;
+        (0..c.ids.len())
+            .map(|i| c.row(i).map(|r| r.name.clone()).unwrap_or_default())
+            .collect()
+    }
+
+    fn screen(&self) -> String {
+        let (w, h) = self.app.size;
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| views::draw(f, &self.app)).unwrap();
+        t.backend().to_string()
+    }
+}
+
+fn slash_zw_narrows_then_esc_restores(store: Store) {
+    let mut h = Harness::new(store);
+    assert_eq!(h.app.customers.ids.len(), 5);
+    h.typed("/").settle();
+    assert_eq!(h.app.search.mode, Some(SearchMode::Tab(Tab::Customers)));
+    h.typed("zw").settle();
+    let names = h.names();
+    assert_eq!(names.first().map(String::as_str), Some("张伟"), "{names:?}");
+    assert!(!names.contains(&"Bob Stone".to_string()), "{names:?}");
+    assert_eq!(h.app.customers.selected_id(), Some(3));
+    let screen = h.screen();
+    assert!(screen.contains("/zw"), "{screen}");
+
+    // Enter keeps the filtered list and gives the keys back to it.
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(h.app.search.mode, None);
+    assert_eq!(h.names().first().map(String::as_str), Some("张伟"));
+    h.key(KeyCode::Char('j'), KeyModifiers::NONE);
+    assert!(h.app.search.input == "zw");
+
+    // Esc: the whole list again.
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(h.app.customers.ids.len(), 5);
+    assert!(h.app.search.filter.is_none());
+}
+
+#[test]
+fn slash_search_narrows_the_customer_list_and_esc_restores_it() {
+    slash_zw_narrows_then_esc_restores(memory_store());
+}
+
+#[test]
+fn the_index_is_built_in_the_background_for_a_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let mut s = Store::open_with_clock(&path, Clock::at_date(today())).unwrap();
+    fill(&mut s);
+    slash_zw_narrows_then_esc_restores(s);
+}
+
+#[test]
+fn esc_while_typing_restores_the_full_list() {
+    let mut h = Harness::new(memory_store());
+    h.typed("/").typed("bob").settle();
+    assert_eq!(h.names(), vec!["Bob Stone".to_string()]);
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(h.app.search.mode, None);
+    assert_eq!(h.app.customers.ids.len(), 5);
+}
+
+#[test]
+fn ctrl_k_then_enter_jumps_to_the_record() {
+    let mut h = Harness::new(memory_store());
+    h.key(KeyCode::Char('k'), KeyModifiers::CONTROL).settle();
+    assert_eq!(h.app.search.mode, Some(SearchMode::Global));
+    h.typed("hx").settle();
+    let first = h.app.search.hits.first().expect("a hit for hx");
+    assert_eq!(first.label, "红星打印机");
+    let screen = h.screen();
+    assert!(screen.contains("product"), "{screen}");
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(h.app.search.mode, None);
+    assert_eq!(h.app.tab, Tab::Products);
+    let selected = h.app.tabs.products.selected().map(|p| p.name.clone());
+    assert_eq!(selected.as_deref(), Some("红星打印机"));
+}
+
+#[test]
+fn ctrl_k_finds_a_customer_and_selects_it() {
+    let mut h = Harness::new(memory_store());
+    h.key(KeyCode::Char(':'), KeyModifiers::NONE)
+        .typed("李娜")
+        .settle();
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(h.app.tab, Tab::Customers);
+    assert_eq!(h.app.customers.selected_id(), Some(5));
+    assert_eq!(h.app.customers.ids.len(), 5);
+}
+
+#[test]
+fn a_query_error_shows_in_the_status_line() {
+    let mut h = Harness::new(memory_store());
+    h.typed("/").typed("value:").settle();
+    let status = h.app.status.clone().expect("a status");
+    assert!(status.error, "{status:?}");
+    assert!(h.screen().contains(&status.text[..10]), "{}", h.screen());
+    // Fixing the query clears it.
+    h.key(KeyCode::Backspace, KeyModifiers::NONE);
+    h.typed("nosuchfilter:x").settle();
+    assert!(h.app.status.as_ref().is_some_and(|s| s.error));
+}
+
+#[test]
+fn the_search_keys_are_in_the_help() {
+    let h = Harness::new(memory_store());
+    let descs: Vec<String> = h
+        .app
+        .keymap
+        .bindings(dossier::tui::keymap::Context::List)
+        .iter()
+        .map(|b| format!("{b:?}"))
+        .collect();
+    let all = descs.join("\n");
+    assert!(all.contains("Search this list"), "{all}");
+    assert!(all.contains("Search everything"), "{all}");
+}
