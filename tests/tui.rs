@@ -411,6 +411,17 @@ fn the_status_names_the_saved_records_tag_changes() {
         " · value: low → high (+1 on related records)"
     );
     assert_eq!(describe_changes(&[], 7), " · no tag changed");
+    let added = vec![
+        change(Kind::Customer, 7, None, "low"),
+        TagChange {
+            dimension: "industry".into(),
+            ..change(Kind::Customer, 7, None, "tech")
+        },
+    ];
+    assert_eq!(
+        dossier::tui::app::describe_new_tags(&added, 7),
+        " · value: low, 1 more tag"
+    );
 }
 
 #[test]

@@ -53,6 +53,8 @@ fn show_json(db: &Path) -> serde_json::Value {
 struct Session {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     keys: Box<dyn Write + Send>,
+    /// Kept open for the child's lifetime.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
     screen: Screen,
 }
 
@@ -91,11 +93,10 @@ impl Session {
             }
         });
         let keys = pty.master.take_writer().unwrap();
-        // The master must outlive the child, or its terminal hangs up.
-        std::mem::forget(pty.master);
         Session {
             child,
             keys,
+            _master: pty.master,
             screen: Screen { parser },
         }
     }
@@ -243,4 +244,24 @@ fn a_panic_restores_the_terminal_and_shows_the_message_and_log_path() {
     assert!(screen.contains("dossier.log"), "{screen}");
     let log = std::fs::read_to_string(logs.join("dossier.log")).unwrap();
     assert!(log.contains("panic: a test panic"), "{log}");
+}
+
+#[test]
+fn sighup_ends_the_ui_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hup.db");
+    let mut s = Session::start(&db, dir.path());
+    s.screen.wait_for("Load the demo book");
+    s.send("n");
+    s.send("a");
+    s.screen.wait_for("New customer");
+    // Closing a terminal window sends SIGHUP.
+    let pid = s.child.process_id().unwrap() as i32;
+    // SAFETY: sending SIGHUP to the child this test started.
+    unsafe {
+        libc::kill(pid, libc::SIGHUP);
+    }
+    s.wait_exit();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!s.in_alternate_screen(), "the terminal was not restored");
 }

@@ -248,6 +248,22 @@ pub enum Command {
     /// Test helper: panics, to test the panic report.
     #[command(name = "__panic", hide = true)]
     Panic,
+    /// Find records by name, company, phone, email, city, tags or notes
+    /// (fuzzy, pinyin and initials), with filters: dossier search value:high city:上海 zhang
+    Search {
+        /// Words and field:value filters (value:, city:, stage:, tag:, kind: …).
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only this kind of record.
+        #[arg(long)]
+        kind: Option<KindArg>,
+        /// Print one JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// How many results at most, best first.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Generate a synthetic book for benchmarks (deterministic).
     Gen {
         /// Number of customers.
@@ -283,6 +299,7 @@ impl Command {
             Command::Doctor { .. } => "doctor",
             Command::CrashWriter { .. } => "__crash-writer",
             Command::Panic => "__panic",
+            Command::Search { .. } => "search",
             Command::Gen { .. } => "gen",
         }
     }

@@ -9,6 +9,7 @@ mod interchange;
 pub mod log;
 mod output;
 mod run;
+mod search;
 
 pub use args::{Cli, Command};
 

@@ -93,6 +93,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Trash { empty, json } => trash(&mut store, empty, json),
+        Command::Search {
+            query,
+            kind,
+            json,
+            limit,
+        } => super::search::search(&store, &query, kind.map(Into::into), json, limit),
         Command::Demo { force } => {
             let summary = crate::sample::demo::load_demo(&mut store, force)?;
             println!(

@@ -157,6 +157,17 @@ impl Store {
             })?)
     }
 
+    /// The first `limit` live customer ids in id order: the rowid index
+    /// answers at once, so a big book's first screen need not wait for the
+    /// whole list.
+    pub fn first_customer_ids(&self, limit: usize) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| r.get::<_, i64>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Ids of live customers in `sort` order.
     pub fn customer_ids(&self, sort: CustomerSort) -> Result<Vec<i64>> {
         sorted_customer_ids(&self.conn, sort)

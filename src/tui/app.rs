@@ -222,9 +222,18 @@ impl App {
         let mut fx = Vec::new();
         let rows = self.table_rows();
         match outcome {
-            Outcome::Ids { sort, ids, select } => {
+            Outcome::Ids {
+                sort,
+                ids,
+                select,
+                partial,
+            } => {
                 let was_sorting = self.customers.sorting;
                 self.customers.set_ids(sort, ids, select, rows);
+                if partial {
+                    self.customers.partial = true;
+                    self.customers.sorting = true;
+                }
                 if was_sorting
                     && sort != Default::default()
                     && self
@@ -251,11 +260,12 @@ impl App {
             } => {
                 self.form = None;
                 let verb = if added { "Added" } else { "Saved" };
-                self.info(format!(
-                    "{verb} {}{}",
-                    customer.name,
+                let tags = if added {
+                    describe_new_tags(&changes, customer.meta.id)
+                } else {
                     describe_changes(&changes, customer.meta.id)
-                ));
+                };
+                self.info(format!("{verb} {}{}", customer.name, tags));
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(customer.meta.id)));
                 self.reload_counts(&mut fx);
@@ -352,6 +362,31 @@ impl App {
     pub fn simple_list(&self, tab: Tab) -> &SimpleList {
         &self.lists[list_index(tab)]
     }
+}
+
+/// For a new record every tag is new: ` · value: low, lifecycle: new, 12
+/// more tags` rather than the whole list.
+pub fn describe_new_tags(changes: &[TagChange], id: i64) -> String {
+    let own: Vec<&TagChange> = changes
+        .iter()
+        .filter(|c| c.kind == crate::domain::Kind::Customer && c.id == id)
+        .collect();
+    if own.is_empty() {
+        return " · no tags yet".into();
+    }
+    let mut parts: Vec<String> = ["value", "lifecycle"]
+        .iter()
+        .filter_map(|d| own.iter().find(|c| c.dimension == *d))
+        .filter_map(|c| c.new.as_ref().map(|v| format!("{}: {v}", c.dimension)))
+        .collect();
+    let rest = own.len() - parts.len();
+    if rest > 0 {
+        parts.push(format!(
+            "{rest} more tag{}",
+            if rest == 1 { "" } else { "s" }
+        ));
+    }
+    format!(" · {}", parts.join(", "))
 }
 
 /// ` · value: low → high, lifecycle: – → new` for customer `id`, then how

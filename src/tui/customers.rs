@@ -23,6 +23,8 @@ pub struct CustomerList {
     pub loaded: bool,
     /// A new sort is being built.
     pub sorting: bool,
+    /// Only the first page of ids is here; the full list is on its way.
+    pub partial: bool,
     pub cursor: usize,
     /// First visible row.
     pub offset: usize,
@@ -93,7 +95,11 @@ impl CustomerList {
         self.sorting = true;
         // The row to keep selected is read when the list arrives, so moving
         // while a big sort runs is not undone.
-        Effect::LoadIds { sort, select: None }
+        Effect::LoadIds {
+            sort,
+            select: None,
+            first_load: !self.loaded,
+        }
     }
 
     /// Reloads the id list (after a write), then selects `select`.
@@ -102,6 +108,7 @@ impl CustomerList {
         Effect::LoadIds {
             sort: self.sort,
             select: select.or(self.selected_id()),
+            first_load: !self.loaded,
         }
     }
 
@@ -124,6 +131,7 @@ impl CustomerList {
         self.ids = ids;
         self.loaded = true;
         self.sorting = false;
+        self.partial = false;
         self.window.clear();
         self.window_range = 0..0;
         self.requested = None;

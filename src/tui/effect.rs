@@ -23,6 +23,9 @@ pub type DemoLoader = fn(&mut Store) -> anyhow::Result<String>;
 /// Books with more customers than this sort in a background thread.
 const BACKGROUND_SORT_ABOVE: i64 = 20_000;
 
+/// Ids shown while a big book's full list loads.
+const FIRST_PAGE: usize = 200;
+
 /// Rows shown by the tabs that only list (first page).
 pub const SIMPLE_LIST_LIMIT: usize = 500;
 
@@ -31,6 +34,8 @@ pub enum Effect {
     LoadIds {
         sort: CustomerSort,
         select: Option<i64>,
+        /// Nothing is shown yet: a first page may come before the full list.
+        first_load: bool,
     },
     LoadRows {
         range: Range<usize>,
@@ -65,6 +70,8 @@ pub enum Outcome {
         sort: CustomerSort,
         ids: Vec<i64>,
         select: Option<i64>,
+        /// Only the first page; the full list follows.
+        partial: bool,
     },
     Rows {
         range: Range<usize>,
@@ -159,7 +166,11 @@ impl Runtime {
     pub fn perform(&mut self, effect: Effect) -> Option<Outcome> {
         let failed = |e: StoreError| Some(Outcome::Failed(explain(&e)));
         match effect {
-            Effect::LoadIds { sort, select } => {
+            Effect::LoadIds {
+                sort,
+                select,
+                first_load,
+            } => {
                 let big = self
                     .store
                     .max_customer_id()
@@ -177,14 +188,37 @@ impl Runtime {
                             .map_err(StoreError::from)
                             .and_then(|conn| sorted_customer_ids(&conn, sort));
                             let _ = tx.send(match outcome {
-                                Ok(ids) => Outcome::Ids { sort, ids, select },
+                                Ok(ids) => Outcome::Ids {
+                                    sort,
+                                    ids,
+                                    select,
+                                    partial: false,
+                                },
                                 Err(e) => Outcome::Failed(e.to_string()),
                             });
                         });
-                        None
+                        // In id order the first screen is ready at once.
+                        if first_load && sort == CustomerSort::Id {
+                            match self.store.first_customer_ids(FIRST_PAGE) {
+                                Ok(ids) => Some(Outcome::Ids {
+                                    sort,
+                                    ids,
+                                    select,
+                                    partial: true,
+                                }),
+                                Err(e) => failed(e),
+                            }
+                        } else {
+                            None
+                        }
                     }
                     _ => match self.store.customer_ids(sort) {
-                        Ok(ids) => Some(Outcome::Ids { sort, ids, select }),
+                        Ok(ids) => Some(Outcome::Ids {
+                            sort,
+                            ids,
+                            select,
+                            partial: false,
+                        }),
                         Err(e) => failed(e),
                     },
                 }

@@ -44,7 +44,18 @@ pub struct TerminalEvents;
 
 impl Events for TerminalEvents {
     fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>> {
-        if event::poll(timeout)? {
+        // crossterm spins forever reading a terminal that was closed (its
+        // reads return end-of-file), so a hang-up is looked for first.
+        if terminal_hung_up(Duration::ZERO) {
+            return Err(hung_up());
+        }
+        if event::poll(Duration::ZERO)? {
+            return Ok(Some(event::read()?));
+        }
+        if terminal_hung_up(timeout) {
+            return Err(hung_up());
+        }
+        if event::poll(Duration::ZERO)? {
             Ok(Some(event::read()?))
         } else {
             Ok(None)
@@ -56,6 +67,30 @@ impl Events for TerminalEvents {
     fn finished(&self) -> bool {
         crate::signals::quit_requested()
     }
+}
+
+fn hung_up() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the terminal was closed")
+}
+
+/// Waits up to `timeout` for input on stdin; true if the terminal hung up.
+#[cfg(unix)]
+fn terminal_hung_up(timeout: Duration) -> bool {
+    let mut fds = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
+    // SAFETY: one valid pollfd for the duration of the call.
+    let n = unsafe { libc::poll(&mut fds, 1, ms) };
+    n > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+#[cfg(not(unix))]
+fn terminal_hung_up(timeout: Duration) -> bool {
+    std::thread::sleep(timeout.min(Duration::from_millis(10)));
+    false
 }
 
 /// A fixed list of events (tests).

@@ -42,14 +42,20 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
     let total = list.ids.len();
     let mut title = vec![Span::styled(" Customers ", t.title())];
     if list.loaded && total > 0 {
+        let plus = if list.partial { "+" } else { "" };
         title.push(Span::raw(format!(
-            "{}/{} ",
+            "{}/{}{plus} ",
             group(list.cursor + 1),
             group(total)
         )));
     }
     if list.sorting {
-        title.push(Span::styled("sorting… ", t.dim()));
+        let what = if list.partial {
+            "loading… "
+        } else {
+            "sorting… "
+        };
+        title.push(Span::styled(what, t.dim()));
     }
     let block = Block::default()
         .borders(Borders::ALL)

@@ -1,0 +1,118 @@
+//! Search speed on `dossier gen` books.
+//!
+//! `cargo bench --bench search -- --warm-up-time 1 --measurement-time 5`
+//! Sizes come from `DOSSIER_BENCH_CUSTOMERS` (default `100000`; e.g.
+//! `100000,1000000`). Each book is generated once into
+//! `target/bench-books/` and reused.
+//!
+//! Measured 2026-11-23 on the shared 2-core box while other builds ran
+//! (load average 12–13, so these are several times slower than an idle
+//! machine; `examples/search_memory` showed 7–14 ms of CPU per fresh query
+//! at 100k customers): mean per keystroke at 100k customers (266,886
+//! records) 41.7 ms, at 1M customers (2,674,482 records) 304 ms; fresh
+//! queries 19–71 ms at 100k, 130–374 ms at 1M. Index memory at 1M customers:
+//! 371 MB resident growth (`cargo run --release --example search_memory`).
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use dossier::search::{
+    load_index, Matcher, Narrowing, Query, SearchIndex, SkimMatcher, SubstringMatcher,
+};
+use dossier::store::Store;
+use std::hint::black_box;
+use std::path::PathBuf;
+
+/// Words typed one key at a time; every prefix is one keystroke.
+const TYPED: &[&str] = &[
+    "zhangwei",
+    "wang fang",
+    "shkj",
+    "138",
+    "chen",
+    "acme",
+    "zw",
+    "martinez",
+];
+
+fn book(customers: u64) -> SearchIndex {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-books");
+    std::fs::create_dir_all(&dir).expect("create target/bench-books");
+    let path = dir.join(format!("gen-{customers}.db"));
+    if !path.exists() {
+        let tmp = dir.join(format!("gen-{customers}.db.part"));
+        let _ = std::fs::remove_file(&tmp);
+        let mut store = Store::open(&tmp).expect("open bench book");
+        dossier::sample::gen::generate(&mut store, customers, 42).expect("generate");
+        drop(store);
+        std::fs::rename(&tmp, &path).expect("keep bench book");
+    }
+    let store = Store::open(&path).expect("open bench book");
+    load_index(&store).expect("build index")
+}
+
+fn sizes() -> Vec<u64> {
+    std::env::var("DOSSIER_BENCH_CUSTOMERS")
+        .unwrap_or_else(|_| "100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+/// Every keystroke of every typed word: (query, starts a new word).
+fn keystrokes(index: &SearchIndex) -> Vec<(Query, bool)> {
+    let mut out = Vec::new();
+    for word in TYPED {
+        for (i, (end, _)) in word
+            .char_indices()
+            .skip(1)
+            .chain([(word.len(), ' ')])
+            .enumerate()
+        {
+            out.push((index.parse_query(&word[..end]).expect("query"), i == 0));
+        }
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    for n in sizes() {
+        let index = book(n);
+        let strokes = keystrokes(&index);
+        let mut g = c.benchmark_group(format!("search_{n}"));
+        g.sample_size(20);
+
+        // A keystroke as the query worker runs it: narrowing from the last one.
+        let mut narrowing = Narrowing::new();
+        let mut at = 0;
+        g.bench_function("keystroke", |b| {
+            b.iter(|| {
+                let (q, fresh) = &strokes[at % strokes.len()];
+                at += 1;
+                if *fresh {
+                    narrowing = Narrowing::new();
+                }
+                black_box(index.search_with(q, 200, &SkimMatcher, Some(&mut narrowing)))
+            })
+        });
+
+        // A whole query at once (pasted, or the first key of a search).
+        for text in ["z", "zhang", "zw", "shkj", "138", "acme", "city:上海 zhang"] {
+            let q = index.parse_query(text).expect("query");
+            g.bench_with_input(BenchmarkId::new("fresh", text), &q, |b, q| {
+                b.iter(|| black_box(index.search(q, 200)))
+            });
+        }
+
+        // The matcher trait: fuzzy-matcher's skim against plain substring.
+        let matchers: [&dyn Matcher; 2] = [&SkimMatcher, &SubstringMatcher];
+        let q = index.parse_query("zhwe").expect("query");
+        for m in matchers {
+            g.bench_with_input(BenchmarkId::new("matcher", m.name()), &q, |b, q| {
+                b.iter(|| black_box(index.search_with(q, 200, m, None)))
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,81 @@
+//! Builds the search index of a database and reports build time, index
+//! memory (resident set growth, from /proc/self/statm) and a few query
+//! times. `cargo run --release --example search_memory -- book.db`
+
+use dossier::search::{load_index, Narrowing, SkimMatcher};
+use dossier::store::Store;
+use std::time::Instant;
+
+fn rss_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: usize = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
+/// CPU time of this process so far (user + system, all threads), in ms.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14 and 15 (utime, stime) in clock ticks of 10 ms.
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) * 10.0
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: search_memory BOOK.db")?;
+    let store = Store::open(std::path::Path::new(&path))?;
+    let before = rss_bytes();
+    let started = Instant::now();
+    let index = load_index(&store)?;
+    let built = started.elapsed();
+    drop(store);
+    let after = rss_bytes();
+    println!(
+        "records {}  build {:.2} s  rss growth {} MB  heap estimate {} MB",
+        index.len(),
+        built.as_secs_f64(),
+        after.saturating_sub(before) >> 20,
+        index.heap_bytes() >> 20
+    );
+    println!("{}", index.memory_report());
+    if let Some(text) = std::env::args().nth(2) {
+        // Profiling aid: one fresh query, many times.
+        let q = index.parse_query(&text)?;
+        let cpu0 = cpu_ms();
+        let mut times: Vec<f64> = (0..50)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(index.search(&q, 200));
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{text}: median {:.2} ms wall, {:.1} ms CPU (all threads) per query",
+            times[times.len() / 2],
+            (cpu_ms() - cpu0) / 50.0
+        );
+        return Ok(());
+    }
+    for typed in ["zhangwei", "wang fang", "shkj", "138", "chen", "acme"] {
+        let mut narrowing = Narrowing::new();
+        let mut line = format!("{typed:>10}:");
+        for end in 1..=typed.len() {
+            let q = index.parse_query(&typed[..end])?;
+            let t = Instant::now();
+            let hits = index.search_with(&q, 200, &SkimMatcher, Some(&mut narrowing));
+            line += &format!(" {:.1}ms/{}", t.elapsed().as_secs_f64() * 1e3, hits.len());
+        }
+        println!("{line}");
+    }
+    Ok(())
+}

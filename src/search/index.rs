@@ -1,0 +1,544 @@
+//! The index itself: plain data in a few flat arrays, so a million customer
+//! files cost little memory and scan fast. No SQL here — the loader feeds it
+//! [`DocInput`]s.
+
+use super::pinyin_keys::pinyin_keys;
+use super::text::{char_mask, fold};
+use super::Field;
+use crate::domain::text::phone_digits;
+use crate::domain::Kind;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Epochs are unique across every index in the process, so a narrowing
+/// cache made on one index is never applied to another.
+static NEXT_EPOCH: AtomicU64 = AtomicU64::new(1);
+
+fn next_epoch() -> u64 {
+    NEXT_EPOCH.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Longest text kept per field (bytes); the rest of a long note is not searched.
+const MAX_FIELD_BYTES: usize = 4096;
+/// Most fields kept per record.
+const MAX_SPANS: usize = 255;
+/// Most attributes (filterable values) kept per record.
+const MAX_ATTRS: usize = 255;
+
+/// How a span's text was derived from the field the person typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Derive {
+    /// The field itself, already lowercase.
+    Plain,
+    /// The field case-folded; the original text follows it in the arena.
+    PlainOriginal,
+    /// Full pinyin of the preceding plain span (default readings).
+    PinyinFull,
+    /// Pinyin initials of the preceding plain span (default readings).
+    PinyinInitials,
+    /// Full pinyin with another reading of the surname (单 dan → shan).
+    PinyinFullAlt,
+    /// Initials with another reading of the surname.
+    PinyinInitialsAlt,
+    /// Digits of the preceding plain span (phones).
+    Digits,
+}
+
+impl Derive {
+    pub fn is_plain(self) -> bool {
+        matches!(self, Derive::Plain | Derive::PlainOriginal)
+    }
+
+    pub fn is_full_pinyin(self) -> bool {
+        matches!(self, Derive::PinyinFull | Derive::PinyinFullAlt)
+    }
+
+    pub fn is_initials(self) -> bool {
+        matches!(self, Derive::PinyinInitials | Derive::PinyinInitialsAlt)
+    }
+
+    /// Matches through a less common reading rank a little lower.
+    pub fn weight_penalty(self) -> i64 {
+        match self {
+            Derive::PinyinFullAlt | Derive::PinyinInitialsAlt => 3,
+            _ => 0,
+        }
+    }
+}
+
+/// One searchable text of a record, in the shared text arena (12 bytes).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub mask: u32,
+    pub start: u32,
+    pub len: u16,
+    pub field: Field,
+    pub derive: Derive,
+}
+
+impl Span {
+    /// Bytes this span holds in the arena.
+    fn arena_len(&self) -> usize {
+        self.len as usize
+            * if self.derive == Derive::PlainOriginal {
+                2
+            } else {
+                1
+            }
+    }
+
+    /// Ranking weight of a match in this span.
+    #[inline]
+    pub fn weight(&self) -> i64 {
+        self.field.weight() - self.derive.weight_penalty()
+    }
+}
+
+/// One record: where its spans and attributes are.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Doc {
+    pub id: i64,
+    /// Union of the span masks.
+    pub mask: u32,
+    pub spans: u32,
+    pub attrs: u32,
+    pub n_spans: u8,
+    pub n_attrs: u8,
+    pub kind: Kind,
+    pub live: bool,
+}
+
+/// What the loader hands the index for one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocInput {
+    pub kind: Kind,
+    pub id: i64,
+    /// Searchable texts, in display order; the first `Name` is the label.
+    pub fields: Vec<(Field, String)>,
+    /// Filterable values: (`city`, `上海`), (`value`, `high`), (`tag`, `high`)…
+    pub attrs: Vec<(String, String)>,
+}
+
+/// Strings to small ids, for attribute keys and values.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Interner {
+    ids: HashMap<String, u32>,
+    pub names: Vec<String>,
+}
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(s.to_string());
+        self.ids.insert(s.to_string(), id);
+        id
+    }
+
+    pub fn get(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+}
+
+/// Attribute codes pack the key id in the top 8 bits, the value in the rest.
+pub(crate) const VALUE_BITS: u32 = 24;
+
+/// Record → slot: dense per-kind tables for the usual small row ids, a map
+/// for any others.
+#[derive(Debug, Default, Clone)]
+struct Slots {
+    dense: [Vec<u32>; 4],
+    sparse: HashMap<(Kind, i64), u32>,
+    live: usize,
+}
+
+const NO_SLOT: u32 = u32::MAX;
+/// Ids below this go to the dense tables (4 bytes per id up to the largest).
+const DENSE_IDS: i64 = 1 << 26;
+
+impl Slots {
+    fn table(kind: Kind) -> usize {
+        match kind {
+            Kind::Customer => 0,
+            Kind::Opportunity => 1,
+            Kind::Product => 2,
+            Kind::Activity => 3,
+        }
+    }
+
+    fn get(&self, kind: Kind, id: i64) -> Option<u32> {
+        if (0..DENSE_IDS).contains(&id) {
+            let s = *self.dense[Self::table(kind)].get(id as usize)?;
+            (s != NO_SLOT).then_some(s)
+        } else {
+            self.sparse.get(&(kind, id)).copied()
+        }
+    }
+
+    fn insert(&mut self, kind: Kind, id: i64, slot: u32) {
+        if (0..DENSE_IDS).contains(&id) {
+            let t = &mut self.dense[Self::table(kind)];
+            if t.len() <= id as usize {
+                t.resize(id as usize + 1, NO_SLOT);
+            }
+            if t[id as usize] == NO_SLOT {
+                self.live += 1;
+            }
+            t[id as usize] = slot;
+        } else if self.sparse.insert((kind, id), slot).is_none() {
+            self.live += 1;
+        }
+    }
+
+    fn remove(&mut self, kind: Kind, id: i64) -> Option<u32> {
+        let old = if (0..DENSE_IDS).contains(&id) {
+            let t = &mut self.dense[Self::table(kind)];
+            let s = t.get_mut(id as usize)?;
+            let old = *s;
+            *s = NO_SLOT;
+            (old != NO_SLOT).then_some(old)
+        } else {
+            self.sparse.remove(&(kind, id))
+        };
+        if old.is_some() {
+            self.live -= 1;
+        }
+        old
+    }
+
+    fn bytes(&self) -> usize {
+        self.dense.iter().map(|t| t.capacity() * 4).sum::<usize>()
+            + self.sparse.capacity() * (std::mem::size_of::<(Kind, i64)>() + 5)
+    }
+}
+
+/// The in-memory search index over every live record.
+#[derive(Debug, Default, Clone)]
+pub struct SearchIndex {
+    pub(crate) docs: Vec<Doc>,
+    pub(crate) spans: Vec<Span>,
+    pub(crate) attrs: Vec<u32>,
+    pub(crate) text: String,
+    pub(crate) keys: Interner,
+    pub(crate) values: Interner,
+    slots: Slots,
+    free: Vec<u32>,
+    /// While bulk building: arena text already written, so repeated texts
+    /// (names, companies, summaries, cities) are stored once.
+    dedupe: Option<HashMap<u64, (u32, u32)>>,
+    /// Arena bytes and spans no live record points at any more.
+    garbage: usize,
+    /// Bumped by every change, so cached narrowing results can be dropped.
+    epoch: u64,
+}
+
+impl SearchIndex {
+    pub fn new() -> Self {
+        SearchIndex {
+            epoch: next_epoch(),
+            ..Self::default()
+        }
+    }
+
+    /// Number of live records.
+    pub fn len(&self) -> usize {
+        self.slots.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.live == 0
+    }
+
+    /// Changes every time the index changes.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Whether a record is in the index.
+    pub fn contains(&self, kind: Kind, id: i64) -> bool {
+        self.slots.get(kind, id).is_some()
+    }
+
+    /// Attribute keys present in the index (tag dimensions and fields).
+    pub fn attribute_keys(&self) -> impl Iterator<Item = &str> {
+        self.keys.names.iter().map(String::as_str)
+    }
+
+    /// Adds a record, or replaces it if it is already there.
+    pub fn upsert(&mut self, input: DocInput) {
+        let doc = self.append(&input);
+        match self.slots.get(input.kind, input.id) {
+            Some(slot) => {
+                self.forget(slot);
+                self.docs[slot as usize] = doc;
+            }
+            None => {
+                let slot = match self.free.pop() {
+                    Some(s) => {
+                        self.docs[s as usize] = doc;
+                        s
+                    }
+                    None => {
+                        self.docs.push(doc);
+                        (self.docs.len() - 1) as u32
+                    }
+                };
+                self.slots.insert(input.kind, input.id, slot);
+            }
+        }
+        self.epoch = next_epoch();
+        self.maybe_compact();
+    }
+
+    /// Takes a record out (deleted or purged). Returns whether it was there.
+    pub fn remove(&mut self, kind: Kind, id: i64) -> bool {
+        let Some(slot) = self.slots.remove(kind, id) else {
+            return false;
+        };
+        self.forget(slot);
+        self.docs[slot as usize].live = false;
+        self.docs[slot as usize].n_spans = 0;
+        self.docs[slot as usize].n_attrs = 0;
+        self.free.push(slot);
+        self.epoch = next_epoch();
+        self.maybe_compact();
+        true
+    }
+
+    /// Counts the old data of a slot as garbage.
+    fn forget(&mut self, slot: u32) {
+        let d = self.docs[slot as usize];
+        let text: usize = self.doc_spans(&d).iter().map(Span::arena_len).sum();
+        self.garbage += text + (d.n_spans as usize + d.n_attrs as usize) * 16;
+    }
+
+    pub(crate) fn doc_spans(&self, d: &Doc) -> &[Span] {
+        &self.spans[d.spans as usize..d.spans as usize + d.n_spans as usize]
+    }
+
+    pub(crate) fn doc_attrs(&self, d: &Doc) -> &[u32] {
+        &self.attrs[d.attrs as usize..d.attrs as usize + d.n_attrs as usize]
+    }
+
+    /// The case-folded text of a span.
+    #[inline]
+    pub(crate) fn folded(&self, s: &Span) -> &str {
+        &self.text[s.start as usize..s.start as usize + s.len as usize]
+    }
+
+    /// The text of a span as typed.
+    pub(crate) fn original(&self, s: &Span) -> &str {
+        if s.derive == Derive::PlainOriginal {
+            let at = s.start as usize + s.len as usize;
+            &self.text[at..at + s.len as usize]
+        } else {
+            self.folded(s)
+        }
+    }
+
+    fn push_span(&mut self, field: Field, derive: Derive, text: &str) {
+        let folded = fold(text);
+        let derive = if derive == Derive::Plain && folded != text {
+            Derive::PlainOriginal
+        } else {
+            derive
+        };
+        let original = (derive == Derive::PlainOriginal).then_some(text);
+        let start = self.store_text(&folded, original, field);
+        self.spans.push(Span {
+            mask: char_mask(&folded),
+            start,
+            len: folded.len() as u16,
+            field,
+            derive,
+        });
+    }
+
+    /// Puts text in the arena (once, while bulk building) and returns where.
+    fn store_text(&mut self, folded: &str, original: Option<&str>, field: Field) -> u32 {
+        // Phones and emails are unique: not worth a dedupe entry.
+        let shareable = !matches!(field, Field::Phone | Field::Email);
+        let key = match (&self.dedupe, shareable) {
+            (Some(_), true) => {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                folded.hash(&mut h);
+                original.hash(&mut h);
+                Some(h.finish())
+            }
+            _ => None,
+        };
+        let len = folded.len() + original.map_or(0, str::len);
+        if let (Some(key), Some(map)) = (key, &self.dedupe) {
+            if let Some(&(start, n)) = map.get(&key) {
+                let at = start as usize;
+                let same = n as usize == len
+                    && &self.text[at..at + folded.len()] == folded
+                    && original.is_none_or(|o| &self.text[at + folded.len()..at + len] == o);
+                if same {
+                    return start;
+                }
+            }
+        }
+        let start = self.text.len() as u32;
+        self.text.push_str(folded);
+        if let Some(o) = original {
+            self.text.push_str(o);
+        }
+        if let (Some(key), Some(map)) = (key, &mut self.dedupe) {
+            map.insert(key, (start, len as u32));
+        }
+        start
+    }
+
+    /// Writes a record's spans and attributes at the end of the arenas.
+    fn append(&mut self, input: &DocInput) -> Doc {
+        let first_span = self.spans.len();
+        for (field, raw) in &input.fields {
+            let value = truncate(raw.trim(), MAX_FIELD_BYTES);
+            if value.is_empty() || self.spans.len() - first_span >= MAX_SPANS - 2 {
+                continue;
+            }
+            self.push_span(*field, Derive::Plain, value);
+            if *field == Field::Phone {
+                let digits = phone_digits(value);
+                if digits != value && !digits.is_empty() {
+                    self.push_span(*field, Derive::Digits, &digits);
+                }
+            } else if field.has_pinyin() {
+                let keys = pinyin_keys(value, field.pinyin_readings());
+                let mut initials: Vec<&str> = Vec::new();
+                for (i, key) in keys.iter().enumerate() {
+                    if self.spans.len() - first_span + 2 > MAX_SPANS {
+                        break;
+                    }
+                    let alt = i > 0;
+                    let (full, init) = if alt {
+                        (Derive::PinyinFullAlt, Derive::PinyinInitialsAlt)
+                    } else {
+                        (Derive::PinyinFull, Derive::PinyinInitials)
+                    };
+                    self.push_span(*field, full, &key.full);
+                    if !initials.contains(&key.initials.as_str()) {
+                        self.push_span(*field, init, &key.initials);
+                        initials.push(&key.initials);
+                    }
+                }
+            }
+        }
+        let first_attr = self.attrs.len();
+        for (k, v) in input.attrs.iter().take(MAX_ATTRS) {
+            let (k, v) = (fold(k.trim()), fold(v.trim()));
+            if v.is_empty() {
+                continue;
+            }
+            let key = self.keys.intern(&k);
+            let value = self.values.intern(&v);
+            if key < 256 && value < (1 << VALUE_BITS) {
+                self.attrs.push(key << VALUE_BITS | value);
+            }
+        }
+        let spans = &self.spans[first_span..];
+        Doc {
+            id: input.id,
+            mask: spans.iter().fold(0, |m, s| m | s.mask),
+            spans: first_span as u32,
+            attrs: first_attr as u32,
+            n_spans: spans.len() as u8,
+            n_attrs: (self.attrs.len() - first_attr) as u8,
+            kind: input.kind,
+            live: true,
+        }
+    }
+
+    /// Rewrites the arenas without garbage once it is over half of them.
+    fn maybe_compact(&mut self) {
+        if self.garbage < 1 << 20 || self.garbage * 2 < self.text.len() {
+            return;
+        }
+        let mut text = String::with_capacity(self.text.len() - self.garbage.min(self.text.len()));
+        let mut spans = Vec::with_capacity(self.spans.len());
+        let mut attrs = Vec::with_capacity(self.attrs.len());
+        // Shared texts stay shared.
+        let mut moved: HashMap<u32, u32> = HashMap::new();
+        for d in &mut self.docs {
+            let first_span = spans.len() as u32;
+            for s in &self.spans[d.spans as usize..d.spans as usize + d.n_spans as usize] {
+                let start = *moved.entry(s.start).or_insert_with(|| {
+                    let at = text.len() as u32;
+                    text.push_str(&self.text[s.start as usize..s.start as usize + s.arena_len()]);
+                    at
+                });
+                spans.push(Span { start, ..*s });
+            }
+            let first_attr = attrs.len() as u32;
+            attrs.extend_from_slice(
+                &self.attrs[d.attrs as usize..d.attrs as usize + d.n_attrs as usize],
+            );
+            d.spans = first_span;
+            d.attrs = first_attr;
+        }
+        self.text = text;
+        self.spans = spans;
+        self.attrs = attrs;
+        self.garbage = 0;
+    }
+
+    /// Approximate heap bytes held by the index (for the memory report).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.docs.capacity() * size_of::<Doc>()
+            + self.spans.capacity() * size_of::<Span>()
+            + self.attrs.capacity() * 4
+            + self.text.capacity()
+            + self.slots.bytes()
+            + self.free.capacity() * 4
+    }
+
+    /// Where the memory goes, for the memory report.
+    pub fn memory_report(&self) -> String {
+        format!(
+            "docs {} ({} MB), spans {} ({} MB), attrs {} ({} MB), text {} MB, slots {} MB, keys {}, values {}",
+            self.docs.len(),
+            (self.docs.capacity() * std::mem::size_of::<Doc>()) >> 20,
+            self.spans.len(),
+            (self.spans.capacity() * std::mem::size_of::<Span>()) >> 20,
+            self.attrs.len(),
+            (self.attrs.capacity() * 4) >> 20,
+            self.text.capacity() >> 20,
+            self.slots.bytes() >> 20,
+            self.keys.names.len(),
+            self.values.names.len(),
+        )
+    }
+
+    /// Sizes the arenas for `records` records up front (bulk build).
+    pub fn reserve(&mut self, records: usize) {
+        self.docs.reserve(records);
+        self.dedupe.get_or_insert_with(HashMap::new);
+    }
+
+    /// Gives unused arena capacity back after a bulk build.
+    pub fn shrink_to_fit(&mut self) {
+        self.dedupe = None;
+        self.docs.shrink_to_fit();
+        self.spans.shrink_to_fit();
+        self.attrs.shrink_to_fit();
+        self.text.shrink_to_fit();
+    }
+}
+
+/// The longest prefix of `s` of at most `max` bytes, cut at a char boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}

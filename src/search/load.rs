@@ -1,0 +1,254 @@
+//! Building the index from the store, and keeping it current after a write.
+//! One SQL query per kind (only the searched columns) merged with the tags
+//! table in id order, so a million records load without a tag map in memory.
+
+use super::index::DocInput;
+use super::{Field, SearchIndex};
+use crate::domain::Kind;
+use crate::store::{Result, Store};
+use rusqlite::{Connection, Row};
+
+const CUSTOMERS: &str =
+    "SELECT id, name, kind, company, title, phones, emails, country, province, \
+    city, industry, source, needs, notes, owner FROM customers x";
+const OPPORTUNITIES: &str = "SELECT x.id, x.title, x.stage, x.source, x.competitors, x.next_step, \
+    x.close_reason, c.name, NULL, c.city, c.industry \
+    FROM opportunities x LEFT JOIN customers c ON c.id = x.customer_id";
+const PRODUCTS: &str = "SELECT id, name, sku, category, brand, functions, audience, description, \
+    active FROM products x";
+const ACTIVITIES: &str =
+    "SELECT x.id, x.summary, x.kind, x.sentiment, x.channel, x.region, x.goal, \
+    c.name, NULL, c.city FROM activities x LEFT JOIN customers c ON c.id = x.customer_id";
+
+fn select(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Customer => CUSTOMERS,
+        Kind::Opportunity => OPPORTUNITIES,
+        Kind::Product => PRODUCTS,
+        Kind::Activity => ACTIVITIES,
+    }
+}
+
+/// Builds the index of every live record.
+pub fn load_index(store: &Store) -> Result<SearchIndex> {
+    let conn = store.conn();
+    let mut index = SearchIndex::new();
+    let total: i64 = Kind::ALL.iter().try_fold(0i64, |acc, k| {
+        conn.query_row(
+            &format!(
+                "SELECT count(*) FROM {} WHERE deleted_at IS NULL",
+                k.table()
+            ),
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| acc + n)
+    })?;
+    index.reserve(total as usize);
+    for kind in Kind::ALL {
+        load_kind(conn, kind, &mut index)?;
+    }
+    index.shrink_to_fit();
+    Ok(index)
+}
+
+fn load_kind(conn: &Connection, kind: Kind, index: &mut SearchIndex) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "{} WHERE x.deleted_at IS NULL ORDER BY x.id",
+        select(kind)
+    ))?;
+    let mut tag_stmt = conn.prepare(
+        "SELECT record_id, dimension, value FROM tags WHERE record_kind = ?1 \
+         ORDER BY record_id, dimension",
+    )?;
+    let mut tags = tag_stmt
+        .query_map([kind.as_str()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .peekable();
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let mut doc = doc_from_row(kind, row)?;
+        let mut mine = Vec::new();
+        // Both sides are in id order: skip tags of records not loaded.
+        while let Some(Ok((rid, _, _))) = tags.peek() {
+            if *rid > doc.id {
+                break;
+            }
+            if let Some(Ok((rid, dim, value))) = tags.next() {
+                if rid == doc.id {
+                    mine.push((dim, value));
+                }
+            }
+        }
+        if let Some(Err(_)) = tags.peek() {
+            if let Some(Err(e)) = tags.next() {
+                return Err(e.into());
+            }
+        }
+        add_tags(&mut doc, mine);
+        index.upsert(doc);
+    }
+    Ok(())
+}
+
+/// Re-reads one record after a write and updates the index: added or
+/// changed records are (re)indexed, deleted or purged ones removed.
+pub fn refresh_record(index: &mut SearchIndex, store: &Store, kind: Kind, id: i64) -> Result<()> {
+    let conn = store.conn();
+    let mut stmt = conn.prepare_cached(&format!(
+        "{} WHERE x.deleted_at IS NULL AND x.id = ?1",
+        select(kind)
+    ))?;
+    let mut rows = stmt.query([id])?;
+    let Some(row) = rows.next()? else {
+        index.remove(kind, id);
+        return Ok(());
+    };
+    let mut doc = doc_from_row(kind, row)?;
+    let mut tag_stmt = conn.prepare_cached(
+        "SELECT dimension, value FROM tags WHERE record_kind = ?1 AND record_id = ?2 \
+         ORDER BY dimension",
+    )?;
+    let tags = tag_stmt
+        .query_map(rusqlite::params![kind.as_str(), id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    add_tags(&mut doc, tags);
+    index.upsert(doc);
+    Ok(())
+}
+
+/// Tag values are searched as one text and filtered by dimension (and by
+/// `tag:` for any dimension).
+fn add_tags(doc: &mut DocInput, tags: Vec<(String, String)>) {
+    if tags.is_empty() {
+        return;
+    }
+    let text: Vec<&str> = tags.iter().map(|(_, v)| v.as_str()).collect();
+    doc.fields.push((Field::Tags, text.join(" ")));
+    for (dim, value) in tags {
+        doc.attrs.push(("tag".into(), value.clone()));
+        doc.attrs.push((dim, value));
+    }
+}
+
+fn list(row: &Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
+    let raw: Option<String> = row.get(i)?;
+    Ok(raw
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+fn text(row: &Row<'_>, i: usize) -> rusqlite::Result<String> {
+    Ok(row.get::<_, Option<String>>(i)?.unwrap_or_default())
+}
+
+/// Short descriptive values share one `Details` text (one span, not many).
+fn joined(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn doc_from_row(kind: Kind, row: &Row<'_>) -> rusqlite::Result<DocInput> {
+    let mut d = DocInput {
+        kind,
+        id: row.get(0)?,
+        fields: Vec::new(),
+        attrs: Vec::new(),
+    };
+    let field = |d: &mut DocInput, f: Field, t: String| d.fields.push((f, t));
+    let attr = |d: &mut DocInput, key: &str, value: &str| {
+        if !value.is_empty() {
+            d.attrs.push((key.to_string(), value.to_string()));
+        }
+    };
+    match kind {
+        Kind::Customer => {
+            let (country, province, city) = (text(row, 7)?, text(row, 8)?, text(row, 9)?);
+            let (industry, source) = (text(row, 10)?, text(row, 11)?);
+            field(&mut d, Field::Name, text(row, 1)?);
+            field(&mut d, Field::Company, text(row, 3)?);
+            field(&mut d, Field::Title, text(row, 4)?);
+            for p in list(row, 5)? {
+                field(&mut d, Field::Phone, p);
+            }
+            for e in list(row, 6)? {
+                field(&mut d, Field::Email, e);
+            }
+            field(&mut d, Field::City, joined(&[&province, &city]));
+            field(&mut d, Field::Details, joined(&[&industry, &source]));
+            field(&mut d, Field::Tags, list(row, 12)?.join(" "));
+            field(&mut d, Field::Notes, text(row, 13)?);
+            attr(&mut d, "type", &text(row, 2)?);
+            attr(&mut d, "owner", &text(row, 14)?);
+            attr(&mut d, "country", &country);
+            attr(&mut d, "province", &province);
+            attr(&mut d, "city", &city);
+            attr(&mut d, "industry", &industry);
+            attr(&mut d, "source", &source);
+        }
+        Kind::Opportunity => {
+            let (stage, source) = (text(row, 2)?, text(row, 3)?);
+            let competitors = list(row, 4)?.join(" ");
+            field(&mut d, Field::Name, text(row, 1)?);
+            field(&mut d, Field::Customer, text(row, 7)?);
+            field(
+                &mut d,
+                Field::Details,
+                joined(&[&stage, &source, &competitors]),
+            );
+            field(
+                &mut d,
+                Field::Notes,
+                joined(&[&text(row, 5)?, &text(row, 6)?]),
+            );
+            attr(&mut d, "stage", &stage);
+            attr(&mut d, "source", &source);
+            attr(&mut d, "city", &text(row, 9)?);
+            attr(&mut d, "industry", &text(row, 10)?);
+        }
+        Kind::Product => {
+            let (category, brand) = (text(row, 3)?, text(row, 4)?);
+            let audience = list(row, 6)?;
+            field(&mut d, Field::Name, text(row, 1)?);
+            field(
+                &mut d,
+                Field::Details,
+                joined(&[&text(row, 2)?, &category, &brand]),
+            );
+            let tags: Vec<String> = list(row, 5)?.into_iter().chain(audience.clone()).collect();
+            field(&mut d, Field::Tags, tags.join(" "));
+            field(&mut d, Field::Notes, text(row, 7)?);
+            attr(&mut d, "category", &category);
+            attr(&mut d, "brand", &brand);
+            for a in &audience {
+                attr(&mut d, "audience", a);
+            }
+            let active: bool = row.get(8)?;
+            attr(&mut d, "active", if active { "yes" } else { "no" });
+        }
+        Kind::Activity => {
+            let kind = text(row, 2)?;
+            field(&mut d, Field::Name, text(row, 1)?);
+            field(&mut d, Field::Customer, text(row, 7)?);
+            field(&mut d, Field::Details, kind.clone());
+            attr(&mut d, "type", &kind);
+            attr(&mut d, "sentiment", &text(row, 3)?);
+            attr(&mut d, "channel", &text(row, 4)?);
+            attr(&mut d, "region", &text(row, 5)?);
+            attr(&mut d, "goal", &text(row, 6)?);
+            attr(&mut d, "city", &text(row, 9)?);
+        }
+    }
+    Ok(d)
+}

@@ -1,0 +1,176 @@
+//! Pinyin keys for Chinese text: full pinyin (`zhangwei`) and initials
+//! (`zw`), one pair per reading for polyphonic chars (单 shan/dan, 曾
+//! zeng/ceng), so a surname read either way is found.
+
+use pinyin::{ToPinyin, ToPinyinMulti};
+
+/// At most this many reading combinations per text.
+const MAX_VARIANTS: usize = 4;
+
+/// Which chars of a text get their other readings too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readings {
+    /// Default readings only (company names: one key each keeps the index small).
+    Default,
+    /// Other readings of the first char too (a surname: 单 shan/dan, 曾 zeng/ceng).
+    Surname,
+    /// Other readings of every char, up to a few combinations.
+    All,
+}
+
+/// One reading of a text: the full pinyin and the initials, each with the
+/// source char index every key char came from (for highlighting).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PinyinKey {
+    pub full: String,
+    pub full_map: Vec<u32>,
+    pub initials: String,
+    pub initials_map: Vec<u32>,
+}
+
+/// Whether `s` has any char with a pinyin reading.
+pub fn has_han(s: &str) -> bool {
+    s.chars().any(|c| !c.is_ascii() && c.to_pinyin().is_some())
+}
+
+/// The readings of `s` (deduplicated, default reading first); empty when
+/// `s` has no Chinese chars.
+pub fn pinyin_keys(s: &str, which: Readings) -> Vec<PinyinKey> {
+    if !has_han(s) {
+        return Vec::new();
+    }
+    let mut variants = vec![PinyinKey::default()];
+    let mut in_word = false;
+    for (ci, c) in s.chars().enumerate() {
+        let ci = ci as u32;
+        if c.is_ascii_alphanumeric() {
+            let l = c.to_ascii_lowercase();
+            for v in &mut variants {
+                v.full.push(l);
+                v.full_map.push(ci);
+                if !in_word {
+                    v.initials.push(l);
+                    v.initials_map.push(ci);
+                }
+            }
+            in_word = true;
+            continue;
+        }
+        in_word = false;
+        let mut readings = readings(c);
+        if readings.is_empty() {
+            continue;
+        }
+        let first_han = variants[0].full.is_empty();
+        if which == Readings::Default || (which == Readings::Surname && !first_han) {
+            readings.truncate(1);
+        }
+        let base = variants.len();
+        // Alternatives branch off the existing variants while there is room.
+        for alt in readings.iter().skip(1) {
+            for i in 0..base {
+                if variants.len() >= MAX_VARIANTS {
+                    break;
+                }
+                let mut v = variants[i].clone();
+                push_reading(&mut v, alt, ci);
+                variants.push(v);
+            }
+        }
+        for v in variants.iter_mut().take(base) {
+            push_reading(v, readings[0], ci);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    variants.retain(|v| seen.insert(v.full.clone()));
+    variants
+}
+
+fn push_reading(v: &mut PinyinKey, reading: &str, ci: u32) {
+    for (i, b) in reading.bytes().enumerate() {
+        v.full.push(b as char);
+        v.full_map.push(ci);
+        if i == 0 {
+            v.initials.push(b as char);
+            v.initials_map.push(ci);
+        }
+    }
+}
+
+/// The plain (toneless) readings of a char, default first, deduplicated.
+fn readings(c: char) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    if let Some(p) = c.to_pinyin() {
+        out.push(p.plain());
+    }
+    if let Some(multi) = c.to_pinyin_multi() {
+        for p in multi {
+            let plain = p.plain();
+            // ü is written v when typed; plain() already gives ascii 'v'/'u'.
+            if plain.is_ascii() && !out.contains(&plain) {
+                out.push(plain);
+            }
+        }
+    }
+    out.retain(|r| r.is_ascii() && !r.is_empty());
+    out
+}
+
+/// Maps char indices in a pinyin key back to char indices in its source
+/// text (deduplicated, in order).
+pub fn map_to_source(key_indices: &[usize], map: &[u32]) -> Vec<usize> {
+    let mut out: Vec<usize> = key_indices
+        .iter()
+        .filter_map(|&i| map.get(i).map(|&s| s as usize))
+        .collect();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fulls(s: &str) -> Vec<String> {
+        pinyin_keys(s, Readings::All)
+            .into_iter()
+            .map(|k| k.full)
+            .collect()
+    }
+
+    #[test]
+    fn name_full_and_initials() {
+        let k = &pinyin_keys("张伟", Readings::Surname)[0];
+        assert_eq!(k.full, "zhangwei");
+        assert_eq!(k.initials, "zw");
+        assert_eq!(map_to_source(&[0, 1, 5], &k.full_map), vec![0, 1]);
+    }
+
+    #[test]
+    fn polyphonic_surnames_have_both_readings() {
+        let shan = fulls("单雄");
+        assert!(shan.iter().any(|f| f.starts_with("shan")), "{shan:?}");
+        assert!(shan.iter().any(|f| f.starts_with("dan")), "{shan:?}");
+        let zeng = fulls("曾国藩");
+        assert!(zeng.iter().any(|f| f.starts_with("zeng")), "{zeng:?}");
+    }
+
+    #[test]
+    fn surname_readings_only_for_the_first_char() {
+        let keys = pinyin_keys("单单", Readings::Surname);
+        assert_eq!(keys.len(), 3, "dan, chan, shan: {keys:?}");
+        assert_eq!(pinyin_keys("单单", Readings::Default).len(), 1);
+    }
+
+    #[test]
+    fn mixed_text_keeps_ascii_words() {
+        let k = &pinyin_keys("上海Acme科技", Readings::Default)[0];
+        assert_eq!(k.full, "shanghaiacmekeji");
+        assert_eq!(k.initials, "shakj");
+    }
+
+    #[test]
+    fn no_han_no_keys() {
+        assert!(pinyin_keys("David Wei", Readings::All).is_empty());
+    }
+}
