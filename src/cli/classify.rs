@@ -26,6 +26,16 @@ fn warn_rules(store: &mut Store) -> Result<()> {
 /// day, or after the rules changed).
 pub fn refresh(store: &mut Store) -> Result<()> {
     warn_rules(store)?;
+    if !store.sweep_due()? {
+        return Ok(());
+    }
+    let customers = store.counts()?.customers;
+    if customers > 50_000 {
+        eprintln!(
+            "(classifying the book for today: {} customers — a first classification of a large book takes a while)",
+            format_num(customers as f64)
+        );
+    }
     if let Some(report) = store.sweep_if_stale()? {
         if report.changed > 0 {
             eprintln!(

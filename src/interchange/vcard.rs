@@ -171,10 +171,11 @@ pub(super) fn import(
             }
         };
         let c = to_customer(&card);
-        match imp.upsert(&c) {
-            Ok(Upserted::Created(id)) => report.done(*line, Action::Created, id, &c.name),
-            Ok(Upserted::Updated(id)) => report.done(*line, Action::Updated, id, &c.name),
-            Ok(Upserted::Unchanged(id)) => report.done(*line, Action::Unchanged, id, &c.name),
+        let name = c.name.clone();
+        match imp.upsert(c) {
+            Ok(Upserted::Created(id)) => report.done(*line, Action::Created, id, &name),
+            Ok(Upserted::Updated(id)) => report.done(*line, Action::Updated, id, &name),
+            Ok(Upserted::Unchanged(id)) => report.done(*line, Action::Unchanged, id, &name),
             Err(UpsertError::Invalid(v)) => report.reject(*line, v.to_string()),
             Err(UpsertError::Store(e)) => return Err(e.into()),
         }

@@ -30,6 +30,13 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
     })
 }
 
+/// Trims without reallocating when there is nothing to trim.
+fn trim_in_place(s: &mut String) {
+    if s.trim().len() != s.len() {
+        *s = s.trim().to_string();
+    }
+}
+
 /// Normalises what a person typed: trimmed text, no empty list entries.
 pub(crate) fn tidy(c: &mut Customer) {
     for s in [
@@ -43,10 +50,10 @@ pub(crate) fn tidy(c: &mut Customer) {
         &mut c.source,
         &mut c.owner,
     ] {
-        *s = s.trim().to_string();
+        trim_in_place(s);
     }
     for list in [&mut c.phones, &mut c.emails, &mut c.needs] {
-        list.iter_mut().for_each(|x| *x = x.trim().to_string());
+        list.iter_mut().for_each(trim_in_place);
         list.retain(|x| !x.is_empty());
     }
 }

@@ -311,47 +311,54 @@ impl Store {
     /// Live customers that look like `c` (for a warning while it is typed):
     /// same email or phone, or pinyin-equal name at a similar company.
     pub fn likely_duplicates_of(&self, c: &Customer) -> Result<Vec<DuplicatePair>> {
-        let emails: HashSet<String> = c.emails.iter().filter_map(|e| email_key(e)).collect();
-        let phones: HashSet<String> = c.phones.iter().filter_map(|p| phone_key(p)).collect();
-        let name = name_key(&c.name);
-        let company = company_key(&c.company);
-        let mut out = Vec::new();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, company, phones, emails FROM customers WHERE deleted_at IS NULL AND id != ?1",
-        )?;
-        let mut rows = stmt.query([c.meta.id])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let reason = if let Some(e) = from_json_list(&r.get::<_, String>(4)?)
-                .iter()
-                .filter_map(|e| email_key(e))
-                .find(|e| emails.contains(e))
-            {
-                Some(format!("same email {e}"))
-            } else if let Some(p) = from_json_list(&r.get::<_, String>(3)?)
-                .iter()
-                .filter_map(|p| phone_key(p))
-                .find(|p| phones.contains(p))
-            {
-                Some(format!("same phone {p}"))
-            } else {
-                let same_name = name.is_some() && name_key(&r.get::<_, String>(1)?) == name;
-                let similar_company = match (&company, company_key(&r.get::<_, String>(2)?)) {
-                    (Some(a), Some(b)) => companies_similar(a, &b),
-                    _ => false,
-                };
-                (same_name && similar_company).then(|| "similar name and company".to_string())
-            };
-            if let Some(reason) = reason {
-                out.push(DuplicatePair {
-                    a: c.meta.id,
-                    b: id,
-                    reason,
-                });
-            }
-        }
-        Ok(out)
+        likely_duplicates(&self.conn, c)
     }
+}
+
+/// [`Store::likely_duplicates_of`] on any connection (the TUI runs it on a
+/// read-only one in the background for big books). Reads every live
+/// customer's keys: about a second per million customers.
+pub fn likely_duplicates(conn: &Connection, c: &Customer) -> Result<Vec<DuplicatePair>> {
+    let emails: HashSet<String> = c.emails.iter().filter_map(|e| email_key(e)).collect();
+    let phones: HashSet<String> = c.phones.iter().filter_map(|p| phone_key(p)).collect();
+    let name = name_key(&c.name);
+    let company = company_key(&c.company);
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, company, phones, emails FROM customers WHERE deleted_at IS NULL AND id != ?1",
+    )?;
+    let mut rows = stmt.query([c.meta.id])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let reason = if let Some(e) = from_json_list(&r.get::<_, String>(4)?)
+            .iter()
+            .filter_map(|e| email_key(e))
+            .find(|e| emails.contains(e))
+        {
+            Some(format!("same email {e}"))
+        } else if let Some(p) = from_json_list(&r.get::<_, String>(3)?)
+            .iter()
+            .filter_map(|p| phone_key(p))
+            .find(|p| phones.contains(p))
+        {
+            Some(format!("same phone {p}"))
+        } else {
+            let same_name = name.is_some() && name_key(&r.get::<_, String>(1)?) == name;
+            let similar_company = match (&company, company_key(&r.get::<_, String>(2)?)) {
+                (Some(a), Some(b)) => companies_similar(a, &b),
+                _ => false,
+            };
+            (same_name && similar_company).then(|| "similar name and company".to_string())
+        };
+        if let Some(reason) = reason {
+            out.push(DuplicatePair {
+                a: c.meta.id,
+                b: id,
+                reason,
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

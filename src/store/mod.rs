@@ -28,7 +28,7 @@ pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
 pub use doctor::{DoctorCheck, DoctorReport};
-pub use merge::{DuplicatePair, MergeRecord};
+pub use merge::{likely_duplicates, DuplicatePair, MergeRecord};
 pub use open::{default_db_path, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;

@@ -203,6 +203,12 @@ impl Store {
         let tx = self.conn.transaction()?;
         let before = super::retag::affected(&tx, Kind::Opportunity, o.meta.id)?;
         rows::ensure_version(&tx, Kind::Opportunity, o.meta.id, o.meta.version)?;
+        let mut previous = tx.query_row(
+            &format!("SELECT {COLUMNS} FROM opportunities WHERE id = ?1"),
+            [o.meta.id],
+            from_row,
+        )?;
+        previous.items = items(&tx, o.meta.id)?;
         let stored: String = tx.query_row(
             "SELECT stage FROM opportunities WHERE id = ?1",
             [o.meta.id],
@@ -223,13 +229,34 @@ impl Store {
         write_fields(&tx, UPDATE, &o, now)?;
         write_items(&tx, &o)?;
         rows::bump(&tx, Kind::Opportunity, o.meta.id, o.meta.version, now)?;
-        let changes = self.classify.after_write(
-            &tx,
-            (Kind::Opportunity, o.meta.id),
-            before,
-            self.clock.today(),
-            now,
-        )?;
+        // Only what a purchase is made of feeds the customer, product and
+        // campaign facts; an edit of anything else re-tags the deal alone.
+        let purchase = |d: &Opportunity| {
+            (
+                d.customer_id,
+                d.stage,
+                d.closed_on,
+                d.amount,
+                d.campaign_id,
+                d.items.clone(),
+            )
+        };
+        let changes = if purchase(&previous) == purchase(&o) {
+            self.classify.after_write_of_record_only(
+                &tx,
+                (Kind::Opportunity, o.meta.id),
+                self.clock.today(),
+                now,
+            )?
+        } else {
+            self.classify.after_write(
+                &tx,
+                (Kind::Opportunity, o.meta.id),
+                before,
+                self.clock.today(),
+                now,
+            )?
+        };
         tx.commit()?;
         self.tag_changes.extend(changes);
         self.opportunity(o.meta.id)

@@ -448,6 +448,19 @@ impl ClassifyState {
         records.extend(affected(conn, record.0, record.1)?);
         cascade(conn, cls, &records, today, now)
     }
+
+    /// Re-tags the written record alone, for a write that changed nothing
+    /// other records' facts read.
+    pub(crate) fn after_write_of_record_only(
+        &mut self,
+        conn: &Connection,
+        record: (Kind, i64),
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TagChange>> {
+        let cls = self.get(conn)?;
+        cascade(conn, cls, &BTreeSet::from([record]), today, now)
+    }
 }
 
 impl Store {

@@ -220,12 +220,17 @@ impl Store {
     /// time-driven tags change by the day, so one sweep a day keeps them true. For the start of the
     /// TUI and of commands that show tags.
     pub fn sweep_if_stale(&mut self) -> Result<Option<SweepReport>> {
-        let last: Option<String> = last_sweep_day(&self.conn)?;
-        let stamp = sweep_stamp(self.clock.today(), self.rules()?);
-        if last.as_deref() == Some(stamp.as_str()) {
+        if !self.sweep_due()? {
             return Ok(None);
         }
         self.sweep(false).map(Some)
+    }
+
+    /// Whether no sweep ran yet today with the rules in force.
+    pub fn sweep_due(&mut self) -> Result<bool> {
+        let last: Option<String> = last_sweep_day(&self.conn)?;
+        let stamp = sweep_stamp(self.clock.today(), self.rules()?);
+        Ok(last.as_deref() != Some(stamp.as_str()))
     }
 
     /// Classifies every live record again with the rules in force and

@@ -40,6 +40,8 @@ pub enum Action {
     Reload,
     /// Start logging a touch (call, visit, …) on the selected customer.
     LogTouch,
+    /// Merge a likely duplicate into the selected customer (asks first).
+    Merge,
     NextField,
     PrevField,
     Save,

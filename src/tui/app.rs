@@ -63,6 +63,15 @@ pub struct SimpleList {
     pub loaded: bool,
 }
 
+/// Something `u` can take back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undo {
+    /// A customer moved to the trash.
+    Delete { id: i64, name: String },
+    /// A merge of two customers (undone with the merge record).
+    Merge { merge_id: i64, label: String },
+}
+
 /// Below this width the detail pane is hidden behind a key.
 pub const WIDE: u16 = 110;
 
@@ -87,8 +96,8 @@ pub struct App {
     pub confirm: Option<Confirm>,
     pub help: bool,
     pub status: Option<Status>,
-    /// Deleted customers, most recent last, for undo.
-    pub undo: Vec<(i64, String)>,
+    /// Deletes and merges, most recent last, for undo.
+    pub undo: Vec<Undo>,
     pub quit: bool,
 }
 
@@ -282,7 +291,10 @@ impl App {
                 self.error(format!("Not saved: {message}"));
             }
             Outcome::Deleted { id, name } => {
-                self.undo.push((id, name.clone()));
+                self.undo.push(Undo::Delete {
+                    id,
+                    name: name.clone(),
+                });
                 let key = self
                     .keymap
                     .key_for(Context::List, &Action::Undo)
@@ -328,6 +340,61 @@ impl App {
                     fx.push(self.customers.reload(None));
                     self.lists = Default::default();
                 }
+            }
+            Outcome::DuplicateWarning { typed, warning } => {
+                if let Some(form) = self.form.as_mut() {
+                    // Only for what is still typed (a slow answer may be stale).
+                    if form.is_new() && form.identity().name == typed {
+                        form.duplicate = warning;
+                    }
+                }
+            }
+            Outcome::DuplicatesOf { id, name, found } => match found.first() {
+                None => self.info(format!("No likely duplicate of {name}")),
+                Some((dup, label, reason)) => {
+                    let more = if found.len() > 1 {
+                        format!(" ({} more after this one)", found.len() - 1)
+                    } else {
+                        String::new()
+                    };
+                    self.confirm = Some(Confirm::new(
+                        format!(
+                            "Merge #{dup} {label} ({reason}) into {name}? Its deals and activities move to {name}; u undoes it{more} (y/n)"
+                        ),
+                        Pending::Merge {
+                            keep: id,
+                            duplicate: *dup,
+                        },
+                    ));
+                }
+            },
+            Outcome::Merged {
+                keep,
+                merge_id,
+                label,
+                changes,
+            } => {
+                let key = self
+                    .keymap
+                    .key_for(Context::List, &Action::Undo)
+                    .unwrap_or("u")
+                    .to_string();
+                self.info(format!(
+                    "Merged {label}{} — {key} to undo",
+                    describe_changes(&changes, keep)
+                ));
+                self.undo.push(Undo::Merge { merge_id, label });
+                self.customers.invalidate();
+                fx.push(self.customers.reload(Some(keep)));
+                self.reload_counts(&mut fx);
+                self.lists = Default::default();
+            }
+            Outcome::Unmerged { keep, label } => {
+                self.info(format!("Merge undone: {label} are separate again"));
+                self.customers.invalidate();
+                fx.push(self.customers.reload(Some(keep)));
+                self.reload_counts(&mut fx);
+                self.lists = Default::default();
             }
             Outcome::Failed(message) => {
                 self.error(message);

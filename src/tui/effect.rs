@@ -10,8 +10,8 @@ use super::app::App;
 use super::app::Tab;
 use crate::domain::{Activity, Customer, Kind, ValidationErrors};
 use crate::store::{
-    sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Page, Store, StoreError,
-    TagChange,
+    likely_duplicates, sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Page,
+    Store, StoreError, TagChange,
 };
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -56,6 +56,23 @@ pub enum Effect {
     },
     LogTouch(Box<Activity>, String),
     LoadDemo,
+    /// Look for customers like the one being typed (warning in the form).
+    CheckDuplicates(Box<Customer>),
+    /// Find likely duplicates of a stored customer, to offer a merge.
+    FindDuplicates {
+        id: i64,
+        name: String,
+    },
+    /// Fold customer `duplicate` into `keep`.
+    Merge {
+        keep: i64,
+        duplicate: i64,
+    },
+    /// Undo a merge.
+    Unmerge {
+        merge_id: i64,
+        label: String,
+    },
     /// Bring time-driven tags up to date: one sweep a day, or now when
     /// `force` (after the demo book arrives, its cut points are computed).
     Sweep {
@@ -103,6 +120,28 @@ pub enum Outcome {
         changes: Vec<TagChange>,
     },
     DemoLoaded(String),
+    /// The form's duplicate warning: the customers the typed one looks like
+    /// (for the typed name, so a late answer for older text is dropped).
+    DuplicateWarning {
+        typed: String,
+        warning: Option<String>,
+    },
+    /// Likely duplicates of customer `id`: (their id, label, reason).
+    DuplicatesOf {
+        id: i64,
+        name: String,
+        found: Vec<(i64, String, String)>,
+    },
+    Merged {
+        keep: i64,
+        merge_id: i64,
+        label: String,
+        changes: Vec<TagChange>,
+    },
+    Unmerged {
+        keep: i64,
+        label: String,
+    },
     /// A sweep finished: records whose tags changed, and a problem with
     /// the user's rules file, if any.
     Swept {
@@ -178,7 +217,6 @@ impl Runtime {
                     .unwrap_or(false);
                 match self.store.path().map(|p| p.to_path_buf()) {
                     Some(path) if big => {
-                        check_in_background(&path, self.tx.clone());
                         let tx = self.tx.clone();
                         std::thread::spawn(move || {
                             let outcome = rusqlite::Connection::open_with_flags(
@@ -320,6 +358,43 @@ impl Runtime {
                     }),
                 }
             }
+            Effect::CheckDuplicates(c) => {
+                let typed = c.name.clone();
+                self.duplicates_of(*c, move |found| Outcome::DuplicateWarning {
+                    typed,
+                    warning: warning(&found),
+                })
+            }
+            Effect::FindDuplicates { id, name } => match self.store.customer(id) {
+                Ok(c) => {
+                    self.duplicates_of(c, move |found| Outcome::DuplicatesOf { id, name, found })
+                }
+                Err(e) => failed(e),
+            },
+            Effect::Merge { keep, duplicate } => {
+                let label = match (self.store.customer(keep), self.store.customer(duplicate)) {
+                    (Ok(a), Ok(b)) => format!("{} into {}", b.name, a.name),
+                    _ => format!("customer {duplicate} into {keep}"),
+                };
+                let result = self.store.merge_customers(keep, duplicate);
+                let changes = self.store.take_tag_changes();
+                match result {
+                    Ok(m) => Some(Outcome::Merged {
+                        keep,
+                        merge_id: m.id,
+                        label,
+                        changes,
+                    }),
+                    Err(e) => Some(Outcome::Failed(format!("Not merged: {}", explain(&e)))),
+                }
+            }
+            Effect::Unmerge { merge_id, label } => match self.store.unmerge(merge_id) {
+                Ok(m) => Some(Outcome::Unmerged {
+                    keep: m.kept_id,
+                    label,
+                }),
+                Err(e) => Some(Outcome::Failed(format!("Not undone: {}", explain(&e)))),
+            },
             Effect::LoadDemo => match self.demo {
                 Some(load) => match load(&mut self.store) {
                     Ok(summary) => Some(Outcome::DemoLoaded(summary)),
@@ -349,6 +424,72 @@ fn check_in_background(path: &std::path::Path, tx: Sender<Outcome>) {
             )));
         }
     });
+}
+
+impl Runtime {
+    /// Runs the duplicate check for `c` and wraps the answer with `done`:
+    /// inline on small books, on a read-only connection in the background
+    /// on big ones (it reads every customer's keys).
+    fn duplicates_of(
+        &mut self,
+        c: Customer,
+        done: impl FnOnce(Vec<(i64, String, String)>) -> Outcome + Send + 'static,
+    ) -> Option<Outcome> {
+        let big = self
+            .store
+            .max_customer_id()
+            .map(|n| n > BACKGROUND_SORT_ABOVE)
+            .unwrap_or(false);
+        let find =
+            move |conn: &rusqlite::Connection| -> Result<Vec<(i64, String, String)>, StoreError> {
+                let pairs = likely_duplicates(conn, &c)?;
+                let mut out = Vec::new();
+                for p in pairs.into_iter().take(20) {
+                    let label: String = conn.query_row(
+                    "SELECT name || CASE WHEN company != '' THEN ' / ' || company ELSE '' END FROM customers WHERE id = ?1",
+                    [p.b],
+                    |r| r.get(0),
+                )?;
+                    out.push((p.b, label, p.reason));
+                }
+                Ok(out)
+            };
+        match self.store.path().map(|p| p.to_path_buf()) {
+            Some(path) if big => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let result = rusqlite::Connection::open_with_flags(
+                        &path,
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                    )
+                    .map_err(StoreError::from)
+                    .and_then(|conn| find(&conn));
+                    let _ = tx.send(match result {
+                        Ok(found) => done(found),
+                        Err(e) => Outcome::Failed(format!("duplicate check failed: {e}")),
+                    });
+                });
+                None
+            }
+            _ => Some(match find(self.store.conn()) {
+                Ok(found) => done(found),
+                Err(e) => Outcome::Failed(format!("duplicate check failed: {}", explain(&e))),
+            }),
+        }
+    }
+}
+
+/// The form's warning for what the duplicate check found.
+fn warning(found: &[(i64, String, String)]) -> Option<String> {
+    let (id, label, reason) = found.first()?;
+    let more = if found.len() > 1 {
+        format!(" (and {} more)", found.len() - 1)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "Looks like #{id} {label} ({reason}){more} — save anyway, or Esc and merge from that customer (M)"
+    ))
 }
 
 /// A store error worded for the status line (the store's own messages are

@@ -101,6 +101,8 @@ pub struct CustomerForm {
     pub errors: ValidationErrors,
     /// A problem not tied to one field (a conflict, a store error).
     pub message: Option<String>,
+    /// A new customer that looks like one already in the book.
+    pub duplicate: Option<String>,
     initial: Vec<String>,
 }
 
@@ -143,7 +145,20 @@ impl CustomerForm {
             focus: 0,
             errors: ValidationErrors::new(),
             message: None,
+            duplicate: None,
             initial,
+        }
+    }
+
+    /// What the duplicate check needs: name, company, phones and emails as
+    /// typed so far (no validation — the form may be half filled).
+    pub fn identity(&self) -> Customer {
+        Customer {
+            name: self.get("name").trim().to_string(),
+            company: self.get("company").trim().to_string(),
+            phones: split_list(self.get("phones")),
+            emails: split_list(self.get("emails")),
+            ..Default::default()
         }
     }
 

@@ -10,10 +10,19 @@ use tui_input::Input;
 /// What a "yes" does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
-    Delete { id: i64, version: i64, name: String },
+    Delete {
+        id: i64,
+        version: i64,
+        name: String,
+    },
     DiscardForm,
     DiscardAndQuit,
     LoadDemo,
+    /// Fold customer `duplicate` into `keep`.
+    Merge {
+        keep: i64,
+        duplicate: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

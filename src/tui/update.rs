@@ -2,7 +2,7 @@
 //! touch entry, a form, or a list.
 
 use super::action::Action;
-use super::app::{list_index, App, Tab};
+use super::app::{list_index, App, Tab, Undo};
 use super::effect::Effect;
 use super::form::CustomerForm;
 use super::overlay::{Confirm, Pending, TouchEntry};
@@ -27,6 +27,7 @@ impl App {
                     self.info("Loading the demo book…");
                     fx.push(Effect::LoadDemo);
                 }
+                Pending::Merge { keep, duplicate } => fx.push(Effect::Merge { keep, duplicate }),
             },
             Action::Deny => {
                 if matches!(confirm.pending, Pending::LoadDemo) {
@@ -44,8 +45,23 @@ impl App {
             return;
         };
         match action {
-            Action::NextField => form.next_field(),
-            Action::PrevField => form.prev_field(),
+            Action::NextField | Action::PrevField => {
+                let left = form.fields[form.focus].key;
+                if action == Action::NextField {
+                    form.next_field();
+                } else {
+                    form.prev_field();
+                }
+                // Leaving a field that identifies a person: is it someone we know?
+                if form.is_new() && ["name", "company", "phones", "emails"].contains(&left) {
+                    let c = form.identity();
+                    if c.name.is_empty() && c.phones.is_empty() && c.emails.is_empty() {
+                        form.duplicate = None;
+                    } else {
+                        fx.push(Effect::CheckDuplicates(Box::new(c)));
+                    }
+                }
+            }
             Action::Key(k) => form.handle_key(&k),
             Action::Save => match form.to_customer() {
                 Ok(c) => fx.push(Effect::SaveCustomer(Box::new(c))),
@@ -189,7 +205,7 @@ impl App {
             _ if self.tab != Tab::Customers => {
                 if matches!(
                     action,
-                    Action::Add | Action::Edit | Action::Delete | Action::LogTouch
+                    Action::Add | Action::Edit | Action::Delete | Action::LogTouch | Action::Merge
                 ) {
                     self.info(format!(
                         "{} can only be listed here so far — customers can be edited on tab 2",
@@ -243,8 +259,18 @@ impl App {
                 }
             }
             Action::Undo => match self.undo.pop() {
-                Some((id, name)) => fx.push(Effect::RestoreCustomer { id, name }),
+                Some(Undo::Delete { id, name }) => fx.push(Effect::RestoreCustomer { id, name }),
+                Some(Undo::Merge { merge_id, label }) => {
+                    fx.push(Effect::Unmerge { merge_id, label })
+                }
                 None => self.info("Nothing to undo"),
+            },
+            Action::Merge => match self.customers.selected_file() {
+                Some(f) => fx.push(Effect::FindDuplicates {
+                    id: f.customer.meta.id,
+                    name: f.customer.name.clone(),
+                }),
+                None => self.info("Select a customer first"),
             },
             Action::LogTouch => {
                 if let Some(row) = self.customers.selected_row() {

@@ -32,12 +32,18 @@ pub fn draw(frame: &mut Frame, app: &App, form: &CustomerForm, area: Rect) {
         .title(Line::from(title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let message_height = if form.message.is_some() { 2 } else { 0 };
+    // A problem with the save wins over the duplicate warning.
+    let banner = form
+        .message
+        .as_ref()
+        .map(|m| (m, t.error()))
+        .or_else(|| form.duplicate.as_ref().map(|d| (d, t.focus())));
+    let message_height = if banner.is_some() { 2 } else { 0 };
     let [message_area, fields_area] =
         Layout::vertical([Constraint::Length(message_height), Constraint::Min(1)]).areas(inner);
-    if let Some(m) = &form.message {
+    if let Some((m, style)) = banner {
         frame.render_widget(
-            Paragraph::new(Span::styled(clean(m), t.error())).wrap(Wrap { trim: true }),
+            Paragraph::new(Span::styled(clean(m), style)).wrap(Wrap { trim: true }),
             message_area,
         );
     }
