@@ -317,7 +317,6 @@ impl Runtime {
                     .unwrap_or(false);
                 match self.store.path().map(|p| p.to_path_buf()) {
                     Some(path) if big => {
-                        check_in_background(&path, self.tx.clone());
                         let tx = self.tx.clone();
                         std::thread::spawn(move || {
                             let outcome = rusqlite::Connection::open_with_flags(
