@@ -48,7 +48,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     let width = area.width.min(160);
-    let columns = ((width.saturating_sub(2)) / 38).clamp(1, 3) as usize;
+    // Roomy columns where they fit; on a small terminal, more and narrower
+    // columns (descriptions cut short) so that every key is still listed.
+    let rows = area.height.saturating_sub(2).max(1) as usize;
+    let roomy = ((width.saturating_sub(2)) / 38).clamp(1, 3) as usize;
+    let narrowest = ((width.saturating_sub(2)) / 24).max(1) as usize;
+    let columns = lines
+        .len()
+        .div_ceil(rows)
+        .clamp(roomy, narrowest.max(roomy));
     let per_column = lines.len().div_ceil(columns);
     let height = (per_column as u16 + 2).min(area.height);
     let popup = centered(area, width, height);
@@ -61,7 +69,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         ]));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let cols = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(inner);
+    let cols = Layout::horizontal(vec![Constraint::Fill(1); columns])
+        .spacing(1)
+        .split(inner);
     for (i, chunk) in lines.chunks(per_column.max(1)).enumerate() {
         if let Some(area) = cols.get(i) {
             frame.render_widget(Paragraph::new(chunk.to_vec()), *area);
