@@ -204,21 +204,12 @@ impl CustomerForm {
 
     /// Shows `errors` at their fields and moves to the first one.
     pub fn set_errors(&mut self, errors: ValidationErrors) {
-        // The first field on screen that has a problem.
-        if let Some(first) = self
-            .fields
-            .iter()
-            .position(|f| errors.for_field(f.key).is_some())
-        {
+        let keys: Vec<&str> = self.fields.iter().map(|f| f.key).collect();
+        let (first, message) = place_errors(&keys, &errors);
+        if let Some(first) = first {
             self.focus = first;
         }
-        let unplaced: Vec<String> = errors
-            .0
-            .iter()
-            .filter(|e| !self.fields.iter().any(|f| f.key == e.field))
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
-        self.message = (!unplaced.is_empty()).then(|| unplaced.join("; "));
+        self.message = message;
         self.errors = errors;
     }
 
@@ -322,6 +313,23 @@ pub fn input_request(key: &KeyEvent) -> Option<InputRequest> {
         KeyCode::End => InputRequest::GoToEnd,
         _ => return None,
     })
+}
+
+/// Where a form shows `errors`, given its field keys in screen order: the
+/// first field with a problem (to move the focus to), and one message for
+/// the problems that belong to no field on screen.
+pub(crate) fn place_errors(
+    keys: &[&str],
+    errors: &ValidationErrors,
+) -> (Option<usize>, Option<String>) {
+    let first = keys.iter().position(|k| errors.for_field(k).is_some());
+    let unplaced: Vec<String> = errors
+        .0
+        .iter()
+        .filter(|e| !keys.contains(&e.field.as_str()))
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect();
+    (first, (!unplaced.is_empty()).then(|| unplaced.join("; ")))
 }
 
 #[cfg(test)]

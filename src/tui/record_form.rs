@@ -280,20 +280,12 @@ impl RecordForm {
     }
 
     pub fn set_errors(&mut self, errors: ValidationErrors) {
-        if let Some(first) = self
-            .fields
-            .iter()
-            .position(|f| errors.for_field(f.key).is_some())
-        {
+        let keys: Vec<&str> = self.fields.iter().map(|f| f.key).collect();
+        let (first, message) = super::form::place_errors(&keys, &errors);
+        if let Some(first) = first {
             self.focus = first;
         }
-        let unplaced: Vec<String> = errors
-            .0
-            .iter()
-            .filter(|e| !self.fields.iter().any(|f| f.key == e.field))
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
-        self.message = (!unplaced.is_empty()).then(|| unplaced.join("; "));
+        self.message = message;
         self.errors = errors;
     }
 
