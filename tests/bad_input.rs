@@ -486,8 +486,8 @@ fn escape_sequences_stored_by_other_means_never_reach_the_terminal() {
         )
         .unwrap();
         conn.execute(
-            "INSERT INTO tags VALUES ('customer', 1, 'value\x1b[1m', 'high\x1b[2J', 'because\x07', '2026-01-01T00:00:00Z')",
-            [],
+            "INSERT OR REPLACE INTO tag_sets VALUES ('customer', 1, ?1)",
+            ["\nlifecycle=new\x07\nvalue\x1b[1m=high\x1b[2J\n"],
         )
         .unwrap();
     }

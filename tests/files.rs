@@ -204,7 +204,7 @@ fn doctor_passes_a_healthy_book_and_names_each_problem() {
         // Damage the book the way a bug or another tool could.
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
-            "INSERT INTO tags VALUES ('customer', 99999, 'value', 'high', 'r', '2026-01-01T00:00:00Z');
+            "INSERT INTO tag_sets VALUES ('customer', 99999, char(10) || 'value=high' || char(10));
              UPDATE opportunities SET amount = amount + 1
                WHERE id = (SELECT opportunity_id FROM line_items LIMIT 1);
              PRAGMA foreign_keys = OFF;

@@ -21,12 +21,16 @@ fn customer(store: &mut Store, name: &str, company: &str, city: &str, notes: &st
 }
 
 fn tag(store: &Store, kind: Kind, id: i64, dim: &str, value: &str) {
+    let mut values = store.tag_values(kind, id).unwrap();
+    values.insert(dim.into(), value.into());
+    let set: String = std::iter::once("\n".to_string())
+        .chain(values.iter().map(|(d, v)| format!("{d}={v}\n")))
+        .collect();
     store
         .conn()
         .execute(
-            "INSERT OR REPLACE INTO tags (record_kind, record_id, dimension, value, reason, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, 'test', '2026-01-01T00:00:00Z')",
-            rusqlite::params![kind.as_str(), id, dim, value],
+            "INSERT OR REPLACE INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)",
+            rusqlite::params![kind.as_str(), id, set],
         )
         .unwrap();
 }
@@ -178,12 +182,7 @@ fn unknown_filter_is_a_clear_error() {
     assert!(matches!(err, QueryError::UnknownFilter { .. }));
     assert!(err.to_string().contains("known filters: kind, tag, city"));
     // A dimension the classifier wrote is known to this index.
-    s.conn()
-        .execute(
-            "INSERT INTO tags VALUES ('customer', 1, 'mood', 'sunny', 'test', '2026-01-01T00:00:00Z')",
-            [],
-        )
-        .unwrap();
+    tag(&s, Kind::Customer, 1, "mood", "sunny");
     let index = load_index(&s).unwrap();
     assert_eq!(ids(&search(&index, "mood:sunny")), vec![1]);
 }

@@ -58,16 +58,11 @@ fn load_kind(conn: &Connection, kind: Kind, index: &mut SearchIndex) -> Result<(
         select(kind)
     ))?;
     let mut tag_stmt = conn.prepare(
-        "SELECT record_id, dimension, value FROM tags WHERE record_kind = ?1 \
-         ORDER BY record_id, dimension",
+        "SELECT record_id, tags FROM tag_sets WHERE record_kind = ?1 ORDER BY record_id",
     )?;
     let mut tags = tag_stmt
         .query_map([kind.as_str()], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
         })?
         .peekable();
     let mut rows = stmt.query([])?;
@@ -75,13 +70,13 @@ fn load_kind(conn: &Connection, kind: Kind, index: &mut SearchIndex) -> Result<(
         let mut doc = doc_from_row(kind, row)?;
         let mut mine = Vec::new();
         // Both sides are in id order: skip tags of records not loaded.
-        while let Some(Ok((rid, _, _))) = tags.peek() {
+        while let Some(Ok((rid, _))) = tags.peek() {
             if *rid > doc.id {
                 break;
             }
-            if let Some(Ok((rid, dim, value))) = tags.next() {
+            if let Some(Ok((rid, set))) = tags.next() {
                 if rid == doc.id {
-                    mine.push((dim, value));
+                    mine = crate::store::decode_tags(&set);
                 }
             }
         }
@@ -110,15 +105,7 @@ pub fn refresh_record(index: &mut SearchIndex, store: &Store, kind: Kind, id: i6
         return Ok(());
     };
     let mut doc = doc_from_row(kind, row)?;
-    let mut tag_stmt = conn.prepare_cached(
-        "SELECT dimension, value FROM tags WHERE record_kind = ?1 AND record_id = ?2 \
-         ORDER BY dimension",
-    )?;
-    let tags = tag_stmt
-        .query_map(rusqlite::params![kind.as_str(), id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let tags = store.tag_values(kind, id)?.into_iter().collect::<Vec<_>>();
     add_tags(&mut doc, tags);
     index.upsert(doc);
     Ok(())

@@ -9,15 +9,19 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-/// A stored tag row, as kept in a backup.
+/// A stored tag, as kept in a backup. Reasons are rendered from facts when
+/// shown, so a backup holds values only; backups written before that
+/// carried `reason` and `updated_at`, which are read and ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredTag {
     pub record_kind: String,
     pub record_id: i64,
     pub dimension: String,
     pub value: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
-    pub updated_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// A stored tag-history row, as kept in a backup.
@@ -95,19 +99,26 @@ impl Store {
     /// The whole book, trash included.
     pub fn backup_data(&self) -> Result<Backup> {
         let conn = &self.conn;
-        let tags = conn
-            .prepare("SELECT record_kind, record_id, dimension, value, reason, updated_at FROM tags ORDER BY record_kind, record_id, dimension")?
-            .query_map([], |r| {
-                Ok(StoredTag {
-                    record_kind: r.get(0)?,
-                    record_id: r.get(1)?,
-                    dimension: r.get(2)?,
-                    value: r.get(3)?,
-                    reason: r.get(4)?,
-                    updated_at: r.get(5)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut tags = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT record_kind, record_id, tags FROM tag_sets ORDER BY record_kind, record_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (record_kind, record_id): (String, i64) = (r.get(0)?, r.get(1)?);
+            for (dimension, value) in super::tags::decode(&r.get::<_, String>(2)?) {
+                tags.push(StoredTag {
+                    record_kind: record_kind.clone(),
+                    record_id,
+                    dimension: dimension.to_string(),
+                    value: value.to_string(),
+                    reason: String::new(),
+                    updated_at: None,
+                });
+            }
+        }
+        drop(rows);
+        drop(stmt);
         let tag_history = conn
             .prepare("SELECT id, at, record_kind, record_id, dimension, old_value, new_value, reason FROM tag_history ORDER BY id")?
             .query_map([], |r| {
@@ -174,12 +185,35 @@ impl Store {
         for o in &b.opportunities {
             count(&mut n, restore_opportunity(&tx, o)?);
         }
+        // Tags by record, over what the record holds already.
+        let mut by_record: std::collections::BTreeMap<(&str, i64), Vec<&StoredTag>> =
+            Default::default();
         for t in &b.tags {
+            by_record
+                .entry((t.record_kind.as_str(), t.record_id))
+                .or_default()
+                .push(t);
+        }
+        for ((kind, id), tags) in by_record {
+            let old: Option<String> = tx
+                .query_row(
+                    "SELECT tags FROM tag_sets WHERE record_kind = ?1 AND record_id = ?2",
+                    params![kind, id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let mut values: std::collections::BTreeMap<&str, &str> = old
+                .as_deref()
+                .map(|s| super::tags::decode(s).collect())
+                .unwrap_or_default();
+            for t in tags {
+                values.insert(&t.dimension, &t.value);
+            }
             tx.prepare_cached(
-                "INSERT INTO tags (record_kind, record_id, dimension, value, reason, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(record_kind, record_id, dimension) DO UPDATE SET value = excluded.value, reason = excluded.reason, updated_at = excluded.updated_at",
+                "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(record_kind, record_id) DO UPDATE SET tags = excluded.tags",
             )?
-            .execute(params![t.record_kind, t.record_id, t.dimension, t.value, t.reason, t.updated_at])?;
+            .execute(params![kind, id, super::tags::encode(values)])?;
         }
         for h in &b.tag_history {
             tx.prepare_cached(

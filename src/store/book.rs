@@ -99,68 +99,199 @@ fn text(r: &rusqlite::Row, i: usize) -> rusqlite::Result<String> {
     Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
 }
 
-impl Book {
-    pub(crate) fn load(conn: &Connection, today: NaiveDate) -> Result<Book> {
-        let mut stmt = conn.prepare(
-            "SELECT id, kind, country, province, city, industry, source, size, created_at
-             FROM customers WHERE deleted_at IS NULL ORDER BY id",
-        )?;
-        let customers: Vec<(i64, CustomerProfile)> = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    CustomerProfile {
-                        kind: r.get_ref(1)?.as_str()?.parse().unwrap_or_default(),
-                        country: text(r, 2)?,
-                        province: text(r, 3)?,
-                        city: text(r, 4)?,
-                        industry: text(r, 5)?,
-                        source: text(r, 6)?,
-                        size: r.get(7)?,
-                        since: r.get::<_, DateTime<Utc>>(8)?.date_naive(),
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+/// `YYYY-MM-DD` at the start of `s`, parsed by hand (chrono's parser is
+/// most of the cost of reading a million rows).
+fn ymd(s: &[u8]) -> Option<NaiveDate> {
+    if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s[r].iter().try_fold(0u32, |a, &c| {
+            c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
 
-        let mut sources: Vec<String> = Vec::new();
-        let mut source_ids: HashMap<String, u32> = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT id, customer_id, campaign_id, stage, closed_on, amount, source,
-                    json_array_length(competitors), probability, expected_close, next_step_date,
-                    updated_at
-             FROM opportunities WHERE deleted_at IS NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut deals = Vec::new();
-        while let Some(r) = rows.next()? {
-            let src = str_at(r, 6)?;
-            let source = match source_ids.get(src) {
-                Some(i) => *i,
-                None => {
-                    sources.push(src.to_string());
-                    source_ids.insert(src.to_string(), (sources.len() - 1) as u32);
-                    (sources.len() - 1) as u32
-                }
-            };
-            deals.push(DealLine {
-                id: r.get(0)?,
-                customer_id: r.get(1)?,
-                campaign_id: r.get(2)?,
-                row: DealRow {
-                    stage: stage(str_at(r, 3)?),
-                    closed_on: r.get(4)?,
-                    amount: r.get(5)?,
-                },
-                source,
-                competitors: r.get::<_, Option<i64>>(7)?.unwrap_or(0).max(0) as usize,
-                probability: r.get(8)?,
-                expected_close: r.get(9)?,
-                next_step_date: r.get(10)?,
-                updated: r.get::<_, DateTime<Utc>>(11)?.date_naive(),
-            });
+/// A date column (`YYYY-MM-DD`), NULL as `None`.
+fn date_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)? {
+        if t.len() == 10 {
+            if let Some(d) = ymd(t) {
+                return Ok(Some(d));
+            }
         }
-        drop(rows);
+    }
+    r.get(i)
+}
+
+/// The UTC day of a timestamp column. Timestamps are written in UTC, so
+/// the day is their first ten characters; anything else is parsed fully.
+fn day_of_timestamp(r: &rusqlite::Row, i: usize) -> rusqlite::Result<NaiveDate> {
+    if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)? {
+        let utc = t.ends_with(b"Z") || t.ends_with(b"+00:00");
+        if utc && t.len() > 10 && matches!(t[10], b'T' | b' ') {
+            if let Some(d) = ymd(t) {
+                return Ok(d);
+            }
+        }
+    }
+    Ok(r.get::<_, DateTime<Utc>>(i)?.date_naive())
+}
+
+/// A read-only connection to the book at `path`, for reading in parallel.
+pub(crate) fn open_reader(path: &std::path::Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let c = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    c.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Reading through a memory map skips copying every page into SQLite's cache.
+    c.pragma_update(None, "mmap_size", 1i64 << 32)?;
+    Ok(c)
+}
+
+type Keyed = Vec<(i64, NaiveDate, i64, TouchRow)>;
+
+fn read_customers(conn: &Connection) -> Result<Vec<(i64, CustomerProfile)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, kind, country, province, city, industry, source, size, created_at
+         FROM customers WHERE deleted_at IS NULL ORDER BY id",
+    )?;
+    let customers: Vec<(i64, CustomerProfile)> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                CustomerProfile {
+                    kind: r.get_ref(1)?.as_str()?.parse().unwrap_or_default(),
+                    country: text(r, 2)?,
+                    province: text(r, 3)?,
+                    city: text(r, 4)?,
+                    industry: text(r, 5)?,
+                    source: text(r, 6)?,
+                    size: r.get(7)?,
+                    since: day_of_timestamp(r, 8)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(customers)
+}
+
+fn read_deals(conn: &Connection) -> Result<(Vec<String>, Vec<DealLine>)> {
+    let mut sources: Vec<String> = Vec::new();
+    let mut source_ids: HashMap<String, u32> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, customer_id, campaign_id, stage, closed_on, amount, source,
+                json_array_length(competitors), probability, expected_close, next_step_date,
+                updated_at
+         FROM opportunities WHERE deleted_at IS NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut deals = Vec::new();
+    while let Some(r) = rows.next()? {
+        let src = str_at(r, 6)?;
+        let source = match source_ids.get(src) {
+            Some(i) => *i,
+            None => {
+                sources.push(src.to_string());
+                source_ids.insert(src.to_string(), (sources.len() - 1) as u32);
+                (sources.len() - 1) as u32
+            }
+        };
+        deals.push(DealLine {
+            id: r.get(0)?,
+            customer_id: r.get(1)?,
+            campaign_id: r.get(2)?,
+            row: DealRow {
+                stage: stage(str_at(r, 3)?),
+                closed_on: date_at(r, 4)?,
+                amount: r.get(5)?,
+            },
+            source,
+            competitors: r.get::<_, Option<i64>>(7)?.unwrap_or(0).max(0) as usize,
+            probability: r.get(8)?,
+            expected_close: date_at(r, 9)?,
+            next_step_date: date_at(r, 10)?,
+            updated: day_of_timestamp(r, 11)?,
+        });
+    }
+    drop(rows);
+    Ok((sources, deals))
+}
+
+fn read_touches(conn: &Connection) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
+    let mut stmt = conn.prepare(
+        "SELECT customer_id, date, id, opportunity_id, sentiment, next_follow_up
+         FROM activities
+         WHERE deleted_at IS NULL AND kind != 'campaign' AND customer_id IS NOT NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut keyed: Vec<(i64, NaiveDate, i64, TouchRow)> = Vec::new();
+    let mut last_touch: HashMap<i64, NaiveDate> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let Some(date) = date_at(r, 1)? else {
+            continue;
+        };
+        if let Some(o) = r.get::<_, Option<i64>>(3)? {
+            let e = last_touch.entry(o).or_insert(date);
+            *e = (*e).max(date);
+        }
+        keyed.push((
+            r.get(0)?,
+            date,
+            r.get(2)?,
+            TouchRow {
+                date,
+                sentiment: sentiment(opt_str_at(r, 4)?),
+                next_follow_up: date_at(r, 5)?,
+            },
+        ));
+    }
+    drop(rows);
+    Ok((keyed, last_touch))
+}
+
+/// Runs `f` on a fresh reader of `path` in another thread while `main`
+/// runs here; without a path (a book in memory), both run here on `conn`.
+pub(crate) fn in_parallel<A: Send, B: Send>(
+    conn: &Connection,
+    path: Option<&std::path::Path>,
+    f: impl FnOnce(&Connection) -> Result<A> + Send,
+    main: impl FnOnce(&Connection) -> Result<B>,
+) -> Result<(A, B)> {
+    match path {
+        None => {
+            let b = main(conn)?;
+            Ok((f(conn)?, b))
+        }
+        Some(p) => std::thread::scope(|sc| {
+            let other = sc.spawn(move || f(&open_reader(p)?));
+            let b = main(conn);
+            let a = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            Ok((a?, b?))
+        }),
+    }
+}
+
+impl Book {
+    /// Reads the book. With `path`, deals and touches are read on a second
+    /// connection while this one reads customers: a sweep holds the write
+    /// lock, so both see the same book.
+    pub(crate) fn load(
+        conn: &Connection,
+        path: Option<&std::path::Path>,
+        today: NaiveDate,
+    ) -> Result<Book> {
+        let (((sources, mut deals), (mut keyed, last_touch)), customers) = in_parallel(
+            conn,
+            path,
+            |c| Ok((read_deals(c)?, read_touches(c)?)),
+            read_customers,
+        )?;
         // Campaign results count every live deal, as the cascade does.
         let mut campaign_results: HashMap<i64, CampaignResults> = HashMap::new();
         for d in &deals {
@@ -184,32 +315,6 @@ impl Book {
         drop(deal_keys);
         let deal_rows = deals.iter().map(|d| d.row).collect();
 
-        let mut stmt = conn.prepare(
-            "SELECT customer_id, date, id, opportunity_id, sentiment, next_follow_up
-             FROM activities
-             WHERE deleted_at IS NULL AND kind != 'campaign' AND customer_id IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut keyed: Vec<(i64, NaiveDate, i64, TouchRow)> = Vec::new();
-        let mut last_touch: HashMap<i64, NaiveDate> = HashMap::new();
-        while let Some(r) = rows.next()? {
-            let date: NaiveDate = r.get(1)?;
-            if let Some(o) = r.get::<_, Option<i64>>(3)? {
-                let e = last_touch.entry(o).or_insert(date);
-                *e = (*e).max(date);
-            }
-            keyed.push((
-                r.get(0)?,
-                date,
-                r.get(2)?,
-                TouchRow {
-                    date,
-                    sentiment: sentiment(opt_str_at(r, 4)?),
-                    next_follow_up: r.get(5)?,
-                },
-            ));
-        }
-        drop(rows);
         keyed.sort_unstable_by_key(|t| (t.0, t.1, t.2));
         let touch_keys: Vec<i64> = keyed.iter().map(|t| t.0).collect();
         let touch_ranges = ranges(customers.iter().map(|c| c.0), &touch_keys);

@@ -74,15 +74,19 @@ impl CustomerSort {
                 "SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY city = '', city COLLATE NOCASE, id"
             }
             CustomerSort::Value => {
-                "SELECT c.id FROM customers c LEFT JOIN tags t ON t.record_kind = 'customer' \
-                 AND t.record_id = c.id AND t.dimension = 'value' WHERE c.deleted_at IS NULL \
-                 ORDER BY CASE t.value WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, c.id"
+                "SELECT c.id FROM customers c LEFT JOIN tag_sets t ON t.record_kind = 'customer' \
+                 AND t.record_id = c.id WHERE c.deleted_at IS NULL \
+                 ORDER BY CASE WHEN instr(t.tags, char(10) || 'value=high' || char(10)) THEN 0 \
+                 WHEN instr(t.tags, char(10) || 'value=medium' || char(10)) THEN 1 \
+                 WHEN instr(t.tags, char(10) || 'value=low' || char(10)) THEN 2 ELSE 3 END, c.id"
             }
             CustomerSort::Lifecycle => {
-                "SELECT c.id FROM customers c LEFT JOIN tags t ON t.record_kind = 'customer' \
-                 AND t.record_id = c.id AND t.dimension = 'lifecycle' WHERE c.deleted_at IS NULL \
-                 ORDER BY CASE t.value WHEN 'new' THEN 0 WHEN 'growing' THEN 1 WHEN 'stable' THEN 2 \
-                 WHEN 'churned' THEN 3 ELSE 4 END, c.id"
+                "SELECT c.id FROM customers c LEFT JOIN tag_sets t ON t.record_kind = 'customer' \
+                 AND t.record_id = c.id WHERE c.deleted_at IS NULL \
+                 ORDER BY CASE WHEN instr(t.tags, char(10) || 'lifecycle=new' || char(10)) THEN 0 \
+                 WHEN instr(t.tags, char(10) || 'lifecycle=growing' || char(10)) THEN 1 \
+                 WHEN instr(t.tags, char(10) || 'lifecycle=stable' || char(10)) THEN 2 \
+                 WHEN instr(t.tags, char(10) || 'lifecycle=churned' || char(10)) THEN 3 ELSE 4 END, c.id"
             }
             CustomerSort::LastContact => {
                 "SELECT c.id FROM customers c LEFT JOIN (SELECT customer_id, max(date) AS d FROM activities \
@@ -197,13 +201,13 @@ impl Store {
             by_id.insert(row.id, row);
         }
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT record_id, dimension, value FROM tags WHERE record_kind = 'customer' \
-             AND record_id IN ({ph}) ORDER BY record_id, dimension"
+            "SELECT record_id, tags FROM tag_sets WHERE record_kind = 'customer' \
+             AND record_id IN ({ph})"
         ))?;
         let mut rows = stmt.query(params_from_iter(ids))?;
         while let Some(r) = rows.next()? {
             if let Some(row) = by_id.get_mut(&r.get::<_, i64>(0)?) {
-                row.tags.push((r.get(1)?, r.get(2)?));
+                row.tags = super::tags::decode_tags(&r.get::<_, String>(1)?);
             }
         }
         let mut stmt = self.conn.prepare(&format!(

@@ -66,26 +66,52 @@ impl Store {
     /// Customers tagged churned (lifecycle), at risk or can't-lose (RFM),
     /// or lost (loyalty); highest value first.
     pub fn churn_risk(&self, limit: usize) -> Result<Vec<ChurnRisk>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.id, c.name, t.dimension || ':' || t.value, t.reason FROM tags t
-             JOIN customers c ON c.id = t.record_id
-             LEFT JOIN tags v ON v.record_kind = 'customer' AND v.record_id = c.id AND v.dimension = 'value'
+        use super::tags::{needle, value_sql};
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT c.id, c.name, CASE WHEN instr(t.tags, ?2) > 0 THEN 'lifecycle:churned'
+                                      ELSE 'rfm:' || {rfm} END
+             FROM tag_sets t JOIN customers c ON c.id = t.record_id
              WHERE t.record_kind = 'customer' AND c.deleted_at IS NULL
-               AND ((t.dimension = 'rfm' AND t.value IN ('at_risk', 'cant_lose'))
-                 OR (t.dimension = 'lifecycle' AND t.value = 'churned'))
-             GROUP BY c.id
-             ORDER BY CASE v.value WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, c.id
+               AND (instr(t.tags, ?2) > 0 OR instr(t.tags, ?3) > 0 OR instr(t.tags, ?4) > 0)
+             ORDER BY CASE {value} WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, c.id
              LIMIT ?1",
+            rfm = value_sql("t.tags", "rfm"),
+            value = value_sql("t.tags", "value"),
+        ))?;
+        let rows = stmt.query_map(
+            params![
+                limit as i64,
+                needle("lifecycle", "churned"),
+                needle("rfm", "at_risk"),
+                needle("rfm", "cant_lose")
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            },
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(ChurnRisk {
-                customer_id: r.get(0)?,
-                name: r.get(1)?,
-                tag: r.get(2)?,
-                reason: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        // Reasons are rendered from today's facts, for these few only.
+        let mut out = Vec::with_capacity(found.len());
+        for (customer_id, name, tag) in found {
+            let dim = tag.split(':').next().unwrap_or_default();
+            let reason = self
+                .tags(Kind::Customer, customer_id)?
+                .into_iter()
+                .find(|t| t.dimension == dim)
+                .map(|t| t.reason)
+                .unwrap_or_default();
+            out.push(ChurnRisk {
+                customer_id,
+                name,
+                tag,
+                reason,
+            });
+        }
+        Ok(out)
     }
 
     pub fn product_file(&self, id: i64, today: NaiveDate) -> Result<ProductFile> {

@@ -106,17 +106,14 @@ impl Store {
     /// holding the first page of a big book reads only that page's tags).
     pub fn tag_map_upto(&self, kind: Kind, max_id: i64) -> Result<TagMap> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT t.record_id, t.dimension, t.value FROM tags t JOIN {} r ON r.id = t.record_id \
-             WHERE t.record_kind = ?1 AND t.record_id <= ?2 AND r.deleted_at IS NULL \
-             ORDER BY t.record_id, t.dimension",
+            "SELECT t.record_id, t.tags FROM tag_sets t JOIN {} r ON r.id = t.record_id \
+             WHERE t.record_kind = ?1 AND t.record_id <= ?2 AND r.deleted_at IS NULL",
             kind.table()
         ))?;
         let mut out: TagMap = HashMap::new();
         let mut rows = stmt.query(rusqlite::params![kind.as_str(), max_id])?;
         while let Some(r) = rows.next()? {
-            out.entry(r.get(0)?)
-                .or_default()
-                .push((r.get(1)?, r.get(2)?));
+            out.insert(r.get(0)?, super::tags::decode_tags(&r.get::<_, String>(1)?));
         }
         Ok(out)
     }

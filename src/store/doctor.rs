@@ -63,7 +63,7 @@ fn orphans(conn: &Connection) -> Result<Vec<String>> {
         out.extend(strings(
             conn,
             &format!(
-                "SELECT DISTINCT format('tags of {k} %d, which does not exist', record_id) FROM tags
+                "SELECT DISTINCT format('tags of {k} %d, which does not exist', record_id) FROM tag_sets
                  WHERE record_kind = '{k}' AND record_id NOT IN (SELECT id FROM {t})"
             ),
         )?);
@@ -72,7 +72,7 @@ fn orphans(conn: &Connection) -> Result<Vec<String>> {
     out.extend(strings(
         conn,
         &format!(
-            "SELECT DISTINCT format('tags of an unknown record kind ''%s''', record_kind) FROM tags
+            "SELECT DISTINCT format('tags of an unknown record kind ''%s''', record_kind) FROM tag_sets
              WHERE record_kind NOT IN ({})",
             known.join(", ")
         ),
@@ -80,40 +80,47 @@ fn orphans(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Each tag agrees with the last entry of its history, and no tag is blank.
+/// Each tag that has a history agrees with the last entry of it (a
+/// record's first tags have none), and no tag is blank or malformed.
 fn tag_consistency(conn: &Connection) -> Result<Vec<String>> {
-    let mut out = strings(
-        conn,
-        "SELECT format('%s %d: tag %s=%s but its history last says %s', t.record_kind, t.record_id,
-                t.dimension, t.value, ifnull(h.new_value, 'nothing'))
-         FROM tags t
-         LEFT JOIN tag_history h ON h.id = (
-             SELECT max(id) FROM tag_history x
-             WHERE x.record_kind = t.record_kind AND x.record_id = t.record_id AND x.dimension = t.dimension)
-         WHERE h.new_value IS NOT t.value",
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT h.record_kind, h.record_id, h.dimension, h.new_value, s.tags
+         FROM tag_history h
+         JOIN tag_sets s ON s.record_kind = h.record_kind AND s.record_id = h.record_id
+         WHERE h.id IN (SELECT max(id) FROM tag_history GROUP BY record_kind, record_id, dimension)
+         ORDER BY h.record_kind, h.record_id, h.dimension",
     )?;
-    let mut missing = Vec::new();
-    for kind in Kind::ALL {
-        let (k, t) = (kind.as_str(), kind.table());
-        missing.extend(strings(
-            conn,
-            &format!(
-                "SELECT format('{k} %d: history says %s=%s but the tag is missing', h.record_id, h.dimension, h.new_value)
-                 FROM tag_history h
-                 WHERE h.record_kind = '{k}' AND h.new_value IS NOT NULL
-                   AND h.id = (SELECT max(id) FROM tag_history x WHERE x.record_kind = h.record_kind
-                               AND x.record_id = h.record_id AND x.dimension = h.dimension)
-                   AND h.record_id IN (SELECT id FROM {t})
-                   AND NOT EXISTS (SELECT 1 FROM tags g WHERE g.record_kind = h.record_kind
-                                   AND g.record_id = h.record_id AND g.dimension = h.dimension)"
-            ),
-        )?);
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (kind, id, dim): (String, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let last: Option<String> = r.get(3)?;
+        let set: String = r.get(4)?;
+        let now = super::tags::decode(&set)
+            .find(|(d, _)| *d == dim)
+            .map(|p| p.1);
+        if now != last.as_deref() {
+            out.push(match now {
+                Some(v) => format!(
+                    "{kind} {id}: tag {dim}={v} but its history last says {}",
+                    last.as_deref().unwrap_or("nothing")
+                ),
+                None => format!(
+                    "{kind} {id}: history says {dim}={} but the tag is missing",
+                    last.as_deref().unwrap_or("nothing")
+                ),
+            });
+            if out.len() >= LIMIT {
+                return Ok(out);
+            }
+        }
     }
-    out.extend(missing);
     out.extend(strings(
         conn,
-        "SELECT format('%s %d: tag %s has an empty value or reason', record_kind, record_id, dimension)
-         FROM tags WHERE trim(value) = '' OR trim(reason) = ''",
+        "SELECT format('%s %d: a tag has an empty value, or the stored tags are malformed', record_kind, record_id)
+         FROM tag_sets
+         WHERE substr(tags, 1, 1) != char(10) OR substr(tags, -1) != char(10)
+            OR instr(tags, '=' || char(10)) > 0 OR instr(tags, char(10) || char(10)) > 0",
     )?);
     Ok(out)
 }
@@ -136,17 +143,6 @@ fn record_consistency(conn: &Connection) -> Result<Vec<String>> {
         )?);
     }
     Ok(out)
-}
-
-/// A record's stored tag values, by dimension.
-fn stored_values(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeMap<String, String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT dimension, value FROM tags WHERE record_kind = ?1 AND record_id = ?2",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![kind.as_str(), id], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Store {
@@ -180,7 +176,7 @@ impl Store {
                     .into_iter()
                     .map(|t| (t.dimension, t.value))
                     .collect();
-                let stored = stored_values(conn, kind, id)?;
+                let stored = super::tags::stored_values(conn, kind, id)?;
                 if stored != expected {
                     let show = |m: &BTreeMap<String, String>| {
                         m.iter()
@@ -263,7 +259,7 @@ impl Store {
             .map(|k| {
                 conn.query_row(
                     &format!(
-                        "SELECT count(*) FROM tags WHERE record_kind = '{}' AND record_id IN
+                        "SELECT count(*) FROM tag_sets WHERE record_kind = '{}' AND record_id IN
                          (SELECT id FROM {} WHERE deleted_at IS NOT NULL)",
                         k.as_str(),
                         k.table()
@@ -276,7 +272,7 @@ impl Store {
             .unwrap_or(0);
         if trashed_tags > 0 {
             notes.push(format!(
-                "{trashed_tags} tag(s) belong to records in the trash; they are kept so a restore brings them back"
+                "{trashed_tags} record(s) in the trash keep their tags, so a restore brings them back"
             ));
         }
         Ok(DoctorReport { checks, notes })

@@ -37,7 +37,7 @@ pub use open::{default_db_path, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
 pub use sweep::{SweepReport, TagMove};
-pub use tags::{Tag, TagChange, TagHistoryEntry};
+pub use tags::{decode_tags, Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
 
 use crate::domain::{Clock, Kind, ValidationErrors};

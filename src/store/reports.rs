@@ -143,15 +143,14 @@ impl Store {
     /// How many live records of `kind` carry each value of `dimension`,
     /// most common first.
     pub fn tag_distribution(&self, kind: Kind, dimension: &str) -> Result<Vec<(String, i64)>> {
+        let value = super::tags::value_sql("t.tags", dimension);
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT t.value, count(*) FROM tags t JOIN {} r ON r.id = t.record_id
-             WHERE t.record_kind = ?1 AND t.dimension = ?2 AND r.deleted_at IS NULL
-             GROUP BY t.value ORDER BY count(*) DESC, t.value",
+            "SELECT {value} AS v, count(*) FROM tag_sets t JOIN {} r ON r.id = t.record_id
+             WHERE t.record_kind = ?1 AND r.deleted_at IS NULL AND v IS NOT NULL
+             GROUP BY v ORDER BY count(*) DESC, v",
             kind.table()
         ))?;
-        let rows = stmt.query_map(params![kind.as_str(), dimension], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+        let rows = stmt.query_map(params![kind.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

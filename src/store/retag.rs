@@ -19,6 +19,8 @@ use std::collections::BTreeSet;
 pub(crate) struct Classifier {
     pub rules: RuleSet,
     pub cuts: CutPoints,
+    /// Why the user's rule file was refused, if it was.
+    pub problem: Option<RuleError>,
 }
 
 /// Key of the cut points in `classify_state`.
@@ -44,109 +46,16 @@ pub(crate) fn save_cuts(conn: &Connection, cuts: &CutPoints) -> Result<()> {
     Ok(())
 }
 
-/// The classifier, loaded on first use: the user's rules (or the built-in
-/// ones, with the problem kept for showing) and the stored cut points.
-pub(crate) fn classifier<'a>(
-    conn: &Connection,
-    slot: &'a mut Option<Classifier>,
-    problem: &mut Option<RuleError>,
-) -> Result<&'a Classifier> {
-    if slot.is_none() {
-        let (rules, err) = RuleSet::load(crate::classify::config_dir().as_deref());
-        *problem = err;
-        let cuts = load_cuts(conn)?.unwrap_or_default();
-        *slot = Some(Classifier { rules, cuts });
-    }
-    Ok(slot.as_ref().expect("set just above"))
-}
-
-/// A 64-bit digest of a record's tag values (not reasons), so the sweep
-/// can tell which records changed without reading every tag back.
-pub(crate) fn digest<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> i64 {
-    // FNV-1a: stable across builds and platforms.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (d, v) in tags {
-        for b in d.bytes().chain([0]).chain(v.bytes()).chain([0]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h as i64
-}
-
-/// Writes a record's tags (with history) and their digest.
-pub(crate) fn store_tags(
-    conn: &Connection,
-    kind: Kind,
-    id: i64,
-    tags: &[Tag],
-    now: DateTime<Utc>,
-) -> Result<Vec<TagChange>> {
-    let changes = write_tags(conn, kind, id, tags, now)?;
-    let d = digest(
-        tags.iter()
-            .map(|t| (t.dimension.as_str(), t.value.as_str())),
-    );
-    conn.prepare_cached(
-        "INSERT INTO tag_digests (record_kind, record_id, digest) VALUES (?1, ?2, ?3)
-         ON CONFLICT(record_kind, record_id) DO UPDATE SET digest = excluded.digest",
-    )?
-    .execute(params![kind.as_str(), id, d])?;
-    Ok(changes)
-}
-
-/// Writes the tags of a record that has none yet (no digest: every tagged
-/// record has one): plain inserts, no diff against stored tags. The sweep's
-/// fast path for a book classified for the first time.
-pub(crate) fn first_tags(
-    conn: &Connection,
-    kind: Kind,
-    id: i64,
-    tags: &[Tag],
-    now: DateTime<Utc>,
-) -> Result<Vec<TagChange>> {
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO tags (record_kind, record_id, dimension, value, reason, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let mut history = conn.prepare_cached(
-        "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)",
-    )?;
-    let mut changes = Vec::with_capacity(tags.len());
-    for t in tags {
-        insert.execute(params![
-            kind.as_str(),
-            id,
-            t.dimension,
-            t.value,
-            t.reason,
-            now
-        ])?;
-        history.execute(params![
-            now,
-            kind.as_str(),
-            id,
-            t.dimension,
-            t.value,
-            t.reason
-        ])?;
-        changes.push(TagChange {
-            kind,
-            id,
-            dimension: t.dimension.clone(),
-            old: None,
-            new: Some(t.value.clone()),
-            reason: String::new(),
-        });
-    }
-    let d = digest(
-        tags.iter()
-            .map(|t| (t.dimension.as_str(), t.value.as_str())),
-    );
-    conn.prepare_cached(
-        "INSERT INTO tag_digests (record_kind, record_id, digest) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![kind.as_str(), id, d])?;
-    Ok(changes)
+/// The classifier, loaded: the user's rules (or the built-in ones, with
+/// the problem kept for showing) and the stored cut points.
+fn load_classifier(conn: &Connection) -> Result<Classifier> {
+    let (rules, problem) = RuleSet::load(crate::classify::config_dir().as_deref());
+    let cuts = load_cuts(conn)?.unwrap_or_default();
+    Ok(Classifier {
+        rules,
+        cuts,
+        problem,
+    })
 }
 
 fn date_of(t: DateTime<Utc>) -> NaiveDate {
@@ -314,7 +223,7 @@ pub(crate) fn retag(
     now: DateTime<Utc>,
 ) -> Result<Vec<TagChange>> {
     match expected_tags(conn, cls, kind, id, today)? {
-        Some(tags) => store_tags(conn, kind, id, &tags, now),
+        Some(tags) => write_tags(conn, kind, id, &tags, now),
         None => Ok(Vec::new()),
     }
 }
@@ -415,19 +324,32 @@ pub(crate) fn cascade(
 /// The classifier of an open store, loaded on first use.
 #[derive(Debug, Default)]
 pub(crate) struct ClassifyState {
-    classifier: Option<Classifier>,
-    /// Why the user's rule file was refused, if it was.
-    problem: Option<RuleError>,
+    classifier: std::cell::OnceCell<Classifier>,
 }
 
 impl ClassifyState {
-    pub(crate) fn get(&mut self, conn: &Connection) -> Result<&Classifier> {
-        classifier(conn, &mut self.classifier, &mut self.problem)
+    pub(crate) fn get(&self, conn: &Connection) -> Result<&Classifier> {
+        if let Some(c) = self.classifier.get() {
+            return Ok(c);
+        }
+        let loaded = load_classifier(conn)?;
+        Ok(self.classifier.get_or_init(|| loaded))
+    }
+
+    fn with(classifier: Classifier) -> ClassifyState {
+        ClassifyState {
+            classifier: std::cell::OnceCell::from(classifier),
+        }
+    }
+
+    /// Why the user's rule file was refused, if it was (known once loaded).
+    pub(crate) fn problem(&self) -> Option<&RuleError> {
+        self.classifier.get().and_then(|c| c.problem.as_ref())
     }
 
     /// Replaces the cut points (after a sweep computed them).
     pub(crate) fn set_cuts(&mut self, cuts: CutPoints) {
-        if let Some(c) = self.classifier.as_mut() {
+        if let Some(c) = self.classifier.get_mut() {
             c.cuts = cuts;
         }
     }
@@ -472,17 +394,18 @@ impl Store {
     /// Replaces the rules in force (tests, `--rules FILE`).
     pub fn set_rules(&mut self, rules: RuleSet) -> Result<()> {
         let cuts = load_cuts(&self.conn)?.unwrap_or_default();
-        self.classify = ClassifyState {
-            classifier: Some(Classifier { rules, cuts }),
+        self.classify = ClassifyState::with(Classifier {
+            rules,
+            cuts,
             problem: None,
-        };
+        });
         Ok(())
     }
 
     /// Why the user's rule file was refused, if it was (the built-in rules
     /// are in force then).
     pub fn rules_problem(&self) -> Option<&RuleError> {
-        self.classify.problem.as_ref()
+        self.classify.problem()
     }
 
     /// The book's cut points as last computed by a sweep.

@@ -172,6 +172,23 @@ CREATE TABLE merges (
 );
 CREATE INDEX merges_kept ON merges(kept_id);
 "#,
+    // 4: a record's tag values in one row (see store/tags.rs); reasons are
+    // rendered when shown. The old rows are carried over.
+    r#"
+CREATE TABLE tag_sets (
+    record_kind TEXT NOT NULL,
+    record_id   INTEGER NOT NULL,
+    tags        TEXT NOT NULL,
+    PRIMARY KEY (record_kind, record_id)
+) WITHOUT ROWID;
+INSERT INTO tag_sets (record_kind, record_id, tags)
+    SELECT record_kind, record_id,
+           char(10) || group_concat(dimension || '=' || replace(replace(value, char(10), ' '), char(13), ' '),
+                                    char(10) ORDER BY dimension) || char(10)
+    FROM tags GROUP BY record_kind, record_id;
+DROP TABLE tags;
+DROP TABLE tag_digests;
+"#,
 ];
 
 /// Takes a backup of the database before it is migrated from the given version.
@@ -248,4 +265,54 @@ pub(crate) fn migrate_steps(
     }
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_4_carries_tag_rows_over_into_one_set_per_record() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_steps(&mut conn, "(memory)", None, &MIGRATIONS[..3]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO tags VALUES ('customer', 7, 'value', 'high', 'r', '2026-01-01T00:00:00Z');
+             INSERT INTO tags VALUES ('customer', 7, 'lifecycle', 'new', 'r', '2026-01-01T00:00:00Z');
+             INSERT INTO tags VALUES ('customer', 7, 'location', 'a' || char(10) || 'b', 'r', '2026-01-01T00:00:00Z');
+             INSERT INTO tags VALUES ('opportunity', 7, 'stage', 'won', 'r', '2026-01-01T00:00:00Z');
+             INSERT INTO tag_digests VALUES ('customer', 7, 1);",
+        )
+        .unwrap();
+        migrate(&mut conn, "(memory)", None).unwrap();
+        let sets: Vec<(String, i64, String)> = conn
+            .prepare("SELECT record_kind, record_id, tags FROM tag_sets ORDER BY 1, 2")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            sets,
+            [
+                (
+                    "customer".to_string(),
+                    7,
+                    super::super::tags::encode([
+                        ("value", "high"),
+                        ("lifecycle", "new"),
+                        ("location", "a b")
+                    ])
+                ),
+                ("opportunity".to_string(), 7, "\nstage=won\n".to_string()),
+            ]
+        );
+        let old: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('tags', 'tag_digests')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(old, 0);
+    }
 }

@@ -7,11 +7,13 @@
 //! values). A record whose values stay keeps its stored reasons.
 
 use super::book::Book;
-use super::retag::{digest, first_tags, save_cuts, store_tags};
+use super::retag::save_cuts;
+use super::tags::{diff, encode};
 use super::{Result, Store};
 use crate::classify::compute;
-use crate::classify::{CutPoints, Facts, RuleSet, Subject, Tag};
+use crate::classify::{CutPoints, Facts, RuleSet, Subject};
 use crate::domain::Kind;
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::Serialize;
@@ -47,63 +49,164 @@ pub struct SweepReport {
     pub phases_ms: BTreeMap<String, u128>,
 }
 
-type MoveKey = (Kind, String, String);
-
+/// Per dimension and value: records gaining and losing it (one kind).
 #[derive(Default)]
-struct Moves(HashMap<MoveKey, (usize, usize)>);
+struct Moves(HashMap<String, HashMap<String, (usize, usize)>>);
 
 impl Moves {
-    fn add(&mut self, kind: Kind, dim: &str, old: Option<&str>, new: Option<&str>) {
+    fn slot(&mut self, dim: &str, value: &str) -> &mut (usize, usize) {
+        if !self.0.contains_key(dim) {
+            self.0.insert(dim.to_string(), HashMap::new());
+        }
+        let values = self.0.get_mut(dim).expect("inserted above");
+        if !values.contains_key(value) {
+            values.insert(value.to_string(), (0, 0));
+        }
+        values.get_mut(value).expect("inserted above")
+    }
+
+    fn add(&mut self, dim: &str, old: Option<&str>, new: Option<&str>) {
         if old == new {
             return;
         }
         if let Some(o) = old {
-            self.0
-                .entry((kind, dim.to_string(), o.to_string()))
-                .or_default()
-                .1 += 1;
+            self.slot(dim, o).1 += 1;
         }
         if let Some(n) = new {
-            self.0
-                .entry((kind, dim.to_string(), n.to_string()))
-                .or_default()
-                .0 += 1;
+            self.slot(dim, n).0 += 1;
         }
     }
 
-    fn into_sorted(self) -> Vec<TagMove> {
-        let mut v: Vec<TagMove> = self
-            .0
-            .into_iter()
-            .map(|((kind, dimension, value), (gained, lost))| TagMove {
-                kind,
-                dimension,
-                value,
-                gained,
-                lost,
-            })
-            .collect();
-        v.sort_by(|a, b| (a.kind, &a.dimension, &a.value).cmp(&(b.kind, &b.dimension, &b.value)));
-        v
+    fn into_moves(self, kind: Kind, out: &mut Vec<TagMove>) {
+        for (dimension, values) in self.0 {
+            for (value, (gained, lost)) in values {
+                out.push(TagMove {
+                    kind,
+                    dimension: dimension.clone(),
+                    value,
+                    gained,
+                    lost,
+                });
+            }
+        }
     }
 }
 
-/// The digests stored for one kind, sorted by record id.
-fn stored_digests(conn: &Connection, kind: Kind) -> Result<Vec<(i64, i64)>> {
-    let mut stmt = conn.prepare(
-        "SELECT record_id, digest FROM tag_digests WHERE record_kind = ?1 ORDER BY record_id",
-    )?;
-    let rows = stmt.query_map([kind.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// The stored sets of one kind: record ids ascending, their texts in one
+/// buffer (a million small strings would cost a million allocations).
+#[derive(Default)]
+struct StoredSets {
+    ids: Vec<i64>,
+    ends: Vec<usize>,
+    text: String,
 }
 
-/// The stored values of a record's tags, by dimension.
-fn stored_values(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeMap<String, String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT dimension, value FROM tags WHERE record_kind = ?1 AND record_id = ?2",
+impl StoredSets {
+    fn find(&self, id: i64) -> Option<usize> {
+        self.ids.binary_search(&id).ok()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+}
+
+/// Every stored set, by kind.
+fn stored_sets(conn: &Connection) -> Result<HashMap<String, StoredSets>> {
+    let mut stmt = conn.prepare(
+        "SELECT record_kind, record_id, tags FROM tag_sets ORDER BY record_kind, record_id",
     )?;
-    let rows = stmt.query_map(params![kind.as_str(), id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = stmt.query([])?;
+    let mut out: HashMap<String, StoredSets> = HashMap::new();
+    let mut kind = String::new();
+    let mut cur = StoredSets::default();
+    while let Some(r) = rows.next()? {
+        let k = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        if k != kind {
+            out.insert(std::mem::take(&mut kind), std::mem::take(&mut cur));
+            kind = k.to_string();
+        }
+        cur.ids.push(r.get(1)?);
+        cur.text
+            .push_str(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?);
+        cur.ends.push(cur.text.len());
+    }
+    out.insert(kind, cur);
+    Ok(out)
+}
+
+/// A record whose tag values the sweep changes.
+struct Changed {
+    id: i64,
+    /// Index of its stored set, if it had one.
+    old: Option<usize>,
+    new: String,
+    /// Reasons of the new values that will be history, by dimension.
+    reasons: Vec<(String, String)>,
+}
+
+/// Writes one changed record's set, its history (when it had tags
+/// before) and counts its moves. Returns whether any value changed.
+#[allow(clippy::too_many_arguments)]
+fn write_changed(
+    conn: &Connection,
+    kind: Kind,
+    c: &Changed,
+    old: Option<&str>,
+    dry_run: bool,
+    now: DateTime<Utc>,
+    moves: &mut Moves,
+) -> Result<bool> {
+    let diffs = diff(old.unwrap_or("\n"), &c.new);
+    for d in &diffs {
+        moves.add(d.dimension, d.old, d.new);
+    }
+    if dry_run {
+        return Ok(!diffs.is_empty());
+    }
+    conn.prepare_cached(
+        "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)
+         ON CONFLICT(record_kind, record_id) DO UPDATE SET tags = excluded.tags",
+    )?
+    .execute(params![kind.as_str(), c.id, c.new])?;
+    if old.is_some() {
+        let mut history = conn.prepare_cached(
+            "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for d in &diffs {
+            let reason = match d.new {
+                Some(_) => c
+                    .reasons
+                    .iter()
+                    .find(|r| r.0 == d.dimension)
+                    .map_or("", |r| r.1.as_str()),
+                None => "no rule applies any more",
+            };
+            history.execute(params![
+                now,
+                kind.as_str(),
+                c.id,
+                d.dimension,
+                d.old,
+                d.new,
+                reason
+            ])?;
+        }
+    }
+    Ok(!diffs.is_empty())
+}
+
+/// FNV-1a digest of `(name, text)` pairs: stable across builds.
+fn digest<'a>(parts: impl IntoIterator<Item = (&'a str, &'a str)>) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (d, v) in parts {
+        for b in d.bytes().chain([0]).chain(v.bytes()).chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h as i64
 }
 
 /// The day and the rules a sweep ran with: a new day or changed rules
@@ -251,9 +354,23 @@ impl Store {
         // A large page cache keeps a big first classification from
         // spilling pages mid-transaction; restored afterwards.
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        // (A book in memory has no mmap_size.)
+        let mmap: Option<i64> = {
+            use rusqlite::OptionalExtension;
+            self.conn
+                .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+                .optional()?
+        };
         self.conn.pragma_update(None, "cache_size", -262_144)?;
+        // Reading the book through a memory map skips a copy of every page.
+        if mmap.is_some() {
+            self.conn.pragma_update(None, "mmap_size", 1i64 << 32)?;
+        }
         let result = self.sweep_in_tx(rules, dry_run, behavior);
         self.conn.pragma_update(None, "cache_size", cache)?;
+        if let Some(m) = mmap {
+            self.conn.pragma_update(None, "mmap_size", m)?;
+        }
         result
     }
 
@@ -273,7 +390,10 @@ impl Store {
             *phases.entry(name.to_string()).or_default() += phase.elapsed().as_millis();
             *phase = Instant::now();
         };
-        let book = Book::load(&tx, today)?;
+        let path = self.path.clone();
+        let (mut sets, book) = super::book::in_parallel(&tx, path.as_deref(), stored_sets, |c| {
+            Book::load(c, path.as_deref(), today)
+        })?;
         lap("read", &mut phase);
         let pops = populations(&book, today);
         let cuts = cut_points(rules, &pops);
@@ -283,22 +403,17 @@ impl Store {
             dry_run,
             ..Default::default()
         };
-        let mut moves = Moves::default();
+        let mut all_moves = Vec::new();
         for pop in &pops {
             let kind = pop.subject.kind();
+            let mut moves = Moves::default();
             report
                 .evaluated
                 .insert(kind.as_str().to_string(), pop.ids.len());
-            let old = stored_digests(&tx, kind)?;
-            lap("read", &mut phase);
-            let old_digest = |id: i64| {
-                old.binary_search_by_key(&id, |e| e.0)
-                    .ok()
-                    .map(|i| old[i].1)
-            };
+            let old = sets.remove(kind.as_str()).unwrap_or_default();
             for start in (0..pop.ids.len()).step_by(BATCH) {
                 let end = (start + BATCH).min(pop.ids.len());
-                let changed: Vec<(i64, bool, Vec<Tag>)> = (start..end)
+                let changed: Vec<Changed> = (start..end)
                     .into_par_iter()
                     .filter_map(|i| {
                         let mut f = (pop.facts)(i);
@@ -306,57 +421,44 @@ impl Store {
                             cuts.add_rfm_scores(&mut f);
                         }
                         let outcomes = rules.evaluate(&f, &cuts);
-                        let d = digest(
+                        let new = encode(
                             outcomes
                                 .iter()
                                 .map(|o| (o.dim.name.as_str(), o.value.as_ref())),
                         );
                         let id = pop.ids[i];
-                        if old_digest(id) == Some(d) {
-                            return None;
-                        }
-                        let tags = outcomes
-                            .iter()
-                            .map(|o| Tag {
-                                dimension: o.dim.name.clone(),
-                                value: o.value.to_string(),
-                                reason: o.reason(&f, &cuts),
-                            })
-                            .collect();
-                        Some((id, old_digest(id).is_none(), tags))
+                        let at = old.find(id);
+                        let reasons = match at {
+                            Some(j) if old.get(j) == new => return None,
+                            // Only a record that had tags gets history.
+                            Some(j) => diff(old.get(j), &new)
+                                .iter()
+                                .filter(|d| d.new.is_some())
+                                .filter_map(|d| {
+                                    let o = outcomes.iter().find(|o| o.dim.name == d.dimension)?;
+                                    Some((d.dimension.to_string(), o.reason(&f, &cuts)))
+                                })
+                                .collect(),
+                            None => Vec::new(),
+                        };
+                        Some(Changed {
+                            id,
+                            old: at,
+                            new,
+                            reasons,
+                        })
                     })
                     .collect();
                 lap("evaluate", &mut phase);
-                for (id, fresh, tags) in changed {
-                    if dry_run {
-                        let old = stored_values(&tx, kind, id)?;
-                        let mut any = false;
-                        for t in &tags {
-                            let before = old.get(&t.dimension).map(String::as_str);
-                            any |= before != Some(t.value.as_str());
-                            moves.add(kind, &t.dimension, before, Some(&t.value));
-                        }
-                        for (dim, value) in &old {
-                            if !tags.iter().any(|t| &t.dimension == dim) {
-                                any = true;
-                                moves.add(kind, dim, Some(value), None);
-                            }
-                        }
-                        report.changed += usize::from(any);
-                    } else {
-                        let changes = if fresh {
-                            first_tags(&tx, kind, id, &tags, now)?
-                        } else {
-                            store_tags(&tx, kind, id, &tags, now)?
-                        };
-                        report.changed += usize::from(!changes.is_empty());
-                        for c in &changes {
-                            moves.add(kind, &c.dimension, c.old.as_deref(), c.new.as_deref());
-                        }
+                for c in &changed {
+                    let before = c.old.map(|j| old.get(j));
+                    if write_changed(&tx, kind, c, before, dry_run, now, &mut moves)? {
+                        report.changed += 1;
                     }
                 }
                 lap("write", &mut phase);
             }
+            moves.into_moves(kind, &mut all_moves);
         }
         drop(pops);
         drop(book);
@@ -372,7 +474,10 @@ impl Store {
             tx.commit()?;
             self.classify.set_cuts(cuts);
         }
-        report.moves = moves.into_sorted();
+        all_moves.sort_by(|a, b| {
+            (a.kind, &a.dimension, &a.value).cmp(&(b.kind, &b.dimension, &b.value))
+        });
+        report.moves = all_moves;
         lap("write", &mut phase);
         report.phases_ms = phases;
         report.elapsed_ms = started.elapsed().as_millis();

@@ -1,10 +1,21 @@
 //! Stored tags and their history. The classifier decides the tags; this
 //! module writes them (inside the caller's transaction) and reads them back.
+//!
+//! A record's tag values are one row of `tag_sets`: the text
+//! `"\ndim=value\ndim=value\n"`, sorted by dimension, so a sweep compares a
+//! record's new tags with one string and writes one row, and a filter by tag
+//! is `instr(tags, '\nvalue=high\n')`. Reasons are not stored with the
+//! values: they are rendered from the record's facts when shown, so they are
+//! always today's. `tag_history` keeps each change with the reason for
+//! it. A record's first tags are history when the record is saved one at a
+//! time; the sweep's first classification of a bulk-loaded book (`dossier
+//! gen`, a large import) writes values only — millions of "– → x" rows
+//! would say nothing the values do not.
 
 use super::{Result, Store};
 use crate::domain::Kind;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -44,19 +55,212 @@ pub struct TagHistoryEntry {
     pub reason: String,
 }
 
-fn stored(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeMap<String, (String, String)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT dimension, value, reason FROM tags WHERE record_kind = ?1 AND record_id = ?2",
-    )?;
-    let rows = stmt.query_map(params![kind.as_str(), id], |r| {
-        Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// Reason written to history when a tag no longer applies.
+const GONE: &str = "no rule applies any more";
+
+/// A value as it can be stored: one line.
+fn clean_value(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.bytes().any(|b| b == b'\n' || b == b'\r') {
+        v.replace(['\n', '\r'], " ").into()
+    } else {
+        v.into()
+    }
 }
 
-/// Replaces a record's tags with `tags` inside the caller's transaction.
-/// Writes a history row for every value that changed (a reason that changes
-/// with the same value is updated silently) and returns the changes.
+/// The stored text of a set of tag values: `"\ndim=value\n…"`, sorted by
+/// dimension (an empty set is `"\n"`: classified, no tag applies).
+pub(crate) fn encode<'a>(values: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut v: Vec<(&str, &str)> = values.into_iter().collect();
+    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out =
+        String::with_capacity(1 + v.iter().map(|p| p.0.len() + p.1.len() + 2).sum::<usize>());
+    out.push('\n');
+    for (d, val) in v {
+        out.push_str(d);
+        out.push('=');
+        out.push_str(&clean_value(val));
+        out.push('\n');
+    }
+    out
+}
+
+/// The `(dimension, value)` pairs of a stored set, in dimension order.
+pub(crate) fn decode(set: &str) -> impl Iterator<Item = (&str, &str)> {
+    set.split('\n')
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| l.split_once('='))
+}
+
+/// The `(dimension, value)` pairs of a stored set, owned.
+pub fn decode_tags(set: &str) -> Vec<(String, String)> {
+    decode(set)
+        .map(|(d, v)| (d.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The needle that finds `dimension = value` in a stored set.
+pub(crate) fn needle(dimension: &str, value: &str) -> String {
+    format!("\n{dimension}={}\n", clean_value(value))
+}
+
+/// SQL for the value of `dimension` in the stored-set column `col`
+/// (NULL when the record has no such tag).
+pub(crate) fn value_sql(col: &str, dimension: &str) -> String {
+    let key = format!("char(10) || '{}='", dimension.replace('\'', "''"));
+    let len = dimension.chars().count() + 2;
+    let rest = format!("substr({col}, instr({col}, {key}) + {len})");
+    format!("(CASE WHEN instr({col}, {key}) > 0 THEN substr({rest}, 1, instr({rest}, char(10)) - 1) END)")
+}
+
+/// A record's stored set, if it was ever classified.
+pub(crate) fn stored_set(conn: &Connection, kind: Kind, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT tags FROM tag_sets WHERE record_kind = ?1 AND record_id = ?2")?
+        .query_row(params![kind.as_str(), id], |r| r.get(0))
+        .optional()?)
+}
+
+/// A record's stored tag values, by dimension.
+pub(crate) fn stored_values(
+    conn: &Connection,
+    kind: Kind,
+    id: i64,
+) -> Result<BTreeMap<String, String>> {
+    Ok(stored_set(conn, kind, id)?
+        .map(|s| {
+            decode(&s)
+                .map(|(d, v)| (d.to_string(), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// One dimension whose value differs between two sets.
+pub(crate) struct Diff<'a> {
+    pub dimension: &'a str,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+}
+
+/// The dimensions whose values differ between the stored set `old` and
+/// `new` (both sorted by dimension, as [`decode`] gives them).
+pub(crate) fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Diff<'a>> {
+    let mut out = Vec::new();
+    let mut a = decode(old).peekable();
+    let mut b = decode(new).peekable();
+    loop {
+        match (a.peek().copied(), b.peek().copied()) {
+            (None, None) => break,
+            (Some((d, v)), None) => {
+                out.push(Diff {
+                    dimension: d,
+                    old: Some(v),
+                    new: None,
+                });
+                a.next();
+            }
+            (None, Some((d, v))) => {
+                out.push(Diff {
+                    dimension: d,
+                    old: None,
+                    new: Some(v),
+                });
+                b.next();
+            }
+            (Some((da, va)), Some((db, vb))) => match da.cmp(db) {
+                std::cmp::Ordering::Less => {
+                    out.push(Diff {
+                        dimension: da,
+                        old: Some(va),
+                        new: None,
+                    });
+                    a.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(Diff {
+                        dimension: db,
+                        old: None,
+                        new: Some(vb),
+                    });
+                    b.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    if va != vb {
+                        out.push(Diff {
+                            dimension: da,
+                            old: Some(va),
+                            new: Some(vb),
+                        });
+                    }
+                    a.next();
+                    b.next();
+                }
+            },
+        }
+    }
+    out
+}
+
+/// Writes a record's set (`old` is what is stored, if anything) and a
+/// history row for each changed value (for a record never tagged before,
+/// only with `first_is_history`).
+/// `reason` gives the reason of a new value by dimension. Returns the
+/// changes; nothing is written when the set is unchanged.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_set(
+    conn: &Connection,
+    kind: Kind,
+    id: i64,
+    old: Option<&str>,
+    new: &str,
+    reason: &dyn Fn(&str) -> String,
+    first_is_history: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<TagChange>> {
+    if old == Some(new) {
+        return Ok(Vec::new());
+    }
+    conn.prepare_cached(
+        "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)
+         ON CONFLICT(record_kind, record_id) DO UPDATE SET tags = excluded.tags",
+    )?
+    .execute(params![kind.as_str(), id, new])?;
+    let mut history = conn.prepare_cached(
+        "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let changes: Vec<TagChange> = diff(old.unwrap_or("\n"), new)
+        .into_iter()
+        .map(|d| TagChange {
+            kind,
+            id,
+            dimension: d.dimension.to_string(),
+            old: d.old.map(str::to_string),
+            new: d.new.map(str::to_string),
+            reason: if d.new.is_some() {
+                reason(d.dimension)
+            } else {
+                GONE.to_string()
+            },
+        })
+        .collect();
+    if old.is_some() || first_is_history {
+        for c in &changes {
+            history.execute(params![
+                now,
+                kind.as_str(),
+                id,
+                c.dimension,
+                c.old,
+                c.new,
+                c.reason
+            ])?;
+        }
+    }
+    Ok(changes)
+}
+
+/// Replaces a record's tags with `tags` inside the caller's transaction;
+/// returns the changes (see [`write_set`]).
 pub(crate) fn write_tags(
     conn: &Connection,
     kind: Kind,
@@ -64,89 +268,75 @@ pub(crate) fn write_tags(
     tags: &[Tag],
     now: DateTime<Utc>,
 ) -> Result<Vec<TagChange>> {
-    let old = stored(conn, kind, id)?;
-    let mut changes = Vec::new();
-    let mut upsert = conn.prepare_cached(
-        "INSERT INTO tags (record_kind, record_id, dimension, value, reason, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(record_kind, record_id, dimension) DO UPDATE SET value = excluded.value, reason = excluded.reason, updated_at = excluded.updated_at",
-    )?;
-    let mut history = conn.prepare_cached(
-        "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for t in tags {
-        match old.get(&t.dimension) {
-            Some((v, r)) if *v == t.value && *r == t.reason => continue,
-            Some((v, _)) if *v == t.value => {}
-            prev => {
-                let change = TagChange {
-                    kind,
-                    id,
-                    dimension: t.dimension.clone(),
-                    old: prev.map(|p| p.0.clone()),
-                    new: Some(t.value.clone()),
-                    reason: t.reason.clone(),
-                };
-                history.execute(params![
-                    now,
-                    kind.as_str(),
-                    id,
-                    change.dimension,
-                    change.old,
-                    change.new,
-                    change.reason
-                ])?;
-                changes.push(change);
-            }
-        }
-        upsert.execute(params![
-            kind.as_str(),
-            id,
-            t.dimension,
-            t.value,
-            t.reason,
-            now
-        ])?;
-    }
-    for (dim, (value, _)) in &old {
-        if !tags.iter().any(|t| &t.dimension == dim) {
-            conn.execute(
-                "DELETE FROM tags WHERE record_kind = ?1 AND record_id = ?2 AND dimension = ?3",
-                params![kind.as_str(), id, dim],
-            )?;
-            let change = TagChange {
-                kind,
-                id,
-                dimension: dim.clone(),
-                old: Some(value.clone()),
-                new: None,
-                reason: "no rule applies any more".into(),
-            };
-            history.execute(params![
-                now,
-                kind.as_str(),
-                id,
-                change.dimension,
-                change.old,
-                change.new,
-                change.reason
-            ])?;
-            changes.push(change);
-        }
-    }
-    Ok(changes)
+    let new = encode(
+        tags.iter()
+            .map(|t| (t.dimension.as_str(), t.value.as_str())),
+    );
+    let old = stored_set(conn, kind, id)?;
+    let reason = |dim: &str| {
+        tags.iter()
+            .find(|t| t.dimension == dim)
+            .map(|t| t.reason.clone())
+            .unwrap_or_default()
+    };
+    write_set(conn, kind, id, old.as_deref(), &new, &reason, true, now)
+}
+
+/// Forgets a record's tags (the record was purged).
+pub(crate) fn forget(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM tag_sets WHERE record_kind = ?1 AND record_id = ?2")?
+        .execute(params![kind.as_str(), id])?;
+    Ok(())
 }
 
 impl Store {
-    /// A record's current tags, by dimension.
+    /// A record's current tags, by dimension, each with the reason the
+    /// rules give it today. A stored value that today's facts no longer
+    /// give (the day's sweep has not run yet) says so in its reason.
     pub fn tags(&self, kind: Kind, id: i64) -> Result<Vec<Tag>> {
-        Ok(stored(&self.conn, kind, id)?
+        let stored = stored_values(&self.conn, kind, id)?;
+        if stored.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cls = self.classify.get(&self.conn)?;
+        let today = self.clock.today();
+        let Some(current) = super::retag::expected_tags(&self.conn, cls, kind, id, today)? else {
+            // In the trash (or a deal of a customer in the trash): the tags
+            // are kept as they were, and no facts are read for it today.
+            return Ok(stored
+                .into_iter()
+                .map(|(dimension, value)| Tag {
+                    dimension,
+                    value,
+                    reason: "kept from the last classification while it is in the trash".into(),
+                })
+                .collect());
+        };
+        Ok(stored
             .into_iter()
-            .map(|(dimension, (value, reason))| Tag {
-                dimension,
-                value,
-                reason,
+            .map(|(dimension, value)| {
+                let now = current.iter().find(|t| t.dimension == dimension);
+                let reason = match now {
+                    Some(t) if t.value == value => t.reason.clone(),
+                    Some(t) => format!(
+                        "given at the last classification; today's facts give {} (dossier classify updates it)",
+                        t.value
+                    ),
+                    None => "given at the last classification; no rule gives it today (dossier classify updates it)".to_string(),
+                };
+                Tag {
+                    dimension,
+                    value,
+                    reason,
+                }
             })
             .collect())
+    }
+
+    /// A record's stored tag values by dimension, without reasons (cheap:
+    /// one row read).
+    pub fn tag_values(&self, kind: Kind, id: i64) -> Result<BTreeMap<String, String>> {
+        stored_values(&self.conn, kind, id)
     }
 
     /// A record's tag history, oldest first.
@@ -175,10 +365,15 @@ impl Store {
 
     /// Ids of live records of `kind` carrying `dimension = value`.
     pub fn ids_with_tag(&self, kind: Kind, dimension: &str, value: &str) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT record_id FROM tags WHERE record_kind = ?1 AND dimension = ?2 AND value = ?3 ORDER BY record_id",
-        )?;
-        let rows = stmt.query_map(params![kind.as_str(), dimension, value], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT t.record_id FROM tag_sets t JOIN {} r ON r.id = t.record_id
+             WHERE t.record_kind = ?1 AND instr(t.tags, ?2) > 0 AND r.deleted_at IS NULL
+             ORDER BY t.record_id",
+            kind.table()
+        ))?;
+        let rows = stmt.query_map(params![kind.as_str(), needle(dimension, value)], |r| {
+            r.get(0)
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
@@ -197,7 +392,64 @@ mod tests {
     }
 
     #[test]
-    fn writes_changes_and_history() {
+    fn sets_encode_sorted_and_decode_back() {
+        let s = encode([
+            ("value", "high"),
+            ("lifecycle", "new"),
+            ("location", "a\nb"),
+        ]);
+        assert_eq!(s, "\nlifecycle=new\nlocation=a b\nvalue=high\n");
+        let back: Vec<_> = decode(&s).collect();
+        assert_eq!(
+            back,
+            [("lifecycle", "new"), ("location", "a b"), ("value", "high")]
+        );
+        assert_eq!(encode([]), "\n");
+        assert_eq!(decode("\n").count(), 0);
+        // A value may hold '=': only the first one splits.
+        assert_eq!(
+            decode("\nnote=a=b\n").collect::<Vec<_>>(),
+            [("note", "a=b")]
+        );
+    }
+
+    #[test]
+    fn diff_lists_changed_added_and_removed_dimensions() {
+        let d = diff("\na=1\nb=2\nc=3\n", "\nb=2\nc=4\nd=5\n");
+        let got: Vec<_> = d.iter().map(|d| (d.dimension, d.old, d.new)).collect();
+        assert_eq!(
+            got,
+            [
+                ("a", Some("1"), None),
+                ("c", Some("3"), Some("4")),
+                ("d", None, Some("5"))
+            ]
+        );
+        assert!(diff("\na=1\n", "\na=1\n").is_empty());
+    }
+
+    #[test]
+    fn value_sql_reads_one_dimension() {
+        let s = Store::open_in_memory().unwrap();
+        let set = encode([("value", "high"), ("lifecycle", "新客户"), ("rfm", "x")]);
+        for (dim, want) in [
+            ("value", Some("high")),
+            ("lifecycle", Some("新客户")),
+            ("rfm", Some("x")),
+            ("loyalty", None),
+        ] {
+            let got: Option<String> = s
+                .conn()
+                .query_row(&format!("SELECT {}", value_sql("?1", dim)), [&set], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(got.as_deref(), want, "{dim}");
+        }
+    }
+
+    #[test]
+    fn writes_changes_and_history_after_the_first_tags() {
         let mut s = Store::open_in_memory().unwrap();
         let c = s.add_customer(&Customer::named("Ann")).unwrap();
         let now = s.clock().now();
@@ -213,7 +465,8 @@ mod tests {
         .unwrap();
         assert_eq!(ch.len(), 1);
         assert_eq!(ch[0].to_string(), "value: – → low");
-        // Same value, new reason: no history row.
+        assert_eq!(s.tag_history(Kind::Customer, id).unwrap().len(), 1);
+        // Same value, new reason: nothing written.
         let ch = write_tags(
             s.conn(),
             Kind::Customer,
@@ -232,9 +485,45 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ch[0].to_string(), "value: low → high");
+        assert_eq!(ch[0].reason, "r3");
         let ch = write_tags(s.conn(), Kind::Customer, id, &[], now).unwrap();
         assert_eq!(ch[0].new, None);
-        assert_eq!(s.tag_history(Kind::Customer, id).unwrap().len(), 3);
-        assert!(s.tags(Kind::Customer, id).unwrap().is_empty());
+        let h = s.tag_history(Kind::Customer, id).unwrap();
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[1].reason, "r3");
+        assert_eq!(h[2].reason, GONE);
+        assert!(stored_values(s.conn(), Kind::Customer, id)
+            .unwrap()
+            .is_empty());
+        // Classified with no tag is still "classified": the next tag is history.
+        write_tags(
+            s.conn(),
+            Kind::Customer,
+            id,
+            &[tag("value", "low", "r4")],
+            now,
+        )
+        .unwrap();
+        assert_eq!(s.tag_history(Kind::Customer, id).unwrap().len(), 4);
+        // Without first_is_history (the sweep of a bulk-loaded book) a
+        // record's first tags are written without history; later changes are.
+        let id = id + 1;
+        let first = encode([("value", "low")]);
+        let r = |_: &str| "r".to_string();
+        write_set(s.conn(), Kind::Customer, id, None, &first, &r, false, now).unwrap();
+        assert!(s.tag_history(Kind::Customer, id).unwrap().is_empty());
+        let next = encode([("value", "high")]);
+        write_set(
+            s.conn(),
+            Kind::Customer,
+            id,
+            Some(&first),
+            &next,
+            &r,
+            false,
+            now,
+        )
+        .unwrap();
+        assert_eq!(s.tag_history(Kind::Customer, id).unwrap().len(), 1);
     }
 }

@@ -39,14 +39,7 @@ fn purge_one(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
         }
     }
     conn.execute(&format!("DELETE FROM {} WHERE id = ?1", kind.table()), [id])?;
-    conn.execute(
-        "DELETE FROM tags WHERE record_kind = ?1 AND record_id = ?2",
-        params![kind.as_str(), id],
-    )?;
-    conn.execute(
-        "DELETE FROM tag_digests WHERE record_kind = ?1 AND record_id = ?2",
-        params![kind.as_str(), id],
-    )?;
+    super::tags::forget(conn, kind, id)?;
     Ok(())
 }
 
