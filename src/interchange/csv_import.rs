@@ -7,7 +7,7 @@ use super::report::{Action, ImportReport};
 use super::rows::{OtherKinds, RowValues};
 use super::{progress_bar, ImportOptions, InterchangeError, Result};
 use crate::domain::{Customer, Kind};
-use crate::store::{Store, UpsertError, Upserted};
+use crate::store::{PreparedCustomer, Store, UpsertError, Upserted};
 
 /// Works out where each column goes; `--map` wins over the automatic guess.
 fn mapping(
@@ -91,19 +91,28 @@ pub(super) fn import(
         let mut imp = store.customer_import(opts.dry_run, classify_each)?;
         each_row(
             text,
-            &mut rdr,
+            rdr,
             opts.kind,
             &mapping,
             report,
             &bar,
-            |line, values, report| {
+            |values| {
                 let mut c = Customer::default();
-                if let Err(e) = values.apply_customer(&mut c, today) {
-                    report.reject(line, e.to_string());
-                    return Ok(());
-                }
-                let name = c.name.clone();
-                match imp.upsert(c) {
+                values
+                    .apply_customer(&mut c, today)
+                    .map(|()| PreparedCustomer::new(c))
+                    .map_err(|e| e.to_string())
+            },
+            |line, made, report| {
+                let p = match made {
+                    Ok(p) => p,
+                    Err(e) => {
+                        report.reject(line, e);
+                        return Ok(());
+                    }
+                };
+                let name = p.customer().name.clone();
+                match imp.upsert_prepared(p) {
                     Ok(Upserted::Created(id)) => report.done(line, Action::Created, id, &name),
                     Ok(Upserted::Updated(id)) => report.done(line, Action::Updated, id, &name),
                     Ok(Upserted::Unchanged(id)) => report.done(line, Action::Unchanged, id, &name),
@@ -126,60 +135,112 @@ pub(super) fn import(
         let mut other = OtherKinds::new(store, opts.kind)?;
         each_row(
             text,
-            &mut rdr,
+            rdr,
             opts.kind,
             &mapping,
             report,
             &bar,
-            |line, values, report| other.row(store, values, line, opts, report),
+            |values| values,
+            |line, values, report| other.row(store, &values, line, opts, report),
         )?;
     }
     bar.finish_and_clear();
     Ok(())
 }
 
+/// What the reading thread hands on for one record.
+enum Item<T> {
+    Row(u64, T),
+    Unreadable(u64, String),
+    Blank,
+}
+
 /// Reads every record, reporting unreadable and counting blank ones, and
 /// hands the others to `row` with their physical line number.
-fn each_row(
+///
+/// Two threads: this one runs `row` (matching and writing), another reads
+/// and parses the file and runs `make` on each row's cells (mapping and
+/// validation), a batch ahead. Rows reach `row` in file order.
+#[allow(clippy::too_many_arguments)]
+fn each_row<T: Send>(
     text: &str,
-    rdr: &mut csv::Reader<&[u8]>,
+    mut rdr: csv::Reader<&[u8]>,
     kind: Kind,
     mapping: &[Target],
     report: &mut ImportReport,
     bar: &indicatif::ProgressBar,
-    mut row: impl FnMut(u64, &RowValues, &mut ImportReport) -> Result<()>,
+    make: impl Fn(RowValues) -> T + Send,
+    mut row: impl FnMut(u64, T, &mut ImportReport) -> Result<()>,
 ) -> Result<()> {
-    let mut record = csv::StringRecord::new();
-    let specs = super::columns::specs(kind);
-    let mut lines = LineCounter::new(text);
-    let mut n: u64 = 0;
-    loop {
-        let start = rdr.position().byte();
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = lines.line_at(e.position().map(|p| p.byte()).unwrap_or(start));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(InterchangeError::Format(format!("line {line}: {e}")));
+    const BATCH: usize = 1024;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item<T>>>(8);
+    std::thread::scope(|sc| {
+        let reader = sc.spawn(move || -> Result<()> {
+            let mut record = csv::StringRecord::new();
+            let specs = super::columns::specs(kind);
+            let mut lines = LineCounter::new(text);
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut n: u64 = 0;
+            loop {
+                let start = rdr.position().byte();
+                match rdr.read_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        n += 1;
+                        if n.is_multiple_of(4096) {
+                            bar.set_position(rdr.position().byte());
+                        }
+                        let line =
+                            lines.line_at(record.position().map(|p| p.byte()).unwrap_or(start));
+                        let values = RowValues::collect(&specs, mapping, record.iter());
+                        batch.push(if values.is_empty() {
+                            Item::Blank
+                        } else {
+                            Item::Row(line, make(values))
+                        });
+                    }
+                    Err(e) => {
+                        let line = lines.line_at(e.position().map(|p| p.byte()).unwrap_or(start));
+                        if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                            return Err(InterchangeError::Format(format!("line {line}: {e}")));
+                        }
+                        batch.push(Item::Unreadable(line, format!("unreadable row: {e}")));
+                    }
                 }
-                report.reject(line, format!("unreadable row: {e}"));
-                continue;
+                if batch.len() == BATCH
+                    && tx
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
+                {
+                    // The writer stopped (an error): nothing more to read.
+                    return Ok(());
+                }
+            }
+            let _ = tx.send(batch);
+            Ok(())
+        });
+        let mut written = Ok(());
+        'batches: for batch in rx.iter() {
+            for item in batch {
+                match item {
+                    Item::Row(line, t) => {
+                        if let Err(e) = row(line, t, report) {
+                            written = Err(e);
+                            break 'batches;
+                        }
+                    }
+                    Item::Unreadable(line, why) => report.reject(line, why),
+                    Item::Blank => report.blank += 1,
+                }
             }
         }
-        n += 1;
-        if n.is_multiple_of(4096) {
-            bar.set_position(rdr.position().byte());
-        }
-        let line = lines.line_at(record.position().map(|p| p.byte()).unwrap_or(start));
-        let values = RowValues::collect(&specs, mapping, record.iter());
-        if values.is_empty() {
-            report.blank += 1;
-            continue;
-        }
-        row(line, &values, report)?;
-    }
-    Ok(())
+        // Dropping the receiver stops a reader still going after an error.
+        drop(rx);
+        let read = reader
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        written.and(read)
+    })
 }
 
 /// Physical line numbers of byte offsets, counted forward as the reader

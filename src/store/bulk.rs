@@ -52,22 +52,44 @@ const UPDATE: &str = "UPDATE customers SET updated_at = ?1, name = ?2, kind = ?3
     industry = ?12, size = ?13, source = ?14, needs = ?15, notes = ?16, owner = ?17, custom = ?18 \
     WHERE id = ?19";
 
+/// A customer's list and map columns as stored (JSON text).
+struct JsonColumns {
+    phones: String,
+    emails: String,
+    needs: String,
+    custom: String,
+}
+
+impl JsonColumns {
+    fn of(c: &Customer) -> JsonColumns {
+        JsonColumns {
+            phones: to_json_list(&c.phones),
+            emails: to_json_list(&c.emails),
+            needs: to_json_list(&c.needs),
+            custom: to_json_map(&c.custom),
+        }
+    }
+}
+
 /// Writes a customer with a cached positional statement (the store's
 /// named-parameter path costs more than the insert itself at a million rows).
-fn write(conn: &Connection, sql: &str, c: &Customer, now: &str, id: Option<i64>) -> Result<()> {
+fn write(
+    conn: &Connection,
+    sql: &str,
+    c: &Customer,
+    json: &JsonColumns,
+    now: &str,
+    id: Option<i64>,
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let phones = to_json_list(&c.phones);
-    let emails = to_json_list(&c.emails);
-    let needs = to_json_list(&c.needs);
-    let custom = to_json_map(&c.custom);
     let fields: [&dyn rusqlite::ToSql; 18] = [
         &now,
         &c.name,
         &c.kind.as_str(),
         &c.company,
         &c.title,
-        &phones,
-        &emails,
+        &json.phones,
+        &json.emails,
         &c.country,
         &c.province,
         &c.city,
@@ -75,10 +97,10 @@ fn write(conn: &Connection, sql: &str, c: &Customer, now: &str, id: Option<i64>)
         &c.industry,
         &c.size,
         &c.source,
-        &needs,
+        &json.needs,
         &c.notes,
         &c.owner,
-        &custom,
+        &json.custom,
     ];
     match id {
         None => stmt.execute(&fields[..])?,
@@ -89,6 +111,39 @@ fn write(conn: &Connection, sql: &str, c: &Customer, now: &str, id: Option<i64>)
         }
     };
     Ok(())
+}
+
+/// An incoming customer with the work that needs no book done: tidied,
+/// its identity keys, its validation and its stored columns. An import
+/// prepares rows on another thread while the writer matches and writes.
+pub struct PreparedCustomer {
+    customer: Customer,
+    keys: Keys,
+    valid: std::result::Result<(), ValidationErrors>,
+    json: JsonColumns,
+}
+
+impl PreparedCustomer {
+    pub fn new(mut incoming: Customer) -> PreparedCustomer {
+        incoming.meta = Default::default();
+        tidy(&mut incoming);
+        let keys = Keys::of(
+            &incoming.name,
+            &incoming.company,
+            &incoming.phones,
+            &incoming.emails,
+        );
+        PreparedCustomer {
+            valid: incoming.validate(),
+            json: JsonColumns::of(&incoming),
+            keys,
+            customer: incoming,
+        }
+    }
+
+    pub fn customer(&self) -> &Customer {
+        &self.customer
+    }
 }
 
 /// Rows per transaction.
@@ -233,23 +288,27 @@ impl CustomerImport<'_> {
 
     /// Creates the customer, or updates the one it matches. Invalid rows
     /// come back as validation errors and write nothing.
-    pub fn upsert(&mut self, mut incoming: Customer) -> Result<Upserted, UpsertError> {
-        incoming.meta = Default::default();
-        tidy(&mut incoming);
+    pub fn upsert(&mut self, incoming: Customer) -> Result<Upserted, UpsertError> {
+        self.upsert_prepared(PreparedCustomer::new(incoming))
+    }
+
+    /// [`CustomerImport::upsert`] of a customer prepared beforehand.
+    pub fn upsert_prepared(&mut self, p: PreparedCustomer) -> Result<Upserted, UpsertError> {
         self.begin()?;
-        let keys = Keys::of(
-            &incoming.name,
-            &incoming.company,
-            &incoming.phones,
-            &incoming.emails,
-        );
-        let outcome = match self.index.find(&keys) {
-            Some(id) => self.update(id, &incoming)?,
+        let outcome = match self.index.find(&p.keys) {
+            Some(id) => self.update(id, &p.customer)?,
             None => {
-                incoming.validate()?;
-                write(self.conn, INSERT, &incoming, &self.now_text, None)?;
+                p.valid?;
+                write(
+                    self.conn,
+                    INSERT,
+                    &p.customer,
+                    &p.json,
+                    &self.now_text,
+                    None,
+                )?;
                 let id = self.conn.last_insert_rowid();
-                self.index.add(id, keys);
+                self.index.add(id, p.keys);
                 self.retag(id, Default::default())?;
                 Upserted::Created(id)
             }
@@ -288,7 +347,14 @@ impl CustomerImport<'_> {
         } else {
             Default::default()
         };
-        write(self.conn, UPDATE, &merged, &self.now_text, Some(id))?;
+        write(
+            self.conn,
+            UPDATE,
+            &merged,
+            &JsonColumns::of(&merged),
+            &self.now_text,
+            Some(id),
+        )?;
         rows::bump(self.conn, Kind::Customer, id, stored.meta.version, self.now)?;
         self.index.add(
             id,

@@ -30,7 +30,7 @@ pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
 pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
-pub use bulk::{CustomerImport, UpsertError, Upserted, BATCH_ROWS};
+pub use bulk::{CustomerImport, PreparedCustomer, UpsertError, Upserted, BATCH_ROWS};
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use merge::{likely_duplicates, DuplicatePair, MergeRecord};
 pub use open::{default_db_path, FULL_CHECK_AT_OPEN_MAX};
