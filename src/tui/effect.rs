@@ -171,6 +171,8 @@ pub struct Runtime {
     tx: Sender<Outcome>,
     rx: Receiver<Outcome>,
     search: SearchEngine,
+    /// The tabs' slow reads on a file book (started on first use).
+    tab_reader: Option<super::tab_reader::TabReader>,
 }
 
 impl Runtime {
@@ -183,6 +185,7 @@ impl Runtime {
             tx,
             rx,
             search,
+            tab_reader: None,
         }
     }
 
@@ -209,7 +212,39 @@ impl Runtime {
             let effects = app.apply(o);
             self.run_all(app, effects);
         }
+        any | self.take_tab_reads(app, None)
+    }
+
+    /// Hands the background reader's answers to the app.
+    fn take_tab_reads(&mut self, app: &mut App, wait: Option<Duration>) -> bool {
+        let Some(reader) = self.tab_reader.as_mut() else {
+            return false;
+        };
+        let answers = reader.take(wait);
+        let any = !answers.is_empty();
+        for a in answers {
+            let o = match a {
+                Ok(o) => Outcome::Tabs(o),
+                Err(e) => Outcome::Failed(e),
+            };
+            let effects = app.apply(o);
+            self.run_all(app, effects);
+        }
         any
+    }
+
+    /// Blocks (up to `timeout`) until the tabs' background reads are all
+    /// answered and applied. For tests; true when nothing is left waiting.
+    pub fn wait_tabs(&mut self, app: &mut App, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.tab_reader.as_ref().is_some_and(|r| r.pending() > 0) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            self.take_tab_reads(app, Some(left));
+        }
+        true
     }
 
     /// Blocks (up to `timeout`) until the search index is built and the
@@ -501,6 +536,14 @@ impl Runtime {
             },
             Effect::Search { input, kind } => {
                 self.search.submit(&input, kind);
+                None
+            }
+            Effect::Tabs(e) if e.is_slow_read() && self.store.path().is_some() => {
+                let clock = self.store.clock();
+                let path = self.store.path().map(|p| p.to_path_buf())?;
+                self.tab_reader
+                    .get_or_insert_with(|| super::tab_reader::TabReader::start(path, clock))
+                    .submit(e);
                 None
             }
             Effect::Tabs(e) => match super::tabs::perform(&mut self.store, e) {

@@ -73,6 +73,9 @@ pub struct PickRequest {
     pub query: String,
 }
 
+/// The first option of the deal picker: link no deal.
+pub const NO_LINK: i64 = 0;
+
 #[derive(Debug, Clone)]
 pub struct RecordForm {
     pub base: Draft,
@@ -88,6 +91,9 @@ pub struct RecordForm {
     pub picker: Option<Picker>,
     initial: Vec<String>,
     today: NaiveDate,
+    /// The focused date field's value is selected: the first character
+    /// typed replaces it (so `+1w` over today's date means in a week).
+    pub selected: bool,
 }
 
 fn pick_kind(ty: FieldType) -> Option<PickKind> {
@@ -135,6 +141,7 @@ impl RecordForm {
             picker: None,
             initial: Vec::new(),
             today,
+            selected: false,
         };
         let record = draft.record();
         for spec in record.specs() {
@@ -178,7 +185,14 @@ impl RecordForm {
             form.refresh_amount();
         }
         form.initial = form.fields.iter().map(|f| f.value().to_string()).collect();
+        form.focused();
         form
+    }
+
+    /// The focus moved: a prefilled date field starts selected.
+    fn focused(&mut self) {
+        self.selected = matches!(self.slots.get(self.focus), Some(Slot::Spec(s)) if s.ty == FieldType::Date)
+            && !self.fields[self.focus].value().is_empty();
     }
 
     fn push(&mut self, field: Field, slot: Slot, link: Option<i64>, price: Option<Money>) {
@@ -273,10 +287,12 @@ impl RecordForm {
 
     pub fn next_field(&mut self) {
         self.focus = (self.focus + 1) % self.fields.len();
+        self.focused();
     }
 
     pub fn prev_field(&mut self) {
         self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.focused();
     }
 
     pub fn set_errors(&mut self, errors: ValidationErrors) {
@@ -284,6 +300,7 @@ impl RecordForm {
         let (first, message) = super::form::place_errors(&keys, &errors);
         if let Some(first) = first {
             self.focus = first;
+            self.focused();
         }
         self.message = message;
         self.errors = errors;
@@ -390,10 +407,22 @@ impl RecordForm {
 
     fn pick_kind_at(&self, i: usize) -> Option<PickKind> {
         match self.slots[i] {
+            // A touch's deal is one of its customer's deals (or none).
+            Slot::Spec(spec) if spec.ty == FieldType::Link(Kind::Opportunity) => Some(
+                PickKind::DealOf(self.link_of("customer_id").unwrap_or(NO_LINK)),
+            ),
             Slot::Spec(spec) => pick_kind(spec.ty),
             Slot::ItemProduct(_) => Some(PickKind::Product),
             _ => None,
         }
+    }
+
+    /// The record chosen in the link field `name`.
+    fn link_of(&self, name: &str) -> Option<i64> {
+        self.slots
+            .iter()
+            .position(|s| matches!(s, Slot::Spec(spec) if spec.name == name))
+            .and_then(|i| self.links[i])
     }
 
     /// Opens the picker on the focused link field, with `query` typed.
@@ -442,9 +471,25 @@ impl RecordForm {
             return;
         };
         let i = p.field;
+        if c.id == NO_LINK {
+            self.links[i] = None;
+            self.fields[i].input = Input::default();
+            self.next_field();
+            return;
+        }
+        let changed_customer = self.fields[i].key == "customer_id" && self.links[i] != Some(c.id);
         self.links[i] = Some(c.id);
         self.fields[i].input = Input::new(format!("#{} {}", c.id, c.label));
         self.errors.0.retain(|e| e.field != self.fields[i].key);
+        if changed_customer {
+            // A deal of the previous customer no longer fits.
+            if let Some(d) = self.slots.iter().position(
+                |s| matches!(s, Slot::Spec(spec) if spec.ty == FieldType::Link(Kind::Opportunity)),
+            ) {
+                self.links[d] = None;
+                self.fields[d].input = Input::default();
+            }
+        }
         if let Slot::ItemProduct(n) = self.slots[i] {
             self.prices[i] = c.price;
             if self.fields[i + 1].value().trim().is_empty() {
@@ -518,6 +563,20 @@ impl RecordForm {
             self.next_field();
             return None;
         }
+        if std::mem::take(&mut self.selected) {
+            // Typing over a selected value replaces it; moving keeps it.
+            if matches!(key.code, KeyCode::Backspace | KeyCode::Delete) {
+                self.fields[self.focus].input = Input::default();
+                return None;
+            }
+            if matches!(
+                input_request(key),
+                Some(tui_input::InputRequest::InsertChar(_))
+            ) {
+                self.fields[self.focus].input = Input::default();
+            }
+        }
+        let field = &mut self.fields[self.focus];
         if let Some(req) = input_request(key) {
             if field.input.handle(req).is_some_and(|c| c.value) {
                 let k = field.key;

@@ -218,36 +218,44 @@ pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
 
 pub fn draw_filter(frame: &mut Frame, app: &App, f: &TagFilter, area: Rect) {
     let t = &app.theme;
-    let height = (f.options.len() as u16 + 2).min(area.height);
+    let height = (f.shown.len().max(1) as u16 + 3).min(area.height);
     let popup = centered(area, area.width.min(44), height);
     frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(" Filter by tag · Enter · Esc ", t.title()));
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        " Filter by tag · type · ↑/↓ · Enter · Esc ",
+        t.title(),
+    ));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let room = inner.height as usize;
+    let mut lines = vec![Line::from(vec![
+        Span::styled("› ", t.focus()),
+        Span::raw(clean(f.query.value())),
+    ])];
+    let room = inner.height.saturating_sub(1) as usize;
     let start = (f.cursor + 1).saturating_sub(room);
-    let lines: Vec<Line> = f
-        .options
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(room)
-        .map(|(i, (d, v, n))| {
-            let text = if d.is_empty() {
-                "(no filter — show all)".to_string()
-            } else {
-                format!("{}:{}  {n}", clean(d), clean(v))
-            };
-            if i == f.cursor {
-                Line::styled(text, t.selected())
-            } else {
-                Line::raw(text)
-            }
-        })
-        .collect();
+    if f.loading {
+        lines.push(Line::styled("  counting tags…", t.dim()));
+    } else if f.shown.is_empty() {
+        lines.push(Line::styled("  no tag matches", t.dim()));
+    }
+    for (i, &o) in f.shown.iter().enumerate().skip(start).take(room) {
+        let (d, v, n) = &f.options[o];
+        let text = if d.is_empty() {
+            "(no filter — show all)".to_string()
+        } else {
+            format!("{}:{}  {n}", clean(d), clean(v))
+        };
+        lines.push(if i == f.cursor {
+            Line::styled(text, t.selected())
+        } else {
+            Line::raw(text)
+        });
+    }
     frame.render_widget(Paragraph::new(lines), inner);
+    let x = 2 + f.query.visual_cursor() as u16;
+    if x < inner.width {
+        frame.set_cursor_position((inner.x + x, inner.y));
+    }
 }
 
 pub fn draw_delete(frame: &mut Frame, app: &App, d: &PendingDelete, area: Rect) {
