@@ -409,7 +409,7 @@ impl RecordForm {
         match self.slots[i] {
             // A touch's deal is one of its customer's deals (or none).
             Slot::Spec(spec) if spec.ty == FieldType::Link(Kind::Opportunity) => Some(
-                PickKind::DealOf(self.link_of("customer_id").unwrap_or(NO_LINK)),
+                PickKind::DealOf(self.link_of("customer").unwrap_or(NO_LINK)),
             ),
             Slot::Spec(spec) => pick_kind(spec.ty),
             Slot::ItemProduct(_) => Some(PickKind::Product),
@@ -477,7 +477,7 @@ impl RecordForm {
             self.next_field();
             return;
         }
-        let changed_customer = self.fields[i].key == "customer_id" && self.links[i] != Some(c.id);
+        let changed_customer = self.fields[i].key == "customer" && self.links[i] != Some(c.id);
         self.links[i] = Some(c.id);
         self.fields[i].input = Input::new(format!("#{} {}", c.id, c.label));
         self.errors.0.retain(|e| e.field != self.fields[i].key);

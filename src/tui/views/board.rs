@@ -63,11 +63,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             } else {
                 Default::default()
             };
-            let title: String = clean(&o.title).chars().take(width).collect();
+            let title = super::fit(&clean(&o.title), width);
             lines.push(Line::styled(title, style));
             let customer = deals.list.ctx().name(Some(o.customer_id)).to_string();
             let sub = format!("{} {}", o.amount.display_short(), clean(&customer));
-            let sub: String = sub.chars().take(width).collect();
+            let sub = super::fit(&sub, width);
             lines.push(Line::from(Span::styled(
                 sub,
                 if selected { style } else { t.dim() },

@@ -8,14 +8,14 @@ use crate::tui::record_form::{Picker, RecordForm};
 use crate::tui::tabs::{PendingDelete, ReasonPrompt, TagFilter};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 const LABEL: u16 = 17;
 
 pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     let t = &app.theme;
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let mut title = vec![Span::styled(
         format!(" {} ", clean(&form.title())),
         t.title(),
@@ -144,7 +144,7 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
         width,
         height,
     };
-    frame.render_widget(Clear, rect);
+    super::clear_popup(frame, rect);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
         " type to search · ↑/↓ · Enter pick · Esc ",
         t.title(),
@@ -183,7 +183,7 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
 pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
     let t = &app.theme;
     let popup = centered(area, area.width.min(70), 6);
-    frame.render_widget(Clear, popup);
+    super::clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
         format!(" Mark {} {} ", clean(&r.deal.title), r.to),
         t.title(),
@@ -220,7 +220,7 @@ pub fn draw_filter(frame: &mut Frame, app: &App, f: &TagFilter, area: Rect) {
     let t = &app.theme;
     let height = (f.shown.len().max(1) as u16 + 3).min(area.height);
     let popup = centered(area, area.width.min(44), height);
-    frame.render_widget(Clear, popup);
+    super::clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
         " Filter by tag · type · ↑/↓ · Enter · Esc ",
         t.title(),
@@ -261,7 +261,7 @@ pub fn draw_filter(frame: &mut Frame, app: &App, f: &TagFilter, area: Rect) {
 pub fn draw_delete(frame: &mut Frame, app: &App, d: &PendingDelete, area: Rect) {
     let t = &app.theme;
     let popup = centered(area, area.width.min(60), 5);
-    frame.render_widget(Clear, popup);
+    super::clear_popup(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(" Confirm ", t.title()));
