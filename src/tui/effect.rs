@@ -408,6 +408,10 @@ impl Runtime {
                 Ok(rows) => Some(Outcome::List(tab, rows)),
                 Err(e) => failed(e),
             },
+            // Counting scans every table: on a file book, off this thread.
+            Effect::LoadCounts if self.store.path().is_some() => {
+                self.perform(Effect::Tabs(super::tabs::TabEffect::Counts))
+            }
             Effect::LoadCounts => match self.store.counts() {
                 Ok(c) => Some(Outcome::Counts(c)),
                 Err(e) => failed(e),

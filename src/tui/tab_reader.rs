@@ -27,6 +27,7 @@ fn supersedes(newer: &TabEffect, older: &TabEffect) -> bool {
         (TabEffect::LoadIds { list: a, .. }, TabEffect::LoadIds { list: b, .. }) => a == b,
         (TabEffect::LoadDashboard(_), TabEffect::LoadDashboard(_)) => true,
         (TabEffect::TagCounts(a), TabEffect::TagCounts(b)) => a == b,
+        (TabEffect::Counts, TabEffect::Counts) => true,
         _ => false,
     }
 }

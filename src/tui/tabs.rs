@@ -11,8 +11,8 @@ use super::products::ProductTab;
 use super::record_form::{Draft, PickRequest, RecordForm};
 use crate::domain::{Activity, Kind, Opportunity, Stage, ValidationErrors};
 use crate::store::{
-    ActivityFile, Choice, DealFile, ListEntry, ListQuery, ListRows, ProductFile, Store, StoreError,
-    TagChange, TagMap,
+    ActivityFile, Choice, Counts, DealFile, ListEntry, ListQuery, ListRows, ProductFile, Store,
+    StoreError, TagChange, TagMap,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -99,6 +99,8 @@ pub enum TabEffect {
     LoadDashboard(u64),
     /// The tag filter's options: every tag of the list's kind, counted.
     TagCounts(ListKind),
+    /// How many records the book holds (a scan of every table).
+    Counts,
     Pick(PickRequest),
     Save(Box<Draft>),
     /// Opens the form for a record: loads the labels of its links.
@@ -123,6 +125,7 @@ pub enum TabOutcome {
         names: HashMap<i64, String>,
     },
     TagCounts(ListKind, Vec<(String, String, usize)>),
+    Counts(Counts),
     DealFile(Box<DealFile>),
     ProductFile(Box<ProductFile>),
     ActivityFile(Box<ActivityFile>),
@@ -152,7 +155,10 @@ impl TabEffect {
     pub fn is_slow_read(&self) -> bool {
         matches!(
             self,
-            TabEffect::LoadIds { .. } | TabEffect::LoadDashboard(_) | TabEffect::TagCounts(_)
+            TabEffect::LoadIds { .. }
+                | TabEffect::LoadDashboard(_)
+                | TabEffect::TagCounts(_)
+                | TabEffect::Counts
         )
     }
 }
@@ -195,6 +201,7 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
             }
         }
         TabEffect::TagCounts(list) => TabOutcome::TagCounts(list, store.tag_counts(list.kind())?),
+        TabEffect::Counts => TabOutcome::Counts(store.counts()?),
         TabEffect::LoadDetail(ListKind::Deals, id) => {
             TabOutcome::DealFile(Box::new(store.deal_file(id)?))
         }

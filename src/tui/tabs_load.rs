@@ -181,6 +181,7 @@ impl App {
                     f.set_options(options);
                 }
             }
+            TabOutcome::Counts(c) => self.counts = c,
             TabOutcome::Dashboard(generation, data) => {
                 t.dashboard.set(generation, *data);
             }

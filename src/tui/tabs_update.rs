@@ -533,6 +533,7 @@ impl App {
             TabOutcome::Ids { .. }
             | TabOutcome::Rows { .. }
             | TabOutcome::TagCounts(..)
+            | TabOutcome::Counts(_)
             | TabOutcome::Dashboard(..) => {}
             TabOutcome::SaveFailed { message, fields } => {
                 self.tabs.invalidate();
