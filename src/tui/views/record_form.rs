@@ -104,7 +104,10 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
                 Line::from(shown)
             }
             None => {
-                let style = if focused {
+                // A selected prefilled date shows that typing replaces it.
+                let style = if focused && form.selected {
+                    t.selected()
+                } else if focused {
                     t.focus()
                 } else {
                     Default::default()
@@ -161,7 +164,11 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
         lines.push(Line::styled("  no match", t.dim()));
     }
     for (i, c) in p.choices.iter().enumerate().skip(start).take(room) {
-        let text = format!("#{} {}", c.id, clean(&c.label));
+        let text = if c.id == crate::tui::record_form::NO_LINK {
+            clean(&c.label)
+        } else {
+            format!("#{} {}", c.id, clean(&c.label))
+        };
         let mut spans = vec![Span::raw(text)];
         if !c.detail.is_empty() {
             spans.push(Span::styled(format!("  {}", clean(&c.detail)), t.dim()));
