@@ -172,7 +172,7 @@ pub struct Runtime {
     rx: Receiver<Outcome>,
     search: SearchEngine,
     /// The tabs' slow reads on a file book (started on first use).
-    tab_reader: Option<super::tab_reader::TabReader>,
+    pub(super) tab_reader: Option<super::tab_reader::TabReader>,
 }
 
 impl Runtime {
@@ -213,38 +213,6 @@ impl Runtime {
             self.run_all(app, effects);
         }
         any | self.take_tab_reads(app, None)
-    }
-
-    /// Hands the background reader's answers to the app.
-    fn take_tab_reads(&mut self, app: &mut App, wait: Option<Duration>) -> bool {
-        let Some(reader) = self.tab_reader.as_mut() else {
-            return false;
-        };
-        let answers = reader.take(wait);
-        let any = !answers.is_empty();
-        for a in answers {
-            let o = match a {
-                Ok(o) => Outcome::Tabs(o),
-                Err(e) => Outcome::Failed(e),
-            };
-            let effects = app.apply(o);
-            self.run_all(app, effects);
-        }
-        any
-    }
-
-    /// Blocks (up to `timeout`) until the tabs' background reads are all
-    /// answered and applied. For tests; true when nothing is left waiting.
-    pub fn wait_tabs(&mut self, app: &mut App, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        while self.tab_reader.as_ref().is_some_and(|r| r.pending() > 0) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            self.take_tab_reads(app, Some(left));
-        }
-        true
     }
 
     /// Blocks (up to `timeout`) until the search index is built and the

@@ -17,6 +17,7 @@ pub mod opportunities;
 pub mod overlay;
 pub mod products;
 pub mod record_form;
+pub mod record_picker;
 pub mod records;
 pub mod search;
 pub mod tab_reader;

@@ -4,12 +4,14 @@
 //! the same sort has superseded are skipped; answers the app no longer
 //! wants are dropped by their generation (see `tabs_load.rs`).
 
+use super::app::App;
+use super::effect::{Outcome, Runtime};
 use super::tabs::{perform, TabEffect, TabOutcome};
 use crate::domain::Clock;
 use crate::store::Store;
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the reader sends back per request: None for a skipped one.
 type Answer = Option<Result<TabOutcome, String>>;
@@ -95,5 +97,39 @@ impl TabReader {
 
     pub fn pending(&self) -> usize {
         self.pending
+    }
+}
+
+impl Runtime {
+    /// Hands the background reader's answers to the app.
+    pub(super) fn take_tab_reads(&mut self, app: &mut App, wait: Option<Duration>) -> bool {
+        let Some(reader) = self.tab_reader.as_mut() else {
+            return false;
+        };
+        let answers = reader.take(wait);
+        let any = !answers.is_empty();
+        for a in answers {
+            let o = match a {
+                Ok(o) => Outcome::Tabs(o),
+                Err(e) => Outcome::Failed(e),
+            };
+            let effects = app.apply(o);
+            self.run_all(app, effects);
+        }
+        any
+    }
+
+    /// Blocks (up to `timeout`) until the tabs' background reads are all
+    /// answered and applied. For tests; true when nothing is left waiting.
+    pub fn wait_tabs(&mut self, app: &mut App, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.tab_reader.as_ref().is_some_and(|r| r.pending() > 0) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            self.take_tab_reads(app, Some(left));
+        }
+        true
     }
 }
