@@ -311,3 +311,50 @@ fn a_popup_over_cjk_text_keeps_its_border() {
         );
     }
 }
+
+fn ids_asked(fx: &[Effect]) -> Option<u64> {
+    fx.iter().find_map(|e| match e {
+        Effect::Tabs(TabEffect::LoadIds { generation, .. }) => Some(*generation),
+        _ => None,
+    })
+}
+
+fn entries(ids: impl Iterator<Item = i64>) -> Vec<dossier::store::ListEntry> {
+    ids.map(|id| dossier::store::ListEntry {
+        id,
+        stage: 0,
+        amount: 0,
+    })
+    .collect()
+}
+
+#[test]
+fn a_list_keeps_the_row_moved_to_while_a_sort_loads_and_drops_old_orders() {
+    use dossier::tui::tabs::ListKind;
+    let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
+    app.update(Action::Resize(120, 40));
+    let first = ids_asked(&app.update(Action::TabOpportunities)).expect("ids asked for");
+    let ids = |list, generation, e| {
+        Outcome::Tabs(TabOutcome::Ids {
+            list,
+            generation,
+            entries: e,
+        })
+    };
+    app.apply(ids(ListKind::Deals, first, entries(1..=100)));
+    assert_eq!(app.tabs.deals.list.len(), 100);
+    let sorted = ids_asked(&app.update(Action::SortNext)).expect("sorted ids asked for");
+    assert!(sorted > first);
+    // Moving while the sort runs: the row moved to stays selected.
+    for _ in 0..5 {
+        app.update(Action::Down);
+    }
+    assert_eq!(app.tabs.deals.list.selected_id(), Some(6));
+    // An answer for the old order is dropped…
+    app.apply(ids(ListKind::Deals, first, entries(1..=3)));
+    assert_eq!(app.tabs.deals.list.len(), 100);
+    // …the new one is taken, with deal 6 still selected.
+    app.apply(ids(ListKind::Deals, sorted, entries((1..=100).rev())));
+    assert_eq!(app.tabs.deals.list.selected_id(), Some(6));
+    assert_eq!(app.tabs.deals.list.cursor, 94);
+}

@@ -142,9 +142,9 @@ impl<R: Listed, F> RecordList<R, F> {
     }
 
     /// The order or filter changed: asks for the list again (the old order
-    /// stays on screen until the new one arrives).
+    /// stays on screen until the new one arrives, and the row selected then
+    /// stays selected, so moving while a big sort runs is not undone).
     pub fn reorder(&mut self) {
-        self.select = self.select.or(self.selected_id());
         self.stale = true;
     }
 
