@@ -288,7 +288,7 @@ fn tabs_switch_by_number_and_tab_key() {
     let mut h = Harness::new(seeded(), 80, 24);
     h.act(Action::TabOpportunities);
     assert_eq!(h.app.tab, Tab::Opportunities);
-    assert_eq!(h.app.tabs.deals.list.all.len(), 2);
+    assert_eq!(h.app.tabs.deals.list.len(), 2);
     h.act(Action::NextTab)
         .act(Action::NextTab)
         .act(Action::NextTab);

@@ -90,7 +90,7 @@ fn opportunities_list_sorts_filters_and_moves_stages() {
     let mut h = Harness::new(demo(), 120, 40);
     h.act(Action::TabOpportunities);
     let deals = &h.app.tabs.deals.list;
-    assert_eq!(deals.view.len(), 70);
+    assert_eq!(deals.len(), 70);
     assert!(deals.detail.is_some(), "the selected deal's file is loaded");
 
     // Sort by title, then by customer.
@@ -101,7 +101,7 @@ fn opportunities_list_sorts_filters_and_moves_stages() {
         .tabs
         .deals
         .list
-        .rows()
+        .in_order()
         .map(|o| o.title.to_lowercase())
         .collect();
     let mut sorted = titles.clone();
@@ -120,20 +120,20 @@ fn opportunities_list_sorts_filters_and_moves_stages() {
     }
     h.key(KeyCode::Enter);
     let list = &h.app.tabs.deals.list;
-    assert_eq!(list.view.len(), options[urgent].2);
+    assert_eq!(list.len(), options[urgent].2);
     assert!(list
-        .rows()
+        .in_order()
         .all(|o| list.ctx().tag(o.meta.id, "urgency") == Some("urgent")));
 
     // Clear the filter, pick an open deal and move it along.
     h.act(Action::Filter).key(KeyCode::Enter);
-    assert_eq!(h.app.tabs.deals.list.view.len(), 70);
+    assert_eq!(h.app.tabs.deals.list.len(), 70);
     let prospect = h
         .app
         .tabs
         .deals
         .list
-        .rows()
+        .in_order()
         .position(|o| o.stage == Stage::Prospect)
         .unwrap();
     h.act(Action::Top);
@@ -319,9 +319,9 @@ fn products_and_activities_forms_save_through_the_store() {
         .tabs
         .activities
         .list
-        .rows()
+        .in_order()
         .all(|a| a.campaign.is_some()));
-    let campaigns = h.app.tabs.activities.list.view.len();
+    let campaigns = h.app.tabs.activities.list.len();
     h.act(Action::Add);
     h.typed("Winter fair");
     h.focus("cost").typed("20k").act(Action::Save);
@@ -330,7 +330,7 @@ fn products_and_activities_forms_save_through_the_store() {
         "{}",
         h.status()
     );
-    assert_eq!(h.app.tabs.activities.list.view.len(), campaigns + 1);
+    assert_eq!(h.app.tabs.activities.list.len(), campaigns + 1);
     let file = h.app.tabs.activities.list.detail.as_ref().unwrap();
     assert_eq!(file.activity.summary, "Winter fair");
     assert_eq!(file.roi(), Some(-1.0));
@@ -392,17 +392,17 @@ fn delete_asks_then_undo_restores() {
     let mut h = Harness::new(demo(), 120, 40);
     h.act(Action::TabProducts);
     let id = h.app.tabs.products.selected_id().unwrap();
-    let n = h.app.tabs.products.view.len();
+    let n = h.app.tabs.products.len();
     h.act(Action::Delete);
     assert!(h.app.tabs.delete.is_some());
     h.typed("n");
     assert!(h.app.tabs.delete.is_none());
-    assert_eq!(h.app.tabs.products.view.len(), n);
+    assert_eq!(h.app.tabs.products.len(), n);
     h.act(Action::Delete).typed("y");
     assert!(h.status().contains("moved to the trash"), "{}", h.status());
-    assert_eq!(h.app.tabs.products.view.len(), n - 1);
+    assert_eq!(h.app.tabs.products.len(), n - 1);
     h.act(Action::Undo);
     assert!(h.status().contains("restored"), "{}", h.status());
-    assert_eq!(h.app.tabs.products.view.len(), n);
+    assert_eq!(h.app.tabs.products.len(), n);
     assert_eq!(h.app.tabs.products.selected_id(), Some(id));
 }

@@ -32,6 +32,9 @@ pub enum PickKind {
     Product,
     Campaign,
     Opportunity,
+    /// The deals of one customer (0: none chosen yet), led by a "no deal"
+    /// option with id 0.
+    DealOf(i64),
 }
 
 /// One option of a link picker.
@@ -185,6 +188,7 @@ impl Store {
                 "SELECT id, title, stage, NULL FROM opportunities WHERE deleted_at IS NULL \
                  AND title LIKE ?1 ESCAPE '\\' ORDER BY id DESC LIMIT ?2"
             }
+            PickKind::DealOf(customer) => return self.pick_deal_of(customer, query, limit),
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(params![subsequence_pattern(query), 500], choice_row)?;
@@ -211,7 +215,7 @@ impl Store {
                     "SELECT id, summary, date, NULL FROM activities WHERE deleted_at IS NULL \
                      AND kind = 'campaign' AND summary GLOB '*[^ -~]*' ORDER BY date DESC LIMIT ?1"
                 }
-                PickKind::Opportunity => {
+                PickKind::Opportunity | PickKind::DealOf(_) => {
                     "SELECT id, title, stage, NULL FROM opportunities WHERE deleted_at IS NULL \
                      AND title GLOB '*[^ -~]*' ORDER BY id DESC LIMIT ?1"
                 }
@@ -251,6 +255,42 @@ impl Store {
                 }
             }
         }
+        Ok(found)
+    }
+
+    /// The deals of `customer` matching `query`, after a "no deal" option.
+    fn pick_deal_of(&self, customer: i64, query: &str, limit: usize) -> Result<Vec<Choice>> {
+        let mut found = vec![Choice {
+            id: 0,
+            label: "— no deal".into(),
+            detail: String::new(),
+            price: None,
+        }];
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, title, stage, NULL FROM opportunities WHERE deleted_at IS NULL \
+             AND customer_id = ?1 ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([customer], choice_row)?;
+        let q: String = query.chars().filter(|c| !c.is_whitespace()).collect();
+        let m = SkimMatcherV2::default();
+        let mut scored: Vec<(i64, Choice)> = Vec::new();
+        for c in rows {
+            let c = c?;
+            let (initials, full) = pinyin_keys(&c.label);
+            let score = if q.is_empty() {
+                Some(0)
+            } else {
+                m.fuzzy_match(&c.label, &q)
+                    .max(m.fuzzy_match(&c.detail, &q))
+                    .max(m.fuzzy_match(&initials, &q))
+                    .max(m.fuzzy_match(&full, &q))
+            };
+            if let Some(s) = score {
+                scored.push((s, c));
+            }
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
+        found.extend(scored.into_iter().map(|(_, c)| c).take(limit));
         Ok(found)
     }
 }

@@ -10,6 +10,7 @@ mod book;
 mod browse;
 mod browse_catalog;
 mod browse_deals;
+mod browse_lists;
 mod bulk;
 mod customers;
 mod doctor;
@@ -30,6 +31,7 @@ pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
 pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
+pub use browse_lists::{ListEntry, ListQuery, ListRows, ListSort, TAG_ORDER};
 pub use bulk::{CustomerImport, PreparedCustomer, UpsertError, Upserted, BATCH_ROWS};
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use merge::{likely_duplicates, DuplicatePair, MergeRecord};

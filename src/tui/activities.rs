@@ -1,9 +1,9 @@
 //! The Activities tab: touches and marketing campaigns in one list, shown
 //! all together or one kind at a time.
 
-use super::records::{Column, Key, Listed, RecordList};
+use super::records::{Column, Listed, RecordList};
 use crate::domain::Activity;
-use crate::store::ActivityFile;
+use crate::store::{ActivityFile, ListSort};
 use ratatui::layout::Constraint;
 
 impl Listed for Activity {
@@ -51,8 +51,6 @@ impl KindView {
 pub struct ActivityTab {
     pub list: RecordList<Activity, ActivityFile>,
     pub kinds: KindView,
-    /// Every activity as loaded; `list.all` holds those of `kinds`.
-    pub everything: Vec<Activity>,
 }
 
 /// The table's columns, in order; `s` cycles through them.
@@ -62,14 +60,14 @@ pub fn columns() -> Vec<Column<Activity>> {
             title: "Date",
             width: Constraint::Length(10),
             text: |a, _| a.date.to_string(),
-            key: |a, _| Key::Text(a.date.to_string()),
+            sort: ListSort::Date,
             chip: None,
         },
         Column {
             title: "Kind",
             width: Constraint::Length(8),
             text: |a, _| a.kind.to_string(),
-            key: |a, _| Key::Text(a.kind.to_string()),
+            sort: ListSort::ActivityKind,
             chip: None,
         },
         Column {
@@ -79,46 +77,40 @@ pub fn columns() -> Vec<Column<Activity>> {
                 Some(camp) => format!("{} · {}", camp.region, camp.channel),
                 None => c.name(a.customer_id).to_string(),
             },
-            key: |a, c| Key::Text(c.name(a.customer_id).to_lowercase()),
+            sort: ListSort::Customer,
             chip: None,
         },
         Column {
             title: "Summary",
             width: Constraint::Fill(3),
             text: |a, _| a.summary.replace('\n', " "),
-            key: |a, _| Key::Text(a.summary.to_lowercase()),
+            sort: ListSort::Summary,
             chip: None,
         },
         Column {
             title: "Mood",
             width: Constraint::Length(8),
             text: |a, _| a.sentiment.map(|s| s.to_string()).unwrap_or_default(),
-            key: |a, _| Key::Text(a.sentiment.map(|s| s.to_string()).unwrap_or_default()),
+            sort: ListSort::Sentiment,
             chip: None,
         },
         Column {
             title: "Follow-up",
             width: Constraint::Length(10),
             text: |a, _| a.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
-            key: |a, _| {
-                Key::Text(
-                    a.next_follow_up
-                        .map(|d| d.to_string())
-                        .unwrap_or("~".into()),
-                )
-            },
+            sort: ListSort::FollowUp,
             chip: None,
         },
     ]
 }
 
-impl ActivityTab {
-    /// The records of the current kind view.
-    pub fn visible(&self) -> Vec<Activity> {
-        self.everything
-            .iter()
-            .filter(|a| self.kinds.shows(a))
-            .cloned()
-            .collect()
+impl KindView {
+    /// The store's selection: `Some(true)` campaigns only.
+    pub fn campaigns(self) -> Option<bool> {
+        match self {
+            KindView::All => None,
+            KindView::Touches => Some(false),
+            KindView::Campaigns => Some(true),
+        }
     }
 }

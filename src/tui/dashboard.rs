@@ -87,9 +87,41 @@ pub struct Dashboard {
     /// Index into `data.targets()`.
     pub cursor: usize,
     pub stale: bool,
+    /// A load is on its way; answers for an older `generation` are dropped.
+    pub loading: bool,
+    pub generation: u64,
 }
 
 impl Dashboard {
+    /// Starts a load: returns the generation to tag it with.
+    pub fn begin_load(&mut self) -> u64 {
+        self.generation += 1;
+        self.stale = false;
+        self.loading = true;
+        self.generation
+    }
+
+    /// The tab was left while loading: the answer is dropped, and the
+    /// dashboard loads again when shown.
+    pub fn abandon(&mut self) {
+        if self.loading {
+            self.loading = false;
+            self.generation += 1;
+            self.stale = true;
+        }
+    }
+
+    /// Data arrived; false when it was stale and dropped.
+    pub fn set(&mut self, generation: u64, data: DashboardData) -> bool {
+        if generation != self.generation || !self.loading {
+            return false;
+        }
+        self.loading = false;
+        self.data = Some(data);
+        self.move_by(0);
+        true
+    }
+
     pub fn move_by(&mut self, delta: isize) {
         let n = self.data.as_ref().map(|d| d.targets().len()).unwrap_or(0);
         let last = n.saturating_sub(1) as isize;

@@ -171,6 +171,8 @@ pub struct Runtime {
     tx: Sender<Outcome>,
     rx: Receiver<Outcome>,
     search: SearchEngine,
+    /// The tabs' slow reads on a file book (started on first use).
+    pub(super) tab_reader: Option<super::tab_reader::TabReader>,
 }
 
 impl Runtime {
@@ -183,6 +185,7 @@ impl Runtime {
             tx,
             rx,
             search,
+            tab_reader: None,
         }
     }
 
@@ -209,7 +212,7 @@ impl Runtime {
             let effects = app.apply(o);
             self.run_all(app, effects);
         }
-        any
+        any | self.take_tab_reads(app, None)
     }
 
     /// Blocks (up to `timeout`) until the search index is built and the
@@ -373,6 +376,10 @@ impl Runtime {
                 Ok(rows) => Some(Outcome::List(tab, rows)),
                 Err(e) => failed(e),
             },
+            // Counting scans every table: on a file book, off this thread.
+            Effect::LoadCounts if self.store.path().is_some() => {
+                self.perform(Effect::Tabs(super::tabs::TabEffect::Counts))
+            }
             Effect::LoadCounts => match self.store.counts() {
                 Ok(c) => Some(Outcome::Counts(c)),
                 Err(e) => failed(e),
@@ -501,6 +508,14 @@ impl Runtime {
             },
             Effect::Search { input, kind } => {
                 self.search.submit(&input, kind);
+                None
+            }
+            Effect::Tabs(e) if e.is_slow_read() && self.store.path().is_some() => {
+                let clock = self.store.clock();
+                let path = self.store.path().map(|p| p.to_path_buf())?;
+                self.tab_reader
+                    .get_or_insert_with(|| super::tab_reader::TabReader::start(path, clock))
+                    .submit(e);
                 None
             }
             Effect::Tabs(e) => match super::tabs::perform(&mut self.store, e) {

@@ -1,9 +1,9 @@
 //! The Opportunities tab: the deal list's columns, and the board's grouping
 //! of deals by stage.
 
-use super::records::{tag_rank, Column, Ctx, Key, Listed, RecordList};
-use crate::domain::{Opportunity, Stage};
-use crate::store::DealFile;
+use super::records::{Column, Ctx, Listed, RecordList};
+use crate::domain::{Money, Opportunity, Stage};
+use crate::store::{DealFile, ListSort};
 use ratatui::layout::Constraint;
 
 impl Listed for Opportunity {
@@ -23,17 +23,6 @@ pub struct DealTab {
     pub board_row: usize,
 }
 
-fn close_key(o: &Opportunity) -> Key {
-    match o.close_date() {
-        Some(d) => Key::Num(chrono::Datelike::num_days_from_ce(&d) as i64),
-        None => Key::Num(i64::MAX),
-    }
-}
-
-fn stage_key(o: &Opportunity) -> Key {
-    Key::Num(Stage::ALL.iter().position(|s| *s == o.stage).unwrap_or(0) as i64)
-}
-
 fn tag_col(title: &'static str, dim: &'static str, width: u16) -> Column<Opportunity> {
     Column {
         title,
@@ -45,11 +34,7 @@ fn tag_col(title: &'static str, dim: &'static str, width: u16) -> Column<Opportu
             }
             _ => |o: &Opportunity, c: &Ctx| c.tag(o.meta.id, "competition").unwrap_or("").into(),
         },
-        key: match dim {
-            "size" => |o: &Opportunity, c: &Ctx| tag_rank(c.tag(o.meta.id, "size")),
-            "urgency" => |o: &Opportunity, c: &Ctx| tag_rank(c.tag(o.meta.id, "urgency")),
-            _ => |o: &Opportunity, c: &Ctx| tag_rank(c.tag(o.meta.id, "competition")),
-        },
+        sort: ListSort::Tag(dim),
         chip: Some(dim),
     }
 }
@@ -61,35 +46,35 @@ pub fn columns() -> Vec<Column<Opportunity>> {
             title: "Title",
             width: Constraint::Fill(3),
             text: |o, _| o.title.clone(),
-            key: |o, _| Key::Text(o.title.to_lowercase()),
+            sort: ListSort::Title,
             chip: None,
         },
         Column {
             title: "Customer",
             width: Constraint::Fill(2),
             text: |o, c| c.name(Some(o.customer_id)).to_string(),
-            key: |o, c| Key::Text(c.name(Some(o.customer_id)).to_lowercase()),
+            sort: ListSort::Customer,
             chip: None,
         },
         Column {
             title: "Amount",
             width: Constraint::Length(9),
             text: |o, _| o.amount.display_short(),
-            key: |o, _| Key::Num(o.amount.0),
+            sort: ListSort::Amount,
             chip: None,
         },
         Column {
             title: "Stage",
             width: Constraint::Length(11),
             text: |o, _| o.stage.to_string(),
-            key: |o, _| stage_key(o),
+            sort: ListSort::Stage,
             chip: None,
         },
         Column {
             title: "Close",
             width: Constraint::Length(10),
             text: |o, _| o.close_date().map(|d| d.to_string()).unwrap_or_default(),
-            key: |o, _| close_key(o),
+            sort: ListSort::Close,
             chip: None,
         },
         tag_col("Size", "size", 6),
@@ -98,16 +83,69 @@ pub fn columns() -> Vec<Column<Opportunity>> {
     ]
 }
 
+/// Cards of one board column loaded at most (the rest is counted).
+pub const BOARD_CARDS: usize = 60;
+
 impl DealTab {
-    /// Deals of one stage on the board, in the list's order.
-    pub fn stage_cards(&self, stage: Stage) -> Vec<&Opportunity> {
-        self.list.rows().filter(|o| o.stage == stage).collect()
+    /// Ids of the deals of one stage on the board, in the list's order.
+    pub fn stage_cards(&self, stage: Stage) -> Vec<i64> {
+        let s = stage_index(stage);
+        self.list
+            .entries
+            .iter()
+            .filter(|e| e.stage == s)
+            .map(|e| e.id)
+            .collect()
     }
 
-    /// The deal under the board cursor.
-    pub fn board_selected(&self) -> Option<&Opportunity> {
+    /// Count and total amount of one stage's deals.
+    pub fn stage_total(&self, stage: Stage) -> (usize, Money) {
+        let s = stage_index(stage);
+        self.list
+            .entries
+            .iter()
+            .filter(|e| e.stage == s)
+            .fold((0, Money(0)), |(n, m), e| (n + 1, Money(m.0 + e.amount)))
+    }
+
+    /// The first card each column shows.
+    pub fn board_start(&self, col: usize, room: usize) -> usize {
+        if col == self.board_col && self.board_row >= room.max(1) {
+            self.board_row + 1 - room.max(1)
+        } else {
+            0
+        }
+    }
+
+    /// The deals the board shows: each column's cards from its first shown.
+    pub fn board_window(&self) -> Vec<i64> {
+        let mut out = Vec::new();
+        for (c, stage) in Stage::ALL.iter().enumerate() {
+            // Covers whatever the view's room is, up to BOARD_CARDS cards.
+            let start = if c == self.board_col {
+                self.board_row.saturating_sub(BOARD_CARDS)
+            } else {
+                0
+            };
+            let take = if c == self.board_col {
+                2 * BOARD_CARDS
+            } else {
+                BOARD_CARDS
+            };
+            out.extend(self.stage_cards(*stage).into_iter().skip(start).take(take));
+        }
+        out
+    }
+
+    /// The id under the board cursor.
+    pub fn board_selected_id(&self) -> Option<i64> {
         let stage = Stage::ALL.get(self.board_col)?;
         self.stage_cards(*stage).get(self.board_row).copied()
+    }
+
+    /// The deal under the board cursor, once loaded.
+    pub fn board_selected(&self) -> Option<&Opportunity> {
+        self.list.rows.get(&self.board_selected_id()?)
     }
 
     /// Moves the board cursor, keeping it on a card.
@@ -121,11 +159,7 @@ impl DealTab {
     /// Puts the board cursor on deal `id`.
     pub fn board_select(&mut self, id: i64) {
         for (c, stage) in Stage::ALL.iter().enumerate() {
-            if let Some(r) = self
-                .stage_cards(*stage)
-                .iter()
-                .position(|o| o.meta.id == id)
-            {
+            if let Some(r) = self.stage_cards(*stage).iter().position(|o| *o == id) {
                 self.board_col = c;
                 self.board_row = r;
             }
@@ -140,4 +174,8 @@ impl DealTab {
             self.list.selected()
         }
     }
+}
+
+fn stage_index(stage: Stage) -> u8 {
+    Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0) as u8
 }

@@ -1,8 +1,8 @@
 //! The Products tab: the catalogue's columns.
 
-use super::records::{tag_rank, Column, Key, Listed, RecordList};
+use super::records::{Column, Listed, RecordList};
 use crate::domain::Product;
-use crate::store::ProductFile;
+use crate::store::{ListSort, ProductFile};
 use ratatui::layout::Constraint;
 
 impl Listed for Product {
@@ -20,49 +20,49 @@ pub fn columns() -> Vec<Column<Product>> {
             title: "Name",
             width: Constraint::Fill(3),
             text: |p, _| p.name.clone(),
-            key: |p, _| Key::Text(p.name.to_lowercase()),
+            sort: ListSort::Name,
             chip: None,
         },
         Column {
             title: "SKU",
             width: Constraint::Length(10),
             text: |p, _| p.sku.clone(),
-            key: |p, _| Key::Text(p.sku.to_lowercase()),
+            sort: ListSort::Sku,
             chip: None,
         },
         Column {
             title: "Category",
             width: Constraint::Fill(2),
             text: |p, _| p.category.clone(),
-            key: |p, _| Key::Text(p.category.to_lowercase()),
+            sort: ListSort::Category,
             chip: None,
         },
         Column {
             title: "Price",
             width: Constraint::Length(7),
             text: |p, c| c.tag(p.meta.id, "price").unwrap_or("").into(),
-            key: |p, _| Key::Num(p.price.0),
+            sort: ListSort::Price,
             chip: Some("price"),
         },
         Column {
             title: "Sales",
             width: Constraint::Length(7),
             text: |p, c| c.tag(p.meta.id, "sales").unwrap_or("").into(),
-            key: |p, c| tag_rank(c.tag(p.meta.id, "sales")),
+            sort: ListSort::Tag("sales"),
             chip: Some("sales"),
         },
         Column {
             title: "Brand",
             width: Constraint::Fill(1),
             text: |p, _| p.brand.clone(),
-            key: |p, _| Key::Text(p.brand.to_lowercase()),
+            sort: ListSort::Brand,
             chip: None,
         },
         Column {
             title: "Audience",
             width: Constraint::Fill(2),
             text: |p, _| p.audience.join(", "),
-            key: |p, _| Key::Text(p.audience.join(",").to_lowercase()),
+            sort: ListSort::Audience,
             chip: None,
         },
     ]

@@ -4,9 +4,10 @@
 //! (product, quantity, unit price) with the amount computed from them.
 
 use super::form::{input_request, Field};
+pub use super::record_picker::{PickRequest, Picker, NO_LINK};
 use crate::domain::fields::{FieldSpec, FieldType, Fields};
 use crate::domain::{Activity, Kind, LineItem, Money, Opportunity, Product, ValidationErrors};
-use crate::store::{Choice, PickKind};
+use crate::store::PickKind;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
@@ -56,23 +57,6 @@ pub enum Slot {
     ItemPrice(usize),
 }
 
-/// The open link picker.
-#[derive(Debug, Clone)]
-pub struct Picker {
-    pub field: usize,
-    pub kind: PickKind,
-    pub query: Input,
-    pub choices: Vec<Choice>,
-    pub cursor: usize,
-}
-
-/// A request the form makes of the store: options for the picker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PickRequest {
-    pub kind: PickKind,
-    pub query: String,
-}
-
 #[derive(Debug, Clone)]
 pub struct RecordForm {
     pub base: Draft,
@@ -81,16 +65,19 @@ pub struct RecordForm {
     /// The chosen record of a link or item-product field.
     pub links: Vec<Option<i64>>,
     /// List prices of the products chosen on item lines.
-    prices: Vec<Option<Money>>,
+    pub(super) prices: Vec<Option<Money>>,
     pub focus: usize,
     pub errors: ValidationErrors,
     pub message: Option<String>,
     pub picker: Option<Picker>,
     initial: Vec<String>,
     today: NaiveDate,
+    /// The focused date field's value is selected: the first character
+    /// typed replaces it (so `+1w` over today's date means in a week).
+    pub selected: bool,
 }
 
-fn pick_kind(ty: FieldType) -> Option<PickKind> {
+pub(super) fn pick_kind(ty: FieldType) -> Option<PickKind> {
     match ty {
         FieldType::Link(Kind::Customer) => Some(PickKind::Customer),
         FieldType::Link(Kind::Product) => Some(PickKind::Product),
@@ -135,6 +122,7 @@ impl RecordForm {
             picker: None,
             initial: Vec::new(),
             today,
+            selected: false,
         };
         let record = draft.record();
         for spec in record.specs() {
@@ -178,7 +166,14 @@ impl RecordForm {
             form.refresh_amount();
         }
         form.initial = form.fields.iter().map(|f| f.value().to_string()).collect();
+        form.focused();
         form
+    }
+
+    /// The focus moved: a prefilled date field starts selected.
+    fn focused(&mut self) {
+        self.selected = matches!(self.slots.get(self.focus), Some(Slot::Spec(s)) if s.ty == FieldType::Date)
+            && !self.fields[self.focus].value().is_empty();
     }
 
     fn push(&mut self, field: Field, slot: Slot, link: Option<i64>, price: Option<Money>) {
@@ -188,7 +183,7 @@ impl RecordForm {
         self.prices.push(price);
     }
 
-    fn push_item(&mut self, item: Option<&LineItem>, name: Option<String>) {
+    pub(super) fn push_item(&mut self, item: Option<&LineItem>, name: Option<String>) {
         let n = self.item_count();
         let text = |s: String| Input::new(s);
         let product = item
@@ -232,7 +227,7 @@ impl RecordForm {
         );
     }
 
-    fn item_count(&self) -> usize {
+    pub(super) fn item_count(&self) -> usize {
         self.slots
             .iter()
             .filter(|s| matches!(s, Slot::ItemProduct(_)))
@@ -273,10 +268,12 @@ impl RecordForm {
 
     pub fn next_field(&mut self) {
         self.focus = (self.focus + 1) % self.fields.len();
+        self.focused();
     }
 
     pub fn prev_field(&mut self) {
         self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.focused();
     }
 
     pub fn set_errors(&mut self, errors: ValidationErrors) {
@@ -284,6 +281,7 @@ impl RecordForm {
         let (first, message) = super::form::place_errors(&keys, &errors);
         if let Some(first) = first {
             self.focus = first;
+            self.focused();
         }
         self.message = message;
         self.errors = errors;
@@ -334,7 +332,7 @@ impl RecordForm {
     }
 
     /// Shows the lines' total in the amount field when there are lines.
-    fn refresh_amount(&mut self) {
+    pub(super) fn refresh_amount(&mut self) {
         let items = self.items(&mut ValidationErrors::new());
         if items.is_empty() {
             return;
@@ -386,79 +384,6 @@ impl RecordForm {
             }
         }
         errors.into_result().map(|()| draft)
-    }
-
-    fn pick_kind_at(&self, i: usize) -> Option<PickKind> {
-        match self.slots[i] {
-            Slot::Spec(spec) => pick_kind(spec.ty),
-            Slot::ItemProduct(_) => Some(PickKind::Product),
-            _ => None,
-        }
-    }
-
-    /// Opens the picker on the focused link field, with `query` typed.
-    fn open_picker(&mut self, query: String) -> Option<PickRequest> {
-        let kind = self.pick_kind_at(self.focus)?;
-        self.picker = Some(Picker {
-            field: self.focus,
-            kind,
-            query: Input::new(query.clone()),
-            choices: Vec::new(),
-            cursor: 0,
-        });
-        Some(PickRequest { kind, query })
-    }
-
-    /// Options arrived for the picker (dropped if the query moved on).
-    pub fn set_choices(&mut self, request: &PickRequest, choices: Vec<Choice>) {
-        if let Some(p) = self.picker.as_mut() {
-            if p.kind == request.kind && p.query.value() == request.query {
-                p.choices = choices;
-                p.cursor = 0;
-            }
-        }
-    }
-
-    /// Moves the picker cursor; false when no picker is open.
-    pub fn picker_move(&mut self, delta: isize) -> bool {
-        match self.picker.as_mut() {
-            Some(p) => {
-                let last = p.choices.len().saturating_sub(1) as isize;
-                p.cursor = (p.cursor as isize + delta).clamp(0, last) as usize;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Closes the picker without choosing; false when none was open.
-    pub fn close_picker(&mut self) -> bool {
-        self.picker.take().is_some()
-    }
-
-    fn choose(&mut self) {
-        let Some(p) = self.picker.take() else { return };
-        let Some(c) = p.choices.get(p.cursor) else {
-            return;
-        };
-        let i = p.field;
-        self.links[i] = Some(c.id);
-        self.fields[i].input = Input::new(format!("#{} {}", c.id, c.label));
-        self.errors.0.retain(|e| e.field != self.fields[i].key);
-        if let Slot::ItemProduct(n) = self.slots[i] {
-            self.prices[i] = c.price;
-            if self.fields[i + 1].value().trim().is_empty() {
-                self.fields[i + 1].input = Input::new("1".into());
-            }
-            if let Some(price) = c.price {
-                self.fields[i + 2].input = Input::new(price.display_plain());
-            }
-            if n + 1 == self.item_count() {
-                self.push_item(None, None);
-            }
-            self.refresh_amount();
-        }
-        self.next_field();
     }
 
     /// A key that no form binding claimed: edits the focused field or the
@@ -518,6 +443,20 @@ impl RecordForm {
             self.next_field();
             return None;
         }
+        if std::mem::take(&mut self.selected) {
+            // Typing over a selected value replaces it; moving keeps it.
+            if matches!(key.code, KeyCode::Backspace | KeyCode::Delete) {
+                self.fields[self.focus].input = Input::default();
+                return None;
+            }
+            if matches!(
+                input_request(key),
+                Some(tui_input::InputRequest::InsertChar(_))
+            ) {
+                self.fields[self.focus].input = Input::default();
+            }
+        }
+        let field = &mut self.fields[self.focus];
         if let Some(req) = input_request(key) {
             if field.input.handle(req).is_some_and(|c| c.value) {
                 let k = field.key;

@@ -1,16 +1,16 @@
-//! A list held whole in memory (deals, products, activities): the records,
-//! their tags, a view filtered by one tag and sorted by one column, the
-//! cursor, and the detail of the selected record.
+//! A paged record list (deals, products, activities), kept the way the
+//! customer list is: the ids of the whole list in display order (filtered
+//! and sorted by the store, on a background connection for a file book),
+//! the cursor, and only the records on screen.
 
-use crate::store::TagMap;
+use crate::store::{ListEntry, ListSort, TagMap};
 use ratatui::layout::Constraint;
 use std::collections::HashMap;
 
-/// Records a tab lists this many at most (newest first would need paging;
-/// a salesperson's pipeline and catalogue are far smaller).
-pub const LIST_LIMIT: usize = 5_000;
+/// Records kept around the visible window, in screens.
+const WINDOW_SCREENS: usize = 3;
 
-/// What a cell and its sort key are computed from.
+/// What a cell is computed from.
 pub struct Ctx<'a> {
     pub tags: &'a TagMap,
     /// Customer names by id.
@@ -32,20 +32,13 @@ impl Ctx<'_> {
     }
 }
 
-/// How a column sorts: numbers before text, so amounts and dates sort as
-/// values.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Key {
-    Num(i64),
-    Text(String),
-}
-
 /// One column of a tab's table.
 pub struct Column<R> {
     pub title: &'static str,
     pub width: Constraint,
     pub text: fn(&R, &Ctx) -> String,
-    pub key: fn(&R, &Ctx) -> Key,
+    /// How the store orders the list by this column.
+    pub sort: ListSort,
     /// Shown as a tag chip of this dimension.
     pub chip: Option<&'static str>,
 }
@@ -55,41 +48,34 @@ pub trait Listed: Clone {
     fn id(&self) -> i64;
 }
 
-/// The order tag values sort in (best first); unknown values after.
-pub fn tag_rank(value: Option<&str>) -> Key {
-    const ORDER: [&str; 16] = [
-        "high", "big", "hot", "urgent", "medium", "mid", "normal", "low", "small", "slow",
-        "online", "offline", "large", "long", "short", "none",
-    ];
-    match value {
-        Some(v) => match ORDER.iter().position(|o| *o == v) {
-            Some(i) => Key::Num(i as i64),
-            None => Key::Text(v.to_string()),
-        },
-        None => Key::Text("\u{10FFFF}".into()),
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct RecordList<R, F> {
-    pub all: Vec<R>,
+    /// The whole list in display order.
+    pub entries: Vec<ListEntry>,
+    /// The records loaded around the window (and the board's cards).
+    pub rows: HashMap<i64, R>,
     pub tags: TagMap,
     pub names: HashMap<i64, String>,
-    /// Indices into `all`, filtered and sorted.
-    pub view: Vec<usize>,
+    /// Ids last asked for (so they are not asked for twice).
+    requested: Vec<i64>,
     pub cursor: usize,
     pub offset: usize,
-    /// Sort column (index into the tab's columns); None is load order.
+    /// Sort column (index into the tab's columns); None is store order.
     pub sort: Option<usize>,
     pub descending: bool,
     /// Only records tagged `dimension = value`.
     pub filter: Option<(String, String)>,
     pub loaded: bool,
-    /// Needs loading again (a write happened elsewhere).
+    /// Needs loading again (a write happened, the order or filter changed).
     pub stale: bool,
+    /// An id list is on its way; answers for an older `generation` are
+    /// dropped.
+    pub loading: bool,
+    pub generation: u64,
     pub detail: Option<F>,
     pub detail_for: Option<i64>,
-    /// Select this id when the list arrives (a jump from the dashboard).
+    /// Select this id when the list arrives (a jump from the dashboard, a
+    /// saved record).
     pub select: Option<i64>,
     /// Lines the detail pane is scrolled by (J/K).
     pub detail_scroll: u16,
@@ -98,10 +84,11 @@ pub struct RecordList<R, F> {
 impl<R, F> Default for RecordList<R, F> {
     fn default() -> Self {
         RecordList {
-            all: Vec::new(),
+            entries: Vec::new(),
+            rows: HashMap::new(),
             tags: TagMap::new(),
             names: HashMap::new(),
-            view: Vec::new(),
+            requested: Vec::new(),
             cursor: 0,
             offset: 0,
             sort: None,
@@ -109,6 +96,8 @@ impl<R, F> Default for RecordList<R, F> {
             filter: None,
             loaded: false,
             stale: true,
+            loading: false,
+            generation: 0,
             detail: None,
             detail_for: None,
             select: None,
@@ -125,85 +114,139 @@ impl<R: Listed, F> RecordList<R, F> {
         }
     }
 
-    pub fn selected(&self) -> Option<&R> {
-        self.view.get(self.cursor).and_then(|i| self.all.get(*i))
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     pub fn selected_id(&self) -> Option<i64> {
-        self.selected().map(Listed::id)
+        self.entries.get(self.cursor).map(|e| e.id)
     }
 
-    /// The records in view, in order.
-    pub fn rows(&self) -> impl Iterator<Item = &R> {
-        self.view.iter().filter_map(|i| self.all.get(*i))
+    /// The selected record, once it is loaded.
+    pub fn selected(&self) -> Option<&R> {
+        self.rows.get(&self.selected_id()?)
     }
 
-    /// New records arrived: keep the selection (or select `select`).
-    pub fn set(
+    /// The loaded records, in list order.
+    pub fn in_order(&self) -> impl Iterator<Item = &R> {
+        self.entries.iter().filter_map(|e| self.rows.get(&e.id))
+    }
+
+    /// The record at list position `i`, if loaded.
+    pub fn row(&self, i: usize) -> Option<&R> {
+        self.rows.get(&self.entries.get(i)?.id)
+    }
+
+    /// The order or filter changed: asks for the list again (the old order
+    /// stays on screen until the new one arrives, and the row selected then
+    /// stays selected, so moving while a big sort runs is not undone).
+    pub fn reorder(&mut self) {
+        self.stale = true;
+    }
+
+    /// Starts loading the id list: returns the generation to tag it with.
+    pub fn begin_load(&mut self) -> u64 {
+        self.generation += 1;
+        self.stale = false;
+        self.loading = true;
+        self.generation
+    }
+
+    /// A pending load will not be waited for (the tab was left): its answer
+    /// is dropped and the list is loaded again when shown.
+    pub fn abandon(&mut self) {
+        if self.loading {
+            self.loading = false;
+            self.generation += 1;
+            self.stale = true;
+        }
+    }
+
+    /// The id list arrived; false when it was stale and dropped.
+    pub fn set_entries(&mut self, generation: u64, entries: Vec<ListEntry>, height: usize) -> bool {
+        if generation != self.generation || !self.loading {
+            return false;
+        }
+        let keep = self.select.take().or(self.selected_id());
+        let screen_row = self.cursor.saturating_sub(self.offset);
+        self.entries = entries;
+        self.loaded = true;
+        self.loading = false;
+        self.rows.clear();
+        self.requested.clear();
+        self.detail_for = None;
+        match keep.and_then(|id| self.position(id)) {
+            Some(p) => {
+                self.cursor = p;
+                self.offset = p.saturating_sub(screen_row);
+            }
+            None => self.cursor = self.cursor.min(self.entries.len().saturating_sub(1)),
+        }
+        self.scroll(height);
+        true
+    }
+
+    fn position(&self, id: i64) -> Option<usize> {
+        self.entries.iter().position(|e| e.id == id)
+    }
+
+    /// Records arrived for `ids`; dropped when the list moved on.
+    pub fn set_rows(
         &mut self,
-        all: Vec<R>,
+        generation: u64,
+        rows: Vec<R>,
         tags: TagMap,
         names: HashMap<i64, String>,
-        columns: &[Column<R>],
-        height: usize,
     ) {
-        let keep = self.select.take().or(self.selected_id());
-        self.all = all;
-        self.tags = tags;
-        self.names = names;
-        self.loaded = true;
-        self.stale = false;
-        self.detail_for = None;
-        if let Some(id) = keep {
-            if self.filter.is_some() && !self.all.iter().any(|r| r.id() == id && self.passes(r)) {
-                self.filter = None;
-            }
+        if generation != self.generation {
+            return;
         }
-        self.rebuild(columns, keep, height);
+        if self.rows.len() > 2_000 {
+            self.rows.clear();
+            self.tags.clear();
+            self.names.clear();
+        }
+        self.rows.extend(rows.into_iter().map(|r| (r.id(), r)));
+        self.tags.extend(tags);
+        self.names.extend(names);
     }
 
-    fn passes(&self, r: &R) -> bool {
-        match &self.filter {
-            None => true,
-            Some((d, v)) => self.ctx().tag(r.id(), d) == Some(v.as_str()),
-        }
+    /// The ids of the window around the visible rows.
+    pub fn window(&self, height: usize) -> Vec<i64> {
+        let start = self.offset.saturating_sub(height);
+        let end = (self.offset + height * WINDOW_SCREENS).min(self.entries.len());
+        self.entries[start.min(end)..end]
+            .iter()
+            .map(|e| e.id)
+            .collect()
     }
 
-    /// Rebuilds the view after a filter or sort change, keeping `keep`
-    /// selected when it is still in view.
-    pub fn rebuild(&mut self, columns: &[Column<R>], keep: Option<i64>, height: usize) {
-        let mut view: Vec<usize> = (0..self.all.len())
-            .filter(|&i| self.passes(&self.all[i]))
-            .collect();
-        if let Some(col) = self.sort.and_then(|c| columns.get(c)) {
-            let ctx = self.ctx();
-            let mut keyed: Vec<(Key, usize)> = view
-                .iter()
-                .map(|&i| ((col.key)(&self.all[i], &ctx), i))
-                .collect();
-            keyed.sort();
-            view = keyed.into_iter().map(|(_, i)| i).collect();
+    /// Of `wanted`, the ids to load now: none when all are here or were
+    /// just asked for.
+    pub fn missing(&mut self, wanted: Vec<i64>) -> Option<Vec<i64>> {
+        if self.loading || wanted.iter().all(|id| self.rows.contains_key(id)) {
+            return None;
         }
-        if self.descending {
-            view.reverse();
+        if wanted == self.requested {
+            return None;
         }
-        self.view = view;
-        let pos = keep.and_then(|id| self.view.iter().position(|&i| self.all[i].id() == id));
-        self.cursor = pos
-            .unwrap_or(self.cursor)
-            .min(self.view.len().saturating_sub(1));
-        self.scroll(height);
+        self.requested = wanted.clone();
+        Some(wanted)
     }
 
     pub fn move_by(&mut self, delta: isize, height: usize) {
-        let last = self.view.len().saturating_sub(1) as isize;
+        let last = self.entries.len().saturating_sub(1) as isize;
         self.cursor = (self.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
         self.scroll(height);
     }
 
-    /// Selects `id` if it is in view.
+    /// Selects `id` if it is in the list.
     pub fn select_id(&mut self, id: i64, height: usize) -> bool {
-        match self.view.iter().position(|&i| self.all[i].id() == id) {
+        match self.position(id) {
             Some(p) => {
                 self.cursor = p;
                 self.scroll(height);
@@ -220,51 +263,39 @@ impl<R: Listed, F> RecordList<R, F> {
         } else if self.cursor >= self.offset + h {
             self.offset = self.cursor + 1 - h;
         }
-        self.offset = self.offset.min(self.view.len().saturating_sub(h));
+        self.offset = self.offset.min(self.entries.len().saturating_sub(h));
     }
 
-    /// Sorts by the next column (after the last one: load order).
-    pub fn sort_next(&mut self, columns: &[Column<R>], height: usize) -> &'static str {
+    /// Sorts by the next column (after the last one: store order).
+    pub fn sort_next(&mut self, columns: &[Column<R>]) -> &'static str {
         self.sort = match self.sort {
             None => Some(0),
             Some(c) if c + 1 < columns.len() => Some(c + 1),
             Some(_) => None,
         };
-        let keep = self.selected_id();
-        self.rebuild(columns, keep, height);
+        self.reorder();
         self.sort
             .and_then(|c| columns.get(c))
             .map(|c| c.title)
             .unwrap_or("load order")
     }
 
-    pub fn reverse(&mut self, columns: &[Column<R>], height: usize) {
+    /// The store's order for the current sort column.
+    pub fn list_sort(&self, columns: &[Column<R>]) -> ListSort {
+        self.sort
+            .and_then(|c| columns.get(c))
+            .map(|c| c.sort)
+            .unwrap_or_default()
+    }
+
+    pub fn reverse(&mut self) {
         self.descending = !self.descending;
-        let keep = self.selected_id();
-        self.rebuild(columns, keep, height);
+        self.reorder();
     }
 
-    pub fn set_filter(
-        &mut self,
-        filter: Option<(String, String)>,
-        columns: &[Column<R>],
-        height: usize,
-    ) {
+    pub fn set_filter(&mut self, filter: Option<(String, String)>) {
         self.filter = filter;
-        let keep = self.selected_id();
-        self.rebuild(columns, keep, height);
-    }
-
-    /// The tag values present in the list, with how many records carry
-    /// each: the options of the tag filter.
-    pub fn tag_options(&self) -> Vec<(String, String, usize)> {
-        let mut counts: std::collections::BTreeMap<(String, String), usize> = Default::default();
-        for r in &self.all {
-            for (d, v) in self.tags.get(&r.id()).into_iter().flatten() {
-                *counts.entry((d.clone(), v.clone())).or_default() += 1;
-            }
-        }
-        counts.into_iter().map(|((d, v), n)| (d, v, n)).collect()
+        self.reorder();
     }
 
     /// The id whose detail should be loaded now, if not loaded yet.

@@ -346,10 +346,18 @@ fn show_ids<R: super::records::Listed, F>(
     ids: &[i64],
     rows: usize,
 ) {
-    l.view = ids
+    l.entries = ids
         .iter()
-        .filter_map(|id| l.all.iter().position(|r| r.id() == *id))
+        .map(|&id| crate::store::ListEntry {
+            id,
+            stage: 0,
+            amount: 0,
+        })
         .collect();
+    // A list load still on its way would undo the narrowing.
+    l.abandon();
+    l.stale = false;
+    l.loaded = true;
     l.cursor = 0;
     l.offset = 0;
     l.detail_for = None;

@@ -9,10 +9,10 @@ use super::dashboard::{Dashboard, DashboardData};
 use super::opportunities::DealTab;
 use super::products::ProductTab;
 use super::record_form::{Draft, PickRequest, RecordForm};
-use super::records::LIST_LIMIT;
-use crate::domain::{Activity, Kind, Opportunity, Product, Stage, ValidationErrors};
+use crate::domain::{Activity, Kind, Opportunity, Stage, ValidationErrors};
 use crate::store::{
-    ActivityFile, Choice, DealFile, Page, ProductFile, Store, StoreError, TagChange, TagMap,
+    ActivityFile, Choice, Counts, DealFile, ListEntry, ListQuery, ListRows, ProductFile, Store,
+    StoreError, TagChange, TagMap,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -35,14 +35,7 @@ pub struct ReasonPrompt {
     pub problem: Option<String>,
 }
 
-/// Choosing the tag a list is filtered by.
-#[derive(Debug, Clone)]
-pub struct TagFilter {
-    pub list: ListKind,
-    /// `(dimension, value, count)`; the first entry (empty) clears.
-    pub options: Vec<(String, String, usize)>,
-    pub cursor: usize,
-}
+pub use super::tag_filter::TagFilter;
 
 /// A delete waiting for its yes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,9 +82,25 @@ impl TabsState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TabEffect {
-    Load(ListKind),
+    /// A list's ids in display order (in the background on a file book).
+    LoadIds {
+        list: ListKind,
+        generation: u64,
+        query: ListQuery,
+    },
+    /// The records on screen.
+    LoadRows {
+        list: ListKind,
+        generation: u64,
+        ids: Vec<i64>,
+    },
     LoadDetail(ListKind, i64),
-    LoadDashboard,
+    /// The dashboard (in the background on a file book).
+    LoadDashboard(u64),
+    /// The tag filter's options: every tag of the list's kind, counted.
+    TagCounts(ListKind),
+    /// How many records the book holds (a scan of every table).
+    Counts,
     Pick(PickRequest),
     Save(Box<Draft>),
     /// Opens the form for a record: loads the labels of its links.
@@ -103,13 +112,24 @@ pub enum TabEffect {
 
 #[derive(Debug)]
 pub enum TabOutcome {
-    Deals(Vec<Opportunity>, TagMap, HashMap<i64, String>),
-    Products(Vec<Product>, TagMap),
-    Activities(Vec<Activity>, TagMap, HashMap<i64, String>),
+    Ids {
+        list: ListKind,
+        generation: u64,
+        entries: Vec<ListEntry>,
+    },
+    Rows {
+        list: ListKind,
+        generation: u64,
+        rows: ListRows,
+        tags: TagMap,
+        names: HashMap<i64, String>,
+    },
+    TagCounts(ListKind, Vec<(String, String, usize)>),
+    Counts(Counts),
     DealFile(Box<DealFile>),
     ProductFile(Box<ProductFile>),
     ActivityFile(Box<ActivityFile>),
-    Dashboard(Box<DashboardData>),
+    Dashboard(u64, Box<DashboardData>),
     Picked(PickRequest, Vec<Choice>),
     FormReady(Box<RecordForm>),
     Saved {
@@ -130,6 +150,19 @@ pub enum TabOutcome {
     Restored(ListKind, i64, String, Vec<TagChange>),
 }
 
+impl TabEffect {
+    /// A read that may take long on a big book: done off the UI thread.
+    pub fn is_slow_read(&self) -> bool {
+        matches!(
+            self,
+            TabEffect::LoadIds { .. }
+                | TabEffect::LoadDashboard(_)
+                | TabEffect::TagCounts(_)
+                | TabEffect::Counts
+        )
+    }
+}
+
 impl ListKind {
     pub fn kind(self) -> Kind {
         match self {
@@ -143,38 +176,32 @@ impl ListKind {
 /// Performs one effect against the store.
 pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, StoreError> {
     let today = store.clock().today();
-    let page = Page {
-        limit: LIST_LIMIT,
-        ..Page::default()
-    };
     Ok(match effect {
-        TabEffect::Load(ListKind::Deals) => {
-            let deals = store.opportunities(page)?;
-            let ids: Vec<i64> = deals.iter().map(|o| o.customer_id).collect();
-            let last = deals.last().map_or(0, |o| o.meta.id);
-            TabOutcome::Deals(
-                deals,
-                store.tag_map_upto(Kind::Opportunity, last)?,
-                store.customer_names(&ids)?,
-            )
+        TabEffect::LoadIds {
+            list,
+            generation,
+            query,
+        } => TabOutcome::Ids {
+            list,
+            generation,
+            entries: store.list_entries(&query)?,
+        },
+        TabEffect::LoadRows {
+            list,
+            generation,
+            ids,
+        } => {
+            let (rows, tags, names) = store.list_rows(list.kind(), &ids)?;
+            TabOutcome::Rows {
+                list,
+                generation,
+                rows,
+                tags,
+                names,
+            }
         }
-        TabEffect::Load(ListKind::Products) => {
-            let products = store.products(page)?;
-            let last = products.last().map_or(0, |p| p.meta.id);
-            let tags = store.tag_map_upto(Kind::Product, last)?;
-            TabOutcome::Products(products, tags)
-        }
-        TabEffect::Load(ListKind::Activities) => {
-            let mut all = store.activities(page)?;
-            let last = all.last().map_or(0, |a| a.meta.id);
-            all.sort_by(|a, b| b.date.cmp(&a.date).then(b.meta.id.cmp(&a.meta.id)));
-            let ids: Vec<i64> = all.iter().filter_map(|a| a.customer_id).collect();
-            TabOutcome::Activities(
-                all,
-                store.tag_map_upto(Kind::Activity, last)?,
-                store.customer_names(&ids)?,
-            )
-        }
+        TabEffect::TagCounts(list) => TabOutcome::TagCounts(list, store.tag_counts(list.kind())?),
+        TabEffect::Counts => TabOutcome::Counts(store.counts()?),
         TabEffect::LoadDetail(ListKind::Deals, id) => {
             TabOutcome::DealFile(Box::new(store.deal_file(id)?))
         }
@@ -184,8 +211,8 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
         TabEffect::LoadDetail(ListKind::Activities, id) => {
             TabOutcome::ActivityFile(Box::new(store.activity_file(id)?))
         }
-        TabEffect::LoadDashboard => {
-            TabOutcome::Dashboard(Box::new(DashboardData::load(store, today)?))
+        TabEffect::LoadDashboard(generation) => {
+            TabOutcome::Dashboard(generation, Box::new(DashboardData::load(store, today)?))
         }
         TabEffect::Pick(request) => {
             let choices = store.pick(request.kind, &request.query, 50)?;

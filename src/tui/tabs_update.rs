@@ -11,7 +11,7 @@ use super::products;
 use super::record_form::Draft;
 use super::records::{Column, Listed, RecordList};
 use super::tabs::{
-    describe, new_campaign, new_touch, ListKind, ReasonPrompt, TabEffect, TabOutcome, TagFilter,
+    describe, new_campaign, new_touch, ListKind, ReasonPrompt, TabEffect, TabOutcome,
 };
 use crate::domain::{Kind, Opportunity, Product, Stage};
 use ratatui::crossterm::event::KeyCode;
@@ -37,11 +37,11 @@ fn list_action<R: Listed, F>(
         Action::Top => isize::MIN / 2,
         Action::Bottom => isize::MAX / 2,
         Action::SortNext => {
-            let by = list.sort_next(columns, rows);
+            let by = list.sort_next(columns);
             return Some(Some(format!("Sorted by {by}")));
         }
         Action::SortReverse => {
-            list.reverse(columns, rows);
+            list.reverse();
             return Some(None);
         }
         Action::DetailDown => {
@@ -80,7 +80,7 @@ impl App {
                             self.open_form(Draft::Product(p), fx);
                         }
                     }
-                    Action::Filter => self.open_filter(ListKind::Products),
+                    Action::Filter => self.open_filter(ListKind::Products, fx),
                     other => self.common_tab_action(other, fx),
                 }
             }
@@ -108,13 +108,11 @@ impl App {
                     Action::CycleKind => {
                         let t = &mut self.tabs.activities;
                         t.kinds = t.kinds.next();
-                        let visible = t.visible();
-                        let (tags, names) = (t.list.tags.clone(), t.list.names.clone());
-                        t.list.set(visible, tags, names, &cols, rows);
+                        t.list.reorder();
                         let label = t.kinds.label();
                         self.info(format!("Showing {label}"));
                     }
-                    Action::Filter => self.open_filter(ListKind::Activities),
+                    Action::Filter => self.open_filter(ListKind::Activities, fx),
                     other => self.common_tab_action(other, fx),
                 }
             }
@@ -264,7 +262,7 @@ impl App {
                     }
                 }
             }
-            Action::Filter => self.open_filter(ListKind::Deals),
+            Action::Filter => self.open_filter(ListKind::Deals, fx),
             other => self.common_tab_action(other, fx),
         }
     }
@@ -318,20 +316,6 @@ impl App {
         fx.push(tab_fx(TabEffect::OpenForm(Box::new(draft))));
     }
 
-    fn open_filter(&mut self, list: ListKind) {
-        let mut options = vec![(String::new(), String::new(), 0)];
-        options.extend(match list {
-            ListKind::Deals => self.tabs.deals.list.tag_options(),
-            ListKind::Products => self.tabs.products.tag_options(),
-            ListKind::Activities => self.tabs.activities.list.tag_options(),
-        });
-        self.tabs.filter = Some(TagFilter {
-            list,
-            options,
-            cursor: 0,
-        });
-    }
-
     /// An action while a form or overlay of these tabs is open.
     pub(super) fn update_tabs_modal(&mut self, action: Action, fx: &mut Vec<Effect>) {
         if let Some(d) = self.tabs.delete.take() {
@@ -347,44 +331,18 @@ impl App {
             return;
         }
         if let Some(f) = self.tabs.filter.as_mut() {
-            let last = f.options.len().saturating_sub(1);
             match action {
-                Action::NextField | Action::Down => f.cursor = (f.cursor + 1).min(last),
-                Action::PrevField | Action::Up => f.cursor = f.cursor.saturating_sub(1),
-                Action::Key(k) if k.code == KeyCode::Char('j') => {
-                    f.cursor = (f.cursor + 1).min(last)
-                }
-                Action::Key(k) if k.code == KeyCode::Char('k') => {
-                    f.cursor = f.cursor.saturating_sub(1)
-                }
+                Action::NextField | Action::Down => f.move_by(1),
+                Action::PrevField | Action::Up => f.move_by(-1),
                 Action::Key(k) if k.code == KeyCode::Enter => {
-                    let (d, v, _) = f.options[f.cursor].clone();
+                    let Some(chosen) = f.chosen() else { return };
                     let list = f.list;
                     self.tabs.filter = None;
-                    let chosen = (!d.is_empty()).then(|| (d.clone(), v.clone()));
-                    let rows = self.table_rows();
-                    match list {
-                        ListKind::Deals => {
-                            self.tabs
-                                .deals
-                                .list
-                                .set_filter(chosen, &opportunities::columns(), rows)
-                        }
-                        ListKind::Products => {
-                            self.tabs
-                                .products
-                                .set_filter(chosen, &products::columns(), rows)
-                        }
-                        ListKind::Activities => self.tabs.activities.list.set_filter(
-                            chosen,
-                            &activities::columns(),
-                            rows,
-                        ),
-                    }
-                    if d.is_empty() {
-                        self.info("Filter cleared");
-                    } else {
-                        self.info(format!("Showing {d}:{v} only — f to change"));
+                    self.set_filter(list, chosen);
+                }
+                Action::Key(k) => {
+                    if let Some(req) = super::form::input_request(&k) {
+                        f.edit(req);
                     }
                 }
                 Action::Cancel | Action::Quit => self.tabs.filter = None,
@@ -479,87 +437,13 @@ impl App {
         fx.push(tab_fx(TabEffect::Save(Box::new(Draft::Deal(o)))));
     }
 
-    /// Loads what the current tab needs: its list when stale, the selected
-    /// record's detail, the dashboard.
-    pub(super) fn sync_tabs(&mut self, fx: &mut Vec<Effect>) {
-        let (list, kind) = match self.tab {
-            Tab::Dashboard => {
-                let d = &mut self.tabs.dashboard;
-                if d.data.is_none() || d.stale {
-                    d.stale = false;
-                    fx.push(tab_fx(TabEffect::LoadDashboard));
-                }
-                return;
-            }
-            Tab::Customers => return,
-            Tab::Opportunities => (
-                (
-                    self.tabs.deals.list.stale,
-                    if self.tabs.deals.board {
-                        None
-                    } else {
-                        self.tabs.deals.list.needs_detail()
-                    },
-                ),
-                ListKind::Deals,
-            ),
-            Tab::Products => (
-                (self.tabs.products.stale, self.tabs.products.needs_detail()),
-                ListKind::Products,
-            ),
-            Tab::Activities => (
-                (
-                    self.tabs.activities.list.stale,
-                    self.tabs.activities.list.needs_detail(),
-                ),
-                ListKind::Activities,
-            ),
-        };
-        let (stale, detail) = list;
-        if stale {
-            self.set_loading(kind);
-            fx.push(tab_fx(TabEffect::Load(kind)));
-        } else if let Some(id) = detail {
-            fx.push(tab_fx(TabEffect::LoadDetail(kind, id)));
-        }
-    }
-
-    /// Marks a list as being loaded so it is asked for once.
-    fn set_loading(&mut self, kind: ListKind) {
-        match kind {
-            ListKind::Deals => self.tabs.deals.list.stale = false,
-            ListKind::Products => self.tabs.products.stale = false,
-            ListKind::Activities => self.tabs.activities.list.stale = false,
-        }
-    }
-
     /// Takes in what a tab effect brought back.
     pub(super) fn apply_tabs(&mut self, outcome: TabOutcome, fx: &mut Vec<Effect>) {
-        let rows = self.table_rows();
         let _ = fx;
+        let Some(outcome) = self.apply_tab_load(outcome) else {
+            return;
+        };
         match outcome {
-            TabOutcome::Deals(all, tags, names) => {
-                let d = &mut self.tabs.deals;
-                let select = d.list.select;
-                d.list
-                    .set(all, tags, names, &opportunities::columns(), rows);
-                if let Some(id) = select {
-                    d.board_select(id);
-                }
-                d.board_move(0, 0);
-            }
-            TabOutcome::Products(all, tags) => {
-                self.tabs
-                    .products
-                    .set(all, tags, Default::default(), &products::columns(), rows)
-            }
-            TabOutcome::Activities(all, tags, names) => {
-                let t = &mut self.tabs.activities;
-                t.everything = all;
-                let visible = t.visible();
-                t.list
-                    .set(visible, tags, names, &activities::columns(), rows);
-            }
             TabOutcome::DealFile(f) => {
                 let l = &mut self.tabs.deals.list;
                 if l.detail_for == Some(f.deal.meta.id) {
@@ -577,11 +461,6 @@ impl App {
                 if l.detail_for == Some(f.activity.meta.id) {
                     l.detail = Some(*f);
                 }
-            }
-            TabOutcome::Dashboard(data) => {
-                let d = &mut self.tabs.dashboard;
-                d.data = Some(*data);
-                d.move_by(0);
             }
             TabOutcome::Picked(req, choices) => {
                 if let Some(form) = self.tabs.form.as_mut() {
@@ -651,6 +530,11 @@ impl App {
                 }
                 self.customers.invalidate();
             }
+            TabOutcome::Ids { .. }
+            | TabOutcome::Rows { .. }
+            | TabOutcome::TagCounts(..)
+            | TabOutcome::Counts(_)
+            | TabOutcome::Dashboard(..) => {}
             TabOutcome::SaveFailed { message, fields } => {
                 self.tabs.invalidate();
                 if let Some(form) = self.tabs.form.as_mut() {

@@ -2,7 +2,7 @@
 //! amount, a card per deal; `>`/`<` move the selected card.
 
 use super::clean;
-use crate::domain::{Money, Stage};
+use crate::domain::Stage;
 use crate::tui::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     .split(inner);
     for (c, stage) in Stage::ALL.iter().enumerate() {
         let cards = deals.stage_cards(*stage);
-        let total: Money = cards.iter().map(|o| o.amount).sum();
+        let (count, total) = deals.stage_total(*stage);
         let focused = c == deals.board_col;
         let head_style = if focused { t.tab_active() } else { t.header() };
         let last = c + 1 == Stage::ALL.len();
@@ -46,30 +46,28 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let width = body.width as usize;
         let mut lines = vec![
             Line::styled(format!("{stage}"), head_style),
-            Line::styled(
-                format!("{} · {}", cards.len(), total.display_short()),
-                t.dim(),
-            ),
+            Line::styled(format!("{count} · {}", total.display_short()), t.dim()),
         ];
         // Two lines a card; scroll so the selected card is visible.
         let room = (body.height as usize).saturating_sub(3) / 2;
-        let start = if focused && deals.board_row >= room.max(1) {
-            deals.board_row + 1 - room.max(1)
-        } else {
-            0
-        };
-        for (r, o) in cards.iter().enumerate().skip(start).take(room) {
+        let start = deals.board_start(c, room);
+        for (r, id) in cards.iter().enumerate().skip(start).take(room) {
+            let Some(o) = deals.list.rows.get(id) else {
+                lines.push(Line::styled("…", t.dim()));
+                lines.push(Line::raw(""));
+                continue;
+            };
             let selected = focused && r == deals.board_row;
             let style = if selected {
                 t.selected()
             } else {
                 Default::default()
             };
-            let title: String = clean(&o.title).chars().take(width).collect();
+            let title = super::fit(&clean(&o.title), width);
             lines.push(Line::styled(title, style));
             let customer = deals.list.ctx().name(Some(o.customer_id)).to_string();
             let sub = format!("{} {}", o.amount.display_short(), clean(&customer));
-            let sub: String = sub.chars().take(width).collect();
+            let sub = super::fit(&sub, width);
             lines.push(Line::from(Span::styled(
                 sub,
                 if selected { style } else { t.dim() },

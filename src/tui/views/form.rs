@@ -6,7 +6,7 @@ use crate::tui::app::App;
 use crate::tui::form::{CustomerForm, Field};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 const LABEL: u16 = 11;
@@ -19,7 +19,7 @@ enum FormLine {
 
 pub fn draw(frame: &mut Frame, app: &App, form: &CustomerForm, area: Rect) {
     let t = &app.theme;
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let mut title = vec![Span::styled(
         format!(" {} ", clean(&form.title())),
         t.title(),

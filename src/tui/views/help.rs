@@ -5,7 +5,7 @@ use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 /// How a key spec reads on screen.
@@ -60,7 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let per_column = lines.len().div_ceil(columns);
     let height = (per_column as u16 + 2).min(area.height);
     let popup = centered(area, width, height);
-    frame.render_widget(Clear, popup);
+    super::clear_popup(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(vec![

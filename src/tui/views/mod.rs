@@ -165,6 +165,51 @@ pub(crate) fn clean(s: &str) -> String {
     sanitize_for_terminal(s)
 }
 
+/// Clears `rect` for a popup. A wide (CJK) character underneath that
+/// straddles the popup's left or right edge is blanked too: half of it is
+/// covered, and the terminal would otherwise draw it over the border (the
+/// cell after a wide character is skipped when the screen is updated).
+pub(crate) fn clear_popup(frame: &mut Frame, rect: Rect) {
+    use ratatui::widgets::Clear;
+    use unicode_width::UnicodeWidthStr;
+    let buf = frame.buffer_mut();
+    let area = buf.area;
+    for y in rect.top()..rect.bottom() {
+        // The cell left of the popup, and the popup's own last cell (whose
+        // wide character would spill one column out).
+        for x in [rect.left().checked_sub(1), rect.right().checked_sub(1)]
+            .into_iter()
+            .flatten()
+        {
+            if x < area.left() || x >= area.right() {
+                continue;
+            }
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                if cell.symbol().width() > 1 {
+                    cell.set_symbol(" ");
+                }
+            }
+        }
+    }
+    frame.render_widget(Clear, rect);
+}
+
+/// `text` cut to `width` display columns (CJK counts two).
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    let mut out = String::new();
+    for ch in text.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push(ch);
+    }
+    out
+}
+
 /// A rectangle of at most `w`×`h` centred in `area`.
 pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

@@ -5,14 +5,14 @@ use crate::tui::app::App;
 use crate::tui::overlay::{Confirm, TouchEntry, TOUCH_KINDS};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn draw_confirm(frame: &mut Frame, app: &App, confirm: &Confirm, area: Rect) {
     let t = &app.theme;
     let width = area.width.min(60);
     let popup = centered(area, width, 5);
-    frame.render_widget(Clear, popup);
+    super::clear_popup(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(" Confirm ", t.title()));
@@ -32,7 +32,7 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
     let t = &app.theme;
     let width = area.width.min(70);
     let popup = centered(area, width, 6);
-    frame.render_widget(Clear, popup);
+    super::clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
         format!(" Log a touch with {} ", clean(&touch.name)),
         t.title(),

@@ -8,14 +8,14 @@ use crate::tui::record_form::{Picker, RecordForm};
 use crate::tui::tabs::{PendingDelete, ReasonPrompt, TagFilter};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 const LABEL: u16 = 17;
 
 pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     let t = &app.theme;
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let mut title = vec![Span::styled(
         format!(" {} ", clean(&form.title())),
         t.title(),
@@ -104,7 +104,10 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
                 Line::from(shown)
             }
             None => {
-                let style = if focused {
+                // A selected prefilled date shows that typing replaces it.
+                let style = if focused && form.selected {
+                    t.selected()
+                } else if focused {
                     t.focus()
                 } else {
                     Default::default()
@@ -144,7 +147,7 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
         width,
         height,
     };
-    frame.render_widget(Clear, rect);
+    super::clear_popup(frame, rect);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
         " type to search · ↑/↓ · Enter pick · Esc ",
         t.title(),
@@ -161,7 +164,11 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
         lines.push(Line::styled("  no match", t.dim()));
     }
     for (i, c) in p.choices.iter().enumerate().skip(start).take(room) {
-        let text = format!("#{} {}", c.id, clean(&c.label));
+        let text = if c.id == crate::tui::record_form::NO_LINK {
+            clean(&c.label)
+        } else {
+            format!("#{} {}", c.id, clean(&c.label))
+        };
         let mut spans = vec![Span::raw(text)];
         if !c.detail.is_empty() {
             spans.push(Span::styled(format!("  {}", clean(&c.detail)), t.dim()));
@@ -183,7 +190,7 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
 pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
     let t = &app.theme;
     let popup = centered(area, area.width.min(70), 6);
-    frame.render_widget(Clear, popup);
+    super::clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
         format!(" Mark {} {} ", clean(&r.deal.title), r.to),
         t.title(),
@@ -218,42 +225,50 @@ pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
 
 pub fn draw_filter(frame: &mut Frame, app: &App, f: &TagFilter, area: Rect) {
     let t = &app.theme;
-    let height = (f.options.len() as u16 + 2).min(area.height);
+    let height = (f.shown.len().max(1) as u16 + 3).min(area.height);
     let popup = centered(area, area.width.min(44), height);
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(" Filter by tag · Enter · Esc ", t.title()));
+    super::clear_popup(frame, popup);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        " Filter by tag · type · ↑/↓ · Enter · Esc ",
+        t.title(),
+    ));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let room = inner.height as usize;
+    let mut lines = vec![Line::from(vec![
+        Span::styled("› ", t.focus()),
+        Span::raw(clean(f.query.value())),
+    ])];
+    let room = inner.height.saturating_sub(1) as usize;
     let start = (f.cursor + 1).saturating_sub(room);
-    let lines: Vec<Line> = f
-        .options
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(room)
-        .map(|(i, (d, v, n))| {
-            let text = if d.is_empty() {
-                "(no filter — show all)".to_string()
-            } else {
-                format!("{}:{}  {n}", clean(d), clean(v))
-            };
-            if i == f.cursor {
-                Line::styled(text, t.selected())
-            } else {
-                Line::raw(text)
-            }
-        })
-        .collect();
+    if f.loading {
+        lines.push(Line::styled("  counting tags…", t.dim()));
+    } else if f.shown.is_empty() {
+        lines.push(Line::styled("  no tag matches", t.dim()));
+    }
+    for (i, &o) in f.shown.iter().enumerate().skip(start).take(room) {
+        let (d, v, n) = &f.options[o];
+        let text = if d.is_empty() {
+            "(no filter — show all)".to_string()
+        } else {
+            format!("{}:{}  {n}", clean(d), clean(v))
+        };
+        lines.push(if i == f.cursor {
+            Line::styled(text, t.selected())
+        } else {
+            Line::raw(text)
+        });
+    }
     frame.render_widget(Paragraph::new(lines), inner);
+    let x = 2 + f.query.visual_cursor() as u16;
+    if x < inner.width {
+        frame.set_cursor_position((inner.x + x, inner.y));
+    }
 }
 
 pub fn draw_delete(frame: &mut Frame, app: &App, d: &PendingDelete, area: Rect) {
     let t = &app.theme;
     let popup = centered(area, area.width.min(60), 5);
-    frame.render_widget(Clear, popup);
+    super::clear_popup(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(" Confirm ", t.title()));

@@ -38,12 +38,11 @@ pub fn draw<R: Listed, F>(
 ) {
     let t = &app.theme;
     let mut spans = vec![Span::styled(format!(" {title} "), t.title())];
-    if list.loaded && !list.view.is_empty() {
-        spans.push(Span::raw(format!(
-            "{}/{} ",
-            list.cursor + 1,
-            list.view.len()
-        )));
+    if list.loaded && !list.is_empty() {
+        spans.push(Span::raw(format!("{}/{} ", list.cursor + 1, list.len())));
+    }
+    if list.loading && list.loaded {
+        spans.push(Span::styled("loading… ", t.dim()));
     }
     if let Some((d, v)) = &list.filter {
         spans.push(Span::styled(format!("filter {d}:{v} "), t.focus()));
@@ -55,7 +54,7 @@ pub fn draw<R: Listed, F>(
         frame.render_widget(Paragraph::new("Loading…").block(block), area);
         return;
     }
-    if list.view.is_empty() {
+    if list.is_empty() {
         let msg = if list.filter.is_some() {
             "  Nothing carries that tag — f to change the filter."
         } else {
@@ -89,21 +88,18 @@ pub fn draw<R: Listed, F>(
     } else {
         offset
     };
-    let rows = list
-        .view
-        .iter()
-        .skip(offset)
-        .take(height)
-        .filter_map(|i| list.all.get(*i))
-        .map(|r| {
-            Row::new(columns.iter().map(|c| match c.chip {
-                Some(dim) => match ctx.tag(r.id(), dim) {
-                    Some(v) => Cell::from(Line::from(chip(t, dim, v, false))),
-                    None => Cell::from(Span::styled("·", t.dim())),
-                },
-                None => Cell::from(clean(&(c.text)(r, &ctx))),
-            }))
-        });
+    let end = (offset + height).min(list.len());
+    let rows = (offset..end).map(|i| match list.row(i) {
+        Some(r) => Row::new(columns.iter().map(|c| match c.chip {
+            Some(dim) => match ctx.tag(r.id(), dim) {
+                Some(v) => Cell::from(Line::from(chip(t, dim, v, false))),
+                None => Cell::from(Span::styled("·", t.dim())),
+            },
+            None => Cell::from(clean(&(c.text)(r, &ctx))),
+        })),
+        // Not read yet: the next frame has it.
+        None => Row::new([Cell::from(Span::styled("…", t.dim()))]),
+    });
     let header = Row::new(columns.iter().enumerate().map(|(i, c)| {
         if list.sort == Some(i) {
             let arrow = if list.descending { "▼" } else { "▲" };

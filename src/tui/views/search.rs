@@ -7,7 +7,7 @@ use crate::tui::search::SearchMode;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 /// `text` with the chars at `indices` bold and reversed.
@@ -74,7 +74,7 @@ pub fn draw_global(frame: &mut Frame, app: &App, area: Rect) {
     let width = area.width.min(90);
     let height = area.height.min(20);
     let popup = centered(area, width, height);
-    frame.render_widget(Clear, popup);
+    super::clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
         " Search everything · Enter go · Esc close ",
         t.title(),

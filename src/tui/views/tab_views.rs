@@ -35,7 +35,7 @@ pub fn draw_deals(frame: &mut Frame, app: &App, area: Rect) {
             frame,
             app,
             file,
-            !deals.list.view.is_empty(),
+            !deals.list.is_empty(),
             deals.list.detail_scroll,
             a,
         );
@@ -53,14 +53,7 @@ pub fn draw_products(frame: &mut Frame, app: &App, area: Rect) {
             .detail
             .as_ref()
             .filter(|f| Some(f.product.meta.id) == list.selected_id());
-        record_detail::draw_product(
-            frame,
-            app,
-            file,
-            !list.view.is_empty(),
-            list.detail_scroll,
-            a,
-        );
+        record_detail::draw_product(frame, app, file, !list.is_empty(), list.detail_scroll, a);
     }
 }
 
@@ -77,13 +70,6 @@ pub fn draw_activities(frame: &mut Frame, app: &App, area: Rect) {
             .detail
             .as_ref()
             .filter(|f| Some(f.activity.meta.id) == list.selected_id());
-        record_detail::draw_activity(
-            frame,
-            app,
-            file,
-            !list.view.is_empty(),
-            list.detail_scroll,
-            a,
-        );
+        record_detail::draw_activity(frame, app, file, !list.is_empty(), list.detail_scroll, a);
     }
 }

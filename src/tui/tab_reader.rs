@@ -1,0 +1,135 @@
+//! A background reader for the tabs' slow reads (a list's id order, the
+//! dashboard, the tag filter's counts): its own connection to the book, so
+//! switching tabs on a big book never waits. Requests that a newer one of
+//! the same sort has superseded are skipped; answers the app no longer
+//! wants are dropped by their generation (see `tabs_load.rs`).
+
+use super::app::App;
+use super::effect::{Outcome, Runtime};
+use super::tabs::{perform, TabEffect, TabOutcome};
+use crate::domain::Clock;
+use crate::store::Store;
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// What the reader sends back per request: None for a skipped one.
+type Answer = Option<Result<TabOutcome, String>>;
+
+pub struct TabReader {
+    tx: Sender<TabEffect>,
+    rx: Receiver<Answer>,
+    /// Requests sent and not answered yet.
+    pending: usize,
+}
+
+/// Whether `newer` makes `older` pointless.
+fn supersedes(newer: &TabEffect, older: &TabEffect) -> bool {
+    match (newer, older) {
+        (TabEffect::LoadIds { list: a, .. }, TabEffect::LoadIds { list: b, .. }) => a == b,
+        (TabEffect::LoadDashboard(_), TabEffect::LoadDashboard(_)) => true,
+        (TabEffect::TagCounts(a), TabEffect::TagCounts(b)) => a == b,
+        (TabEffect::Counts, TabEffect::Counts) => true,
+        _ => false,
+    }
+}
+
+impl TabReader {
+    pub fn start(path: PathBuf, clock: Clock) -> TabReader {
+        let (tx, requests) = channel::<TabEffect>();
+        let (answers, rx) = channel::<Answer>();
+        std::thread::spawn(move || {
+            let mut store: Option<Store> = None;
+            while let Ok(first) = requests.recv() {
+                let mut batch = vec![first];
+                batch.extend(requests.try_iter());
+                for i in 0..batch.len() {
+                    if batch[i + 1..].iter().any(|n| supersedes(n, &batch[i])) {
+                        if answers.send(None).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    if store.is_none() {
+                        match Store::open_with_clock(&path, clock) {
+                            Ok(s) => store = Some(s),
+                            Err(e) => {
+                                let _ = answers.send(Some(Err(e.to_string())));
+                                continue;
+                            }
+                        }
+                    }
+                    let Some(s) = store.as_mut() else { continue };
+                    let answer = perform(s, batch[i].clone()).map_err(|e| e.to_string());
+                    if answers.send(Some(answer)).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        TabReader { tx, rx, pending: 0 }
+    }
+
+    pub fn submit(&mut self, effect: TabEffect) {
+        if self.tx.send(effect).is_ok() {
+            self.pending += 1;
+        }
+    }
+
+    /// Answers that arrived (waiting up to `timeout` for the first).
+    pub fn take(&mut self, timeout: Option<Duration>) -> Vec<Result<TabOutcome, String>> {
+        let mut out = Vec::new();
+        if let (Some(t), true) = (timeout, self.pending > 0) {
+            match self.rx.recv_timeout(t) {
+                Ok(a) => {
+                    self.pending -= 1;
+                    out.extend(a);
+                }
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return out,
+            }
+        }
+        while let Ok(a) = self.rx.try_recv() {
+            self.pending -= 1;
+            out.extend(a);
+        }
+        out
+    }
+
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+}
+
+impl Runtime {
+    /// Hands the background reader's answers to the app.
+    pub(super) fn take_tab_reads(&mut self, app: &mut App, wait: Option<Duration>) -> bool {
+        let Some(reader) = self.tab_reader.as_mut() else {
+            return false;
+        };
+        let answers = reader.take(wait);
+        let any = !answers.is_empty();
+        for a in answers {
+            let o = match a {
+                Ok(o) => Outcome::Tabs(o),
+                Err(e) => Outcome::Failed(e),
+            };
+            let effects = app.apply(o);
+            self.run_all(app, effects);
+        }
+        any
+    }
+
+    /// Blocks (up to `timeout`) until the tabs' background reads are all
+    /// answered and applied. For tests; true when nothing is left waiting.
+    pub fn wait_tabs(&mut self, app: &mut App, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.tab_reader.as_ref().is_some_and(|r| r.pending() > 0) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            self.take_tab_reads(app, Some(left));
+        }
+        true
+    }
+}
