@@ -66,34 +66,33 @@ impl Store {
     /// Customers tagged churned (lifecycle), at risk or can't-lose (RFM),
     /// or lost (loyalty); highest value first.
     pub fn churn_risk(&self, limit: usize) -> Result<Vec<ChurnRisk>> {
-        use super::tags::{needle, value_sql};
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT c.id, c.name, CASE WHEN instr(t.tags, ?2) > 0 THEN 'lifecycle:churned'
-                                      ELSE 'rfm:' || {rfm} END
-             FROM tag_sets t JOIN customers c ON c.id = t.record_id
-             WHERE t.record_kind = 'customer' AND c.deleted_at IS NULL
-               AND (instr(t.tags, ?2) > 0 OR instr(t.tags, ?3) > 0 OR instr(t.tags, ?4) > 0)
-             ORDER BY CASE {value} WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, c.id
-             LIMIT ?1",
-            rfm = value_sql("t.tags", "rfm"),
-            value = value_sql("t.tags", "value"),
-        ))?;
-        let rows = stmt.query_map(
-            params![
-                limit as i64,
-                needle("lifecycle", "churned"),
-                needle("rfm", "at_risk"),
-                needle("rfm", "cant_lose")
-            ],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            },
-        )?;
-        let found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        use super::tags::{for_each_live_set, value_in};
+        // (value rank, id, tag) of every customer at risk, in one scan.
+        let mut found: Vec<(u8, i64, String)> = Vec::new();
+        for_each_live_set(&self.conn, Kind::Customer, |id, set| {
+            let tag = if value_in(set, "lifecycle") == Some("churned") {
+                "lifecycle:churned".to_string()
+            } else {
+                match value_in(set, "rfm") {
+                    Some(v @ ("at_risk" | "cant_lose")) => format!("rfm:{v}"),
+                    _ => return,
+                }
+            };
+            let rank = match value_in(set, "value") {
+                Some("high") => 0,
+                Some("medium") => 1,
+                _ => 2,
+            };
+            found.push((rank, id, tag));
+        })?;
+        found.sort_unstable();
+        found.truncate(limit);
+        let ids: Vec<i64> = found.iter().map(|f| f.1).collect();
+        let names = self.customer_names(&ids)?;
+        let found: Vec<(i64, String, String)> = found
+            .into_iter()
+            .map(|(_, id, tag)| (id, names.get(&id).cloned().unwrap_or_default(), tag))
+            .collect();
         // Reasons are rendered from today's facts, for these few only.
         let mut out = Vec::with_capacity(found.len());
         for (customer_id, name, tag) in found {

@@ -178,11 +178,13 @@ impl Store {
             (None, None) => a.cmp(b),
         });
         let mut rank = HashMap::new();
-        for (i, v) in values.iter().enumerate() {
-            for id in self.ids_with_tag(kind, dimension, v)? {
+        super::tags::for_each_live_set(&self.conn, kind, |id, set| {
+            if let Some(i) = super::tags::value_in(set, dimension)
+                .and_then(|v| values.iter().position(|x| x == v))
+            {
                 rank.insert(id, i);
             }
-        }
+        })?;
         Ok(rank)
     }
 
@@ -202,11 +204,12 @@ impl Store {
         }
         dims.sort();
         dims.dedup();
+        let mut all = self.tag_distributions(kind)?;
         let mut out = Vec::new();
         for d in dims {
-            let mut values = self.tag_distribution(kind, &d)?;
-            values.sort();
-            out.extend(values.into_iter().map(|(v, n)| (d.clone(), v, n as usize)));
+            if let Some(values) = all.remove(&d) {
+                out.extend(values.into_iter().map(|(v, n)| (d.clone(), v, n as usize)));
+            }
         }
         Ok(out)
     }
@@ -220,8 +223,7 @@ impl Store {
     ) -> Result<(ListRows, TagMap, HashMap<i64, String>)> {
         let mut tags = TagMap::new();
         for &id in ids {
-            let t = self.tags(kind, id)?;
-            tags.insert(id, t.into_iter().map(|t| (t.dimension, t.value)).collect());
+            tags.insert(id, self.tag_values(kind, id)?.into_iter().collect());
         }
         let (rows, customers) = match kind {
             Kind::Opportunity => {

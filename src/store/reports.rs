@@ -6,6 +6,7 @@ use crate::domain::{Kind, Money, Stage};
 use chrono::{Duration, NaiveDate};
 use rusqlite::params;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A follow-up someone promised: the next date set on a customer's latest touch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -143,15 +144,20 @@ impl Store {
     /// How many live records of `kind` carry each value of `dimension`,
     /// most common first.
     pub fn tag_distribution(&self, kind: Kind, dimension: &str) -> Result<Vec<(String, i64)>> {
-        let value = super::tags::value_sql("t.tags", dimension);
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {value} AS v, count(*) FROM tag_sets t JOIN {} r ON r.id = t.record_id
-             WHERE t.record_kind = ?1 AND r.deleted_at IS NULL AND v IS NOT NULL
-             GROUP BY v ORDER BY count(*) DESC, v",
-            kind.table()
-        ))?;
-        let rows = stmt.query_map(params![kind.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut counts: HashMap<String, i64> = HashMap::new();
+        super::tags::for_each_live_set(&self.conn, kind, |_, set| {
+            if let Some(v) = super::tags::value_in(set, dimension) {
+                match counts.get_mut(v) {
+                    Some(n) => *n += 1,
+                    None => {
+                        counts.insert(v.to_string(), 1);
+                    }
+                }
+            }
+        })?;
+        let mut out: Vec<(String, i64)> = counts.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(out)
     }
 
     /// Products by units sold on deals won since `since`, best first.

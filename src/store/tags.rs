@@ -103,15 +103,6 @@ pub(crate) fn needle(dimension: &str, value: &str) -> String {
     format!("\n{dimension}={}\n", clean_value(value))
 }
 
-/// SQL for the value of `dimension` in the stored-set column `col`
-/// (NULL when the record has no such tag).
-pub(crate) fn value_sql(col: &str, dimension: &str) -> String {
-    let key = format!("char(10) || '{}='", dimension.replace('\'', "''"));
-    let len = dimension.chars().count() + 2;
-    let rest = format!("substr({col}, instr({col}, {key}) + {len})");
-    format!("(CASE WHEN instr({col}, {key}) > 0 THEN substr({rest}, 1, instr({rest}, char(10)) - 1) END)")
-}
-
 /// A record's stored set, if it was ever classified.
 pub(crate) fn stored_set(conn: &Connection, kind: Kind, id: i64) -> Result<Option<String>> {
     Ok(conn
@@ -289,6 +280,42 @@ pub(crate) fn forget(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Calls `f(record_id, set)` for the stored set of every record of `kind`
+/// that is not in the trash, in record order. One scan of `tag_sets`: the
+/// trash is read from its partial index instead of joining every record.
+pub(crate) fn for_each_live_set(
+    conn: &Connection,
+    kind: Kind,
+    mut f: impl FnMut(i64, &str),
+) -> Result<()> {
+    let trashed: std::collections::HashSet<i64> = conn
+        .prepare_cached(&format!(
+            "SELECT id FROM {} WHERE deleted_at IS NOT NULL",
+            kind.table()
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT record_id, tags FROM tag_sets WHERE record_kind = ?1 ORDER BY record_id",
+    )?;
+    let mut rows = stmt.query([kind.as_str()])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if trashed.contains(&id) {
+            continue;
+        }
+        if let rusqlite::types::ValueRef::Text(t) = r.get_ref(1)? {
+            f(id, std::str::from_utf8(t).unwrap_or_default());
+        }
+    }
+    Ok(())
+}
+
+/// The value of `dimension` in a stored set.
+pub(crate) fn value_in<'a>(set: &'a str, dimension: &str) -> Option<&'a str> {
+    decode(set).find(|(d, _)| *d == dimension).map(|(_, v)| v)
+}
+
 impl Store {
     /// A record's current tags, by dimension, each with the reason the
     /// rules give it today. A stored value that today's facts no longer
@@ -365,16 +392,35 @@ impl Store {
 
     /// Ids of live records of `kind` carrying `dimension = value`.
     pub fn ids_with_tag(&self, kind: Kind, dimension: &str, value: &str) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT t.record_id FROM tag_sets t JOIN {} r ON r.id = t.record_id
-             WHERE t.record_kind = ?1 AND instr(t.tags, ?2) > 0 AND r.deleted_at IS NULL
-             ORDER BY t.record_id",
-            kind.table()
-        ))?;
-        let rows = stmt.query_map(params![kind.as_str(), needle(dimension, value)], |r| {
-            r.get(0)
+        let needle = needle(dimension, value);
+        let mut out = Vec::new();
+        for_each_live_set(&self.conn, kind, |id, set| {
+            if set.contains(&needle) {
+                out.push(id);
+            }
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(out)
+    }
+
+    /// For every dimension, how many live records of `kind` carry each
+    /// value (one scan).
+    pub fn tag_distributions(&self, kind: Kind) -> Result<BTreeMap<String, BTreeMap<String, i64>>> {
+        let mut out: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        for_each_live_set(&self.conn, kind, |_, set| {
+            for (d, v) in decode(set) {
+                let values = match out.get_mut(d) {
+                    Some(m) => m,
+                    None => out.entry(d.to_string()).or_default(),
+                };
+                match values.get_mut(v) {
+                    Some(n) => *n += 1,
+                    None => {
+                        values.insert(v.to_string(), 1);
+                    }
+                }
+            }
+        })?;
+        Ok(out)
     }
 }
 
@@ -429,23 +475,42 @@ mod tests {
     }
 
     #[test]
-    fn value_sql_reads_one_dimension() {
-        let s = Store::open_in_memory().unwrap();
-        let set = encode([("value", "high"), ("lifecycle", "新客户"), ("rfm", "x")]);
-        for (dim, want) in [
-            ("value", Some("high")),
-            ("lifecycle", Some("新客户")),
-            ("rfm", Some("x")),
-            ("loyalty", None),
-        ] {
-            let got: Option<String> = s
-                .conn()
-                .query_row(&format!("SELECT {}", value_sql("?1", dim)), [&set], |r| {
-                    r.get(0)
-                })
-                .unwrap();
-            assert_eq!(got.as_deref(), want, "{dim}");
+    fn counts_and_ids_leave_the_trash_out() {
+        let mut s = Store::open_in_memory().unwrap();
+        let a = s.add_customer(&Customer::named("Ann")).unwrap().meta.id;
+        let b = s.add_customer(&Customer::named("Bo")).unwrap().meta.id;
+        let now = s.clock().now();
+        for id in [a, b] {
+            write_tags(
+                s.conn(),
+                Kind::Customer,
+                id,
+                &[tag("value", "high", "r")],
+                now,
+            )
+            .unwrap();
         }
+        assert_eq!(
+            s.ids_with_tag(Kind::Customer, "value", "high").unwrap(),
+            [a, b]
+        );
+        s.delete(Kind::Customer, b, None).unwrap();
+        assert_eq!(
+            s.ids_with_tag(Kind::Customer, "value", "high").unwrap(),
+            [a]
+        );
+        assert_eq!(
+            s.tag_distribution(Kind::Customer, "value").unwrap(),
+            [("high".to_string(), 1)]
+        );
+        assert_eq!(
+            s.tag_distributions(Kind::Customer).unwrap()["value"]["high"],
+            1
+        );
+        assert!(s
+            .ids_with_tag(Kind::Customer, "value", "hig")
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
