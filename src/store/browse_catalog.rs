@@ -66,19 +66,24 @@ impl Store {
     /// Customers tagged churned (lifecycle), at risk or can't-lose (RFM),
     /// or lost (loyalty); highest value first.
     pub fn churn_risk(&self, limit: usize) -> Result<Vec<ChurnRisk>> {
-        use super::tags::{for_each_live_set, value_in};
+        use super::tags::{for_each_live_set, DimFinder};
+        let (lifecycle, rfm, value) = (
+            DimFinder::new("lifecycle"),
+            DimFinder::new("rfm"),
+            DimFinder::new("value"),
+        );
         // (value rank, id, tag) of every customer at risk, in one scan.
         let mut found: Vec<(u8, i64, String)> = Vec::new();
         for_each_live_set(&self.conn, Kind::Customer, |id, set| {
-            let tag = if value_in(set, "lifecycle") == Some("churned") {
+            let tag = if lifecycle.value_in(set) == Some("churned") {
                 "lifecycle:churned".to_string()
             } else {
-                match value_in(set, "rfm") {
+                match rfm.value_in(set) {
                     Some(v @ ("at_risk" | "cant_lose")) => format!("rfm:{v}"),
                     _ => return,
                 }
             };
-            let rank = match value_in(set, "value") {
+            let rank = match value.value_in(set) {
                 Some("high") => 0,
                 Some("medium") => 1,
                 _ => 2,

@@ -178,8 +178,10 @@ impl Store {
             (None, None) => a.cmp(b),
         });
         let mut rank = HashMap::new();
+        let finder = super::tags::DimFinder::new(dimension);
         super::tags::for_each_live_set(&self.conn, kind, |id, set| {
-            if let Some(i) = super::tags::value_in(set, dimension)
+            if let Some(i) = finder
+                .value_in(set)
                 .and_then(|v| values.iter().position(|x| x == v))
             {
                 rank.insert(id, i);

@@ -10,6 +10,7 @@
 //! which classifies the whole book set-based and in parallel.
 
 use super::customers::{self, from_row, tidy};
+use super::fast_hash::FxHasher;
 use super::retag::{affected, ClassifyState};
 use super::rows::{self, from_json_list, to_json_list, to_json_map};
 use super::{Result, Store};
@@ -18,27 +19,7 @@ use crate::domain::{absorb, Customer, Kind, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// A small fast hasher for the in-memory match maps (FxHash: the keys are
-/// the book's own emails and phones, not hostile input, and SipHash was a
-/// tenth of a million-row import).
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+use std::hash::BuildHasherDefault;
 
 type FastMap = HashMap<String, i64, BuildHasherDefault<FxHasher>>;
 

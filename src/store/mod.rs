@@ -14,6 +14,7 @@ mod browse_lists;
 mod bulk;
 mod customers;
 mod doctor;
+mod fast_hash;
 mod merge;
 mod online_backup;
 mod open;

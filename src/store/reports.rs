@@ -144,9 +144,10 @@ impl Store {
     /// How many live records of `kind` carry each value of `dimension`,
     /// most common first.
     pub fn tag_distribution(&self, kind: Kind, dimension: &str) -> Result<Vec<(String, i64)>> {
+        let finder = super::tags::DimFinder::new(dimension);
         let mut counts: HashMap<String, i64> = HashMap::new();
         super::tags::for_each_live_set(&self.conn, kind, |_, set| {
-            if let Some(v) = super::tags::value_in(set, dimension) {
+            if let Some(v) = finder.value_in(set) {
                 match counts.get_mut(v) {
                     Some(n) => *n += 1,
                     None => {

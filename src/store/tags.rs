@@ -311,9 +311,55 @@ pub(crate) fn for_each_live_set(
     Ok(())
 }
 
-/// The value of `dimension` in a stored set.
-pub(crate) fn value_in<'a>(set: &'a str, dimension: &str) -> Option<&'a str> {
-    decode(set).find(|(d, _)| *d == dimension).map(|(_, v)| v)
+/// Finds one dimension's value in stored sets (a substring search for
+/// `"\ndim="`, not a walk over every tag).
+pub(crate) struct DimFinder(String);
+
+impl DimFinder {
+    pub(crate) fn new(dimension: &str) -> DimFinder {
+        DimFinder(format!("\n{dimension}="))
+    }
+
+    /// The value of the dimension in `set`, if the record has one.
+    pub(crate) fn value_in<'a>(&self, set: &'a str) -> Option<&'a str> {
+        let start = set.find(&self.0)? + self.0.len();
+        let rest = &set[start..];
+        Some(&rest[..rest.find('\n').unwrap_or(rest.len())])
+    }
+}
+
+/// Counts of each `dim=value` line of many sets (one hash lookup per tag).
+#[derive(Default)]
+pub(crate) struct LineCounts(
+    std::collections::HashMap<
+        String,
+        i64,
+        std::hash::BuildHasherDefault<super::fast_hash::FxHasher>,
+    >,
+);
+
+impl LineCounts {
+    pub(crate) fn add(&mut self, line: &str) {
+        match self.0.get_mut(line) {
+            Some(n) => *n += 1,
+            None => {
+                self.0.insert(line.to_string(), 1);
+            }
+        }
+    }
+
+    /// By dimension, then value.
+    pub(crate) fn by_dimension(self) -> BTreeMap<String, BTreeMap<String, i64>> {
+        let mut out: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        for (line, n) in self.0 {
+            if let Some((d, v)) = line.split_once('=') {
+                out.entry(d.to_string())
+                    .or_default()
+                    .insert(v.to_string(), n);
+            }
+        }
+        out
+    }
 }
 
 impl Store {
@@ -405,22 +451,13 @@ impl Store {
     /// For every dimension, how many live records of `kind` carry each
     /// value (one scan).
     pub fn tag_distributions(&self, kind: Kind) -> Result<BTreeMap<String, BTreeMap<String, i64>>> {
-        let mut out: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        let mut counts = LineCounts::default();
         for_each_live_set(&self.conn, kind, |_, set| {
-            for (d, v) in decode(set) {
-                let values = match out.get_mut(d) {
-                    Some(m) => m,
-                    None => out.entry(d.to_string()).or_default(),
-                };
-                match values.get_mut(v) {
-                    Some(n) => *n += 1,
-                    None => {
-                        values.insert(v.to_string(), 1);
-                    }
-                }
-            }
+            set.split('\n')
+                .filter(|l| !l.is_empty())
+                .for_each(|l| counts.add(l));
         })?;
-        Ok(out)
+        Ok(counts.by_dimension())
     }
 }
 
