@@ -3,6 +3,8 @@
 //! [`DocInput`]s.
 
 use super::pinyin_keys::pinyin_keys;
+use super::postings::Postings;
+use super::slots::{Interner, Slots};
 use super::text::{char_mask, fold};
 use super::Field;
 use crate::domain::text::phone_digits;
@@ -121,100 +123,8 @@ pub struct DocInput {
     pub attrs: Vec<(String, String)>,
 }
 
-/// Strings to small ids, for attribute keys and values.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Interner {
-    ids: HashMap<String, u32>,
-    pub names: Vec<String>,
-}
-
-impl Interner {
-    fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.names.push(s.to_string());
-        self.ids.insert(s.to_string(), id);
-        id
-    }
-
-    pub fn get(&self, s: &str) -> Option<u32> {
-        self.ids.get(s).copied()
-    }
-}
-
 /// Attribute codes pack the key id in the top 8 bits, the value in the rest.
 pub(crate) const VALUE_BITS: u32 = 24;
-
-/// Record → slot: dense per-kind tables for the usual small row ids, a map
-/// for any others.
-#[derive(Debug, Default, Clone)]
-struct Slots {
-    dense: [Vec<u32>; 4],
-    sparse: HashMap<(Kind, i64), u32>,
-    live: usize,
-}
-
-const NO_SLOT: u32 = u32::MAX;
-/// Ids below this go to the dense tables (4 bytes per id up to the largest).
-const DENSE_IDS: i64 = 1 << 26;
-
-impl Slots {
-    fn table(kind: Kind) -> usize {
-        match kind {
-            Kind::Customer => 0,
-            Kind::Opportunity => 1,
-            Kind::Product => 2,
-            Kind::Activity => 3,
-        }
-    }
-
-    fn get(&self, kind: Kind, id: i64) -> Option<u32> {
-        if (0..DENSE_IDS).contains(&id) {
-            let s = *self.dense[Self::table(kind)].get(id as usize)?;
-            (s != NO_SLOT).then_some(s)
-        } else {
-            self.sparse.get(&(kind, id)).copied()
-        }
-    }
-
-    fn insert(&mut self, kind: Kind, id: i64, slot: u32) {
-        if (0..DENSE_IDS).contains(&id) {
-            let t = &mut self.dense[Self::table(kind)];
-            if t.len() <= id as usize {
-                t.resize(id as usize + 1, NO_SLOT);
-            }
-            if t[id as usize] == NO_SLOT {
-                self.live += 1;
-            }
-            t[id as usize] = slot;
-        } else if self.sparse.insert((kind, id), slot).is_none() {
-            self.live += 1;
-        }
-    }
-
-    fn remove(&mut self, kind: Kind, id: i64) -> Option<u32> {
-        let old = if (0..DENSE_IDS).contains(&id) {
-            let t = &mut self.dense[Self::table(kind)];
-            let s = t.get_mut(id as usize)?;
-            let old = *s;
-            *s = NO_SLOT;
-            (old != NO_SLOT).then_some(old)
-        } else {
-            self.sparse.remove(&(kind, id))
-        };
-        if old.is_some() {
-            self.live -= 1;
-        }
-        old
-    }
-
-    fn bytes(&self) -> usize {
-        self.dense.iter().map(|t| t.capacity() * 4).sum::<usize>()
-            + self.sparse.capacity() * (std::mem::size_of::<(Kind, i64)>() + 5)
-    }
-}
 
 /// The in-memory search index over every live record.
 #[derive(Debug, Default, Clone)]
@@ -234,6 +144,8 @@ pub struct SearchIndex {
     garbage: usize,
     /// Bumped by every change, so cached narrowing results can be dropped.
     epoch: u64,
+    /// Distinct texts and the records holding them (see [`Postings`]).
+    pub(crate) postings: Postings,
 }
 
 impl SearchIndex {
@@ -271,10 +183,11 @@ impl SearchIndex {
     /// Adds a record, or replaces it if it is already there.
     pub fn upsert(&mut self, input: DocInput) {
         let doc = self.append(&input);
-        match self.slots.get(input.kind, input.id) {
+        let slot = match self.slots.get(input.kind, input.id) {
             Some(slot) => {
                 self.forget(slot);
                 self.docs[slot as usize] = doc;
+                slot
             }
             None => {
                 let slot = match self.free.pop() {
@@ -288,10 +201,10 @@ impl SearchIndex {
                     }
                 };
                 self.slots.insert(input.kind, input.id, slot);
+                slot
             }
-        }
-        self.epoch = next_epoch();
-        self.maybe_compact();
+        };
+        self.changed(slot);
     }
 
     /// Takes a record out (deleted or purged). Returns whether it was there.
@@ -304,9 +217,29 @@ impl SearchIndex {
         self.docs[slot as usize].n_spans = 0;
         self.docs[slot as usize].n_attrs = 0;
         self.free.push(slot);
-        self.epoch = next_epoch();
-        self.maybe_compact();
+        self.changed(slot);
         true
+    }
+
+    /// After a record changed: new epoch, its postings stale, and a rebuild
+    /// of the postings (or of the arenas) once enough has changed.
+    fn changed(&mut self, slot: u32) {
+        self.epoch = next_epoch();
+        self.postings.mark(slot);
+        if self.maybe_compact() {
+            return;
+        }
+        // While bulk loading, [`SearchIndex::build_postings`] runs at the end.
+        let bulk = self.dedupe.is_some();
+        if !bulk && self.postings.dirty.len() > 4096 + self.docs.len() / 16 {
+            self.build_postings();
+        }
+    }
+
+    /// Builds the distinct-text postings from scratch; every record changed
+    /// since is searched one by one until this runs again.
+    pub fn build_postings(&mut self) {
+        self.postings = Postings::build(&self.docs, &self.spans);
     }
 
     /// Counts the old data of a slot as garbage.
@@ -454,10 +387,11 @@ impl SearchIndex {
         }
     }
 
-    /// Rewrites the arenas without garbage once it is over half of them.
-    fn maybe_compact(&mut self) {
+    /// Rewrites the arenas without garbage once it is over half of them
+    /// (and the postings, whose keys point into them). Returns whether it did.
+    fn maybe_compact(&mut self) -> bool {
         if self.garbage < 1 << 20 || self.garbage * 2 < self.text.len() {
-            return;
+            return false;
         }
         let mut text = String::with_capacity(self.text.len() - self.garbage.min(self.text.len()));
         let mut spans = Vec::with_capacity(self.spans.len());
@@ -485,6 +419,8 @@ impl SearchIndex {
         self.spans = spans;
         self.attrs = attrs;
         self.garbage = 0;
+        self.build_postings();
+        true
     }
 
     /// Approximate heap bytes held by the index (for the memory report).
@@ -496,12 +432,13 @@ impl SearchIndex {
             + self.text.capacity()
             + self.slots.bytes()
             + self.free.capacity() * 4
+            + self.postings.bytes()
     }
 
     /// Where the memory goes, for the memory report.
     pub fn memory_report(&self) -> String {
         format!(
-            "docs {} ({} MB), spans {} ({} MB), attrs {} ({} MB), text {} MB, slots {} MB, keys {}, values {}",
+            "docs {} ({} MB), spans {} ({} MB), attrs {} ({} MB), text {} MB, slots {} MB, keys {}, values {}; {}",
             self.docs.len(),
             (self.docs.capacity() * std::mem::size_of::<Doc>()) >> 20,
             self.spans.len(),
@@ -512,6 +449,7 @@ impl SearchIndex {
             self.slots.bytes() >> 20,
             self.keys.names.len(),
             self.values.names.len(),
+            self.postings.report(),
         )
     }
 

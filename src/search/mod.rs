@@ -25,12 +25,17 @@
 //! draw:       Hit::text with Hit::indices (char indices) in bold; Hit::label/detail in lists
 //! ```
 
+mod hits;
 mod index;
+mod keyscan;
 mod load;
 mod matcher;
+mod narrowing;
 mod pinyin_keys;
+mod postings;
 mod query;
 mod scan;
+mod slots;
 pub mod text;
 mod worker;
 
@@ -39,7 +44,8 @@ pub use load::{load_index, refresh_record};
 pub use matcher::{Matcher, SkimMatcher, SubstringMatcher};
 pub use pinyin_keys::{pinyin_keys, PinyinKey, Readings};
 pub use query::{parse_query, Filter, Query, QueryError, KNOWN_FILTERS};
-pub use scan::{Narrowing, Tier};
+pub use narrowing::Narrowing;
+pub use scan::Tier;
 pub use worker::{spawn_build, BuildHandle, QueryWorker, SearchResults, SharedIndex};
 
 use crate::domain::Kind;

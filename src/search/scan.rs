@@ -11,12 +11,12 @@
 //! A [`Narrowing`] remembers which records could still match the previous
 //! query; when the next query only adds characters, just those are scanned.
 
-use super::index::{Derive, Doc, Span, VALUE_BITS};
+use super::index::{Doc, Span, VALUE_BITS};
 use super::matcher::{Matcher, SkimMatcher};
-use super::pinyin_keys::{map_to_source, pinyin_keys};
+use super::narrowing::Narrowing;
 use super::query::Query;
-use super::text::{char_index, char_mask, is_subsequence, starts_word};
-use super::{Field, Hit, SearchIndex};
+use super::text::{char_mask, is_subsequence, starts_word};
+use super::{Hit, SearchIndex};
 use memchr::memmem::Finder;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -35,7 +35,7 @@ pub enum Tier {
 }
 
 impl Tier {
-    fn from_score(score: i64) -> Tier {
+    pub(super) fn from_score(score: i64) -> Tier {
         match score / TIER_UNIT {
             4.. => Tier::Exact,
             3 => Tier::Prefix,
@@ -45,55 +45,18 @@ impl Tier {
     }
 }
 
-const TIER_UNIT: i64 = 1_000_000_000;
-const WEIGHT_UNIT: i64 = 10_000_000;
+pub(super) const TIER_UNIT: i64 = 1_000_000_000;
+pub(super) const WEIGHT_UNIT: i64 = 10_000_000;
 /// Within the substring tier, a word that starts a word of the field
 /// (`wei` in `David Wei`) ranks above one inside a word.
-const WORD_START: i64 = 5_000;
+pub(super) const WORD_START: i64 = 5_000;
 /// Records scanned per parallel task.
-const CHUNK: usize = 4096;
+pub(super) const CHUNK: usize = 4096;
 
-/// The records that could still match a query, kept for the next keystroke.
-#[derive(Debug, Default, Clone)]
-pub struct Narrowing {
-    epoch: u64,
-    query: Option<Query>,
-    candidates: Vec<u32>,
-}
-
-impl Narrowing {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// How many records the next narrowed scan would look at.
-    pub fn candidates(&self) -> usize {
-        self.candidates.len()
-    }
-
-    /// Whether `q` only adds characters to the remembered query, so its
-    /// matches are a subset of the remembered candidates.
-    fn covers(&self, index: &SearchIndex, q: &Query) -> bool {
-        let Some(old) = &self.query else {
-            return false;
-        };
-        self.epoch == index.epoch()
-            && old.filters == q.filters
-            && old.kinds == q.kinds
-            && !old.words.is_empty()
-            && old.words.len() <= q.words.len()
-            && old
-                .words
-                .iter()
-                .zip(&q.words)
-                .all(|(o, n)| n.contains(o.as_str()))
-    }
-}
-
-struct Needle {
-    text: String,
-    mask: u32,
-    finder: Finder<'static>,
+pub(super) struct Needle {
+    pub text: String,
+    pub mask: u32,
+    pub finder: Finder<'static>,
 }
 
 impl Needle {
@@ -118,14 +81,14 @@ enum Outcome {
     Hit(i64),
 }
 
-struct Scan<'a> {
-    index: &'a SearchIndex,
-    query: &'a Query,
-    needles: Vec<Needle>,
+pub(super) struct Scan<'a> {
+    pub index: &'a SearchIndex,
+    pub query: &'a Query,
+    pub needles: Vec<Needle>,
     /// Allowed attribute codes, one sorted list per filter.
     filters: Vec<Vec<u32>>,
-    matcher: &'a dyn Matcher,
-    limit: usize,
+    pub matcher: &'a dyn Matcher,
+    pub limit: usize,
     /// The highest limit-th-best score any task has seen.
     bar: AtomicI64,
 }
@@ -186,7 +149,7 @@ impl SearchIndex {
     }
 
     /// Like [`SearchIndex::search`] with a chosen matcher, narrowing from
-    /// (and updating) the previous query's candidates when given.
+    /// (and updating) the previous query's matches when given.
     pub fn search_with(
         &self,
         query: &Query,
@@ -197,53 +160,53 @@ impl SearchIndex {
         if query.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let Some(filters) = self.resolve_filters(query) else {
+        let Some(scan) = self.scan(query, limit, matcher) else {
             return Vec::new();
         };
-        let scan = Scan {
-            index: self,
-            query,
-            needles: query.words.iter().map(|w| Needle::new(w)).collect(),
-            filters,
-            matcher,
-            limit,
-            bar: AtomicI64::new(i64::MIN),
+        let mut hits = match narrowing {
+            Some(n) => scan.by_keys(n),
+            None => scan.by_keys(&mut Narrowing::new()),
         };
-        let from = narrowing.as_ref().filter(|n| n.covers(self, query));
-        let acc = match from {
-            Some(n) => scan.run(&n.candidates),
-            None => scan.run_all(),
-        };
-        let Acc {
-            mut hits,
-            strong,
-            fuzzy,
-            candidates,
-            ..
-        } = acc;
-        if strong < limit && !fuzzy.is_empty() {
-            let scored: Vec<(i64, u32)> = fuzzy
-                .par_iter()
-                .filter_map(|&slot| scan.score_fuzzy(slot).map(|s| (s, slot)))
-                .collect();
-            hits.extend(scored);
-        }
         trim(&mut hits, limit);
         hits.sort_unstable_by(better);
-        if let Some(n) = narrowing {
-            if !query.words.is_empty() {
-                *n = Narrowing {
-                    epoch: self.epoch(),
-                    query: Some(query.clone()),
-                    candidates,
-                };
-            } else {
-                *n = Narrowing::default();
-            }
-        }
         hits.into_iter()
             .map(|(score, slot)| scan.hit(score, slot))
             .collect()
+    }
+
+    /// Like [`SearchIndex::search`], testing every record one by one and
+    /// never the postings: the slow path, kept to check the fast one.
+    #[doc(hidden)]
+    pub fn search_by_record(&self, query: &Query, limit: usize) -> Vec<Hit> {
+        if query.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let Some(scan) = self.scan(query, limit, &SkimMatcher) else {
+            return Vec::new();
+        };
+        let (mut hits, _) = scan.finish(scan.run_all());
+        trim(&mut hits, limit);
+        hits.sort_unstable_by(better);
+        hits.into_iter()
+            .map(|(score, slot)| scan.hit(score, slot))
+            .collect()
+    }
+
+    fn scan<'a>(
+        &'a self,
+        query: &'a Query,
+        limit: usize,
+        matcher: &'a dyn Matcher,
+    ) -> Option<Scan<'a>> {
+        Some(Scan {
+            index: self,
+            query,
+            needles: query.words.iter().map(|w| Needle::new(w)).collect(),
+            filters: self.resolve_filters(query)?,
+            matcher,
+            limit,
+            bar: AtomicI64::new(i64::MIN),
+        })
     }
 
     /// Each filter as the sorted attribute codes it accepts; `None` when a
@@ -277,6 +240,82 @@ fn min_len(chunks: usize) -> usize {
 }
 
 impl Scan<'_> {
+    /// The best records (unordered, at least the top `limit`), through the
+    /// postings where they help; updates `narrowing` for the next keystroke.
+    fn by_keys(&self, narrowing: &mut Narrowing) -> Vec<(i64, u32)> {
+        let p = &self.index.postings;
+        if self.needles.is_empty() {
+            // Filters only: every record passing them is a hit.
+            return self.finish(self.run_all()).0;
+        }
+        if let [n] = self.needles.as_slice() {
+            let matched = self.match_keys(n, narrowing.keys_for(p.build, &n.text));
+            let keys = matched.all();
+            let mut hits = self.walk(matched);
+            hits.extend(self.finish(self.run(&p.dirty)).0);
+            narrowing.remember(self.index, self.query, None, vec![(n.text.clone(), keys)]);
+            return hits;
+        }
+        // Several words: candidates from the previous keystroke, or from the
+        // keys of the word matching the fewest records; then record by record.
+        let mut words = Vec::new();
+        let candidates = match narrowing.records_for(self.index, self.query) {
+            Some(c) => c.to_vec(),
+            None => {
+                let mut best: Option<(usize, Vec<u32>)> = None;
+                for n in &self.needles {
+                    if let Some(from) = narrowing.keys_for(p.build, &n.text) {
+                        let m = self.match_keys(n, Some(from));
+                        let (records, keys) = (m.records(p), m.all());
+                        if best.as_ref().is_none_or(|b| records < b.0) {
+                            best = Some((records, keys.clone()));
+                        }
+                        words.push((n.text.clone(), keys));
+                    }
+                }
+                let keys = match best {
+                    Some((_, keys)) => keys,
+                    None => {
+                        // The longest word is usually the rarest.
+                        let n = self.needles.iter().max_by_key(|n| n.text.len());
+                        let keys = n.map(|n| (n, self.match_keys(n, None).all()));
+                        let Some((n, keys)) = keys else {
+                            return Vec::new();
+                        };
+                        words.push((n.text.clone(), keys.clone()));
+                        keys
+                    }
+                };
+                let mut c = self.records_of(&keys);
+                c.extend_from_slice(&p.dirty);
+                c
+            }
+        };
+        let (hits, candidates) = self.finish(self.run(&candidates));
+        narrowing.remember(self.index, self.query, Some(candidates), words);
+        hits
+    }
+
+    /// A scan's hits with its fuzzy candidates scored if they are needed,
+    /// and the records that could match a longer query.
+    fn finish(&self, acc: Acc) -> (Vec<(i64, u32)>, Vec<u32>) {
+        let Acc {
+            mut hits,
+            strong,
+            fuzzy,
+            candidates,
+            ..
+        } = acc;
+        if strong < self.limit && !fuzzy.is_empty() {
+            let scored: Vec<(i64, u32)> = fuzzy
+                .par_iter()
+                .filter_map(|&slot| self.score_fuzzy(slot).map(|s| (s, slot)))
+                .collect();
+            hits.extend(scored);
+        }
+        (hits, candidates)
+    }
+
     fn run_all(&self) -> Acc {
         let n = self.index.docs.len();
         let chunks = n.div_ceil(CHUNK);
@@ -344,7 +383,7 @@ impl Scan<'_> {
         }
     }
 
-    fn passes_filters(&self, doc: &Doc) -> bool {
+    pub(super) fn passes_filters(&self, doc: &Doc) -> bool {
         if self.filters.is_empty() {
             return true;
         }
@@ -506,127 +545,5 @@ impl Scan<'_> {
             total += best;
         }
         Some(worst as i64 * TIER_UNIT + total / self.needles.len() as i64)
-    }
-
-    /// Builds the result for a ranked record: label, best field, highlights.
-    fn hit(&self, score: i64, slot: u32) -> Hit {
-        let index = self.index;
-        let doc = &index.docs[slot as usize];
-        let spans = index.doc_spans(doc);
-        let text_of = |f: &[Field]| {
-            spans
-                .iter()
-                .find(|s| s.derive.is_plain() && f.contains(&s.field))
-                .map(|s| index.original(s).to_string())
-                .unwrap_or_default()
-        };
-        let label = text_of(&[Field::Name]);
-        let detail = text_of(&[Field::Company, Field::Customer]);
-        let tier = Tier::from_score(score);
-        // The field that matched the first word best is the one shown.
-        let best = self.needles.first().and_then(|n| {
-            spans
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.mask & n.mask == n.mask)
-                .filter_map(|(i, s)| {
-                    let hay = index.folded(s);
-                    let (raw, _) = self.locate(hay, &n.text, s.field)?;
-                    Some((raw.0, s.weight(), raw.1, i))
-                })
-                .max_by_key(|&(t, w, r, i)| (t, w, r, std::cmp::Reverse(i)))
-                .map(|(.., i)| i)
-        });
-        let Some(i) = best else {
-            return Hit {
-                kind: doc.kind,
-                id: doc.id,
-                score,
-                tier,
-                field: Field::Name,
-                via_key: false,
-                text: label.clone(),
-                label,
-                detail,
-                indices: Vec::new(),
-            };
-        };
-        let span = &spans[i];
-        // Derived keys (pinyin, digits) follow the field they came from.
-        let source = spans[..=i]
-            .iter()
-            .rev()
-            .find(|s| s.derive.is_plain())
-            .unwrap_or(span);
-        let text = index.original(source).to_string();
-        let folded = index.folded(span);
-        let mut key_indices: Vec<usize> = self
-            .needles
-            .iter()
-            .filter_map(|n| self.locate(folded, &n.text, span.field).map(|(_, idx)| idx))
-            .flatten()
-            .collect();
-        key_indices.sort_unstable();
-        key_indices.dedup();
-        let indices = match span.derive {
-            Derive::Plain | Derive::PlainOriginal => key_indices,
-            Derive::Digits => {
-                let digits: Vec<usize> = text
-                    .chars()
-                    .enumerate()
-                    .filter(|(_, c)| c.is_ascii_digit())
-                    .map(|(i, _)| i)
-                    .collect();
-                key_indices
-                    .iter()
-                    .filter_map(|&k| digits.get(k).copied())
-                    .collect()
-            }
-            _ => pinyin_keys(&text, span.field.pinyin_readings())
-                .into_iter()
-                .find_map(|k| {
-                    if span.derive.is_full_pinyin() && k.full == folded {
-                        Some(map_to_source(&key_indices, &k.full_map))
-                    } else if span.derive.is_initials() && k.initials == folded {
-                        Some(map_to_source(&key_indices, &k.initials_map))
-                    } else {
-                        None
-                    }
-                })
-                .unwrap_or_default(),
-        };
-        Hit {
-            kind: doc.kind,
-            id: doc.id,
-            score,
-            tier,
-            field: span.field,
-            via_key: !span.derive.is_plain(),
-            label,
-            detail,
-            text,
-            indices,
-        }
-    }
-
-    /// Where `needle` matches `hay`: ((tier, tier score), char indices).
-    fn locate(&self, hay: &str, needle: &str, field: Field) -> Option<((Tier, i64), Vec<usize>)> {
-        if let Some(pos) = hay.find(needle) {
-            let tier = if hay.len() == needle.len() {
-                Tier::Exact
-            } else if pos == 0 {
-                Tier::Prefix
-            } else {
-                Tier::Substring
-            };
-            let first = char_index(hay, pos);
-            let n = needle.chars().count();
-            return Some(((tier, -(pos as i64)), (first..first + n).collect()));
-        }
-        if !field.fuzzy() {
-            return None;
-        }
-        let (score, idx) = self.matcher.indices(hay, needle)?;
-        Some(((Tier::Fuzzy, score), idx))
     }
 }
