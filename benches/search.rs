@@ -20,6 +20,7 @@ use dossier::search::{
 use dossier::store::Store;
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// Words typed one key at a time; every prefix is one keystroke.
 const TYPED: &[&str] = &[
@@ -73,10 +74,60 @@ fn keystrokes(index: &SearchIndex) -> Vec<(Query, bool)> {
     out
 }
 
+/// CPU time of the whole process (every thread), in ms.
+fn cpu_ms() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec we pass and nothing else.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    t.tv_sec as f64 * 1e3 + t.tv_nsec as f64 / 1e6
+}
+
+/// Every keystroke typed `ROUNDS` times as the query worker runs it: prints
+/// the median and p90 per keystroke, wall and CPU (all threads).
+fn keystroke_report(n: u64, index: &SearchIndex, strokes: &[(Query, bool)]) {
+    const ROUNDS: usize = 5;
+    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let mut narrowing = Narrowing::new();
+        for (q, fresh) in strokes {
+            if *fresh {
+                narrowing = Narrowing::new();
+            }
+            let (t, c) = (Instant::now(), cpu_ms());
+            black_box(index.search_with(q, 200, &SkimMatcher, Some(&mut narrowing)));
+            cpu.push(cpu_ms() - c);
+            wall.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    let pct = |v: &mut Vec<f64>, p: usize| {
+        v.sort_by(f64::total_cmp);
+        v[(v.len() * p / 100).min(v.len() - 1)]
+    };
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "search_{n}: {} records, {} keystrokes x {ROUNDS}: median {:.2} ms, p90 {:.2} ms wall; \
+         CPU median {:.2} ms, p90 {:.2} ms (load {})",
+        index.len(),
+        strokes.len(),
+        pct(&mut wall, 50),
+        pct(&mut wall, 90),
+        pct(&mut cpu, 50),
+        pct(&mut cpu, 90),
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+}
+
 fn bench(c: &mut Criterion) {
     for n in sizes() {
         let index = book(n);
         let strokes = keystrokes(&index);
+        keystroke_report(n, &index, &strokes);
         let mut g = c.benchmark_group(format!("search_{n}"));
         g.sample_size(20);
 

@@ -52,7 +52,11 @@ fn assert_same(index: &SearchIndex, limit: usize) {
             assert_eq!(typed, want, "typed {:?} (limit {limit})", &text[..end]);
         }
         let q = index.parse_query(text).unwrap();
-        assert_eq!(index.search(&q, limit), index.search_by_record(&q, limit), "{text}");
+        assert_eq!(
+            index.search(&q, limit),
+            index.search_by_record(&q, limit),
+            "{text}"
+        );
     }
 }
 
@@ -60,7 +64,9 @@ fn assert_same(index: &SearchIndex, limit: usize) {
 fn postings_rank_like_the_record_by_record_search() {
     let s = gen_book();
     let index = load_index(&s).unwrap();
-    assert!(!index.search(&index.parse_query("a").unwrap(), 10).is_empty());
+    assert!(!index
+        .search(&index.parse_query("a").unwrap(), 10)
+        .is_empty());
     for limit in [1, 20, 200] {
         assert_same(&index, limit);
     }

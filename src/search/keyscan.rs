@@ -34,7 +34,10 @@ impl Matched {
     /// Every matched key in order: a longer word can only match these.
     pub fn all(&self) -> Vec<u32> {
         let mut out = Vec::with_capacity(self.strong.len() + self.fuzzy.len());
-        let (mut a, mut b) = (self.strong.iter().map(|h| h.1).peekable(), self.fuzzy.iter());
+        let (mut a, mut b) = (
+            self.strong.iter().map(|h| h.1).peekable(),
+            self.fuzzy.iter(),
+        );
         for &k in b.by_ref() {
             while let Some(s) = a.next_if(|&s| s < k) {
                 out.push(s);
@@ -186,6 +189,19 @@ impl Scan<'_> {
             }
             rest = tail;
             batch *= 4;
+            if let Some(c) = cut {
+                // Only records tying with the last one can still make the
+                // list (lower slots win ties), and ties are common (names of
+                // one length): one pass over the rest, no more sorting.
+                for &(_, key) in rest.iter().filter(|h| h.0 == c) {
+                    for &slot in p.postings(key) {
+                        if walk.see(slot) && !p.is_stale(slot) && self.accepts(slot) {
+                            walk.hits.push((c, slot));
+                        }
+                    }
+                }
+                return true;
+            }
         }
         cut.is_some()
     }

@@ -42,9 +42,9 @@ mod worker;
 pub use index::{DocInput, SearchIndex};
 pub use load::{load_index, refresh_record};
 pub use matcher::{Matcher, SkimMatcher, SubstringMatcher};
+pub use narrowing::Narrowing;
 pub use pinyin_keys::{pinyin_keys, PinyinKey, Readings};
 pub use query::{parse_query, Filter, Query, QueryError, KNOWN_FILTERS};
-pub use narrowing::Narrowing;
 pub use scan::Tier;
 pub use worker::{spawn_build, BuildHandle, QueryWorker, SearchResults, SharedIndex};
 

@@ -82,9 +82,8 @@ impl Narrowing {
         let build = index.postings.build;
         if self.build == build {
             let still = |o: &str| query.words.iter().any(|w| w.contains(o));
-            let superseded = |o: &str, words: &[(String, Vec<u32>)]| {
-                words.iter().any(|(w, _)| w.contains(o))
-            };
+            let superseded =
+                |o: &str, words: &[(String, Vec<u32>)]| words.iter().any(|(w, _)| w.contains(o));
             for (o, keys) in std::mem::take(&mut self.words) {
                 if still(&o) && !superseded(&o, &words) {
                     words.push((o, keys));

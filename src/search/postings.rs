@@ -45,7 +45,12 @@ impl Postings {
             docs.iter()
                 .enumerate()
                 .filter(|(_, d)| d.live)
-                .map(|(slot, d)| (slot as u32, &spans[d.spans as usize..][..d.n_spans as usize]))
+                .map(|(slot, d)| {
+                    (
+                        slot as u32,
+                        &spans[d.spans as usize..][..d.n_spans as usize],
+                    )
+                })
         };
         let mut ids: HashMap<u64, u32, BuildHasherDefault<KeyHasher>> = HashMap::default();
         let mut keys: Vec<Span> = Vec::new();
