@@ -25,6 +25,7 @@
 //! draw:       Hit::text with Hit::indices (char indices) in bold; Hit::label/detail in lists
 //! ```
 
+mod arena;
 mod hits;
 mod index;
 mod keyscan;
@@ -34,6 +35,7 @@ mod narrowing;
 mod pinyin_keys;
 mod postings;
 mod query;
+mod rank;
 mod scan;
 mod slots;
 pub mod text;

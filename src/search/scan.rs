@@ -1,4 +1,4 @@
-//! Ranking: the search itself.
+//! Ranking record by record, and the scoring every path shares.
 //!
 //! Every word is checked against each field of a record, cheapest test
 //! first: the char-mask prefilter, then exact / prefix / substring (memchr),
@@ -8,15 +8,16 @@
 //! better hits exist the fuzzy candidates are never scored, and a scan that
 //! already holds `limit` hits of a tier skips the tests below it.
 //!
-//! A [`Narrowing`] remembers which records could still match the previous
-//! query; when the next query only adds characters, just those are scanned.
+//! A one-word query does not come here but reads records off the distinct
+//! texts ([`super::keyscan`]); several words are checked here, on the
+//! candidates the postings or the previous keystroke give
+//! ([`super::narrowing::Narrowing`]).
 
-use super::index::{Doc, Span, VALUE_BITS};
-use super::matcher::{Matcher, SkimMatcher};
-use super::narrowing::Narrowing;
+use super::index::{Doc, Span};
+use super::matcher::Matcher;
 use super::query::Query;
 use super::text::{char_mask, is_subsequence, starts_word};
-use super::{Hit, SearchIndex};
+use super::SearchIndex;
 use memchr::memmem::Finder;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -60,7 +61,7 @@ pub(super) struct Needle {
 }
 
 impl Needle {
-    fn new(word: &str) -> Needle {
+    pub(super) fn new(word: &str) -> Needle {
         Needle {
             text: word.to_string(),
             mask: char_mask(word),
@@ -86,20 +87,20 @@ pub(super) struct Scan<'a> {
     pub query: &'a Query,
     pub needles: Vec<Needle>,
     /// Allowed attribute codes, one sorted list per filter.
-    filters: Vec<Vec<u32>>,
+    pub filters: Vec<Vec<u32>>,
     pub matcher: &'a dyn Matcher,
     pub limit: usize,
     /// The highest limit-th-best score any task has seen.
-    bar: AtomicI64,
+    pub bar: AtomicI64,
 }
 
 /// One parallel task's findings.
-struct Acc {
-    hits: Vec<(i64, u32)>,
+pub(super) struct Acc {
+    pub hits: Vec<(i64, u32)>,
     /// Hits of substring tier or better seen (before trimming).
-    strong: usize,
-    fuzzy: Vec<u32>,
-    candidates: Vec<u32>,
+    pub strong: usize,
+    pub fuzzy: Vec<u32>,
+    pub candidates: Vec<u32>,
     /// The lowest score still in the list once it is full.
     threshold: i64,
 }
@@ -129,7 +130,7 @@ impl Acc {
 }
 
 /// Keeps the best `limit` of `hits` (unordered).
-fn trim(hits: &mut Vec<(i64, u32)>, limit: usize) {
+pub(super) fn trim(hits: &mut Vec<(i64, u32)>, limit: usize) {
     if hits.len() > limit && limit > 0 {
         hits.select_nth_unstable_by(limit - 1, better);
         hits.truncate(limit);
@@ -137,100 +138,8 @@ fn trim(hits: &mut Vec<(i64, u32)>, limit: usize) {
 }
 
 /// Best first: higher score, then lower slot (stable across runs).
-fn better(a: &(i64, u32), b: &(i64, u32)) -> std::cmp::Ordering {
+pub(super) fn better(a: &(i64, u32), b: &(i64, u32)) -> std::cmp::Ordering {
     b.0.cmp(&a.0).then(a.1.cmp(&b.1))
-}
-
-impl SearchIndex {
-    /// The best `limit` records for `query`, best first, with the default
-    /// fuzzy matcher.
-    pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
-        self.search_with(query, limit, &SkimMatcher, None)
-    }
-
-    /// Like [`SearchIndex::search`] with a chosen matcher, narrowing from
-    /// (and updating) the previous query's matches when given.
-    pub fn search_with(
-        &self,
-        query: &Query,
-        limit: usize,
-        matcher: &dyn Matcher,
-        narrowing: Option<&mut Narrowing>,
-    ) -> Vec<Hit> {
-        if query.is_empty() || limit == 0 {
-            return Vec::new();
-        }
-        let Some(scan) = self.scan(query, limit, matcher) else {
-            return Vec::new();
-        };
-        let mut hits = match narrowing {
-            Some(n) => scan.by_keys(n),
-            None => scan.by_keys(&mut Narrowing::new()),
-        };
-        trim(&mut hits, limit);
-        hits.sort_unstable_by(better);
-        hits.into_iter()
-            .map(|(score, slot)| scan.hit(score, slot))
-            .collect()
-    }
-
-    /// Like [`SearchIndex::search`], testing every record one by one and
-    /// never the postings: the slow path, kept to check the fast one.
-    #[doc(hidden)]
-    pub fn search_by_record(&self, query: &Query, limit: usize) -> Vec<Hit> {
-        if query.is_empty() || limit == 0 {
-            return Vec::new();
-        }
-        let Some(scan) = self.scan(query, limit, &SkimMatcher) else {
-            return Vec::new();
-        };
-        let (mut hits, _) = scan.finish(scan.run_all());
-        trim(&mut hits, limit);
-        hits.sort_unstable_by(better);
-        hits.into_iter()
-            .map(|(score, slot)| scan.hit(score, slot))
-            .collect()
-    }
-
-    fn scan<'a>(
-        &'a self,
-        query: &'a Query,
-        limit: usize,
-        matcher: &'a dyn Matcher,
-    ) -> Option<Scan<'a>> {
-        Some(Scan {
-            index: self,
-            query,
-            needles: query.words.iter().map(|w| Needle::new(w)).collect(),
-            filters: self.resolve_filters(query)?,
-            matcher,
-            limit,
-            bar: AtomicI64::new(i64::MIN),
-        })
-    }
-
-    /// Each filter as the sorted attribute codes it accepts; `None` when a
-    /// filter can match nothing.
-    fn resolve_filters(&self, query: &Query) -> Option<Vec<Vec<u32>>> {
-        let mut out = Vec::new();
-        for f in &query.filters {
-            let key = self.keys.get(&f.field)?;
-            let mut codes: Vec<u32> = self
-                .values
-                .names
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| f.values.iter().any(|want| v.starts_with(want.as_str())))
-                .map(|(i, _)| key << VALUE_BITS | i as u32)
-                .collect();
-            if codes.is_empty() {
-                return None;
-            }
-            codes.sort_unstable();
-            out.push(codes);
-        }
-        Some(out)
-    }
 }
 
 /// Few, long tasks: each keeps its own top list, and a long one fills it
@@ -240,83 +149,7 @@ fn min_len(chunks: usize) -> usize {
 }
 
 impl Scan<'_> {
-    /// The best records (unordered, at least the top `limit`), through the
-    /// postings where they help; updates `narrowing` for the next keystroke.
-    fn by_keys(&self, narrowing: &mut Narrowing) -> Vec<(i64, u32)> {
-        let p = &self.index.postings;
-        if self.needles.is_empty() {
-            // Filters only: every record passing them is a hit.
-            return self.finish(self.run_all()).0;
-        }
-        if let [n] = self.needles.as_slice() {
-            let matched = self.match_keys(n, narrowing.keys_for(p.build, &n.text));
-            let keys = matched.all();
-            let mut hits = self.walk(matched);
-            hits.extend(self.finish(self.run(&p.dirty)).0);
-            narrowing.remember(self.index, self.query, None, vec![(n.text.clone(), keys)]);
-            return hits;
-        }
-        // Several words: candidates from the previous keystroke, or from the
-        // keys of the word matching the fewest records; then record by record.
-        let mut words = Vec::new();
-        let candidates = match narrowing.records_for(self.index, self.query) {
-            Some(c) => c.to_vec(),
-            None => {
-                let mut best: Option<(usize, Vec<u32>)> = None;
-                for n in &self.needles {
-                    if let Some(from) = narrowing.keys_for(p.build, &n.text) {
-                        let m = self.match_keys(n, Some(from));
-                        let (records, keys) = (m.records(p), m.all());
-                        if best.as_ref().is_none_or(|b| records < b.0) {
-                            best = Some((records, keys.clone()));
-                        }
-                        words.push((n.text.clone(), keys));
-                    }
-                }
-                let keys = match best {
-                    Some((_, keys)) => keys,
-                    None => {
-                        // The longest word is usually the rarest.
-                        let n = self.needles.iter().max_by_key(|n| n.text.len());
-                        let keys = n.map(|n| (n, self.match_keys(n, None).all()));
-                        let Some((n, keys)) = keys else {
-                            return Vec::new();
-                        };
-                        words.push((n.text.clone(), keys.clone()));
-                        keys
-                    }
-                };
-                let mut c = self.records_of(&keys);
-                c.extend_from_slice(&p.dirty);
-                c
-            }
-        };
-        let (hits, candidates) = self.finish(self.run(&candidates));
-        narrowing.remember(self.index, self.query, Some(candidates), words);
-        hits
-    }
-
-    /// A scan's hits with its fuzzy candidates scored if they are needed,
-    /// and the records that could match a longer query.
-    fn finish(&self, acc: Acc) -> (Vec<(i64, u32)>, Vec<u32>) {
-        let Acc {
-            mut hits,
-            strong,
-            fuzzy,
-            candidates,
-            ..
-        } = acc;
-        if strong < self.limit && !fuzzy.is_empty() {
-            let scored: Vec<(i64, u32)> = fuzzy
-                .par_iter()
-                .filter_map(|&slot| self.score_fuzzy(slot).map(|s| (s, slot)))
-                .collect();
-            hits.extend(scored);
-        }
-        (hits, candidates)
-    }
-
-    fn run_all(&self) -> Acc {
+    pub(super) fn run_all(&self) -> Acc {
         let n = self.index.docs.len();
         let chunks = n.div_ceil(CHUNK);
         (0..chunks)
@@ -332,7 +165,7 @@ impl Scan<'_> {
             .reduce(Acc::default, |a, b| a.merge(b, self.limit))
     }
 
-    fn run(&self, slots: &[u32]) -> Acc {
+    pub(super) fn run(&self, slots: &[u32]) -> Acc {
         slots
             .par_chunks(CHUNK)
             .with_min_len(min_len(slots.len().div_ceil(CHUNK)))
@@ -521,7 +354,7 @@ impl Scan<'_> {
     }
 
     /// The full score of a record that matched only fuzzily.
-    fn score_fuzzy(&self, slot: u32) -> Option<i64> {
+    pub(super) fn score_fuzzy(&self, slot: u32) -> Option<i64> {
         let doc = &self.index.docs[slot as usize];
         let spans = self.index.doc_spans(doc);
         let mut worst = Tier::Exact;
