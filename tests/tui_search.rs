@@ -209,3 +209,30 @@ fn the_search_keys_are_in_the_help() {
     assert!(all.contains("Search this list"), "{all}");
     assert!(all.contains("Search everything"), "{all}");
 }
+
+#[test]
+fn a_kept_filter_on_the_products_tab_survives_a_reload() {
+    let mut s = memory_store();
+    s.add_product(&Product::named("智能手表")).unwrap();
+    let mut h = Harness::new(s);
+    while h.app.tab != Tab::Products {
+        h.rt.dispatch(&mut h.app, Action::NextTab);
+    }
+    assert_eq!(h.app.tabs.products.rows().count(), 2);
+    h.typed("/").typed("hx").settle();
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    let names = |h: &Harness| -> Vec<String> {
+        h.app.tabs.products.rows().map(|p| p.name.clone()).collect()
+    };
+    assert_eq!(names(&h), vec!["红星打印机"]);
+    // A write elsewhere makes the list load again.
+    h.app.tabs.products.stale = true;
+    h.rt.dispatch(&mut h.app, Action::Resize(120, 30));
+    assert!(!h.app.tabs.products.stale, "the list was not reloaded");
+    assert_eq!(names(&h), vec!["红星打印机"]);
+    assert_eq!(h.app.search.filter, Some(Tab::Products));
+    // Esc still shows everything.
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.rt.dispatch(&mut h.app, Action::Resize(120, 30));
+    assert_eq!(h.app.tabs.products.rows().count(), 2);
+}

@@ -340,6 +340,38 @@ impl App {
     }
 }
 
+impl App {
+    /// A tab's list was loaded again (after a write, or a tag filter): a
+    /// kept `/` filter on it stays, and so does the selected record if it
+    /// is among the hits.
+    pub(super) fn keep_search_filter(&mut self, tab: Tab) {
+        if self.search.filter != Some(tab) || self.search.mode == Some(SearchMode::Global) {
+            return;
+        }
+        let rows = self.table_rows();
+        let ids: Vec<i64> = self.search.hits.iter().map(|h| h.id).collect();
+        match tab {
+            Tab::Opportunities => keep_ids(&mut self.tabs.deals.list, &ids, rows),
+            Tab::Products => keep_ids(&mut self.tabs.products, &ids, rows),
+            Tab::Activities => keep_ids(&mut self.tabs.activities.list, &ids, rows),
+            Tab::Customers | Tab::Dashboard => {}
+        }
+    }
+}
+
+/// Narrows a reloaded list to `ids` again, keeping its selection.
+fn keep_ids<R: super::records::Listed, F>(
+    l: &mut super::records::RecordList<R, F>,
+    ids: &[i64],
+    rows: usize,
+) {
+    let selected = l.selected_id();
+    show_ids(l, ids, rows);
+    if let Some(id) = selected {
+        l.select_id(id, rows);
+    }
+}
+
 /// Narrows a record list to `ids`, in that order.
 fn show_ids<R: super::records::Listed, F>(
     l: &mut super::records::RecordList<R, F>,

@@ -113,6 +113,7 @@ impl App {
                         t.list.set(visible, tags, names, &cols, rows);
                         let label = t.kinds.label();
                         self.info(format!("Showing {label}"));
+                        self.keep_search_filter(Tab::Activities);
                     }
                     Action::Filter => self.open_filter(ListKind::Activities),
                     other => self.common_tab_action(other, fx),
@@ -547,11 +548,13 @@ impl App {
                     d.board_select(id);
                 }
                 d.board_move(0, 0);
+                self.keep_search_filter(Tab::Opportunities);
             }
             TabOutcome::Products(all, tags) => {
                 self.tabs
                     .products
-                    .set(all, tags, Default::default(), &products::columns(), rows)
+                    .set(all, tags, Default::default(), &products::columns(), rows);
+                self.keep_search_filter(Tab::Products);
             }
             TabOutcome::Activities(all, tags, names) => {
                 let t = &mut self.tabs.activities;
@@ -559,6 +562,7 @@ impl App {
                 let visible = t.visible();
                 t.list
                     .set(visible, tags, names, &activities::columns(), rows);
+                self.keep_search_filter(Tab::Activities);
             }
             TabOutcome::DealFile(f) => {
                 let l = &mut self.tabs.deals.list;
