@@ -19,6 +19,7 @@ pub mod products;
 pub mod record_form;
 pub mod records;
 pub mod search;
+mod search_engine;
 pub mod tabs;
 mod tabs_update;
 pub mod theme;
