@@ -60,12 +60,18 @@ fn kind_tab(kind: Kind) -> Tab {
 }
 
 impl SearchState {
-    /// The highlighted char indices of record `id`'s name, if its best
-    /// match was in the name.
-    pub fn name_indices(&self, kind: Kind, id: i64) -> Option<&[usize]> {
+    /// The chars to highlight in a list cell showing `text` of record `id`:
+    /// those of its best match, when the list is narrowed by the search and
+    /// the match is in that very text (a name, a company, a deal's customer).
+    pub fn cell_indices(&self, tab: Tab, id: i64, text: &str) -> Option<&[usize]> {
+        if self.filter != Some(tab) {
+            return None;
+        }
+        let kind = tab_kind(tab)?;
         self.hits
             .iter()
-            .find(|h| h.kind == kind && h.id == id && h.field == crate::search::Field::Name)
+            .find(|h| h.kind == kind && h.id == id)
+            .filter(|h| !h.indices.is_empty() && h.text == text)
             .map(|h| h.indices.as_slice())
     }
 }
