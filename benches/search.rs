@@ -10,13 +10,16 @@
 //! wall clock and CPU time of all threads (the CPU figure is what other
 //! builds on the machine cannot inflate).
 //!
-//! Measured 2026-11-23 on the shared 2-core box (load average 4–5, other
-//! builds running), `DOSSIER_BENCH_CUSTOMERS=100000,1000000 cargo bench
-//! --bench search -- keystroke`, with the distinct-text postings:
-//! - 100k customers (266,886 records): median 4.42 ms per keystroke, p90
-//!   11.2 ms (CPU median 4.37 ms); criterion mean 4.91 ms. Target 16 ms.
-//! - 1M customers (2,674,482 records): median 29.3 ms, p90 95 ms (CPU
-//!   median 28.9 ms); criterion mean 39.5 ms. Target 50 ms.
+//! Measured 2026-11-23 on the shared 2-core box (load average 3.0–3.7,
+//! other builds running), `DOSSIER_BENCH_CUSTOMERS=100000,1000000 cargo
+//! bench --bench search -- keystroke`, with the distinct-text postings:
+//! - 100k customers (266,886 records): median 4.29 ms per keystroke, p90
+//!   10.6 ms (CPU median 4.29 ms); criterion mean 4.67 ms. Target 16 ms.
+//! - 1M customers (2,674,482 records): median 31.4 ms, p90 98 ms (CPU
+//!   median 33.0 ms); criterion mean 27.7 ms. Target 50 ms. An earlier run
+//!   at load 4–5 gave median 29.3 ms, criterion mean 39.5 ms.
+//! - CPU time is about the wall time: with the other core busy, and the
+//!   walk over the best keys serial, a keystroke mostly runs on one core.
 //! - The slow tail is the first key of a word (`1`, `w`: most texts match)
 //!   and the first key of a second word (`wang f`).
 //!
