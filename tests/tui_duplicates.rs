@@ -3,7 +3,7 @@
 //! actions fed to the app against a real in-memory store.
 
 use chrono::NaiveDate;
-use dossier::domain::{Clock, Customer, Opportunity};
+use dossier::domain::{Clock, Customer, Kind, Opportunity};
 use dossier::store::Store;
 use dossier::tui::keymap::KeyMap;
 use dossier::tui::theme::Theme;
@@ -76,6 +76,21 @@ impl Harness {
         self
     }
 
+    /// Ctrl-K search; the hits (kind, id, detail) once the worker answers.
+    fn global_search(&mut self, text: &str) -> Vec<(Kind, i64, String)> {
+        let ev = KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL);
+        if let Some(a) = self.app.key_action(&ev) {
+            self.rt.dispatch(&mut self.app, a);
+        }
+        self.typed(text);
+        let wait = std::time::Duration::from_secs(20);
+        assert!(self.rt.wait_search(&mut self.app, wait), "no answer");
+        let hits = self.app.search.hits.iter();
+        let out = hits.map(|h| (h.kind, h.id, h.detail.clone())).collect();
+        self.key(KeyCode::Esc);
+        out
+    }
+
     fn screen(&self) -> String {
         let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
         t.draw(|f| views::draw(f, &self.app)).unwrap();
@@ -132,5 +147,35 @@ fn merge_says_so_when_there_is_no_duplicate() {
     assert_eq!(
         h.app.status.clone().unwrap().text,
         "No likely duplicate of Alice Martin"
+    );
+}
+
+#[test]
+fn merge_and_undo_keep_the_search_index_current() {
+    let mut h = Harness::new(book());
+    assert_eq!(
+        h.global_search("打印机"),
+        vec![(Kind::Opportunity, 1, "章伟".to_string())]
+    );
+    h.key(KeyCode::Char('M')).key(KeyCode::Char('y'));
+    // The deal moved to 张伟, and 章伟 is gone from the index.
+    assert_eq!(
+        h.global_search("打印机"),
+        vec![(Kind::Opportunity, 1, "张伟".to_string())]
+    );
+    let found = h.global_search("华信科技");
+    assert!(
+        !found.iter().any(|h| h.0 == Kind::Customer && h.1 == 2),
+        "{found:?}"
+    );
+    h.key(KeyCode::Char('u'));
+    assert_eq!(
+        h.global_search("打印机"),
+        vec![(Kind::Opportunity, 1, "章伟".to_string())]
+    );
+    let found = h.global_search("华信科技");
+    assert!(
+        found.iter().any(|h| h.0 == Kind::Customer && h.1 == 2),
+        "{found:?}"
     );
 }

@@ -12,6 +12,7 @@ use dossier::tui::theme::Theme;
 use dossier::tui::{views, Action, App, Runtime};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Modifier;
 use ratatui::Terminal;
 use std::time::Duration;
 
@@ -93,6 +94,22 @@ impl Harness {
         (0..c.ids.len())
             .map(|i| c.row(i).map(|r| r.name.clone()).unwrap_or_default())
             .collect()
+    }
+
+    /// Whether the list (the left half of the screen; the detail pane's
+    /// title is bold anyway) shows `symbol` highlighted (bold) somewhere,
+    /// and whether it shows it plain somewhere.
+    fn highlighted(&self, symbol: &str) -> (bool, bool) {
+        let (w, h) = self.app.size;
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| views::draw(f, &self.app)).unwrap();
+        let cells = t.backend().buffer().content.iter().enumerate();
+        let found: Vec<bool> = cells
+            .filter(|(i, c)| i % w as usize <= w as usize / 2 && c.symbol() == symbol)
+            .map(|(_, c)| c)
+            .map(|c| c.modifier.contains(Modifier::BOLD))
+            .collect();
+        (found.contains(&true), found.contains(&false))
     }
 
     fn screen(&self) -> String {
@@ -208,4 +225,54 @@ fn the_search_keys_are_in_the_help() {
     let all = descs.join("\n");
     assert!(all.contains("Search this list"), "{all}");
     assert!(all.contains("Search everything"), "{all}");
+}
+
+#[test]
+fn a_kept_filter_on_the_products_tab_survives_a_reload() {
+    let mut s = memory_store();
+    s.add_product(&Product::named("智能手表")).unwrap();
+    let mut h = Harness::new(s);
+    while h.app.tab != Tab::Products {
+        h.rt.dispatch(&mut h.app, Action::NextTab);
+    }
+    assert_eq!(h.app.tabs.products.in_order().count(), 2);
+    h.typed("/").typed("hx").settle();
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    let names = |h: &Harness| -> Vec<String> {
+        h.app
+            .tabs
+            .products
+            .in_order()
+            .map(|p| p.name.clone())
+            .collect()
+    };
+    assert_eq!(names(&h), vec!["红星打印机"]);
+    // A write elsewhere makes the list load again.
+    h.app.tabs.products.stale = true;
+    h.rt.dispatch(&mut h.app, Action::Resize(120, 30));
+    assert!(!h.app.tabs.products.stale, "the list was not reloaded");
+    assert_eq!(names(&h), vec!["红星打印机"]);
+    assert_eq!(h.app.search.filter, Some(Tab::Products));
+    // Esc still shows everything.
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.rt.dispatch(&mut h.app, Action::Resize(120, 30));
+    assert_eq!(h.app.tabs.products.in_order().count(), 2);
+}
+
+#[test]
+fn matched_chars_are_highlighted_in_companies_and_other_tabs() {
+    let mut h = Harness::new(memory_store());
+    // A company hit: its matched chars are highlighted in the Company column.
+    h.typed("/").typed("未来").settle();
+    assert_eq!(h.names(), vec!["张伟"]);
+    assert!(h.highlighted("未").0);
+    assert_eq!(h.highlighted("科"), (false, true));
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    // A product name matched by its pinyin initials.
+    while h.app.tab != Tab::Products {
+        h.rt.dispatch(&mut h.app, Action::NextTab);
+    }
+    h.typed("/").typed("hx").settle();
+    assert!(h.highlighted("红").0);
+    assert_eq!(h.highlighted("打"), (false, true));
 }

@@ -3,6 +3,8 @@
 //! [`DocInput`]s.
 
 use super::pinyin_keys::pinyin_keys;
+use super::postings::Postings;
+use super::slots::{Interner, Slots};
 use super::text::{char_mask, fold};
 use super::Field;
 use crate::domain::text::phone_digits;
@@ -80,7 +82,7 @@ pub(crate) struct Span {
 
 impl Span {
     /// Bytes this span holds in the arena.
-    fn arena_len(&self) -> usize {
+    pub(crate) fn arena_len(&self) -> usize {
         self.len as usize
             * if self.derive == Derive::PlainOriginal {
                 2
@@ -121,100 +123,8 @@ pub struct DocInput {
     pub attrs: Vec<(String, String)>,
 }
 
-/// Strings to small ids, for attribute keys and values.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Interner {
-    ids: HashMap<String, u32>,
-    pub names: Vec<String>,
-}
-
-impl Interner {
-    fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.names.push(s.to_string());
-        self.ids.insert(s.to_string(), id);
-        id
-    }
-
-    pub fn get(&self, s: &str) -> Option<u32> {
-        self.ids.get(s).copied()
-    }
-}
-
 /// Attribute codes pack the key id in the top 8 bits, the value in the rest.
 pub(crate) const VALUE_BITS: u32 = 24;
-
-/// Record → slot: dense per-kind tables for the usual small row ids, a map
-/// for any others.
-#[derive(Debug, Default, Clone)]
-struct Slots {
-    dense: [Vec<u32>; 4],
-    sparse: HashMap<(Kind, i64), u32>,
-    live: usize,
-}
-
-const NO_SLOT: u32 = u32::MAX;
-/// Ids below this go to the dense tables (4 bytes per id up to the largest).
-const DENSE_IDS: i64 = 1 << 26;
-
-impl Slots {
-    fn table(kind: Kind) -> usize {
-        match kind {
-            Kind::Customer => 0,
-            Kind::Opportunity => 1,
-            Kind::Product => 2,
-            Kind::Activity => 3,
-        }
-    }
-
-    fn get(&self, kind: Kind, id: i64) -> Option<u32> {
-        if (0..DENSE_IDS).contains(&id) {
-            let s = *self.dense[Self::table(kind)].get(id as usize)?;
-            (s != NO_SLOT).then_some(s)
-        } else {
-            self.sparse.get(&(kind, id)).copied()
-        }
-    }
-
-    fn insert(&mut self, kind: Kind, id: i64, slot: u32) {
-        if (0..DENSE_IDS).contains(&id) {
-            let t = &mut self.dense[Self::table(kind)];
-            if t.len() <= id as usize {
-                t.resize(id as usize + 1, NO_SLOT);
-            }
-            if t[id as usize] == NO_SLOT {
-                self.live += 1;
-            }
-            t[id as usize] = slot;
-        } else if self.sparse.insert((kind, id), slot).is_none() {
-            self.live += 1;
-        }
-    }
-
-    fn remove(&mut self, kind: Kind, id: i64) -> Option<u32> {
-        let old = if (0..DENSE_IDS).contains(&id) {
-            let t = &mut self.dense[Self::table(kind)];
-            let s = t.get_mut(id as usize)?;
-            let old = *s;
-            *s = NO_SLOT;
-            (old != NO_SLOT).then_some(old)
-        } else {
-            self.sparse.remove(&(kind, id))
-        };
-        if old.is_some() {
-            self.live -= 1;
-        }
-        old
-    }
-
-    fn bytes(&self) -> usize {
-        self.dense.iter().map(|t| t.capacity() * 4).sum::<usize>()
-            + self.sparse.capacity() * (std::mem::size_of::<(Kind, i64)>() + 5)
-    }
-}
 
 /// The in-memory search index over every live record.
 #[derive(Debug, Default, Clone)]
@@ -225,15 +135,17 @@ pub struct SearchIndex {
     pub(crate) text: String,
     pub(crate) keys: Interner,
     pub(crate) values: Interner,
-    slots: Slots,
-    free: Vec<u32>,
+    pub(crate) slots: Slots,
+    pub(crate) free: Vec<u32>,
     /// While bulk building: arena text already written, so repeated texts
     /// (names, companies, summaries, cities) are stored once.
     dedupe: Option<HashMap<u64, (u32, u32)>>,
     /// Arena bytes and spans no live record points at any more.
-    garbage: usize,
+    pub(crate) garbage: usize,
     /// Bumped by every change, so cached narrowing results can be dropped.
     epoch: u64,
+    /// Distinct texts and the records holding them (see [`Postings`]).
+    pub(crate) postings: Postings,
 }
 
 impl SearchIndex {
@@ -271,10 +183,11 @@ impl SearchIndex {
     /// Adds a record, or replaces it if it is already there.
     pub fn upsert(&mut self, input: DocInput) {
         let doc = self.append(&input);
-        match self.slots.get(input.kind, input.id) {
+        let slot = match self.slots.get(input.kind, input.id) {
             Some(slot) => {
                 self.forget(slot);
                 self.docs[slot as usize] = doc;
+                slot
             }
             None => {
                 let slot = match self.free.pop() {
@@ -288,10 +201,10 @@ impl SearchIndex {
                     }
                 };
                 self.slots.insert(input.kind, input.id, slot);
+                slot
             }
-        }
-        self.epoch = next_epoch();
-        self.maybe_compact();
+        };
+        self.changed(slot);
     }
 
     /// Takes a record out (deleted or purged). Returns whether it was there.
@@ -304,9 +217,29 @@ impl SearchIndex {
         self.docs[slot as usize].n_spans = 0;
         self.docs[slot as usize].n_attrs = 0;
         self.free.push(slot);
-        self.epoch = next_epoch();
-        self.maybe_compact();
+        self.changed(slot);
         true
+    }
+
+    /// After a record changed: new epoch, its postings stale, and a rebuild
+    /// of the postings (or of the arenas) once enough has changed.
+    fn changed(&mut self, slot: u32) {
+        self.epoch = next_epoch();
+        self.postings.mark(slot);
+        if self.maybe_compact() {
+            return;
+        }
+        // While bulk loading, [`SearchIndex::build_postings`] runs at the end.
+        let bulk = self.dedupe.is_some();
+        if !bulk && self.postings.dirty.len() > 4096 + self.docs.len() / 16 {
+            self.build_postings();
+        }
+    }
+
+    /// Builds the distinct-text postings from scratch; every record changed
+    /// since is searched one by one until this runs again.
+    pub fn build_postings(&mut self) {
+        self.postings = Postings::build(&self.docs, &self.spans);
     }
 
     /// Counts the old data of a slot as garbage.
@@ -452,67 +385,6 @@ impl SearchIndex {
             kind: input.kind,
             live: true,
         }
-    }
-
-    /// Rewrites the arenas without garbage once it is over half of them.
-    fn maybe_compact(&mut self) {
-        if self.garbage < 1 << 20 || self.garbage * 2 < self.text.len() {
-            return;
-        }
-        let mut text = String::with_capacity(self.text.len() - self.garbage.min(self.text.len()));
-        let mut spans = Vec::with_capacity(self.spans.len());
-        let mut attrs = Vec::with_capacity(self.attrs.len());
-        // Shared texts stay shared.
-        let mut moved: HashMap<u32, u32> = HashMap::new();
-        for d in &mut self.docs {
-            let first_span = spans.len() as u32;
-            for s in &self.spans[d.spans as usize..d.spans as usize + d.n_spans as usize] {
-                let start = *moved.entry(s.start).or_insert_with(|| {
-                    let at = text.len() as u32;
-                    text.push_str(&self.text[s.start as usize..s.start as usize + s.arena_len()]);
-                    at
-                });
-                spans.push(Span { start, ..*s });
-            }
-            let first_attr = attrs.len() as u32;
-            attrs.extend_from_slice(
-                &self.attrs[d.attrs as usize..d.attrs as usize + d.n_attrs as usize],
-            );
-            d.spans = first_span;
-            d.attrs = first_attr;
-        }
-        self.text = text;
-        self.spans = spans;
-        self.attrs = attrs;
-        self.garbage = 0;
-    }
-
-    /// Approximate heap bytes held by the index (for the memory report).
-    pub fn heap_bytes(&self) -> usize {
-        use std::mem::size_of;
-        self.docs.capacity() * size_of::<Doc>()
-            + self.spans.capacity() * size_of::<Span>()
-            + self.attrs.capacity() * 4
-            + self.text.capacity()
-            + self.slots.bytes()
-            + self.free.capacity() * 4
-    }
-
-    /// Where the memory goes, for the memory report.
-    pub fn memory_report(&self) -> String {
-        format!(
-            "docs {} ({} MB), spans {} ({} MB), attrs {} ({} MB), text {} MB, slots {} MB, keys {}, values {}",
-            self.docs.len(),
-            (self.docs.capacity() * std::mem::size_of::<Doc>()) >> 20,
-            self.spans.len(),
-            (self.spans.capacity() * std::mem::size_of::<Span>()) >> 20,
-            self.attrs.len(),
-            (self.attrs.capacity() * 4) >> 20,
-            self.text.capacity() >> 20,
-            self.slots.bytes() >> 20,
-            self.keys.names.len(),
-            self.values.names.len(),
-        )
     }
 
     /// Sizes the arenas for `records` records up front (bulk build).

@@ -49,6 +49,7 @@ pub fn load_index(store: &Store) -> Result<SearchIndex> {
         load_kind(conn, kind, &mut index)?;
     }
     index.shrink_to_fit();
+    index.build_postings();
     Ok(index)
 }
 

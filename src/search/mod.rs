@@ -25,21 +25,29 @@
 //! draw:       Hit::text with Hit::indices (char indices) in bold; Hit::label/detail in lists
 //! ```
 
+mod arena;
+mod hits;
 mod index;
+mod keyscan;
 mod load;
 mod matcher;
+mod narrowing;
 mod pinyin_keys;
+mod postings;
 mod query;
+mod rank;
 mod scan;
+mod slots;
 pub mod text;
 mod worker;
 
 pub use index::{DocInput, SearchIndex};
 pub use load::{load_index, refresh_record};
 pub use matcher::{Matcher, SkimMatcher, SubstringMatcher};
+pub use narrowing::Narrowing;
 pub use pinyin_keys::{pinyin_keys, PinyinKey, Readings};
 pub use query::{parse_query, Filter, Query, QueryError, KNOWN_FILTERS};
-pub use scan::{Narrowing, Tier};
+pub use scan::Tier;
 pub use worker::{spawn_build, BuildHandle, QueryWorker, SearchResults, SharedIndex};
 
 use crate::domain::Kind;

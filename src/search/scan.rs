@@ -1,4 +1,4 @@
-//! Ranking: the search itself.
+//! Ranking record by record, and the scoring every path shares.
 //!
 //! Every word is checked against each field of a record, cheapest test
 //! first: the char-mask prefilter, then exact / prefix / substring (memchr),
@@ -8,15 +8,16 @@
 //! better hits exist the fuzzy candidates are never scored, and a scan that
 //! already holds `limit` hits of a tier skips the tests below it.
 //!
-//! A [`Narrowing`] remembers which records could still match the previous
-//! query; when the next query only adds characters, just those are scanned.
+//! A one-word query does not come here but reads records off the distinct
+//! texts ([`super::keyscan`]); several words are checked here, on the
+//! candidates the postings or the previous keystroke give
+//! ([`super::narrowing::Narrowing`]).
 
-use super::index::{Derive, Doc, Span, VALUE_BITS};
-use super::matcher::{Matcher, SkimMatcher};
-use super::pinyin_keys::{map_to_source, pinyin_keys};
+use super::index::{Doc, Span};
+use super::matcher::Matcher;
 use super::query::Query;
-use super::text::{char_index, char_mask, is_subsequence, starts_word};
-use super::{Field, Hit, SearchIndex};
+use super::text::{char_mask, is_subsequence, starts_word};
+use super::SearchIndex;
 use memchr::memmem::Finder;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -35,7 +36,7 @@ pub enum Tier {
 }
 
 impl Tier {
-    fn from_score(score: i64) -> Tier {
+    pub(super) fn from_score(score: i64) -> Tier {
         match score / TIER_UNIT {
             4.. => Tier::Exact,
             3 => Tier::Prefix,
@@ -45,59 +46,22 @@ impl Tier {
     }
 }
 
-const TIER_UNIT: i64 = 1_000_000_000;
-const WEIGHT_UNIT: i64 = 10_000_000;
+pub(super) const TIER_UNIT: i64 = 1_000_000_000;
+pub(super) const WEIGHT_UNIT: i64 = 10_000_000;
 /// Within the substring tier, a word that starts a word of the field
 /// (`wei` in `David Wei`) ranks above one inside a word.
-const WORD_START: i64 = 5_000;
+pub(super) const WORD_START: i64 = 5_000;
 /// Records scanned per parallel task.
-const CHUNK: usize = 4096;
+pub(super) const CHUNK: usize = 4096;
 
-/// The records that could still match a query, kept for the next keystroke.
-#[derive(Debug, Default, Clone)]
-pub struct Narrowing {
-    epoch: u64,
-    query: Option<Query>,
-    candidates: Vec<u32>,
-}
-
-impl Narrowing {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// How many records the next narrowed scan would look at.
-    pub fn candidates(&self) -> usize {
-        self.candidates.len()
-    }
-
-    /// Whether `q` only adds characters to the remembered query, so its
-    /// matches are a subset of the remembered candidates.
-    fn covers(&self, index: &SearchIndex, q: &Query) -> bool {
-        let Some(old) = &self.query else {
-            return false;
-        };
-        self.epoch == index.epoch()
-            && old.filters == q.filters
-            && old.kinds == q.kinds
-            && !old.words.is_empty()
-            && old.words.len() <= q.words.len()
-            && old
-                .words
-                .iter()
-                .zip(&q.words)
-                .all(|(o, n)| n.contains(o.as_str()))
-    }
-}
-
-struct Needle {
-    text: String,
-    mask: u32,
-    finder: Finder<'static>,
+pub(super) struct Needle {
+    pub text: String,
+    pub mask: u32,
+    pub finder: Finder<'static>,
 }
 
 impl Needle {
-    fn new(word: &str) -> Needle {
+    pub(super) fn new(word: &str) -> Needle {
         Needle {
             text: word.to_string(),
             mask: char_mask(word),
@@ -118,25 +82,25 @@ enum Outcome {
     Hit(i64),
 }
 
-struct Scan<'a> {
-    index: &'a SearchIndex,
-    query: &'a Query,
-    needles: Vec<Needle>,
+pub(super) struct Scan<'a> {
+    pub index: &'a SearchIndex,
+    pub query: &'a Query,
+    pub needles: Vec<Needle>,
     /// Allowed attribute codes, one sorted list per filter.
-    filters: Vec<Vec<u32>>,
-    matcher: &'a dyn Matcher,
-    limit: usize,
+    pub filters: Vec<Vec<u32>>,
+    pub matcher: &'a dyn Matcher,
+    pub limit: usize,
     /// The highest limit-th-best score any task has seen.
-    bar: AtomicI64,
+    pub bar: AtomicI64,
 }
 
 /// One parallel task's findings.
-struct Acc {
-    hits: Vec<(i64, u32)>,
+pub(super) struct Acc {
+    pub hits: Vec<(i64, u32)>,
     /// Hits of substring tier or better seen (before trimming).
-    strong: usize,
-    fuzzy: Vec<u32>,
-    candidates: Vec<u32>,
+    pub strong: usize,
+    pub fuzzy: Vec<u32>,
+    pub candidates: Vec<u32>,
     /// The lowest score still in the list once it is full.
     threshold: i64,
 }
@@ -166,7 +130,7 @@ impl Acc {
 }
 
 /// Keeps the best `limit` of `hits` (unordered).
-fn trim(hits: &mut Vec<(i64, u32)>, limit: usize) {
+pub(super) fn trim(hits: &mut Vec<(i64, u32)>, limit: usize) {
     if hits.len() > limit && limit > 0 {
         hits.select_nth_unstable_by(limit - 1, better);
         hits.truncate(limit);
@@ -174,100 +138,8 @@ fn trim(hits: &mut Vec<(i64, u32)>, limit: usize) {
 }
 
 /// Best first: higher score, then lower slot (stable across runs).
-fn better(a: &(i64, u32), b: &(i64, u32)) -> std::cmp::Ordering {
+pub(super) fn better(a: &(i64, u32), b: &(i64, u32)) -> std::cmp::Ordering {
     b.0.cmp(&a.0).then(a.1.cmp(&b.1))
-}
-
-impl SearchIndex {
-    /// The best `limit` records for `query`, best first, with the default
-    /// fuzzy matcher.
-    pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
-        self.search_with(query, limit, &SkimMatcher, None)
-    }
-
-    /// Like [`SearchIndex::search`] with a chosen matcher, narrowing from
-    /// (and updating) the previous query's candidates when given.
-    pub fn search_with(
-        &self,
-        query: &Query,
-        limit: usize,
-        matcher: &dyn Matcher,
-        narrowing: Option<&mut Narrowing>,
-    ) -> Vec<Hit> {
-        if query.is_empty() || limit == 0 {
-            return Vec::new();
-        }
-        let Some(filters) = self.resolve_filters(query) else {
-            return Vec::new();
-        };
-        let scan = Scan {
-            index: self,
-            query,
-            needles: query.words.iter().map(|w| Needle::new(w)).collect(),
-            filters,
-            matcher,
-            limit,
-            bar: AtomicI64::new(i64::MIN),
-        };
-        let from = narrowing.as_ref().filter(|n| n.covers(self, query));
-        let acc = match from {
-            Some(n) => scan.run(&n.candidates),
-            None => scan.run_all(),
-        };
-        let Acc {
-            mut hits,
-            strong,
-            fuzzy,
-            candidates,
-            ..
-        } = acc;
-        if strong < limit && !fuzzy.is_empty() {
-            let scored: Vec<(i64, u32)> = fuzzy
-                .par_iter()
-                .filter_map(|&slot| scan.score_fuzzy(slot).map(|s| (s, slot)))
-                .collect();
-            hits.extend(scored);
-        }
-        trim(&mut hits, limit);
-        hits.sort_unstable_by(better);
-        if let Some(n) = narrowing {
-            if !query.words.is_empty() {
-                *n = Narrowing {
-                    epoch: self.epoch(),
-                    query: Some(query.clone()),
-                    candidates,
-                };
-            } else {
-                *n = Narrowing::default();
-            }
-        }
-        hits.into_iter()
-            .map(|(score, slot)| scan.hit(score, slot))
-            .collect()
-    }
-
-    /// Each filter as the sorted attribute codes it accepts; `None` when a
-    /// filter can match nothing.
-    fn resolve_filters(&self, query: &Query) -> Option<Vec<Vec<u32>>> {
-        let mut out = Vec::new();
-        for f in &query.filters {
-            let key = self.keys.get(&f.field)?;
-            let mut codes: Vec<u32> = self
-                .values
-                .names
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| f.values.iter().any(|want| v.starts_with(want.as_str())))
-                .map(|(i, _)| key << VALUE_BITS | i as u32)
-                .collect();
-            if codes.is_empty() {
-                return None;
-            }
-            codes.sort_unstable();
-            out.push(codes);
-        }
-        Some(out)
-    }
 }
 
 /// Few, long tasks: each keeps its own top list, and a long one fills it
@@ -277,7 +149,7 @@ fn min_len(chunks: usize) -> usize {
 }
 
 impl Scan<'_> {
-    fn run_all(&self) -> Acc {
+    pub(super) fn run_all(&self) -> Acc {
         let n = self.index.docs.len();
         let chunks = n.div_ceil(CHUNK);
         (0..chunks)
@@ -293,7 +165,7 @@ impl Scan<'_> {
             .reduce(Acc::default, |a, b| a.merge(b, self.limit))
     }
 
-    fn run(&self, slots: &[u32]) -> Acc {
+    pub(super) fn run(&self, slots: &[u32]) -> Acc {
         slots
             .par_chunks(CHUNK)
             .with_min_len(min_len(slots.len().div_ceil(CHUNK)))
@@ -344,7 +216,7 @@ impl Scan<'_> {
         }
     }
 
-    fn passes_filters(&self, doc: &Doc) -> bool {
+    pub(super) fn passes_filters(&self, doc: &Doc) -> bool {
         if self.filters.is_empty() {
             return true;
         }
@@ -482,7 +354,7 @@ impl Scan<'_> {
     }
 
     /// The full score of a record that matched only fuzzily.
-    fn score_fuzzy(&self, slot: u32) -> Option<i64> {
+    pub(super) fn score_fuzzy(&self, slot: u32) -> Option<i64> {
         let doc = &self.index.docs[slot as usize];
         let spans = self.index.doc_spans(doc);
         let mut worst = Tier::Exact;
@@ -506,127 +378,5 @@ impl Scan<'_> {
             total += best;
         }
         Some(worst as i64 * TIER_UNIT + total / self.needles.len() as i64)
-    }
-
-    /// Builds the result for a ranked record: label, best field, highlights.
-    fn hit(&self, score: i64, slot: u32) -> Hit {
-        let index = self.index;
-        let doc = &index.docs[slot as usize];
-        let spans = index.doc_spans(doc);
-        let text_of = |f: &[Field]| {
-            spans
-                .iter()
-                .find(|s| s.derive.is_plain() && f.contains(&s.field))
-                .map(|s| index.original(s).to_string())
-                .unwrap_or_default()
-        };
-        let label = text_of(&[Field::Name]);
-        let detail = text_of(&[Field::Company, Field::Customer]);
-        let tier = Tier::from_score(score);
-        // The field that matched the first word best is the one shown.
-        let best = self.needles.first().and_then(|n| {
-            spans
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.mask & n.mask == n.mask)
-                .filter_map(|(i, s)| {
-                    let hay = index.folded(s);
-                    let (raw, _) = self.locate(hay, &n.text, s.field)?;
-                    Some((raw.0, s.weight(), raw.1, i))
-                })
-                .max_by_key(|&(t, w, r, i)| (t, w, r, std::cmp::Reverse(i)))
-                .map(|(.., i)| i)
-        });
-        let Some(i) = best else {
-            return Hit {
-                kind: doc.kind,
-                id: doc.id,
-                score,
-                tier,
-                field: Field::Name,
-                via_key: false,
-                text: label.clone(),
-                label,
-                detail,
-                indices: Vec::new(),
-            };
-        };
-        let span = &spans[i];
-        // Derived keys (pinyin, digits) follow the field they came from.
-        let source = spans[..=i]
-            .iter()
-            .rev()
-            .find(|s| s.derive.is_plain())
-            .unwrap_or(span);
-        let text = index.original(source).to_string();
-        let folded = index.folded(span);
-        let mut key_indices: Vec<usize> = self
-            .needles
-            .iter()
-            .filter_map(|n| self.locate(folded, &n.text, span.field).map(|(_, idx)| idx))
-            .flatten()
-            .collect();
-        key_indices.sort_unstable();
-        key_indices.dedup();
-        let indices = match span.derive {
-            Derive::Plain | Derive::PlainOriginal => key_indices,
-            Derive::Digits => {
-                let digits: Vec<usize> = text
-                    .chars()
-                    .enumerate()
-                    .filter(|(_, c)| c.is_ascii_digit())
-                    .map(|(i, _)| i)
-                    .collect();
-                key_indices
-                    .iter()
-                    .filter_map(|&k| digits.get(k).copied())
-                    .collect()
-            }
-            _ => pinyin_keys(&text, span.field.pinyin_readings())
-                .into_iter()
-                .find_map(|k| {
-                    if span.derive.is_full_pinyin() && k.full == folded {
-                        Some(map_to_source(&key_indices, &k.full_map))
-                    } else if span.derive.is_initials() && k.initials == folded {
-                        Some(map_to_source(&key_indices, &k.initials_map))
-                    } else {
-                        None
-                    }
-                })
-                .unwrap_or_default(),
-        };
-        Hit {
-            kind: doc.kind,
-            id: doc.id,
-            score,
-            tier,
-            field: span.field,
-            via_key: !span.derive.is_plain(),
-            label,
-            detail,
-            text,
-            indices,
-        }
-    }
-
-    /// Where `needle` matches `hay`: ((tier, tier score), char indices).
-    fn locate(&self, hay: &str, needle: &str, field: Field) -> Option<((Tier, i64), Vec<usize>)> {
-        if let Some(pos) = hay.find(needle) {
-            let tier = if hay.len() == needle.len() {
-                Tier::Exact
-            } else if pos == 0 {
-                Tier::Prefix
-            } else {
-                Tier::Substring
-            };
-            let first = char_index(hay, pos);
-            let n = needle.chars().count();
-            return Some(((tier, -(pos as i64)), (first..first + n).collect()));
-        }
-        if !field.fuzzy() {
-            return None;
-        }
-        let (score, idx) = self.matcher.indices(hay, needle)?;
-        Some(((Tier::Fuzzy, score), idx))
     }
 }

@@ -398,6 +398,7 @@ impl App {
                 merge_id,
                 label,
                 changes,
+                ..
             } => {
                 let key = self
                     .keymap
@@ -414,7 +415,7 @@ impl App {
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
             }
-            Outcome::Unmerged { keep, label } => {
+            Outcome::Unmerged { keep, label, .. } => {
                 self.info(format!("Merge undone: {label} are separate again"));
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(keep)));

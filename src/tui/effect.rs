@@ -146,10 +146,14 @@ pub enum Outcome {
         merge_id: i64,
         label: String,
         changes: Vec<TagChange>,
+        /// Both customers and the deals and activities that moved.
+        touched: Vec<(Kind, i64)>,
     },
     Unmerged {
         keep: i64,
         label: String,
+        /// Both customers and the deals and activities that moved back.
+        touched: Vec<(Kind, i64)>,
     },
     /// A sweep finished: records whose tags changed, and a problem with
     /// the user's rules file, if any.
@@ -286,6 +290,15 @@ impl Runtime {
                 touched.push((list.kind(), *id));
                 touched.extend(note(changes));
             }
+            Outcome::Merged {
+                touched: t,
+                changes,
+                ..
+            } => {
+                touched.extend_from_slice(t);
+                touched.extend(note(changes));
+            }
+            Outcome::Unmerged { touched: t, .. } => touched.extend_from_slice(t),
             Outcome::DemoLoaded(_) => {
                 self.search.rebuild(&self.store);
                 return;
@@ -495,6 +508,7 @@ impl Runtime {
                         merge_id: m.id,
                         label,
                         changes,
+                        touched: merge_touched(&m),
                     }),
                     Err(e) => Some(Outcome::Failed(format!("Not merged: {}", explain(&e)))),
                 }
@@ -503,6 +517,7 @@ impl Runtime {
                 Ok(m) => Some(Outcome::Unmerged {
                     keep: m.kept_id,
                     label,
+                    touched: merge_touched(&m),
                 }),
                 Err(e) => Some(Outcome::Failed(format!("Not undone: {}", explain(&e)))),
             },
@@ -681,4 +696,13 @@ fn simple_rows(store: &Store, tab: Tab) -> Result<Vec<Vec<String>>, StoreError> 
             .collect(),
         Tab::Dashboard | Tab::Customers => Vec::new(),
     })
+}
+
+/// The records a merge (or its undo) changed: both customers, and the deals
+/// and activities that moved (their customer's name is searched with them).
+fn merge_touched(m: &crate::store::MergeRecord) -> Vec<(Kind, i64)> {
+    let customers = [m.kept_id, m.merged_id].map(|id| (Kind::Customer, id));
+    let deals = m.opportunities.iter().map(|&id| (Kind::Opportunity, id));
+    let touches = m.activities.iter().map(|&id| (Kind::Activity, id));
+    customers.into_iter().chain(deals).chain(touches).collect()
 }

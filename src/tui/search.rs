@@ -4,16 +4,11 @@
 
 use super::action::Action;
 use super::app::{App, Tab};
-use super::effect::{Effect, Outcome};
+use super::effect::Effect;
+pub use super::search_engine::SearchEngine;
 use crate::domain::Kind;
-use crate::search::{
-    load_index, refresh_record, spawn_build, BuildHandle, Hit, QueryWorker, SearchIndex,
-    SearchResults, SharedIndex,
-};
-use crate::store::Store;
+use crate::search::{Hit, SearchResults};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 
 /// Hits asked for per query.
 pub const LIMIT: usize = 200;
@@ -65,12 +60,18 @@ fn kind_tab(kind: Kind) -> Tab {
 }
 
 impl SearchState {
-    /// The highlighted char indices of record `id`'s name, if its best
-    /// match was in the name.
-    pub fn name_indices(&self, kind: Kind, id: i64) -> Option<&[usize]> {
+    /// The chars to highlight in a list cell showing `text` of record `id`:
+    /// those of its best match, when the list is narrowed by the search and
+    /// the match is in that very text (a name, a company, a deal's customer).
+    pub fn cell_indices(&self, tab: Tab, id: i64, text: &str) -> Option<&[usize]> {
+        if self.filter != Some(tab) {
+            return None;
+        }
+        let kind = tab_kind(tab)?;
         self.hits
             .iter()
-            .find(|h| h.kind == kind && h.id == id && h.field == crate::search::Field::Name)
+            .find(|h| h.kind == kind && h.id == id)
+            .filter(|h| !h.indices.is_empty() && h.text == text)
             .map(|h| h.indices.as_slice())
     }
 }
@@ -340,6 +341,38 @@ impl App {
     }
 }
 
+impl App {
+    /// A tab's list was loaded again (after a write, or a tag filter): a
+    /// kept `/` filter on it stays, and so does the selected record if it
+    /// is among the hits.
+    pub(super) fn keep_search_filter(&mut self, tab: Tab) {
+        if self.search.filter != Some(tab) || self.search.mode == Some(SearchMode::Global) {
+            return;
+        }
+        let rows = self.table_rows();
+        let ids: Vec<i64> = self.search.hits.iter().map(|h| h.id).collect();
+        match tab {
+            Tab::Opportunities => keep_ids(&mut self.tabs.deals.list, &ids, rows),
+            Tab::Products => keep_ids(&mut self.tabs.products, &ids, rows),
+            Tab::Activities => keep_ids(&mut self.tabs.activities.list, &ids, rows),
+            Tab::Customers | Tab::Dashboard => {}
+        }
+    }
+}
+
+/// Narrows a reloaded list to `ids` again, keeping its selection.
+fn keep_ids<R: super::records::Listed, F>(
+    l: &mut super::records::RecordList<R, F>,
+    ids: &[i64],
+    rows: usize,
+) {
+    let selected = l.selected_id();
+    show_ids(l, ids, rows);
+    if let Some(id) = selected {
+        l.select_id(id, rows);
+    }
+}
+
 /// Narrows a record list to `ids`, in that order.
 fn show_ids<R: super::records::Listed, F>(
     l: &mut super::records::RecordList<R, F>,
@@ -370,119 +403,4 @@ pub enum SearchOutcome {
     /// The index is built (or failed to build).
     Ready(Result<(), String>),
     Results(SearchResults),
-}
-
-/// The runtime's side: the index, its build, and the query worker.
-pub struct SearchEngine {
-    shared: SharedIndex,
-    worker: QueryWorker,
-    build: Option<BuildHandle>,
-    /// The index is ready but the app has not been told.
-    announce: Option<Result<(), String>>,
-}
-
-impl SearchEngine {
-    /// Starts building the index of `store` (in the background for a file
-    /// database; an in-memory one is indexed at once).
-    pub fn start(store: &Store) -> SearchEngine {
-        let shared: SharedIndex = Arc::new(RwLock::new(SearchIndex::new()));
-        let worker = QueryWorker::spawn(shared.clone());
-        let mut engine = SearchEngine {
-            shared,
-            worker,
-            build: None,
-            announce: None,
-        };
-        match store.path() {
-            Some(p) => engine.build = Some(spawn_build(p.to_path_buf())),
-            None => {
-                let built = load_index(store);
-                engine.announce = Some(engine.install(built));
-            }
-        }
-        engine
-    }
-
-    fn install(&mut self, built: crate::store::Result<SearchIndex>) -> Result<(), String> {
-        match built {
-            Ok(index) => {
-                *self.shared.write().unwrap_or_else(|p| p.into_inner()) = index;
-                Ok(())
-            }
-            Err(e) => Err(e.to_string()),
-        }
-    }
-
-    pub fn submit(&mut self, input: &str, kind: Option<Kind>) {
-        self.worker.submit(input, kind, LIMIT);
-    }
-
-    /// Keeps the index current after a write to (kind, id).
-    pub fn changed(&mut self, store: &Store, kind: Kind, id: i64) {
-        if let Some(b) = self.build.as_mut() {
-            b.note_change(kind, id);
-            return;
-        }
-        let mut index = self.shared.write().unwrap_or_else(|p| p.into_inner());
-        let _ = refresh_record(&mut index, store, kind, id);
-    }
-
-    /// What has arrived, without waiting.
-    pub fn poll(&mut self, store: &Store) -> Vec<Outcome> {
-        let mut out = Vec::new();
-        if let Some(b) = self.build.as_mut() {
-            if let Some(built) = b.try_finish(store) {
-                self.build = None;
-                self.announce = Some(self.install(built));
-            }
-        }
-        if let Some(a) = self.announce.take() {
-            out.push(Outcome::Search(SearchOutcome::Ready(a)));
-        }
-        if let Some(r) = self.worker.try_recv() {
-            out.push(Outcome::Search(SearchOutcome::Results(r)));
-        }
-        out
-    }
-
-    /// Waits up to `timeout` for the index and the newest query's answer
-    /// (tests, and anything that must not race the worker).
-    pub fn wait(&mut self, store: &Store, timeout: Duration, want_results: bool) -> Vec<Outcome> {
-        let deadline = Instant::now() + timeout;
-        let mut out = Vec::new();
-        while let Some(b) = self.build.as_mut() {
-            if let Some(built) = b.try_finish(store) {
-                self.build = None;
-                self.announce = Some(self.install(built));
-            } else if Instant::now() >= deadline {
-                return out;
-            } else {
-                std::thread::sleep(Duration::from_millis(2));
-            }
-        }
-        if let Some(a) = self.announce.take() {
-            out.push(Outcome::Search(SearchOutcome::Ready(a)));
-        }
-        if want_results {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if let Some(r) = self.worker.recv_timeout(left) {
-                out.push(Outcome::Search(SearchOutcome::Results(r)));
-            }
-        }
-        out
-    }
-}
-
-impl SearchEngine {
-    /// Builds the whole index again (after writes that touched unknown records).
-    /// The old index answers queries until the new one lands.
-    pub fn rebuild(&mut self, store: &Store) {
-        match store.path() {
-            Some(p) => self.build = Some(spawn_build(p.to_path_buf())),
-            None => {
-                let built = load_index(store);
-                self.announce = Some(self.install(built));
-            }
-        }
-    }
 }

@@ -155,13 +155,18 @@ impl App {
                             d.board_select(id);
                         }
                         d.board_move(0, 0);
+                        self.keep_search_filter(Tab::Opportunities);
                     }
                 }
                 ListKind::Products => {
-                    t.products.set_entries(generation, entries, rows);
+                    if t.products.set_entries(generation, entries, rows) {
+                        self.keep_search_filter(Tab::Products);
+                    }
                 }
                 ListKind::Activities => {
-                    t.activities.list.set_entries(generation, entries, rows);
+                    if t.activities.list.set_entries(generation, entries, rows) {
+                        self.keep_search_filter(Tab::Activities);
+                    }
                 }
             },
             TabOutcome::Rows {

@@ -111,6 +111,7 @@ impl App {
                         t.list.reorder();
                         let label = t.kinds.label();
                         self.info(format!("Showing {label}"));
+                        self.keep_search_filter(Tab::Activities);
                     }
                     Action::Filter => self.open_filter(ListKind::Activities, fx),
                     other => self.common_tab_action(other, fx),

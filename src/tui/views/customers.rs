@@ -84,15 +84,19 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
                     None => Cell::from(Span::styled("·", t.dim())),
                 }
             };
-            Row::new(vec![
-                match app.search.name_indices(crate::domain::Kind::Customer, r.id) {
-                    Some(ix) if app.search.filter == Some(crate::tui::app::Tab::Customers) => {
-                        Cell::from(super::search::highlighted(&r.name, ix, Default::default()))
+            let text_cell = |text: &str| -> Cell<'static> {
+                let tab = crate::tui::app::Tab::Customers;
+                match app.search.cell_indices(tab, r.id, text) {
+                    Some(ix) => {
+                        Cell::from(super::search::highlighted(text, ix, Default::default()))
                     }
-                    _ => Cell::from(clean(&r.name)),
-                },
-                Cell::from(clean(&r.company)),
-                Cell::from(clean(&r.city)),
+                    None => Cell::from(clean(text)),
+                }
+            };
+            Row::new(vec![
+                text_cell(&r.name),
+                text_cell(&r.company),
+                text_cell(&r.city),
                 chip_cell("value"),
                 chip_cell("lifecycle"),
                 Cell::from(

@@ -3,6 +3,7 @@
 //! between the table and the detail pane shared by those tabs.
 
 use super::clean;
+use super::search::highlighted;
 use crate::tui::app::App;
 use crate::tui::records::{Column, Listed, RecordList};
 use crate::tui::widgets::chips::chip;
@@ -95,7 +96,13 @@ pub fn draw<R: Listed, F>(
                 Some(v) => Cell::from(Line::from(chip(t, dim, v, false))),
                 None => Cell::from(Span::styled("·", t.dim())),
             },
-            None => Cell::from(clean(&(c.text)(r, &ctx))),
+            None => {
+                let text = (c.text)(r, &ctx);
+                match app.search.cell_indices(app.tab, r.id(), &text) {
+                    Some(ix) => Cell::from(highlighted(&text, ix, Default::default())),
+                    None => Cell::from(clean(&text)),
+                }
+            }
         })),
         // Not read yet: the next frame has it.
         None => Row::new([Cell::from(Span::styled("…", t.dim()))]),

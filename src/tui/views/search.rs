@@ -116,10 +116,10 @@ pub fn draw_global(frame: &mut Frame, app: &App, area: Rect) {
             ));
         }
         if h.field != crate::search::Field::Name {
-            spans.push(Span::styled(
-                format!("  {}: {}", h.field, clean(&h.text)),
-                base.patch(t.dim()),
-            ));
+            // The field that matched, with its matched chars highlighted.
+            let dim = base.patch(t.dim());
+            spans.push(Span::styled(format!("  {}: ", h.field), dim));
+            spans.extend(highlighted(&h.text, &h.indices, dim).spans);
         }
         lines.push(Line::from(spans));
     }

@@ -1,0 +1,250 @@
+//! Searching through the postings: a word is tested once against each
+//! distinct text (key), never against each record's copy of it. A one-word
+//! query then reads records off its best keys, best first, and stops when it
+//! has its top results; a query of several words takes its candidate records
+//! from one word's keys and checks them record by record.
+//!
+//! Records changed since the postings were built are not read off keys:
+//! they are searched record by record ([`Postings::dirty`]).
+
+use super::index::Span;
+use super::postings::Postings;
+use super::scan::{Needle, Scan, Tier, CHUNK, TIER_UNIT, WEIGHT_UNIT, WORD_START};
+use super::text::{is_subsequence, starts_word};
+use super::SearchIndex;
+use rayon::prelude::*;
+use std::cmp::Reverse;
+
+/// The keys one word matched.
+#[derive(Debug, Default)]
+pub(super) struct Matched {
+    /// Substring or better: (score, key), in key order.
+    pub strong: Vec<(i64, u32)>,
+    /// Only as a subsequence, in a field matched fuzzily: keys, in order.
+    pub fuzzy: Vec<u32>,
+}
+
+impl Matched {
+    fn merge(mut self, mut other: Matched) -> Matched {
+        self.strong.append(&mut other.strong);
+        self.fuzzy.append(&mut other.fuzzy);
+        self
+    }
+
+    /// Every matched key in order: a longer word can only match these.
+    pub fn all(&self) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.strong.len() + self.fuzzy.len());
+        let (mut a, mut b) = (
+            self.strong.iter().map(|h| h.1).peekable(),
+            self.fuzzy.iter(),
+        );
+        for &k in b.by_ref() {
+            while let Some(s) = a.next_if(|&s| s < k) {
+                out.push(s);
+            }
+            out.push(k);
+        }
+        out.extend(a);
+        out
+    }
+
+    /// How many records the matched keys point at.
+    pub fn records(&self, p: &Postings) -> usize {
+        let strong = self.strong.iter().map(|h| p.postings(h.1).len());
+        let fuzzy = self.fuzzy.iter().map(|&k| p.postings(k).len());
+        strong.chain(fuzzy).sum()
+    }
+}
+
+/// The score of a word that is a substring (or more) of a field's text: the
+/// same as [`Scan`] gives record by record.
+#[inline]
+pub(super) fn strong_score(index: &SearchIndex, s: &Span, n: &Needle) -> Option<i64> {
+    let needle = n.text.as_bytes();
+    let hay = index.folded(s).as_bytes();
+    // Shorter fields rank first: the word is more of what they say.
+    let base = s.weight() * WEIGHT_UNIT + 1000 - (hay.len() as i64).min(999);
+    let tier = if hay == needle {
+        Tier::Exact
+    } else if hay.starts_with(needle) {
+        Tier::Prefix
+    } else {
+        let pos = n.finder.find(hay)?;
+        let word = if starts_word(index.folded(s), pos) {
+            WORD_START
+        } else {
+            0
+        };
+        return Some(Tier::Substring as i64 * TIER_UNIT + base + word);
+    };
+    Some(tier as i64 * TIER_UNIT + base)
+}
+
+/// Best first.
+fn by_score(a: &(i64, u32), b: &(i64, u32)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0)
+}
+
+impl Scan<'_> {
+    /// Tests a word against every key, or only against `from`.
+    pub(super) fn match_keys(&self, n: &Needle, from: Option<&[u32]>) -> Matched {
+        let keys = &self.index.postings.keys;
+        let test = |acc: &mut Matched, k: u32| {
+            let s = &keys[k as usize];
+            if s.mask & n.mask != n.mask || (s.len as usize) < n.text.len() {
+                return;
+            }
+            if let Some(score) = strong_score(self.index, s, n) {
+                acc.strong.push((score, k));
+            } else if s.field.fuzzy() && is_subsequence(self.index.folded(s), &n.text) {
+                acc.fuzzy.push(k);
+            }
+        };
+        match from {
+            Some(ids) => ids
+                .par_chunks(CHUNK)
+                .fold(Matched::default, |mut acc, chunk| {
+                    chunk.iter().for_each(|&k| test(&mut acc, k));
+                    acc
+                })
+                .reduce(Matched::default, Matched::merge),
+            None => {
+                let n = keys.len();
+                (0..n.div_ceil(CHUNK))
+                    .into_par_iter()
+                    .fold(Matched::default, |mut acc, c| {
+                        let end = ((c + 1) * CHUNK).min(n);
+                        ((c * CHUNK) as u32..end as u32).for_each(|k| test(&mut acc, k));
+                        acc
+                    })
+                    .reduce(Matched::default, Matched::merge)
+            }
+        }
+    }
+
+    /// The best `limit` records (unordered) for a one-word query, read off
+    /// its keys best first; stale records are left out.
+    pub(super) fn walk(&self, matched: Matched) -> Vec<(i64, u32)> {
+        let mut walk = Walk {
+            seen: vec![0; self.index.docs.len().div_ceil(64)],
+            hits: Vec::new(),
+        };
+        let Matched { mut strong, fuzzy } = matched;
+        if self.take_best(&mut strong, &mut walk) {
+            return walk.hits;
+        }
+        // Fuzzy scores are ordered by field weight first (a name hit beats
+        // any company hit), so only the best fields need the matcher.
+        let keys = &self.index.postings.keys;
+        let mut fuzzy = fuzzy;
+        fuzzy.sort_by_key(|&k| Reverse(keys[k as usize].weight()));
+        let n = &self.needles[0];
+        for group in fuzzy.chunk_by(|&a, &b| keys[a as usize].weight() == keys[b as usize].weight())
+        {
+            let mut scored: Vec<(i64, u32)> = group
+                .par_iter()
+                .filter_map(|&k| {
+                    let s = &keys[k as usize];
+                    let raw = self.matcher.score(self.index.folded(s), &n.text)?;
+                    let score = s.weight() * WEIGHT_UNIT + raw.clamp(0, WEIGHT_UNIT - 1);
+                    Some((Tier::Fuzzy as i64 * TIER_UNIT + score, k))
+                })
+                .collect();
+            if self.take_best(&mut scored, &mut walk) {
+                break;
+            }
+        }
+        walk.hits
+    }
+
+    /// Reads records off `keys` best first until `limit` are found (and every
+    /// record scoring the same as the last of them). Returns whether the list
+    /// is full. A record is taken at its first key: its best.
+    fn take_best(&self, keys: &mut [(i64, u32)], walk: &mut Walk) -> bool {
+        let p = &self.index.postings;
+        let mut rest = keys;
+        // Sorting every matched key costs more than the whole walk: sort the
+        // best few, and more only if those were not enough.
+        let mut batch = 256;
+        let mut cut: Option<i64> = None;
+        while !rest.is_empty() {
+            let k = batch.min(rest.len());
+            if k < rest.len() {
+                rest.select_nth_unstable_by(k - 1, by_score);
+            }
+            let (head, tail) = rest.split_at_mut(k);
+            head.sort_unstable_by(by_score);
+            for &(score, key) in head.iter() {
+                if cut.is_some_and(|c| score < c) {
+                    return true;
+                }
+                for &slot in p.postings(key) {
+                    if walk.see(slot) && !p.is_stale(slot) && self.accepts(slot) {
+                        walk.hits.push((score, slot));
+                    }
+                }
+                if cut.is_none() && walk.hits.len() >= self.limit {
+                    cut = Some(score);
+                }
+            }
+            rest = tail;
+            batch *= 4;
+            if let Some(c) = cut {
+                // Only records tying with the last one can still make the
+                // list (lower slots win ties), and ties are common (names of
+                // one length): one pass over the rest, no more sorting.
+                for &(_, key) in rest.iter().filter(|h| h.0 == c) {
+                    for &slot in p.postings(key) {
+                        if walk.see(slot) && !p.is_stale(slot) && self.accepts(slot) {
+                            walk.hits.push((c, slot));
+                        }
+                    }
+                }
+                return true;
+            }
+        }
+        cut.is_some()
+    }
+
+    /// Whether a record is live, of a wanted kind and passes the filters.
+    #[inline]
+    fn accepts(&self, slot: u32) -> bool {
+        let doc = &self.index.docs[slot as usize];
+        doc.live && self.query.wants(doc.kind) && self.passes_filters(doc)
+    }
+
+    /// The records (not stale) that `keys` point at, each once.
+    pub(super) fn records_of(&self, keys: &[u32]) -> Vec<u32> {
+        let p = &self.index.postings;
+        let mut walk = Walk {
+            seen: vec![0; self.index.docs.len().div_ceil(64)],
+            hits: Vec::new(),
+        };
+        let mut out = Vec::new();
+        for &k in keys {
+            for &slot in p.postings(k) {
+                if walk.see(slot) && !p.is_stale(slot) && self.accepts(slot) {
+                    out.push(slot);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Records already taken by a walk, and its hits.
+struct Walk {
+    seen: Vec<u64>,
+    hits: Vec<(i64, u32)>,
+}
+
+impl Walk {
+    /// Marks a slot seen; true the first time.
+    #[inline]
+    fn see(&mut self, slot: u32) -> bool {
+        let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+        let first = self.seen[word] & bit == 0;
+        self.seen[word] |= bit;
+        first
+    }
+}

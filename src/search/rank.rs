@@ -1,0 +1,182 @@
+//! The search entry points: a query's words matched through the postings
+//! where that helps ([`super::keyscan`]), record by record otherwise
+//! ([`Scan`]), then ranked and turned into [`Hit`]s.
+
+use super::index::VALUE_BITS;
+use super::matcher::{Matcher, SkimMatcher};
+use super::narrowing::Narrowing;
+use super::query::Query;
+use super::scan::{better, trim, Acc, Needle, Scan};
+use super::{Hit, SearchIndex};
+use rayon::prelude::*;
+use std::sync::atomic::AtomicI64;
+
+impl SearchIndex {
+    /// The best `limit` records for `query`, best first, with the default
+    /// fuzzy matcher.
+    pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
+        self.search_with(query, limit, &SkimMatcher, None)
+    }
+
+    /// Like [`SearchIndex::search`] with a chosen matcher, narrowing from
+    /// (and updating) the previous query's matches when given.
+    pub fn search_with(
+        &self,
+        query: &Query,
+        limit: usize,
+        matcher: &dyn Matcher,
+        narrowing: Option<&mut Narrowing>,
+    ) -> Vec<Hit> {
+        if query.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let Some(scan) = self.scan(query, limit, matcher) else {
+            return Vec::new();
+        };
+        let mut hits = match narrowing {
+            Some(n) => scan.by_keys(n),
+            None => scan.by_keys(&mut Narrowing::new()),
+        };
+        trim(&mut hits, limit);
+        hits.sort_unstable_by(better);
+        hits.into_iter()
+            .map(|(score, slot)| scan.hit(score, slot))
+            .collect()
+    }
+
+    /// Like [`SearchIndex::search`], testing every record one by one and
+    /// never the postings: the slow path, kept to check the fast one.
+    #[doc(hidden)]
+    pub fn search_by_record(&self, query: &Query, limit: usize) -> Vec<Hit> {
+        if query.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let Some(scan) = self.scan(query, limit, &SkimMatcher) else {
+            return Vec::new();
+        };
+        let (mut hits, _) = scan.finish(scan.run_all());
+        trim(&mut hits, limit);
+        hits.sort_unstable_by(better);
+        hits.into_iter()
+            .map(|(score, slot)| scan.hit(score, slot))
+            .collect()
+    }
+
+    fn scan<'a>(
+        &'a self,
+        query: &'a Query,
+        limit: usize,
+        matcher: &'a dyn Matcher,
+    ) -> Option<Scan<'a>> {
+        Some(Scan {
+            index: self,
+            query,
+            needles: query.words.iter().map(|w| Needle::new(w)).collect(),
+            filters: self.resolve_filters(query)?,
+            matcher,
+            limit,
+            bar: AtomicI64::new(i64::MIN),
+        })
+    }
+
+    /// Each filter as the sorted attribute codes it accepts; `None` when a
+    /// filter can match nothing.
+    fn resolve_filters(&self, query: &Query) -> Option<Vec<Vec<u32>>> {
+        let mut out = Vec::new();
+        for f in &query.filters {
+            let key = self.keys.get(&f.field)?;
+            let mut codes: Vec<u32> = self
+                .values
+                .names
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| f.values.iter().any(|want| v.starts_with(want.as_str())))
+                .map(|(i, _)| key << VALUE_BITS | i as u32)
+                .collect();
+            if codes.is_empty() {
+                return None;
+            }
+            codes.sort_unstable();
+            out.push(codes);
+        }
+        Some(out)
+    }
+}
+
+impl Scan<'_> {
+    /// The best records (unordered, at least the top `limit`), through the
+    /// postings where they help; updates `narrowing` for the next keystroke.
+    pub(super) fn by_keys(&self, narrowing: &mut Narrowing) -> Vec<(i64, u32)> {
+        let p = &self.index.postings;
+        if self.needles.is_empty() {
+            // Filters only: every record passing them is a hit.
+            return self.finish(self.run_all()).0;
+        }
+        if let [n] = self.needles.as_slice() {
+            let matched = self.match_keys(n, narrowing.keys_for(p.build, &n.text));
+            let keys = matched.all();
+            let mut hits = self.walk(matched);
+            hits.extend(self.finish(self.run(&p.dirty)).0);
+            narrowing.remember(self.index, self.query, None, vec![(n.text.clone(), keys)]);
+            return hits;
+        }
+        // Several words: candidates from the previous keystroke, or from the
+        // keys of the word matching the fewest records; then record by record.
+        let mut words = Vec::new();
+        let candidates = match narrowing.records_for(self.index, self.query) {
+            Some(c) => c.to_vec(),
+            None => {
+                let mut best: Option<(usize, Vec<u32>)> = None;
+                for n in &self.needles {
+                    if let Some(from) = narrowing.keys_for(p.build, &n.text) {
+                        let m = self.match_keys(n, Some(from));
+                        let (records, keys) = (m.records(p), m.all());
+                        if best.as_ref().is_none_or(|b| records < b.0) {
+                            best = Some((records, keys.clone()));
+                        }
+                        words.push((n.text.clone(), keys));
+                    }
+                }
+                let keys = match best {
+                    Some((_, keys)) => keys,
+                    None => {
+                        // The longest word is usually the rarest.
+                        let n = self.needles.iter().max_by_key(|n| n.text.len());
+                        let keys = n.map(|n| (n, self.match_keys(n, None).all()));
+                        let Some((n, keys)) = keys else {
+                            return Vec::new();
+                        };
+                        words.push((n.text.clone(), keys.clone()));
+                        keys
+                    }
+                };
+                let mut c = self.records_of(&keys);
+                c.extend_from_slice(&p.dirty);
+                c
+            }
+        };
+        let (hits, candidates) = self.finish(self.run(&candidates));
+        narrowing.remember(self.index, self.query, Some(candidates), words);
+        hits
+    }
+
+    /// A scan's hits with its fuzzy candidates scored if they are needed,
+    /// and the records that could match a longer query.
+    fn finish(&self, acc: Acc) -> (Vec<(i64, u32)>, Vec<u32>) {
+        let Acc {
+            mut hits,
+            strong,
+            fuzzy,
+            candidates,
+            ..
+        } = acc;
+        if strong < self.limit && !fuzzy.is_empty() {
+            let scored: Vec<(i64, u32)> = fuzzy
+                .par_iter()
+                .filter_map(|&slot| self.score_fuzzy(slot).map(|s| (s, slot)))
+                .collect();
+            hits.extend(scored);
+        }
+        (hits, candidates)
+    }
+}

@@ -1,0 +1,127 @@
+//! The runtime's side of search in the terminal UI: the index (built in
+//! the background), kept current after writes, and the query worker.
+
+use super::effect::Outcome;
+use super::search::{SearchOutcome, LIMIT};
+use crate::domain::Kind;
+use crate::search::{
+    load_index, refresh_record, spawn_build, BuildHandle, QueryWorker, SearchIndex, SharedIndex,
+};
+use crate::store::Store;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// The runtime's side: the index, its build, and the query worker.
+pub struct SearchEngine {
+    shared: SharedIndex,
+    worker: QueryWorker,
+    build: Option<BuildHandle>,
+    /// The index is ready but the app has not been told.
+    announce: Option<Result<(), String>>,
+}
+
+impl SearchEngine {
+    /// Starts building the index of `store` (in the background for a file
+    /// database; an in-memory one is indexed at once).
+    pub fn start(store: &Store) -> SearchEngine {
+        let shared: SharedIndex = Arc::new(RwLock::new(SearchIndex::new()));
+        let worker = QueryWorker::spawn(shared.clone());
+        let mut engine = SearchEngine {
+            shared,
+            worker,
+            build: None,
+            announce: None,
+        };
+        match store.path() {
+            Some(p) => engine.build = Some(spawn_build(p.to_path_buf())),
+            None => {
+                let built = load_index(store);
+                engine.announce = Some(engine.install(built));
+            }
+        }
+        engine
+    }
+
+    fn install(&mut self, built: crate::store::Result<SearchIndex>) -> Result<(), String> {
+        match built {
+            Ok(index) => {
+                *self.shared.write().unwrap_or_else(|p| p.into_inner()) = index;
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    pub fn submit(&mut self, input: &str, kind: Option<Kind>) {
+        self.worker.submit(input, kind, LIMIT);
+    }
+
+    /// Keeps the index current after a write to (kind, id).
+    pub fn changed(&mut self, store: &Store, kind: Kind, id: i64) {
+        if let Some(b) = self.build.as_mut() {
+            b.note_change(kind, id);
+            return;
+        }
+        let mut index = self.shared.write().unwrap_or_else(|p| p.into_inner());
+        let _ = refresh_record(&mut index, store, kind, id);
+    }
+
+    /// What has arrived, without waiting.
+    pub fn poll(&mut self, store: &Store) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        if let Some(b) = self.build.as_mut() {
+            if let Some(built) = b.try_finish(store) {
+                self.build = None;
+                self.announce = Some(self.install(built));
+            }
+        }
+        if let Some(a) = self.announce.take() {
+            out.push(Outcome::Search(SearchOutcome::Ready(a)));
+        }
+        if let Some(r) = self.worker.try_recv() {
+            out.push(Outcome::Search(SearchOutcome::Results(r)));
+        }
+        out
+    }
+
+    /// Waits up to `timeout` for the index and the newest query's answer
+    /// (tests, and anything that must not race the worker).
+    pub fn wait(&mut self, store: &Store, timeout: Duration, want_results: bool) -> Vec<Outcome> {
+        let deadline = Instant::now() + timeout;
+        let mut out = Vec::new();
+        while let Some(b) = self.build.as_mut() {
+            if let Some(built) = b.try_finish(store) {
+                self.build = None;
+                self.announce = Some(self.install(built));
+            } else if Instant::now() >= deadline {
+                return out;
+            } else {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+        if let Some(a) = self.announce.take() {
+            out.push(Outcome::Search(SearchOutcome::Ready(a)));
+        }
+        if want_results {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if let Some(r) = self.worker.recv_timeout(left) {
+                out.push(Outcome::Search(SearchOutcome::Results(r)));
+            }
+        }
+        out
+    }
+}
+
+impl SearchEngine {
+    /// Builds the whole index again (after writes that touched unknown records).
+    /// The old index answers queries until the new one lands.
+    pub fn rebuild(&mut self, store: &Store) {
+        match store.path() {
+            Some(p) => self.build = Some(spawn_build(p.to_path_buf())),
+            None => {
+                let built = load_index(store);
+                self.announce = Some(self.install(built));
+            }
+        }
+    }
+}
