@@ -7,6 +7,7 @@
 //! values). A record whose values stay keeps its stored reasons.
 
 use super::book::Book;
+use super::fast_hash::FxHasher;
 use super::retag::save_cuts;
 use super::tags::{diff, encode};
 use super::{Result, Store};
@@ -18,6 +19,7 @@ use rayon::prelude::*;
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 use std::time::Instant;
 
 /// Records evaluated per parallel batch: bounds memory on a large book.
@@ -49,20 +51,25 @@ pub struct SweepReport {
     pub phases_ms: BTreeMap<String, u128>,
 }
 
-/// Per dimension and value: records gaining and losing it (one kind).
+type FastMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
+
+/// Per `dim=value` line: records gaining and losing it (one kind). Records
+/// tagged for the first time are counted by their whole set (one lookup
+/// per record) and spread over their lines at the end.
 #[derive(Default)]
-struct Moves(HashMap<String, HashMap<String, (usize, usize)>>);
+struct Moves {
+    lines: FastMap<(usize, usize)>,
+    first_sets: FastMap<usize>,
+}
 
 impl Moves {
-    fn slot(&mut self, dim: &str, value: &str) -> &mut (usize, usize) {
-        if !self.0.contains_key(dim) {
-            self.0.insert(dim.to_string(), HashMap::new());
+    fn bump(&mut self, line: &str, gained: usize, lost: usize) {
+        if let Some(e) = self.lines.get_mut(line) {
+            e.0 += gained;
+            e.1 += lost;
+        } else {
+            self.lines.insert(line.to_string(), (gained, lost));
         }
-        let values = self.0.get_mut(dim).expect("inserted above");
-        if !values.contains_key(value) {
-            values.insert(value.to_string(), (0, 0));
-        }
-        values.get_mut(value).expect("inserted above")
     }
 
     fn add(&mut self, dim: &str, old: Option<&str>, new: Option<&str>) {
@@ -70,20 +77,34 @@ impl Moves {
             return;
         }
         if let Some(o) = old {
-            self.slot(dim, o).1 += 1;
+            self.bump(&format!("{dim}={o}"), 0, 1);
         }
         if let Some(n) = new {
-            self.slot(dim, n).0 += 1;
+            self.bump(&format!("{dim}={n}"), 1, 0);
         }
     }
 
-    fn into_moves(self, kind: Kind, out: &mut Vec<TagMove>) {
-        for (dimension, values) in self.0 {
-            for (value, (gained, lost)) in values {
+    /// A record tagged for the first time gains every tag of its set.
+    fn gain_all(&mut self, set: &str) {
+        if let Some(n) = self.first_sets.get_mut(set) {
+            *n += 1;
+        } else {
+            self.first_sets.insert(set.to_string(), 1);
+        }
+    }
+
+    fn into_moves(mut self, kind: Kind, out: &mut Vec<TagMove>) {
+        for (set, n) in std::mem::take(&mut self.first_sets) {
+            for line in set.split('\n').filter(|l| !l.is_empty()) {
+                self.bump(line, n, 0);
+            }
+        }
+        for (line, (gained, lost)) in self.lines {
+            if let Some((dimension, value)) = line.split_once('=') {
                 out.push(TagMove {
                     kind,
-                    dimension: dimension.clone(),
-                    value,
+                    dimension: dimension.to_string(),
+                    value: value.to_string(),
                     gained,
                     lost,
                 });
@@ -158,19 +179,27 @@ fn write_changed(
     now: DateTime<Utc>,
     moves: &mut Moves,
 ) -> Result<bool> {
-    let diffs = diff(old.unwrap_or("\n"), &c.new);
+    let Some(old) = old else {
+        // First tags of a bulk-loaded record: values only, no history.
+        moves.gain_all(&c.new);
+        if !dry_run {
+            conn.prepare_cached(
+                "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![kind.as_str(), c.id, c.new])?;
+        }
+        return Ok(c.new != "\n");
+    };
+    let diffs = diff(old, &c.new);
     for d in &diffs {
         moves.add(d.dimension, d.old, d.new);
     }
     if dry_run {
         return Ok(!diffs.is_empty());
     }
-    conn.prepare_cached(
-        "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)
-         ON CONFLICT(record_kind, record_id) DO UPDATE SET tags = excluded.tags",
-    )?
-    .execute(params![kind.as_str(), c.id, c.new])?;
-    if old.is_some() {
+    conn.prepare_cached("UPDATE tag_sets SET tags = ?3 WHERE record_kind = ?1 AND record_id = ?2")?
+        .execute(params![kind.as_str(), c.id, c.new])?;
+    {
         let mut history = conn.prepare_cached(
             "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
