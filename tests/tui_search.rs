@@ -276,3 +276,23 @@ fn matched_chars_are_highlighted_in_companies_and_other_tabs() {
     assert!(h.highlighted("红").0);
     assert_eq!(h.highlighted("打"), (false, true));
 }
+
+#[test]
+fn typing_before_the_index_is_built_keeps_the_list_and_waits() {
+    let mut h = Harness::new(memory_store());
+    // Let the background build finish, then pretend it has not.
+    h.typed("/").settle();
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    let all = h.names();
+    h.app.search.ready = false;
+    h.typed("/").typed("zw");
+    // No query runs on an index still being built: nothing answers, the
+    // list is untouched and the status says why.
+    assert!(!h.rt.wait_search(&mut h.app, Duration::from_millis(300)));
+    assert_eq!(h.names(), all);
+    assert!(h.app.search.waiting);
+    let status = dossier::tui::views::search::status_line(&h.app)
+        .map(|l| l.to_string())
+        .unwrap_or_default();
+    assert!(status.contains("indexing"), "{status}");
+}

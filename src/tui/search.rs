@@ -123,6 +123,11 @@ impl App {
             }
         }
         self.search.waiting = true;
+        if !self.search.ready {
+            // The list stays as it is until the index is built; the answer
+            // to `Ready` submits the query typed meanwhile.
+            return;
+        }
         fx.push(Effect::Search {
             input: self.search.input.clone(),
             kind,
