@@ -8,15 +8,16 @@
 //!
 //! `DOSSIER_BENCH_CUSTOMERS` changes the book size.
 //!
-//! Figures of 2026-11-23 (2 shared cores, load average 12–15 from other
-//! builds, so read them as upper bounds), medians: cascade at 100k
-//! customers — edit customer 2.5 ms, edit touch sentiment 2.3 ms, edit won
-//! deal (deal + customer + product) 6.8 ms; sweep of the unchanged 100k
-//! book 3.1 s, dry run 2.4 s. `time dossier classify` on the 1M book of
-//! `dossier gen --customers 1000000` (674k deals, 1M touches): unchanged
-//! book 27–28 s at load ~9 (95 s at load ~14, disk-bound reads); the first
-//! classification of the untagged book (1.67M records, ~27M tag and
-//! history rows) 828 s.
+//! Figures of 2026-11-23 (second session, tags stored one row per record):
+//! cascade at 100k customers, criterion median at load ~5.6 from other
+//! builds — edit customer 0.39 ms, edit touch sentiment 0.54 ms, edit won
+//! deal (deal + customer + product) 0.89 ms (first session: 2.3–6.8 ms).
+//! `time dossier classify` on the 1M book of `dossier gen --customers
+//! 1000000` (674k deals, 1M touches), release, machine nearly idle (load
+//! 1.4–2.5): the daily sweep (a new day, ~4,000 records change) 4.7 / 5.0 /
+//! 5.5 / 5.0 / 6.2 / 7.0 s, median 5.2 s; the first classification of the
+//! untagged book (1.67M records) 12.7 s and +0.4 GB (first session: 828 s
+//! and +6.5 GB).
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
