@@ -276,3 +276,22 @@ fn a_failed_write_leaves_tags_alone() {
     assert!(s.take_tag_changes().is_empty());
     assert!(tag(&s, Kind::Customer, c.meta.id, "size").is_none());
 }
+
+#[test]
+fn purging_a_customer_takes_its_deals_tags_with_it() {
+    let mut s = store();
+    let c = s.add_customer(&Customer::named("Ann")).unwrap().meta.id;
+    let deal = s.add_opportunity(&won_deal(c, 5_000)).unwrap().meta.id;
+    assert!(!s.tag_values(Kind::Opportunity, deal).unwrap().is_empty());
+    s.delete(Kind::Customer, c, None).unwrap();
+    s.purge(Kind::Customer, c).unwrap();
+    assert!(s.tag_values(Kind::Opportunity, deal).unwrap().is_empty());
+    assert!(s.tag_values(Kind::Customer, c).unwrap().is_empty());
+    let report = s.doctor().unwrap();
+    let orphans = report
+        .checks
+        .iter()
+        .find(|c| c.name == "orphan tags")
+        .unwrap();
+    assert!(orphans.problems.is_empty(), "{:?}", orphans.problems);
+}

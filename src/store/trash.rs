@@ -38,8 +38,26 @@ fn purge_one(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
             )));
         }
     }
+    // A customer's deals and activities go with it (ON DELETE CASCADE):
+    // their tags go too.
+    let mut dependents: Vec<(Kind, i64)> = Vec::new();
+    if kind == Kind::Customer {
+        for (k, table) in [
+            (Kind::Opportunity, "opportunities"),
+            (Kind::Activity, "activities"),
+        ] {
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT id FROM {table} WHERE customer_id = ?1"))?;
+            for d in stmt.query_map([id], |r| r.get(0))? {
+                dependents.push((k, d?));
+            }
+        }
+    }
     conn.execute(&format!("DELETE FROM {} WHERE id = ?1", kind.table()), [id])?;
     super::tags::forget(conn, kind, id)?;
+    for (k, d) in dependents {
+        super::tags::forget(conn, k, d)?;
+    }
     Ok(())
 }
 
