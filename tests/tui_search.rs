@@ -296,3 +296,56 @@ fn typing_before_the_index_is_built_keeps_the_list_and_waits() {
         .unwrap_or_default();
     assert!(status.contains("indexing"), "{status}");
 }
+
+#[test]
+fn a_search_narrowed_deal_list_keeps_stages_and_amounts_for_the_board() {
+    let mut s = memory_store();
+    for (title, units) in [
+        ("Printer order", 1_200),
+        ("Printer lease", 800),
+        ("Desk", 50),
+    ] {
+        s.add_opportunity(&dossier::domain::Opportunity {
+            customer_id: 1,
+            title: title.into(),
+            amount: dossier::domain::Money::from_units(units),
+            stage: dossier::domain::Stage::Negotiation,
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let mut h = Harness::new(s);
+    while h.app.tab != Tab::Opportunities {
+        h.rt.dispatch(&mut h.app, Action::NextTab);
+    }
+    h.rt.dispatch(&mut h.app, Action::Resize(120, 30));
+    let amounts = |h: &Harness| -> Vec<i64> {
+        let mut a: Vec<i64> = h
+            .app
+            .tabs
+            .deals
+            .list
+            .entries
+            .iter()
+            .map(|e| e.amount)
+            .collect();
+        a.sort();
+        a
+    };
+    assert_eq!(amounts(&h).len(), 3);
+    // Narrow to the printers, then widen again with Backspace: every
+    // entry the board groups still has its amount.
+    h.typed("/").typed("printer").settle();
+    h.rt.dispatch(&mut h.app, Action::Resize(120, 30));
+    assert_eq!(amounts(&h), vec![80_000, 120_000]);
+    h.typed(" order").settle();
+    h.rt.dispatch(&mut h.app, Action::Resize(120, 30));
+    assert_eq!(amounts(&h), vec![120_000]);
+    // Widening brings back a deal the narrowed list no longer holds.
+    for _ in 0.." order".len() {
+        h.key(KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    h.settle();
+    h.rt.dispatch(&mut h.app, Action::Resize(120, 30));
+    assert_eq!(amounts(&h), vec![80_000, 120_000]);
+}

@@ -384,17 +384,29 @@ fn show_ids<R: super::records::Listed, F>(
     ids: &[i64],
     rows: usize,
 ) {
+    // Entries of the list shown now keep their stage and amount (the board
+    // groups and totals by them); a hit the list no longer holds (the query
+    // got shorter) sends for the whole list, which is narrowed again when
+    // it arrives.
+    let known: std::collections::HashMap<i64, crate::store::ListEntry> =
+        l.entries.iter().map(|e| (e.id, *e)).collect();
+    let mut missing = false;
     l.entries = ids
         .iter()
-        .map(|&id| crate::store::ListEntry {
-            id,
-            stage: 0,
-            amount: 0,
+        .map(|&id| {
+            known.get(&id).copied().unwrap_or_else(|| {
+                missing = true;
+                crate::store::ListEntry {
+                    id,
+                    stage: 0,
+                    amount: 0,
+                }
+            })
         })
         .collect();
     // A list load still on its way would undo the narrowing.
     l.abandon();
-    l.stale = false;
+    l.stale = missing;
     l.loaded = true;
     l.cursor = 0;
     l.offset = 0;
