@@ -14,10 +14,10 @@
 //! deal (deal + customer + product) 0.89 ms (first session: 2.3–6.8 ms).
 //! `time dossier classify` on the 1M book of `dossier gen --customers
 //! 1000000` (674k deals, 1M touches), release, machine nearly idle (load
-//! 1.4–2.5): the daily sweep (a new day, ~4,000 records change) 4.7 / 5.0 /
-//! 5.5 / 5.0 / 6.2 / 7.0 s, median 5.2 s; the first classification of the
-//! untagged book (1.67M records) 12.7 s; its tags take 361 MB (first session: 828 s
-//! and +6.5 GB).
+//! 1.4–2.5): the daily sweep (a new day, ~4,300 records change) 6.1 / 7.1 /
+//! 5.6 / 6.0 / 5.5 s, median 6.0 s (an earlier build, same day: median
+//! 5.2 s of six); the first classification of the untagged book (1.67M
+//! records) 12.3 s, its tags taking 361 MB (first session: 828 s and +6.5 GB).
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};

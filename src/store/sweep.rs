@@ -440,9 +440,9 @@ impl Store {
                 .evaluated
                 .insert(kind.as_str().to_string(), pop.ids.len());
             let old = sets.remove(kind.as_str()).unwrap_or_default();
-            for start in (0..pop.ids.len()).step_by(BATCH) {
-                let end = (start + BATCH).min(pop.ids.len());
-                let changed: Vec<Changed> = (start..end)
+            // Batch i+1 is evaluated (in parallel) while batch i is written.
+            let evaluate = |range: std::ops::Range<usize>| -> Vec<Changed> {
+                range
                     .into_par_iter()
                     .filter_map(|i| {
                         let mut f = (pop.facts)(i);
@@ -477,16 +477,39 @@ impl Store {
                             reasons,
                         })
                     })
-                    .collect();
-                lap("evaluate", &mut phase);
-                for c in &changed {
-                    let before = c.old.map(|j| old.get(j));
-                    if write_changed(&tx, kind, c, before, dry_run, now, &mut moves)? {
-                        report.changed += 1;
+                    .collect()
+            };
+            let n = pop.ids.len();
+            let batches: Vec<std::ops::Range<usize>> = (0..n)
+                .step_by(BATCH)
+                .map(|start| start..(start + BATCH).min(n))
+                .collect();
+            let evaluate = &evaluate;
+            std::thread::scope(|sc| -> Result<()> {
+                let mut next = batches
+                    .first()
+                    .cloned()
+                    .map(|r| sc.spawn(move || evaluate(r)));
+                for i in 0..batches.len() {
+                    let Some(handle) = next.take() else { break };
+                    let changed = handle
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                    next = batches
+                        .get(i + 1)
+                        .cloned()
+                        .map(|r| sc.spawn(move || evaluate(r)));
+                    lap("evaluate", &mut phase);
+                    for c in &changed {
+                        let before = c.old.map(|j| old.get(j));
+                        if write_changed(&tx, kind, c, before, dry_run, now, &mut moves)? {
+                            report.changed += 1;
+                        }
                     }
+                    lap("write", &mut phase);
                 }
-                lap("write", &mut phase);
-            }
+                Ok(())
+            })?;
             moves.into_moves(kind, &mut all_moves);
         }
         drop(pops);
