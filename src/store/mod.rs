@@ -25,6 +25,7 @@ mod retag;
 mod rows;
 mod schema;
 mod sweep;
+mod sweep_write;
 mod tags;
 mod trash;
 

@@ -1,25 +1,24 @@
 //! The sweep: classifies the whole book again, for the time-driven tags
 //! (churn, new, urgency, stale, follow-up due) and after a rule change.
 //!
-//! Reads every table once, computes the book's cut points, evaluates all
-//! records in parallel (rayon) and writes, in one transaction, only the
-//! records whose tag values changed (found by comparing a digest of the
-//! values). A record whose values stay keeps its stored reasons.
+//! Reads every table once (the book and the stored tag sets on separate
+//! read connections, in parallel), computes the book's cut points,
+//! evaluates all records in parallel (rayon), a batch ahead of the writer,
+//! and writes, in one transaction, only the records whose stored set of
+//! tag values changed (`sweep_write.rs`).
 
 use super::book::Book;
-use super::fast_hash::FxHasher;
 use super::retag::save_cuts;
+use super::sweep_write::{stored_sets, write_changed, Changed, Moves};
 use super::tags::{diff, encode};
 use super::{Result, Store};
 use crate::classify::compute;
 use crate::classify::{CutPoints, Facts, RuleSet, Subject};
 use crate::domain::Kind;
-use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasherDefault;
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Records evaluated per parallel batch: bounds memory on a large book.
@@ -49,181 +48,6 @@ pub struct SweepReport {
     /// Where the time went: reading the book, cut points, evaluating,
     /// writing (milliseconds).
     pub phases_ms: BTreeMap<String, u128>,
-}
-
-type FastMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
-
-/// Per `dim=value` line: records gaining and losing it (one kind). Records
-/// tagged for the first time are counted by their whole set (one lookup
-/// per record) and spread over their lines at the end.
-#[derive(Default)]
-struct Moves {
-    lines: FastMap<(usize, usize)>,
-    first_sets: FastMap<usize>,
-}
-
-impl Moves {
-    fn bump(&mut self, line: &str, gained: usize, lost: usize) {
-        if let Some(e) = self.lines.get_mut(line) {
-            e.0 += gained;
-            e.1 += lost;
-        } else {
-            self.lines.insert(line.to_string(), (gained, lost));
-        }
-    }
-
-    fn add(&mut self, dim: &str, old: Option<&str>, new: Option<&str>) {
-        if old == new {
-            return;
-        }
-        if let Some(o) = old {
-            self.bump(&format!("{dim}={o}"), 0, 1);
-        }
-        if let Some(n) = new {
-            self.bump(&format!("{dim}={n}"), 1, 0);
-        }
-    }
-
-    /// A record tagged for the first time gains every tag of its set.
-    fn gain_all(&mut self, set: &str) {
-        if let Some(n) = self.first_sets.get_mut(set) {
-            *n += 1;
-        } else {
-            self.first_sets.insert(set.to_string(), 1);
-        }
-    }
-
-    fn into_moves(mut self, kind: Kind, out: &mut Vec<TagMove>) {
-        for (set, n) in std::mem::take(&mut self.first_sets) {
-            for line in set.split('\n').filter(|l| !l.is_empty()) {
-                self.bump(line, n, 0);
-            }
-        }
-        for (line, (gained, lost)) in self.lines {
-            if let Some((dimension, value)) = line.split_once('=') {
-                out.push(TagMove {
-                    kind,
-                    dimension: dimension.to_string(),
-                    value: value.to_string(),
-                    gained,
-                    lost,
-                });
-            }
-        }
-    }
-}
-
-/// The stored sets of one kind: record ids ascending, their texts in one
-/// buffer (a million small strings would cost a million allocations).
-#[derive(Default)]
-struct StoredSets {
-    ids: Vec<i64>,
-    ends: Vec<usize>,
-    text: String,
-}
-
-impl StoredSets {
-    fn find(&self, id: i64) -> Option<usize> {
-        self.ids.binary_search(&id).ok()
-    }
-
-    fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
-    }
-}
-
-/// Every stored set, by kind.
-fn stored_sets(conn: &Connection) -> Result<HashMap<String, StoredSets>> {
-    let mut stmt = conn.prepare(
-        "SELECT record_kind, record_id, tags FROM tag_sets ORDER BY record_kind, record_id",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut out: HashMap<String, StoredSets> = HashMap::new();
-    let mut kind = String::new();
-    let mut cur = StoredSets::default();
-    while let Some(r) = rows.next()? {
-        let k = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        if k != kind {
-            out.insert(std::mem::take(&mut kind), std::mem::take(&mut cur));
-            kind = k.to_string();
-        }
-        cur.ids.push(r.get(1)?);
-        cur.text
-            .push_str(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?);
-        cur.ends.push(cur.text.len());
-    }
-    out.insert(kind, cur);
-    Ok(out)
-}
-
-/// A record whose tag values the sweep changes.
-struct Changed {
-    id: i64,
-    /// Index of its stored set, if it had one.
-    old: Option<usize>,
-    new: String,
-    /// Reasons of the new values that will be history, by dimension.
-    reasons: Vec<(String, String)>,
-}
-
-/// Writes one changed record's set, its history (when it had tags
-/// before) and counts its moves. Returns whether any value changed.
-#[allow(clippy::too_many_arguments)]
-fn write_changed(
-    conn: &Connection,
-    kind: Kind,
-    c: &Changed,
-    old: Option<&str>,
-    dry_run: bool,
-    now: DateTime<Utc>,
-    moves: &mut Moves,
-) -> Result<bool> {
-    let Some(old) = old else {
-        // First tags of a bulk-loaded record: values only, no history.
-        moves.gain_all(&c.new);
-        if !dry_run {
-            conn.prepare_cached(
-                "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![kind.as_str(), c.id, c.new])?;
-        }
-        return Ok(c.new != "\n");
-    };
-    let diffs = diff(old, &c.new);
-    for d in &diffs {
-        moves.add(d.dimension, d.old, d.new);
-    }
-    if dry_run {
-        return Ok(!diffs.is_empty());
-    }
-    conn.prepare_cached("UPDATE tag_sets SET tags = ?3 WHERE record_kind = ?1 AND record_id = ?2")?
-        .execute(params![kind.as_str(), c.id, c.new])?;
-    {
-        let mut history = conn.prepare_cached(
-            "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for d in &diffs {
-            let reason = match d.new {
-                Some(_) => c
-                    .reasons
-                    .iter()
-                    .find(|r| r.0 == d.dimension)
-                    .map_or("", |r| r.1.as_str()),
-                None => "no rule applies any more",
-            };
-            history.execute(params![
-                now,
-                kind.as_str(),
-                c.id,
-                d.dimension,
-                d.old,
-                d.new,
-                reason
-            ])?;
-        }
-    }
-    Ok(!diffs.is_empty())
 }
 
 /// FNV-1a digest of `(name, text)` pairs: stable across builds.

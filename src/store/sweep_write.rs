@@ -1,0 +1,187 @@
+//! The sweep's bookkeeping and writes: the stored sets it compares with,
+//! the records it changes, and the count of tags gained and lost.
+
+use super::fast_hash::FxHasher;
+use super::sweep::TagMove;
+use super::tags::diff;
+use super::Result;
+use crate::domain::Kind;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+type FastMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
+
+/// Per `dim=value` line: records gaining and losing it (one kind). Records
+/// tagged for the first time are counted by their whole set (one lookup
+/// per record) and spread over their lines at the end.
+#[derive(Default)]
+pub(super) struct Moves {
+    lines: FastMap<(usize, usize)>,
+    first_sets: FastMap<usize>,
+}
+
+impl Moves {
+    fn bump(&mut self, line: &str, gained: usize, lost: usize) {
+        if let Some(e) = self.lines.get_mut(line) {
+            e.0 += gained;
+            e.1 += lost;
+        } else {
+            self.lines.insert(line.to_string(), (gained, lost));
+        }
+    }
+
+    fn add(&mut self, dim: &str, old: Option<&str>, new: Option<&str>) {
+        if old == new {
+            return;
+        }
+        if let Some(o) = old {
+            self.bump(&format!("{dim}={o}"), 0, 1);
+        }
+        if let Some(n) = new {
+            self.bump(&format!("{dim}={n}"), 1, 0);
+        }
+    }
+
+    /// A record tagged for the first time gains every tag of its set.
+    fn gain_all(&mut self, set: &str) {
+        if let Some(n) = self.first_sets.get_mut(set) {
+            *n += 1;
+        } else {
+            self.first_sets.insert(set.to_string(), 1);
+        }
+    }
+
+    pub(super) fn into_moves(mut self, kind: Kind, out: &mut Vec<TagMove>) {
+        for (set, n) in std::mem::take(&mut self.first_sets) {
+            for line in set.split('\n').filter(|l| !l.is_empty()) {
+                self.bump(line, n, 0);
+            }
+        }
+        for (line, (gained, lost)) in self.lines {
+            if let Some((dimension, value)) = line.split_once('=') {
+                out.push(TagMove {
+                    kind,
+                    dimension: dimension.to_string(),
+                    value: value.to_string(),
+                    gained,
+                    lost,
+                });
+            }
+        }
+    }
+}
+
+/// The stored sets of one kind: record ids ascending, their texts in one
+/// buffer (a million small strings would cost a million allocations).
+#[derive(Default)]
+pub(super) struct StoredSets {
+    ids: Vec<i64>,
+    ends: Vec<usize>,
+    text: String,
+}
+
+impl StoredSets {
+    pub(super) fn find(&self, id: i64) -> Option<usize> {
+        self.ids.binary_search(&id).ok()
+    }
+
+    pub(super) fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+}
+
+/// Every stored set, by kind.
+pub(super) fn stored_sets(conn: &Connection) -> Result<HashMap<String, StoredSets>> {
+    let mut stmt = conn.prepare(
+        "SELECT record_kind, record_id, tags FROM tag_sets ORDER BY record_kind, record_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out: HashMap<String, StoredSets> = HashMap::new();
+    let mut kind = String::new();
+    let mut cur = StoredSets::default();
+    while let Some(r) = rows.next()? {
+        let k = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        if k != kind {
+            out.insert(std::mem::take(&mut kind), std::mem::take(&mut cur));
+            kind = k.to_string();
+        }
+        cur.ids.push(r.get(1)?);
+        cur.text
+            .push_str(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?);
+        cur.ends.push(cur.text.len());
+    }
+    out.insert(kind, cur);
+    Ok(out)
+}
+
+/// A record whose tag values the sweep changes.
+pub(super) struct Changed {
+    pub id: i64,
+    /// Index of its stored set, if it had one.
+    pub old: Option<usize>,
+    pub new: String,
+    /// Reasons of the new values that will be history, by dimension.
+    pub reasons: Vec<(String, String)>,
+}
+
+/// Writes one changed record's set, its history (when it had tags
+/// before) and counts its moves. Returns whether any value changed.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_changed(
+    conn: &Connection,
+    kind: Kind,
+    c: &Changed,
+    old: Option<&str>,
+    dry_run: bool,
+    now: DateTime<Utc>,
+    moves: &mut Moves,
+) -> Result<bool> {
+    let Some(old) = old else {
+        // First tags of a bulk-loaded record: values only, no history.
+        moves.gain_all(&c.new);
+        if !dry_run {
+            conn.prepare_cached(
+                "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![kind.as_str(), c.id, c.new])?;
+        }
+        return Ok(c.new != "\n");
+    };
+    let diffs = diff(old, &c.new);
+    for d in &diffs {
+        moves.add(d.dimension, d.old, d.new);
+    }
+    if dry_run {
+        return Ok(!diffs.is_empty());
+    }
+    conn.prepare_cached("UPDATE tag_sets SET tags = ?3 WHERE record_kind = ?1 AND record_id = ?2")?
+        .execute(params![kind.as_str(), c.id, c.new])?;
+    {
+        let mut history = conn.prepare_cached(
+            "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for d in &diffs {
+            let reason = match d.new {
+                Some(_) => c
+                    .reasons
+                    .iter()
+                    .find(|r| r.0 == d.dimension)
+                    .map_or("", |r| r.1.as_str()),
+                None => "no rule applies any more",
+            };
+            history.execute(params![
+                now,
+                kind.as_str(),
+                c.id,
+                d.dimension,
+                d.old,
+                d.new,
+                reason
+            ])?;
+        }
+    }
+    Ok(!diffs.is_empty())
+}
