@@ -10,7 +10,7 @@
 //! which classifies the whole book set-based and in parallel.
 
 use super::customers::{self, from_row, tidy};
-use super::fast_hash::FxHasher;
+use super::fast_hash::FastMap;
 use super::retag::{affected, ClassifyState};
 use super::rows::{self, from_json_list, to_json_list, to_json_map};
 use super::{Result, Store};
@@ -18,10 +18,6 @@ use crate::domain::identity::{email_key, name_company_key, phone_key};
 use crate::domain::{absorb, Customer, Kind, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
-type FastMap = HashMap<String, i64, BuildHasherDefault<FxHasher>>;
 
 /// The customer columns written by an import, in statement order.
 const INSERT: &str = "INSERT INTO customers (created_at, updated_at, version, name, kind, company, title, \
@@ -141,9 +137,9 @@ pub enum Upserted {
 /// Live customers by their identity keys.
 #[derive(Debug, Default)]
 struct CustomerIndex {
-    by_email: FastMap,
-    by_phone: FastMap,
-    by_name_company: FastMap,
+    by_email: FastMap<i64>,
+    by_phone: FastMap<i64>,
+    by_name_company: FastMap<i64>,
 }
 
 /// A customer's identity keys, worked out once per row.

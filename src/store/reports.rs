@@ -1,12 +1,12 @@
 //! Read-only queries behind the dashboard: follow-ups, deals closing soon,
 //! the pipeline funnel, tag distributions and top products.
 
+use super::fast_hash::{update, FastMap};
 use super::{Result, Store};
 use crate::domain::{Kind, Money, Stage};
 use chrono::{Duration, NaiveDate};
 use rusqlite::params;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// A follow-up someone promised: the next date set on a customer's latest touch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -145,15 +145,10 @@ impl Store {
     /// most common first.
     pub fn tag_distribution(&self, kind: Kind, dimension: &str) -> Result<Vec<(String, i64)>> {
         let finder = super::tags::DimFinder::new(dimension);
-        let mut counts: HashMap<String, i64> = HashMap::new();
+        let mut counts: FastMap<i64> = FastMap::default();
         super::tags::for_each_live_set(&self.conn, kind, |_, set| {
             if let Some(v) = finder.value_in(set) {
-                match counts.get_mut(v) {
-                    Some(n) => *n += 1,
-                    None => {
-                        counts.insert(v.to_string(), 1);
-                    }
-                }
+                update(&mut counts, v, |n| *n += 1);
             }
         })?;
         let mut out: Vec<(String, i64)> = counts.into_iter().collect();

@@ -1,7 +1,7 @@
 //! The sweep's bookkeeping and writes: the stored sets it compares with,
 //! the records it changes, and the count of tags gained and lost.
 
-use super::fast_hash::FxHasher;
+use super::fast_hash::{update, FastMap};
 use super::sweep::TagMove;
 use super::tags::diff;
 use super::Result;
@@ -9,9 +9,6 @@ use crate::domain::Kind;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
-type FastMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
 
 /// Per `dim=value` line: records gaining and losing it (one kind). Records
 /// tagged for the first time are counted by their whole set (one lookup
@@ -24,12 +21,10 @@ pub(super) struct Moves {
 
 impl Moves {
     fn bump(&mut self, line: &str, gained: usize, lost: usize) {
-        if let Some(e) = self.lines.get_mut(line) {
+        update(&mut self.lines, line, |e| {
             e.0 += gained;
             e.1 += lost;
-        } else {
-            self.lines.insert(line.to_string(), (gained, lost));
-        }
+        });
     }
 
     fn add(&mut self, dim: &str, old: Option<&str>, new: Option<&str>) {
@@ -46,11 +41,7 @@ impl Moves {
 
     /// A record tagged for the first time gains every tag of its set.
     fn gain_all(&mut self, set: &str) {
-        if let Some(n) = self.first_sets.get_mut(set) {
-            *n += 1;
-        } else {
-            self.first_sets.insert(set.to_string(), 1);
-        }
+        update(&mut self.first_sets, set, |n| *n += 1);
     }
 
     pub(super) fn into_moves(mut self, kind: Kind, out: &mut Vec<TagMove>) {

@@ -118,11 +118,7 @@ pub(crate) fn stored_values(
     id: i64,
 ) -> Result<BTreeMap<String, String>> {
     Ok(stored_set(conn, kind, id)?
-        .map(|s| {
-            decode(&s)
-                .map(|(d, v)| (d.to_string(), v.to_string()))
-                .collect()
-        })
+        .map(|s| decode_tags(&s).into_iter().collect())
         .unwrap_or_default())
 }
 
@@ -330,22 +326,11 @@ impl DimFinder {
 
 /// Counts of each `dim=value` line of many sets (one hash lookup per tag).
 #[derive(Default)]
-pub(crate) struct LineCounts(
-    std::collections::HashMap<
-        String,
-        i64,
-        std::hash::BuildHasherDefault<super::fast_hash::FxHasher>,
-    >,
-);
+pub(crate) struct LineCounts(super::fast_hash::FastMap<i64>);
 
 impl LineCounts {
     pub(crate) fn add(&mut self, line: &str) {
-        match self.0.get_mut(line) {
-            Some(n) => *n += 1,
-            None => {
-                self.0.insert(line.to_string(), 1);
-            }
-        }
+        super::fast_hash::update(&mut self.0, line, |n| *n += 1);
     }
 
     /// By dimension, then value.
