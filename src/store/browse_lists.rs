@@ -163,31 +163,41 @@ impl Store {
         Ok(out)
     }
 
-    /// Each tagged record's place in the order of `dimension`'s values.
+    /// Each tagged record's place in the order of `dimension`'s values
+    /// (one scan: the values met are ranked once it is done).
     fn tag_ranks(&self, kind: Kind, dimension: &str) -> Result<HashMap<i64, usize>> {
-        let mut values: Vec<String> = self
-            .tag_distribution(kind, dimension)?
-            .into_iter()
-            .map(|(v, _)| v)
-            .collect();
-        let known = |v: &str| TAG_ORDER.iter().position(|o| *o == v);
-        values.sort_by(|a, b| match (known(a), known(b)) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.cmp(b),
-        });
-        let mut rank = HashMap::new();
         let finder = super::tags::DimFinder::new(dimension);
+        let mut values: Vec<String> = Vec::new();
+        let mut found: Vec<(i64, usize)> = Vec::new();
         super::tags::for_each_live_set(&self.conn, kind, |id, set| {
-            if let Some(i) = finder
-                .value_in(set)
-                .and_then(|v| values.iter().position(|x| x == v))
-            {
-                rank.insert(id, i);
+            if let Some(v) = finder.value_in(set) {
+                let i = match values.iter().position(|x| x == v) {
+                    Some(i) => i,
+                    None => {
+                        values.push(v.to_string());
+                        values.len() - 1
+                    }
+                };
+                found.push((id, i));
             }
         })?;
-        Ok(rank)
+        let known = |v: &str| TAG_ORDER.iter().position(|o| *o == v);
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&values[a], &values[b]);
+            match (known(a), known(b)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => a.cmp(b),
+            }
+        });
+        // place[i]: where value i stands in that order.
+        let mut place = vec![0; values.len()];
+        for (at, &i) in order.iter().enumerate() {
+            place[i] = at;
+        }
+        Ok(found.into_iter().map(|(id, i)| (id, place[i])).collect())
     }
 
     /// The tags carried by the live records of `kind`, with how many carry
@@ -261,5 +271,48 @@ fn found<T>(r: Result<T>) -> Result<Option<T>> {
     match r {
         Err(super::StoreError::NotFound { .. }) => Ok(None),
         other => other.map(Some),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Product;
+
+    #[test]
+    fn a_tag_sort_puts_known_values_first_then_others_by_name_then_untagged() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut ids = Vec::new();
+        for n in 0..6 {
+            ids.push(
+                s.add_product(&Product::named(&format!("p{n}")))
+                    .unwrap()
+                    .meta
+                    .id,
+            );
+        }
+        // p5 has no "sales" tag at all.
+        s.conn()
+            .execute("DELETE FROM tag_sets WHERE record_id = ?1", [ids[5]])
+            .unwrap();
+        for (id, v) in ids.iter().zip(["slow", "zeta", "hot", "alpha", "slow"]) {
+            let set = super::super::tags::encode([("sales", v)]);
+            s.conn()
+                .execute(
+                    "INSERT OR REPLACE INTO tag_sets (record_kind, record_id, tags) VALUES ('product', ?1, ?2)",
+                    rusqlite::params![id, set],
+                )
+                .unwrap();
+        }
+        let q = ListQuery {
+            kind: Kind::Product,
+            sort: ListSort::Tag("sales"),
+            descending: false,
+            filter: None,
+            campaigns: None,
+        };
+        let got: Vec<i64> = s.list_entries(&q).unwrap().iter().map(|e| e.id).collect();
+        // hot, slow (twice, in id order), alpha, zeta, untagged.
+        assert_eq!(got, [ids[2], ids[0], ids[4], ids[3], ids[1], ids[5]]);
     }
 }
