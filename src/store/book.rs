@@ -139,19 +139,6 @@ fn day_of_timestamp(r: &rusqlite::Row, i: usize) -> rusqlite::Result<NaiveDate> 
     Ok(r.get::<_, DateTime<Utc>>(i)?.date_naive())
 }
 
-/// A read-only connection to the book at `path`, for reading in parallel.
-pub(crate) fn open_reader(path: &std::path::Path) -> Result<Connection> {
-    use rusqlite::OpenFlags;
-    let c = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    c.busy_timeout(std::time::Duration::from_secs(5))?;
-    // Reading through a memory map skips copying every page into SQLite's cache.
-    c.pragma_update(None, "mmap_size", 1i64 << 32)?;
-    Ok(c)
-}
-
 type Keyed = Vec<(i64, NaiveDate, i64, TouchRow)>;
 
 fn read_customers(conn: &Connection) -> Result<Vec<(i64, CustomerProfile)>> {
@@ -267,7 +254,7 @@ pub(crate) fn in_parallel<A: Send, B: Send>(
             Ok((f(conn)?, b))
         }
         Some(p) => std::thread::scope(|sc| {
-            let other = sc.spawn(move || f(&open_reader(p)?));
+            let other = sc.spawn(move || f(&super::open_reader(p)?));
             let b = main(conn);
             let a = other
                 .join()

@@ -189,6 +189,20 @@ fn open_file_with(path: &Path, clock: Clock, steps: &[&str]) -> Result<Store> {
     })
 }
 
+/// A read-only connection to the book at `path`, for reading off the
+/// connection that writes (in parallel, or in a background thread).
+pub fn open_reader(path: &std::path::Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let c = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    c.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Reading through a memory map skips copying every page into SQLite's cache.
+    c.pragma_update(None, "mmap_size", 1i64 << 32)?;
+    Ok(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

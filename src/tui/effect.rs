@@ -335,12 +335,8 @@ impl Runtime {
                     Some(path) if big => {
                         let tx = self.tx.clone();
                         std::thread::spawn(move || {
-                            let outcome = rusqlite::Connection::open_with_flags(
-                                &path,
-                                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-                            )
-                            .map_err(StoreError::from)
-                            .and_then(|conn| sorted_customer_ids(&conn, sort));
+                            let outcome = crate::store::open_reader(&path)
+                                .and_then(|conn| sorted_customer_ids(&conn, sort));
                             let _ = tx.send(match outcome {
                                 Ok(ids) => Outcome::Ids {
                                     sort,
@@ -580,12 +576,7 @@ impl Runtime {
             Some(path) if big => {
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
-                    let result = rusqlite::Connection::open_with_flags(
-                        &path,
-                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-                    )
-                    .map_err(StoreError::from)
-                    .and_then(|conn| find(&conn));
+                    let result = crate::store::open_reader(&path).and_then(|conn| find(&conn));
                     let _ = tx.send(match result {
                         Ok(found) => done(found),
                         Err(e) => Outcome::Failed(format!("duplicate check failed: {e}")),
