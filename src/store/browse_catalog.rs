@@ -94,13 +94,9 @@ impl Store {
         found.truncate(limit);
         let ids: Vec<i64> = found.iter().map(|f| f.1).collect();
         let names = self.customer_names(&ids)?;
-        let found: Vec<(i64, String, String)> = found
-            .into_iter()
-            .map(|(_, id, tag)| (id, names.get(&id).cloned().unwrap_or_default(), tag))
-            .collect();
         // Reasons are rendered from today's facts, for these few only.
         let mut out = Vec::with_capacity(found.len());
-        for (customer_id, name, tag) in found {
+        for (_, customer_id, tag) in found {
             let dim = tag.split(':').next().unwrap_or_default();
             let reason = self
                 .tags(Kind::Customer, customer_id)?
@@ -110,7 +106,7 @@ impl Store {
                 .unwrap_or_default();
             out.push(ChurnRisk {
                 customer_id,
-                name,
+                name: names.get(&customer_id).cloned().unwrap_or_default(),
                 tag,
                 reason,
             });

@@ -42,12 +42,11 @@ fn purge_one(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
     // their tags go too.
     let mut dependents: Vec<(Kind, i64)> = Vec::new();
     if kind == Kind::Customer {
-        for (k, table) in [
-            (Kind::Opportunity, "opportunities"),
-            (Kind::Activity, "activities"),
-        ] {
-            let mut stmt =
-                conn.prepare_cached(&format!("SELECT id FROM {table} WHERE customer_id = ?1"))?;
+        for k in [Kind::Opportunity, Kind::Activity] {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT id FROM {} WHERE customer_id = ?1",
+                k.table()
+            ))?;
             for d in stmt.query_map([id], |r| r.get(0))? {
                 dependents.push((k, d?));
             }
