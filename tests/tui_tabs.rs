@@ -2,88 +2,14 @@
 //! terminal: actions fed to the app on the demo book (fixed clock), and
 //! their screens drawn on a `TestBackend` for snapshots.
 
-use chrono::NaiveDate;
-use dossier::domain::{Clock, Customer, Kind, Stage};
-use dossier::sample::demo::load_demo;
-use dossier::store::Store;
+use dossier::domain::{Customer, Kind, Stage};
 use dossier::tui::app::Tab;
 use dossier::tui::dashboard::Target;
-use dossier::tui::keymap::KeyMap;
-use dossier::tui::theme::Theme;
-use dossier::tui::{views, Action, App, Runtime};
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
+use dossier::tui::Action;
+use ratatui::crossterm::event::KeyCode;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-fn demo() -> Store {
-    let mut s = Store::open_in_memory_with_clock(Clock::at_date(today())).unwrap();
-    load_demo(&mut s, false).unwrap();
-    s
-}
-
-struct Harness {
-    app: App,
-    rt: Runtime,
-}
-
-impl Harness {
-    fn new(store: Store, w: u16, h: u16) -> Harness {
-        let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
-        let mut rt = Runtime::new(store, None);
-        rt.dispatch(&mut app, Action::Resize(w, h));
-        let start = app.start(false);
-        rt.run_all(&mut app, start);
-        app.status = None;
-        Harness { app, rt }
-    }
-
-    fn act(&mut self, a: Action) -> &mut Self {
-        self.rt.dispatch(&mut self.app, a);
-        self
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        let ev = KeyEvent::new(code, KeyModifiers::NONE);
-        if let Some(a) = self.app.key_action(&ev) {
-            self.rt.dispatch(&mut self.app, a);
-        }
-        self
-    }
-
-    fn typed(&mut self, s: &str) -> &mut Self {
-        for ch in s.chars() {
-            self.key(KeyCode::Char(ch));
-        }
-        self
-    }
-
-    fn status(&self) -> String {
-        self.app
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default()
-    }
-
-    fn screen(&self) -> String {
-        let (w, h) = self.app.size;
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| views::draw(f, &self.app)).unwrap();
-        t.backend().to_string()
-    }
-
-    /// Focuses the form field named `key`.
-    fn focus(&mut self, key: &str) -> &mut Self {
-        let form = self.app.tabs.form.as_ref().expect("a form is open");
-        let i = form.fields.iter().position(|f| f.key == key).unwrap();
-        self.app.tabs.form.as_mut().unwrap().focus = i;
-        self
-    }
-}
+mod tabs_harness;
+use tabs_harness::{demo, today, Harness};
 
 #[test]
 fn opportunities_list_sorts_filters_and_moves_stages() {

@@ -3,7 +3,7 @@
 //! answers, the typeable tag filter, the touch form's deal picker, date
 //! fields that take `+1w`, and CJK at a popup's edge.
 
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use dossier::domain::{Clock, Kind, Opportunity};
 use dossier::sample::demo::load_demo;
 use dossier::sample::gen::generate;
@@ -12,74 +12,13 @@ use dossier::tui::effect::{Effect, Outcome};
 use dossier::tui::keymap::KeyMap;
 use dossier::tui::tabs::{TabEffect, TabOutcome};
 use dossier::tui::theme::Theme;
-use dossier::tui::{views, Action, App, Runtime};
+use dossier::tui::{views, Action, App};
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::Terminal;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-fn demo() -> Store {
-    let mut s = Store::open_in_memory_with_clock(Clock::at_date(today())).unwrap();
-    load_demo(&mut s, false).unwrap();
-    s
-}
-
-struct Harness {
-    app: App,
-    rt: Runtime,
-}
-
-impl Harness {
-    fn new(store: Store, w: u16, h: u16) -> Harness {
-        let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
-        let mut rt = Runtime::new(store, None);
-        rt.dispatch(&mut app, Action::Resize(w, h));
-        let start = app.start(false);
-        rt.run_all(&mut app, start);
-        app.status = None;
-        Harness { app, rt }
-    }
-
-    fn act(&mut self, a: Action) -> &mut Self {
-        self.rt.dispatch(&mut self.app, a);
-        self
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        let ev = KeyEvent::new(code, KeyModifiers::NONE);
-        if let Some(a) = self.app.key_action(&ev) {
-            self.rt.dispatch(&mut self.app, a);
-        }
-        self
-    }
-
-    fn typed(&mut self, s: &str) -> &mut Self {
-        for ch in s.chars() {
-            self.key(KeyCode::Char(ch));
-        }
-        self
-    }
-
-    fn status(&self) -> String {
-        let s = self.app.status.as_ref();
-        s.map(|s| s.text.clone()).unwrap_or_default()
-    }
-
-    /// Tabs through the form (as a person would) to the field `key`.
-    fn tab_to(&mut self, key: &str) -> &mut Self {
-        for _ in 0..40 {
-            let form = self.app.tabs.form.as_ref().expect("a form is open");
-            if form.fields[form.focus].key == key {
-                return self;
-            }
-            self.act(Action::NextField);
-        }
-        panic!("no field {key}");
-    }
-}
+mod tabs_harness;
+use tabs_harness::{demo, today, Harness};
 
 #[test]
 fn lists_page_past_five_thousand_and_sort_and_filter_all_rows() {
