@@ -16,7 +16,7 @@ fn store() -> Store {
 }
 
 fn customer(s: &mut Store, name: &str) -> Customer {
-    s.add_customer(&Customer::named(name)).unwrap()
+    s.add_customer(&Customer::named(name)).unwrap().record
 }
 
 #[test]
@@ -333,4 +333,35 @@ fn a_file_that_is_not_a_database_is_refused_not_overwritten() {
     let err = Store::open(&path).err().expect("refused");
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+/// Every write returns the tag changes it made, merges and unmerges too.
+#[test]
+fn merge_and_unmerge_return_their_own_tag_changes() {
+    let mut s = store();
+    let mut carl = Customer::named("Carl Berg");
+    carl.emails = vec!["carl@berg.example".into()];
+    let carl = s.add_customer(&carl).unwrap().meta.id;
+    let mut twin = carl_twin();
+    twin.city = "Lyon".into();
+    let twin = s.add_customer(&twin).unwrap().meta.id;
+    let merged = s.merge_customers(carl, twin).unwrap();
+    let moved = |w: &[dossier::store::TagChange]| {
+        w.iter()
+            .filter(|c| c.id == carl && c.dimension == "location")
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(moved(&merged.changes), ["location: – → Lyon"]);
+    let undone = s.unmerge(merged.id).unwrap();
+    assert_eq!(moved(&undone.changes), ["location: Lyon → –"]);
+    // A later write reports only its own.
+    let again = s.update_customer(&s.customer(carl).unwrap()).unwrap();
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+}
+
+fn carl_twin() -> Customer {
+    let mut c = Customer::named("Carl Berg");
+    c.emails = vec!["carl@berg.example".into()];
+    c
 }

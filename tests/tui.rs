@@ -469,3 +469,35 @@ fn snapshot_touch_entry_120x40() {
         .typed("+ 签约意向强");
     insta::assert_snapshot!(h.screen());
 }
+
+/// The tags an unmerge moved belong to the unmerge: a later save of another
+/// customer reports its own changes only (they used to wait in a mailbox on
+/// the store and were reported by the next save).
+#[test]
+fn after_an_unmerge_a_save_reports_only_its_own_tag_changes() {
+    let mut s = seeded();
+    let mut carl = Customer::named("Carl Berg");
+    carl.emails = vec!["carl@berg.example".into()];
+    let carl = s.add_customer(&carl).unwrap().meta.id;
+    let mut twin = Customer::named("Carl Berg");
+    twin.emails = vec!["carl@berg.example".into()];
+    twin.city = "Lyon".into();
+    twin.industry = "finance".into();
+    twin.kind = CustomerKind::Enterprise;
+    let twin = s.add_customer(&twin).unwrap().meta.id;
+    let merge = s.merge_customers(carl, twin).unwrap().id;
+    let mut h = Harness::new(s, 120, 40);
+    h.rt.run_all(
+        &mut h.app,
+        vec![Effect::Unmerge {
+            merge_id: merge,
+            label: "Carl Berg into Carl Berg".into(),
+        }],
+    );
+    // Bob Stone (customer 4): a change of notes moves none of his tags.
+    let mut bob = h.rt.store.customer(4).unwrap();
+    bob.notes = "prefers email".into();
+    h.rt.run_all(&mut h.app, vec![Effect::SaveCustomer(Box::new(bob))]);
+    let status = h.app.status.as_ref().map(|s| s.text.clone()).unwrap();
+    assert!(status.contains("no tag changed"), "{status}");
+}

@@ -5,7 +5,7 @@ use super::fields::FieldEdits;
 use super::output::{list_line, print_record, record_json, to_json, to_json_pretty, AnyRecord};
 use crate::domain::fields::{parse_line_item, Fields};
 use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
-use crate::store::{default_db_path, Page, Store, StoreError, Visibility};
+use crate::store::{default_db_path, Page, Store, StoreError, Visibility, Written};
 use anyhow::{anyhow, Context, Result};
 use chrono::NaiveDate;
 use std::process::ExitCode;
@@ -225,7 +225,13 @@ fn merge(a: Result<(), ValidationErrors>, mut b: ValidationErrors) -> Result<(),
     b.into_result()
 }
 
-fn report_saved(store: &mut Store, verb: &str, record: AnyRecord, json: bool) -> Result<ExitCode> {
+fn report_saved(
+    store: &mut Store,
+    verb: &str,
+    written: Written<AnyRecord>,
+    json: bool,
+) -> Result<ExitCode> {
+    let Written { record, changes } = written;
     let meta = record.meta().clone();
     let kind = match &record {
         AnyRecord::Customer(_) => Kind::Customer,
@@ -233,7 +239,6 @@ fn report_saved(store: &mut Store, verb: &str, record: AnyRecord, json: bool) ->
         AnyRecord::Product(_) => Kind::Product,
         AnyRecord::Activity(_) => Kind::Activity,
     };
-    let changes = store.take_tag_changes();
     if json {
         let tags = store.tags(kind, meta.id)?;
         println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
@@ -266,7 +271,7 @@ fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
             merge(apply(&mut c, &args.edits(), today), errs)
                 .map_err(|e| not_saved("customer", e))?;
             let saved = store.add_customer(&c).map_err(explain)?;
-            (AnyRecord::Customer(saved), args.out.json)
+            (saved.map(AnyRecord::Customer), args.out.json)
         }
         AddKind::Opportunity(args) => {
             let mut o = Opportunity::default();
@@ -275,13 +280,13 @@ fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
             merge(apply(&mut o, &args.edits(), today), errs)
                 .map_err(|e| not_saved("opportunity", e))?;
             let saved = store.add_opportunity(&o).map_err(explain)?;
-            (AnyRecord::Opportunity(saved), args.out.json)
+            (saved.map(AnyRecord::Opportunity), args.out.json)
         }
         AddKind::Product(args) => {
             let mut p = Product::default();
             apply(&mut p, &args.edits(), today).map_err(|e| not_saved("product", e))?;
             let saved = store.add_product(&p).map_err(explain)?;
-            (AnyRecord::Product(saved), args.out.json)
+            (saved.map(AnyRecord::Product), args.out.json)
         }
         AddKind::Activity(args) => {
             let mut a = Activity {
@@ -290,7 +295,7 @@ fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
             };
             apply(&mut a, &args.edits(), today).map_err(|e| not_saved("activity", e))?;
             let saved = store.add_activity(&a).map_err(explain)?;
-            (AnyRecord::Activity(saved), args.out.json)
+            (saved.map(AnyRecord::Activity), args.out.json)
         }
     };
     report_saved(store, "added", record, json)
@@ -334,7 +339,7 @@ fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
             merge(apply(&mut c, &fields.edits(), today), errs)
                 .map_err(|e| not_saved("customer", id, e))?;
             let saved = store.update_customer(&c).map_err(explain)?;
-            (AnyRecord::Customer(saved), fields.out.json)
+            (saved.map(AnyRecord::Customer), fields.out.json)
         }
         EditKind::Opportunity { id, edit, fields } => {
             let AnyRecord::Opportunity(mut o) = for_edit(store, Kind::Opportunity, id, &edit)?
@@ -346,7 +351,7 @@ fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
             merge(apply(&mut o, &fields.edits(), today), errs)
                 .map_err(|e| not_saved("opportunity", id, e))?;
             let saved = store.update_opportunity(&o).map_err(explain)?;
-            (AnyRecord::Opportunity(saved), fields.out.json)
+            (saved.map(AnyRecord::Opportunity), fields.out.json)
         }
         EditKind::Product { id, edit, fields } => {
             let AnyRecord::Product(mut p) = for_edit(store, Kind::Product, id, &edit)? else {
@@ -354,7 +359,7 @@ fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
             };
             apply(&mut p, &fields.edits(), today).map_err(|e| not_saved("product", id, e))?;
             let saved = store.update_product(&p).map_err(explain)?;
-            (AnyRecord::Product(saved), fields.out.json)
+            (saved.map(AnyRecord::Product), fields.out.json)
         }
         EditKind::Activity { id, edit, fields } => {
             let AnyRecord::Activity(mut a) = for_edit(store, Kind::Activity, id, &edit)? else {
@@ -362,7 +367,7 @@ fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
             };
             apply(&mut a, &fields.edits(), today).map_err(|e| not_saved("activity", id, e))?;
             let saved = store.update_activity(&a).map_err(explain)?;
-            (AnyRecord::Activity(saved), fields.out.json)
+            (saved.map(AnyRecord::Activity), fields.out.json)
         }
     };
     report_saved(store, "saved", record, json)

@@ -7,7 +7,7 @@ use super::report::{Action, ImportReport};
 use super::{unguard_cell, ImportOptions, Result};
 use crate::domain::fields::{FieldType, Fields};
 use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
-use crate::store::{Page, Store, StoreError, Visibility};
+use crate::store::{Page, Store, StoreError, StoredRecord, Visibility};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -123,17 +123,12 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// What the per-record path needs of a kind.
-trait Importable: Fields + Clone + PartialEq + Sized {
+trait Importable: Fields + StoredRecord + PartialEq + Sized {
     fn fresh(today: NaiveDate) -> Self;
     /// What makes two rows the same record; `None` never matches.
     fn key(&self) -> Option<String>;
     fn label(&self) -> String;
-    fn id(&self) -> i64;
-    fn check(&self) -> Result<(), ValidationErrors>;
     fn page(store: &Store, page: Page) -> crate::store::Result<Vec<Self>>;
-    fn load(store: &Store, id: i64) -> crate::store::Result<Self>;
-    fn add(store: &mut Store, r: &Self) -> crate::store::Result<Self>;
-    fn update(store: &mut Store, r: &Self) -> crate::store::Result<Self>;
 }
 
 fn low(s: &str) -> String {
@@ -154,23 +149,8 @@ impl Importable for Product {
     fn label(&self) -> String {
         self.name.clone()
     }
-    fn id(&self) -> i64 {
-        self.meta.id
-    }
-    fn check(&self) -> Result<(), ValidationErrors> {
-        self.validate()
-    }
     fn page(store: &Store, page: Page) -> crate::store::Result<Vec<Self>> {
         store.products(page)
-    }
-    fn load(store: &Store, id: i64) -> crate::store::Result<Self> {
-        store.product(id)
-    }
-    fn add(store: &mut Store, r: &Self) -> crate::store::Result<Self> {
-        store.add_product(r)
-    }
-    fn update(store: &mut Store, r: &Self) -> crate::store::Result<Self> {
-        store.update_product(r)
     }
 }
 
@@ -184,23 +164,8 @@ impl Importable for Opportunity {
     fn label(&self) -> String {
         self.title.clone()
     }
-    fn id(&self) -> i64 {
-        self.meta.id
-    }
-    fn check(&self) -> Result<(), ValidationErrors> {
-        self.validate()
-    }
     fn page(store: &Store, page: Page) -> crate::store::Result<Vec<Self>> {
         store.opportunities(page)
-    }
-    fn load(store: &Store, id: i64) -> crate::store::Result<Self> {
-        store.opportunity(id)
-    }
-    fn add(store: &mut Store, r: &Self) -> crate::store::Result<Self> {
-        store.add_opportunity(r)
-    }
-    fn update(store: &mut Store, r: &Self) -> crate::store::Result<Self> {
-        store.update_opportunity(r)
     }
 }
 
@@ -223,23 +188,8 @@ impl Importable for Activity {
     fn label(&self) -> String {
         format!("{} {}: {}", self.date, self.kind, self.summary)
     }
-    fn id(&self) -> i64 {
-        self.meta.id
-    }
-    fn check(&self) -> Result<(), ValidationErrors> {
-        self.validate()
-    }
     fn page(store: &Store, page: Page) -> crate::store::Result<Vec<Self>> {
         store.activities(page)
-    }
-    fn load(store: &Store, id: i64) -> crate::store::Result<Self> {
-        store.activity(id)
-    }
-    fn add(store: &mut Store, r: &Self) -> crate::store::Result<Self> {
-        store.add_activity(r)
-    }
-    fn update(store: &mut Store, r: &Self) -> crate::store::Result<Self> {
-        store.update_activity(r)
     }
 }
 
@@ -300,7 +250,7 @@ impl OtherKinds {
         let existing = fresh.key().and_then(|k| self.index.get(&k).copied());
         let outcome = match existing {
             Some(id) => {
-                let stored = T::load(store, id)?;
+                let stored = T::read(store.conn(), id)?;
                 let mut changed = stored.clone();
                 if let Err(e) = values.apply(&mut changed, self.today) {
                     report.reject(line, e.to_string());
@@ -309,26 +259,26 @@ impl OtherKinds {
                 if changed == stored {
                     Ok((Action::Unchanged, stored))
                 } else if opts.dry_run {
-                    changed
-                        .check()
+                    StoredRecord::validate(&changed)
                         .map(|_| (Action::Updated, changed))
                         .map_err(StoreError::Invalid)
                 } else {
-                    T::update(store, &changed).map(|r| (Action::Updated, r))
+                    store
+                        .save_existing(&changed)
+                        .map(|w| (Action::Updated, w.record))
                 }
             }
-            None if opts.dry_run => fresh
-                .check()
+            None if opts.dry_run => StoredRecord::validate(&fresh)
                 .map(|_| (Action::Created, fresh.clone()))
                 .map_err(StoreError::Invalid),
-            None => T::add(store, &fresh).map(|r| (Action::Created, r)),
+            None => store.save_new(&fresh).map(|w| (Action::Created, w.record)),
         };
         match outcome {
             Ok((action, saved)) => {
                 if let Some(k) = saved.key() {
-                    self.index.entry(k).or_insert(saved.id());
+                    self.index.entry(k).or_insert(saved.meta().id);
                 }
-                report.done(line, action, saved.id(), &saved.label());
+                report.done(line, action, saved.meta().id, &saved.label());
             }
             Err(
                 e @ (StoreError::Sqlite(_) | StoreError::Io { .. } | StoreError::Corrupt { .. }),
@@ -353,10 +303,10 @@ fn index_of<T: Importable>(store: &Store) -> Result<HashMap<String, i64>> {
             },
         )?;
         let Some(last) = batch.last() else { break };
-        after = last.id();
+        after = last.meta().id;
         for r in &batch {
             if let Some(k) = r.key() {
-                index.entry(k).or_insert(r.id());
+                index.entry(k).or_insert(r.meta().id);
             }
         }
     }

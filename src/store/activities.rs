@@ -1,6 +1,8 @@
 use super::rows;
+use super::write::{Retag, StoredRecord, Written};
 use super::{Page, Result, Store, StoreError};
-use crate::domain::{Activity, ActivityKind, Campaign, Kind, Money};
+use crate::domain::{Activity, ActivityKind, Campaign, Kind, Meta, Money, ValidationErrors};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
 pub(crate) const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, kind, customer_id, opportunity_id, \
@@ -116,63 +118,64 @@ fn tidy(a: &mut Activity) {
     }
 }
 
-impl Store {
-    pub fn add_activity(&mut self, activity: &Activity) -> Result<Activity> {
-        let mut a = activity.clone();
-        tidy(&mut a);
-        a.validate()?;
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        check_links(&tx, &a)?;
-        write_fields(&tx, INSERT, &a, now)?;
-        let id = tx.last_insert_rowid();
-        let changes = self.classify.after_write(
-            &tx,
-            (Kind::Activity, id),
-            Default::default(),
-            self.clock.today(),
-            now,
-        )?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.activity(id)
+impl StoredRecord for Activity {
+    const KIND: Kind = Kind::Activity;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
 
-    pub fn update_activity(&mut self, activity: &Activity) -> Result<Activity> {
-        let mut a = activity.clone();
-        tidy(&mut a);
-        a.validate()?;
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        let before = super::retag::affected(&tx, Kind::Activity, a.meta.id)?;
-        rows::ensure_version(&tx, Kind::Activity, a.meta.id, a.meta.version)?;
-        check_links(&tx, &a)?;
-        write_fields(&tx, UPDATE, &a, now)?;
-        rows::bump(&tx, Kind::Activity, a.meta.id, a.meta.version, now)?;
-        let changes = self.classify.after_write(
-            &tx,
-            (Kind::Activity, a.meta.id),
-            before,
-            self.clock.today(),
-            now,
-        )?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.activity(a.meta.id)
+    fn tidy(&mut self, _today: NaiveDate) {
+        tidy(self);
+    }
+
+    fn validate(&self) -> std::result::Result<(), ValidationErrors> {
+        Activity::validate(self)
+    }
+
+    fn check(&self, conn: &Connection) -> Result<()> {
+        check_links(conn, self)
+    }
+
+    fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
+        write_fields(conn, INSERT, self, now)?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn update(&mut self, conn: &Connection, now: DateTime<Utc>, _: NaiveDate) -> Result<Retag> {
+        write_fields(conn, UPDATE, self, now)?;
+        Ok(Retag::Cascade)
+    }
+
+    fn read(conn: &Connection, id: i64) -> Result<Self> {
+        read(conn, id)
+    }
+}
+
+fn read(conn: &Connection, id: i64) -> Result<Activity> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM activities WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        kind: Kind::Activity,
+        id,
+    })
+}
+
+impl Store {
+    pub fn add_activity(&mut self, activity: &Activity) -> Result<Written<Activity>> {
+        self.save_new(activity)
+    }
+
+    pub fn update_activity(&mut self, activity: &Activity) -> Result<Written<Activity>> {
+        self.save_existing(activity)
     }
 
     pub fn activity(&self, id: i64) -> Result<Activity> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM activities WHERE id = ?1"),
-                [id],
-                from_row,
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                kind: Kind::Activity,
-                id,
-            })
+        read(&self.conn, id)
     }
 
     pub fn activities(&self, page: Page) -> Result<Vec<Activity>> {

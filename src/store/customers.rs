@@ -1,6 +1,8 @@
 use super::rows::{self, from_json_list, from_json_map, to_json_list, to_json_map};
+use super::write::{Retag, StoredRecord, Written};
 use super::{Page, Result, Store, StoreError};
-use crate::domain::{Customer, Kind};
+use crate::domain::{Customer, Kind, Meta, ValidationErrors};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
 pub(crate) const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, name, kind, company, title, \
@@ -103,64 +105,63 @@ pub(crate) const UPDATE: &str =
     address = :address, industry = :industry, size = :size, source = :source, needs = :needs, \
     notes = :notes, owner = :owner, custom = :custom, updated_at = :now WHERE id = :id";
 
+impl StoredRecord for Customer {
+    const KIND: Kind = Kind::Customer;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn tidy(&mut self, _today: NaiveDate) {
+        tidy(self);
+    }
+
+    fn validate(&self) -> std::result::Result<(), ValidationErrors> {
+        Customer::validate(self)
+    }
+
+    fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
+        write_fields(conn, INSERT, self, now)?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn update(&mut self, conn: &Connection, now: DateTime<Utc>, _: NaiveDate) -> Result<Retag> {
+        write_fields(conn, UPDATE, self, now)?;
+        Ok(Retag::Cascade)
+    }
+
+    fn read(conn: &Connection, id: i64) -> Result<Self> {
+        read(conn, id)
+    }
+}
+
+fn read(conn: &Connection, id: i64) -> Result<Customer> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM customers WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        kind: Kind::Customer,
+        id,
+    })
+}
+
 impl Store {
     /// Saves a new customer; returns it with its id and version 1.
-    pub fn add_customer(&mut self, customer: &Customer) -> Result<Customer> {
-        let mut c = customer.clone();
-        tidy(&mut c);
-        c.validate()?;
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        write_fields(&tx, INSERT, &c, now)?;
-        let id = tx.last_insert_rowid();
-        let changes = self.classify.after_write(
-            &tx,
-            (Kind::Customer, id),
-            Default::default(),
-            self.clock.today(),
-            now,
-        )?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.customer(id)
+    pub fn add_customer(&mut self, customer: &Customer) -> Result<Written<Customer>> {
+        self.save_new(customer)
     }
 
     /// Saves changes to a customer read at `customer.meta.version`.
-    pub fn update_customer(&mut self, customer: &Customer) -> Result<Customer> {
-        let mut c = customer.clone();
-        tidy(&mut c);
-        c.validate()?;
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        let before = super::retag::affected(&tx, Kind::Customer, c.meta.id)?;
-        rows::ensure_version(&tx, Kind::Customer, c.meta.id, c.meta.version)?;
-        write_fields(&tx, UPDATE, &c, now)?;
-        rows::bump(&tx, Kind::Customer, c.meta.id, c.meta.version, now)?;
-        let changes = self.classify.after_write(
-            &tx,
-            (Kind::Customer, c.meta.id),
-            before,
-            self.clock.today(),
-            now,
-        )?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.customer(c.meta.id)
+    pub fn update_customer(&mut self, customer: &Customer) -> Result<Written<Customer>> {
+        self.save_existing(customer)
     }
 
     /// A customer by id, live or in the trash.
     pub fn customer(&self, id: i64) -> Result<Customer> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM customers WHERE id = ?1"),
-                [id],
-                from_row,
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                kind: Kind::Customer,
-                id,
-            })
+        read(&self.conn, id)
     }
 
     /// A page of customers in id order.

@@ -7,6 +7,7 @@
 
 use super::customers::{self, from_row, tidy, write_fields};
 use super::rows::{self, from_json_list};
+use super::write::{Touched, Written};
 use super::{Result, Store, StoreError};
 use crate::domain::identity::{companies_similar, company_key, email_key, name_key, phone_key};
 use crate::domain::{combine_for_merge, Customer, Kind};
@@ -87,55 +88,51 @@ fn rewrite(conn: &Connection, c: &Customer, now: DateTime<Utc>) -> Result<i64> {
 impl Store {
     /// Merges customer `duplicate` into `kept`; returns the merge record
     /// (its id undoes it: `unmerge`).
-    pub fn merge_customers(&mut self, kept: i64, duplicate: i64) -> Result<MergeRecord> {
+    pub fn merge_customers(&mut self, kept: i64, duplicate: i64) -> Result<Written<MergeRecord>> {
         if kept == duplicate {
             return Err(StoreError::Refused(
                 "a customer cannot be merged into itself".into(),
             ));
         }
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        rows::ensure_live(&tx, Kind::Customer, kept)?;
-        rows::ensure_live(&tx, Kind::Customer, duplicate)?;
-        let a = load_customer(&tx, kept)?;
-        let b = load_customer(&tx, duplicate)?;
-        let mut before = super::retag::affected(&tx, Kind::Customer, kept)?;
-        before.extend(super::retag::affected(&tx, Kind::Customer, duplicate)?);
-        let mut merged = combine_for_merge(&a, &b);
-        tidy(&mut merged);
-        merged.validate()?;
-        let kept_version_after = rewrite(&tx, &merged, now)?;
-        let opportunities = ids(&tx, "opportunities", duplicate)?;
-        let activities = ids(&tx, "activities", duplicate)?;
-        move_to(&tx, Kind::Opportunity, &opportunities, kept, now)?;
-        move_to(&tx, Kind::Activity, &activities, kept, now)?;
-        tx.execute(
-            "UPDATE customers SET deleted_at = ?1 WHERE id = ?2",
-            params![now, duplicate],
-        )?;
-        rows::bump(&tx, Kind::Customer, duplicate, b.meta.version, now)?;
-        tx.execute(
-            "INSERT INTO merges (at, kept_id, merged_id, kept_before, merged_before, kept_version_after, opportunities, activities)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                now,
-                kept,
-                duplicate,
-                serde_json::to_string(&a).unwrap_or_default(),
-                serde_json::to_string(&b).unwrap_or_default(),
-                kept_version_after,
-                serde_json::to_string(&opportunities).unwrap_or_default(),
-                serde_json::to_string(&activities).unwrap_or_default(),
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        let today = self.clock.today();
-        let changes = self
-            .classify
-            .after_write(&tx, (Kind::Customer, kept), before, today, now)?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.merge_record(id)
+        let written = self.transact(|tx, now, _| {
+            rows::ensure_live(tx, Kind::Customer, kept)?;
+            rows::ensure_live(tx, Kind::Customer, duplicate)?;
+            let a = load_customer(tx, kept)?;
+            let b = load_customer(tx, duplicate)?;
+            let mut before = super::retag::affected(tx, Kind::Customer, kept)?;
+            before.extend(super::retag::affected(tx, Kind::Customer, duplicate)?);
+            let mut merged = combine_for_merge(&a, &b);
+            tidy(&mut merged);
+            merged.validate()?;
+            let kept_version_after = rewrite(tx, &merged, now)?;
+            let opportunities = ids(tx, "opportunities", duplicate)?;
+            let activities = ids(tx, "activities", duplicate)?;
+            move_to(tx, Kind::Opportunity, &opportunities, kept, now)?;
+            move_to(tx, Kind::Activity, &activities, kept, now)?;
+            tx.execute(
+                "UPDATE customers SET deleted_at = ?1 WHERE id = ?2",
+                params![now, duplicate],
+            )?;
+            rows::bump(tx, Kind::Customer, duplicate, b.meta.version, now)?;
+            tx.execute(
+                "INSERT INTO merges (at, kept_id, merged_id, kept_before, merged_before, kept_version_after, opportunities, activities)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    now,
+                    kept,
+                    duplicate,
+                    serde_json::to_string(&a).unwrap_or_default(),
+                    serde_json::to_string(&b).unwrap_or_default(),
+                    kept_version_after,
+                    serde_json::to_string(&opportunities).unwrap_or_default(),
+                    serde_json::to_string(&activities).unwrap_or_default(),
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            Ok((id, Touched::cascade((Kind::Customer, kept), before)))
+        })?;
+        let record = self.merge_record(written.record)?;
+        Ok(written.map(|_| record))
     }
 
     /// One merge by id.
@@ -178,73 +175,66 @@ impl Store {
     /// Undoes a merge: both customers get back their fields, the duplicate
     /// leaves the trash and its opportunities and activities return to it.
     /// Refused if the kept customer was edited since (that edit would be lost).
-    pub fn unmerge(&mut self, merge_id: i64) -> Result<MergeRecord> {
+    pub fn unmerge(&mut self, merge_id: i64) -> Result<Written<MergeRecord>> {
         let record = self.merge_record(merge_id)?;
         if record.undone_at.is_some() {
             return Err(StoreError::Refused(format!(
                 "merge {merge_id} was already undone"
             )));
         }
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        let (kept_before, merged_before, version_after): (String, String, i64) = tx.query_row(
-            "SELECT kept_before, merged_before, kept_version_after FROM merges WHERE id = ?1",
-            [merge_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        let current = rows::ensure_live(&tx, Kind::Customer, record.kept_id)?;
-        if current != version_after {
-            return Err(StoreError::Refused(format!(
-                "customer {} was changed after the merge (version {current}, the merge left version {version_after}) — undoing it would lose that change",
-                record.kept_id
-            )));
-        }
-        let parse = |s: &str| -> Result<Customer> {
-            serde_json::from_str(s)
-                .map_err(|e| StoreError::Refused(format!("merge {merge_id} is damaged: {e}")))
-        };
-        let a = parse(&kept_before)?;
-        let b = parse(&merged_before)?;
-        rewrite(&tx, &a, now)?;
-        rewrite(&tx, &b, now)?;
-        tx.execute(
-            "UPDATE customers SET deleted_at = NULL WHERE id = ?1",
-            [record.merged_id],
-        )?;
-        let still = |table: &str, ids: &[i64]| -> Result<Vec<i64>> {
-            let now_at_kept: HashSet<i64> =
-                self::ids(&tx, table, record.kept_id)?.into_iter().collect();
-            Ok(ids
-                .iter()
-                .copied()
-                .filter(|i| now_at_kept.contains(i))
-                .collect())
-        };
-        let opps = still("opportunities", &record.opportunities)?;
-        let acts = still("activities", &record.activities)?;
-        move_to(&tx, Kind::Opportunity, &opps, record.merged_id, now)?;
-        move_to(&tx, Kind::Activity, &acts, record.merged_id, now)?;
-        tx.execute(
-            "UPDATE merges SET undone_at = ?1 WHERE id = ?2",
-            params![now, merge_id],
-        )?;
-        let mut touched = super::retag::affected(&tx, Kind::Customer, record.kept_id)?;
-        touched.extend(super::retag::affected(
-            &tx,
-            Kind::Customer,
-            record.merged_id,
-        )?);
-        let today = self.clock.today();
-        let changes = self.classify.after_write(
-            &tx,
-            (Kind::Customer, record.merged_id),
-            touched,
-            today,
-            now,
-        )?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.merge_record(merge_id)
+        let written = self.transact(|tx, now, _| {
+            let (kept_before, merged_before, version_after): (String, String, i64) = tx
+                .query_row(
+                    "SELECT kept_before, merged_before, kept_version_after FROM merges WHERE id = ?1",
+                    [merge_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?;
+            let current = rows::ensure_live(tx, Kind::Customer, record.kept_id)?;
+            if current != version_after {
+                return Err(StoreError::Refused(format!(
+                    "customer {} was changed after the merge (version {current}, the merge left version {version_after}) — undoing it would lose that change",
+                    record.kept_id
+                )));
+            }
+            let parse = |s: &str| -> Result<Customer> {
+                serde_json::from_str(s)
+                    .map_err(|e| StoreError::Refused(format!("merge {merge_id} is damaged: {e}")))
+            };
+            let a = parse(&kept_before)?;
+            let b = parse(&merged_before)?;
+            rewrite(tx, &a, now)?;
+            rewrite(tx, &b, now)?;
+            tx.execute(
+                "UPDATE customers SET deleted_at = NULL WHERE id = ?1",
+                [record.merged_id],
+            )?;
+            let still = |table: &str, ids: &[i64]| -> Result<Vec<i64>> {
+                let now_at_kept: HashSet<i64> =
+                    self::ids(tx, table, record.kept_id)?.into_iter().collect();
+                Ok(ids
+                    .iter()
+                    .copied()
+                    .filter(|i| now_at_kept.contains(i))
+                    .collect())
+            };
+            let opps = still("opportunities", &record.opportunities)?;
+            let acts = still("activities", &record.activities)?;
+            move_to(tx, Kind::Opportunity, &opps, record.merged_id, now)?;
+            move_to(tx, Kind::Activity, &acts, record.merged_id, now)?;
+            tx.execute(
+                "UPDATE merges SET undone_at = ?1 WHERE id = ?2",
+                params![now, merge_id],
+            )?;
+            let mut touched = super::retag::affected(tx, Kind::Customer, record.kept_id)?;
+            touched.extend(super::retag::affected(
+                tx,
+                Kind::Customer,
+                record.merged_id,
+            )?);
+            Ok(((), Touched::cascade((Kind::Customer, record.merged_id), touched)))
+        })?;
+        let record = self.merge_record(merge_id)?;
+        Ok(written.map(|()| record))
     }
 
     /// Pairs of live customers that are probably the same: same email, same
@@ -372,7 +362,7 @@ mod tests {
         if !email.is_empty() {
             c.emails = vec![email.into()];
         }
-        s.add_customer(&c).unwrap()
+        s.add_customer(&c).unwrap().record
     }
 
     #[test]

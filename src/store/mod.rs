@@ -28,6 +28,7 @@ mod sweep;
 mod sweep_write;
 mod tags;
 mod trash;
+mod write;
 
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
@@ -43,6 +44,7 @@ pub use schema::SCHEMA_VERSION;
 pub use sweep::{SweepReport, TagMove};
 pub use tags::{decode_tags, Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
+pub use write::{Retag, StoredRecord, Written};
 
 use crate::domain::{Clock, Kind, ValidationErrors};
 use rusqlite::Connection;
@@ -197,8 +199,6 @@ pub struct Store {
     conn: Connection,
     clock: Clock,
     path: Option<PathBuf>,
-    /// Tag changes made by writes, until taken by `take_tag_changes`.
-    tag_changes: Vec<TagChange>,
     /// Rules and cut points for the re-tag cascade.
     classify: retag::ClassifyState,
 }
@@ -228,7 +228,6 @@ impl Store {
             conn,
             clock,
             path: None,
-            tag_changes: Vec::new(),
             classify: Default::default(),
         })
     }

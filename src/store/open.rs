@@ -184,7 +184,6 @@ fn open_file_with(path: &Path, clock: Clock, steps: &[&str]) -> Result<Store> {
         conn,
         clock,
         path: Some(path.to_path_buf()),
-        tag_changes: Vec::new(),
         classify: Default::default(),
     })
 }

@@ -1,6 +1,8 @@
 use super::rows::{self, from_json_list, to_json_list};
+use super::write::{Retag, StoredRecord, Written};
 use super::{Page, Result, Store, StoreError};
-use crate::domain::{ActivityKind, Kind, LineItem, Money, Opportunity, Stage};
+use crate::domain::{ActivityKind, Kind, LineItem, Meta, Money, Opportunity, ValidationErrors};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 
 const COLUMNS: &str =
@@ -171,64 +173,53 @@ const UPDATE: &str =
     next_step = :next_step, next_step_date = :next_step_date, closed_on = :closed_on, \
     close_reason = :close_reason, updated_at = :now WHERE id = :id";
 
-impl Store {
-    pub fn add_opportunity(&mut self, opportunity: &Opportunity) -> Result<Opportunity> {
-        let mut o = opportunity.clone();
-        tidy(&mut o);
-        stamp_close(&mut o, self.clock.today());
-        o.validate()?;
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        check_links(&tx, &o)?;
-        write_fields(&tx, INSERT, &o, now)?;
-        o.meta.id = tx.last_insert_rowid();
-        write_items(&tx, &o)?;
-        let changes = self.classify.after_write(
-            &tx,
-            (Kind::Opportunity, o.meta.id),
-            Default::default(),
-            self.clock.today(),
-            now,
-        )?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.opportunity(o.meta.id)
+impl StoredRecord for Opportunity {
+    const KIND: Kind = Kind::Opportunity;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
 
-    pub fn update_opportunity(&mut self, opportunity: &Opportunity) -> Result<Opportunity> {
-        let mut o = opportunity.clone();
-        tidy(&mut o);
-        o.validate()?;
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        let before = super::retag::affected(&tx, Kind::Opportunity, o.meta.id)?;
-        rows::ensure_version(&tx, Kind::Opportunity, o.meta.id, o.meta.version)?;
-        let mut previous = tx.query_row(
-            &format!("SELECT {COLUMNS} FROM opportunities WHERE id = ?1"),
-            [o.meta.id],
-            from_row,
-        )?;
-        previous.items = items(&tx, o.meta.id)?;
-        let stored: String = tx.query_row(
-            "SELECT stage FROM opportunities WHERE id = ?1",
-            [o.meta.id],
-            |r| r.get(0),
-        )?;
-        let stored: Stage = stored.parse().unwrap_or_default();
-        if let Some(problem) = stored.transition_problem(o.stage) {
+    fn tidy(&mut self, today: NaiveDate) {
+        tidy(self);
+        // A stored deal's close date is settled against its stored stage
+        // in `update`.
+        if self.meta.id == 0 {
+            stamp_close(self, today);
+        }
+    }
+
+    fn validate(&self) -> std::result::Result<(), ValidationErrors> {
+        Opportunity::validate(self)
+    }
+
+    fn check(&self, conn: &Connection) -> Result<()> {
+        check_links(conn, self)
+    }
+
+    fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
+        let mut o = self.clone();
+        write_fields(conn, INSERT, &o, now)?;
+        o.meta.id = conn.last_insert_rowid();
+        write_items(conn, &o)?;
+        Ok(o.meta.id)
+    }
+
+    fn update(&mut self, conn: &Connection, now: DateTime<Utc>, today: NaiveDate) -> Result<Retag> {
+        let o = self;
+        let previous = read(conn, o.meta.id)?;
+        if let Some(problem) = previous.stage.transition_problem(o.stage) {
             return Err(StoreError::invalid("stage", problem));
         }
-        if stored != o.stage {
+        if previous.stage != o.stage {
             // A deal that closes again gets the new close date.
             o.closed_on = o
                 .closed_on
-                .filter(|_| stored.is_closed() == o.stage.is_closed());
+                .filter(|_| previous.stage.is_closed() == o.stage.is_closed());
         }
-        stamp_close(&mut o, self.clock.today());
-        check_links(&tx, &o)?;
-        write_fields(&tx, UPDATE, &o, now)?;
-        write_items(&tx, &o)?;
-        rows::bump(&tx, Kind::Opportunity, o.meta.id, o.meta.version, now)?;
+        stamp_close(o, today);
+        write_fields(conn, UPDATE, o, now)?;
+        write_items(conn, o)?;
         // Only what a purchase is made of feeds the customer, product and
         // campaign facts; an edit of anything else re-tags the deal alone.
         let purchase = |d: &Opportunity| {
@@ -241,42 +232,48 @@ impl Store {
                 d.items.clone(),
             )
         };
-        let changes = if purchase(&previous) == purchase(&o) {
-            self.classify.after_write_of_record_only(
-                &tx,
-                (Kind::Opportunity, o.meta.id),
-                self.clock.today(),
-                now,
-            )?
+        Ok(if purchase(&previous) == purchase(o) {
+            Retag::RecordOnly
         } else {
-            self.classify.after_write(
-                &tx,
-                (Kind::Opportunity, o.meta.id),
-                before,
-                self.clock.today(),
-                now,
-            )?
-        };
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.opportunity(o.meta.id)
+            Retag::Cascade
+        })
+    }
+
+    fn read(conn: &Connection, id: i64) -> Result<Self> {
+        read(conn, id)
+    }
+}
+
+fn read(conn: &Connection, id: i64) -> Result<Opportunity> {
+    let mut o = conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM opportunities WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            kind: Kind::Opportunity,
+            id,
+        })?;
+    o.items = items(conn, id)?;
+    Ok(o)
+}
+
+impl Store {
+    pub fn add_opportunity(&mut self, opportunity: &Opportunity) -> Result<Written<Opportunity>> {
+        self.save_new(opportunity)
+    }
+
+    pub fn update_opportunity(
+        &mut self,
+        opportunity: &Opportunity,
+    ) -> Result<Written<Opportunity>> {
+        self.save_existing(opportunity)
     }
 
     pub fn opportunity(&self, id: i64) -> Result<Opportunity> {
-        let mut o = self
-            .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM opportunities WHERE id = ?1"),
-                [id],
-                from_row,
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                kind: Kind::Opportunity,
-                id,
-            })?;
-        o.items = items(&self.conn, id)?;
-        Ok(o)
+        read(&self.conn, id)
     }
 
     pub fn opportunities(&self, page: Page) -> Result<Vec<Opportunity>> {

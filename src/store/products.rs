@@ -1,6 +1,8 @@
 use super::rows::{self, from_json_list, to_json_list};
+use super::write::{Retag, StoredRecord, Written};
 use super::{Page, Result, Store, StoreError};
-use crate::domain::{Kind, Money, Product};
+use crate::domain::{Kind, Meta, Money, Product, ValidationErrors};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
 const COLUMNS: &str =
@@ -97,63 +99,64 @@ const UPDATE: &str =
     currency = :currency, brand = :brand, functions = :functions, audience = :audience, \
     active = :active, description = :description, updated_at = :now WHERE id = :id";
 
-impl Store {
-    pub fn add_product(&mut self, product: &Product) -> Result<Product> {
-        let mut p = product.clone();
-        tidy(&mut p);
-        p.validate()?;
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        check_sku(&tx, &p)?;
-        write_fields(&tx, INSERT, &p, now)?;
-        let id = tx.last_insert_rowid();
-        let changes = self.classify.after_write(
-            &tx,
-            (Kind::Product, id),
-            Default::default(),
-            self.clock.today(),
-            now,
-        )?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.product(id)
+impl StoredRecord for Product {
+    const KIND: Kind = Kind::Product;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
 
-    pub fn update_product(&mut self, product: &Product) -> Result<Product> {
-        let mut p = product.clone();
-        tidy(&mut p);
-        p.validate()?;
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        let before = super::retag::affected(&tx, Kind::Product, p.meta.id)?;
-        rows::ensure_version(&tx, Kind::Product, p.meta.id, p.meta.version)?;
-        check_sku(&tx, &p)?;
-        write_fields(&tx, UPDATE, &p, now)?;
-        rows::bump(&tx, Kind::Product, p.meta.id, p.meta.version, now)?;
-        let changes = self.classify.after_write(
-            &tx,
-            (Kind::Product, p.meta.id),
-            before,
-            self.clock.today(),
-            now,
-        )?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        self.product(p.meta.id)
+    fn tidy(&mut self, _today: NaiveDate) {
+        tidy(self);
+    }
+
+    fn validate(&self) -> std::result::Result<(), ValidationErrors> {
+        Product::validate(self)
+    }
+
+    fn check(&self, conn: &Connection) -> Result<()> {
+        check_sku(conn, self)
+    }
+
+    fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
+        write_fields(conn, INSERT, self, now)?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn update(&mut self, conn: &Connection, now: DateTime<Utc>, _: NaiveDate) -> Result<Retag> {
+        write_fields(conn, UPDATE, self, now)?;
+        Ok(Retag::Cascade)
+    }
+
+    fn read(conn: &Connection, id: i64) -> Result<Self> {
+        read(conn, id)
+    }
+}
+
+fn read(conn: &Connection, id: i64) -> Result<Product> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM products WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        kind: Kind::Product,
+        id,
+    })
+}
+
+impl Store {
+    pub fn add_product(&mut self, product: &Product) -> Result<Written<Product>> {
+        self.save_new(product)
+    }
+
+    pub fn update_product(&mut self, product: &Product) -> Result<Written<Product>> {
+        self.save_existing(product)
     }
 
     pub fn product(&self, id: i64) -> Result<Product> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM products WHERE id = ?1"),
-                [id],
-                from_row,
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                kind: Kind::Product,
-                id,
-            })
+        read(&self.conn, id)
     }
 
     pub fn products(&self, page: Page) -> Result<Vec<Product>> {

@@ -415,12 +415,6 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The tag changes made by the writes since the last call (for the
-    /// status line: "value: low → high").
-    pub fn take_tag_changes(&mut self) -> Vec<TagChange> {
-        std::mem::take(&mut self.tag_changes)
-    }
-
     /// Ids of live records of `kind` carrying `dimension = value`.
     pub fn ids_with_tag(&self, kind: Kind, dimension: &str, value: &str) -> Result<Vec<i64>> {
         let needle = needle(dimension, value);

@@ -1,6 +1,7 @@
 //! Soft delete, restore and purge (emptying the trash).
 
 use super::rows;
+use super::write::{Touched, Written};
 use super::{Result, Store, StoreError};
 use crate::domain::Kind;
 use chrono::{DateTime, Utc};
@@ -63,58 +64,49 @@ fn purge_one(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
 impl Store {
     /// Moves a record to the trash. With `expected_version`, refuses if the
     /// record changed since it was read.
-    pub fn delete(&mut self, kind: Kind, id: i64, expected_version: Option<i64>) -> Result<()> {
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        let before = super::retag::affected(&tx, kind, id)?;
-        let version = rows::ensure_live(&tx, kind, id)?;
-        let expected = expected_version.unwrap_or(version);
-        rows::ensure_version(&tx, kind, id, expected)?;
-        tx.execute(
-            &format!("UPDATE {} SET deleted_at = ?1 WHERE id = ?2", kind.table()),
-            params![now, id],
-        )?;
-        rows::bump(&tx, kind, id, expected, now)?;
-        let changes =
-            self.classify
-                .after_write(&tx, (kind, id), before, self.clock.today(), now)?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        Ok(())
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        id: i64,
+        expected_version: Option<i64>,
+    ) -> Result<Written<()>> {
+        self.transact(|tx, now, _| {
+            let before = super::retag::affected(tx, kind, id)?;
+            let version = rows::ensure_live(tx, kind, id)?;
+            let expected = expected_version.unwrap_or(version);
+            rows::ensure_version(tx, kind, id, expected)?;
+            tx.execute(
+                &format!("UPDATE {} SET deleted_at = ?1 WHERE id = ?2", kind.table()),
+                params![now, id],
+            )?;
+            rows::bump(tx, kind, id, expected, now)?;
+            Ok(((), Touched::cascade((kind, id), before)))
+        })
     }
 
     /// Takes a record out of the trash.
-    pub fn restore(&mut self, kind: Kind, id: i64) -> Result<()> {
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        match rows::state(&tx, kind, id)? {
-            None => return Err(StoreError::NotFound { kind, id }),
-            Some((_, false)) => {
-                return Err(StoreError::Refused(format!(
-                    "{kind} {id} is not in the trash"
-                )))
+    pub fn restore(&mut self, kind: Kind, id: i64) -> Result<Written<()>> {
+        self.transact(|tx, now, _| {
+            match rows::state(tx, kind, id)? {
+                None => return Err(StoreError::NotFound { kind, id }),
+                Some((_, false)) => {
+                    return Err(StoreError::Refused(format!(
+                        "{kind} {id} is not in the trash"
+                    )))
+                }
+                Some((version, true)) => {
+                    tx.execute(
+                        &format!(
+                            "UPDATE {} SET deleted_at = NULL WHERE id = ?1",
+                            kind.table()
+                        ),
+                        [id],
+                    )?;
+                    rows::bump(tx, kind, id, version, now)?;
+                }
             }
-            Some((version, true)) => {
-                tx.execute(
-                    &format!(
-                        "UPDATE {} SET deleted_at = NULL WHERE id = ?1",
-                        kind.table()
-                    ),
-                    [id],
-                )?;
-                rows::bump(&tx, kind, id, version, now)?;
-            }
-        }
-        let changes = self.classify.after_write(
-            &tx,
-            (kind, id),
-            Default::default(),
-            self.clock.today(),
-            now,
-        )?;
-        tx.commit()?;
-        self.tag_changes.extend(changes);
-        Ok(())
+            Ok(((), Touched::cascade((kind, id), Default::default())))
+        })
     }
 
     /// Everything in the trash, most recently deleted first.

@@ -415,8 +415,16 @@ impl App {
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
             }
-            Outcome::Unmerged { keep, label, .. } => {
-                self.info(format!("Merge undone: {label} are separate again"));
+            Outcome::Unmerged {
+                keep,
+                label,
+                changes,
+                ..
+            } => {
+                self.info(format!(
+                    "Merge undone: {label} are separate again{}",
+                    describe_changes(&changes, keep)
+                ));
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(keep)));
                 self.reload_counts(&mut fx);

@@ -12,7 +12,7 @@ use super::search::SearchEngine;
 use crate::domain::{Activity, Customer, Kind, ValidationErrors};
 use crate::store::{
     likely_duplicates, sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Page,
-    Store, StoreError, TagChange,
+    Store, StoreError, TagChange, Written,
 };
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -152,6 +152,7 @@ pub enum Outcome {
     Unmerged {
         keep: i64,
         label: String,
+        changes: Vec<TagChange>,
         /// Both customers and the deals and activities that moved back.
         touched: Vec<(Kind, i64)>,
     },
@@ -395,14 +396,11 @@ impl Runtime {
             },
             Effect::SaveCustomer(c) => {
                 let added = c.meta.id == 0;
-                let result = if added {
-                    self.store.add_customer(&c)
-                } else {
-                    self.store.update_customer(&c)
-                };
-                let changes = self.store.take_tag_changes();
-                Some(match result {
-                    Ok(customer) => Outcome::Saved {
+                Some(match self.store.save(&*c) {
+                    Ok(Written {
+                        record: customer,
+                        changes,
+                    }) => Outcome::Saved {
                         customer: Box::new(customer),
                         added,
                         changes,
@@ -415,23 +413,22 @@ impl Runtime {
             }
             Effect::DeleteCustomer { id, version, name } => {
                 match self.store.delete(Kind::Customer, id, Some(version)) {
-                    Ok(()) => Some(Outcome::Deleted { id, name }),
+                    Ok(_) => Some(Outcome::Deleted { id, name }),
                     Err(e) => failed(e),
                 }
             }
             Effect::RestoreCustomer { id, name } => match self.store.restore(Kind::Customer, id) {
-                Ok(()) => Some(Outcome::Restored { id, name }),
+                Ok(_) => Some(Outcome::Restored { id, name }),
                 Err(e) => failed(e),
             },
             Effect::LogTouch(a, name) => {
                 let result = self.store.add_activity(&a);
-                let changes = self.store.take_tag_changes();
                 if let Ok(a) = &result {
                     // The new activity is indexed here: the outcome names the customer.
                     self.search.changed(&self.store, Kind::Activity, a.meta.id);
                 }
                 match result {
-                    Ok(a) => Some(Outcome::TouchLogged {
+                    Ok(Written { record: a, changes }) => Some(Outcome::TouchLogged {
                         id: a.customer_id.unwrap_or(0),
                         name,
                         changes,
@@ -496,10 +493,8 @@ impl Runtime {
                     (Ok(a), Ok(b)) => format!("{} into {}", b.name, a.name),
                     _ => format!("customer {duplicate} into {keep}"),
                 };
-                let result = self.store.merge_customers(keep, duplicate);
-                let changes = self.store.take_tag_changes();
-                match result {
-                    Ok(m) => Some(Outcome::Merged {
+                match self.store.merge_customers(keep, duplicate) {
+                    Ok(Written { record: m, changes }) => Some(Outcome::Merged {
                         keep,
                         merge_id: m.id,
                         label,
@@ -510,9 +505,10 @@ impl Runtime {
                 }
             }
             Effect::Unmerge { merge_id, label } => match self.store.unmerge(merge_id) {
-                Ok(m) => Some(Outcome::Unmerged {
+                Ok(Written { record: m, changes }) => Some(Outcome::Unmerged {
                     keep: m.kept_id,
                     label,
+                    changes,
                     touched: merge_touched(&m),
                 }),
                 Err(e) => Some(Outcome::Failed(format!("Not undone: {}", explain(&e)))),

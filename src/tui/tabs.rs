@@ -12,7 +12,7 @@ use super::record_form::{Draft, PickRequest, RecordForm};
 use crate::domain::{Activity, Kind, Opportunity, Stage, ValidationErrors};
 use crate::store::{
     ActivityFile, Choice, Counts, DealFile, ListEntry, ListQuery, ListRows, ProductFile, Store,
-    StoreError, TagChange, TagMap,
+    StoreError, TagChange, TagMap, Written,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -254,15 +254,11 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
         }
         TabEffect::Save(draft) => save(store, *draft),
         TabEffect::Delete(d) => {
-            let result = store.delete(d.list.kind(), d.id, Some(d.version));
-            let changes = store.take_tag_changes();
-            result?;
+            let changes = store.delete(d.list.kind(), d.id, Some(d.version))?.changes;
             TabOutcome::Deleted(d, changes)
         }
         TabEffect::Restore(list, id, name) => {
-            let result = store.restore(list.kind(), id);
-            let changes = store.take_tag_changes();
-            result?;
+            let changes = store.restore(list.kind(), id)?.changes;
             TabOutcome::Restored(list, id, name, changes)
         }
     })
@@ -272,28 +268,21 @@ fn save(store: &mut Store, draft: Draft) -> TabOutcome {
     let added = draft.id() == 0;
     let noun = draft.noun();
     let result = match &draft {
-        Draft::Deal(o) => if added {
-            store.add_opportunity(o)
-        } else {
-            store.update_opportunity(o)
-        }
-        .map(|o| (ListKind::Deals, o.meta.id, o.title, Some(o.customer_id))),
-        Draft::Product(p) => if added {
-            store.add_product(p)
-        } else {
-            store.update_product(p)
-        }
-        .map(|p| (ListKind::Products, p.meta.id, p.name, None)),
-        Draft::Activity(a) => if added {
-            store.add_activity(a)
-        } else {
-            store.update_activity(a)
-        }
-        .map(|a| (ListKind::Activities, a.meta.id, a.summary, a.customer_id)),
+        Draft::Deal(o) => store
+            .save(o)
+            .map(|w| w.map(|o| (ListKind::Deals, o.meta.id, o.title, Some(o.customer_id)))),
+        Draft::Product(p) => store
+            .save(p)
+            .map(|w| w.map(|p| (ListKind::Products, p.meta.id, p.name, None))),
+        Draft::Activity(a) => store
+            .save(a)
+            .map(|w| w.map(|a| (ListKind::Activities, a.meta.id, a.summary, a.customer_id))),
     };
-    let changes = store.take_tag_changes();
     match result {
-        Ok((list, id, title, customer)) => TabOutcome::Saved {
+        Ok(Written {
+            record: (list, id, title, customer),
+            changes,
+        }) => TabOutcome::Saved {
             list,
             id,
             what: format!("{noun} {title}"),
