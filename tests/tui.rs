@@ -501,3 +501,42 @@ fn after_an_unmerge_a_save_reports_only_its_own_tag_changes() {
     let status = h.app.status.as_ref().map(|s| s.text.clone()).unwrap();
     assert!(status.contains("no tag changed"), "{status}");
 }
+
+/// `T` opens the trash (every kind); `r` restores, `D` then `y` deletes for
+/// good; the lists are read again after each.
+#[test]
+fn the_trash_restores_and_deletes_for_good() {
+    let mut s = seeded();
+    s.delete(Kind::Customer, 4, None).unwrap();
+    s.delete(Kind::Opportunity, 2, None).unwrap();
+    let mut h = Harness::new(s, 120, 40);
+    let none = KeyModifiers::NONE;
+    h.key(KeyCode::Char('T'), none);
+    let screen = h.screen();
+    assert!(screen.contains("Trash (2)"), "{screen}");
+    assert!(screen.contains("Bob Stone"), "{screen}");
+    assert!(screen.contains("年度框架协议"), "{screen}");
+    // Both went at the same (fixed) time: find Bob.
+    for _ in 0..2 {
+        if h.app.trash.as_ref().unwrap().selected().unwrap().label != "Bob Stone" {
+            h.key(KeyCode::Char('j'), none);
+        }
+    }
+    h.key(KeyCode::Char('r'), none);
+    assert!(h.rt.store.customer(4).unwrap().meta.deleted_at.is_none());
+    assert!(h.screen().contains("Trash (1)"));
+    assert!(h
+        .app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("Bob Stone restored"));
+    h.key(KeyCode::Char('D'), none);
+    assert!(h.screen().contains("for good?"));
+    h.key(KeyCode::Char('y'), none);
+    assert!(h.rt.store.opportunity(2).is_err(), "purged");
+    assert!(h.screen().contains("The trash is empty"));
+    h.key(KeyCode::Esc, none);
+    assert!(h.app.trash.is_none());
+}

@@ -59,6 +59,12 @@ pub enum Action {
     /// Board: the previous / next stage column.
     Left,
     Right,
+    /// Open the trash: deleted records of every kind.
+    Trash,
+    /// Trash: take the selected record out of the trash.
+    Restore,
+    /// Trash: delete the selected record for good (asks first).
+    Purge,
     /// Search this tab's list as you type.
     Search,
     /// Search every kind of record (overlay).

@@ -95,6 +95,8 @@ pub struct App {
     pub touch: Option<TouchEntry>,
     pub confirm: Option<Confirm>,
     pub help: bool,
+    /// The trash view, when open.
+    pub trash: Option<super::trash::TrashView>,
     pub status: Option<Status>,
     /// Deletes and merges, most recent last, for undo.
     pub undo: Vec<Undo>,
@@ -123,6 +125,7 @@ impl App {
             touch: None,
             confirm: None,
             help: false,
+            trash: None,
             status: None,
             undo: Vec::new(),
             quit: false,
@@ -166,6 +169,8 @@ impl App {
     pub fn context(&self) -> Context {
         if self.confirm.is_some() {
             Context::Confirm
+        } else if self.trash.is_some() {
+            Context::Trash
         } else if self.form.is_some() || self.touch.is_some() || self.tabs.modal() {
             Context::Form
         } else {
@@ -193,7 +198,7 @@ impl App {
 
     /// A form or overlay above the search has the keys.
     fn search_input_blocked(&self) -> bool {
-        self.form.is_some() || self.touch.is_some() || self.tabs.modal()
+        self.form.is_some() || self.touch.is_some() || self.tabs.modal() || self.trash.is_some()
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -221,6 +226,8 @@ impl App {
             self.help = false;
         } else if self.confirm.is_some() {
             self.update_confirm(action, &mut fx);
+        } else if self.trash.is_some() {
+            self.update_trash(action, &mut fx);
         } else if self.touch.is_some() {
             self.update_touch(action, &mut fx);
         } else if self.form.is_some() {
@@ -430,6 +437,34 @@ impl App {
                 self.reload_counts(&mut fx);
                 self.lists = Default::default();
             }
+            Outcome::Trash(entries) => {
+                if let Some(t) = self.trash.as_mut() {
+                    t.set(entries);
+                }
+            }
+            Outcome::TrashRestored {
+                kind,
+                id,
+                label,
+                changes,
+            } => {
+                self.info(format!(
+                    "{kind} {} restored{}",
+                    super::views::clean(&label),
+                    describe_changes(&changes, id)
+                ));
+                self.written_elsewhere(&mut fx);
+                if self.trash.is_some() {
+                    fx.push(Effect::LoadTrash);
+                }
+            }
+            Outcome::TrashPurged { label } => {
+                self.info(format!("{} deleted for good", super::views::clean(&label)));
+                self.written_elsewhere(&mut fx);
+                if self.trash.is_some() {
+                    fx.push(Effect::LoadTrash);
+                }
+            }
             Outcome::Tabs(o) => self.apply_tabs(o, &mut fx),
             Outcome::Search(o) => self.apply_search(o, &mut fx),
             Outcome::Failed(message) => {
@@ -444,6 +479,15 @@ impl App {
 }
 
 impl App {
+    /// Every list may show records a write outside them changed (the trash
+    /// restores and purges records of any kind): read them again.
+    fn written_elsewhere(&mut self, fx: &mut Vec<Effect>) {
+        self.tabs.invalidate();
+        self.customers.invalidate();
+        fx.push(self.customers.reload(None));
+        self.reload_counts(fx);
+    }
+
     /// Counting a big book scans it, so counts are read for the dashboard only.
     pub(super) fn reload_counts(&self, fx: &mut Vec<Effect>) {
         if self.tab == Tab::Dashboard {

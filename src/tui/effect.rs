@@ -12,7 +12,7 @@ use super::search::SearchEngine;
 use crate::domain::{Activity, Customer, Kind, ValidationErrors};
 use crate::store::{
     likely_duplicates, sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Page,
-    Store, StoreError, TagChange, Written,
+    Store, StoreError, TagChange, TrashEntry, Written,
 };
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -33,6 +33,20 @@ pub const SIMPLE_LIST_LIMIT: usize = 500;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// The trash, every kind.
+    LoadTrash,
+    /// Take a record out of the trash.
+    RestoreTrashed {
+        kind: Kind,
+        id: i64,
+        label: String,
+    },
+    /// Delete a record in the trash for good.
+    PurgeTrashed {
+        kind: Kind,
+        id: i64,
+        label: String,
+    },
     LoadIds {
         sort: CustomerSort,
         select: Option<i64>,
@@ -92,6 +106,16 @@ pub enum Effect {
 /// What came of an effect.
 #[derive(Debug)]
 pub enum Outcome {
+    Trash(Vec<TrashEntry>),
+    TrashRestored {
+        kind: Kind,
+        id: i64,
+        label: String,
+        changes: Vec<TagChange>,
+    },
+    TrashPurged {
+        label: String,
+    },
     Ids {
         sort: CustomerSort,
         ids: Vec<i64>,
@@ -300,6 +324,17 @@ impl Runtime {
                 touched.extend(note(changes));
             }
             Outcome::Unmerged { touched: t, .. } => touched.extend_from_slice(t),
+            Outcome::TrashRestored {
+                kind, id, changes, ..
+            } => {
+                touched.push((*kind, *id));
+                touched.extend(note(changes));
+            }
+            // A purged record's dependents went with it: index again.
+            Outcome::TrashPurged { .. } => {
+                self.search.rebuild(&self.store);
+                return;
+            }
             Outcome::DemoLoaded(_) => {
                 self.search.rebuild(&self.store);
                 return;
@@ -322,6 +357,23 @@ impl Runtime {
     pub fn perform(&mut self, effect: Effect) -> Option<Outcome> {
         let failed = |e: StoreError| Some(Outcome::Failed(explain(&e)));
         match effect {
+            Effect::LoadTrash => match self.store.trash() {
+                Ok(entries) => Some(Outcome::Trash(entries)),
+                Err(e) => failed(e),
+            },
+            Effect::RestoreTrashed { kind, id, label } => match self.store.restore(kind, id) {
+                Ok(w) => Some(Outcome::TrashRestored {
+                    kind,
+                    id,
+                    label,
+                    changes: w.changes,
+                }),
+                Err(e) => failed(e),
+            },
+            Effect::PurgeTrashed { kind, id, label } => match self.store.purge(kind, id) {
+                Ok(()) => Some(Outcome::TrashPurged { label }),
+                Err(e) => failed(e),
+            },
             Effect::LoadIds {
                 sort,
                 select,

@@ -19,16 +19,24 @@ pub enum Context {
     Form,
     /// A yes/no question.
     Confirm,
+    /// The trash.
+    Trash,
 }
 
 impl Context {
-    pub const ALL: [Context; 3] = [Context::List, Context::Form, Context::Confirm];
+    pub const ALL: [Context; 4] = [
+        Context::List,
+        Context::Form,
+        Context::Confirm,
+        Context::Trash,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Context::List => "Lists",
             Context::Form => "Forms",
             Context::Confirm => "Questions",
+            Context::Trash => "Trash",
         }
     }
 }
@@ -165,6 +173,8 @@ struct File {
     form: Vec<Entry>,
     #[serde(default)]
     confirm: Vec<Entry>,
+    #[serde(default)]
+    trash: Vec<Entry>,
 }
 
 /// A binding as the help screen lists it.
@@ -229,6 +239,7 @@ impl KeyMap {
             (Context::List, file.list),
             (Context::Form, file.form),
             (Context::Confirm, file.confirm),
+            (Context::Trash, file.trash),
         ] {
             for e in entries {
                 let mut shown = Vec::new();

@@ -27,6 +27,7 @@ mod tabs_load;
 mod tabs_update;
 pub mod tag_filter;
 pub mod theme;
+pub mod trash;
 mod update;
 pub mod views;
 pub mod widgets;

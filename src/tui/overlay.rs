@@ -18,6 +18,12 @@ pub enum Pending {
     DiscardForm,
     DiscardAndQuit,
     LoadDemo,
+    /// Delete a record in the trash for good.
+    Purge {
+        kind: crate::domain::Kind,
+        id: i64,
+        label: String,
+    },
     /// Fold customer `duplicate` into `keep`.
     Merge {
         keep: i64,

@@ -29,6 +29,9 @@ impl App {
                     fx.push(Effect::LoadDemo);
                 }
                 Pending::Merge { keep, duplicate } => fx.push(Effect::Merge { keep, duplicate }),
+                Pending::Purge { kind, id, label } => {
+                    fx.push(Effect::PurgeTrashed { kind, id, label })
+                }
             },
             Action::Deny => {
                 if matches!(confirm.pending, Pending::LoadDemo) {
@@ -133,6 +136,48 @@ impl App {
         }
     }
 
+    pub(super) fn update_trash(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(trash) = self.trash.as_mut() else {
+            return;
+        };
+        match action {
+            Action::Up => trash.move_by(-1),
+            Action::Down => trash.move_by(1),
+            Action::Cancel => self.trash = None,
+            Action::Restore => {
+                if let Some(e) = trash.selected() {
+                    fx.push(Effect::RestoreTrashed {
+                        kind: e.kind,
+                        id: e.id,
+                        label: e.label.clone(),
+                    });
+                }
+            }
+            Action::Purge => {
+                if let Some(e) = trash.selected() {
+                    self.confirm = Some(Confirm::new(
+                        format!(
+                            "Delete {} {} for good? This cannot be undone{} (y/n)",
+                            e.kind,
+                            super::views::clean(&e.label),
+                            if e.kind == crate::domain::Kind::Customer {
+                                "; its deals and activities go with it"
+                            } else {
+                                ""
+                            }
+                        ),
+                        Pending::Purge {
+                            kind: e.kind,
+                            id: e.id,
+                            label: e.label.clone(),
+                        },
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub(super) fn update_list(&mut self, action: Action, fx: &mut Vec<Effect>) {
         let rows = self.table_rows();
         let step = |a: &Action| -> Option<isize> {
@@ -164,6 +209,10 @@ impl App {
             Action::TabProducts => self.switch_tab(Tab::Products, fx),
             Action::TabActivities => self.switch_tab(Tab::Activities, fx),
             Action::Search => self.open_search(SearchMode::Tab(self.tab), fx),
+            Action::Trash => {
+                self.trash = Some(Default::default());
+                fx.push(Effect::LoadTrash);
+            }
             Action::GlobalSearch => self.open_search(SearchMode::Global, fx),
             Action::ClearSearch if self.search.filter.is_some() => self.clear_search(fx),
             _ if self.tab != Tab::Customers && action != Action::Reload => {

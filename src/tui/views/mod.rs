@@ -12,6 +12,7 @@ mod record_form;
 mod record_table;
 pub mod search;
 mod tab_views;
+mod trash;
 
 use super::app::{App, Tab};
 use crate::domain::text::sanitize_for_terminal;
@@ -54,6 +55,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if let Some(touch) = &app.touch {
         overlay::draw_touch(frame, app, touch, body);
+    }
+    if let Some(trash) = &app.trash {
+        trash::draw(frame, app, trash, body);
     }
     if let Some(confirm) = &app.confirm {
         overlay::draw_confirm(frame, app, confirm, body);

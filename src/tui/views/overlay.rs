@@ -11,7 +11,13 @@ use ratatui::Frame;
 pub fn draw_confirm(frame: &mut Frame, app: &App, confirm: &Confirm, area: Rect) {
     let t = &app.theme;
     let width = area.width.min(60);
-    let popup = centered(area, width, 5);
+    // As tall as the wrapped question, so the y/n line is never cut off.
+    let text_width = width.saturating_sub(2).max(1) as usize;
+    let question_lines = unicode_width::UnicodeWidthStr::width(clean(&confirm.question).as_str())
+        .div_ceil(text_width)
+        // Wrapping at word boundaries can take a line more.
+        + 1;
+    let popup = centered(area, width, (question_lines as u16).saturating_add(4));
     super::clear_popup(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
