@@ -540,3 +540,14 @@ fn the_trash_restores_and_deletes_for_good() {
     h.key(KeyCode::Esc, none);
     assert!(h.app.trash.is_none());
 }
+
+/// Ctrl-C in the quick touch prompt closes the prompt; it never quits.
+#[test]
+fn ctrl_c_in_the_touch_prompt_closes_it() {
+    let mut h = Harness::new(seeded(), 120, 40);
+    h.typed("tc").typed("called about the quote");
+    assert!(h.app.touch.is_some());
+    h.key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(h.app.touch.is_none());
+    assert!(!h.app.quit && h.app.confirm.is_none());
+}

@@ -6,7 +6,7 @@ use dossier::domain::{Customer, Kind, Stage};
 use dossier::tui::app::Tab;
 use dossier::tui::dashboard::Target;
 use dossier::tui::Action;
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 mod tabs_harness;
 use tabs_harness::{demo, today, Harness};
@@ -320,9 +320,9 @@ fn delete_asks_then_undo_restores() {
     let id = h.app.tabs.products.selected_id().unwrap();
     let n = h.app.tabs.products.len();
     h.act(Action::Delete);
-    assert!(h.app.tabs.delete.is_some());
+    assert!(h.app.confirm.is_some());
     h.typed("n");
-    assert!(h.app.tabs.delete.is_none());
+    assert!(h.app.confirm.is_none());
     assert_eq!(h.app.tabs.products.len(), n);
     h.act(Action::Delete).typed("y");
     assert!(h.status().contains("moved to the trash"), "{}", h.status());
@@ -331,4 +331,77 @@ fn delete_asks_then_undo_restores() {
     assert!(h.status().contains("restored"), "{}", h.status());
     assert_eq!(h.app.tabs.products.len(), n);
     assert_eq!(h.app.tabs.products.selected_id(), Some(id));
+}
+
+fn ctrl_c(h: &mut Harness) {
+    let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    if let Some(a) = h.app.key_action(&ev) {
+        h.act(a);
+    }
+}
+
+/// Esc on a changed deal form asks the same y/n question as the customer
+/// form, and the answer `n` is not typed into the field.
+#[test]
+fn escape_on_a_changed_record_form_asks_and_n_keeps_the_text() {
+    let mut h = Harness::new(demo(), 120, 40);
+    h.act(Action::TabOpportunities)
+        .act(Action::Add)
+        .typed("Pilot");
+    let before = h.app.tabs.form.as_ref().unwrap().fields[0]
+        .input
+        .value()
+        .to_string();
+    h.key(KeyCode::Esc);
+    assert!(h.app.confirm.is_some(), "a changed form asks");
+    h.typed("n");
+    let form = h.app.tabs.form.as_ref().expect("no keeps the form");
+    assert_eq!(form.fields[0].input.value(), before);
+    h.key(KeyCode::Esc).typed("y");
+    assert!(h.app.tabs.form.is_none(), "yes discards");
+}
+
+/// Ctrl-C in a prompt closes the prompt; in a list or form it asks first.
+#[test]
+fn ctrl_c_closes_prompts_and_asks_before_quitting() {
+    let mut h = Harness::new(demo(), 120, 40);
+    // The search prompt: closed, nothing quit.
+    h.key(KeyCode::Char('/')).typed("zh");
+    ctrl_c(&mut h);
+    assert!(h.app.search.mode.is_none() && !h.app.quit && h.app.confirm.is_none());
+    // The won/lost reason prompt.
+    h.act(Action::TabOpportunities);
+    for _ in 0..20 {
+        if !h.app.tabs.deals.list.selected().unwrap().stage.is_closed() {
+            break;
+        }
+        h.act(Action::Down);
+    }
+    h.act(Action::MarkLost).typed("price");
+    assert!(h.app.tabs.reason.is_some(), "{}", h.status());
+    ctrl_c(&mut h);
+    assert!(h.app.tabs.reason.is_none() && !h.app.quit);
+    // The tag filter.
+    h.act(Action::Filter);
+    assert!(h.app.tabs.filter.is_some());
+    ctrl_c(&mut h);
+    assert!(h.app.tabs.filter.is_none() && !h.app.quit);
+    // A changed form: one question, then quit on yes.
+    h.act(Action::Add).typed("x");
+    ctrl_c(&mut h);
+    assert!(h.app.confirm.is_some() && !h.app.quit);
+    ctrl_c(&mut h);
+    assert!(
+        h.app.confirm.is_none() && h.app.tabs.form.is_some(),
+        "Ctrl-C answers no"
+    );
+    h.key(KeyCode::Esc).typed("y");
+    // The list: asks, n stays, y quits.
+    ctrl_c(&mut h);
+    assert!(h.app.confirm.is_some() && !h.app.quit);
+    h.typed("n");
+    assert!(!h.app.quit);
+    ctrl_c(&mut h);
+    h.typed("y");
+    assert!(h.app.quit);
 }

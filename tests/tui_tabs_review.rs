@@ -217,7 +217,7 @@ fn a_popup_over_cjk_text_keeps_its_border() {
         h.act(Action::TabOpportunities)
             .act(Action::Down)
             .act(Action::Delete);
-        assert!(h.app.tabs.delete.is_some());
+        assert!(h.app.confirm.is_some());
         let mut t = Terminal::new(TestBackend::new(w, 24)).unwrap();
         t.draw(|f| views::draw(f, &h.app)).unwrap();
         let buf = t.backend().buffer();
@@ -244,9 +244,10 @@ fn a_popup_over_cjk_text_keeps_its_border() {
                 }
             }
         }
-        assert_eq!(
-            borders, 10,
-            "at {w} cols: both borders of every popup row drawn"
+        // The question popup is as tall as its wrapped text (5 rows at least).
+        assert!(
+            borders >= 10 && borders % 2 == 0,
+            "at {w} cols: both borders of every popup row drawn ({borders})"
         );
     }
 }

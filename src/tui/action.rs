@@ -9,6 +9,8 @@ use serde::Deserialize;
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Quit,
+    /// Ctrl-C: closes an open prompt, else asks before quitting.
+    Interrupt,
     Help,
     NextTab,
     PrevTab,
@@ -71,6 +73,8 @@ pub enum Action {
     GlobalSearch,
     /// Show the whole list again after a search.
     ClearSearch,
+    /// Clear what was typed in the search.
+    ClearInput,
     NextField,
     PrevField,
     Save,

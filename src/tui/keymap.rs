@@ -21,14 +21,17 @@ pub enum Context {
     Confirm,
     /// The trash.
     Trash,
+    /// The search input (`/` and Ctrl-K).
+    Search,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 5] = [
         Context::List,
         Context::Form,
         Context::Confirm,
         Context::Trash,
+        Context::Search,
     ];
 
     pub fn title(self) -> &'static str {
@@ -37,6 +40,7 @@ impl Context {
             Context::Form => "Forms",
             Context::Confirm => "Questions",
             Context::Trash => "Trash",
+            Context::Search => "Search",
         }
     }
 }
@@ -175,6 +179,8 @@ struct File {
     confirm: Vec<Entry>,
     #[serde(default)]
     trash: Vec<Entry>,
+    #[serde(default)]
+    search: Vec<Entry>,
 }
 
 /// A binding as the help screen lists it.
@@ -240,6 +246,7 @@ impl KeyMap {
             (Context::Form, file.form),
             (Context::Confirm, file.confirm),
             (Context::Trash, file.trash),
+            (Context::Search, file.search),
         ] {
             for e in entries {
                 let mut shown = Vec::new();
@@ -337,13 +344,17 @@ mod tests {
             m.action(Context::List, &key(KeyCode::Char('q'), none)),
             Some(Action::Delete)
         );
-        let quit = m
+        // `q` was Quit's only key: Quit leaves the help; Ctrl-C still asks.
+        assert!(!m
             .bindings(Context::List)
             .iter()
-            .find(|b| b.action == Action::Quit)
+            .any(|b| b.action == Action::Quit));
+        let interrupt = m
+            .bindings(Context::List)
+            .iter()
+            .find(|b| b.action == Action::Interrupt)
             .unwrap();
-        assert_eq!(quit.keys, vec!["ctrl-c"]);
-        assert_eq!(quit.desc, "Quit");
+        assert_eq!(interrupt.keys, vec!["ctrl-c"]);
         assert!(m
             .merge_str("[[list]]\non=[\"hyper-x\"]\nrun=\"quit\"")
             .is_err());

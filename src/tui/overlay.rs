@@ -17,6 +17,10 @@ pub enum Pending {
     },
     DiscardForm,
     DiscardAndQuit,
+    /// Quit dossier (Ctrl-C with nothing to lose).
+    Quit,
+    /// Move a deal, product or activity to the trash.
+    DeleteRecord(crate::tui::tabs::PendingDelete),
     LoadDemo,
     /// Delete a record in the trash for good.
     Purge {

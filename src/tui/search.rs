@@ -5,6 +5,7 @@
 use super::action::Action;
 use super::app::{App, Tab};
 use super::effect::Effect;
+use super::keymap::Context;
 pub use super::search_engine::SearchEngine;
 use crate::domain::Kind;
 use crate::search::{Hit, SearchResults};
@@ -79,7 +80,11 @@ impl SearchState {
 impl App {
     /// Keys while the search input is open all go to it.
     pub(super) fn search_key(&self, key: &KeyEvent) -> Option<Action> {
-        self.search.mode.map(|_| Action::Key(*key))
+        self.search.mode.map(|_| {
+            self.keymap
+                .action(Context::Search, key)
+                .unwrap_or(Action::Key(*key))
+        })
     }
 
     pub(super) fn open_search(&mut self, mode: SearchMode, fx: &mut Vec<Effect>) {
@@ -165,39 +170,21 @@ impl App {
         let Some(mode) = self.search.mode else {
             return;
         };
-        let Action::Key(k) = action else {
-            if action == Action::Quit {
-                self.quit = true;
+        let k = match action {
+            Action::Key(k) => k,
+            // Ctrl-C closes the search like Esc; nothing is quit.
+            Action::Cancel | Action::Interrupt => return self.clear_search(fx),
+            Action::Down => return self.move_hit(1),
+            Action::Up => return self.move_hit(-1),
+            Action::ClearInput => {
+                self.search.input.clear();
+                return self.submit_search(fx);
             }
-            return;
+            Action::Confirm => return self.finish_search(mode, fx),
+            _ => return,
         };
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         match k.code {
-            KeyCode::Esc => self.clear_search(fx),
-            KeyCode::Char('c') if ctrl => self.quit = true,
-            KeyCode::Enter => match mode {
-                SearchMode::Tab(_) => {
-                    self.search.mode = None;
-                    if self.search.filter.is_some() {
-                        self.info(format!(
-                            "Showing {} match(es) for “{}” — Esc shows everything",
-                            self.search.hits.len(),
-                            self.search.input
-                        ));
-                    }
-                }
-                SearchMode::Global => {
-                    if let Some(hit) = self.search.hits.get(self.search.cursor).cloned() {
-                        self.clear_search(fx);
-                        self.jump_to(hit.kind, hit.id, fx);
-                        self.info(format!("{} {}", hit.kind.as_str(), hit.label));
-                    }
-                }
-            },
-            KeyCode::Down | KeyCode::Tab => self.move_hit(1),
-            KeyCode::Up | KeyCode::BackTab => self.move_hit(-1),
-            KeyCode::Char('j') | KeyCode::Char('n') if ctrl => self.move_hit(1),
-            KeyCode::Char('k') | KeyCode::Char('p') if ctrl => self.move_hit(-1),
             KeyCode::Char('j') if mode == SearchMode::Global && self.search.input.is_empty() => {
                 self.move_hit(1)
             }
@@ -207,15 +194,34 @@ impl App {
                 }
                 self.submit_search(fx);
             }
-            KeyCode::Char('u') if ctrl => {
-                self.search.input.clear();
-                self.submit_search(fx);
-            }
             KeyCode::Char(c) if !ctrl => {
                 self.search.input.push(c);
                 self.submit_search(fx);
             }
             _ => {}
+        }
+    }
+
+    /// Enter: keep a tab's matches, or open the chosen record.
+    fn finish_search(&mut self, mode: SearchMode, fx: &mut Vec<Effect>) {
+        match mode {
+            SearchMode::Tab(_) => {
+                self.search.mode = None;
+                if self.search.filter.is_some() {
+                    self.info(format!(
+                        "Showing {} match(es) for “{}” — Esc shows everything",
+                        self.search.hits.len(),
+                        self.search.input
+                    ));
+                }
+            }
+            SearchMode::Global => {
+                if let Some(hit) = self.search.hits.get(self.search.cursor).cloned() {
+                    self.clear_search(fx);
+                    self.jump_to(hit.kind, hit.id, fx);
+                    self.info(format!("{} {}", hit.kind.as_str(), hit.label));
+                }
+            }
         }
     }
 

@@ -55,9 +55,6 @@ pub struct TabsState {
     pub form: Option<RecordForm>,
     pub reason: Option<ReasonPrompt>,
     pub filter: Option<TagFilter>,
-    /// Esc was pressed once on a changed form: the next Esc discards.
-    pub discard_armed: bool,
-    pub delete: Option<PendingDelete>,
     /// Deleted records, most recent last, for undo.
     pub undo: Vec<(ListKind, i64, String)>,
 }
@@ -65,10 +62,7 @@ pub struct TabsState {
 impl TabsState {
     /// A form or overlay of these tabs has the keys.
     pub fn modal(&self) -> bool {
-        self.form.is_some()
-            || self.reason.is_some()
-            || self.filter.is_some()
-            || self.delete.is_some()
+        self.form.is_some() || self.reason.is_some() || self.filter.is_some()
     }
 
     /// Everything shown may be out of date (a write happened).

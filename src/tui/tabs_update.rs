@@ -7,6 +7,7 @@ use super::app::{App, Tab};
 use super::dashboard::Target;
 use super::effect::Effect;
 use super::opportunities;
+use super::overlay::{Confirm, Pending};
 use super::products;
 use super::record_form::Draft;
 use super::records::{Column, Listed, RecordList};
@@ -295,12 +296,15 @@ impl App {
             _ => None,
         };
         if let Some((list, id, version, name)) = target {
-            self.tabs.delete = Some(super::tabs::PendingDelete {
-                list,
-                id,
-                version,
-                name,
-            });
+            self.confirm = Some(Confirm::new(
+                format!("Move {} to the trash? (y/n)", super::views::clean(&name)),
+                Pending::DeleteRecord(super::tabs::PendingDelete {
+                    list,
+                    id,
+                    version,
+                    name,
+                }),
+            ));
         }
     }
 
@@ -319,18 +323,6 @@ impl App {
 
     /// An action while a form or overlay of these tabs is open.
     pub(super) fn update_tabs_modal(&mut self, action: Action, fx: &mut Vec<Effect>) {
-        if let Some(d) = self.tabs.delete.take() {
-            match action {
-                Action::Key(k) if matches!(k.code, KeyCode::Char('y') | KeyCode::Enter) => {
-                    fx.push(tab_fx(TabEffect::Delete(d)))
-                }
-                Action::Key(k) if k.code == KeyCode::Char('n') => {}
-                Action::Cancel => {}
-                Action::Quit => self.quit = true,
-                _ => self.tabs.delete = Some(d),
-            }
-            return;
-        }
         if let Some(f) = self.tabs.filter.as_mut() {
             match action {
                 Action::NextField | Action::Down => f.move_by(1),
@@ -346,18 +338,17 @@ impl App {
                         f.edit(req);
                     }
                 }
-                Action::Cancel | Action::Quit => self.tabs.filter = None,
+                Action::Cancel | Action::Quit | Action::Interrupt => self.tabs.filter = None,
                 _ => {}
             }
             return;
         }
         if let Some(r) = self.tabs.reason.as_mut() {
             match action {
-                Action::Cancel => {
+                Action::Cancel | Action::Interrupt => {
                     self.tabs.reason = None;
                     self.info("Stage not changed");
                 }
-                Action::Quit => self.quit = true,
                 Action::Save => self.finish_reason(fx),
                 Action::Key(k) if k.code == KeyCode::Enter => self.finish_reason(fx),
                 Action::Key(k) => {
@@ -373,9 +364,6 @@ impl App {
         let Some(form) = self.tabs.form.as_mut() else {
             return;
         };
-        if action != Action::Cancel {
-            self.tabs.discard_armed = false;
-        }
         match action {
             Action::NextField if !form.picker_move(1) => form.next_field(),
             Action::PrevField if !form.picker_move(-1) => form.prev_field(),
@@ -395,27 +383,14 @@ impl App {
                     ));
                 }
             },
-            Action::Cancel => {
-                if form.close_picker() {
-                    return;
-                }
-                if form.is_dirty() && !self.tabs.discard_armed {
-                    self.tabs.discard_armed = true;
-                    self.error(
-                        "Discard your changes? Esc again to discard, any other key to keep editing",
-                    );
-                } else {
-                    self.tabs.form = None;
-                    self.tabs.discard_armed = false;
-                    self.info("Form closed");
-                }
+            Action::Cancel if form.close_picker() => {}
+            Action::Cancel if !form.is_dirty() => {
+                self.tabs.form = None;
+                self.info("Form closed");
             }
-            Action::Quit => {
-                if form.is_dirty() {
-                    self.error("Save (ctrl-s) or close the form (esc) first");
-                } else {
-                    self.quit = true;
-                }
+            Action::Cancel | Action::Quit | Action::Interrupt => {
+                let dirty = form.is_dirty();
+                self.ask_to_leave_form(action, dirty);
             }
             _ => {}
         }
@@ -470,7 +445,6 @@ impl App {
             }
             TabOutcome::FormReady(form) => {
                 self.tabs.form = Some(*form);
-                self.tabs.discard_armed = false;
             }
             TabOutcome::Saved {
                 list,

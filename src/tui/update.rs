@@ -21,9 +21,13 @@ impl App {
                 }
                 Pending::DiscardForm => {
                     self.form = None;
+                    self.tabs.form = None;
                     self.info("Changes discarded");
                 }
-                Pending::DiscardAndQuit => self.quit = true,
+                Pending::DiscardAndQuit | Pending::Quit => self.quit = true,
+                Pending::DeleteRecord(d) => {
+                    fx.push(Effect::Tabs(super::tabs::TabEffect::Delete(d)))
+                }
                 Pending::LoadDemo => {
                     self.info("Loading the demo book…");
                     fx.push(Effect::LoadDemo);
@@ -38,7 +42,8 @@ impl App {
                     self.info("Empty book — press a to add your first customer");
                 }
             }
-            Action::Quit => self.quit = true,
+            // Ctrl-C answers no; the quit question's no is "stay".
+            Action::Interrupt => {}
             // Anything else leaves the question open.
             _ => self.confirm = Some(confirm),
         }
@@ -78,21 +83,12 @@ impl App {
                     ));
                 }
             },
-            Action::Cancel | Action::Quit => {
-                let quitting = action == Action::Quit;
-                if form.is_dirty() {
-                    let (q, p) = if quitting {
-                        (
-                            "Discard your changes and quit? (y/n)",
-                            Pending::DiscardAndQuit,
-                        )
-                    } else {
-                        ("Discard your changes? (y/n)", Pending::DiscardForm)
-                    };
-                    self.confirm = Some(Confirm::new(q, p));
-                } else {
+            Action::Cancel | Action::Quit | Action::Interrupt => {
+                let dirty = form.is_dirty();
+                if action == Action::Cancel && !dirty {
                     self.form = None;
-                    self.quit = quitting;
+                } else {
+                    self.ask_to_leave_form(action, dirty);
                 }
             }
             _ => {}
@@ -104,11 +100,12 @@ impl App {
             return;
         };
         match action {
-            Action::Cancel => {
+            // Ctrl-C closes the prompt like Esc: nothing is quit or lost
+            // but the one line typed.
+            Action::Cancel | Action::Interrupt => {
                 self.touch = None;
                 self.info("Touch not logged");
             }
-            Action::Quit => self.quit = true,
             Action::Key(k) => {
                 if let Some(activity) = touch.handle_key(&k, self.today) {
                     let name = touch.name.clone();
@@ -136,6 +133,19 @@ impl App {
         }
     }
 
+    /// Esc on a changed form, or Ctrl-C in any form, asks one question.
+    pub(super) fn ask_to_leave_form(&mut self, action: Action, dirty: bool) {
+        let (q, p) = match (action, dirty) {
+            (Action::Cancel, _) => ("Discard your changes? (y/n)", Pending::DiscardForm),
+            (_, true) => (
+                "Discard your changes and quit? (y/n)",
+                Pending::DiscardAndQuit,
+            ),
+            (_, false) => ("Quit dossier? (y/n)", Pending::Quit),
+        };
+        self.confirm = Some(Confirm::new(q, p));
+    }
+
     pub(super) fn update_trash(&mut self, action: Action, fx: &mut Vec<Effect>) {
         let Some(trash) = self.trash.as_mut() else {
             return;
@@ -143,7 +153,7 @@ impl App {
         match action {
             Action::Up => trash.move_by(-1),
             Action::Down => trash.move_by(1),
-            Action::Cancel => self.trash = None,
+            Action::Cancel | Action::Interrupt => self.trash = None,
             Action::Restore => {
                 if let Some(e) = trash.selected() {
                     fx.push(Effect::RestoreTrashed {
@@ -193,6 +203,9 @@ impl App {
         };
         match action {
             Action::Quit => self.quit = true,
+            Action::Interrupt => {
+                self.confirm = Some(Confirm::new("Quit dossier? (y/n)", Pending::Quit));
+            }
             Action::Help => self.help = true,
             Action::NextTab | Action::PrevTab => {
                 let d = if action == Action::NextTab {

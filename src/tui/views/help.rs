@@ -1,12 +1,14 @@
 //! The help overlay, generated from the key map and its descriptions.
 
 use super::centered;
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::app::{App, Tab};
 use crate::tui::keymap::Context;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// How a key spec reads on screen.
 pub(crate) fn pretty(key: &str) -> String {
@@ -31,40 +33,132 @@ pub(crate) fn pretty(key: &str) -> String {
     }
 }
 
+/// Whether a list binding does anything on `tab` (the help lists only
+/// what works where it was opened).
+fn applies(tab: Tab, action: &Action) -> bool {
+    use Action::*;
+    match action {
+        LogTouch | Merge => tab == Tab::Customers,
+        StageNext | StagePrev | MarkWon | MarkLost | Board | Left | Right => {
+            tab == Tab::Opportunities
+        }
+        CycleKind => tab == Tab::Activities,
+        Add | Edit | Delete | SortNext | SortReverse | Filter | ToggleDetail | DetailDown
+        | DetailUp | Search => tab != Tab::Dashboard,
+        _ => true,
+    }
+}
+
+/// The description, with the tab's own noun for the record verbs.
+fn describe(tab: Tab, action: &Action, desc: &str) -> String {
+    let noun = match tab {
+        Tab::Customers => "customer",
+        Tab::Opportunities => "deal",
+        Tab::Products => "product",
+        Tab::Activities => "activity",
+        Tab::Dashboard => return desc.to_string(),
+    };
+    match action {
+        Action::Add => format!("Add a {noun}"),
+        Action::Edit => format!("Edit the selected {noun}"),
+        _ => desc.to_string(),
+    }
+}
+
+/// Widest the key column gets (longer key lists are cut).
+const MAX_KEYS: usize = 13;
+
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
-    let mut lines: Vec<Line> = Vec::new();
+    let mut entries: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for ctx in Context::ALL {
-        if !lines.is_empty() {
-            lines.push(Line::raw(""));
-        }
-        lines.push(Line::styled(ctx.title(), t.header()));
-        for b in app.keymap.bindings(ctx) {
-            let keys: Vec<String> = b.keys.iter().map(|k| pretty(k)).collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!("{:<11}", keys.join(" ")), t.label()),
-                Span::raw(b.desc.clone()),
-            ]));
-        }
+        let rows: Vec<(String, String)> = app
+            .keymap
+            .bindings(ctx)
+            .iter()
+            .filter(|b| ctx != Context::List || applies(app.tab, &b.action))
+            .map(|b| {
+                let keys: Vec<String> = b.keys.iter().map(|k| pretty(k)).collect();
+                (keys.join(" "), describe(app.tab, &b.action, &b.desc))
+            })
+            .collect();
+        entries.push((ctx.title().to_string(), rows));
     }
     let width = area.width.min(160);
-    // Roomy columns where they fit; on a small terminal, more and narrower
-    // columns (descriptions cut short) so that every key is still listed.
     let rows = area.height.saturating_sub(2).max(1) as usize;
+    let count: usize = entries.iter().map(|(_, r)| r.len() + 2).sum();
+    // Roomy columns where they fit; on a small terminal more and narrower
+    // ones, descriptions wrapped under themselves so nothing is cut.
     let roomy = ((width.saturating_sub(2)) / 38).clamp(1, 3) as usize;
     let narrowest = ((width.saturating_sub(2)) / 24).max(1) as usize;
-    let columns = lines
-        .len()
-        .div_ceil(rows)
-        .clamp(roomy, narrowest.max(roomy));
-    let per_column = lines.len().div_ceil(columns);
+    let columns = count.div_ceil(rows).clamp(roomy, narrowest.max(roomy));
+    let column_width = (width.saturating_sub(2) as usize + 1) / columns - 1;
+    // Sized for the lists' keys, which are always shown.
+    let keys_width = entries
+        .first()
+        .into_iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.width() + 1))
+        .max()
+        .unwrap_or(0)
+        .clamp(12, MAX_KEYS);
+    let text_width = column_width.saturating_sub(keys_width).max(8);
+    // Groups of lines that stay together in one column: a binding and its
+    // wrapped description.
+    let mut groups: Vec<Vec<Line>> = Vec::new();
+    let mut used = 0;
+    let room = columns * rows;
+    for (title, bindings) in entries {
+        let mut section: Vec<Vec<Line>> = Vec::new();
+        if !groups.is_empty() {
+            section.push(vec![Line::raw("")]);
+        }
+        section.push(vec![Line::styled(title, t.header())]);
+        for (keys, desc) in bindings {
+            let mut group = Vec::new();
+            let keys = super::fit(&keys, keys_width - 1);
+            let pad = keys_width - keys.width();
+            for (i, part) in wrap(&desc, text_width).into_iter().enumerate() {
+                let head = if i == 0 {
+                    format!("{keys}{}", " ".repeat(pad))
+                } else {
+                    " ".repeat(keys_width)
+                };
+                group.push(Line::from(vec![
+                    Span::styled(head, t.label()),
+                    Span::raw(part),
+                ]));
+            }
+            section.push(group);
+        }
+        // The lists' keys always; the other contexts' while they fit (their
+        // keys also show on the status line while they are open).
+        let size: usize = section.iter().map(Vec::len).sum();
+        if !groups.is_empty() && used + size > room {
+            continue;
+        }
+        used += size;
+        groups.extend(section);
+    }
+    let per_column = used.div_ceil(columns).max(1);
+    let mut column_lines: Vec<Vec<Line>> = vec![Vec::new()];
+    for group in groups {
+        let current = column_lines.last_mut().expect("one column at least");
+        if !current.is_empty() && current.len() + group.len() > per_column {
+            column_lines.push(Vec::new());
+        }
+        column_lines
+            .last_mut()
+            .expect("one column at least")
+            .extend(group);
+    }
+    let per_column = column_lines.iter().map(Vec::len).max().unwrap_or(0);
     let height = (per_column as u16 + 2).min(area.height);
     let popup = centered(area, width, height);
     super::clear_popup(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(vec![
-            Span::styled(" Keys ", t.title()),
+            Span::styled(format!(" Keys · {} ", app.tab.title()), t.title()),
             Span::styled("any key closes ", t.dim()),
         ]));
     let inner = block.inner(popup);
@@ -72,9 +166,37 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let cols = Layout::horizontal(vec![Constraint::Fill(1); columns])
         .spacing(1)
         .split(inner);
-    for (i, chunk) in lines.chunks(per_column.max(1)).enumerate() {
-        if let Some(area) = cols.get(i) {
-            frame.render_widget(Paragraph::new(chunk.to_vec()), *area);
-        }
+    for (lines, area) in column_lines.into_iter().zip(cols.iter()) {
+        frame.render_widget(Paragraph::new(lines), *area);
     }
+}
+
+/// `text` in lines of at most `width` display columns, broken at spaces
+/// where it can be (CJK text breaks anywhere).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for word in text.split(' ') {
+        let line = out.last_mut().expect("one line at least");
+        let sep = usize::from(!line.is_empty());
+        if line.width() + sep + word.width() <= width {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        let mut current = if line.is_empty() {
+            out.pop().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        for ch in word.chars() {
+            if current.width() + ch.width().unwrap_or(0) > width {
+                out.push(std::mem::take(&mut current));
+            }
+            current.push(ch);
+        }
+        out.push(current);
+    }
+    out
 }

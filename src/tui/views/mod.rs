@@ -50,9 +50,6 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(f) = &app.tabs.filter {
         record_form::draw_filter(frame, app, f, body);
     }
-    if let Some(d) = &app.tabs.delete {
-        record_form::draw_delete(frame, app, d, body);
-    }
     if let Some(touch) = &app.touch {
         overlay::draw_touch(frame, app, touch, body);
     }

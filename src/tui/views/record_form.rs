@@ -5,7 +5,7 @@
 use super::{centered, clean};
 use crate::tui::app::App;
 use crate::tui::record_form::{Picker, RecordForm};
-use crate::tui::tabs::{PendingDelete, ReasonPrompt, TagFilter};
+use crate::tui::tabs::{ReasonPrompt, TagFilter};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -263,23 +263,4 @@ pub fn draw_filter(frame: &mut Frame, app: &App, f: &TagFilter, area: Rect) {
     if x < inner.width {
         frame.set_cursor_position((inner.x + x, inner.y));
     }
-}
-
-pub fn draw_delete(frame: &mut Frame, app: &App, d: &PendingDelete, area: Rect) {
-    let t = &app.theme;
-    let popup = centered(area, area.width.min(60), 5);
-    super::clear_popup(frame, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(" Confirm ", t.title()));
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::raw(format!("Move {} to the trash?", clean(&d.name))),
-            Line::raw(""),
-            Line::styled("y yes · n no", t.dim()),
-        ])
-        .wrap(Wrap { trim: true })
-        .block(block),
-        popup,
-    );
 }
