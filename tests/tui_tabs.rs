@@ -405,3 +405,42 @@ fn ctrl_c_closes_prompts_and_asks_before_quitting() {
     h.typed("y");
     assert!(h.app.quit);
 }
+
+/// Ctrl-K … Enter to the hit of `kind` for `query`; returns its id.
+fn jump(h: &mut Harness, query: &str, kind: Kind) -> i64 {
+    let wait = std::time::Duration::from_secs(60);
+    let ev = KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL);
+    let a = h.app.key_action(&ev).unwrap();
+    h.act(a).typed(query);
+    assert!(h.rt.wait_search(&mut h.app, wait));
+    let at = h
+        .app
+        .search
+        .hits
+        .iter()
+        .position(|hit| hit.kind == kind)
+        .expect("a hit of that kind");
+    for _ in 0..at {
+        h.key(KeyCode::Down);
+    }
+    let id = h.app.search.hits[at].id;
+    h.key(KeyCode::Enter);
+    id
+}
+
+/// A search jump selects the record it names, also from the board and from
+/// the campaigns-only view (which used to keep another record selected).
+#[test]
+fn a_search_jump_selects_the_named_record_from_the_board_and_views() {
+    let mut h = Harness::new(demo(), 120, 40);
+    h.act(Action::TabOpportunities).act(Action::Board);
+    assert!(h.app.tabs.deals.board);
+    let id = jump(&mut h, "投影仪", Kind::Opportunity);
+    assert!(!h.app.tabs.deals.board, "the table shows the named deal");
+    assert_eq!(h.app.tabs.deals.list.selected().map(|d| d.meta.id), Some(id));
+
+    h.act(Action::TabActivities).act(Action::CycleKind).act(Action::CycleKind);
+    let id = jump(&mut h, "zhangwei", Kind::Activity);
+    let selected = h.app.tabs.activities.list.selected().map(|a| a.meta.id);
+    assert_eq!(selected, Some(id), "{}", h.status());
+}

@@ -5,7 +5,9 @@
 use super::action::Action;
 use super::app::{App, Tab};
 use super::effect::Effect;
+use super::activities::KindView;
 use super::keymap::Context;
+use super::records::{Listed, RecordList};
 pub use super::search_engine::SearchEngine;
 use crate::domain::Kind;
 use crate::search::{Hit, SearchResults};
@@ -251,26 +253,21 @@ impl App {
                 Some(p) => self.customers.move_to(p, rows),
                 None => fx.push(self.customers.reload(Some(id))),
             },
+            // The board keeps a cursor of its own: the table shows the
+            // named deal as the one the next key acts on.
             Tab::Opportunities => {
-                let l = &mut self.tabs.deals.list;
-                if !l.select_id(id, rows) {
-                    l.select = Some(id);
-                    l.stale = true;
-                }
+                self.tabs.deals.board = false;
+                select_in(&mut self.tabs.deals.list, id, rows);
             }
-            Tab::Products => {
-                let l = &mut self.tabs.products;
-                if !l.select_id(id, rows) {
-                    l.select = Some(id);
-                    l.stale = true;
-                }
-            }
+            Tab::Products => select_in(&mut self.tabs.products, id, rows),
+            // A campaigns-only (or touches-only) view may hide it.
             Tab::Activities => {
-                let l = &mut self.tabs.activities.list;
-                if !l.select_id(id, rows) {
-                    l.select = Some(id);
-                    l.stale = true;
+                let t = &mut self.tabs.activities;
+                if t.kinds != KindView::All {
+                    t.kinds = KindView::All;
+                    t.list.reorder();
                 }
+                select_in(&mut t.list, id, rows);
             }
             Tab::Dashboard => {}
         }
@@ -426,4 +423,14 @@ pub enum SearchOutcome {
     /// The index is built (or failed to build).
     Ready(Result<(), String>),
     Results(SearchResults),
+}
+
+/// Selects record `id` in a tab's list; when the list as filtered does not
+/// hold it, the tag filter goes and the whole list is read with it selected.
+fn select_in<R: Listed, F>(list: &mut RecordList<R, F>, id: i64, rows: usize) {
+    if !list.select_id(id, rows) {
+        list.filter = None;
+        list.select = Some(id);
+        list.stale = true;
+    }
 }
