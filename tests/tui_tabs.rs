@@ -437,10 +437,41 @@ fn a_search_jump_selects_the_named_record_from_the_board_and_views() {
     assert!(h.app.tabs.deals.board);
     let id = jump(&mut h, "投影仪", Kind::Opportunity);
     assert!(!h.app.tabs.deals.board, "the table shows the named deal");
-    assert_eq!(h.app.tabs.deals.list.selected().map(|d| d.meta.id), Some(id));
+    assert_eq!(
+        h.app.tabs.deals.list.selected().map(|d| d.meta.id),
+        Some(id)
+    );
 
-    h.act(Action::TabActivities).act(Action::CycleKind).act(Action::CycleKind);
+    h.act(Action::TabActivities)
+        .act(Action::CycleKind)
+        .act(Action::CycleKind);
     let id = jump(&mut h, "zhangwei", Kind::Activity);
     let selected = h.app.tabs.activities.list.selected().map(|a| a.meta.id);
     assert_eq!(selected, Some(id), "{}", h.status());
+}
+
+/// `s` sorts the customers a `/` filter kept; it used to bring back the
+/// whole book.
+#[test]
+fn sorting_keeps_a_search_filter_on_customers() {
+    let mut h = Harness::new(demo(), 120, 40);
+    h.act(Action::TabCustomers)
+        .key(KeyCode::Char('/'))
+        .typed("lifecycle:churned");
+    assert!(h
+        .rt
+        .wait_search(&mut h.app, std::time::Duration::from_secs(60)));
+    h.key(KeyCode::Enter);
+    let kept = h.app.customers.ids.len();
+    assert!(
+        kept > 0 && kept < 20,
+        "{kept} churned customers in the demo"
+    );
+    let mut before = h.app.customers.ids.clone();
+    h.key(KeyCode::Char('s'));
+    assert_eq!(h.app.customers.ids.len(), kept, "{}", h.status());
+    let mut after = h.app.customers.ids.clone();
+    before.sort_unstable();
+    after.sort_unstable();
+    assert_eq!(before, after);
 }

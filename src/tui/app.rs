@@ -266,6 +266,7 @@ impl App {
                 partial,
             } => {
                 let was_sorting = self.customers.sorting;
+                let ids = self.narrow_to_search(ids);
                 self.customers.set_ids(sort, ids, select, rows);
                 if partial {
                     self.customers.partial = true;
@@ -479,6 +480,16 @@ impl App {
 }
 
 impl App {
+    /// A kept `/` filter on Customers survives a new order (`s`) or a
+    /// reload: the new list keeps only the matches, in the new order.
+    fn narrow_to_search(&self, ids: Vec<i64>) -> Vec<i64> {
+        if self.search.filter != Some(Tab::Customers) {
+            return ids;
+        }
+        let hits: std::collections::HashSet<i64> = self.search.hits.iter().map(|h| h.id).collect();
+        ids.into_iter().filter(|id| hits.contains(id)).collect()
+    }
+
     /// Every list may show records a write outside them changed (the trash
     /// restores and purges records of any kind): read them again.
     fn written_elsewhere(&mut self, fx: &mut Vec<Effect>) {

@@ -3,9 +3,9 @@
 //! on the search module's worker thread; the app only keeps what to show.
 
 use super::action::Action;
+use super::activities::KindView;
 use super::app::{App, Tab};
 use super::effect::Effect;
-use super::activities::KindView;
 use super::keymap::Context;
 use super::records::{Listed, RecordList};
 pub use super::search_engine::SearchEngine;
