@@ -475,3 +475,33 @@ fn sorting_keeps_a_search_filter_on_customers() {
     after.sort_unstable();
     assert_eq!(before, after);
 }
+
+/// `f` filters Customers by a tag too (it did nothing there), and `s`
+/// keeps the filter.
+#[test]
+fn f_filters_customers_by_a_tag() {
+    let mut h = Harness::new(demo(), 120, 40);
+    h.act(Action::TabCustomers);
+    let all = h.app.customers.ids.len();
+    h.key(KeyCode::Char('f')).typed("lifecycle:churned");
+    assert!(h.app.tabs.filter.is_some(), "f opens the tag filter");
+    h.key(KeyCode::Enter);
+    let churned =
+        h.rt.store
+            .ids_with_tag(Kind::Customer, "lifecycle", "churned")
+            .unwrap();
+    assert!(!churned.is_empty() && churned.len() < all);
+    let mut shown = h.app.customers.ids.clone();
+    shown.sort_unstable();
+    assert_eq!(shown, churned);
+    assert!(h.screen().contains("filter lifecycle:churned"));
+    h.key(KeyCode::Char('s'));
+    assert_eq!(h.app.customers.ids.len(), churned.len());
+    // The first (empty) choice clears it.
+    h.key(KeyCode::Char('f'));
+    while h.app.tabs.filter.as_ref().unwrap().cursor > 0 {
+        h.key(KeyCode::Up);
+    }
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.customers.ids.len(), all);
+}

@@ -42,7 +42,7 @@ pub use open::{default_db_path, open_reader, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
 pub use schema::SCHEMA_VERSION;
 pub use sweep::{SweepReport, TagMove};
-pub use tags::{decode_tags, Tag, TagChange, TagHistoryEntry};
+pub use tags::{decode_tags, ids_with_tag, Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
 pub use write::{Retag, StoredRecord, Written};
 

@@ -279,6 +279,24 @@ pub(crate) fn forget(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
 /// Calls `f(record_id, set)` for the stored set of every record of `kind`
 /// that is not in the trash, in record order. One scan of `tag_sets`: the
 /// trash is read from its partial index instead of joining every record.
+/// Ids of live records of `kind` carrying `dimension = value`, on any
+/// connection (the TUI reads it on a background one).
+pub fn ids_with_tag(
+    conn: &Connection,
+    kind: Kind,
+    dimension: &str,
+    value: &str,
+) -> Result<Vec<i64>> {
+    let needle = needle(dimension, value);
+    let mut out = Vec::new();
+    for_each_live_set(conn, kind, |id, set| {
+        if set.contains(&needle) {
+            out.push(id);
+        }
+    })?;
+    Ok(out)
+}
+
 pub(crate) fn for_each_live_set(
     conn: &Connection,
     kind: Kind,
@@ -417,14 +435,7 @@ impl Store {
 
     /// Ids of live records of `kind` carrying `dimension = value`.
     pub fn ids_with_tag(&self, kind: Kind, dimension: &str, value: &str) -> Result<Vec<i64>> {
-        let needle = needle(dimension, value);
-        let mut out = Vec::new();
-        for_each_live_set(&self.conn, kind, |id, set| {
-            if set.contains(&needle) {
-                out.push(id);
-            }
-        })?;
-        Ok(out)
+        ids_with_tag(&self.conn, kind, dimension, value)
     }
 
     /// For every dimension, how many live records of `kind` carry each

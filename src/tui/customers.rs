@@ -35,6 +35,8 @@ pub struct CustomerList {
     /// The customer whose file is shown (or being loaded).
     pub detail: Option<CustomerFile>,
     detail_for: Option<i64>,
+    /// Only customers with this tag (`f`).
+    pub tag_filter: Option<(String, String)>,
 }
 
 impl CustomerList {
@@ -99,6 +101,7 @@ impl CustomerList {
             sort,
             select: None,
             first_load: !self.loaded,
+            tag: self.tag_filter.clone(),
         }
     }
 
@@ -109,6 +112,7 @@ impl CustomerList {
             sort: self.sort,
             select: select.or(self.selected_id()),
             first_load: !self.loaded,
+            tag: self.tag_filter.clone(),
         }
     }
 

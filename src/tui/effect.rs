@@ -52,6 +52,8 @@ pub enum Effect {
         select: Option<i64>,
         /// Nothing is shown yet: a first page may come before the full list.
         first_load: bool,
+        /// Only customers with this tag (`f`).
+        tag: Option<(String, String)>,
     },
     LoadRows {
         range: Range<usize>,
@@ -378,6 +380,7 @@ impl Runtime {
                 sort,
                 select,
                 first_load,
+                tag,
             } => {
                 let big = self
                     .store
@@ -387,9 +390,11 @@ impl Runtime {
                 match self.store.path().map(|p| p.to_path_buf()) {
                     Some(path) if big => {
                         let tx = self.tx.clone();
+                        let filtered = tag.is_some();
                         std::thread::spawn(move || {
-                            let outcome = crate::store::open_reader(&path)
-                                .and_then(|conn| sorted_customer_ids(&conn, sort));
+                            let outcome = crate::store::open_reader(&path).and_then(|conn| {
+                                keep_tagged(&conn, sorted_customer_ids(&conn, sort)?, &tag)
+                            });
                             let _ = tx.send(match outcome {
                                 Ok(ids) => Outcome::Ids {
                                     sort,
@@ -401,7 +406,7 @@ impl Runtime {
                             });
                         });
                         // In id order the first screen is ready at once.
-                        if first_load && sort == CustomerSort::Id {
+                        if first_load && sort == CustomerSort::Id && !filtered {
                             match self.store.first_customer_ids(FIRST_PAGE) {
                                 Ok(ids) => Some(Outcome::Ids {
                                     sort,
@@ -415,7 +420,11 @@ impl Runtime {
                             None
                         }
                     }
-                    _ => match self.store.customer_ids(sort) {
+                    _ => match self
+                        .store
+                        .customer_ids(sort)
+                        .and_then(|ids| keep_tagged(self.store.conn(), ids, &tag))
+                    {
                         Ok(ids) => Some(Outcome::Ids {
                             sort,
                             ids,
@@ -744,4 +753,20 @@ fn merge_touched(m: &crate::store::MergeRecord) -> Vec<(Kind, i64)> {
     let deals = m.opportunities.iter().map(|&id| (Kind::Opportunity, id));
     let touches = m.activities.iter().map(|&id| (Kind::Activity, id));
     customers.into_iter().chain(deals).chain(touches).collect()
+}
+
+/// The ids (in their order) of customers carrying `tag`; all without one.
+fn keep_tagged(
+    conn: &rusqlite::Connection,
+    ids: Vec<i64>,
+    tag: &Option<(String, String)>,
+) -> Result<Vec<i64>, StoreError> {
+    let Some((dimension, value)) = tag else {
+        return Ok(ids);
+    };
+    let tagged: std::collections::HashSet<i64> =
+        crate::store::ids_with_tag(conn, Kind::Customer, dimension, value)?
+            .into_iter()
+            .collect();
+    Ok(ids.into_iter().filter(|id| tagged.contains(id)).collect())
 }

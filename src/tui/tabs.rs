@@ -92,7 +92,7 @@ pub enum TabEffect {
     /// The dashboard (in the background on a file book).
     LoadDashboard(u64),
     /// The tag filter's options: every tag of the list's kind, counted.
-    TagCounts(ListKind),
+    TagCounts(Kind),
     /// How many records the book holds (a scan of every table).
     Counts,
     Pick(PickRequest),
@@ -118,7 +118,7 @@ pub enum TabOutcome {
         tags: TagMap,
         names: HashMap<i64, String>,
     },
-    TagCounts(ListKind, Vec<(String, String, usize)>),
+    TagCounts(Kind, Vec<(String, String, usize)>),
     Counts(Counts),
     DealFile(Box<DealFile>),
     ProductFile(Box<ProductFile>),
@@ -194,7 +194,7 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
                 names,
             }
         }
-        TabEffect::TagCounts(list) => TabOutcome::TagCounts(list, store.tag_counts(list.kind())?),
+        TabEffect::TagCounts(kind) => TabOutcome::TagCounts(kind, store.tag_counts(kind)?),
         TabEffect::Counts => TabOutcome::Counts(store.counts()?),
         TabEffect::LoadDetail(ListKind::Deals, id) => {
             TabOutcome::DealFile(Box::new(store.deal_file(id)?))

@@ -11,6 +11,7 @@ use super::opportunities;
 use super::products;
 use super::records::{Column, Listed, RecordList};
 use super::tabs::{ListKind, TabEffect, TabOutcome, TagFilter};
+use crate::domain::Kind;
 use crate::store::{ListQuery, ListRows};
 
 fn query<R: Listed, F>(
@@ -116,20 +117,29 @@ impl App {
     }
 
     /// Opens the tag filter; its options are counted by the store.
-    pub(super) fn open_filter(&mut self, list: ListKind, fx: &mut Vec<Effect>) {
-        let mut f = TagFilter::new(list, Vec::new());
+    pub(super) fn open_filter(&mut self, kind: Kind, fx: &mut Vec<Effect>) {
+        let mut f = TagFilter::new(kind, Vec::new());
         f.loading = true;
         self.tabs.filter = Some(f);
-        fx.push(Effect::Tabs(TabEffect::TagCounts(list)));
+        fx.push(Effect::Tabs(TabEffect::TagCounts(kind)));
     }
 
     /// Filters a list by one tag (None: shows all).
-    pub(super) fn set_filter(&mut self, list: ListKind, chosen: Option<(String, String)>) {
+    pub(super) fn set_filter(
+        &mut self,
+        kind: Kind,
+        chosen: Option<(String, String)>,
+        fx: &mut Vec<Effect>,
+    ) {
         let t = &mut self.tabs;
-        match list {
-            ListKind::Deals => t.deals.list.set_filter(chosen.clone()),
-            ListKind::Products => t.products.set_filter(chosen.clone()),
-            ListKind::Activities => t.activities.list.set_filter(chosen.clone()),
+        match kind {
+            Kind::Opportunity => t.deals.list.set_filter(chosen.clone()),
+            Kind::Product => t.products.set_filter(chosen.clone()),
+            Kind::Activity => t.activities.list.set_filter(chosen.clone()),
+            Kind::Customer => {
+                self.customers.tag_filter = chosen.clone();
+                fx.push(self.customers.reload(None));
+            }
         }
         match chosen {
             None => self.info("Filter cleared"),
@@ -180,8 +190,8 @@ impl App {
                 ListRows::Products(r) => t.products.set_rows(generation, r, tags, names),
                 ListRows::Activities(r) => t.activities.list.set_rows(generation, r, tags, names),
             },
-            TabOutcome::TagCounts(list, options) => {
-                if let Some(f) = t.filter.as_mut().filter(|f| f.list == list) {
+            TabOutcome::TagCounts(kind, options) => {
+                if let Some(f) = t.filter.as_mut().filter(|f| f.kind == kind) {
                     f.loading = false;
                     f.set_options(options);
                 }

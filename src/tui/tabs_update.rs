@@ -81,7 +81,7 @@ impl App {
                             self.open_form(Draft::Product(p), fx);
                         }
                     }
-                    Action::Filter => self.open_filter(ListKind::Products, fx),
+                    Action::Filter => self.open_filter(Kind::Product, fx),
                     other => self.common_tab_action(other, fx),
                 }
             }
@@ -114,7 +114,7 @@ impl App {
                         self.info(format!("Showing {label}"));
                         self.keep_search_filter(Tab::Activities);
                     }
-                    Action::Filter => self.open_filter(ListKind::Activities, fx),
+                    Action::Filter => self.open_filter(Kind::Activity, fx),
                     other => self.common_tab_action(other, fx),
                 }
             }
@@ -264,7 +264,7 @@ impl App {
                     }
                 }
             }
-            Action::Filter => self.open_filter(ListKind::Deals, fx),
+            Action::Filter => self.open_filter(Kind::Opportunity, fx),
             other => self.common_tab_action(other, fx),
         }
     }
@@ -329,9 +329,9 @@ impl App {
                 Action::PrevField | Action::Up => f.move_by(-1),
                 Action::Key(k) if k.code == KeyCode::Enter => {
                     let Some(chosen) = f.chosen() else { return };
-                    let list = f.list;
+                    let kind = f.kind;
                     self.tabs.filter = None;
-                    self.set_filter(list, chosen);
+                    self.set_filter(kind, chosen, fx);
                 }
                 Action::Key(k) => {
                     if let Some(req) = super::form::input_request(&k) {

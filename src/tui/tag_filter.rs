@@ -1,7 +1,7 @@
 //! The tag-filter overlay (`f`): the tags present in a list with their
 //! counts, narrowed as you type (fuzzy over `dimension:value`).
 
-use super::tabs::ListKind;
+use crate::domain::Kind;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use tui_input::{Input, InputRequest};
@@ -9,7 +9,8 @@ use tui_input::{Input, InputRequest};
 /// Choosing the tag a list is filtered by.
 #[derive(Debug, Clone)]
 pub struct TagFilter {
-    pub list: ListKind,
+    /// The kind of record whose list it filters.
+    pub kind: Kind,
     /// `(dimension, value, count)`; the first entry (empty) clears.
     pub options: Vec<(String, String, usize)>,
     /// What was typed.
@@ -23,9 +24,9 @@ pub struct TagFilter {
 }
 
 impl TagFilter {
-    pub fn new(list: ListKind, tags: Vec<(String, String, usize)>) -> TagFilter {
+    pub fn new(kind: Kind, tags: Vec<(String, String, usize)>) -> TagFilter {
         let mut f = TagFilter {
-            list,
+            kind,
             options: Vec::new(),
             query: Input::default(),
             shown: Vec::new(),
@@ -98,7 +99,7 @@ mod tests {
 
     #[test]
     fn typing_narrows_the_options() {
-        let mut f = TagFilter::new(ListKind::Deals, opts());
+        let mut f = TagFilter::new(Kind::Opportunity, opts());
         assert_eq!(f.shown.len(), 4);
         assert_eq!(f.chosen(), Some(None));
         for c in "urg".chars() {

@@ -222,6 +222,9 @@ impl App {
             Action::TabProducts => self.switch_tab(Tab::Products, fx),
             Action::TabActivities => self.switch_tab(Tab::Activities, fx),
             Action::Search => self.open_search(SearchMode::Tab(self.tab), fx),
+            Action::Filter if self.tab == Tab::Customers => {
+                self.open_filter(crate::domain::Kind::Customer, fx)
+            }
             Action::Trash => {
                 self.trash = Some(Default::default());
                 fx.push(Effect::LoadTrash);

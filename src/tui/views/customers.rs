@@ -57,11 +57,23 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
         };
         title.push(Span::styled(what, t.dim()));
     }
+    if let Some((d, v)) = &list.tag_filter {
+        title.push(Span::styled(format!("filter {d}:{v} "), t.focus()));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(title));
     if !list.loaded {
         frame.render_widget(Paragraph::new("Loading…").block(block), area);
+        return;
+    }
+    if total == 0 && list.tag_filter.is_some() {
+        let msg = Paragraph::new(vec![
+            Line::raw(""),
+            Line::raw("  No customer carries that tag — f to change the filter."),
+        ])
+        .block(block);
+        frame.render_widget(msg, area);
         return;
     }
     if total == 0 {
