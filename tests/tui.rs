@@ -551,3 +551,43 @@ fn ctrl_c_in_the_touch_prompt_closes_it() {
     assert!(h.app.touch.is_none());
     assert!(!h.app.quit && h.app.confirm.is_none());
 }
+
+/// The most important change leads the status line (it may be cut at 80
+/// columns), and `H` shows every message whole.
+#[test]
+fn the_status_line_leads_with_the_important_change_and_h_shows_the_log() {
+    use dossier::store::TagChange;
+    let change = |dimension: &str, old: &str, new: &str| TagChange {
+        kind: Kind::Customer,
+        id: 7,
+        dimension: dimension.into(),
+        old: Some(old.into()),
+        new: Some(new.into()),
+        reason: String::new(),
+    };
+    let changes = vec![
+        change("location", "–", "Lyon"),
+        change("rfm", "hibernating", "new"),
+        change("status", "prospect", "existing"),
+        change("value", "low", "high"),
+    ];
+    assert_eq!(
+        dossier::tui::app::describe_changes(&changes, 7),
+        " · status: prospect → existing, value: low → high, location: – → Lyon, rfm: hibernating → new"
+    );
+
+    let mut h = Harness::new(seeded(), 80, 24);
+    let long = format!("Saved {}", "x".repeat(150));
+    h.app.info(long.clone());
+    h.app.error("second");
+    h.key(KeyCode::Char('H'), KeyModifiers::NONE);
+    let screen = h.screen();
+    assert!(screen.contains("Messages"), "{screen}");
+    // Newest first, the long one wrapped whole.
+    let second = screen.find("second").unwrap();
+    let first = screen.find("Saved").unwrap();
+    assert!(second < first, "{screen}");
+    assert!(screen.matches('x').count() >= 150, "{screen}");
+    h.key(KeyCode::Char('j'), KeyModifiers::NONE);
+    assert!(!h.app.messages_open, "any key closes");
+}

@@ -9,6 +9,8 @@ use serde::Deserialize;
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Quit,
+    /// Show the recent status messages.
+    Messages,
     /// Ctrl-C: closes an open prompt, else asks before quitting.
     Interrupt,
     Help,

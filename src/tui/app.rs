@@ -72,6 +72,9 @@ pub enum Undo {
     Merge { merge_id: i64, label: String },
 }
 
+/// How many status messages the log keeps.
+pub const MESSAGES_KEPT: usize = 200;
+
 /// Below this width the detail pane is hidden behind a key.
 pub const WIDE: u16 = 110;
 
@@ -95,6 +98,10 @@ pub struct App {
     pub touch: Option<TouchEntry>,
     pub confirm: Option<Confirm>,
     pub help: bool,
+    /// The recent-messages log is open (any key closes it).
+    pub messages_open: bool,
+    /// Status messages, oldest first (the last [`MESSAGES_KEPT`]).
+    pub messages: std::collections::VecDeque<Status>,
     /// The trash view, when open.
     pub trash: Option<super::trash::TrashView>,
     pub status: Option<Status>,
@@ -125,6 +132,8 @@ impl App {
             touch: None,
             confirm: None,
             help: false,
+            messages_open: false,
+            messages: Default::default(),
             trash: None,
             status: None,
             undo: Vec::new(),
@@ -184,6 +193,9 @@ impl App {
         if self.help {
             return Some(Action::Help);
         }
+        if self.messages_open {
+            return Some(Action::Messages);
+        }
         if self.confirm.is_none() && !self.search_input_blocked() {
             if let Some(a) = self.search_key(key) {
                 return Some(a);
@@ -202,17 +214,21 @@ impl App {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            error: false,
-        });
+        self.say(text.into(), false);
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            error: true,
-        });
+        self.say(text.into(), true);
+    }
+
+    /// Shows a message on the status line and keeps it in the log (`H`).
+    fn say(&mut self, text: String, error: bool) {
+        let status = Status { text, error };
+        if self.messages.len() == MESSAGES_KEPT {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(status.clone());
+        self.status = Some(status);
     }
 
     /// The single place state changes in answer to the person.
@@ -224,6 +240,8 @@ impl App {
             self.customers.move_by(0, rows);
         } else if self.help {
             self.help = false;
+        } else if self.messages_open {
+            self.messages_open = false;
         } else if self.confirm.is_some() {
             self.update_confirm(action, &mut fx);
         } else if self.trash.is_some() {
@@ -547,20 +565,9 @@ pub fn describe_new_tags(changes: &[TagChange], id: i64) -> String {
     format!(" · {}", parts.join(", "))
 }
 
-/// ` · value: low → high, lifecycle: – → new` for customer `id`, then how
-/// many tags moved on related records (its deals, products, campaigns).
+/// ` · status: prospect → existing, value: low → high` for customer `id`,
+/// then how many tags moved on related records (its deals, products,
+/// campaigns).
 pub fn describe_changes(changes: &[TagChange], id: i64) -> String {
-    let (own, related): (Vec<&TagChange>, Vec<&TagChange>) = changes
-        .iter()
-        .partition(|c| c.kind == crate::domain::Kind::Customer && c.id == id);
-    let mut out = if own.is_empty() {
-        " · no tag changed".to_string()
-    } else {
-        let list: Vec<String> = own.iter().map(ToString::to_string).collect();
-        format!(" · {}", list.join(", "))
-    };
-    if !related.is_empty() {
-        out.push_str(&format!(" (+{} on related records)", related.len()));
-    }
-    out
+    super::status::describe(changes, (crate::domain::Kind::Customer, id), None)
 }

@@ -21,6 +21,7 @@ pub mod record_picker;
 pub mod records;
 pub mod search;
 mod search_engine;
+pub mod status;
 pub mod tab_reader;
 pub mod tabs;
 mod tabs_load;

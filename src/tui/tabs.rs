@@ -291,52 +291,6 @@ fn save(store: &mut Store, draft: Draft) -> TabOutcome {
     }
 }
 
-/// ` · size: – → big · 张伟 value: low → high, lifecycle: – → new (+2 on
-/// related records)`: the saved record's own tag changes, its customer's,
-/// and how many moved elsewhere.
-pub fn describe(
-    changes: &[TagChange],
-    own: (Kind, i64),
-    customer: Option<&(i64, String)>,
-) -> String {
-    let list = |v: Vec<&TagChange>| -> String {
-        v.iter()
-            .map(|c| c.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mine: Vec<&TagChange> = changes.iter().filter(|c| (c.kind, c.id) == own).collect();
-    let mut theirs: Vec<&TagChange> = changes
-        .iter()
-        .filter(|c| customer.is_some_and(|(id, _)| c.kind == Kind::Customer && c.id == *id))
-        .filter(|c| (c.kind, c.id) != own)
-        .collect();
-    // What a salesperson looks at first comes first (the line may be cut).
-    const FIRST: [&str; 4] = ["value", "lifecycle", "frequency", "loyalty"];
-    theirs.sort_by_key(|c| {
-        FIRST
-            .iter()
-            .position(|d| *d == c.dimension)
-            .unwrap_or(FIRST.len())
-    });
-    let rest = changes.len() - mine.len() - theirs.len();
-    let mut out = String::new();
-    if mine.is_empty() && theirs.is_empty() {
-        out.push_str(" · no tag changed");
-    }
-    // The customer's changes first: they are what a save is usually for.
-    if let (false, Some((_, name))) = (theirs.is_empty(), customer) {
-        out.push_str(&format!(" · {name} {}", list(theirs)));
-    }
-    if !mine.is_empty() {
-        out.push_str(&format!(" · {}", list(mine)));
-    }
-    if rest > 0 {
-        out.push_str(&format!(" (+{rest} on related records)"));
-    }
-    out
-}
-
 /// A new touch dated today.
 pub fn new_touch(today: NaiveDate) -> Activity {
     Activity {

@@ -11,9 +11,8 @@ use super::overlay::{Confirm, Pending};
 use super::products;
 use super::record_form::Draft;
 use super::records::{Column, Listed, RecordList};
-use super::tabs::{
-    describe, new_campaign, new_touch, ListKind, ReasonPrompt, TabEffect, TabOutcome,
-};
+use super::status::describe;
+use super::tabs::{new_campaign, new_touch, ListKind, ReasonPrompt, TabEffect, TabOutcome};
 use crate::domain::{Kind, Opportunity, Product, Stage};
 use ratatui::crossterm::event::KeyCode;
 use tui_input::Input;

@@ -207,6 +207,7 @@ impl App {
                 self.confirm = Some(Confirm::new("Quit dossier? (y/n)", Pending::Quit));
             }
             Action::Help => self.help = true,
+            Action::Messages => self.messages_open = true,
             Action::NextTab | Action::PrevTab => {
                 let d = if action == Action::NextTab {
                     1

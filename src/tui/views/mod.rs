@@ -6,6 +6,7 @@ mod dashboard;
 mod detail;
 mod form;
 mod help;
+mod messages;
 mod overlay;
 mod record_detail;
 mod record_form;
@@ -64,6 +65,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if app.help {
         help::draw(frame, app, body);
+    }
+    if app.messages_open {
+        messages::draw(frame, app, body);
     }
 }
 
