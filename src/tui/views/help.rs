@@ -93,15 +93,6 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let narrowest = ((width.saturating_sub(2)) / 24).max(1) as usize;
     let columns = count.div_ceil(rows).clamp(roomy, narrowest.max(roomy));
     let column_width = (width.saturating_sub(2) as usize + 1) / columns - 1;
-    // Sized for the lists' keys, which are always shown.
-    let keys_width = entries
-        .first()
-        .into_iter()
-        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.width() + 1))
-        .max()
-        .unwrap_or(0)
-        .clamp(12, MAX_KEYS);
-    let text_width = column_width.saturating_sub(keys_width).max(8);
     // Groups of lines that stay together in one column: a binding and its
     // wrapped description.
     let mut groups: Vec<Vec<Line>> = Vec::new();
@@ -113,6 +104,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             section.push(vec![Line::raw("")]);
         }
         section.push(vec![Line::styled(title, t.header())]);
+        // Each context's key column is as wide as its longest keys.
+        let keys_width = bindings
+            .iter()
+            .map(|(k, _)| k.width() + 1)
+            .max()
+            .unwrap_or(0)
+            .clamp(6, MAX_KEYS);
+        let text_width = column_width.saturating_sub(keys_width).max(8);
         for (keys, desc) in bindings {
             let mut group = Vec::new();
             let keys = super::fit(&keys, keys_width - 1);
