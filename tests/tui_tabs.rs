@@ -505,3 +505,33 @@ fn f_filters_customers_by_a_tag() {
     h.key(KeyCode::Enter);
     assert_eq!(h.app.customers.ids.len(), all);
 }
+
+/// `u` takes back a stage move (it could not), says what it undoes, and
+/// never reaches past a later action.
+#[test]
+fn u_undoes_a_stage_move_and_only_the_last_action() {
+    let mut h = Harness::new(demo(), 120, 40);
+    h.act(Action::TabOpportunities);
+    for _ in 0..20 {
+        if !h.app.tabs.deals.list.selected().unwrap().stage.is_closed() {
+            break;
+        }
+        h.act(Action::Down);
+    }
+    let deal = h.app.tabs.deals.list.selected().unwrap().clone();
+    h.act(Action::StagePrev);
+    let moved = h.rt.store.opportunity(deal.meta.id).unwrap();
+    assert_ne!(moved.stage, deal.stage);
+    assert!(h.status().contains("u to undo"), "{}", h.status());
+    h.key(KeyCode::Char('u'));
+    let back = h.rt.store.opportunity(deal.meta.id).unwrap();
+    assert_eq!(back.stage, deal.stage, "{}", h.status());
+    // Nothing older is undone by a second u.
+    h.act(Action::Delete).typed("y");
+    assert!(h.status().contains("moved to the trash"));
+    h.act(Action::TabCustomers)
+        .act(Action::Edit)
+        .act(Action::Save);
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.status(), "Nothing to undo");
+}

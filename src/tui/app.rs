@@ -63,13 +63,33 @@ pub struct SimpleList {
     pub loaded: bool,
 }
 
-/// Something `u` can take back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Something `u` can take back: only the last action, so `u` never
+/// reaches silently past a later change.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Undo {
-    /// A customer moved to the trash.
-    Delete { id: i64, name: String },
+    /// A record moved to the trash.
+    Delete {
+        kind: crate::domain::Kind,
+        id: i64,
+        name: String,
+    },
     /// A merge of two customers (undone with the merge record).
     Merge { merge_id: i64, label: String },
+    /// A deal moved to another stage: the deal as it was.
+    Stage {
+        before: Box<crate::domain::Opportunity>,
+    },
+}
+
+impl Undo {
+    /// What `u` will do, for the status line.
+    pub fn describe(&self) -> String {
+        match self {
+            Undo::Delete { name, .. } => format!("restore {name} from the trash"),
+            Undo::Merge { label, .. } => format!("undo the merge of {label}"),
+            Undo::Stage { before } => format!("move {} back to {}", before.title, before.stage),
+        }
+    }
 }
 
 /// How many status messages the log keeps.
@@ -105,8 +125,8 @@ pub struct App {
     /// The trash view, when open.
     pub trash: Option<super::trash::TrashView>,
     pub status: Option<Status>,
-    /// Deletes and merges, most recent last, for undo.
-    pub undo: Vec<Undo>,
+    /// The last action, if `u` can take it back.
+    pub undo: Option<Undo>,
     pub quit: bool,
     /// Dashboard, Opportunities, Products and Activities.
     pub tabs: super::tabs::TabsState,
@@ -136,7 +156,7 @@ impl App {
             messages: Default::default(),
             trash: None,
             status: None,
-            undo: Vec::new(),
+            undo: None,
             quit: false,
             tabs: Default::default(),
             search: Default::default(),
@@ -315,6 +335,8 @@ impl App {
                 changes,
             } => {
                 self.form = None;
+                // A save is not undone by u: the last action is now this one.
+                self.undo = None;
                 let verb = if added { "Added" } else { "Saved" };
                 let tags = if added {
                     describe_new_tags(&changes, customer.meta.id)
@@ -339,7 +361,8 @@ impl App {
                 self.error(format!("Not saved: {message}"));
             }
             Outcome::Deleted { id, name } => {
-                self.undo.push(Undo::Delete {
+                self.undo = Some(Undo::Delete {
+                    kind: crate::domain::Kind::Customer,
                     id,
                     name: name.clone(),
                 });
@@ -358,6 +381,7 @@ impl App {
                 self.reload_counts(&mut fx);
             }
             Outcome::TouchLogged { id, name, changes } => {
+                self.undo = None;
                 self.info(format!(
                     "Touch logged with {name}{}",
                     describe_changes(&changes, id)
@@ -435,7 +459,7 @@ impl App {
                     "Merged {label}{} — {key} to undo",
                     describe_changes(&changes, keep)
                 ));
-                self.undo.push(Undo::Merge { merge_id, label });
+                self.undo = Some(Undo::Merge { merge_id, label });
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(keep)));
                 self.reload_counts(&mut fx);

@@ -56,7 +56,9 @@ pub struct TabsState {
     pub reason: Option<ReasonPrompt>,
     pub filter: Option<TagFilter>,
     /// Deleted records, most recent last, for undo.
-    pub undo: Vec<(ListKind, i64, String)>,
+    /// A stage move on its way to the store: the deal as it was, so the
+    /// move can be undone once it is saved.
+    pub stage_before: Option<Opportunity>,
 }
 
 impl TabsState {
@@ -102,6 +104,8 @@ pub enum TabEffect {
     /// To the trash (re-tags what it touched), and back.
     Delete(PendingDelete),
     Restore(ListKind, i64, String),
+    /// Put a deal back at the stage (close date, reason) it had.
+    UndoStage(Box<Opportunity>),
 }
 
 #[derive(Debug)]
@@ -250,6 +254,13 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
         TabEffect::Delete(d) => {
             let changes = store.delete(d.list.kind(), d.id, Some(d.version))?.changes;
             TabOutcome::Deleted(d, changes)
+        }
+        TabEffect::UndoStage(before) => {
+            let mut o = store.opportunity(before.meta.id)?;
+            o.stage = before.stage;
+            o.closed_on = before.closed_on;
+            o.close_reason = before.close_reason.clone();
+            save(store, Draft::Deal(o))
         }
         TabEffect::Restore(list, id, name) => {
             let changes = store.restore(list.kind(), id)?.changes;

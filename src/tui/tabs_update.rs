@@ -3,6 +3,7 @@
 
 use super::action::Action;
 use super::activities::{self, KindView};
+use super::app::Undo;
 use super::app::{App, Tab};
 use super::dashboard::Target;
 use super::effect::Effect;
@@ -81,7 +82,7 @@ impl App {
                         }
                     }
                     Action::Filter => self.open_filter(Kind::Product, fx),
-                    other => self.common_tab_action(other, fx),
+                    other => self.common_tab_action(other),
                 }
             }
             Tab::Activities => {
@@ -114,14 +115,14 @@ impl App {
                         self.keep_search_filter(Tab::Activities);
                     }
                     Action::Filter => self.open_filter(Kind::Activity, fx),
-                    other => self.common_tab_action(other, fx),
+                    other => self.common_tab_action(other),
                 }
             }
             Tab::Customers => {}
         }
     }
 
-    fn common_tab_action(&mut self, action: Action, fx: &mut Vec<Effect>) {
+    fn common_tab_action(&mut self, action: Action) {
         match action {
             Action::ToggleDetail => {
                 if self.is_wide() {
@@ -131,12 +132,6 @@ impl App {
                 }
             }
             Action::Delete => self.ask_delete(),
-            Action::Undo => match self.tabs.undo.pop() {
-                Some((list, id, name)) => {
-                    fx.push(tab_fx(TabEffect::Restore(list, id, name)));
-                }
-                None => self.info("Nothing to undo"),
-            },
             Action::LogTouch => {
                 self.info("Touches are logged with t on tab 2, or with a on the Activities tab")
             }
@@ -242,6 +237,7 @@ impl App {
                 match to {
                     Some(Stage::Won) => self.ask_reason(o, Stage::Won),
                     Some(s) => {
+                        self.tabs.stage_before = Some(o.clone());
                         o.stage = s;
                         self.info(format!("Moving {} to {s}…", o.title));
                         fx.push(tab_fx(TabEffect::Save(Box::new(Draft::Deal(o)))));
@@ -264,7 +260,7 @@ impl App {
                 }
             }
             Action::Filter => self.open_filter(Kind::Opportunity, fx),
-            other => self.common_tab_action(other, fx),
+            other => self.common_tab_action(other),
         }
     }
 
@@ -405,6 +401,7 @@ impl App {
             return;
         }
         let mut o = r.deal.clone();
+        self.tabs.stage_before = Some(o.clone());
         o.stage = r.to;
         o.close_reason = reason;
         self.tabs.reason = None;
@@ -460,8 +457,27 @@ impl App {
                     ListKind::Activities => Kind::Activity,
                 };
                 let verb = if added { "Added" } else { "Saved" };
+                // A stage move can be undone; any other save is the last
+                // action now, and u takes back nothing older.
+                let before = self
+                    .tabs
+                    .stage_before
+                    .take()
+                    .filter(|b| kind == Kind::Opportunity && b.meta.id == id);
+                let undo_hint = match &before {
+                    Some(_) => format!(
+                        " — {} to undo",
+                        self.keymap
+                            .key_for(super::keymap::Context::List, &Action::Undo)
+                            .unwrap_or("u")
+                    ),
+                    None => String::new(),
+                };
+                self.undo = before.map(|b| Undo::Stage {
+                    before: Box::new(b),
+                });
                 self.info(format!(
-                    "{verb} {}{}",
+                    "{verb} {}{}{undo_hint}",
                     super::views::clean(&what),
                     describe(&changes, (kind, id), customer.as_ref())
                 ));
@@ -486,7 +502,11 @@ impl App {
                     super::views::clean(&d.name),
                     related(&changes)
                 ));
-                self.tabs.undo.push((d.list, d.id, d.name));
+                self.undo = Some(Undo::Delete {
+                    kind: d.list.kind(),
+                    id: d.id,
+                    name: d.name,
+                });
                 self.tabs.invalidate();
                 self.customers.invalidate();
             }

@@ -133,6 +133,33 @@ impl App {
         }
     }
 
+    /// `u`: takes back the last action, on any tab, and says what it undid.
+    pub(super) fn undo_last(&mut self, fx: &mut Vec<Effect>) {
+        let Some(undo) = self.undo.take() else {
+            return self.info("Nothing to undo");
+        };
+        self.info(format!("Undoing: {}…", undo.describe()));
+        use super::tabs::{ListKind, TabEffect};
+        use crate::domain::Kind;
+        fx.push(match undo {
+            Undo::Delete {
+                kind: Kind::Customer,
+                id,
+                name,
+            } => Effect::RestoreCustomer { id, name },
+            Undo::Delete { kind, id, name } => {
+                let list = match kind {
+                    Kind::Opportunity => ListKind::Deals,
+                    Kind::Product => ListKind::Products,
+                    _ => ListKind::Activities,
+                };
+                Effect::Tabs(TabEffect::Restore(list, id, name))
+            }
+            Undo::Merge { merge_id, label } => Effect::Unmerge { merge_id, label },
+            Undo::Stage { before } => Effect::Tabs(TabEffect::UndoStage(before)),
+        });
+    }
+
     /// Esc on a changed form, or Ctrl-C in any form, asks one question.
     pub(super) fn ask_to_leave_form(&mut self, action: Action, dirty: bool) {
         let (q, p) = match (action, dirty) {
@@ -226,6 +253,7 @@ impl App {
             Action::Filter if self.tab == Tab::Customers => {
                 self.open_filter(crate::domain::Kind::Customer, fx)
             }
+            Action::Undo => self.undo_last(fx),
             Action::Trash => {
                 self.trash = Some(Default::default());
                 fx.push(Effect::LoadTrash);
@@ -328,13 +356,6 @@ impl App {
                     ));
                 }
             }
-            Action::Undo => match self.undo.pop() {
-                Some(Undo::Delete { id, name }) => fx.push(Effect::RestoreCustomer { id, name }),
-                Some(Undo::Merge { merge_id, label }) => {
-                    fx.push(Effect::Unmerge { merge_id, label })
-                }
-                None => self.info("Nothing to undo"),
-            },
             Action::Merge => match self.customers.selected_file() {
                 Some(f) => fx.push(Effect::FindDuplicates {
                     id: f.customer.meta.id,
