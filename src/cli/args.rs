@@ -205,6 +205,10 @@ pub enum Command {
         /// Write to this file (created private) instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Replace the file named by --output if it exists (never the open
+        /// book, its -wal/-shm files or a symbolic link).
+        #[arg(long)]
+        force: bool,
     },
     /// List likely duplicate customers (same email or phone, similar name and company).
     Duplicates {
@@ -227,8 +231,14 @@ pub enum Command {
         merge: Option<i64>,
     },
     /// Write a consistent copy of the database to PATH (SQLite's online
-    /// backup: safe while dossier is open elsewhere; never overwrites a file).
-    Backup { path: PathBuf },
+    /// backup: safe while dossier is open elsewhere; refuses an existing
+    /// file unless --force).
+    Backup {
+        path: PathBuf,
+        /// Replace PATH if it exists (never the open book or a symbolic link).
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the database: integrity, links between records, orphan tags,
     /// tags against their history. Exits non-zero when something is wrong.
     Doctor {

@@ -128,14 +128,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             kind,
             tags,
             output,
-        } => super::interchange::export(&store, format, kind, tags, output),
+            force,
+        } => super::interchange::export(&store, format, kind, tags, (output, force)),
         Command::Duplicates { limit, json } => super::interchange::duplicates(&store, limit, json),
         Command::Merge { keep, duplicate } => {
             super::interchange::merge(&mut store, keep, duplicate)
         }
         Command::Unmerge { merge } => super::interchange::unmerge(&mut store, merge),
-        Command::Backup { path: target } => {
-            store.backup_to(&target).map_err(explain)?;
+        Command::Backup {
+            path: target,
+            force,
+        } => {
+            store.backup_file(&target, force).map_err(explain)?;
             println!(
                 "backup of {} written to {} and checked",
                 path.display(),

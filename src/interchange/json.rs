@@ -58,8 +58,13 @@ pub(super) fn export(store: &Store, opts: &ExportOptions, out: &mut dyn Write) -
     }
     let n =
         (b.customers.len() + b.products.len() + b.opportunities.len() + b.activities.len()) as u64;
-    serde_json::to_writer_pretty(&mut *out, &b)
-        .map_err(|e| InterchangeError::Format(format!("cannot write JSON: {e}")))?;
+    serde_json::to_writer_pretty(&mut *out, &b).map_err(|e| {
+        if e.is_io() {
+            InterchangeError::Write(e.into())
+        } else {
+            InterchangeError::Format(format!("cannot write JSON: {e}"))
+        }
+    })?;
     out.write_all(b"\n")?;
     Ok(n)
 }

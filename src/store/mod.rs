@@ -23,6 +23,7 @@ mod products;
 mod reports;
 mod retag;
 mod rows;
+mod safe_file;
 mod schema;
 mod sweep;
 mod sweep_write;
@@ -39,6 +40,7 @@ pub use doctor::{DoctorCheck, DoctorReport};
 pub use merge::{likely_duplicates, DuplicatePair, MergeRecord};
 pub use open::{default_db_path, open_reader, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
+pub use safe_file::{is_out_of_space, OutputFile};
 pub use schema::SCHEMA_VERSION;
 pub use sweep::{SweepReport, TagMove};
 pub use tags::{decode_tags, Tag, TagChange, TagHistoryEntry};
@@ -231,6 +233,12 @@ impl Store {
             tag_changes: Vec::new(),
             classify: Default::default(),
         })
+    }
+
+    /// Starts writing an output file (export, backup) that can never be
+    /// this book or its sidecar files; see [`OutputFile`].
+    pub fn output_file(&self, target: &Path, force: bool) -> Result<OutputFile> {
+        OutputFile::create(target, force, self.path.as_deref())
     }
 
     /// The file behind this store, if any.

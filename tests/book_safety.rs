@@ -1,0 +1,226 @@
+//! Issue 13, "no command can destroy a book": output files (export, backup)
+//! never hit the book, its sidecars, a link or an existing file; `--db`
+//! never creates a book through a dangling link.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn dossier(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("DOSSIER_NOW", "2026-11-23")
+        .env("DOSSIER_LOG_DIR", db.parent().unwrap().join("logs"))
+        .env_remove("DOSSIER_DB")
+        .env_remove("DOSSIER_LOG")
+        .output()
+        .expect("run dossier")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn book(dir: &Path) -> PathBuf {
+    let db = dir.join("book.db");
+    for name in ["Ann", "Bo", "Cy"] {
+        let out = dossier(&db, &["add", "customer", "--name", name]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    db
+}
+
+fn customers(db: &Path) -> usize {
+    let out = dossier(db, &["list", "customers", "--json", "--limit", "1000"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).lines().count()
+}
+
+fn sidecar(db: &Path, suffix: &str) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Files in `dir` whose names start with a dot (our temporary files).
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn export_and_backup_never_write_the_open_book_or_its_sidecars() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = book(dir.path());
+    for target in [db.clone(), sidecar(&db, "-wal"), sidecar(&db, "-shm")] {
+        let t = target.to_str().unwrap();
+        for args in [
+            vec!["export", "--format", "csv", "-o", t, "--force"],
+            vec!["export", "--format", "json", "-o", t],
+            vec!["backup", t, "--force"],
+        ] {
+            let out = dossier(&db, &args);
+            assert!(!out.status.success(), "{args:?} was allowed");
+            assert!(
+                text(&out.stderr).contains("is the open book"),
+                "{args:?}: {}",
+                text(&out.stderr)
+            );
+            assert_eq!(customers(&db), 3, "{args:?} damaged the book");
+        }
+    }
+    // The same book named another way (through the folder's "..").
+    let other = dir.path().join("sub");
+    std::fs::create_dir(&other).unwrap();
+    let roundabout = other.join("../book.db");
+    let out = dossier(
+        &db,
+        &["export", "-o", roundabout.to_str().unwrap(), "--force"],
+    );
+    assert!(!out.status.success());
+    assert_eq!(customers(&db), 3);
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_never_follow_links_and_never_replace_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = book(dir.path());
+    let precious = dir.path().join("passwd-copy");
+    std::fs::write(&precious, b"root:x:0:0\n").unwrap();
+    let link = dir.path().join("out.csv");
+    std::os::unix::fs::symlink(&precious, &link).unwrap();
+    let dangling = dir.path().join("dangling.db");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.db"), &dangling).unwrap();
+    for args in [
+        vec!["export", "-o", link.to_str().unwrap(), "--force"],
+        vec!["backup", link.to_str().unwrap(), "--force"],
+        vec!["backup", dangling.to_str().unwrap()],
+    ] {
+        let out = dossier(&db, &args);
+        assert!(!out.status.success(), "{args:?} was allowed");
+        assert!(
+            text(&out.stderr).contains("symbolic link"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    assert_eq!(std::fs::read(&precious).unwrap(), b"root:x:0:0\n");
+    assert!(!dir.path().join("nowhere.db").exists());
+
+    // An existing file: refused, then replaced with --force; private either way.
+    let plain = dir.path().join("plain.csv");
+    std::fs::write(&plain, b"keep me").unwrap();
+    let out = dossier(&db, &["export", "-o", plain.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("already exists"));
+    assert!(text(&out.stderr).contains("--force"));
+    assert_eq!(std::fs::read(&plain).unwrap(), b"keep me");
+    let out = dossier(&db, &["export", "-o", plain.to_str().unwrap(), "--force"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&std::fs::read(&plain).unwrap()).contains("Ann"));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&plain).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let copy = dir.path().join("copy.db");
+    assert!(dossier(&db, &["backup", copy.to_str().unwrap()])
+        .status
+        .success());
+    let out = dossier(&db, &["backup", copy.to_str().unwrap(), "--force"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_export_leaves_no_file_and_says_the_disk_is_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = book(dir.path());
+    let csv = dir.path().join("many.csv");
+    let mut rows = String::from("name,email,notes\n");
+    for i in 0..400 {
+        rows.push_str(&format!(
+            "Person {i},p{i}@example.com,{}\n",
+            "n".repeat(200)
+        ));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    assert!(dossier(&db, &["import", csv.to_str().unwrap()])
+        .status
+        .success());
+    let target = dir.path().join("big.json");
+    // A file size limit (64 blocks) below the export's size but above the
+    // book's shared-memory file makes the write fail the way a full disk
+    // does (EFBIG with SIGXFSZ ignored); the book itself is only read.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 64; trap '' XFSZ; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--db")
+        .arg(&db)
+        .args(["export", "--format", "json", "-o"])
+        .arg(&target)
+        .env("DOSSIER_LOG_DIR", dir.path().join("logs"))
+        .env_remove("DOSSIER_DB")
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("disk is full") && err.contains("was not written"),
+        "{err}"
+    );
+    assert!(!target.exists(), "a partial file was left");
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+    assert_eq!(customers(&db), 403);
+}
+
+#[cfg(unix)]
+#[test]
+fn db_through_a_dangling_link_is_refused_and_an_empty_file_is_made_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("book.db");
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.db"), &link).unwrap();
+    let out = dossier(&link, &["list", "customers"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("symbolic link"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("elsewhere.db").exists());
+
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = dossier(&empty, &["add", "customer", "--name", "Ann"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mode = std::fs::metadata(&empty).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    let out = dossier(dir.path(), &["list", "customers"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("is a folder"),
+        "{}",
+        text(&out.stderr)
+    );
+}
