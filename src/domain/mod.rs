@@ -39,6 +39,10 @@ pub struct Meta {
     /// Row id; 0 for a record that has not been saved yet.
     #[serde(default)]
     pub id: i64,
+    /// The record's identity across books, backups and the team server
+    /// (ids are local to one book); empty until the record is saved.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uuid: String,
     #[serde(default = "epoch")]
     pub created_at: DateTime<Utc>,
     #[serde(default = "epoch")]

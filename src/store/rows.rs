@@ -26,6 +26,11 @@ pub(crate) fn from_json_map(s: &str) -> BTreeMap<String, String> {
 pub(crate) fn meta(row: &Row<'_>) -> rusqlite::Result<Meta> {
     Ok(Meta {
         id: row.get("id")?,
+        // Not every query reads the uuid (lists and sorts need only ids).
+        uuid: match row.as_ref().column_index("uuid") {
+            Ok(i) => row.get::<_, Option<String>>(i)?.unwrap_or_default(),
+            Err(_) => String::new(),
+        },
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
         version: row.get("version")?,
