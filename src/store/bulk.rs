@@ -259,6 +259,13 @@ impl CustomerImport<'_> {
         if !self.open {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.open = true;
+            if self.classify.is_none() && !self.dry_run {
+                // Each batch commits untagged customers (the sweep at the
+                // end tags them): clear "today's sweep ran" in the same
+                // transaction, so a kill before that sweep leaves the book
+                // marked and the next start re-sweeps it.
+                super::sweep::mark_stale(self.conn)?;
+            }
         }
         Ok(())
     }
