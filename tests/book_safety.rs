@@ -224,3 +224,32 @@ fn db_through_a_dangling_link_is_refused_and_an_empty_file_is_made_private() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn search_json_carries_no_raw_c1_controls_or_bidi_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = book(dir.path());
+    // Validation refuses these at input; a file written by other means may
+    // hold them.
+    let name = "Ann\u{9b}31m\u{202E}evil\u{7f}x";
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("UPDATE customers SET name = ?1 WHERE name = 'Ann'", [name])
+            .unwrap();
+    }
+    let out = dossier(&db, &["search", "Ann", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(!shown.is_empty());
+    for bad in ['\u{9b}', '\u{202E}', '\u{7f}', '\u{1b}'] {
+        assert!(!shown.contains(bad), "raw {:?} in {shown}", bad);
+    }
+    // Escaped, not lost: a JSON reader gets the exact text back.
+    let first: serde_json::Value = serde_json::from_str(shown.lines().next().unwrap()).unwrap();
+    let exact = first
+        .as_object()
+        .unwrap()
+        .values()
+        .any(|v| v.as_str() == Some(name));
+    assert!(exact, "the exact name is kept: {shown}");
+}

@@ -33,6 +33,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let Some(command) = cli.command else {
         // Plain `dossier` opens the terminal UI.
         crate::tui::run(store, Some(tui_demo))?;
+        // Ended by SIGTERM/SIGHUP/SIGINT/SIGQUIT: 128 + the signal, as a
+        // shell or service manager expects (the terminal is restored).
+        if let Some(signal) = crate::signals::received() {
+            return Ok(ExitCode::from((128 + signal).clamp(0, 255) as u8));
+        }
         return Ok(ExitCode::SUCCESS);
     };
     match command {
