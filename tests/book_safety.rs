@@ -253,3 +253,60 @@ fn search_json_carries_no_raw_c1_controls_or_bidi_overrides() {
         .any(|v| v.as_str() == Some(name));
     assert!(exact, "the exact name is kept: {shown}");
 }
+
+#[test]
+fn line_items_are_range_checked_and_overflow_never_reaches_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = book(dir.path());
+    assert!(
+        dossier(&db, &["add", "product", "--name", "Pen", "--price", "10"])
+            .status
+            .success()
+    );
+    let cases = [
+        // The line: quantity near i64::MAX.
+        (
+            vec!["--item", "1:9223372036854775807:9999999"],
+            "quantity 9,223,372,036,854,775,807 is too large",
+        ),
+        // Each part allowed, their product not.
+        (
+            vec!["--item", "1:1000000:99999999"],
+            "total 1,000,000 × 99,999,999 is too large",
+        ),
+        // Each line allowed, their sum not.
+        (
+            vec!["--item", "1:1000:999999999", "--item", "1:1000:999999999"],
+            "the lines' total is too large — at most 1,000,000,000,000",
+        ),
+    ];
+    for (items, expected) in cases {
+        let mut args = vec!["add", "opportunity", "--customer", "1", "--title", "Big"];
+        args.extend(items.iter().copied());
+        let out = dossier(&db, &args);
+        let err = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?} was accepted");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(err.contains("at most"), "{err}");
+        assert!(!err.contains("overflow") && !err.contains("Real"), "{err}");
+    }
+    // A deal within the limits saves, and edits keep working.
+    let out = dossier(
+        &db,
+        &[
+            "add",
+            "opportunity",
+            "--customer",
+            "1",
+            "--title",
+            "Ok",
+            "--item",
+            "1:1000:999999",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = dossier(&db, &["edit", "opportunity", "1", "--item", "1:2:10"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = dossier(&db, &["doctor"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
