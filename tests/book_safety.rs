@@ -310,3 +310,50 @@ fn line_items_are_range_checked_and_overflow_never_reaches_sqlite() {
     let out = dossier(&db, &["doctor"]);
     assert!(out.status.success(), "{}", text(&out.stdout));
 }
+
+#[test]
+fn concurrent_blind_edits_all_apply_to_the_latest_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = book(dir.path());
+    let (writers, edits) = (4, 20);
+    let handles: Vec<_> = (0..writers)
+        .map(|w| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut failed = Vec::new();
+                for e in 0..edits {
+                    let city = format!("city-{w}-{e}");
+                    let out = dossier(&db, &["edit", "customer", "1", "--city", &city]);
+                    if !out.status.success() {
+                        failed.push(text(&out.stderr));
+                    }
+                }
+                failed
+            })
+        })
+        .collect();
+    let failed: Vec<String> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} blind edits failed: {:?}",
+        failed.len(),
+        failed.first()
+    );
+    let out = dossier(&db, &["show", "customer", "1", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], 1 + writers * edits, "{v}");
+    // A named version still conflicts when it is stale.
+    let out = dossier(
+        &db,
+        &["edit", "customer", "1", "--city", "x", "--if-version", "1"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("changed elsewhere"),
+        "{}",
+        text(&out.stderr)
+    );
+}

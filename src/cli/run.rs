@@ -330,6 +330,25 @@ fn for_edit(store: &Store, kind: Kind, id: i64, edit: &EditArgs) -> Result<AnyRe
 }
 
 fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
+    let blind = match &edit {
+        EditKind::Customer { edit, .. }
+        | EditKind::Opportunity { edit, .. }
+        | EditKind::Product { edit, .. }
+        | EditKind::Activity { edit, .. } => edit.if_version.is_none(),
+    };
+    let (record, json) = if blind {
+        // No version named: read and write under one write lock, so the
+        // change applies to the latest version and cannot conflict.
+        store.with_write_lock(|store| edit_latest(store, edit))?
+    } else {
+        edit_latest(store, edit)?
+    };
+    report_saved(store, "saved", record, json)
+}
+
+/// Reads the record, applies the edit and saves it (a stale `--if-version`
+/// is a conflict).
+fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(AnyRecord, bool)> {
     let today = store.clock().today();
     let not_saved =
         |kind: &str, id: i64, e: ValidationErrors| anyhow!("{kind} {id} not saved — {e}");
@@ -374,7 +393,7 @@ fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
             (AnyRecord::Activity(saved), fields.out.json)
         }
     };
-    report_saved(store, "saved", record, json)
+    Ok((record, json))
 }
 
 fn show(store: &Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {

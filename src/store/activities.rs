@@ -143,7 +143,7 @@ impl Store {
         tidy(&mut a);
         a.validate()?;
         let now = self.clock.now();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_lock::write_tx(&mut self.conn)?;
         let before = super::retag::affected(&tx, Kind::Activity, a.meta.id)?;
         rows::ensure_version(&tx, Kind::Activity, a.meta.id, a.meta.version)?;
         check_links(&tx, &a)?;

@@ -131,7 +131,7 @@ impl Store {
         tidy(&mut c);
         c.validate()?;
         let now = self.clock.now();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_lock::write_tx(&mut self.conn)?;
         let before = super::retag::affected(&tx, Kind::Customer, c.meta.id)?;
         rows::ensure_version(&tx, Kind::Customer, c.meta.id, c.meta.version)?;
         write_fields(&tx, UPDATE, &c, now)?;

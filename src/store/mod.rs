@@ -30,6 +30,7 @@ mod sweep;
 mod sweep_write;
 mod tags;
 mod trash;
+mod write_lock;
 
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};

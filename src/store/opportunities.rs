@@ -200,7 +200,7 @@ impl Store {
         tidy(&mut o);
         o.validate()?;
         let now = self.clock.now();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_lock::write_tx(&mut self.conn)?;
         let before = super::retag::affected(&tx, Kind::Opportunity, o.meta.id)?;
         rows::ensure_version(&tx, Kind::Opportunity, o.meta.id, o.meta.version)?;
         let mut previous = tx.query_row(

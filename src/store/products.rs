@@ -124,7 +124,7 @@ impl Store {
         tidy(&mut p);
         p.validate()?;
         let now = self.clock.now();
-        let tx = self.conn.transaction()?;
+        let tx = super::write_lock::write_tx(&mut self.conn)?;
         let before = super::retag::affected(&tx, Kind::Product, p.meta.id)?;
         rows::ensure_version(&tx, Kind::Product, p.meta.id, p.meta.version)?;
         check_sku(&tx, &p)?;
