@@ -357,3 +357,142 @@ fn concurrent_blind_edits_all_apply_to_the_latest_version() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_panic_shows_only_the_friendly_message_and_the_log_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--db")
+        .arg(&db)
+        .arg("__panic")
+        .env("DOSSIER_LOG_DIR", dir.path().join("logs"))
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(101), "{err}");
+    assert!(err.contains("stopped because of a bug"), "{err}");
+    assert!(err.contains("dossier.log"), "{err}");
+    assert!(!err.contains("panicked at"), "raw panic text: {err}");
+    assert!(!err.contains("stack backtrace"), "raw backtrace: {err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+}
+
+#[test]
+fn each_add_and_edit_subcommand_has_its_own_help_title() {
+    for cmd in ["add", "edit"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args([cmd, "--help"])
+            .output()
+            .unwrap();
+        let help = text(&out.stdout);
+        assert!(!help.contains("Output options"), "{help}");
+        let titles: Vec<&str> = help
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim_start();
+                ["customer ", "opportunity ", "product ", "activity "]
+                    .iter()
+                    .find(|k| l.starts_with(*k))
+                    .map(|k| l[k.len()..].trim())
+            })
+            .collect();
+        assert_eq!(titles.len(), 4, "{help}");
+        let distinct: std::collections::HashSet<_> = titles.iter().collect();
+        assert_eq!(distinct.len(), 4, "{help}");
+    }
+}
+
+#[test]
+fn long_values_are_cut_in_messages_and_far_dates_are_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = book(dir.path());
+    let long = "x".repeat(120_000);
+    let out = dossier(&db, &["add", "customer", "--name", "Zed", "--email", &long]);
+    let err = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("is not an email address"),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+    assert!(err.len() < 400, "{} bytes of message", err.len());
+    assert!(err.contains(&format!("'{}…'", "x".repeat(80))), "{err}");
+    for date in ["9999-12-31", "0001-01-01"] {
+        let out = dossier(
+            &db,
+            &[
+                "add",
+                "activity",
+                "--kind",
+                "call",
+                "--customer",
+                "1",
+                "--summary",
+                "far",
+                "--date",
+                date,
+            ],
+        );
+        assert!(out.status.success(), "{date}: {}", text(&out.stderr));
+    }
+    let out = dossier(&db, &["doctor"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+/// `n` customers with 1 KB of notes each, as CSV.
+fn notes_csv(n: usize) -> Vec<u8> {
+    let mut s = String::from("name,email,notes\n");
+    for i in 0..n {
+        s.push_str(&format!("P{i},p{i}@example.com,{}\n", "n".repeat(1_000)));
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn an_import_stopped_by_a_full_disk_says_one_consistent_thing() {
+    use dossier::interchange::{import_bytes, Format, ImportOptions};
+    use dossier::store::Store;
+    let pages = |s: &Store| -> i64 {
+        s.conn()
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap()
+    };
+    // Classified later: keeps the test quick, and batches commit the same way.
+    let opts = ImportOptions {
+        defer_classify: true,
+        ..Default::default()
+    };
+    // How much one batch takes, measured on a book without a limit.
+    let mut reference = Store::open_in_memory().unwrap();
+    let base = pages(&reference);
+    import_bytes(&mut reference, &notes_csv(BATCH), Format::Csv, &opts).unwrap();
+    let batch_pages = pages(&reference) - base;
+    // A book that can hold one batch and a third, not two: the same
+    // SQLITE_FULL a full disk gives.
+    let mut s = Store::open_in_memory().unwrap();
+    let limit = pages(&s) + batch_pages * 4 / 3;
+    s.conn()
+        .query_row(&format!("PRAGMA max_page_count = {limit}"), [], |_| Ok(()))
+        .unwrap();
+    let err = import_bytes(&mut s, &notes_csv(BATCH * 3 / 2), Format::Csv, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("the disk is full"), "{err}");
+    assert!(
+        err.contains("batches committed before it are saved"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("nothing was saved"),
+        "contradicts itself: {err}"
+    );
+    assert_eq!(
+        s.counts().unwrap().customers as usize,
+        BATCH,
+        "whole batches only"
+    );
+}
+
+const BATCH: usize = dossier::store::BATCH_ROWS;

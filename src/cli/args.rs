@@ -317,18 +317,23 @@ impl Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AddKind {
+    /// Add a customer (person or company).
     #[command(alias = "c")]
     Customer(CustomerArgs),
+    /// Add a deal for a customer, with its line items.
     #[command(alias = "opp", alias = "deal")]
     Opportunity(OpportunityArgs),
+    /// Add a product to the catalogue.
     #[command(alias = "p")]
     Product(ProductArgs),
+    /// Log a touch (call, visit, meeting, email, note) or add a campaign.
     #[command(alias = "a", alias = "touch")]
     Activity(ActivityArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum EditKind {
+    /// Change a customer's fields.
     #[command(alias = "c")]
     Customer {
         #[arg(value_parser = record_id)]
@@ -338,6 +343,7 @@ pub enum EditKind {
         #[command(flatten)]
         fields: CustomerArgs,
     },
+    /// Change a deal's fields, stage or line items.
     #[command(alias = "opp", alias = "deal")]
     Opportunity {
         #[arg(value_parser = record_id)]
@@ -347,6 +353,7 @@ pub enum EditKind {
         #[command(flatten)]
         fields: OpportunityArgs,
     },
+    /// Change a product's fields.
     #[command(alias = "p")]
     Product {
         #[arg(value_parser = record_id)]
@@ -356,6 +363,7 @@ pub enum EditKind {
         #[command(flatten)]
         fields: ProductArgs,
     },
+    /// Change an activity (touch or campaign).
     #[command(alias = "a", alias = "touch")]
     Activity {
         #[arg(value_parser = record_id)]

@@ -73,11 +73,12 @@ pub fn init() -> Option<PathBuf> {
     Some(path)
 }
 
-/// On a panic: log it, tell the person what happened and where the log is,
-/// then run the previous hook (which a terminal UI chains to restore the
-/// terminal first).
+/// On a panic: log it (with a backtrace), and tell the person what happened
+/// and where the log is — only that: Rust's own panic text and backtrace
+/// mean nothing to a salesperson, so the default hook is not run. (A
+/// terminal UI chains its own hook in front of this one to restore the
+/// terminal first.)
 pub fn install_panic_hook(log: Option<PathBuf>) {
-    let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let message = info
             .payload()
@@ -90,6 +91,7 @@ pub fn install_panic_hook(log: Option<PathBuf>) {
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
         tracing::error!(%place, "panic: {message}");
+        tracing::error!("backtrace:\n{}", std::backtrace::Backtrace::force_capture());
         let clean = crate::domain::text::sanitize_for_terminal(&message);
         match &log {
             Some(p) => eprintln!(
@@ -100,6 +102,5 @@ pub fn install_panic_hook(log: Option<PathBuf>) {
                 "dossier stopped because of a bug: {clean} ({place})\nYour saved data is safe."
             ),
         }
-        previous(info);
     }));
 }

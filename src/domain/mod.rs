@@ -153,7 +153,7 @@ macro_rules! labelled_enum {
                 )+
                 Err(format!(
                     "'{}' is not a valid {} — expected one of: {}",
-                    $crate::domain::text::sanitize_for_terminal(s.trim()),
+                    $crate::domain::text::cut_for_message(s.trim()),
                     $crate::domain::text::human_type_name(stringify!($name)),
                     [$($label),+].join(", ")
                 ))

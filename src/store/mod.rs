@@ -120,6 +120,12 @@ impl From<rusqlite::Error> for StoreError {
             Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
             // SQLITE_BUSY after the busy timeout.
             Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::Refused(
+                "the book is read-only (its file or folder cannot be written by you) — nothing was saved; check the permissions, or work on a copy made with dossier backup".into(),
+            ),
+            Some(rusqlite::ErrorCode::CannotOpen) => StoreError::Refused(
+                "the book cannot be opened — check that its folder exists and that you may read and write there".into(),
+            ),
             _ => StoreError::Sqlite(e),
         }
     }

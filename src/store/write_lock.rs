@@ -72,3 +72,28 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_only_book_is_a_clear_message_not_a_database_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.db");
+        drop(Store::open(&path).unwrap());
+        // What a book without write permission gives (root ignores file
+        // modes, so the test opens it read-only instead).
+        let conn =
+            Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let e = conn
+            .execute("INSERT INTO classify_state VALUES ('k', 'v')", [])
+            .unwrap_err();
+        let shown = StoreError::from(e).to_string();
+        assert!(
+            shown.contains("read-only") && shown.contains("nothing was saved"),
+            "{shown}"
+        );
+        assert!(!shown.contains("database error"), "{shown}");
+    }
+}
