@@ -197,3 +197,20 @@ fn a_bad_backup_is_refused_whole_naming_the_problem() {
         }
     }
 }
+
+#[test]
+fn doctor_names_a_record_without_a_uuid() {
+    let (mut s, a, _, _) = book("Ann", "Bo");
+    assert!(s.doctor().unwrap().is_healthy());
+    s.conn()
+        .execute("UPDATE customers SET uuid = NULL WHERE id = ?1", [a])
+        .unwrap();
+    let report = s.doctor().unwrap();
+    assert!(!report.is_healthy());
+    let all: Vec<&String> = report.checks.iter().flat_map(|c| &c.problems).collect();
+    assert!(
+        all.iter()
+            .any(|p| p.contains(&format!("customer {a} has no uuid"))),
+        "{all:?}"
+    );
+}

@@ -145,6 +145,13 @@ fn record_consistency(conn: &Connection) -> Result<Vec<String>> {
             conn,
             &format!("SELECT format('{k} %d: version %d is below 1', id, version) FROM {t} WHERE version < 1"),
         )?);
+        // Backups and a team server match records by UUID.
+        out.extend(strings(
+            conn,
+            &format!(
+                "SELECT format('{k} %d has no uuid', id) FROM {t} WHERE uuid IS NULL OR uuid = ''"
+            ),
+        )?);
     }
     Ok(out)
 }
