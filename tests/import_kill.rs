@@ -5,7 +5,7 @@
 //! tags it) and `doctor` fails; re-running the import completes it without
 //! duplicates and every customer carries its tags.
 //!
-//! `DOSSIER_IMPORT_KILLS=N` runs N kills instead of the default 6.
+//! `DOSSIER_IMPORT_KILLS=N` runs N kills instead of the default 4.
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -109,7 +109,7 @@ fn an_import_killed_at_random_points_leaves_whole_batches_with_their_tags() {
     let kills: usize = std::env::var("DOSSIER_IMPORT_KILLS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(6);
+        .unwrap_or(4);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut batches_seen, mut untagged_states) = (0, 0);
     for i in 0..kills {
@@ -120,8 +120,10 @@ fn an_import_killed_at_random_points_leaves_whole_batches_with_their_tags() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Anywhere from start-up to just past the usual end.
-        let wait = full.mul_f64(rng.below(1_100) as f64 / 1_000.0);
+        // Anywhere from start-up to just past the usual end, one kill in
+        // each slice of that span so a few kills cover every stage.
+        let slice = (i as f64 + rng.below(1_000) as f64 / 1_000.0) / kills as f64;
+        let wait = full.mul_f64(1.1 * slice);
         std::thread::sleep(wait);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();

@@ -57,7 +57,12 @@ pub fn import(
             }
         }
         for r in report.rejected.iter().take(SHOW) {
-            println!("line {:>6}: rejected — {}", r.line, clean(&r.reason));
+            if r.line == 0 {
+                // Not a line of the file: a backup's record (a clash).
+                println!("not restored — {}", clean(&r.reason));
+            } else {
+                println!("line {:>6}: rejected — {}", r.line, clean(&r.reason));
+            }
         }
         if report.rejected.len() > SHOW {
             println!(

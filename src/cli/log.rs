@@ -41,7 +41,9 @@ fn open_private(path: &Path) -> std::io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+        // A link planted at the log's name must not make dossier append to
+        // whatever it points at; dossier then runs without a log.
+        o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
     o.open(path)
 }
