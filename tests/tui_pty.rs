@@ -265,3 +265,156 @@ fn a_panic_restores_the_terminal_and_shows_the_message_and_log_path() {
     let log = std::fs::read_to_string(logs.join("dossier.log")).unwrap();
     assert!(log.contains("panic: a test panic"), "{log}");
 }
+
+/// The process state letter from /proc (T: stopped).
+#[cfg(target_os = "linux")]
+fn proc_state(pid: i32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit(')')
+        .next()
+        .and_then(|rest| rest.trim().chars().next())
+        .unwrap_or('?')
+}
+
+/// User + system CPU time of a process, in clock ticks.
+#[cfg(target_os = "linux")]
+fn cpu_ticks(pid: i32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    // After the name: state is field 3, utime 14 and stime 15 (1-based).
+    fields
+        .get(11)
+        .and_then(|u| u.parse::<u64>().ok())
+        .unwrap_or(0)
+        + fields
+            .get(12)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0)
+}
+
+#[cfg(target_os = "linux")]
+fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(15) {
+        if cond() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tstp.db");
+    let mut s = Session::start(&db, dir.path());
+    s.screen.wait_for("Load the demo book");
+    s.send("n");
+    s.send("a");
+    s.screen.wait_for("New customer");
+    let pid = s.child.process_id().unwrap() as i32;
+    s.send("\x1a"); // Ctrl-Z
+    wait_until("the UI stopped", || proc_state(pid) == 'T');
+    assert!(
+        !s.in_alternate_screen(),
+        "suspended on the alternate screen"
+    );
+    // A stopped UI must not have left the form's text on the shell's screen.
+    if let Ok(mut p) = s.screen.parser.lock() {
+        p.process(b"\x1b[2J");
+    }
+    // SAFETY: continuing the child this test started, as `fg` does.
+    unsafe {
+        libc::kill(pid, libc::SIGCONT);
+    }
+    wait_until("the UI runs again", || proc_state(pid) != 'T');
+    s.screen.wait_for("New customer");
+    assert!(s.in_alternate_screen());
+    // kill -TSTP from outside suspends the same way.
+    // SAFETY: signalling the child this test started.
+    unsafe {
+        libc::kill(pid, libc::SIGTSTP);
+    }
+    wait_until("the UI stopped on SIGTSTP", || proc_state(pid) == 'T');
+    assert!(!s.in_alternate_screen());
+    // SAFETY: as above.
+    unsafe {
+        libc::kill(pid, libc::SIGCONT);
+        libc::kill(pid, libc::SIGTERM);
+    }
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 128 + libc::SIGTERM as u32, "{status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!s.in_alternate_screen(), "the terminal was not restored");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sigquit_restores_the_terminal_and_signals_exit_with_128_plus_the_signal() {
+    for signal in [libc::SIGQUIT, libc::SIGHUP] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("quit.db");
+        let mut s = Session::start(&db, dir.path());
+        s.screen.wait_for("Load the demo book");
+        s.send("n");
+        s.screen.wait_for("No customers yet");
+        let pid = s.child.process_id().unwrap() as i32;
+        // SAFETY: signalling the child this test started.
+        unsafe {
+            libc::kill(pid, signal);
+        }
+        let status = s.wait_exit();
+        assert_eq!(
+            status.exit_code(),
+            128 + signal as u32,
+            "{signal}: {status:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            !s.in_alternate_screen(),
+            "{signal}: the terminal was not restored"
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_big_paste_lands_in_the_field_in_one_go_without_a_busy_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("paste.db");
+    let mut s = Session::start(&db, dir.path());
+    s.screen.wait_for("Load the demo book");
+    s.send("n");
+    s.send("a");
+    s.screen.wait_for("New customer");
+    // A bracketed paste of 3,000 bytes (more than crossterm reads at once),
+    // with a line break that must not act as a key.
+    let mut paste = String::from("\x1b[200~Pasted");
+    paste.push_str(&"名".repeat(990));
+    paste.push_str("\r\x1b[201~");
+    s.send(&paste);
+    // The field shows the end of its text: the paste arrived whole.
+    s.screen
+        .wait_for("名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名");
+    let pid = s.child.process_id().unwrap() as i32;
+    // Idle after the paste: a busy loop would burn a whole core.
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(2));
+    let used = cpu_ticks(pid) - before;
+    // SAFETY: sysconf has no memory effects.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    assert!(used < hz, "{used} ticks of CPU in 2 s idle (a busy loop)");
+    // The form is still open (the line break did not save or close it).
+    assert!(s.screen.text().contains("New customer"));
+    s.send("\x1b");
+    s.send("y");
+    s.send("q");
+    s.wait_exit();
+}

@@ -157,6 +157,23 @@ pub struct Dimension {
     pub(crate) default: Option<String>,
 }
 
+impl Dimension {
+    /// Whether the rules can give this dimension `value`. A dimension whose
+    /// value is built from facts (a city, an industry) takes any value.
+    pub fn allows(&self, value: &str) -> bool {
+        let open = self
+            .rules
+            .iter()
+            .any(|r| matches!(r.value, ValueSpec::Template(_)))
+            || self.default.as_deref().is_some_and(|d| d.contains('{'));
+        open || self.default.as_deref() == Some(value)
+            || self
+                .rules
+                .iter()
+                .any(|r| matches!(&r.value, ValueSpec::Fixed(v) if v == value))
+    }
+}
+
 /// The rules in force: built-in rules with a user's file laid over them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleSet {

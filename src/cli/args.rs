@@ -205,6 +205,10 @@ pub enum Command {
         /// Write to this file (created private) instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Replace the file named by --output if it exists (never the open
+        /// book, its -wal/-shm files or a symbolic link).
+        #[arg(long)]
+        force: bool,
     },
     /// List likely duplicate customers (same email or phone, similar name and company).
     Duplicates {
@@ -227,8 +231,14 @@ pub enum Command {
         merge: Option<i64>,
     },
     /// Write a consistent copy of the database to PATH (SQLite's online
-    /// backup: safe while dossier is open elsewhere; never overwrites a file).
-    Backup { path: PathBuf },
+    /// backup: safe while dossier is open elsewhere; refuses an existing
+    /// file unless --force).
+    Backup {
+        path: PathBuf,
+        /// Replace PATH if it exists (never the open book or a symbolic link).
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the database: integrity, links between records, orphan tags,
     /// tags against their history. Exits non-zero when something is wrong.
     Doctor {
@@ -307,18 +317,23 @@ impl Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AddKind {
+    /// Add a customer (person or company).
     #[command(alias = "c")]
     Customer(CustomerArgs),
+    /// Add a deal for a customer, with its line items.
     #[command(alias = "opp", alias = "deal")]
     Opportunity(OpportunityArgs),
+    /// Add a product to the catalogue.
     #[command(alias = "p")]
     Product(ProductArgs),
+    /// Log a touch (call, visit, meeting, email, note) or add a campaign.
     #[command(alias = "a", alias = "touch")]
     Activity(ActivityArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum EditKind {
+    /// Change a customer's fields.
     #[command(alias = "c")]
     Customer {
         #[arg(value_parser = record_id)]
@@ -328,6 +343,7 @@ pub enum EditKind {
         #[command(flatten)]
         fields: CustomerArgs,
     },
+    /// Change a deal's fields, stage or line items.
     #[command(alias = "opp", alias = "deal")]
     Opportunity {
         #[arg(value_parser = record_id)]
@@ -337,6 +353,7 @@ pub enum EditKind {
         #[command(flatten)]
         fields: OpportunityArgs,
     },
+    /// Change a product's fields.
     #[command(alias = "p")]
     Product {
         #[arg(value_parser = record_id)]
@@ -346,6 +363,7 @@ pub enum EditKind {
         #[command(flatten)]
         fields: ProductArgs,
     },
+    /// Change an activity (touch or campaign).
     #[command(alias = "a", alias = "touch")]
     Activity {
         #[arg(value_parser = record_id)]

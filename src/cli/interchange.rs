@@ -57,7 +57,12 @@ pub fn import(
             }
         }
         for r in report.rejected.iter().take(SHOW) {
-            println!("line {:>6}: rejected — {}", r.line, clean(&r.reason));
+            if r.line == 0 {
+                // Not a line of the file: a backup's record (a clash).
+                println!("not restored — {}", clean(&r.reason));
+            } else {
+                println!("line {:>6}: rejected — {}", r.line, clean(&r.reason));
+            }
         }
         if report.rejected.len() > SHOW {
             println!(
@@ -85,25 +90,12 @@ pub fn import(
     })
 }
 
-/// Creates an export file readable by the user only.
-fn private_file(path: &Path) -> Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-        .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
-}
-
 pub fn export(
     store: &Store,
     format: FormatArg,
     kind: Option<KindArg>,
     tags: Vec<String>,
-    output: Option<PathBuf>,
+    (output, force): (Option<PathBuf>, bool),
 ) -> Result<ExitCode> {
     let opts = ExportOptions {
         format: match format {
@@ -116,9 +108,17 @@ pub fn export(
     };
     let n = match &output {
         Some(path) => {
-            let mut w = std::io::BufWriter::new(private_file(path)?);
-            let n = interchange::export(store, &opts, &mut w).map_err(|e| anyhow!("{e}"))?;
-            w.flush()?;
+            // A temporary file renamed into place: a failed export leaves no
+            // partial file, and the book itself can never be the target.
+            let mut file = store
+                .output_file(path, force)
+                .map_err(|e| anyhow!("not exported — {e}"))?;
+            let mut w = std::io::BufWriter::new(file.file());
+            let n = interchange::export(store, &opts, &mut w).map_err(|e| export_error(path, e))?;
+            w.flush()
+                .map_err(|e| export_error(path, interchange::InterchangeError::from(e)))?;
+            drop(w);
+            file.commit().map_err(|e| anyhow!("not exported — {e}"))?;
             n
         }
         None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
@@ -151,6 +151,20 @@ pub fn export(
             .unwrap_or_default()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// One message for a failed export; a full disk is worded like every
+/// other full-disk message.
+fn export_error(path: &Path, e: interchange::InterchangeError) -> anyhow::Error {
+    if let interchange::InterchangeError::Write(io) = &e {
+        if crate::store::is_out_of_space(io) {
+            return anyhow!(
+                "the disk is full — {} was not written (no partial file was left) and the book is unchanged; free some space and try again",
+                path.display()
+            );
+        }
+    }
+    anyhow!("not exported — {e}")
 }
 
 pub fn duplicates(store: &Store, limit: usize, json: bool) -> Result<ExitCode> {

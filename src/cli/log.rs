@@ -41,7 +41,9 @@ fn open_private(path: &Path) -> std::io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+        // A link planted at the log's name must not make dossier append to
+        // whatever it points at; dossier then runs without a log.
+        o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
     o.open(path)
 }
@@ -73,11 +75,12 @@ pub fn init() -> Option<PathBuf> {
     Some(path)
 }
 
-/// On a panic: log it, tell the person what happened and where the log is,
-/// then run the previous hook (which a terminal UI chains to restore the
-/// terminal first).
+/// On a panic: log it (with a backtrace), and tell the person what happened
+/// and where the log is — only that: Rust's own panic text and backtrace
+/// mean nothing to a salesperson, so the default hook is not run. (A
+/// terminal UI chains its own hook in front of this one to restore the
+/// terminal first.)
 pub fn install_panic_hook(log: Option<PathBuf>) {
-    let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let message = info
             .payload()
@@ -90,6 +93,7 @@ pub fn install_panic_hook(log: Option<PathBuf>) {
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
         tracing::error!(%place, "panic: {message}");
+        tracing::error!("backtrace:\n{}", std::backtrace::Backtrace::force_capture());
         let clean = crate::domain::text::sanitize_for_terminal(&message);
         match &log {
             Some(p) => eprintln!(
@@ -100,6 +104,5 @@ pub fn install_panic_hook(log: Option<PathBuf>) {
                 "dossier stopped because of a bug: {clean} ({place})\nYour saved data is safe."
             ),
         }
-        previous(info);
     }));
 }

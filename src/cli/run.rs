@@ -33,6 +33,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let Some(command) = cli.command else {
         // Plain `dossier` opens the terminal UI.
         crate::tui::run(store, Some(tui_demo))?;
+        // Ended by SIGTERM/SIGHUP/SIGINT/SIGQUIT: 128 + the signal, as a
+        // shell or service manager expects (the terminal is restored).
+        if let Some(signal) = crate::signals::received() {
+            return Ok(ExitCode::from((128 + signal).clamp(0, 255) as u8));
+        }
         return Ok(ExitCode::SUCCESS);
     };
     match command {
@@ -128,14 +133,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             kind,
             tags,
             output,
-        } => super::interchange::export(&store, format, kind, tags, output),
+            force,
+        } => super::interchange::export(&store, format, kind, tags, (output, force)),
         Command::Duplicates { limit, json } => super::interchange::duplicates(&store, limit, json),
         Command::Merge { keep, duplicate } => {
             super::interchange::merge(&mut store, keep, duplicate)
         }
         Command::Unmerge { merge } => super::interchange::unmerge(&mut store, merge),
-        Command::Backup { path: target } => {
-            store.backup_to(&target).map_err(explain)?;
+        Command::Backup {
+            path: target,
+            force,
+        } => {
+            store.backup_file(&target, force).map_err(explain)?;
             println!(
                 "backup of {} written to {} and checked",
                 path.display(),
@@ -326,6 +335,25 @@ fn for_edit(store: &Store, kind: Kind, id: i64, edit: &EditArgs) -> Result<AnyRe
 }
 
 fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
+    let blind = match &edit {
+        EditKind::Customer { edit, .. }
+        | EditKind::Opportunity { edit, .. }
+        | EditKind::Product { edit, .. }
+        | EditKind::Activity { edit, .. } => edit.if_version.is_none(),
+    };
+    let (record, json) = if blind {
+        // No version named: read and write under one write lock, so the
+        // change applies to the latest version and cannot conflict.
+        store.with_write_lock(|store| edit_latest(store, edit))?
+    } else {
+        edit_latest(store, edit)?
+    };
+    report_saved(store, "saved", record, json)
+}
+
+/// Reads the record, applies the edit and saves it (a stale `--if-version`
+/// is a conflict).
+fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(Written<AnyRecord>, bool)> {
     let today = store.clock().today();
     let not_saved =
         |kind: &str, id: i64, e: ValidationErrors| anyhow!("{kind} {id} not saved — {e}");
@@ -370,7 +398,7 @@ fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
             (saved.map(AnyRecord::Activity), fields.out.json)
         }
     };
-    report_saved(store, "saved", record, json)
+    Ok((record, json))
 }
 
 fn show(store: &Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {

@@ -32,7 +32,8 @@ pub fn search(
     let mut out = std::io::stdout().lock();
     for hit in &hits {
         if json {
-            writeln!(out, "{}", serde_json::to_string(hit)?)?;
+            // Escaped like every --json line: record text must not drive a terminal.
+            writeln!(out, "{}", super::output::to_json(hit)?)?;
         } else {
             writeln!(out, "{}", hit_line(hit, bold))?;
         }

@@ -183,8 +183,8 @@ impl Activity {
             match &self.campaign {
                 None => e.add("campaign", "campaign details are missing"),
                 Some(c) => {
-                    if c.cost.0 < 0 {
-                        e.add("cost", "cannot be negative");
+                    if let Some(m) = c.cost.range_error() {
+                        e.add("cost", m);
                     }
                     if let Some(end) = c.end_date {
                         if end < self.date {

@@ -10,7 +10,7 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let bad = || {
         format!(
             "'{}' is not a date — use YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday like mon",
-            super::text::sanitize_for_terminal(input.trim())
+            super::text::cut_for_message(input.trim())
         )
     };
     match s.as_str() {
@@ -56,9 +56,15 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     }
     for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(&s, fmt) {
-            if (1900..=2200).contains(&d.year()) {
+            // Four-digit years: dates are stored as YYYY-MM-DD text, which
+            // sorts and compares correctly only within them.
+            if (1..=9999).contains(&d.year()) {
                 return Ok(d);
             }
+            return Err(format!(
+                "'{}' is out of range — dates run from 0001-01-01 to 9999-12-31",
+                super::text::cut_for_message(input.trim())
+            ));
         }
     }
     Err(bad())
@@ -108,6 +114,8 @@ mod tests {
     #[case("+1m", "2026-12-23")]
     #[case("mon", "2026-11-30")]
     #[case("fri", "2026-11-27")]
+    #[case("9999-12-31", "9999-12-31")]
+    #[case("0001-01-01", "0001-01-01")]
     fn parses(#[case] input: &str, #[case] want: &str) {
         assert_eq!(parse_date(input, d("2026-11-23")), Ok(d(want)));
     }
@@ -118,7 +126,7 @@ mod tests {
     #[case("2026-13-01")]
     #[case("+d")]
     #[case("+99999999d")]
-    #[case("0001-01-01")]
+    #[case("0000-01-01")]
     fn refuses(#[case] input: &str) {
         assert!(parse_date(input, d("2026-11-23")).is_err());
     }

@@ -197,7 +197,7 @@ fn number<T: std::str::FromStr>(value: &str, what: &str) -> Result<Option<T>, St
     v.parse::<T>().map(Some).map_err(|_| {
         format!(
             "'{}' is not {what}",
-            super::text::sanitize_for_terminal(value.trim())
+            super::text::cut_for_message(value.trim())
         )
     })
 }
@@ -232,7 +232,7 @@ fn bool_value(value: &str) -> Result<bool, String> {
         "no" | "n" | "false" | "0" | "off" | "inactive" | "否" => Ok(false),
         other => Err(format!(
             "'{}' is not yes or no",
-            super::text::sanitize_for_terminal(other)
+            super::text::cut_for_message(other)
         )),
     }
 }
@@ -467,7 +467,7 @@ pub fn parse_line_item(
     let bad = || {
         format!(
             "'{}' is not a line item — use PRODUCT_ID:QUANTITY or PRODUCT_ID:QUANTITY:UNIT_PRICE",
-            super::text::sanitize_for_terminal(text)
+            super::text::cut_for_message(text)
         )
     };
     if !(2..=3).contains(&parts.len()) {

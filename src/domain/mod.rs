@@ -39,6 +39,10 @@ pub struct Meta {
     /// Row id; 0 for a record that has not been saved yet.
     #[serde(default)]
     pub id: i64,
+    /// The record's identity across books, backups and the team server
+    /// (ids are local to one book); empty until the record is saved.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uuid: String,
     #[serde(default = "epoch")]
     pub created_at: DateTime<Utc>,
     #[serde(default = "epoch")]
@@ -149,7 +153,7 @@ macro_rules! labelled_enum {
                 )+
                 Err(format!(
                     "'{}' is not a valid {} — expected one of: {}",
-                    $crate::domain::text::sanitize_for_terminal(s.trim()),
+                    $crate::domain::text::cut_for_message(s.trim()),
                     $crate::domain::text::human_type_name(stringify!($name)),
                     [$($label),+].join(", ")
                 ))

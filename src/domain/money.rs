@@ -137,6 +137,48 @@ impl fmt::Display for Money {
     }
 }
 
+/// The largest amount dossier keeps: one trillion currency units (what
+/// [`Money::parse`] accepts), in minor units. Every amount, unit price,
+/// line total and deal total is held to it, so no sum can overflow.
+pub const MAX_AMOUNT: Money = Money(100_000_000_000_000);
+
+/// The largest quantity of one line item.
+pub const MAX_QUANTITY: i64 = 1_000_000_000;
+
+/// `1,000,000,000` — a whole number with thousands separators.
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::from(if n < 0 { "-" } else { "" });
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+impl Money {
+    /// Whether the amount is within 0..=[`MAX_AMOUNT`]; the message (one
+    /// style for every amount, price and total) says what is allowed.
+    pub fn range_error(self) -> Option<String> {
+        if self.0 < 0 {
+            Some(format!(
+                "{} is negative — amounts cannot be below zero",
+                self.display_plain()
+            ))
+        } else if self > MAX_AMOUNT {
+            Some(format!(
+                "{} is too large — at most {}",
+                self.display_plain(),
+                MAX_AMOUNT.display_plain()
+            ))
+        } else {
+            None
+        }
+    }
+}
+
 impl std::ops::Add for Money {
     type Output = Money;
     fn add(self, o: Money) -> Money {

@@ -1,3 +1,4 @@
+use super::money::{group_thousands, MAX_AMOUNT, MAX_QUANTITY};
 use super::validate::{check_currency, check_required, check_text, MAX_LONG, MAX_SHORT};
 use super::{labelled_enum, Meta, Money, ValidationErrors};
 use chrono::NaiveDate;
@@ -173,8 +174,10 @@ impl Opportunity {
                 "is required — pick the customer this deal is with",
             );
         }
-        if self.amount.0 < 0 {
-            e.add("amount", "cannot be negative");
+        // A deal with lines has their total as its amount: the lines'
+        // checks below name what is wrong.
+        if let Some(m) = self.amount.range_error().filter(|_| self.items.is_empty()) {
+            e.add("amount", m);
         }
         if let Some(p) = self.probability {
             if p > 100 {
@@ -184,6 +187,7 @@ impl Opportunity {
         for c in &self.competitors {
             check_text(&mut e, "competitors", c, MAX_SHORT);
         }
+        let (mut total, mut lines_ok) = (Some(0i64), true);
         for (i, item) in self.items.iter().enumerate() {
             let n = i + 1;
             if item.product_id <= 0 {
@@ -191,10 +195,50 @@ impl Opportunity {
             }
             if item.quantity <= 0 {
                 e.add("items", format!("line {n}: quantity must be at least 1"));
+            } else if item.quantity > MAX_QUANTITY {
+                e.add(
+                    "items",
+                    format!(
+                        "line {n}: quantity {} is too large — at most {}",
+                        group_thousands(item.quantity),
+                        group_thousands(MAX_QUANTITY)
+                    ),
+                );
             }
-            if item.unit_price.0 < 0 {
-                e.add("items", format!("line {n}: unit price cannot be negative"));
+            if let Some(m) = item.unit_price.range_error() {
+                e.add("items", format!("line {n}: unit price {m}"));
             }
+            // Checked arithmetic: an overflow must be a message here, never
+            // reach SQLite (whose sum() fails with a raw "integer overflow").
+            let line = item
+                .unit_price
+                .0
+                .checked_mul(item.quantity)
+                .filter(|&t| t <= MAX_AMOUNT.0);
+            let parts_ok = (1..=MAX_QUANTITY).contains(&item.quantity)
+                && item.unit_price.range_error().is_none();
+            if parts_ok && line.is_none() {
+                e.add(
+                    "items",
+                    format!(
+                        "line {n}: total {} × {} is too large — at most {}",
+                        group_thousands(item.quantity),
+                        item.unit_price.display_plain(),
+                        MAX_AMOUNT.display_plain()
+                    ),
+                );
+            }
+            lines_ok &= parts_ok && line.is_some();
+            total = total.zip(line).and_then(|(t, l)| t.checked_add(l));
+        }
+        if lines_ok && total.is_none_or(|t| t > MAX_AMOUNT.0) {
+            e.add(
+                "items",
+                format!(
+                    "the lines' total is too large — at most {}; split the deal",
+                    MAX_AMOUNT.display_plain()
+                ),
+            );
         }
         if self.stage == Stage::Lost && self.close_reason.trim().is_empty() {
             e.add("close_reason", "say why the deal was lost");

@@ -64,8 +64,8 @@ impl Product {
         if self.sku.chars().any(char::is_whitespace) {
             e.add("sku", "cannot contain spaces");
         }
-        if self.price.0 < 0 {
-            e.add("price", "cannot be negative");
+        if let Some(m) = self.price.range_error() {
+            e.add("price", m);
         }
         for t in &self.functions {
             check_text(&mut e, "functions", t, MAX_SHORT);

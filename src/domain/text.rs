@@ -37,6 +37,20 @@ pub fn sanitize_multiline(s: &str) -> String {
         .join("\n")
 }
 
+/// How many characters of a value a message quotes.
+pub const MESSAGE_VALUE_CHARS: usize = 80;
+
+/// A value quoted in a message: cut to [`MESSAGE_VALUE_CHARS`] characters
+/// with "…" (a 120 KB paste must not be echoed whole) and stripped of
+/// control characters.
+pub fn cut_for_message(s: &str) -> String {
+    let clean = sanitize_for_terminal(s);
+    match clean.char_indices().nth(MESSAGE_VALUE_CHARS) {
+        Some((at, _)) => format!("{}…", &clean[..at]),
+        None => clean,
+    }
+}
+
 /// Keeps only the digits of a phone number (for matching and dedupe).
 pub fn phone_digits(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_digit()).collect()

@@ -104,7 +104,7 @@ pub(crate) fn check_currency(errs: &mut ValidationErrors, value: &str) {
             "currency",
             format!(
                 "'{}' is not a currency code — expected three letters such as CNY, USD or EUR",
-                super::text::sanitize_for_terminal(value)
+                super::text::cut_for_message(value)
             ),
         );
     }
@@ -135,7 +135,7 @@ pub fn email_problem(email: &str) -> Option<String> {
     } else {
         Some(format!(
             "'{}' is not an email address — expected name@example.com",
-            super::text::sanitize_for_terminal(e)
+            super::text::cut_for_message(e)
         ))
     }
 }
@@ -150,7 +150,7 @@ pub fn phone_problem(phone: &str) -> Option<String> {
     if bad || !(3..=20).contains(&digits) {
         Some(format!(
             "'{}' is not a phone number — digits, spaces, + and - only",
-            super::text::sanitize_for_terminal(p)
+            super::text::cut_for_message(p)
         ))
     } else {
         None

@@ -117,19 +117,19 @@ pub(super) fn import(
                     Ok(Upserted::Updated(id)) => report.done(line, Action::Updated, id, &name),
                     Ok(Upserted::Unchanged(id)) => report.done(line, Action::Unchanged, id, &name),
                     Err(UpsertError::Invalid(v)) => report.reject(line, v.to_string()),
-                    Err(UpsertError::Store(e)) => {
-                        return Err(InterchangeError::Format(format!(
-                        "import stopped at line {line}: {e} — rows of earlier batches were saved; \
-                         running the import again updates them instead of duplicating"
-                    )))
-                    }
+                    Err(UpsertError::Store(e)) => return Err(stopped(Some(line), e)),
                 }
                 Ok(())
             },
         )?;
-        imp.finish()?;
+        imp.finish().map_err(|e| stopped(None, e))?;
         if !classify_each {
-            super::sweep_after(store, opts, report)?;
+            super::sweep_after(store, opts, report).map_err(|e| match e {
+                InterchangeError::Store(e) => InterchangeError::Format(format!(
+                    "every row was imported, but tagging them failed: {e} — dossier classify tags them"
+                )),
+                other => other,
+            })?;
         }
     } else {
         let mut other = OtherKinds::new(store, opts.kind)?;
@@ -277,4 +277,20 @@ impl<'a> LineCounter<'a> {
         }
         self.line
     }
+}
+
+/// Why a customer import stopped, in one consistent message: whole batches
+/// before it are saved (each is a transaction), the batch in progress is
+/// not, and running the import again completes it without duplicates.
+fn stopped(line: Option<u64>, e: crate::store::StoreError) -> InterchangeError {
+    let at = line.map(|l| format!(" at line {l}")).unwrap_or_default();
+    let cause = match e {
+        crate::store::StoreError::DiskFull => "the disk is full".to_string(),
+        other => other.to_string(),
+    };
+    InterchangeError::Format(format!(
+        "import stopped{at}: {cause} — the batches committed before it are saved, the batch in \
+         progress is not (no partial row); once that is fixed, running the same import again \
+         completes it without duplicating"
+    ))
 }

@@ -201,7 +201,12 @@ fn export_csv(store: &Store, kind: Kind, tags: &[String], out: &mut dyn Write) -
 
 impl From<csv::Error> for InterchangeError {
     fn from(e: csv::Error) -> Self {
-        InterchangeError::Format(format!("CSV: {e}"))
+        // A failed write (full disk) stays an I/O error so it is worded as one.
+        let message = format!("CSV: {e}");
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => InterchangeError::Write(io),
+            _ => InterchangeError::Format(message),
+        }
     }
 }
 

@@ -58,35 +58,225 @@ pub(super) fn export(store: &Store, opts: &ExportOptions, out: &mut dyn Write) -
     }
     let n =
         (b.customers.len() + b.products.len() + b.opportunities.len() + b.activities.len()) as u64;
-    serde_json::to_writer_pretty(&mut *out, &b)
-        .map_err(|e| InterchangeError::Format(format!("cannot write JSON: {e}")))?;
+    serde_json::to_writer_pretty(&mut *out, &b).map_err(|e| {
+        if e.is_io() {
+            InterchangeError::Write(e.into())
+        } else {
+            InterchangeError::Format(format!("cannot write JSON: {e}"))
+        }
+    })?;
     out.write_all(b"\n")?;
     Ok(n)
 }
 
-/// Checks every record of a backup before anything is written, so a
-/// damaged or hand-edited file is refused whole, with the record named.
-fn check(b: &Backup, report: &mut ImportReport) {
+/// How many problems a refused backup lists.
+const SHOW_PROBLEMS: usize = 10;
+
+/// Whether `s` is a UUID as dossier writes them (8-4-4-4-12 hex digits).
+fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Checks a backup before anything is written, so a damaged or hand-edited
+/// file is refused whole with each problem named: every record valid, ids
+/// and versions from 1, UUIDs well formed and unique, every link pointing
+/// at a record in the backup, every tag one the rules can give.
+fn check(b: &Backup, rules: &crate::classify::RuleSet, report: &mut ImportReport) {
+    use crate::classify::Subject;
+    use crate::domain::Meta;
+    use std::collections::HashSet;
+    let mut problem = |s: String| report.reject(0, s);
+    let mut ids: [HashSet<i64>; 4] = Default::default();
+    let mut uuids = HashSet::new();
+    let mut campaigns = HashSet::new();
+    let slot = |k: Kind| Kind::ALL.iter().position(|&x| x == k).unwrap_or(0);
+    let mut meta = |kind: Kind, m: &Meta, problem: &mut dyn FnMut(String)| {
+        let who = format!("{kind} {}", m.id);
+        if m.id < 1 {
+            problem(format!("{who}: the id must be a whole number from 1"));
+        } else if !ids[slot(kind)].insert(m.id) {
+            problem(format!("{who}: the id appears twice"));
+        }
+        if m.version < 1 {
+            problem(format!(
+                "{who}: version {} — versions count from 1",
+                m.version
+            ));
+        }
+        if !m.uuid.is_empty() {
+            if !is_uuid(&m.uuid) {
+                problem(format!(
+                    "{who}: uuid '{}' is not a UUID (8-4-4-4-12 hex digits)",
+                    crate::domain::text::cut_for_message(&m.uuid)
+                ));
+            } else if !uuids.insert(m.uuid.to_ascii_lowercase()) {
+                problem(format!("{who}: uuid {} appears twice", m.uuid));
+            }
+        }
+    };
     for c in &b.customers {
+        meta(Kind::Customer, &c.meta, &mut problem);
         if let Err(e) = c.validate() {
-            report.reject(0, format!("customer {}: {e}", c.meta.id));
+            problem(format!("customer {}: {e}", c.meta.id));
         }
     }
     for p in &b.products {
+        meta(Kind::Product, &p.meta, &mut problem);
         if let Err(e) = p.validate() {
-            report.reject(0, format!("product {}: {e}", p.meta.id));
+            problem(format!("product {}: {e}", p.meta.id));
         }
     }
     for o in &b.opportunities {
+        meta(Kind::Opportunity, &o.meta, &mut problem);
         if let Err(e) = o.validate() {
-            report.reject(0, format!("opportunity {}: {e}", o.meta.id));
+            problem(format!("opportunity {}: {e}", o.meta.id));
         }
     }
     for a in &b.activities {
+        meta(Kind::Activity, &a.meta, &mut problem);
         if let Err(e) = a.validate() {
-            report.reject(0, format!("activity {}: {e}", a.meta.id));
+            problem(format!("activity {}: {e}", a.meta.id));
+        }
+        if a.campaign.is_some() {
+            campaigns.insert(a.meta.id);
         }
     }
+    let has = |k: Kind, id: i64| ids[slot(k)].contains(&id);
+    let missing = |from: String, k: Kind, id: i64| {
+        format!("{from} links to {k} {id}, which is not in the backup")
+    };
+    for o in &b.opportunities {
+        let from = format!("opportunity {}", o.meta.id);
+        if !has(Kind::Customer, o.customer_id) {
+            problem(missing(from.clone(), Kind::Customer, o.customer_id));
+        }
+        if let Some(c) = o.campaign_id.filter(|c| !campaigns.contains(c)) {
+            problem(format!(
+                "{from} names campaign {c}, which is not a campaign in the backup"
+            ));
+        }
+        for item in o.items.iter().filter(|i| !has(Kind::Product, i.product_id)) {
+            problem(missing(from.clone(), Kind::Product, item.product_id));
+        }
+    }
+    for a in &b.activities {
+        let from = format!("activity {}", a.meta.id);
+        if let Some(c) = a.customer_id.filter(|&c| !has(Kind::Customer, c)) {
+            problem(missing(from.clone(), Kind::Customer, c));
+        }
+        if let Some(o) = a.opportunity_id.filter(|&o| !has(Kind::Opportunity, o)) {
+            problem(missing(from, Kind::Opportunity, o));
+        }
+    }
+    for t in &b.tags {
+        let who = format!(
+            "tag {}={} of {} {}",
+            t.dimension, t.value, t.record_kind, t.record_id
+        );
+        let subject = match t.record_kind.as_str() {
+            "customer" => Subject::Customer,
+            "opportunity" => Subject::Opportunity,
+            "product" => Subject::Product,
+            "activity" => Subject::Campaign,
+            _ => {
+                problem(format!("{who}: unknown record kind"));
+                continue;
+            }
+        };
+        if !has(subject.kind(), t.record_id) {
+            problem(format!("{who}: the record is not in the backup"));
+            continue;
+        }
+        match rules
+            .dimensions(subject)
+            .iter()
+            .find(|d| d.name == t.dimension)
+        {
+            None => problem(format!(
+                "{who}: the rules have no dimension '{}'",
+                t.dimension
+            )),
+            Some(d) if !d.allows(&t.value) => problem(format!(
+                "{who}: the rules never give '{}' the value '{}'",
+                t.dimension, t.value
+            )),
+            Some(_) => {}
+        }
+    }
+    for h in &b.tag_history {
+        if h.record_kind.parse::<Kind>().is_err() {
+            problem(format!(
+                "tag history {}: unknown record kind '{}'",
+                h.id, h.record_kind
+            ));
+        }
+    }
+}
+
+/// Collects the paths of fields in `input` that reading dropped: keys
+/// missing from `read` (the backup written back out). A key left out only
+/// because it is empty (an absent trash mark) is not a loss.
+fn dropped_fields(
+    input: &serde_json::Value,
+    read: &serde_json::Value,
+    path: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    match (input, read) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match b.get(key) {
+                    Some(kept) => dropped_fields(value, kept, &here, out),
+                    None if value.is_null() || value.as_str() == Some("") => {}
+                    None => out.push(here),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                dropped_fields(x, y, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reads a backup, naming every field it does not know (a typo or a file
+/// from another program must not be half understood).
+fn parse(text: &str) -> Result<Backup> {
+    let not_backup = |e: serde_json::Error| {
+        InterchangeError::Format(format!(
+            "not a dossier JSON backup (line {}, column {}): {e} — nothing was restored",
+            e.line(),
+            e.column()
+        ))
+    };
+    let input: serde_json::Value = serde_json::from_str(text).map_err(not_backup)?;
+    let backup: Backup = serde_json::from_str(text).map_err(not_backup)?;
+    let read = serde_json::to_value(&backup)
+        .map_err(|e| InterchangeError::Format(format!("cannot read the backup: {e}")))?;
+    let mut unknown = Vec::new();
+    dropped_fields(&input, &read, "", &mut unknown);
+    if !unknown.is_empty() {
+        let more = unknown.len().saturating_sub(SHOW_PROBLEMS);
+        unknown.truncate(SHOW_PROBLEMS);
+        return Err(InterchangeError::Format(format!(
+            "the backup has fields dossier does not know, nothing was restored: {}{} — remove them or export a new backup",
+            unknown.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        )));
+    }
+    Ok(backup)
 }
 
 pub(super) fn import(
@@ -95,34 +285,46 @@ pub(super) fn import(
     opts: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<()> {
-    let backup: Backup = serde_json::from_str(text).map_err(|e| {
-        InterchangeError::Format(format!(
-            "not a dossier JSON backup (line {}, column {}): {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let backup = parse(text)?;
     if backup.format != crate::store::BACKUP_FORMAT {
         return Err(InterchangeError::Format(
             "this JSON is not a dossier backup (no \"format\": \"dossier-backup\") — export one with dossier export --format json".into(),
         ));
     }
-    check(&backup, report);
-    if !report.rejected.is_empty() {
+    if backup.schema_version < 1 || backup.schema_version > crate::store::SCHEMA_VERSION {
         return Err(InterchangeError::Format(format!(
-            "the backup holds invalid records, nothing was restored: {}",
+            "the backup says schema version {}, this dossier knows versions 1 to {} — {}; nothing was restored",
+            backup.schema_version,
+            crate::store::SCHEMA_VERSION,
+            if backup.schema_version > crate::store::SCHEMA_VERSION {
+                "it was written by a newer dossier: upgrade dossier to restore it"
+            } else {
+                "the file is damaged"
+            }
+        )));
+    }
+    let rules = store.rules()?.clone();
+    check(&backup, &rules, report);
+    if !report.rejected.is_empty() {
+        let n = report.rejected.len();
+        return Err(InterchangeError::Format(format!(
+            "the backup has {n} problem(s), nothing was restored: {}{}",
             report
                 .rejected
                 .iter()
-                .take(5)
+                .take(SHOW_PROBLEMS)
                 .map(|r| r.reason.as_str())
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join("; "),
+            if n > SHOW_PROBLEMS { " …" } else { "" }
         )));
     }
-    let n = store.restore_backup(&backup, opts.dry_run)?;
-    report.created = n.created;
-    report.updated = n.updated;
-    report.unchanged = n.unchanged;
+    let outcome = store.restore_backup(&backup, opts.dry_run)?;
+    report.created = outcome.counts.created;
+    report.updated = outcome.counts.updated;
+    report.unchanged = outcome.counts.unchanged;
+    for clash in outcome.clashes {
+        report.reject(0, clash);
+    }
     Ok(())
 }

@@ -5,7 +5,7 @@ use crate::domain::{Activity, ActivityKind, Campaign, Kind, Meta, Money, Validat
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
-pub(crate) const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, kind, customer_id, opportunity_id, \
+pub(crate) const COLUMNS: &str = "id, uuid, created_at, updated_at, version, deleted_at, kind, customer_id, opportunity_id, \
     date, summary, sentiment, next_follow_up, channel, end_date, region, goal, participants, cost, leads";
 
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Activity> {

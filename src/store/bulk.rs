@@ -20,9 +20,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
 /// The customer columns written by an import, in statement order.
-const INSERT: &str = "INSERT INTO customers (created_at, updated_at, version, name, kind, company, title, \
-    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom) \
-    VALUES (?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+const INSERT: &str = concat!(
+    "INSERT INTO customers (created_at, updated_at, version, name, kind, company, title, \
+    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom, uuid) \
+    VALUES (?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ",
+    super::rows::new_uuid_sql!(),
+    ")"
+);
 
 const UPDATE: &str = "UPDATE customers SET updated_at = ?1, name = ?2, kind = ?3, company = ?4, \
     title = ?5, phones = ?6, emails = ?7, country = ?8, province = ?9, city = ?10, address = ?11, \
@@ -259,6 +263,13 @@ impl CustomerImport<'_> {
         if !self.open {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.open = true;
+            if self.classify.is_none() && !self.dry_run {
+                // Each batch commits untagged customers (the sweep at the
+                // end tags them): clear "today's sweep ran" in the same
+                // transaction, so a kill before that sweep leaves the book
+                // marked and the next start re-sweeps it.
+                super::sweep::mark_stale(self.conn)?;
+            }
         }
         Ok(())
     }

@@ -5,7 +5,7 @@ use crate::domain::{Customer, Kind, Meta, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
-pub(crate) const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, name, kind, company, title, \
+pub(crate) const COLUMNS: &str = "id, uuid, created_at, updated_at, version, deleted_at, name, kind, company, title, \
     phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom";
 
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {

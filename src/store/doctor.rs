@@ -14,6 +14,10 @@ const LIMIT: usize = 50;
 /// (all of them in a book this size or smaller).
 pub const RULES_SAMPLE: usize = 5_000;
 
+/// How many records without a tag set doctor evaluates per kind (each one
+/// reads its facts); one that the rules tag is enough to fail the check.
+const UNTAGGED_SAMPLE: usize = 500;
+
 /// One check and the problems it found (none means it passed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DoctorCheck {
@@ -141,6 +145,13 @@ fn record_consistency(conn: &Connection) -> Result<Vec<String>> {
             conn,
             &format!("SELECT format('{k} %d: version %d is below 1', id, version) FROM {t} WHERE version < 1"),
         )?);
+        // Backups and a team server match records by UUID.
+        out.extend(strings(
+            conn,
+            &format!(
+                "SELECT format('{k} %d has no uuid', id) FROM {t} WHERE uuid IS NULL OR uuid = ''"
+            ),
+        )?);
     }
     Ok(out)
 }
@@ -199,6 +210,53 @@ impl Store {
         Ok(Some(problems))
     }
 
+    /// Live records that carry no tags at all although the rules give them
+    /// some — what the batches of an interrupted import leave. Runs whether
+    /// or not today's sweep has run: a missing tag set is never time-driven.
+    fn untagged(&mut self) -> Result<Vec<String>> {
+        let today = self.clock.today();
+        let conn = &self.conn;
+        let cls = self.classify.get(conn)?;
+        let mut problems = Vec::new();
+        let mut more = 0usize;
+        for kind in Kind::ALL {
+            let (k, t) = (kind.as_str(), kind.table());
+            let only = if kind == Kind::Activity {
+                "AND r.kind = 'campaign'"
+            } else {
+                ""
+            };
+            let mut stmt = conn.prepare(&format!(
+                "SELECT r.id FROM {t} r WHERE r.deleted_at IS NULL {only}
+                 AND NOT EXISTS (SELECT 1 FROM tag_sets s WHERE s.record_kind = '{k}' AND s.record_id = r.id)
+                 ORDER BY r.id LIMIT {UNTAGGED_SAMPLE}"
+            ))?;
+            let ids: Vec<i64> = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                let Some(expected) = retag::expected_tags(conn, cls, kind, id, today)? else {
+                    continue;
+                };
+                if expected.is_empty() {
+                    continue;
+                }
+                if problems.len() < LIMIT {
+                    problems.push(format!(
+                        "{kind} {id} has no tags but the rules give it {} — dossier classify tags it",
+                        expected.len()
+                    ));
+                } else {
+                    more += 1;
+                }
+            }
+        }
+        if more > 0 {
+            problems.push(format!("… and {more} more records without tags"));
+        }
+        Ok(problems)
+    }
+
     /// Runs every check. Reads only.
     pub fn doctor(&mut self) -> Result<DoctorReport> {
         let conn = &self.conn;
@@ -219,6 +277,13 @@ impl Store {
             run("tags agree with their history", tag_consistency),
             run("records agree with their parts", record_consistency),
         ];
+        let untagged = self
+            .untagged()
+            .unwrap_or_else(|e| vec![format!("the check could not run: {e}")]);
+        checks.push(DoctorCheck {
+            name: "every record carries the tags the rules give it",
+            problems: untagged,
+        });
         let mut notes = Vec::new();
         let healthy_so_far = checks.iter().all(|c| c.problems.is_empty());
         let started = std::time::Instant::now();

@@ -21,14 +21,17 @@ mod open;
 mod opportunities;
 mod products;
 mod reports;
+mod restore;
 mod retag;
 mod rows;
+mod safe_file;
 mod schema;
 mod sweep;
 mod sweep_write;
 mod tags;
 mod trash;
 mod write;
+mod write_lock;
 
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
@@ -40,6 +43,8 @@ pub use doctor::{DoctorCheck, DoctorReport};
 pub use merge::{likely_duplicates, DuplicatePair, MergeRecord};
 pub use open::{default_db_path, open_reader, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};
+pub use restore::RestoreOutcome;
+pub use safe_file::{is_out_of_space, OutputFile};
 pub use schema::SCHEMA_VERSION;
 pub use sweep::{SweepReport, TagMove};
 pub use tags::{decode_tags, ids_with_tag, Tag, TagChange, TagHistoryEntry};
@@ -117,6 +122,12 @@ impl From<rusqlite::Error> for StoreError {
             Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
             // SQLITE_BUSY after the busy timeout.
             Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::Refused(
+                "the book is read-only (its file or folder cannot be written by you) — nothing was saved; check the permissions, or work on a copy made with dossier backup".into(),
+            ),
+            Some(rusqlite::ErrorCode::CannotOpen) => StoreError::Refused(
+                "the book cannot be opened — check that its folder exists and that you may read and write there".into(),
+            ),
             _ => StoreError::Sqlite(e),
         }
     }
@@ -230,6 +241,12 @@ impl Store {
             path: None,
             classify: Default::default(),
         })
+    }
+
+    /// Starts writing an output file (export, backup) that can never be
+    /// this book or its sidecar files; see [`OutputFile`].
+    pub fn output_file(&self, target: &Path, force: bool) -> Result<OutputFile> {
+        OutputFile::create(target, force, self.path.as_deref())
     }
 
     /// The file behind this store, if any.

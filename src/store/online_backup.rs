@@ -1,37 +1,53 @@
 //! `dossier backup PATH`: a consistent copy of the open database made with
 //! SQLite's online backup API, so other instances may keep writing.
 
-use super::{open::create_private, Result, Store, StoreError};
+use super::safe_file::OutputFile;
+use super::{Result, Store, StoreError};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
 impl Store {
     /// Copies the database to `target` (created 0600). Refuses to overwrite
-    /// an existing file; a partly written copy is removed on failure. The
-    /// copy is checked with `quick_check` before this returns.
+    /// an existing file; see [`Store::backup_file`].
     pub fn backup_to(&self, target: &Path) -> Result<()> {
-        if target.exists() {
-            return Err(StoreError::Refused(format!(
-                "{} already exists — pick a new file name (a backup never overwrites a file)",
-                target.display()
-            )));
-        }
-        create_private(target)?;
-        let copied = self
-            .conn
+        self.backup_file(target, false)
+    }
+
+    /// Copies the database to `target` through a temporary file in the same
+    /// folder, renamed into place once the copy passed `quick_check`: a
+    /// failed copy leaves nothing behind. An existing file is replaced only
+    /// with `force`; the open book, its sidecar files and links never.
+    pub fn backup_file(&self, target: &Path, force: bool) -> Result<()> {
+        let out = OutputFile::create(target, force, self.path.as_deref())?;
+        self.conn
             .backup(
                 rusqlite::MAIN_DB,
-                target,
+                out.temp_path(),
                 None::<fn(rusqlite::backup::Progress)>,
             )
-            .map_err(StoreError::from)
-            .and_then(|()| check_copy(target));
-        if let Err(e) = copied {
-            let _ = std::fs::remove_file(target);
-            return Err(e);
-        }
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::DiskFull => super::safe_file::write_error(
+                    target,
+                    std::io::Error::from_raw_os_error(libc_enospc()),
+                ),
+                other => other,
+            })?;
+        check_copy(out.temp_path())?;
+        out.commit()?;
         tracing::info!(target = %target.display(), "backup written");
         Ok(())
+    }
+}
+
+/// ENOSPC, for wording SQLite's "disk full" like a failed file write.
+fn libc_enospc() -> i32 {
+    #[cfg(unix)]
+    {
+        libc::ENOSPC
+    }
+    #[cfg(not(unix))]
+    {
+        28
     }
 }
 

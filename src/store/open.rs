@@ -53,19 +53,39 @@ pub(crate) fn create_private(path: &Path) -> Result<()> {
             b.create(dir).map_err(|e| io_err(dir, e))?;
         }
     }
-    if !path.exists() {
-        let mut o = std::fs::OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() && !path.exists() => {
+            // Creating the book through a dangling link would put it
+            // wherever the link points, with SQLite's default mode.
+            return Err(StoreError::Refused(format!(
+                "{} is a symbolic link to a file that does not exist — dossier does not create a book through a link; name the real file",
+                path.display()
+            )));
         }
-        match o.open(path) {
+        Ok(_) if path.is_dir() => {
+            return Err(StoreError::Refused(format!(
+                "{} is a folder, not a book — name the book file, e.g. {}",
+                path.display(),
+                path.join("dossier.db").display()
+            )));
+        }
+        Ok(_) => {
+            #[cfg(unix)]
+            if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+                // An empty file becomes the book: make it private first.
+                use std::os::unix::fs::PermissionsExt;
+                if let Err(e) =
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                {
+                    tracing::warn!(path = %path.display(), "cannot make the empty book private: {e}");
+                }
+            }
+        }
+        Err(_) => match super::safe_file::create_new_private(path) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(io_err(path, e)),
-        }
+        },
     }
     Ok(())
 }
@@ -170,12 +190,13 @@ fn open_file_with(path: &Path, clock: Clock, steps: &[&str]) -> Result<Store> {
     let backup = move |conn: &Connection, from: i64| -> Result<()> {
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
         let target = backup_path.with_extension(format!("v{from}-{stamp}.bak"));
-        create_private(&target)?;
+        let out = super::safe_file::OutputFile::create(&target, false, Some(&backup_path))?;
         conn.backup(
             rusqlite::MAIN_DB,
-            &target,
+            out.temp_path(),
             None::<fn(rusqlite::backup::Progress)>,
         )?;
+        out.commit()?;
         tracing::info!(target = %target.display(), "backup taken before migration");
         Ok(())
     };

@@ -5,8 +5,8 @@ use crate::domain::{ActivityKind, Kind, LineItem, Meta, Money, Opportunity, Vali
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 
-const COLUMNS: &str =
-    "id, created_at, updated_at, version, deleted_at, customer_id, title, amount, \
+pub(crate) const COLUMNS: &str =
+    "id, uuid, created_at, updated_at, version, deleted_at, customer_id, title, amount, \
     currency, stage, expected_close, source, campaign_id, competitors, probability, next_step, \
     next_step_date, closed_on, close_reason";
 

@@ -5,8 +5,8 @@ use crate::domain::{Kind, Meta, Money, Product, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
-const COLUMNS: &str =
-    "id, created_at, updated_at, version, deleted_at, name, sku, category, price, \
+pub(crate) const COLUMNS: &str =
+    "id, uuid, created_at, updated_at, version, deleted_at, name, sku, category, price, \
     currency, brand, functions, audience, active, description";
 
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Product> {

@@ -5,6 +5,16 @@ use crate::domain::{Kind, Meta};
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 use std::collections::BTreeMap;
 
+/// SQL for a new random UUID (version 4), as the schema's insert triggers
+/// make it; a bulk insert names it itself so the trigger's extra update per
+/// row is skipped.
+macro_rules! new_uuid_sql {
+    () => {
+        "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
+    };
+}
+pub(crate) use new_uuid_sql;
+
 /// Lists are stored as JSON arrays of strings.
 pub(crate) fn to_json_list(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
@@ -26,6 +36,11 @@ pub(crate) fn from_json_map(s: &str) -> BTreeMap<String, String> {
 pub(crate) fn meta(row: &Row<'_>) -> rusqlite::Result<Meta> {
     Ok(Meta {
         id: row.get("id")?,
+        // Not every query reads the uuid (lists and sorts need only ids).
+        uuid: match row.as_ref().column_index("uuid") {
+            Ok(i) => row.get::<_, Option<String>>(i)?.unwrap_or_default(),
+            Err(_) => String::new(),
+        },
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
         version: row.get("version")?,

@@ -197,6 +197,36 @@ CREATE INDEX opportunities_trashed ON opportunities(id) WHERE deleted_at IS NOT 
 CREATE INDEX products_trashed ON products(id) WHERE deleted_at IS NOT NULL;
 CREATE INDEX activities_trashed ON activities(id) WHERE deleted_at IS NOT NULL;
 "#,
+    // A global identity (UUID v4) for every record: what backups merge by
+    // and what a team server or sync will use; ids stay local to a book.
+    // Existing rows get one now; a trigger gives every new row one (ALTER
+    // TABLE cannot add a column with a random default).
+    r#"
+ALTER TABLE customers ADD COLUMN uuid TEXT;
+UPDATE customers SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)));
+CREATE UNIQUE INDEX customers_uuid ON customers(uuid);
+CREATE TRIGGER customers_uuid AFTER INSERT ON customers FOR EACH ROW WHEN NEW.uuid IS NULL BEGIN
+    UPDATE customers SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))) WHERE id = NEW.id;
+END;
+ALTER TABLE products ADD COLUMN uuid TEXT;
+UPDATE products SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)));
+CREATE UNIQUE INDEX products_uuid ON products(uuid);
+CREATE TRIGGER products_uuid AFTER INSERT ON products FOR EACH ROW WHEN NEW.uuid IS NULL BEGIN
+    UPDATE products SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))) WHERE id = NEW.id;
+END;
+ALTER TABLE opportunities ADD COLUMN uuid TEXT;
+UPDATE opportunities SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)));
+CREATE UNIQUE INDEX opportunities_uuid ON opportunities(uuid);
+CREATE TRIGGER opportunities_uuid AFTER INSERT ON opportunities FOR EACH ROW WHEN NEW.uuid IS NULL BEGIN
+    UPDATE opportunities SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))) WHERE id = NEW.id;
+END;
+ALTER TABLE activities ADD COLUMN uuid TEXT;
+UPDATE activities SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)));
+CREATE UNIQUE INDEX activities_uuid ON activities(uuid);
+CREATE TRIGGER activities_uuid AFTER INSERT ON activities FOR EACH ROW WHEN NEW.uuid IS NULL BEGIN
+    UPDATE activities SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))) WHERE id = NEW.id;
+END;
+"#,
 ];
 
 /// Takes a backup of the database before it is migrated from the given version.
@@ -322,5 +352,52 @@ mod tests {
             )
             .unwrap();
         assert_eq!(old, 0);
+    }
+
+    #[test]
+    fn the_uuid_step_gives_existing_and_new_records_distinct_uuids() {
+        let step = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("ADD COLUMN uuid"))
+            .expect("the uuid migration");
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_steps(&mut conn, "(memory)", None, &MIGRATIONS[..step]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customers (id, created_at, updated_at, name) VALUES (1, 'x', 'x', 'Ann'), (2, 'x', 'x', 'Bo');
+             INSERT INTO products (id, created_at, updated_at, name) VALUES (1, 'x', 'x', 'Pen');
+             INSERT INTO activities (id, created_at, updated_at, kind, date) VALUES (1, 'x', 'x', 'call', '2026-01-01');
+             INSERT INTO opportunities (id, created_at, updated_at, customer_id, title) VALUES (1, 'x', 'x', 1, 'Deal');",
+        )
+        .unwrap();
+        migrate(&mut conn, "(memory)", None).unwrap();
+        conn.execute(
+            "INSERT INTO customers (created_at, updated_at, name) VALUES ('x', 'x', 'Cy')",
+            [],
+        )
+        .unwrap();
+        let uuids: Vec<String> = conn
+            .prepare(
+                "SELECT uuid FROM customers UNION ALL SELECT uuid FROM products
+                 UNION ALL SELECT uuid FROM activities UNION ALL SELECT uuid FROM opportunities",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(uuids.len(), 6);
+        for u in &uuids {
+            let groups: Vec<usize> = u.split('-').map(str::len).collect();
+            assert_eq!(groups, [8, 4, 4, 4, 12], "{u}");
+            assert!(u[14..15] == *"4" && "89ab".contains(&u[19..20]), "v4: {u}");
+        }
+        let distinct: std::collections::HashSet<_> = uuids.iter().collect();
+        assert_eq!(distinct.len(), 6);
+        // Unique: a copy of a uuid is refused.
+        let dup = conn.execute(
+            "UPDATE customers SET uuid = (SELECT uuid FROM customers WHERE id = 1) WHERE id = 2",
+            [],
+        );
+        assert!(dup.is_err());
     }
 }

@@ -117,7 +117,9 @@ impl Store {
     ) -> Result<Written<R>> {
         let now = self.clock.now();
         let today = self.clock.today();
-        let tx = self.conn.transaction()?;
+        // Its own transaction, or a savepoint inside a held write lock
+        // (a blind edit reads and writes under one lock).
+        let tx = super::write_lock::write_tx(&mut self.conn)?;
         let (record, touched) = body(&tx, now, today)?;
         let changes = match touched.retag {
             Retag::Cascade => {

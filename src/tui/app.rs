@@ -14,6 +14,9 @@ use crate::store::{Counts, TagChange};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyEvent;
 
+/// The most characters one paste types (a field holds far fewer).
+pub const PASTE_MAX_CHARS: usize = 10_000;
+
 /// The tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Tab {
@@ -226,6 +229,31 @@ impl App {
             None if self.context() != Context::List => Some(Action::Key(*key)),
             None => None,
         }
+    }
+
+    /// A paste (one bracketed-paste event) typed into the focused field or
+    /// search, character by character through the field's own editing;
+    /// line breaks and tabs become spaces, other controls are dropped. With
+    /// no text field focused a paste does nothing: its letters would run
+    /// list commands. Cut at [`PASTE_MAX_CHARS`] (longer than any field).
+    pub fn paste_actions(&self, text: &str) -> Vec<Action> {
+        use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+        let searching = self.search.mode.is_some() && !self.search_input_blocked();
+        let typing =
+            self.confirm.is_none() && !self.help && (searching || self.context() == Context::Form);
+        if !typing {
+            return Vec::new();
+        }
+        text.chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if c.is_control() => None,
+                '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+                c => Some(c),
+            })
+            .take(PASTE_MAX_CHARS)
+            .map(|c| Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+            .collect()
     }
 
     /// A form or overlay above the search has the keys.

@@ -53,6 +53,15 @@ pub trait Events {
     fn finished(&self) -> bool {
         false
     }
+    /// True once after something asked the UI to suspend (SIGTSTP).
+    fn suspend_requested(&mut self) -> bool {
+        false
+    }
+    /// Hands the terminal back to the shell and stops the process until
+    /// `fg`; true when it did, so the whole screen is drawn anew.
+    fn suspend(&mut self) -> std::io::Result<bool> {
+        Ok(false)
+    }
 }
 
 /// Events read from the terminal.
@@ -68,14 +77,35 @@ impl Events for TerminalEvents {
         if event::poll(Duration::ZERO)? {
             return Ok(Some(event::read()?));
         }
-        if terminal_hung_up(timeout) {
-            return Err(hung_up());
-        }
-        if event::poll(Duration::ZERO)? {
+        // crossterm's own wait: it reads what arrives, so input it has not
+        // turned into an event yet (a paste cut mid-sequence) cannot make
+        // this return at once again and again — a busy loop at 100 % CPU.
+        if event::poll(timeout)? {
             Ok(Some(event::read()?))
         } else {
             Ok(None)
         }
+    }
+
+    fn suspend_requested(&mut self) -> bool {
+        crate::signals::take_suspend()
+    }
+
+    fn suspend(&mut self) -> std::io::Result<bool> {
+        use ratatui::crossterm::{cursor, event as ev, execute, terminal};
+        let mut out = std::io::stdout();
+        let _ = execute!(out, ev::DisableBracketedPaste);
+        ratatui::restore();
+        let _ = execute!(out, cursor::Show);
+        crate::signals::stop_until_continued();
+        // Continued (fg): take the terminal back.
+        terminal::enable_raw_mode()?;
+        execute!(
+            out,
+            terminal::EnterAlternateScreen,
+            ev::EnableBracketedPaste
+        )?;
+        Ok(true)
     }
 
     /// SIGTERM, SIGHUP or SIGINT ends the loop, so the terminal is restored
@@ -146,6 +176,11 @@ pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
     let offer_demo = demo.is_some() && store.has_no_records().unwrap_or(false);
     let mut runtime = Runtime::new(store, demo);
     let mut terminal = ratatui::try_init().context("cannot start the terminal UI")?;
+    // A paste arrives as one event instead of a key per character.
+    let _ = ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::event::EnableBracketedPaste
+    );
     crate::signals::install();
     let result = (|| {
         let size = terminal.size().context("cannot read the terminal size")?;
@@ -161,8 +196,18 @@ pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
         }
         run_loop(&mut terminal, &mut app, &mut runtime, &mut TerminalEvents)
     })();
+    let _ = ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::event::DisableBracketedPaste
+    );
     ratatui::restore();
     result
+}
+
+/// Ctrl-Z: in raw mode the terminal sends it as a key, not as SIGTSTP.
+fn is_suspend_key(key: &ratatui::crossterm::event::KeyEvent) -> bool {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('z'))
 }
 
 /// Draw, wait for a key, update — until the app quits or the events end.
@@ -180,7 +225,29 @@ pub fn run_loop<B: Backend>(
             return Ok(());
         }
         runtime.poll(app);
-        match events.next(Duration::from_millis(100))? {
+        let event = events.next(Duration::from_millis(100))?;
+        let suspend_key = matches!(&event, Some(Event::Key(k)) if is_suspend_key(k) && k.kind == KeyEventKind::Press);
+        if (suspend_key || events.suspend_requested()) && events.suspend()? {
+            // Back from `fg`: the shell drew over the screen. A resize to
+            // the same size clears it and forgets what was drawn (clear()
+            // would ask the terminal for the cursor, which some never answer).
+            let size = terminal
+                .size()
+                .map_err(|e| anyhow::anyhow!("cannot redraw: {e}"))?;
+            terminal
+                .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+                .map_err(|e| anyhow::anyhow!("cannot redraw: {e}"))?;
+            terminal
+                .hide_cursor()
+                .map_err(|e| anyhow::anyhow!("cannot redraw: {e}"))?;
+            continue;
+        }
+        match event {
+            Some(Event::Paste(text)) => {
+                for action in app.paste_actions(&text) {
+                    runtime.dispatch(app, action);
+                }
+            }
             Some(Event::Key(key)) if key.kind != KeyEventKind::Release => {
                 // A status message stays until the next key.
                 if app.status.is_some() && app.form.is_none() {
