@@ -211,21 +211,32 @@ fn is_suspend_key(key: &ratatui::crossterm::event::KeyEvent) -> bool {
 }
 
 /// Draw, wait for a key, update — until the app quits or the events end.
+/// How long the loop waits for input before it looks for results again.
+const FRAME: Duration = Duration::from_millis(16);
+
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     runtime: &mut Runtime,
     events: &mut dyn Events,
 ) -> anyhow::Result<()> {
+    let mut dirty = true;
     loop {
-        terminal
-            .draw(|frame| views::draw(frame, app))
-            .map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+        // Results first, so whatever arrived is on this frame; the wait
+        // below is one frame long, so an answer that comes while it waits
+        // (search hits, a sorted list) is drawn at most a frame later.
+        dirty |= runtime.poll(app);
+        if dirty {
+            terminal
+                .draw(|frame| views::draw(frame, app))
+                .map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+            dirty = false;
+        }
         if app.quit || events.finished() {
             return Ok(());
         }
-        runtime.poll(app);
-        let event = events.next(Duration::from_millis(100))?;
+        let event = events.next(FRAME)?;
+        dirty |= event.is_some();
         let suspend_key = matches!(&event, Some(Event::Key(k)) if is_suspend_key(k) && k.kind == KeyEventKind::Press);
         if (suspend_key || events.suspend_requested()) && events.suspend()? {
             // Back from `fg`: the shell drew over the screen. A resize to
@@ -240,6 +251,7 @@ pub fn run_loop<B: Backend>(
             terminal
                 .hide_cursor()
                 .map_err(|e| anyhow::anyhow!("cannot redraw: {e}"))?;
+            dirty = true;
             continue;
         }
         match event {
