@@ -77,10 +77,16 @@ impl Events for TerminalEvents {
         if event::poll(Duration::ZERO)? {
             return Ok(Some(event::read()?));
         }
-        // crossterm's own wait: it reads what arrives, so input it has not
-        // turned into an event yet (a paste cut mid-sequence) cannot make
-        // this return at once again and again — a busy loop at 100 % CPU.
-        if event::poll(timeout)? {
+        // The wait is ours, not crossterm's: a terminal that hangs up while
+        // crossterm waits makes it read end-of-file forever (seen: a closed
+        // tmux window left dossier at 100 % CPU). poll(2) reports the
+        // hang-up. Input crossterm has read but not yet made an event of
+        // (a paste cut mid-sequence) is no longer readable on the file, so
+        // this wait blocks until more comes instead of returning at once.
+        if terminal_hung_up(timeout) {
+            return Err(hung_up());
+        }
+        if event::poll(Duration::ZERO)? {
             Ok(Some(event::read()?))
         } else {
             Ok(None)
