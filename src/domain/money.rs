@@ -10,10 +10,47 @@ use std::fmt;
 #[serde(transparent)]
 pub struct Money(pub i64);
 
-/// Largest amount accepted: one trillion units.
-const MAX_UNITS: f64 = 1e12;
+/// Decimals of the minor unit: every amount is kept in hundredths.
+const MINOR_DIGITS: u32 = 2;
+
+/// A thousands separator a salesperson may type between groups of three.
+fn is_group_mark(c: char) -> bool {
+    matches!(c, ',' | '，' | '_' | ' ')
+}
+
+/// The digits of an integer part typed with or without thousands
+/// separators; `None` unless every group after the first has three digits.
+fn grouped_digits(int_part: &str) -> Option<String> {
+    if !int_part.contains(is_group_mark) {
+        return int_part
+            .chars()
+            .all(|c| c.is_ascii_digit())
+            .then(|| int_part.to_string());
+    }
+    let groups: Vec<&str> = int_part.split(is_group_mark).collect();
+    let first_ok = (1..=3).contains(&groups[0].len());
+    let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
+    let digits_ok = groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
+    (first_ok && rest_ok && digits_ok).then(|| groups.concat())
+}
+
+fn range_error(shown: &str, too_large: bool) -> Result<Money, String> {
+    if too_large {
+        Err(format!(
+            "'{shown}' is too large — at most {}",
+            Money::MAX.display_plain()
+        ))
+    } else {
+        Err(format!(
+            "'{shown}' is negative — amounts cannot be below zero"
+        ))
+    }
+}
 
 impl Money {
+    /// Largest amount accepted anywhere: one trillion units.
+    pub const MAX: Money = Money(100_000_000_000_000);
+
     pub fn from_units(units: i64) -> Money {
         Money(units * 100)
     }
@@ -28,58 +65,129 @@ impl Money {
     }
 
     /// Parses what a salesperson types: `12000`, `12,000.50`, `12k`, `1.5m`,
-    /// `¥3,000`, `$ 99.9`, `2万` (10,000). Negative amounts are refused here.
+    /// `¥3,000`, `$ 99.9`, `2万` (10,000), `1.2亿`. Thousands separators (`,`,
+    /// `，`, `_`, space) are taken only in groups of three, so a mistyped
+    /// `12,34` or `1,2,3` is refused rather than read as 1,234 or 123. More
+    /// decimals than the currency has (`12.345`) are refused, not rounded:
+    /// a rounded amount is a silently different amount. Negative amounts are
+    /// refused; `-0` is zero.
     pub fn parse(input: &str) -> Result<Money, String> {
         let raw = input.trim();
+        let shown = super::text::sanitize_for_terminal(raw);
         let err = || {
             format!(
-                "'{}' is not an amount — type a number such as 12000, 12,000.50, 12k or 1.5m",
-                super::text::sanitize_for_terminal(raw)
+                "'{shown}' is not an amount — type a number such as 12000, 12,000.50, 12k or 1.5m"
             )
         };
         if raw.is_empty() {
             return Err("is required — type a number such as 12000 or 12k".into());
         }
-        let mut s: String = raw
-            .chars()
-            .filter(|c| !matches!(c, ',' | '_' | ' ' | '¥' | '$' | '€' | '£' | '￥' | '，'))
-            .collect();
-        for code in [
-            "CNY", "RMB", "USD", "EUR", "GBP", "cny", "rmb", "usd", "eur", "gbp",
-        ] {
-            if let Some(rest) = s.strip_prefix(code) {
-                s = rest.to_string();
+        let mut s: &str = raw;
+        // Currency marks before or after the number; they say nothing about
+        // the value (the currency is a field of its own).
+        for _ in 0..2 {
+            for mark in ["¥", "$", "€", "£", "￥"] {
+                s = s.strip_prefix(mark).unwrap_or(s).trim();
+                s = s.strip_suffix(mark).unwrap_or(s).trim();
             }
-            if let Some(rest) = s.strip_suffix(code) {
-                s = rest.to_string();
+            for code in ["CNY", "RMB", "USD", "EUR", "GBP"] {
+                if s.len() >= 3 && s.is_char_boundary(3) && s[..3].eq_ignore_ascii_case(code) {
+                    s = s[3..].trim();
+                }
+                let n = s.len();
+                if n >= 3 && s.is_char_boundary(n - 3) && s[n - 3..].eq_ignore_ascii_case(code) {
+                    s = s[..n - 3].trim();
+                }
             }
         }
-        if s.starts_with('-') {
-            return Err(format!(
-                "'{}' is negative — amounts cannot be below zero",
-                super::text::sanitize_for_terminal(raw)
-            ));
-        }
-        let (num, mult) = match s.chars().last() {
-            Some('k' | 'K') => (&s[..s.len() - 1], 1e3),
-            Some('m' | 'M') => (&s[..s.len() - 1], 1e6),
-            Some('b' | 'B') => (&s[..s.len() - 1], 1e9),
-            Some('万') => (&s[..s.len() - '万'.len_utf8()], 1e4),
-            Some('亿') => (&s[..s.len() - '亿'.len_utf8()], 1e8),
-            _ => (s.as_str(), 1.0),
+        let negative = s.starts_with('-');
+        let s = s.strip_prefix('-').unwrap_or(s).trim();
+        // Power of ten the suffix multiplies by.
+        let (num, power) = match s.chars().last() {
+            Some('k' | 'K') => (&s[..s.len() - 1], 3),
+            Some('m' | 'M') => (&s[..s.len() - 1], 6),
+            Some('b' | 'B') => (&s[..s.len() - 1], 9),
+            Some('万') => (&s[..s.len() - '万'.len_utf8()], 4),
+            Some('亿') => (&s[..s.len() - '亿'.len_utf8()], 8),
+            _ => (s, 0),
         };
-        if num.is_empty() || !num.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        let num = num.trim();
+        let (int_part, frac_part) = match num.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (num, None),
+        };
+        let int_digits = grouped_digits(int_part).ok_or_else(|| {
+            if int_part
+                .chars()
+                .all(|c| c.is_ascii_digit() || is_group_mark(c))
+                && !int_part.is_empty()
+            {
+                format!(
+                    "'{shown}' has its thousands separators in the wrong places — \
+                     groups of three digits only, as in 12,000 or 1,234,567"
+                )
+            } else {
+                err()
+            }
+        })?;
+        let frac_digits = match frac_part {
+            Some(f) if !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()) => f,
+            Some(_) => return Err(err()),
+            None => "",
+        };
+        if int_digits.is_empty() && frac_digits.is_empty() {
             return Err(err());
         }
-        let v: f64 = num.parse().map_err(|_| err())?;
-        let units = v * mult;
-        if !units.is_finite() || units > MAX_UNITS {
-            return Err(format!(
-                "'{}' is too large — at most 1,000,000,000,000",
-                super::text::sanitize_for_terminal(raw)
-            ));
+        // Exact decimal arithmetic: value = digits × 10^(power + 2 − decimals)
+        // minor units; a negative exponent with non-zero digits below it
+        // means more decimals than the currency has.
+        let digits = format!("{int_digits}{frac_digits}");
+        let digits = digits.trim_start_matches('0');
+        let exponent = power + MINOR_DIGITS as i32 - frac_digits.len() as i32;
+        let cents: i128 = if digits.is_empty() {
+            0
+        } else if exponent >= 0 {
+            if digits.len() as i32 + exponent > 20 {
+                return range_error(&shown, true);
+            }
+            let base: i128 = digits.parse().map_err(|_| err())?;
+            base * 10i128.pow(exponent as u32)
+        } else {
+            let cut = digits.len() as i32 + exponent;
+            let kept = &digits[..cut.max(0) as usize];
+            let dropped = &digits[cut.max(0) as usize..];
+            if dropped.chars().any(|c| c != '0') {
+                return Err(format!(
+                    "'{shown}' has more decimals than the currency has — \
+                     at most {MINOR_DIGITS}, as in 12,000.50"
+                ));
+            }
+            if kept.len() > 20 {
+                return range_error(&shown, true);
+            }
+            if kept.is_empty() {
+                0
+            } else {
+                kept.parse().map_err(|_| err())?
+            }
+        };
+        if negative && cents != 0 {
+            return range_error(&shown, false);
         }
-        Ok(Money((units * 100.0).round() as i64))
+        Money::check_range(cents, &shown)
+    }
+
+    /// The one range check for amounts, for the parser and for computed
+    /// amounts (a line item's quantity × unit price): 0 to [`Money::MAX`].
+    /// `shown` is what the message names (what was typed, or the sum).
+    pub fn check_range(cents: i128, shown: &str) -> Result<Money, String> {
+        if cents < 0 {
+            return range_error(shown, false);
+        }
+        if cents > Money::MAX.0 as i128 {
+            return range_error(shown, true);
+        }
+        Ok(Money(cents as i64))
     }
 
     /// `12,000` or `12,000.50` (no currency).
@@ -164,6 +272,16 @@ mod tests {
     #[case("2万", 2_000_000)]
     #[case("CNY 99.9", 9_990)]
     #[case("0", 0)]
+    #[case("-0", 0)]
+    #[case("-0.00", 0)]
+    #[case("1,234,567", 123_456_700)]
+    #[case("12 000", 1_200_000)]
+    #[case("1.2345k", 123_450)]
+    #[case("1.2亿", 12_000_000_000)]
+    #[case("12.10", 1_210)]
+    #[case("$ 99.9", 9_990)]
+    #[case("eur12", 1_200)]
+    #[case("1,000,000,000,000", 100_000_000_000_000)]
     fn parses_amounts(#[case] input: &str, #[case] cents: i64) {
         assert_eq!(Money::parse(input), Ok(Money(cents)));
     }
@@ -175,8 +293,41 @@ mod tests {
     #[case("1.2.3")]
     #[case("1e400")]
     #[case("k")]
+    #[case(".")]
+    #[case("1,2,3")]
+    #[case("12,34")]
+    #[case("1,2345")]
+    #[case(",123")]
     fn refuses_bad_amounts(#[case] input: &str) {
         assert!(Money::parse(input).is_err(), "{input} should be refused");
+    }
+
+    /// Each kind of mistake gets the message that says how to fix it.
+    #[rstest]
+    #[case("12,34", "groups of three digits only")]
+    #[case("1,2,3", "groups of three digits only")]
+    #[case("12.345", "more decimals than the currency has")]
+    #[case("0.001", "more decimals than the currency has")]
+    #[case("1.234567k", "more decimals than the currency has")]
+    #[case("-5", "'-5' is negative — amounts cannot be below zero")]
+    #[case("1,000,000,000,000.01", "is too large — at most 1,000,000,000,000")]
+    #[case("99999999999999999999999", "is too large — at most 1,000,000,000,000")]
+    #[case("2亿亿", "is not an amount")]
+    fn names_the_mistake(#[case] input: &str, #[case] message: &str) {
+        let err = Money::parse(input).expect_err(input);
+        assert!(err.contains(message), "{input}: {err}");
+    }
+
+    #[test]
+    fn one_range_check_for_typed_and_computed_amounts() {
+        assert_eq!(Money::check_range(0, "0"), Ok(Money(0)));
+        assert_eq!(
+            Money::check_range(Money::MAX.0 as i128, "max"),
+            Ok(Money::MAX)
+        );
+        let over = Money::check_range(Money::MAX.0 as i128 + 1, "3 × 1m").expect_err("over");
+        assert_eq!(over, "'3 × 1m' is too large — at most 1,000,000,000,000");
+        assert!(Money::check_range(-1, "-0.01").is_err());
     }
 
     #[test]
