@@ -40,7 +40,11 @@ pub struct DealRow {
 pub struct TouchRow {
     pub date: NaiveDate,
     pub sentiment: Option<Sentiment>,
-    pub next_follow_up: Option<NaiveDate>,
+    /// The touch's follow-up date while its reminder is open (not marked
+    /// done, not answered by a later contact); `None` otherwise.
+    pub open_follow_up: Option<NaiveDate>,
+    /// A real contact (call, visit, meeting, email); a note is not.
+    pub contact: bool,
 }
 
 fn units(cents: i64) -> f64 {
@@ -135,38 +139,53 @@ pub fn customer_facts(
         }
     }
 
-    let (mut t90, mut pos, mut neg) = (0u32, 0u32, 0u32);
-    let mut last_touch: Option<&TouchRow> = None;
+    let (mut t90, mut pos, mut neg, mut contacts) = (0u32, 0u32, 0u32, 0u32);
+    let mut last_contact: Option<NaiveDate> = None;
     let mut last_rated: Option<Sentiment> = None;
+    // Every open reminder counts, not only the latest touch's: a later
+    // touch without a date must not cancel a promise.
+    let mut next_follow_up: Option<NaiveDate> = None;
     for t in touches {
-        if days(t.date, today) < QUARTER {
-            t90 += 1;
+        let recent = days(t.date, today) < QUARTER;
+        if recent {
             match t.sentiment {
                 Some(Sentiment::Positive) => pos += 1,
                 Some(Sentiment::Negative) => neg += 1,
                 _ => {}
             }
         }
-        if last_touch.is_none_or(|l| t.date >= l.date) {
-            last_touch = Some(t);
+        // A note is written for oneself: it is not contact.
+        if t.contact {
+            contacts += 1;
+            if recent {
+                t90 += 1;
+            }
+            if last_contact.is_none_or(|l| t.date >= l) {
+                last_contact = Some(t.date);
+            }
         }
         if t.sentiment.is_some() {
             last_rated = t.sentiment;
         }
+        if let Some(due) = t.open_follow_up {
+            if next_follow_up.is_none_or(|n| due < n) {
+                next_follow_up = Some(due);
+            }
+        }
     }
     f.set_num(F::Touches90d, t90.into());
-    f.set_num(F::TouchesTotal, touches.len() as f64);
+    f.set_num(F::TouchesTotal, contacts.into());
     f.set_num(F::PositiveTouches90d, pos.into());
     f.set_num(F::NegativeTouches90d, neg.into());
     if let Some(s) = last_rated {
         f.set_text(F::LastSentiment, s.as_str());
     }
-    if let Some(t) = last_touch {
-        f.set_num(F::DaysSinceLastTouch, days(t.date, today).max(0) as f64);
-        // The plan is the latest touch's next follow-up date.
-        if let Some(next) = t.next_follow_up {
-            f.set_num(F::FollowUpInDays, days(today, next) as f64);
-        }
+    if let Some(on) = last_contact {
+        f.set_num(F::DaysSinceLastTouch, days(on, today).max(0) as f64);
+    }
+    // The most overdue open reminder decides.
+    if let Some(next) = next_follow_up {
+        f.set_num(F::FollowUpInDays, days(today, next) as f64);
     }
     f
 }
@@ -336,7 +355,8 @@ mod tests {
         let t = |on: &str, s: Option<Sentiment>, next: Option<&str>| TouchRow {
             date: d(on),
             sentiment: s,
-            next_follow_up: next.map(d),
+            open_follow_up: next.map(d),
+            contact: true,
         };
         let touches = [
             t("2025-01-01", Some(Sentiment::Negative), None),
@@ -348,8 +368,34 @@ mod tests {
         assert_eq!(f.num(F::Touches90d), Some(2.0));
         assert_eq!(f.num(F::PositiveTouches90d), Some(1.0));
         assert_eq!(f.text(F::LastSentiment), Some("positive"));
-        assert_eq!(f.num(F::FollowUpInDays), Some(-2.0));
+        // The earliest open reminder (05-10) decides, not the latest touch's.
+        assert_eq!(f.num(F::FollowUpInDays), Some(-22.0));
         assert_eq!(f.num(F::DaysSinceLastTouch), Some(12.0));
         assert_eq!(f.num(F::DaysSinceLastPurchase), None);
+    }
+
+    /// A note after a promised follow-up neither cancels the reminder nor
+    /// counts as contact (issue 18: `follow_up: overdue → none_planned`).
+    #[test]
+    fn a_note_is_not_contact_and_keeps_the_reminder() {
+        let today = d("2026-06-01");
+        let call = TouchRow {
+            date: d("2026-05-01"),
+            sentiment: None,
+            open_follow_up: Some(d("2026-05-20")),
+            contact: true,
+        };
+        let note = TouchRow {
+            date: d("2026-05-25"),
+            sentiment: None,
+            open_follow_up: None,
+            contact: false,
+        };
+        let f = customer_facts(&CustomerProfile::default(), &[], &[call, note], today);
+        use CustomerFact as F;
+        assert_eq!(f.num(F::FollowUpInDays), Some(-12.0));
+        assert_eq!(f.num(F::DaysSinceLastTouch), Some(31.0));
+        assert_eq!(f.num(F::TouchesTotal), Some(1.0));
+        assert_eq!(f.num(F::Touches90d), Some(1.0));
     }
 }

@@ -144,6 +144,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Doctor { json } => doctor(&mut store, json),
+        Command::Agenda { json, ics, output } => super::agenda::agenda(&store, json, ics, output),
+        Command::Done { id } => super::agenda::done(&mut store, id),
         Command::CrashWriter { seed, count } => {
             super::crash_writer::run(&mut store, seed, count)?;
             Ok(ExitCode::SUCCESS)
@@ -167,7 +169,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Words a store error for the command line.
-fn explain(e: StoreError) -> anyhow::Error {
+pub(super) fn explain(e: StoreError) -> anyhow::Error {
     match &e {
         StoreError::Invalid(v) => anyhow!("not saved — {v}"),
         _ => anyhow!("{e}"),
@@ -234,6 +236,7 @@ fn report_saved(store: &mut Store, verb: &str, record: AnyRecord, json: bool) ->
         AnyRecord::Activity(_) => Kind::Activity,
     };
     let changes = store.take_tag_changes();
+    let answered = store.take_closed_follow_ups();
     if json {
         let tags = store.tags(kind, meta.id)?;
         println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
@@ -249,6 +252,12 @@ fn report_saved(store: &mut Store, verb: &str, record: AnyRecord, json: bool) ->
                 "  tag {} {}",
                 c.kind,
                 crate::domain::text::sanitize_for_terminal(&c.to_string())
+            );
+        }
+        for f in answered {
+            println!(
+                "  follow-up due {} (set on activity {}) closed: this contact answers it",
+                f.due, f.activity_id
             );
         }
     }

@@ -4,7 +4,8 @@ use crate::domain::{Activity, ActivityKind, Campaign, Kind, Money};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
 pub(crate) const COLUMNS: &str = "id, created_at, updated_at, version, deleted_at, kind, customer_id, opportunity_id, \
-    date, summary, sentiment, next_follow_up, channel, end_date, region, goal, participants, cost, leads";
+    date, summary, sentiment, next_follow_up, channel, end_date, region, goal, participants, cost, leads, \
+    follow_up_done_on, follow_up_closed_by";
 
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Activity> {
     let kind: ActivityKind = row.get::<_, String>("kind")?.parse().unwrap_or_default();
@@ -39,6 +40,8 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Activity> {
         summary: row.get("summary")?,
         sentiment: sentiment.and_then(|s| s.parse().ok()),
         next_follow_up: row.get("next_follow_up")?,
+        follow_up_done: row.get("follow_up_done_on")?,
+        follow_up_closed_by: row.get("follow_up_closed_by")?,
         campaign,
     })
 }
@@ -103,11 +106,55 @@ const INSERT: &str = "INSERT INTO activities (id, created_at, updated_at, versio
     participants, cost, leads) VALUES (NULLIF(:id, 0), :now, :now, 1, :kind, :customer_id, :opportunity_id, :date, \
     :summary, :sentiment, :next_follow_up, :channel, :end_date, :region, :goal, :participants, :cost, :leads)";
 
+// A new follow-up date on an edited touch is a new reminder: it opens again.
 const UPDATE: &str = "UPDATE activities SET kind = :kind, customer_id = :customer_id, \
     opportunity_id = :opportunity_id, date = :date, summary = :summary, sentiment = :sentiment, \
+    follow_up_done_on = CASE WHEN next_follow_up IS :next_follow_up THEN follow_up_done_on END, \
+    follow_up_closed_by = CASE WHEN next_follow_up IS :next_follow_up THEN follow_up_closed_by END, \
     next_follow_up = :next_follow_up, channel = :channel, end_date = :end_date, region = :region, \
     goal = :goal, participants = :participants, cost = :cost, leads = :leads, updated_at = :now \
     WHERE id = :id";
+
+/// A follow-up reminder closed by a later contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUpClosed {
+    /// The touch that set the reminder.
+    pub activity_id: i64,
+    pub due: chrono::NaiveDate,
+}
+
+/// A real contact (`a`, just inserted as `id`) answers every open reminder
+/// of its customer set on an earlier touch: the salesperson got back to
+/// them. A note never does. Each closed touch gets a new version, so an
+/// edit of it open in another window is told it changed.
+fn close_answered_follow_ups(
+    conn: &Connection,
+    a: &Activity,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<FollowUpClosed>> {
+    let Some(customer) = a.customer_id.filter(|_| a.kind.is_contact()) else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "UPDATE activities SET follow_up_done_on = :date, follow_up_closed_by = :id,
+                version = version + 1, updated_at = :now
+         WHERE customer_id = :customer AND next_follow_up IS NOT NULL
+           AND follow_up_done_on IS NULL AND deleted_at IS NULL AND kind != 'campaign'
+           AND (date < :date OR (date = :date AND id < :id))
+         RETURNING id, next_follow_up",
+    )?;
+    let rows = stmt.query_map(
+        named_params! {":date": a.date, ":id": id, ":now": now, ":customer": customer},
+        |r| {
+            Ok(FollowUpClosed {
+                activity_id: r.get(0)?,
+                due: r.get(1)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
 
 fn tidy(a: &mut Activity) {
     a.summary = a.summary.trim().to_string();
@@ -126,6 +173,7 @@ impl Store {
         check_links(&tx, &a)?;
         write_fields(&tx, INSERT, &a, now)?;
         let id = tx.last_insert_rowid();
+        let closed = close_answered_follow_ups(&tx, &a, id, now)?;
         let changes = self.classify.after_write(
             &tx,
             (Kind::Activity, id),
@@ -135,7 +183,47 @@ impl Store {
         )?;
         tx.commit()?;
         self.tag_changes.extend(changes);
+        self.closed_follow_ups = closed;
         self.activity(id)
+    }
+
+    /// Marks the follow-up reminder on touch `id` done (today). Refused,
+    /// with a message saying why, when the touch has no open reminder.
+    pub fn mark_follow_up_done(&mut self, id: i64) -> Result<Activity> {
+        let a = self.activity(id)?;
+        if a.meta.deleted_at.is_some() || !a.kind.is_touch() || a.next_follow_up.is_none() {
+            return Err(StoreError::invalid(
+                "follow-up",
+                format!("activity {id} has no follow-up to mark done — `dossier agenda` lists the open ones"),
+            ));
+        }
+        if let Some(on) = a.follow_up_done {
+            return Err(StoreError::invalid(
+                "follow-up",
+                format!("the follow-up of activity {id} was already closed on {on}"),
+            ));
+        }
+        let now = self.clock.now();
+        let today = self.clock.today();
+        let tx = self.conn.transaction()?;
+        let before = super::retag::affected(&tx, Kind::Activity, id)?;
+        tx.execute(
+            "UPDATE activities SET follow_up_done_on = ?2 WHERE id = ?1",
+            rusqlite::params![id, today],
+        )?;
+        rows::bump(&tx, Kind::Activity, id, a.meta.version, now)?;
+        let changes = self
+            .classify
+            .after_write(&tx, (Kind::Activity, id), before, today, now)?;
+        tx.commit()?;
+        self.tag_changes.extend(changes);
+        self.activity(id)
+    }
+
+    /// The follow-up reminders the last `add_activity` closed (a real
+    /// contact answers the customer's earlier open reminders).
+    pub fn take_closed_follow_ups(&mut self) -> Vec<FollowUpClosed> {
+        std::mem::take(&mut self.closed_follow_ups)
     }
 
     pub fn update_activity(&mut self, activity: &Activity) -> Result<Activity> {

@@ -322,7 +322,7 @@ fn restore_product(conn: &Connection, p: &Product) -> Result<Restored> {
 fn restore_activity(conn: &Connection, a: &Activity) -> Result<Restored> {
     let stored = conn
         .query_row(
-            "SELECT id, created_at, updated_at, version, deleted_at, kind, customer_id, opportunity_id, date, summary, sentiment, next_follow_up, channel, end_date, region, goal, participants, cost, leads FROM activities WHERE id = ?1",
+            "SELECT id, created_at, updated_at, version, deleted_at, kind, customer_id, opportunity_id, date, summary, sentiment, next_follow_up, channel, end_date, region, goal, participants, cost, leads, follow_up_done_on, follow_up_closed_by FROM activities WHERE id = ?1",
             [a.meta.id],
             super::activities::from_row,
         )
@@ -347,6 +347,10 @@ fn restore_activity(conn: &Connection, a: &Activity) -> Result<Restored> {
         c.map(|c| c.channel.as_str()), c.and_then(|c| c.end_date), c.map(|c| c.region.as_str()),
         c.map(|c| c.goal.as_str()), c.map(|c| c.participants), c.map(|c| c.cost.0), c.map(|c| c.leads),
     ])?;
+    conn.prepare_cached(
+        "UPDATE activities SET follow_up_done_on = ?2, follow_up_closed_by = ?3 WHERE id = ?1",
+    )?
+    .execute(params![a.meta.id, a.follow_up_done, a.follow_up_closed_by])?;
     Ok(outcome)
 }
 

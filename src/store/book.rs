@@ -210,7 +210,8 @@ fn read_deals(conn: &Connection) -> Result<(Vec<String>, Vec<DealLine>)> {
 
 fn read_touches(conn: &Connection) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
     let mut stmt = conn.prepare(
-        "SELECT customer_id, date, id, opportunity_id, sentiment, next_follow_up
+        "SELECT customer_id, date, id, opportunity_id, sentiment,
+                CASE WHEN follow_up_done_on IS NULL THEN next_follow_up END, kind != 'note'
          FROM activities
          WHERE deleted_at IS NULL AND kind != 'campaign' AND customer_id IS NOT NULL",
     )?;
@@ -232,7 +233,8 @@ fn read_touches(conn: &Connection) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
             TouchRow {
                 date,
                 sentiment: sentiment(opt_str_at(r, 4)?),
-                next_follow_up: date_at(r, 5)?,
+                open_follow_up: date_at(r, 5)?,
+                contact: r.get(6)?,
             },
         ));
     }

@@ -29,6 +29,7 @@ mod sweep_write;
 mod tags;
 mod trash;
 
+pub use activities::FollowUpClosed;
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
@@ -199,6 +200,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Tag changes made by writes, until taken by `take_tag_changes`.
     tag_changes: Vec<TagChange>,
+    /// Follow-up reminders closed by the last touch added.
+    closed_follow_ups: Vec<activities::FollowUpClosed>,
     /// Rules and cut points for the re-tag cascade.
     classify: retag::ClassifyState,
 }
@@ -229,6 +232,7 @@ impl Store {
             clock,
             path: None,
             tag_changes: Vec::new(),
+            closed_follow_ups: Vec::new(),
             classify: Default::default(),
         })
     }

@@ -185,6 +185,7 @@ fn open_file_with(path: &Path, clock: Clock, steps: &[&str]) -> Result<Store> {
         clock,
         path: Some(path.to_path_buf()),
         tag_changes: Vec::new(),
+        closed_follow_ups: Vec::new(),
         classify: Default::default(),
     })
 }

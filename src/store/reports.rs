@@ -8,14 +8,19 @@ use chrono::{Duration, NaiveDate};
 use rusqlite::params;
 use serde::Serialize;
 
-/// A follow-up someone promised: the next date set on a customer's latest touch.
+/// An open follow-up reminder: a touch's next follow-up date, not yet
+/// marked done nor answered by a later real contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FollowUp {
+    /// The touch that set the reminder (`dossier done ID` closes it).
     pub activity_id: i64,
     pub customer_id: i64,
     pub customer_name: String,
     pub due: NaiveDate,
     pub summary: String,
+    /// The touch's kind (call, visit, …) and date.
+    pub kind: String,
+    pub touched_on: NaiveDate,
 }
 
 /// An open deal and when it is expected to close.
@@ -47,22 +52,22 @@ pub struct ProductSales {
     pub revenue: Money,
 }
 
+/// Open reminders due by `?1`, from live touches of live customers.
+const OPEN_FOLLOW_UPS: &str = "FROM activities a JOIN customers c ON c.id = a.customer_id
+    WHERE a.next_follow_up IS NOT NULL AND a.follow_up_done_on IS NULL AND a.next_follow_up <= ?1
+      AND a.deleted_at IS NULL AND c.deleted_at IS NULL AND a.kind != 'campaign'";
+
 impl Store {
-    /// Follow-ups due on or before `until`, latest due date first (today's,
-    /// then the most recently missed). Only the latest touch of a customer
-    /// counts: a later touch replaces an older promise.
+    /// Open follow-up reminders due on or before `until`, oldest due date
+    /// first: the longest-missed promise is the most urgent. A reminder stays
+    /// until marked done or answered by a later real contact, whatever
+    /// touches (notes) come after it.
     pub fn follow_ups_due(&self, until: NaiveDate, limit: usize) -> Result<Vec<FollowUp>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.customer_id, c.name, a.next_follow_up, a.summary
-             FROM activities a JOIN customers c ON c.id = a.customer_id
-             WHERE a.next_follow_up IS NOT NULL AND a.next_follow_up <= ?1
-               AND a.deleted_at IS NULL AND c.deleted_at IS NULL AND a.kind != 'campaign'
-               AND NOT EXISTS (
-                 SELECT 1 FROM activities b
-                 WHERE b.customer_id = a.customer_id AND b.deleted_at IS NULL AND b.kind != 'campaign'
-                   AND (b.date > a.date OR (b.date = a.date AND b.id > a.id)))
-             ORDER BY a.next_follow_up DESC, a.id DESC LIMIT ?2",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT a.id, a.customer_id, c.name, a.next_follow_up, a.summary, a.kind, a.date
+             {OPEN_FOLLOW_UPS}
+             ORDER BY a.next_follow_up, a.id LIMIT ?2"
+        ))?;
         let rows = stmt.query_map(params![until, limit as i64], |r| {
             Ok(FollowUp {
                 activity_id: r.get(0)?,
@@ -70,9 +75,22 @@ impl Store {
                 customer_name: r.get(2)?,
                 due: r.get(3)?,
                 summary: r.get(4)?,
+                kind: r.get(5)?,
+                touched_on: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many open reminders are due on or before `until` (all of them,
+    /// however many a list shows).
+    pub fn count_follow_ups_due(&self, until: NaiveDate) -> Result<i64> {
+        let n = self.conn.query_row(
+            &format!("SELECT count(*) {OPEN_FOLLOW_UPS}"),
+            params![until],
+            |r| r.get(0),
+        )?;
+        Ok(n)
     }
 
     /// Open deals expected to close within `days` of `today` (or already
@@ -188,32 +206,120 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn touch(s: &mut Store, customer: i64, date: &str, follow: Option<&str>) {
+    fn touch_of(
+        s: &mut Store,
+        kind: ActivityKind,
+        customer: i64,
+        date: &str,
+        follow: Option<&str>,
+    ) -> i64 {
         s.add_activity(&Activity {
-            kind: ActivityKind::Call,
+            kind,
             customer_id: Some(customer),
             date: d(date),
-            summary: format!("call on {date}"),
+            summary: format!("{kind} on {date}"),
             next_follow_up: follow.map(d),
             ..Default::default()
         })
-        .unwrap();
+        .unwrap()
+        .meta
+        .id
+    }
+
+    fn touch(s: &mut Store, customer: i64, date: &str, follow: Option<&str>) -> i64 {
+        touch_of(s, ActivityKind::Call, customer, date, follow)
+    }
+
+    fn due_names(s: &Store, on: &str) -> Vec<(String, NaiveDate)> {
+        s.follow_ups_due(d(on), 100)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.customer_name, f.due))
+            .collect()
     }
 
     #[test]
-    fn only_the_latest_touch_promises_a_follow_up() {
+    fn a_later_contact_answers_a_reminder() {
         let mut s = Store::open_in_memory_with_clock(Clock::at_date(d("2026-11-23"))).unwrap();
         let a = s.add_customer(&Customer::named("A")).unwrap().meta.id;
         let b = s.add_customer(&Customer::named("B")).unwrap().meta.id;
-        touch(&mut s, a, "2026-11-01", Some("2026-11-10"));
-        touch(&mut s, a, "2026-11-15", None); // called since: promise kept
-        touch(&mut s, b, "2026-11-20", Some("2026-11-23"));
-        let due = s.follow_ups_due(d("2026-11-23"), 10).unwrap();
-        assert_eq!(due.len(), 1);
+        let first = touch(&mut s, a, "2026-11-01", Some("2026-11-10"));
+        let answer = touch(&mut s, a, "2026-11-15", None); // called since: promise kept
         assert_eq!(
-            (due[0].customer_name.as_str(), due[0].due),
-            ("B", d("2026-11-23"))
+            s.take_closed_follow_ups(),
+            [crate::store::FollowUpClosed {
+                activity_id: first,
+                due: d("2026-11-10")
+            }]
         );
+        let closed = s.activity(first).unwrap();
+        assert_eq!(closed.follow_up_done, Some(d("2026-11-15")));
+        assert_eq!(closed.follow_up_closed_by, Some(answer));
+        assert_eq!(closed.meta.version, 2, "a closed reminder is a new version");
+        touch(&mut s, b, "2026-11-20", Some("2026-11-23"));
+        assert_eq!(due_names(&s, "2026-11-23"), [("B".into(), d("2026-11-23"))]);
+        assert_eq!(s.count_follow_ups_due(d("2026-11-23")).unwrap(), 1);
+    }
+
+    /// Issue 18: any later touch, even a note, used to cancel a promise.
+    #[rstest::rstest]
+    #[case::note_keeps_it(ActivityKind::Note, "2026-11-15", true)]
+    #[case::earlier_call_keeps_it(ActivityKind::Call, "2026-10-30", true)]
+    #[case::later_call_closes_it(ActivityKind::Call, "2026-11-15", false)]
+    #[case::later_visit_closes_it(ActivityKind::Visit, "2026-11-15", false)]
+    #[case::later_meeting_closes_it(ActivityKind::Meeting, "2026-11-15", false)]
+    #[case::later_email_closes_it(ActivityKind::Email, "2026-11-15", false)]
+    fn what_closes_a_reminder(
+        #[case] kind: ActivityKind,
+        #[case] on: &str,
+        #[case] still_open: bool,
+    ) {
+        let mut s = Store::open_in_memory_with_clock(Clock::at_date(d("2026-11-23"))).unwrap();
+        let a = s.add_customer(&Customer::named("A")).unwrap().meta.id;
+        let other = s.add_customer(&Customer::named("Other")).unwrap().meta.id;
+        touch(&mut s, a, "2026-11-01", Some("2026-11-10"));
+        touch_of(&mut s, ActivityKind::Call, other, "2026-11-20", None);
+        touch_of(&mut s, kind, a, on, None);
+        let open = !due_names(&s, "2026-11-23").is_empty();
+        assert_eq!(open, still_open);
+        let tag = s
+            .tags(Kind::Customer, a)
+            .unwrap()
+            .into_iter()
+            .find(|t| t.dimension == "follow_up")
+            .map(|t| t.value);
+        let expected = if still_open {
+            "overdue"
+        } else {
+            "none_planned"
+        };
+        assert_eq!(tag.as_deref(), Some(expected));
+    }
+
+    #[test]
+    fn marked_done_by_hand_and_listed_oldest_first() {
+        let mut s = Store::open_in_memory_with_clock(Clock::at_date(d("2026-11-23"))).unwrap();
+        let a = s.add_customer(&Customer::named("A")).unwrap().meta.id;
+        let b = s.add_customer(&Customer::named("B")).unwrap().meta.id;
+        let newer = touch(&mut s, a, "2026-11-20", Some("2026-11-22"));
+        touch_of(
+            &mut s,
+            ActivityKind::Note,
+            b,
+            "2026-11-01",
+            Some("2026-11-05"),
+        );
+        assert_eq!(
+            due_names(&s, "2026-11-23"),
+            [("B".into(), d("2026-11-05")), ("A".into(), d("2026-11-22"))]
+        );
+        s.mark_follow_up_done(newer).unwrap();
+        assert_eq!(due_names(&s, "2026-11-23"), [("B".into(), d("2026-11-05"))]);
+        let again = s.mark_follow_up_done(newer).unwrap_err().to_string();
+        assert!(again.contains("already closed on 2026-11-23"), "{again}");
+        let none = touch(&mut s, a, "2026-11-23", None);
+        let err = s.mark_follow_up_done(none).unwrap_err().to_string();
+        assert!(err.contains("has no follow-up to mark done"), "{err}");
     }
 
     #[test]

@@ -99,7 +99,9 @@ fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option
         .collect::<rusqlite::Result<_>>()?;
     let touches: Vec<TouchRow> = conn
         .prepare_cached(
-            "SELECT date, sentiment, next_follow_up FROM activities
+            "SELECT date, sentiment, CASE WHEN follow_up_done_on IS NULL THEN next_follow_up END,
+                    kind != 'note'
+             FROM activities
              WHERE customer_id = ?1 AND deleted_at IS NULL AND kind != 'campaign'
              ORDER BY date, id",
         )?
@@ -107,7 +109,8 @@ fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option
             Ok(TouchRow {
                 date: r.get(0)?,
                 sentiment: r.get::<_, Option<String>>(1)?.and_then(|s| s.parse().ok()),
-                next_follow_up: r.get(2)?,
+                open_follow_up: r.get(2)?,
+                contact: r.get(3)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
