@@ -133,6 +133,19 @@ fn close_answered_follow_ups(
     id: i64,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<FollowUpClosed>> {
+    if a.next_follow_up.is_some() && a.kind.is_touch() {
+        // A touch logged after the fact (an import, a backdated entry) whose
+        // reminder a contact on file already answered is born closed.
+        conn.prepare_cached(
+            "UPDATE activities SET (follow_up_done_on, follow_up_closed_by) = (
+                 SELECT b.date, b.id FROM activities b
+                 WHERE b.customer_id = activities.customer_id AND b.deleted_at IS NULL
+                   AND b.kind IN ('call', 'visit', 'meeting', 'email') AND b.date > activities.date
+                 ORDER BY b.date, b.id LIMIT 1)
+             WHERE id = ?1",
+        )?
+        .execute([id])?;
+    }
     let Some(customer) = a.customer_id.filter(|_| a.kind.is_contact()) else {
         return Ok(Vec::new());
     };

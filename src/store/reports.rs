@@ -82,6 +82,22 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The touch holding a customer's earliest-due open reminder, if any.
+    pub fn first_open_follow_up_of(&self, customer_id: i64) -> Result<Option<i64>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM activities
+                 WHERE customer_id = ?1 AND next_follow_up IS NOT NULL AND follow_up_done_on IS NULL
+                   AND deleted_at IS NULL AND kind != 'campaign'
+                 ORDER BY next_follow_up, id LIMIT 1",
+                [customer_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// How many open reminders are due on or before `until` (all of them,
     /// however many a list shows).
     pub fn count_follow_ups_due(&self, until: NaiveDate) -> Result<i64> {
@@ -122,6 +138,19 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many open deals [`Store::deals_closing`] would list without a limit.
+    pub fn count_deals_closing(&self, today: NaiveDate, days: i64) -> Result<i64> {
+        let until = today + Duration::days(days);
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM opportunities o JOIN customers c ON c.id = o.customer_id
+             WHERE o.deleted_at IS NULL AND c.deleted_at IS NULL
+               AND o.stage NOT IN ('won', 'lost') AND o.expected_close IS NOT NULL
+               AND o.expected_close <= ?1",
+            params![until],
+            |r| r.get(0),
+        )?)
     }
 
     /// Count and amount per stage, in pipeline order (every stage listed).
@@ -294,6 +323,22 @@ mod tests {
             "none_planned"
         };
         assert_eq!(tag.as_deref(), Some(expected));
+    }
+
+    #[test]
+    fn a_backdated_touch_already_answered_is_born_closed() {
+        let mut s = Store::open_in_memory_with_clock(Clock::at_date(d("2026-11-23"))).unwrap();
+        let a = s.add_customer(&Customer::named("A")).unwrap().meta.id;
+        let later = touch(&mut s, a, "2026-11-15", None);
+        let old = touch(&mut s, a, "2026-11-01", Some("2026-11-10"));
+        let old = s.activity(old).unwrap();
+        assert_eq!(old.follow_up_done, Some(d("2026-11-15")));
+        assert_eq!(old.follow_up_closed_by, Some(later));
+        // A note on file answers nothing.
+        let b = s.add_customer(&Customer::named("B")).unwrap().meta.id;
+        touch_of(&mut s, ActivityKind::Note, b, "2026-11-15", None);
+        touch(&mut s, b, "2026-11-01", Some("2026-11-10"));
+        assert_eq!(due_names(&s, "2026-11-23"), [("B".into(), d("2026-11-10"))]);
     }
 
     #[test]

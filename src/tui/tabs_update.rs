@@ -5,7 +5,7 @@ use super::action::Action;
 use super::activities::{self, KindView};
 use super::app::{App, Tab};
 use super::dashboard::Target;
-use super::effect::Effect;
+use super::effect::{DoneTarget, Effect};
 use super::opportunities;
 use super::products;
 use super::record_form::Draft;
@@ -114,6 +114,13 @@ impl App {
                         self.keep_search_filter(Tab::Activities);
                     }
                     Action::Filter => self.open_filter(ListKind::Activities, fx),
+                    Action::MarkDone => match self.tabs.activities.list.selected() {
+                        Some(a) if a.open_follow_up().is_some() => {
+                            fx.push(Effect::FollowUpDone(DoneTarget::Touch(a.meta.id)))
+                        }
+                        Some(_) => self.info("This touch has no open follow-up"),
+                        None => self.info("Select a touch first"),
+                    },
                     other => self.common_tab_action(other, fx),
                 }
             }
@@ -157,6 +164,10 @@ impl App {
             Action::Edit => match d.selected() {
                 Some(target) => self.jump(target, fx),
                 None => self.info("Nothing to open"),
+            },
+            Action::MarkDone => match d.selected_follow_up() {
+                Some(id) => fx.push(Effect::FollowUpDone(DoneTarget::Touch(id))),
+                None => self.info("Select a follow-up first (the Follow-ups due list)"),
             },
             _ => {}
         }
