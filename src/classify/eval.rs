@@ -22,6 +22,14 @@ fn text_eq(a: &str, b: &str) -> bool {
 }
 
 impl Condition {
+    /// The floor setting, when the book has too few values of the fact for
+    /// its percentiles to mean anything.
+    fn floor_in_force(&self, facts: &Facts, cuts: &CutPoints) -> Option<(f64, &str)> {
+        let (value, name) = self.floor.as_ref()?;
+        cuts.too_few(facts.subject(), self.fact)
+            .then_some((*value, name.as_str()))
+    }
+
     fn holds(&self, facts: &Facts, cuts: &CutPoints) -> bool {
         let fact = facts.get(self.fact);
         match (self.op, fact) {
@@ -31,9 +39,13 @@ impl Condition {
             (op, Some(FactValue::Num(v))) => {
                 let rhs = match &self.rhs {
                     Rhs::Num { value, .. } => *value,
-                    Rhs::Percentile(p) => match cuts.get(facts.subject(), self.fact, *p) {
-                        Some(c) => c,
-                        None => return false,
+                    Rhs::Percentile(p) => match (
+                        self.floor_in_force(facts, cuts),
+                        cuts.get(facts.subject(), self.fact, *p),
+                    ) {
+                        (Some((floor, _)), _) => floor,
+                        (None, Some(c)) => c,
+                        (None, None) => return false,
                     },
                     _ => return false,
                 };
@@ -75,9 +87,17 @@ impl Condition {
                 Some(s) => write!(out, "{} ({s})", format_num(*value)),
                 None => write!(out, "{}", format_num(*value)),
             },
-            Rhs::Percentile(p) => match cuts.get(facts.subject(), self.fact, *p) {
-                Some(c) => write!(out, "{} (p{p} of the book)", format_num(c)),
-                None => write!(out, "p{p} of the book (not computed yet)"),
+            Rhs::Percentile(p) => match (
+                self.floor_in_force(facts, cuts),
+                cuts.get(facts.subject(), self.fact, *p),
+            ) {
+                (Some((floor, name)), _) => write!(
+                    out,
+                    "{} ({name}: too few in the book for percentiles)",
+                    format_num(floor)
+                ),
+                (None, Some(c)) => write!(out, "{} (p{p} of the book)", format_num(c)),
+                (None, None) => write!(out, "p{p} of the book (not computed yet)"),
             },
             Rhs::Text(t) => write!(out, "\"{t}\""),
             Rhs::List { values, setting } => match setting {

@@ -125,6 +125,9 @@ pub(crate) struct Condition {
     pub fact: usize,
     pub op: Op,
     pub rhs: Rhs,
+    /// For a percentile: the setting (value, name) used instead while the
+    /// book has too few values for percentiles (a new or small book).
+    pub floor: Option<(f64, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -212,6 +215,8 @@ struct RawCond {
     values: Option<Vec<String>>,
     setting: Option<Spanned<String>>,
     percentile: Option<u8>,
+    /// With a percentile: the setting used while the book is too small.
+    floor: Option<Spanned<String>>,
 }
 
 /// A rule file's text and name, for error positions.
@@ -548,6 +553,7 @@ fn compile_cond(
             fact,
             op,
             rhs: Rhs::None,
+            floor: None,
         });
     }
     if given != 1 {
@@ -614,5 +620,34 @@ fn compile_cond(
             c.op.get_ref()
         )));
     }
-    Ok(Condition { fact, op, rhs })
+    let floor = match &c.floor {
+        None => None,
+        Some(_) if c.percentile.is_none() => {
+            return Err(err("floor goes with a percentile".into()));
+        }
+        Some(name) => match settings.get(name.get_ref()) {
+            Some(Setting::Num(n)) => Some((*n, name.get_ref().clone())),
+            Some(_) => {
+                return Err(src.error(
+                    name.span(),
+                    format!("setting '{}' is not a number", name.get_ref()),
+                ))
+            }
+            None => {
+                return Err(src.error(
+                    name.span(),
+                    format!(
+                        "unknown setting '{}' — add it under [settings]",
+                        name.get_ref()
+                    ),
+                ))
+            }
+        },
+    };
+    Ok(Condition {
+        fact,
+        op,
+        rhs,
+        floor,
+    })
 }

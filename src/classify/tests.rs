@@ -169,6 +169,9 @@ fn test_cuts() -> CutPoints {
     let price = Subject::Product.fact_index("price").unwrap();
     c.set(Subject::Product, price, 33, 100.0);
     c.set(Subject::Product, price, 67, 1_000.0);
+    // A book big enough for percentiles (not the floors).
+    c.set_count(Subject::Customer, rev, 100);
+    c.set_count(Subject::Product, price, 100);
     c
 }
 
@@ -214,13 +217,30 @@ fn every_builtin_rule_at_its_boundaries() {
     }
 }
 
-#[test]
-fn value_without_cut_points_is_low() {
+/// A new or small book has too few buyers for percentiles: the floors in
+/// settings decide (issue 18: the first 254k customer stayed `low`).
+#[rstest::rstest]
+#[case::no_cut_points_yet(None, 254_000.0, "high")]
+#[case::three_buyers(Some(3), 254_000.0, "high")]
+#[case::three_buyers_medium(Some(3), 30_000.0, "medium")]
+#[case::three_buyers_low(Some(3), 5_000.0, "low")]
+#[case::enough_buyers(Some(10), 60_000.0, "high")]
+fn few_buyers_fall_back_to_the_floors(
+    #[case] buyers: Option<usize>,
+    #[case] revenue: f64,
+    #[case] want: &str,
+) {
     let rules = RuleSet::builtin();
-    let f = facts(C, &[("revenue_12m", N(1e9))]);
-    let tags = rules.tags(&f, &CutPoints::new());
+    let f = facts(C, &[("revenue_12m", N(revenue))]);
+    let mut cuts = test_cuts();
+    let rev = Subject::Customer.fact_index("revenue_12m").unwrap();
+    match buyers {
+        None => cuts = CutPoints::new(),
+        Some(n) => cuts.set_count(Subject::Customer, rev, n),
+    }
+    let tags = rules.tags(&f, &cuts);
     let value = tags.iter().find(|t| t.dimension == "value").unwrap();
-    assert_eq!(value.value, "low");
+    assert_eq!(value.value, want, "{}", value.reason);
 }
 
 #[test]

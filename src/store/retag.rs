@@ -324,6 +324,38 @@ pub(crate) fn cascade(
     Ok(changes)
 }
 
+/// Books up to this many customers (or products) keep their cut points
+/// current on every save; bigger ones get them from the sweep.
+pub(crate) const CURRENT_CUTS_MAX: i64 = 5_000;
+
+fn small_book(conn: &Connection) -> Result<bool> {
+    let biggest: i64 = conn.query_row(
+        "SELECT max(coalesce((SELECT max(id) FROM customers), 0),
+                    coalesce((SELECT max(id) FROM products), 0))",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(biggest <= CURRENT_CUTS_MAX)
+}
+
+/// Recomputes the cut points; when they moved, keeps the new ones (in
+/// `classify_state`, in this transaction) and returns the kinds whose
+/// records must be re-tagged.
+fn refresh_cuts(conn: &Connection, cls: &mut Classifier, today: NaiveDate) -> Result<Vec<Kind>> {
+    use crate::classify::Subject;
+    let fresh = super::sweep::fresh_cut_points(conn, &cls.rules, today)?;
+    let moved: Vec<Kind> = [Subject::Customer, Subject::Product, Subject::Opportunity]
+        .into_iter()
+        .filter(|s| fresh.differ_for(&cls.cuts, *s))
+        .map(|s| s.kind())
+        .collect();
+    if !moved.is_empty() {
+        save_cuts(conn, &fresh)?;
+        cls.cuts = fresh;
+    }
+    Ok(moved)
+}
+
 /// The classifier of an open store, loaded on first use.
 #[derive(Debug, Default)]
 pub(crate) struct ClassifyState {
@@ -360,6 +392,12 @@ impl ClassifyState {
     /// Re-tags the records a write to `record` affects, inside the write's
     /// transaction `conn`. `before` holds what the record linked to before
     /// the write. Returns the tag changes, to be kept once the write commits.
+    ///
+    /// A write that can move the book's cut points (a deal's amount or stage,
+    /// a product's price, a customer) recomputes them on a small book, and
+    /// when they moved re-tags every record of that kind in this same
+    /// transaction: the first 254k deal makes its customer `value: high`
+    /// now, not after tomorrow's sweep. A big book leaves that to the sweep.
     pub(crate) fn after_write(
         &mut self,
         conn: &Connection,
@@ -368,10 +406,32 @@ impl ClassifyState {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Vec<TagChange>> {
+        self.get(conn)?;
+        let moved = match self.classifier.get_mut() {
+            Some(cls) if record.0 != Kind::Activity && small_book(conn)? => {
+                refresh_cuts(conn, cls, today)?
+            }
+            _ => Vec::new(),
+        };
         let cls = self.get(conn)?;
         let mut records = before;
         records.extend(affected(conn, record.0, record.1)?);
-        cascade(conn, cls, &records, today, now)
+        let mut changes = cascade(conn, cls, &records, today, now)?;
+        for kind in moved {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT id FROM {} WHERE deleted_at IS NULL",
+                kind.table()
+            ))?;
+            let ids: Vec<i64> = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                if !records.contains(&(kind, id)) {
+                    changes.extend(retag(conn, cls, kind, id, today, now)?);
+                }
+            }
+        }
+        Ok(changes)
     }
 
     /// Re-tags the written record alone, for a write that changed nothing
