@@ -325,8 +325,28 @@ pub(crate) fn cascade(
 }
 
 /// Books up to this many customers (or products) keep their cut points
-/// current on every save; bigger ones get them from the sweep.
-pub(crate) const CURRENT_CUTS_MAX: i64 = 5_000;
+/// current on every save that can move them (each reads the whole book);
+/// bigger ones get them from the daily sweep.
+pub(crate) const CURRENT_CUTS_MAX: i64 = 2_000;
+
+/// Whether a write to `record` can move a cut point: a product (its price),
+/// or a won or closed deal and its customer (revenue, orders, recency). A
+/// customer without purchases, an open deal or a touch cannot, so importing
+/// contacts does not recompute the book at every row.
+fn can_move_cuts(conn: &Connection, record: (Kind, i64)) -> Result<bool> {
+    let sql = match record.0 {
+        Kind::Product => return Ok(true),
+        Kind::Activity => return Ok(false),
+        Kind::Opportunity => {
+            "SELECT EXISTS (SELECT 1 FROM opportunities WHERE id = ?1
+                              AND (stage = 'won' OR closed_on IS NOT NULL))"
+        }
+        Kind::Customer => {
+            "SELECT EXISTS (SELECT 1 FROM opportunities WHERE customer_id = ?1 AND stage = 'won')"
+        }
+    };
+    Ok(conn.query_row(sql, [record.1], |r| r.get(0))?)
+}
 
 fn small_book(conn: &Connection) -> Result<bool> {
     let biggest: i64 = conn.query_row(
@@ -398,6 +418,8 @@ impl ClassifyState {
     /// when they moved re-tags every record of that kind in this same
     /// transaction: the first 254k deal makes its customer `value: high`
     /// now, not after tomorrow's sweep. A big book leaves that to the sweep.
+    /// (The new cut points are kept in memory before the transaction
+    /// commits; a failed commit leaves them until the next sweep or save.)
     pub(crate) fn after_write(
         &mut self,
         conn: &Connection,
@@ -408,7 +430,7 @@ impl ClassifyState {
     ) -> Result<Vec<TagChange>> {
         self.get(conn)?;
         let moved = match self.classifier.get_mut() {
-            Some(cls) if record.0 != Kind::Activity && small_book(conn)? => {
+            Some(cls) if can_move_cuts(conn, record)? && small_book(conn)? => {
                 refresh_cuts(conn, cls, today)?
             }
             _ => Vec::new(),
