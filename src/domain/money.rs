@@ -190,6 +190,27 @@ impl Money {
         Ok(Money(cents as i64))
     }
 
+    /// A warning when a saved amount changes a hundredfold or more (`230k`
+    /// typed after `250,000` left in the field gives 250,000,230,000): the
+    /// form asks once before saving it. Amounts of zero (not set) never warn.
+    pub fn big_change_warning(label: &str, old: Money, new: Money) -> Option<String> {
+        if old.0 <= 0 || new.0 <= 0 {
+            return None;
+        }
+        let (hi, lo) = (old.0.max(new.0) as i128, old.0.min(new.0) as i128);
+        if hi < lo * 100 {
+            return None;
+        }
+        let times = hi / lo;
+        let direction = if new.0 > old.0 { "more" } else { "less" };
+        Some(format!(
+            "{label} {} → {} is {}× {direction} than before",
+            old.display_plain(),
+            new.display_plain(),
+            Money::from_units(times as i64).display_plain()
+        ))
+    }
+
     /// `12,000` or `12,000.50` (no currency).
     pub fn display_plain(self) -> String {
         let neg = self.0 < 0;
@@ -336,5 +357,21 @@ mod tests {
         assert_eq!(Money(100_000).display_plain(), "1,000");
         assert_eq!(Money(18_200_000).display_short(), "182k");
         assert_eq!(Money(100_000).display_with("CNY"), "CNY 1,000");
+    }
+
+    #[rstest]
+    #[case(
+        250_000,
+        250_000_230_000,
+        Some("price 250,000 → 250,000,230,000 is 1,000,000× more than before")
+    )]
+    #[case(250_000, 2_500, Some("price 250,000 → 2,500 is 100× less than before"))]
+    #[case(250_000, 230_000, None)]
+    #[case(100, 9_999, None)]
+    #[case(0, 1_000_000, None)]
+    fn a_hundredfold_change_warns(#[case] old: i64, #[case] new: i64, #[case] want: Option<&str>) {
+        let got =
+            Money::big_change_warning("price", Money::from_units(old), Money::from_units(new));
+        assert_eq!(got.as_deref(), want);
     }
 }

@@ -396,7 +396,17 @@ impl App {
                 }
             }
             Action::Save => match form.to_draft() {
-                Ok(draft) => fx.push(tab_fx(TabEffect::Save(Box::new(draft)))),
+                Ok(draft) => match form.confirm_big_change(&draft) {
+                    Some(warning) => {
+                        let key = self
+                            .keymap
+                            .key_for(super::keymap::Context::Form, &Action::Save)
+                            .unwrap_or("ctrl-s")
+                            .to_string();
+                        self.error(format!("{warning} — {key} again to save it, or fix it"));
+                    }
+                    None => fx.push(tab_fx(TabEffect::Save(Box::new(draft)))),
+                },
                 Err(errors) => {
                     let n = errors.0.len();
                     form.set_errors(errors);
