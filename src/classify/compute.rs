@@ -3,8 +3,8 @@
 //! arithmetic lives here so both paths agree and every fact is unit-tested.
 
 use super::facts::{CampaignFact, CustomerFact, Facts, OpportunityFact, ProductFact, Subject};
-use crate::domain::channel_of_source;
-use crate::domain::{Campaign, Channel, CustomerKind, Sentiment, Stage};
+use crate::domain::{channel_of_source, source_group};
+use crate::domain::{Campaign, CustomerKind, Sentiment, Stage};
 use chrono::{Datelike, NaiveDate};
 
 /// Days in the "last 12 months" and "last 90 days" windows.
@@ -33,6 +33,8 @@ pub struct DealRow {
     pub closed_on: Option<NaiveDate>,
     /// Minor units (cents).
     pub amount: i64,
+    /// The day the deal was entered.
+    pub opened: Option<NaiveDate>,
 }
 
 /// A touch with the customer. Slices of touches are in date order.
@@ -81,13 +83,25 @@ pub fn customer_facts(
     f.set_text(F::Province, &c.province);
     f.set_text(F::City, &c.city);
     f.set_text(F::Industry, &c.industry);
-    f.set_text(F::Source, &c.source);
-    match channel_of_source(&c.source) {
-        Channel::Unknown => {}
-        ch => f.set_text(F::Channel, ch.as_str()),
+    // A source the rules do not know is `other` with an unknown channel,
+    // never guessed to be offline.
+    if let Some(source) = source_group(&c.source) {
+        f.set_text(F::Source, &source);
+        f.set_text(F::Channel, channel_of_source(&c.source).as_str());
     }
     f.set_opt_num(F::Size, c.size.map(f64::from));
-    f.set_num(F::TenureDays, days(c.since, today).max(0) as f64);
+    // The relationship began with the first contact or deal, not when the
+    // file was entered (an imported customer may go back years, a new file
+    // may be a stranger); no contact and no deal: no tenure yet.
+    let first_contact = touches.iter().filter(|t| t.contact).map(|t| t.date).min();
+    let first_deal = deals
+        .iter()
+        .flat_map(|d| [d.opened, d.closed_on])
+        .flatten()
+        .min();
+    if let Some(first) = first_contact.into_iter().chain(first_deal).min() {
+        f.set_num(F::TenureDays, days(first, today).max(0) as f64);
+    }
 
     let mut purchase_days: Vec<i64> = Vec::new();
     let (mut rev12, mut prev12, mut total) = (0i64, 0i64, 0i64);
@@ -313,6 +327,7 @@ mod tests {
             stage: Stage::Won,
             closed_on: Some(d(on)),
             amount: units * 100,
+            opened: None,
         }
     }
 
@@ -332,6 +347,7 @@ mod tests {
                 stage: Stage::Negotiation,
                 closed_on: None,
                 amount: 50,
+                opened: Some(d("2023-05-01")),
             },
         ];
         let f = customer_facts(&c, &deals, &[], today);
@@ -397,5 +413,58 @@ mod tests {
         assert_eq!(f.num(F::DaysSinceLastTouch), Some(31.0));
         assert_eq!(f.num(F::TouchesTotal), Some(1.0));
         assert_eq!(f.num(F::Touches90d), Some(1.0));
+    }
+
+    /// Issue 18: a source the rules do not know (抖音) counted as offline.
+    #[rstest::rstest]
+    #[case("抖音", Some("other"), Some("unknown"))]
+    #[case("Radio ad", Some("other"), Some("unknown"))]
+    #[case("Website", Some("website"), Some("online"))]
+    #[case("referral", Some("referral"), Some("offline"))]
+    #[case("展会", Some("展会"), Some("offline"))]
+    #[case("", None, None)]
+    fn unknown_sources_are_other_with_an_unknown_channel(
+        #[case] source: &str,
+        #[case] tag: Option<&str>,
+        #[case] channel: Option<&str>,
+    ) {
+        let c = CustomerProfile {
+            source: source.into(),
+            ..Default::default()
+        };
+        let f = customer_facts(&c, &[], &[], d("2026-06-01"));
+        use CustomerFact as F;
+        assert_eq!(f.text(F::Source), tag);
+        assert_eq!(f.text(F::Channel), channel);
+    }
+
+    /// Issue 18: tenure counted from the file's creation, so an imported
+    /// customer of years was a stranger for 180 days.
+    #[rstest::rstest]
+    #[case::from_the_first_contact(Some("2024-06-01"), None, Some(730.0))]
+    #[case::from_the_first_deal(None, Some("2025-06-01"), Some(365.0))]
+    #[case::the_earlier_of_both(Some("2026-05-01"), Some("2025-06-01"), Some(365.0))]
+    #[case::none_yet(None, None, None)]
+    fn tenure_counts_from_the_first_contact_or_deal(
+        #[case] contact: Option<&str>,
+        #[case] deal: Option<&str>,
+        #[case] tenure: Option<f64>,
+    ) {
+        let c = CustomerProfile {
+            since: d("2026-05-31"),
+            ..Default::default()
+        };
+        let touches: Vec<TouchRow> = contact
+            .map(|on| TouchRow {
+                date: d(on),
+                sentiment: None,
+                open_follow_up: None,
+                contact: true,
+            })
+            .into_iter()
+            .collect();
+        let deals: Vec<DealRow> = deal.map(|on| won(on, 10)).into_iter().collect();
+        let f = customer_facts(&c, &deals, &touches, d("2026-06-01"));
+        assert_eq!(f.num(CustomerFact::TenureDays), tenure);
     }
 }

@@ -66,6 +66,10 @@ const CASES: &[Case] = &[
     (C, "loyalty", &[("orders_total", N(5.0)), ("days_since_last_purchase", N(365.0)), ("lost_deals_12m", N(1.0)), ("won_deals_12m", N(3.0))], Some("swing"), "loyalty.swing"),
     (C, "loyalty", &[("orders_total", N(5.0)), ("lost_deals_12m", N(0.0)), ("won_deals_12m", N(3.0))], Some("loyal"), "loyalty.loyal"),
     (C, "loyalty", &[("orders_total", N(5.0)), ("lost_deals_12m", N(0.0)), ("won_deals_12m", N(2.0))], Some("swing"), "loyalty.default"),
+    // Issue 18: churned by its usual interval yet loyal by its deal count.
+    (C, "loyalty", &[("orders_total", N(4.0)), ("purchase_gap_ratio", N(3.01)), ("days_since_last_purchase", N(91.0)), ("won_deals_12m", N(3.0))], Some("lost"), "loyalty.lost_as_churned"),
+    // Issue 18: a first-time buyer was "swing"; a lost deal beside it too.
+    (C, "loyalty", &[("orders_total", N(1.0)), ("days_since_last_purchase", N(10.0)), ("lost_deals_12m", N(1.0))], Some("new"), "loyalty.first_purchase"),
     (C, "feedback", &[], None, ""),
     (C, "feedback", &[("last_sentiment", T("negative")), ("positive_touches_90d", N(5.0))], Some("negative"), "feedback.negative"),
     (C, "feedback", &[("last_sentiment", T("neutral")), ("negative_touches_90d", N(1.0)), ("positive_touches_90d", N(0.0))], Some("negative"), "feedback.negative#2"),
@@ -288,6 +292,7 @@ fn churn_follows_the_clock() {
         stage: Stage::Won,
         closed_on: Some(d("2025-01-01")),
         amount: 100,
+        opened: None,
     }];
     let lifecycle = |today: &str| {
         let f = customer_facts(&c, &deals, &[], d(today));
@@ -420,4 +425,46 @@ fn load_keeps_builtin_rules_when_user_file_is_bad() {
     let (rules, err) = RuleSet::load(Some(&dir.path().join("missing")));
     assert!(err.is_none());
     assert_eq!(rules, RuleSet::builtin());
+}
+
+/// Lifecycle and loyalty never contradict: over a grid of purchase
+/// histories, a churned customer is always lost, never loyal (issue 18).
+#[test]
+fn lifecycle_and_loyalty_agree() {
+    let rules = RuleSet::builtin();
+    let mut churned = 0;
+    for orders in [1.0, 2.0, 4.0, 8.0] {
+        for since_last in [10.0, 91.0, 200.0, 366.0] {
+            for gap in [0.5, 2.0, 3.5, 10.0] {
+                for won in [0.0, 1.0, 3.0, 6.0] {
+                    let f = facts(
+                        C,
+                        &[
+                            ("orders_total", N(orders)),
+                            ("days_since_last_purchase", N(since_last)),
+                            ("days_since_first_purchase", N(since_last + 100.0)),
+                            ("purchase_gap_ratio", N(gap)),
+                            ("won_deals_12m", N(won)),
+                            ("lost_deals_12m", N(0.0)),
+                        ],
+                    );
+                    let tags = rules.tags(&f, &test_cuts());
+                    let value = |d: &str| {
+                        tags.iter()
+                            .find(|t| t.dimension == d)
+                            .map(|t| t.value.clone())
+                            .unwrap_or_default()
+                    };
+                    if value("lifecycle") == "churned" {
+                        churned += 1;
+                        assert_eq!(value("loyalty"), "lost", "{f:?}");
+                    }
+                    if value("loyalty") == "loyal" {
+                        assert_ne!(value("lifecycle"), "churned", "{f:?}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(churned > 0, "the grid reaches churned customers");
 }

@@ -21,7 +21,7 @@ mod validate;
 pub use activity::{Activity, ActivityKind, Campaign, CampaignChannel, Goal, Region, Sentiment};
 pub use clock::Clock;
 pub use combine::{absorb, combine_for_merge};
-pub use customer::channel_of_source;
+pub use customer::{channel_of_source, source_group};
 pub use customer::{Channel, Customer, CustomerKind};
 pub use money::Money;
 pub use opportunity::{LineItem, Opportunity, Stage};

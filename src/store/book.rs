@@ -172,7 +172,7 @@ fn read_deals(conn: &Connection) -> Result<(Vec<String>, Vec<DealLine>)> {
     let mut stmt = conn.prepare(
         "SELECT id, customer_id, campaign_id, stage, closed_on, amount, source,
                 json_array_length(competitors), probability, expected_close, next_step_date,
-                updated_at
+                updated_at, created_at
          FROM opportunities WHERE deleted_at IS NULL",
     )?;
     let mut rows = stmt.query([])?;
@@ -195,6 +195,7 @@ fn read_deals(conn: &Connection) -> Result<(Vec<String>, Vec<DealLine>)> {
                 stage: stage(str_at(r, 3)?),
                 closed_on: date_at(r, 4)?,
                 amount: r.get(5)?,
+                opened: Some(day_of_timestamp(r, 12)?),
             },
             source,
             competitors: r.get::<_, Option<i64>>(7)?.unwrap_or(0).max(0) as usize,

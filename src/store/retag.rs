@@ -86,7 +86,7 @@ fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option
     };
     let deals: Vec<DealRow> = conn
         .prepare_cached(
-            "SELECT stage, closed_on, amount FROM opportunities
+            "SELECT stage, closed_on, amount, created_at FROM opportunities
              WHERE customer_id = ?1 AND deleted_at IS NULL",
         )?
         .query_map([id], |r| {
@@ -94,6 +94,7 @@ fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option
                 stage: r.get::<_, String>(0)?.parse().unwrap_or_default(),
                 closed_on: r.get(1)?,
                 amount: r.get(2)?,
+                opened: Some(date_of(r.get(3)?)),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
