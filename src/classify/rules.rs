@@ -251,6 +251,27 @@ impl Source<'_> {
 }
 
 impl RawFile {
+    /// The settings this file's own conditions name.
+    fn referenced_settings(&self) -> std::collections::BTreeSet<&str> {
+        let mut out = std::collections::BTreeSet::new();
+        for subject in Subject::ALL {
+            for dim in self.subject(subject).values() {
+                let dim = dim.get_ref();
+                let conds = dim
+                    .only_if
+                    .iter()
+                    .chain(dim.rules.iter().flat_map(|r| &r.get_ref().when));
+                for c in conds {
+                    let c = c.get_ref();
+                    for name in [&c.setting, &c.floor].into_iter().flatten() {
+                        out.insert(name.get_ref().as_str());
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn subject(&self, s: Subject) -> &BTreeMap<String, Spanned<RawDim>> {
         match s {
             Subject::Customer => &self.customer,
@@ -281,10 +302,31 @@ impl RuleSet {
             .map(Source::parse)
             .collect::<Result<_, _>>()?;
 
-        let mut settings = BTreeMap::new();
-        for (src, raw) in sources.iter().zip(&raws) {
+        let mut settings: BTreeMap<String, Setting> = BTreeMap::new();
+        for (i, (src, raw)) in sources.iter().zip(&raws).enumerate() {
+            let referenced = raw.referenced_settings();
             for (key, value) in &raw.settings {
-                settings.insert(key.clone(), setting(src, value)?);
+                let new = setting(src, value)?;
+                // A later file (the user's) may only change a setting an
+                // earlier one has, to a value of the same kind — or add one
+                // its own rules use. A misspelled key or a text where a
+                // number belongs is named here, at the user's line, instead
+                // of being ignored or blamed on the built-in file.
+                if i > 0 {
+                    match settings.get(key) {
+                        None if !referenced.contains(key.as_str()) => {
+                            return Err(src.error(value.span(), unknown_setting(key, &settings)));
+                        }
+                        Some(old) if !same_kind(old, &new) => {
+                            return Err(src.error(
+                                value.span(),
+                                format!("setting '{key}' must be {}", kind_of(old)),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+                settings.insert(key.clone(), new);
             }
         }
         let mut dims: [Vec<Dimension>; 4] = Default::default();
@@ -381,6 +423,55 @@ pub fn config_dir() -> Option<std::path::PathBuf> {
         return Some(p.into());
     }
     directories::ProjectDirs::from("", "", "dossier").map(|d| d.config_dir().to_path_buf())
+}
+
+fn same_kind(a: &Setting, b: &Setting) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// What a setting must be, for a message: "a number (like 365)".
+fn kind_of(s: &Setting) -> String {
+    match s {
+        Setting::Num(n) => format!("a number (like {})", super::eval::format_num(*n)),
+        Setting::Text(t) => format!("a text in quotes (like \"{t}\")"),
+        Setting::List(_) => "a list of texts (like [\"a\", \"b\"])".into(),
+    }
+}
+
+/// "unknown setting 'chrun_days' — did you mean churn_days?"
+fn unknown_setting(key: &str, known: &BTreeMap<String, Setting>) -> String {
+    let closest = known
+        .keys()
+        .map(|k| (strsim_distance(key, k), k))
+        .min()
+        .filter(|(d, _)| *d <= 3);
+    match closest {
+        Some((_, k)) => format!("unknown setting '{key}' — did you mean {k}?"),
+        None => format!(
+            "unknown setting '{key}' — the settings are: {}",
+            known.keys().cloned().collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// Edit distance (Levenshtein) between two short keys.
+fn strsim_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(here).min(row[j])
+            };
+            prev = here;
+        }
+    }
+    row[b.len()]
 }
 
 fn setting(src: &Source, value: &Spanned<toml::Value>) -> Result<Setting, RuleError> {

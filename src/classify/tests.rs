@@ -378,9 +378,26 @@ fn user_file_overrides_settings_and_dimensions() {
 fn bad_rule_files_are_refused_with_line() {
     let cases: &[(&str, usize, &str)] = &[
         (
-            "[settings]\nx = 1\n\n[customer.value]\nrules = [\n  { value = \"high\", when = [{ fact = \"revenue\", op = \">\", value = 1 }] },\n]\n",
+            "[settings]\namount_high = 1\n\n[customer.value]\nrules = [\n  { value = \"high\", when = [{ fact = \"revenue\", op = \">\", value = 1 }] },\n]\n",
             6,
             "unknown customer fact 'revenue'",
+        ),
+        // Issue 18: a misspelled key was accepted silently…
+        (
+            "[settings]\nchurn_days = 300\nchrun_days = 200\n",
+            3,
+            "unknown setting 'chrun_days' — did you mean churn_days?",
+        ),
+        // …and a wrong type was blamed on the built-in file.
+        (
+            "[settings]\n\nchurn_days = \"a year\"\n",
+            3,
+            "setting 'churn_days' must be a number (like 365)",
+        ),
+        (
+            "[settings]\nhome_country = \"China\"\n",
+            2,
+            "setting 'home_country' must be a list of texts",
         ),
         (
             "[customer.value]\nrules = [\n  { value = \"high\", when = [{ fact = \"revenue_12m\", op = \"=>\", value = 1 }] },\n]\n",
@@ -411,6 +428,16 @@ fn bad_rule_files_are_refused_with_line() {
         assert!(e.message.contains(message), "{e}");
         assert!(e.to_string().starts_with(&format!("my.toml:{line}: ")));
     }
+}
+
+/// A user's own dimension may bring its own settings.
+#[test]
+fn a_new_setting_used_by_the_users_own_rule_is_accepted() {
+    let r = user(
+        "[settings]\nvip_total = 5\n\n[customer.vip]\nrules = [{ value = \"yes\", when = [{ fact = \"revenue_total\", op = \">\", setting = \"vip_total\" }] }]\n",
+    )
+    .unwrap();
+    assert!(r.setting("vip_total").is_some());
 }
 
 #[test]
