@@ -215,7 +215,8 @@ pub struct OpportunityProfile {
     pub probability: Option<u8>,
     pub expected_close: Option<NaiveDate>,
     pub next_step_date: Option<NaiveDate>,
-    /// Day of the deal's last edit.
+    /// Day the deal last moved: entered, or its stage or expected close
+    /// date changed (other edits do not count).
     pub updated: NaiveDate,
     pub industry: String,
     /// Latest touch logged against this deal.

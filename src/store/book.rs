@@ -172,7 +172,7 @@ fn read_deals(conn: &Connection) -> Result<(Vec<String>, Vec<DealLine>)> {
     let mut stmt = conn.prepare(
         "SELECT id, customer_id, campaign_id, stage, closed_on, amount, source,
                 json_array_length(competitors), probability, expected_close, next_step_date,
-                updated_at, created_at
+                coalesce(moved_at, updated_at), created_at
          FROM opportunities WHERE deleted_at IS NULL",
     )?;
     let mut rows = stmt.query([])?;

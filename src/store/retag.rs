@@ -124,7 +124,7 @@ fn opportunity_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Opt
     let profile = conn
         .prepare_cached(
             "SELECT o.stage, o.amount, o.source, json_array_length(o.competitors), o.probability,
-                    o.expected_close, o.next_step_date, o.updated_at, c.industry,
+                    o.expected_close, o.next_step_date, coalesce(o.moved_at, o.updated_at), c.industry,
                     (SELECT max(a.date) FROM activities a
                       WHERE a.opportunity_id = o.id AND a.deleted_at IS NULL)
              FROM opportunities o JOIN customers c ON c.id = o.customer_id

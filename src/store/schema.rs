@@ -215,6 +215,11 @@ UPDATE activities SET follow_up_done_on = (SELECT b.date FROM activities b WHERE
 WHERE follow_up_closed_by IS NOT NULL;
 CREATE INDEX activities_open_follow_ups ON activities(next_follow_up)
     WHERE next_follow_up IS NOT NULL AND follow_up_done_on IS NULL;
+-- When a deal last moved (stage or expected close date changed): staleness
+-- counts from it, not from any edit. NULL: not moved since it was entered
+-- (written by other means); on upgrade, the last edit stands for it.
+ALTER TABLE opportunities ADD COLUMN moved_at TEXT;
+UPDATE opportunities SET moved_at = updated_at;
 "#,
 ];
 
