@@ -147,6 +147,20 @@ pub(crate) struct Rule {
     pub name: String,
     pub value: ValueSpec,
     pub when: Vec<Condition>,
+    /// The reason as a sentence a salesperson reads (`say = "…"`).
+    pub say: Option<Vec<SayPiece>>,
+}
+
+/// A piece of a `say` sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SayPiece {
+    Lit(String),
+    /// A fact of the record, as read today.
+    Fact(usize),
+    /// What the rule's first condition compares with: a setting's value,
+    /// the book's cut point ("the top 20 % of the book starts at 236,000"),
+    /// or the floor in force on a small book.
+    Limit,
 }
 
 /// One dimension of a subject, e.g. the customer's `value`.
@@ -158,6 +172,8 @@ pub struct Dimension {
     pub(crate) only_if: Vec<Condition>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) default: Option<String>,
+    /// The default's reason as a sentence (`say_default = "…"`).
+    pub(crate) say_default: Option<Vec<SayPiece>>,
 }
 
 /// The rules in force: built-in rules with a user's file laid over them.
@@ -191,6 +207,7 @@ struct RawDim {
     enabled: Option<bool>,
     default: Option<String>,
     value_from: Option<Spanned<String>>,
+    say_default: Option<Spanned<String>>,
     #[serde(default)]
     only_if: Vec<Spanned<RawCond>>,
     #[serde(default)]
@@ -202,6 +219,7 @@ struct RawDim {
 struct RawRule {
     value: Spanned<String>,
     name: Option<String>,
+    say: Option<Spanned<String>>,
     #[serde(default)]
     when: Vec<Spanned<RawCond>>,
 }
@@ -518,6 +536,7 @@ fn compile_dim(
             name: format!("{name}.{}", from.get_ref()),
             value,
             when: Vec::new(),
+            say: None,
         });
     }
     for r in &dim.rules {
@@ -540,10 +559,16 @@ fn compile_dim(
             .iter()
             .map(|c| compile_cond(src, subject, c, settings))
             .collect::<Result<_, _>>()?;
+        let say = rule
+            .say
+            .as_ref()
+            .map(|s| say(src, subject, s, settings))
+            .transpose()?;
         rules.push(Rule {
             name: rule_name,
             value,
             when,
+            say,
         });
     }
     if rules.is_empty() && dim.default.is_none() {
@@ -558,7 +583,55 @@ fn compile_dim(
         only_if,
         rules,
         default: dim.default.clone(),
+        say_default: dim
+            .say_default
+            .as_ref()
+            .map(|s| say(src, subject, s, settings))
+            .transpose()?,
     })
+}
+
+/// A `say` sentence: text with `{fact}`, `{setting}` and `{limit}` in it.
+fn say(
+    src: &Source,
+    subject: Subject,
+    text: &Spanned<String>,
+    settings: &BTreeMap<String, Setting>,
+) -> Result<Vec<SayPiece>, RuleError> {
+    let mut pieces = Vec::new();
+    let mut rest = text.get_ref().as_str();
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            pieces.push(SayPiece::Lit(rest[..open].to_string()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return Err(src.error(text.span(), "a '{' without its '}' in say"));
+        };
+        let name = &rest[open + 1..open + close];
+        let piece = if name == "limit" {
+            SayPiece::Limit
+        } else if let Some(i) = subject.fact_index(name) {
+            SayPiece::Fact(i)
+        } else {
+            match settings.get(name) {
+                Some(Setting::Num(n)) => SayPiece::Lit(super::eval::format_num(*n)),
+                Some(Setting::Text(t)) => SayPiece::Lit(t.clone()),
+                Some(Setting::List(l)) => SayPiece::Lit(l.join(", ")),
+                None => {
+                    return Err(src.error(
+                        text.span(),
+                        format!("'{{{name}}}' in say is not a {subject} fact, a setting or limit"),
+                    ))
+                }
+            }
+        };
+        pieces.push(piece);
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(SayPiece::Lit(rest.to_string()));
+    }
+    Ok(pieces)
 }
 
 fn template(

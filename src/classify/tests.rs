@@ -259,14 +259,16 @@ fn reasons_name_rule_and_facts() {
             .reason
             .clone()
     };
+    // Issue 18: reasons read as sentences with the facts in them.
     assert_eq!(
         reason("amount"),
-        "amount=high because revenue_12m 182,000 ≥ 100,000 (amount_high) (rule amount.high)"
+        "Won 182,000 in the last 12 months — high starts at 100,000 (rule amount.high)"
     );
     assert_eq!(
         reason("value"),
-        "value=high because revenue_12m 182,000 ≥ 50,000 (p80 of the book) (rule value.high)"
+        "Won 182,000 in the last 12 months — the top 20 % of the book starts at 50,000 (rule value.high)"
     );
+    // A rule without a sentence still names its comparisons.
     assert_eq!(
         reason("status"),
         "status=prospect: no rule matched (default of status)"
@@ -494,4 +496,35 @@ fn lifecycle_and_loyalty_agree() {
         }
     }
     assert!(churned > 0, "the grid reaches churned customers");
+}
+
+/// Every reason the issue quoted as engineering text now reads as a
+/// sentence with the facts in it (issue 18).
+#[rstest::rstest]
+#[case::floor_on_a_small_book(
+    &[("revenue_12m", N(254_000.0))], None, "value",
+    "Won 254,000 in the last 12 months — 100,000 is the mark while the book is too small for percentiles (rule value.high)")]
+#[case::churned(
+    &[("orders_total", N(2.0)), ("days_since_last_purchase", N(400.0)), ("days_since_first_purchase", N(900.0))], Some(()), "lifecycle",
+    "No purchase for 400 days — churned after 365 (rule lifecycle.churned)")]
+#[case::churned_over_loyal(
+    &[("orders_total", N(4.0)), ("purchase_gap_ratio", N(3.5)), ("days_since_last_purchase", N(120.0)), ("won_deals_12m", N(3.0))], Some(()), "loyalty",
+    "Churned (no purchase for 120 days, 3.50× its usual gap) — churn comes before loyal (rule loyalty.lost_as_churned)")]
+#[case::first_purchase(
+    &[("orders_total", N(1.0)), ("days_since_last_purchase", N(5.0))], Some(()), "loyalty",
+    "One purchase so far — too early to call it loyal or swing (rule loyalty.first_purchase)")]
+#[case::default_sentence(
+    &[("orders_total", N(3.0)), ("won_deals_12m", N(2.0)), ("lost_deals_12m", N(0.0))], Some(()), "loyalty",
+    "Won 2 deal(s) in the last 12 months — loyal from 3 (default of loyalty)")]
+fn reasons_are_sentences(
+    #[case] given: &[(&str, V)],
+    #[case] book: Option<()>,
+    #[case] dim: &str,
+    #[case] want: &str,
+) {
+    let rules = RuleSet::builtin();
+    let cuts = book.map(|_| test_cuts()).unwrap_or_default();
+    let tags = rules.tags(&facts(C, given), &cuts);
+    let t = tags.iter().find(|t| t.dimension == dim).unwrap();
+    assert_eq!(t.reason, want);
 }
