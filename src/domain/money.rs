@@ -260,6 +260,59 @@ impl Money {
     }
 }
 
+/// Amounts summed apart per currency: CNY and EUR are never added as if
+/// they were one currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Totals(pub std::collections::BTreeMap<String, Money>);
+
+impl Totals {
+    pub fn add(&mut self, currency: &str, amount: Money) {
+        let key = currency.trim().to_uppercase();
+        let e = self.0.entry(key).or_default();
+        *e = *e + amount;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.values().all(|m| m.0 == 0)
+    }
+
+    /// The total of one currency (zero when it has none).
+    pub fn of(&self, currency: &str) -> Money {
+        self.0
+            .get(&currency.trim().to_uppercase())
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Adds another set of totals, currency by currency.
+    pub fn merge(&mut self, other: &Totals) {
+        for (c, m) in &other.0 {
+            self.add(c, *m);
+        }
+    }
+
+    /// `CNY 1.2m + EUR 30k` (`0` when empty), largest first.
+    pub fn display_short(&self) -> String {
+        let mut parts: Vec<(&String, &Money)> = self.0.iter().filter(|(_, m)| m.0 != 0).collect();
+        if parts.is_empty() {
+            return "0".into();
+        }
+        parts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        parts
+            .iter()
+            .map(|(c, m)| {
+                if c.is_empty() {
+                    m.display_short()
+                } else {
+                    format!("{c} {}", m.display_short())
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.display_plain())
@@ -373,5 +426,17 @@ mod tests {
         let got =
             Money::big_change_warning("price", Money::from_units(old), Money::from_units(new));
         assert_eq!(got.as_deref(), want);
+    }
+
+    /// Issue 18: EUR and CNY amounts were added together as one number.
+    #[test]
+    fn totals_keep_currencies_apart() {
+        let mut t = Totals::default();
+        t.add("CNY", Money::from_units(1_200_000));
+        t.add("eur", Money::from_units(30_000));
+        t.add("EUR", Money::from_units(5_000));
+        assert_eq!(t.of("EUR"), Money::from_units(35_000));
+        assert_eq!(t.display_short(), "CNY 1.2m + EUR 35k");
+        assert_eq!(Totals::default().display_short(), "0");
     }
 }

@@ -3,7 +3,7 @@
 
 use super::fast_hash::{update, FastMap};
 use super::{Result, Store};
-use crate::domain::{Kind, Money, Stage};
+use crate::domain::{Kind, Money, Stage, Totals};
 use chrono::{Duration, NaiveDate};
 use rusqlite::params;
 use serde::Serialize;
@@ -35,12 +35,12 @@ pub struct ClosingDeal {
     pub expected_close: NaiveDate,
 }
 
-/// Count and total amount of the deals in one stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Count and total amounts (per currency) of the deals in one stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StageTotal {
     pub stage: Stage,
     pub count: i64,
-    pub amount: Money,
+    pub amounts: Totals,
 }
 
 /// Units of a product sold (won deals) in a period.
@@ -153,36 +153,38 @@ impl Store {
         )?)
     }
 
-    /// Count and amount per stage, in pipeline order (every stage listed).
+    /// Count and amounts per stage, in pipeline order (every stage listed);
+    /// amounts are summed per currency, never across currencies.
     pub fn pipeline(&self) -> Result<Vec<StageTotal>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT stage, count(*), coalesce(sum(amount), 0) FROM opportunities
-             WHERE deleted_at IS NULL GROUP BY stage",
+            "SELECT stage, currency, count(*), coalesce(sum(amount), 0) FROM opportunities
+             WHERE deleted_at IS NULL GROUP BY stage, currency",
         )?;
         let mut totals: Vec<StageTotal> = Stage::ALL
             .iter()
             .map(|&stage| StageTotal {
                 stage,
                 count: 0,
-                amount: Money(0),
+                amounts: Totals::default(),
             })
             .collect();
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
+                r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
             ))
         })?;
         for row in rows {
-            let (stage, count, amount) = row?;
+            let (stage, currency, count, amount) = row?;
             if let Some(t) = stage
                 .parse::<Stage>()
                 .ok()
                 .and_then(|s| totals.iter_mut().find(|t| t.stage == s))
             {
-                t.count = count;
-                t.amount = Money(amount);
+                t.count += count;
+                t.amounts.add(&currency, Money(amount));
             }
         }
         Ok(totals)
@@ -399,7 +401,20 @@ mod tests {
             .iter()
             .find(|t| t.stage == Stage::Negotiation)
             .unwrap();
-        assert_eq!((neg.count, neg.amount), (1, Money(2000)));
+        assert_eq!((neg.count, neg.amounts.of("CNY")), (1, Money(2000)));
+        // Another currency is summed apart, never added to CNY.
+        s.add_opportunity(&Opportunity {
+            currency: "EUR".into(),
+            ..deal("euro", Stage::Negotiation, "2026-12-05")
+        })
+        .unwrap();
+        let funnel = s.pipeline().unwrap();
+        let neg = funnel
+            .iter()
+            .find(|t| t.stage == Stage::Negotiation)
+            .unwrap();
+        assert_eq!(neg.count, 2);
+        assert_eq!(neg.amounts.display_short(), "CNY 20 + EUR 20");
         let top = s.top_products(d("2026-08-25"), 5).unwrap();
         assert_eq!((top[0].units, top[0].revenue), (2, Money(2000)));
     }

@@ -1,7 +1,7 @@
 //! The Dashboard: what needs doing today, what may close or leave soon, and
 //! the book in numbers — every listed item jumps to its record with Enter.
 
-use crate::domain::{Kind, Money};
+use crate::domain::{Kind, Totals};
 use crate::store::{ChurnRisk, ClosingDeal, FollowUp, ProductSales, StageTotal, Store, StoreError};
 use chrono::{Duration, NaiveDate};
 
@@ -75,13 +75,13 @@ impl DashboardData {
         out
     }
 
-    /// Total amount of the open pipeline.
-    pub fn open_amount(&self) -> Money {
-        self.pipeline
-            .iter()
-            .filter(|t| !t.stage.is_closed())
-            .map(|t| t.amount)
-            .sum()
+    /// Total amounts of the open pipeline, per currency.
+    pub fn open_amount(&self) -> Totals {
+        let mut out = Totals::default();
+        for t in self.pipeline.iter().filter(|t| !t.stage.is_closed()) {
+            out.merge(&t.amounts);
+        }
+        out
     }
 }
 

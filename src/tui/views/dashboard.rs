@@ -214,31 +214,39 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
         .max()
         .unwrap_or(0);
     let cells = bar_cells(funnel, label_w);
-    let max = open
-        .iter()
-        .map(|s| (s.amount.0 / 100).max(0) as u64)
-        .max()
-        .unwrap_or(0);
+    // Amounts in different currencies cannot be drawn on one scale: with
+    // more than one, the bars show the number of deals (the text keeps
+    // each currency's total).
+    let open_totals = data.open_amount();
+    let one_currency = open_totals.0.values().filter(|m| m.0 != 0).count() <= 1;
+    let length = |s: &crate::store::StageTotal| -> u64 {
+        if one_currency {
+            s.amounts
+                .0
+                .values()
+                .map(|m| (m.0 / 100).max(0) as u64)
+                .sum()
+        } else {
+            s.count.max(0) as u64
+        }
+    };
+    let max = open.iter().map(|s| length(s)).max().unwrap_or(0);
     let bars: Vec<Bar> = open
         .iter()
         .map(|s| {
-            let v = (s.amount.0 / 100).max(0) as u64;
-            Bar::with_label(s.stage.to_string(), visible(v, max, cells)).text_value(format!(
-                "{} ({})",
-                s.amount.display_short(),
-                s.count
-            ))
+            Bar::with_label(s.stage.to_string(), visible(length(s), max, cells))
+                .text_value(format!("{} ({})", s.amounts.display_short(), s.count))
         })
         .collect();
     let closed: Vec<String> = data
         .pipeline
         .iter()
         .filter(|s| s.stage.is_closed())
-        .map(|s| format!("{} {} ({})", s.stage, s.amount.display_short(), s.count))
+        .map(|s| format!("{} {} ({})", s.stage, s.amounts.display_short(), s.count))
         .collect();
     let title = format!(
         " Pipeline · open {} · {} ",
-        data.open_amount().display_short(),
+        open_totals.display_short(),
         closed.join(" · ")
     );
     frame.render_widget(
