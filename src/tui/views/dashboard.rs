@@ -234,8 +234,9 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
     let bars: Vec<Bar> = open
         .iter()
         .map(|s| {
-            Bar::with_label(s.stage.to_string(), visible(length(s), max, cells))
-                .text_value(format!("{} ({})", s.amounts.display_short(), s.count))
+            let text = format!("{} ({})", s.amounts.display_short(), s.count);
+            let shown = visible(length(s), max, cells, text.width());
+            Bar::with_label(s.stage.to_string(), shown).text_value(text)
         })
         .collect();
     let closed: Vec<String> = data
@@ -280,7 +281,9 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
             .iter()
             .map(|(v, n)| {
                 let n = (*n).max(0) as u64;
-                Bar::with_label(clean(v), visible(n, max, cells)).text_value(n.to_string())
+                let text = n.to_string();
+                let shown = visible(n, max, cells, text.width());
+                Bar::with_label(clean(v), shown).text_value(text)
             })
             .collect();
         let chart = BarChart::horizontal(bars)
@@ -304,14 +307,16 @@ fn bar_cells(area: Rect, label_width: usize) -> u64 {
         .max(1)
 }
 
-/// The value a bar is drawn with so that any count above zero fills at
-/// least one cell: 3 customers beside 5,000 would otherwise be drawn as
+/// The value a bar is drawn with so that any count above zero shows at
+/// least one cell beyond its text (the chart writes the number over the
+/// bar's first cells): 3 customers beside 5,000 would otherwise be drawn as
 /// nothing, as if there were none. The bar's text still shows the real count.
-fn visible(value: u64, max: u64, cells: u64) -> u64 {
+fn visible(value: u64, max: u64, cells: u64, text_width: usize) -> u64 {
     if value == 0 || max == 0 {
         return value;
     }
-    value.max(max.div_ceil(cells))
+    let need = text_width as u64 + 1;
+    value.max((max * need).div_ceil(cells)).min(max)
 }
 
 #[cfg(test)]
@@ -320,10 +325,11 @@ mod tests {
 
     #[test]
     fn a_small_count_still_gets_a_cell() {
-        // 30 cells for 5,000: one cell is worth 167, so 3 is drawn as 167.
-        assert_eq!(visible(3, 5_000, 30), 167);
-        assert_eq!(visible(0, 5_000, 30), 0);
-        assert_eq!(visible(4_000, 5_000, 30), 4_000);
-        assert_eq!(visible(5, 5, 30), 5);
+        // 30 cells for 5,000: one cell is worth 167; "3" takes a cell, so
+        // 3 is drawn as two cells' worth.
+        assert_eq!(visible(3, 5_000, 30, 1), 334);
+        assert_eq!(visible(0, 5_000, 30, 1), 0);
+        assert_eq!(visible(4_000, 5_000, 30, 4), 4_000);
+        assert_eq!(visible(5, 5, 30, 1), 5);
     }
 }
