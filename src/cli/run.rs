@@ -396,8 +396,13 @@ fn show(store: &Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
         let timeline = store.activities_of_customer(id)?;
         if !timeline.is_empty() {
             println!("\nTimeline");
+            let today = store.clock().today();
             for a in timeline {
-                println!("{}", list_line(&AnyRecord::Activity(a)));
+                let note = a
+                    .follow_up_note(today)
+                    .map(|n| format!("  ({n})"))
+                    .unwrap_or_default();
+                println!("{}{note}", list_line(&AnyRecord::Activity(a)));
             }
         }
     }

@@ -174,6 +174,18 @@ impl Activity {
             .filter(|_| self.follow_up_done.is_none())
     }
 
+    /// The reminder in words for a timeline: "follow-up 2026-12-04 open",
+    /// "… overdue", "… done 2026-12-01", "… answered by #31 on 2026-12-02".
+    pub fn follow_up_note(&self, today: NaiveDate) -> Option<String> {
+        let due = self.next_follow_up?;
+        Some(match (self.follow_up_done, self.follow_up_closed_by) {
+            (Some(on), Some(by)) => format!("follow-up {due} answered by #{by} on {on}"),
+            (Some(on), None) => format!("follow-up {due} done {on}"),
+            (None, _) if due < today => format!("follow-up {due} overdue"),
+            (None, _) => format!("follow-up {due} open"),
+        })
+    }
+
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut e = ValidationErrors::new();
         // A touch's summary is free text; a campaign's is its one-line name.
@@ -220,5 +232,40 @@ impl Activity {
             }
         }
         e.into_result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reminder_says_where_it_stands() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut a = Activity {
+            next_follow_up: Some(d("2026-12-04")),
+            ..Default::default()
+        };
+        let note = |a: &Activity, on: &str| a.follow_up_note(d(on));
+        assert_eq!(
+            note(&a, "2026-12-01").as_deref(),
+            Some("follow-up 2026-12-04 open")
+        );
+        assert_eq!(
+            note(&a, "2026-12-05").as_deref(),
+            Some("follow-up 2026-12-04 overdue")
+        );
+        a.follow_up_done = Some(d("2026-12-02"));
+        assert_eq!(
+            note(&a, "2026-12-05").as_deref(),
+            Some("follow-up 2026-12-04 done 2026-12-02")
+        );
+        a.follow_up_closed_by = Some(31);
+        assert_eq!(
+            note(&a, "2026-12-05").as_deref(),
+            Some("follow-up 2026-12-04 answered by #31 on 2026-12-02")
+        );
+        a.next_follow_up = None;
+        assert_eq!(note(&a, "2026-12-05"), None);
     }
 }
