@@ -132,7 +132,11 @@ fn close_answered_follow_ups(
     a: &Activity,
     id: i64,
     now: chrono::DateTime<chrono::Utc>,
+    answers: bool,
 ) -> Result<Vec<FollowUpClosed>> {
+    if !answers {
+        return Ok(Vec::new());
+    }
     if a.next_follow_up.is_some() && a.kind.is_touch() {
         // A touch logged after the fact (an import, a backdated entry) whose
         // reminder a contact on file already answered is born closed.
@@ -182,11 +186,13 @@ impl Store {
         tidy(&mut a);
         a.validate()?;
         let now = self.clock.now();
+        // Read before the transaction (the rules load on first use).
+        let answers = self.contact_closes_follow_ups()?;
         let tx = self.conn.transaction()?;
         check_links(&tx, &a)?;
         write_fields(&tx, INSERT, &a, now)?;
         let id = tx.last_insert_rowid();
-        let closed = close_answered_follow_ups(&tx, &a, id, now)?;
+        let closed = close_answered_follow_ups(&tx, &a, id, now, answers)?;
         let changes = self.classify.after_write(
             &tx,
             (Kind::Activity, id),
@@ -198,6 +204,17 @@ impl Store {
         self.tag_changes.extend(changes);
         self.closed_follow_ups = closed;
         self.activity(id)
+    }
+
+    /// Whether a later contact closes a customer's open reminders: the
+    /// `contact_closes_follow_ups` setting ("yes" unless set to "no", for
+    /// a salesperson who closes each one by hand).
+    fn contact_closes_follow_ups(&mut self) -> Result<bool> {
+        use crate::classify::Setting;
+        Ok(!matches!(
+            self.rules()?.setting("contact_closes_follow_ups"),
+            Some(Setting::Text(t)) if t.eq_ignore_ascii_case("no")
+        ))
     }
 
     /// Marks the follow-up reminder on touch `id` done (today). Refused,

@@ -327,6 +327,27 @@ mod tests {
         assert_eq!(tag.as_deref(), Some(expected));
     }
 
+    /// `contact_closes_follow_ups = "no"`: each reminder is closed by hand.
+    #[test]
+    fn a_setting_keeps_reminders_open_until_done() {
+        let mut s = Store::open_in_memory_with_clock(Clock::at_date(d("2026-11-23"))).unwrap();
+        let rules = crate::classify::RuleSet::from_texts(&[
+            ("built-in rules.toml", crate::classify::rules::BUILTIN_RULES),
+            (
+                "my.toml",
+                "[settings]\ncontact_closes_follow_ups = \"no\"\n",
+            ),
+        ])
+        .unwrap();
+        s.set_rules(rules).unwrap();
+        let a = s.add_customer(&Customer::named("A")).unwrap().meta.id;
+        let first = touch(&mut s, a, "2026-11-01", Some("2026-11-10"));
+        touch(&mut s, a, "2026-11-15", None);
+        assert_eq!(due_names(&s, "2026-11-23"), [("A".into(), d("2026-11-10"))]);
+        s.mark_follow_up_done(first).unwrap();
+        assert!(due_names(&s, "2026-11-23").is_empty());
+    }
+
     #[test]
     fn a_backdated_touch_already_answered_is_born_closed() {
         let mut s = Store::open_in_memory_with_clock(Clock::at_date(d("2026-11-23"))).unwrap();
