@@ -129,3 +129,57 @@ fn a_save_that_moves_a_cut_point_re_tags_who_crosses_it() {
         .iter()
         .any(|c| c.to_string().contains("value: high → medium")));
 }
+
+/// Issue 18: EUR and CNY amounts were added as one number. A deal in
+/// another currency counts at the user's rate, or not at all.
+#[test]
+fn revenue_is_in_the_book_currency_never_raw() {
+    let revenue = |rates: &str| {
+        let mut s = store();
+        let rules = format!("[settings]\nrates = [{rates}]\n");
+        s.set_rules(
+            RuleSet::from_texts(&[
+                (
+                    "built-in rules.toml",
+                    dossier::classify::rules::BUILTIN_RULES,
+                ),
+                ("my.toml", &rules),
+            ])
+            .unwrap(),
+        )
+        .unwrap();
+        let c = s.add_customer(&Customer::named("Mixed")).unwrap().meta.id;
+        won(&mut s, c, 100_000);
+        s.add_opportunity(&Opportunity {
+            customer_id: c,
+            title: "Euro deal".into(),
+            amount: Money::from_units(20_000),
+            currency: "EUR".into(),
+            stage: Stage::Won,
+            ..Default::default()
+        })
+        .unwrap();
+        let f = s.facts(Kind::Customer, c).unwrap().unwrap();
+        f.by_name("revenue_12m").cloned()
+    };
+    use dossier::classify::FactValue::Num;
+    assert_eq!(
+        revenue(""),
+        Some(Num(100_000.0)),
+        "no rate: the EUR deal is left out"
+    );
+    assert_eq!(revenue("\"EUR=7.8\""), Some(Num(256_000.0)));
+    let bad = RuleSet::from_texts(&[
+        (
+            "built-in rules.toml",
+            dossier::classify::rules::BUILTIN_RULES,
+        ),
+        ("my.toml", "[settings]\nrates = [\"EUR:7.8\"]\n"),
+    ])
+    .unwrap_err();
+    assert_eq!((bad.file.as_str(), bad.line), ("my.toml", 2));
+    assert!(
+        bad.message.contains("rate 'EUR:7.8' is not CODE=RATE"),
+        "{bad}"
+    );
+}

@@ -325,6 +325,14 @@ impl RuleSet {
             let referenced = raw.referenced_settings();
             for (key, value) in &raw.settings {
                 let new = setting(src, value)?;
+                if let (true, Setting::List(entries)) = (key == "rates", &new) {
+                    let book = match settings.get("currency") {
+                        Some(Setting::Text(t)) => t.as_str(),
+                        _ => "CNY",
+                    };
+                    crate::domain::Rates::parse(book, entries)
+                        .map_err(|e| src.error(value.span(), e))?;
+                }
                 // A later file (the user's) may only change a setting an
                 // earlier one has, to a value of the same kind — or add one
                 // its own rules use. A misspelled key or a text where a
@@ -404,6 +412,20 @@ impl RuleSet {
 
     pub fn setting(&self, name: &str) -> Option<&Setting> {
         self.settings.get(name)
+    }
+
+    /// The book's currency and the user's rates (`currency`, `rates`).
+    pub fn rates(&self) -> crate::domain::Rates {
+        let book = match self.setting("currency") {
+            Some(Setting::Text(t)) if !t.trim().is_empty() => t.clone(),
+            _ => "CNY".into(),
+        };
+        let entries = match self.setting("rates") {
+            Some(Setting::List(l)) => l.clone(),
+            _ => Vec::new(),
+        };
+        // Checked when the file was read (see `from_texts`).
+        crate::domain::Rates::parse(&book, &entries).unwrap_or_default()
     }
 
     /// The (fact, percentile) cut points the rules of `subject` read,

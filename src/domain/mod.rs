@@ -24,7 +24,7 @@ pub use combine::{absorb, combine_for_merge};
 pub use customer::{channel_of_source, source_group};
 pub use customer::{Channel, Customer, CustomerKind};
 pub use money::Money;
-pub use money::Totals;
+pub use money::{Rates, Totals};
 pub use opportunity::{LineItem, Opportunity, Stage};
 pub use product::Product;
 pub use validate::{FieldError, ValidationErrors};

@@ -313,6 +313,66 @@ impl Totals {
     }
 }
 
+/// The book's currency and the user's exchange rates into it, so sums over
+/// deals in several currencies are in one currency — or leave a deal out —
+/// and are never raw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rates {
+    /// The book's currency (`currency` setting; CNY unless set).
+    pub book: String,
+    /// Units of the book's currency per unit of another (`EUR=7.8`).
+    pub per_unit: std::collections::BTreeMap<String, f64>,
+}
+
+impl Default for Rates {
+    fn default() -> Self {
+        Rates {
+            book: "CNY".into(),
+            per_unit: Default::default(),
+        }
+    }
+}
+
+impl Rates {
+    /// Reads `["EUR=7.8", "USD=7.2"]`; an entry that is not CODE=RATE with
+    /// a rate above zero is refused with a message naming it.
+    pub fn parse(book: &str, entries: &[String]) -> Result<Rates, String> {
+        let mut per_unit = std::collections::BTreeMap::new();
+        for e in entries {
+            let bad = || {
+                format!(
+                    "rate '{}' is not CODE=RATE — e.g. \"EUR=7.8\": 1 EUR is 7.8 {}",
+                    super::text::sanitize_for_terminal(e),
+                    book.trim().to_uppercase()
+                )
+            };
+            let (code, rate) = e.split_once('=').ok_or_else(bad)?;
+            let rate: f64 = rate.trim().parse().map_err(|_| bad())?;
+            let code = code.trim().to_uppercase();
+            if code.is_empty() || !rate.is_finite() || rate <= 0.0 {
+                return Err(bad());
+            }
+            per_unit.insert(code, rate);
+        }
+        Ok(Rates {
+            book: book.trim().to_uppercase(),
+            per_unit,
+        })
+    }
+
+    /// `cents` of `currency` in the book's currency; `None` when there is
+    /// no rate for it (the amount is left out of sums, never added raw).
+    /// A blank currency is the book's.
+    pub fn to_book(&self, currency: &str, cents: i64) -> Option<i64> {
+        let c = currency.trim().to_uppercase();
+        if c.is_empty() || c == self.book {
+            return Some(cents);
+        }
+        let rate = self.per_unit.get(&c)?;
+        Some((cents as f64 * rate).round() as i64)
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.display_plain())
@@ -438,5 +498,19 @@ mod tests {
         assert_eq!(t.of("EUR"), Money::from_units(35_000));
         assert_eq!(t.display_short(), "CNY 1.2m + EUR 35k");
         assert_eq!(Totals::default().display_short(), "0");
+    }
+
+    #[test]
+    fn rates_convert_into_the_book_currency_or_leave_out() {
+        let r = Rates::parse("cny", &["EUR=7.8".into(), "usd = 7.25".into()]).unwrap();
+        assert_eq!(r.to_book("CNY", 1_000), Some(1_000));
+        assert_eq!(r.to_book("", 1_000), Some(1_000));
+        assert_eq!(r.to_book("eur", 1_000), Some(7_800));
+        assert_eq!(r.to_book("USD", 100), Some(725));
+        assert_eq!(r.to_book("GBP", 100), None);
+        for bad in ["EUR", "EUR=x", "EUR=0", "=7"] {
+            let e = Rates::parse("CNY", &[bad.into()]).unwrap_err();
+            assert!(e.contains("is not CODE=RATE"), "{e}");
+        }
     }
 }

@@ -62,7 +62,12 @@ fn date_of(t: DateTime<Utc>) -> NaiveDate {
     t.date_naive()
 }
 
-fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option<Facts>> {
+fn customer_facts(
+    conn: &Connection,
+    id: i64,
+    today: NaiveDate,
+    rates: &crate::domain::Rates,
+) -> Result<Option<Facts>> {
     let profile = conn
         .prepare_cached(
             "SELECT kind, country, province, city, industry, source, size, created_at
@@ -86,14 +91,17 @@ fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option
     };
     let deals: Vec<DealRow> = conn
         .prepare_cached(
-            "SELECT stage, closed_on, amount, created_at FROM opportunities
+            "SELECT stage, closed_on, amount, created_at, currency FROM opportunities
              WHERE customer_id = ?1 AND deleted_at IS NULL",
         )?
         .query_map([id], |r| {
             Ok(DealRow {
                 stage: r.get::<_, String>(0)?.parse().unwrap_or_default(),
                 closed_on: r.get(1)?,
-                amount: r.get(2)?,
+                // In the book's currency; no rate: left out, never raw.
+                amount: rates
+                    .to_book(&r.get::<_, String>(4)?, r.get(2)?)
+                    .unwrap_or(0),
                 opened: Some(date_of(r.get(3)?)),
             })
         })?
@@ -243,7 +251,7 @@ pub(crate) fn expected_tags(
     today: NaiveDate,
 ) -> Result<Option<Vec<Tag>>> {
     let facts = match kind {
-        Kind::Customer => customer_facts(conn, id, today)?.map(|mut f| {
+        Kind::Customer => customer_facts(conn, id, today, &cls.rules.rates())?.map(|mut f| {
             cls.cuts.add_rfm_scores(&mut f);
             f
         }),
@@ -505,10 +513,12 @@ impl Store {
         let today = self.clock.today();
         let cls = self.classify.get(&self.conn)?;
         Ok(match kind {
-            Kind::Customer => customer_facts(&self.conn, id, today)?.map(|mut f| {
-                cls.cuts.add_rfm_scores(&mut f);
-                f
-            }),
+            Kind::Customer => {
+                customer_facts(&self.conn, id, today, &cls.rules.rates())?.map(|mut f| {
+                    cls.cuts.add_rfm_scores(&mut f);
+                    f
+                })
+            }
             Kind::Opportunity => opportunity_facts(&self.conn, id, today)?,
             Kind::Product => product_facts(&self.conn, id, today)?,
             Kind::Activity => campaign_facts(&self.conn, id)?,

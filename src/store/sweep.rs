@@ -165,7 +165,7 @@ pub(crate) fn fresh_cut_points(
     rules: &RuleSet,
     today: chrono::NaiveDate,
 ) -> Result<CutPoints> {
-    let book = Book::load(conn, None, today)?;
+    let book = Book::load(conn, None, today, &rules.rates())?;
     let pops = populations(&book, today);
     Ok(cut_points(rules, &pops))
 }
@@ -256,9 +256,10 @@ impl Store {
             *phases.entry(name.to_string()).or_default() += phase.elapsed().as_millis();
             *phase = Instant::now();
         };
+        let rates = rules.rates();
         let path = self.path.clone();
         let (mut sets, book) = super::book::in_parallel(&tx, path.as_deref(), stored_sets, |c| {
-            Book::load(c, path.as_deref(), today)
+            Book::load(c, path.as_deref(), today, &rates)
         })?;
         lap("read", &mut phase);
         let pops = populations(&book, today);
