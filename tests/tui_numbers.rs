@@ -98,3 +98,36 @@ fn a_hundredfold_change_asks_once() {
         Money::from_units(250_000)
     );
 }
+
+/// Issue 18: the board added EUR and CNY deals as one number.
+#[test]
+fn the_board_sums_each_currency_apart() {
+    use dossier::domain::{Opportunity, Stage};
+    let mut store = demo();
+    store
+        .add_opportunity(&Opportunity {
+            customer_id: 1,
+            title: "Euro deal".into(),
+            amount: Money::from_units(40_000),
+            currency: "EUR".into(),
+            stage: Stage::Prospect,
+            ..Default::default()
+        })
+        .unwrap();
+    let mut h = Harness::new(store, 120, 40);
+    h.act(Action::TabOpportunities).act(Action::Board);
+    let (count, totals) = h.app.tabs.deals.stage_total(Stage::Prospect);
+    assert_eq!(count, 6);
+    assert_eq!(totals.of("EUR"), Money::from_units(40_000));
+    let pipeline = h.rt.store.pipeline().unwrap();
+    let prospect = pipeline
+        .iter()
+        .find(|t| t.stage == Stage::Prospect)
+        .unwrap();
+    assert_eq!(
+        totals, prospect.amounts,
+        "the board agrees with the Dashboard"
+    );
+    assert!(totals.of("CNY").0 > 0);
+    assert!(h.screen().contains("6 · CNY 550k + EUR"), "{}", h.screen());
+}
