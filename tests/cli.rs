@@ -290,3 +290,73 @@ fn demo_loads_once() {
         "second load refused"
     );
 }
+
+/// Issue 18: a note after a promised follow-up kept it off the list; now the
+/// reminder stays until `dossier done` (or a later real contact).
+#[test]
+fn a_follow_up_stays_on_the_agenda_until_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    ok(&db, &["add", "customer", "--name", "张伟"]);
+    let call = json(
+        &db,
+        &[
+            "add",
+            "activity",
+            "--kind",
+            "call",
+            "--customer",
+            "1",
+            "--summary",
+            "quote",
+            "--date",
+            "2026-11-16",
+            "--follow-up",
+            "2026-11-20",
+            "--json",
+        ],
+    );
+    let id = call["id"].as_i64().unwrap().to_string();
+    ok(
+        &db,
+        &[
+            "add",
+            "activity",
+            "--kind",
+            "note",
+            "--customer",
+            "1",
+            "--summary",
+            "stock low",
+        ],
+    );
+    let overdue = ok(&db, &["list", "customer", "--tag", "follow_up=overdue"]);
+    assert!(overdue.contains("张伟"), "{overdue}");
+    let agenda = ok(&db, &["agenda"]);
+    assert!(
+        agenda.starts_with("1 follow-up due by today (2026-11-23), 1 overdue:\n"),
+        "{agenda}"
+    );
+    assert!(agenda.contains(&format!(
+        "3 days late   张伟 (#1) — call 2026-11-16: quote  [done: dossier done {id}]"
+    )));
+    let line: serde_json::Value =
+        serde_json::from_str(ok(&db, &["agenda", "--json"]).trim()).unwrap();
+    assert_eq!(
+        (line["status"].as_str(), line["days_overdue"].as_i64()),
+        (Some("overdue"), Some(3))
+    );
+    let ics = dir.path().join("agenda.ics");
+    ok(&db, &["agenda", "--ics", "-o", ics.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&ics).unwrap();
+    assert!(text.contains("DTSTART;VALUE=DATE:20261120\r\n"), "{text}");
+    let done = ok(&db, &["done", &id]);
+    assert!(done.contains("follow_up: overdue → none_planned"), "{done}");
+    assert_eq!(
+        ok(&db, &["agenda"]),
+        "No follow-ups due today (2026-11-23).\n"
+    );
+    let again = dossier(&db, &["done", &id]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already closed on 2026-11-23"));
+}

@@ -104,8 +104,9 @@ fn a_second_sweep_changes_nothing_and_agrees_with_the_cascade() {
     let (mut s, ids) = book();
     let first = s.sweep(false).unwrap();
     assert_eq!(first.evaluated["customer"], 12);
-    // The cut points were first computed here, so value tiers move.
-    assert!(first.changed > 0);
+    // Saves kept the cut points current (a small book), so the sweep finds
+    // every tier already right.
+    assert_eq!(first.changed, 0, "{:?}", first.moves);
     let second = s.sweep(false).unwrap();
     assert_eq!(second.changed, 0, "{:?}", second.moves);
     assert!(second.moves.is_empty());
@@ -164,11 +165,7 @@ fn time_moves_tags_and_dry_run_writes_nothing() {
     let h = s.tag_history(Kind::Customer, with_purchases).unwrap();
     let last = h.iter().rfind(|e| e.dimension == "lifecycle").unwrap();
     assert_eq!(last.old.as_deref(), Some("new"));
-    assert!(
-        last.reason.contains("days_since_last_purchase"),
-        "{}",
-        last.reason
-    );
+    assert!(last.reason.contains("No purchase for"), "{}", last.reason);
     assert!(s.sweep(false).unwrap().moves.is_empty());
 }
 

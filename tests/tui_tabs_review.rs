@@ -264,6 +264,7 @@ fn entries(ids: impl Iterator<Item = i64>) -> Vec<dossier::store::ListEntry> {
         id,
         stage: 0,
         amount: 0,
+        currency: [0; 3],
     })
     .collect()
 }

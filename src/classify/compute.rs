@@ -3,8 +3,8 @@
 //! arithmetic lives here so both paths agree and every fact is unit-tested.
 
 use super::facts::{CampaignFact, CustomerFact, Facts, OpportunityFact, ProductFact, Subject};
-use crate::domain::channel_of_source;
-use crate::domain::{Campaign, Channel, CustomerKind, Sentiment, Stage};
+use crate::domain::{channel_of_source, source_group};
+use crate::domain::{Campaign, CustomerKind, Sentiment, Stage};
 use chrono::{Datelike, NaiveDate};
 
 /// Days in the "last 12 months" and "last 90 days" windows.
@@ -33,6 +33,8 @@ pub struct DealRow {
     pub closed_on: Option<NaiveDate>,
     /// Minor units (cents).
     pub amount: i64,
+    /// The day the deal was entered.
+    pub opened: Option<NaiveDate>,
 }
 
 /// A touch with the customer. Slices of touches are in date order.
@@ -40,7 +42,11 @@ pub struct DealRow {
 pub struct TouchRow {
     pub date: NaiveDate,
     pub sentiment: Option<Sentiment>,
-    pub next_follow_up: Option<NaiveDate>,
+    /// The touch's follow-up date while its reminder is open (not marked
+    /// done, not answered by a later contact); `None` otherwise.
+    pub open_follow_up: Option<NaiveDate>,
+    /// A real contact (call, visit, meeting, email); a note is not.
+    pub contact: bool,
 }
 
 fn units(cents: i64) -> f64 {
@@ -77,13 +83,25 @@ pub fn customer_facts(
     f.set_text(F::Province, &c.province);
     f.set_text(F::City, &c.city);
     f.set_text(F::Industry, &c.industry);
-    f.set_text(F::Source, &c.source);
-    match channel_of_source(&c.source) {
-        Channel::Unknown => {}
-        ch => f.set_text(F::Channel, ch.as_str()),
+    // A source the rules do not know is `other` with an unknown channel,
+    // never guessed to be offline.
+    if let Some(source) = source_group(&c.source) {
+        f.set_text(F::Source, &source);
+        f.set_text(F::Channel, channel_of_source(&c.source).as_str());
     }
     f.set_opt_num(F::Size, c.size.map(f64::from));
-    f.set_num(F::TenureDays, days(c.since, today).max(0) as f64);
+    // The relationship began with the first contact or deal, not when the
+    // file was entered (an imported customer may go back years, a new file
+    // may be a stranger); no contact and no deal: no tenure yet.
+    let first_contact = touches.iter().filter(|t| t.contact).map(|t| t.date).min();
+    let first_deal = deals
+        .iter()
+        .flat_map(|d| [d.opened, d.closed_on])
+        .flatten()
+        .min();
+    if let Some(first) = first_contact.into_iter().chain(first_deal).min() {
+        f.set_num(F::TenureDays, days(first, today).max(0) as f64);
+    }
 
     let mut purchase_days: Vec<i64> = Vec::new();
     let (mut rev12, mut prev12, mut total) = (0i64, 0i64, 0i64);
@@ -135,38 +153,53 @@ pub fn customer_facts(
         }
     }
 
-    let (mut t90, mut pos, mut neg) = (0u32, 0u32, 0u32);
-    let mut last_touch: Option<&TouchRow> = None;
+    let (mut t90, mut pos, mut neg, mut contacts) = (0u32, 0u32, 0u32, 0u32);
+    let mut last_contact: Option<NaiveDate> = None;
     let mut last_rated: Option<Sentiment> = None;
+    // Every open reminder counts, not only the latest touch's: a later
+    // touch without a date must not cancel a promise.
+    let mut next_follow_up: Option<NaiveDate> = None;
     for t in touches {
-        if days(t.date, today) < QUARTER {
-            t90 += 1;
+        let recent = days(t.date, today) < QUARTER;
+        if recent {
             match t.sentiment {
                 Some(Sentiment::Positive) => pos += 1,
                 Some(Sentiment::Negative) => neg += 1,
                 _ => {}
             }
         }
-        if last_touch.is_none_or(|l| t.date >= l.date) {
-            last_touch = Some(t);
+        // A note is written for oneself: it is not contact.
+        if t.contact {
+            contacts += 1;
+            if recent {
+                t90 += 1;
+            }
+            if last_contact.is_none_or(|l| t.date >= l) {
+                last_contact = Some(t.date);
+            }
         }
         if t.sentiment.is_some() {
             last_rated = t.sentiment;
         }
+        if let Some(due) = t.open_follow_up {
+            if next_follow_up.is_none_or(|n| due < n) {
+                next_follow_up = Some(due);
+            }
+        }
     }
     f.set_num(F::Touches90d, t90.into());
-    f.set_num(F::TouchesTotal, touches.len() as f64);
+    f.set_num(F::TouchesTotal, contacts.into());
     f.set_num(F::PositiveTouches90d, pos.into());
     f.set_num(F::NegativeTouches90d, neg.into());
     if let Some(s) = last_rated {
         f.set_text(F::LastSentiment, s.as_str());
     }
-    if let Some(t) = last_touch {
-        f.set_num(F::DaysSinceLastTouch, days(t.date, today).max(0) as f64);
-        // The plan is the latest touch's next follow-up date.
-        if let Some(next) = t.next_follow_up {
-            f.set_num(F::FollowUpInDays, days(today, next) as f64);
-        }
+    if let Some(on) = last_contact {
+        f.set_num(F::DaysSinceLastTouch, days(on, today).max(0) as f64);
+    }
+    // The most overdue open reminder decides.
+    if let Some(next) = next_follow_up {
+        f.set_num(F::FollowUpInDays, days(today, next) as f64);
     }
     f
 }
@@ -182,7 +215,8 @@ pub struct OpportunityProfile {
     pub probability: Option<u8>,
     pub expected_close: Option<NaiveDate>,
     pub next_step_date: Option<NaiveDate>,
-    /// Day of the deal's last edit.
+    /// Day the deal last moved: entered, or its stage or expected close
+    /// date changed (other edits do not count).
     pub updated: NaiveDate,
     pub industry: String,
     /// Latest touch logged against this deal.
@@ -294,6 +328,7 @@ mod tests {
             stage: Stage::Won,
             closed_on: Some(d(on)),
             amount: units * 100,
+            opened: None,
         }
     }
 
@@ -313,6 +348,7 @@ mod tests {
                 stage: Stage::Negotiation,
                 closed_on: None,
                 amount: 50,
+                opened: Some(d("2023-05-01")),
             },
         ];
         let f = customer_facts(&c, &deals, &[], today);
@@ -336,7 +372,8 @@ mod tests {
         let t = |on: &str, s: Option<Sentiment>, next: Option<&str>| TouchRow {
             date: d(on),
             sentiment: s,
-            next_follow_up: next.map(d),
+            open_follow_up: next.map(d),
+            contact: true,
         };
         let touches = [
             t("2025-01-01", Some(Sentiment::Negative), None),
@@ -348,8 +385,87 @@ mod tests {
         assert_eq!(f.num(F::Touches90d), Some(2.0));
         assert_eq!(f.num(F::PositiveTouches90d), Some(1.0));
         assert_eq!(f.text(F::LastSentiment), Some("positive"));
-        assert_eq!(f.num(F::FollowUpInDays), Some(-2.0));
+        // The earliest open reminder (05-10) decides, not the latest touch's.
+        assert_eq!(f.num(F::FollowUpInDays), Some(-22.0));
         assert_eq!(f.num(F::DaysSinceLastTouch), Some(12.0));
         assert_eq!(f.num(F::DaysSinceLastPurchase), None);
+    }
+
+    /// A note after a promised follow-up neither cancels the reminder nor
+    /// counts as contact (issue 18: `follow_up: overdue → none_planned`).
+    #[test]
+    fn a_note_is_not_contact_and_keeps_the_reminder() {
+        let today = d("2026-06-01");
+        let call = TouchRow {
+            date: d("2026-05-01"),
+            sentiment: None,
+            open_follow_up: Some(d("2026-05-20")),
+            contact: true,
+        };
+        let note = TouchRow {
+            date: d("2026-05-25"),
+            sentiment: None,
+            open_follow_up: None,
+            contact: false,
+        };
+        let f = customer_facts(&CustomerProfile::default(), &[], &[call, note], today);
+        use CustomerFact as F;
+        assert_eq!(f.num(F::FollowUpInDays), Some(-12.0));
+        assert_eq!(f.num(F::DaysSinceLastTouch), Some(31.0));
+        assert_eq!(f.num(F::TouchesTotal), Some(1.0));
+        assert_eq!(f.num(F::Touches90d), Some(1.0));
+    }
+
+    /// Issue 18: a source the rules do not know (抖音) counted as offline.
+    #[rstest::rstest]
+    #[case("抖音", Some("other"), Some("unknown"))]
+    #[case("Radio ad", Some("other"), Some("unknown"))]
+    #[case("Website", Some("website"), Some("online"))]
+    #[case("referral", Some("referral"), Some("offline"))]
+    #[case("展会", Some("展会"), Some("offline"))]
+    #[case("", None, None)]
+    fn unknown_sources_are_other_with_an_unknown_channel(
+        #[case] source: &str,
+        #[case] tag: Option<&str>,
+        #[case] channel: Option<&str>,
+    ) {
+        let c = CustomerProfile {
+            source: source.into(),
+            ..Default::default()
+        };
+        let f = customer_facts(&c, &[], &[], d("2026-06-01"));
+        use CustomerFact as F;
+        assert_eq!(f.text(F::Source), tag);
+        assert_eq!(f.text(F::Channel), channel);
+    }
+
+    /// Issue 18: tenure counted from the file's creation, so an imported
+    /// customer of years was a stranger for 180 days.
+    #[rstest::rstest]
+    #[case::from_the_first_contact(Some("2024-06-01"), None, Some(730.0))]
+    #[case::from_the_first_deal(None, Some("2025-06-01"), Some(365.0))]
+    #[case::the_earlier_of_both(Some("2026-05-01"), Some("2025-06-01"), Some(365.0))]
+    #[case::none_yet(None, None, None)]
+    fn tenure_counts_from_the_first_contact_or_deal(
+        #[case] contact: Option<&str>,
+        #[case] deal: Option<&str>,
+        #[case] tenure: Option<f64>,
+    ) {
+        let c = CustomerProfile {
+            since: d("2026-05-31"),
+            ..Default::default()
+        };
+        let touches: Vec<TouchRow> = contact
+            .map(|on| TouchRow {
+                date: d(on),
+                sentiment: None,
+                open_follow_up: None,
+                contact: true,
+            })
+            .into_iter()
+            .collect();
+        let deals: Vec<DealRow> = deal.map(|on| won(on, 10)).into_iter().collect();
+        let f = customer_facts(&c, &deals, &touches, d("2026-06-01"));
+        assert_eq!(f.num(CustomerFact::TenureDays), tenure);
     }
 }

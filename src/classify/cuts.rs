@@ -16,10 +16,16 @@ pub(crate) const RFM_FACTS: [CustomerFact; 3] = [
     CustomerFact::RevenueTotal,
 ];
 
-/// Percentiles of facts: `(subject, fact, percentile) → value`.
+/// Below this many non-zero values a percentile says little (with one
+/// buyer, p80 is that buyer): a rule with a `floor` setting uses the floor.
+pub const MIN_PERCENTILE_VALUES: usize = 10;
+
+/// Percentiles of facts: `(subject, fact, percentile) → value`, and how
+/// many values each fact's percentiles were taken over.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CutPoints {
     values: HashMap<(Subject, usize, u8), f64>,
+    counts: HashMap<(Subject, usize), usize>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -45,6 +51,48 @@ impl CutPoints {
 
     pub fn set(&mut self, subject: Subject, fact: usize, percentile: u8, value: f64) {
         self.values.insert((subject, fact, percentile), value);
+    }
+
+    /// Whether the cut points (or their counts) of `subject` differ.
+    pub fn differ_for(&self, other: &CutPoints, subject: Subject) -> bool {
+        let values = |c: &CutPoints| {
+            let mut v: Vec<(usize, u8, u64)> = c
+                .values
+                .iter()
+                .filter(|(k, _)| k.0 == subject)
+                .map(|(k, v)| (k.1, k.2, v.to_bits()))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let counts = |c: &CutPoints| {
+            let mut v: Vec<(usize, usize)> = c
+                .counts
+                .iter()
+                .filter(|(k, _)| k.0 == subject)
+                .map(|(k, n)| (k.1, *n))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        values(self) != values(other) || counts(self) != counts(other)
+    }
+
+    /// Records how many values a fact's percentiles were taken over.
+    pub fn set_count(&mut self, subject: Subject, fact: usize, count: usize) {
+        self.counts.insert((subject, fact), count);
+    }
+
+    /// How many non-zero values the fact's percentiles were taken over
+    /// (`None`: not computed).
+    pub fn count(&self, subject: Subject, fact: usize) -> Option<usize> {
+        self.counts.get(&(subject, fact)).copied()
+    }
+
+    /// Too few values for the fact's percentiles to mean anything.
+    pub fn too_few(&self, subject: Subject, fact: usize) -> bool {
+        self.count(subject, fact)
+            .is_none_or(|n| n < MIN_PERCENTILE_VALUES)
     }
 
     /// Computes the percentiles `needed` (fact, percentile) of `subject`
@@ -82,6 +130,7 @@ impl CutPoints {
         for (_, p) in needed.iter().filter(|n| n.0 == fact) {
             self.values.remove(&(subject, fact, *p));
         }
+        self.counts.insert((subject, fact), values.len());
         if values.is_empty() {
             return;
         }
@@ -135,6 +184,13 @@ impl CutPoints {
                 value: *v,
             })
             .collect();
+        // A count is kept as percentile 0 (no percentile is 0).
+        entries.extend(self.counts.iter().map(|((s, f), n)| Entry {
+            subject: s.as_str().into(),
+            fact: s.fact_names()[*f].into(),
+            percentile: 0,
+            value: *n as f64,
+        }));
         entries.sort_by(|a, b| {
             (&a.subject, &a.fact, a.percentile).cmp(&(&b.subject, &b.fact, b.percentile))
         });
@@ -150,7 +206,12 @@ impl CutPoints {
                 continue;
             };
             if let Some(fact) = subject.fact_index(&e.fact) {
-                cuts.set(subject, fact, e.percentile, e.value);
+                if e.percentile == 0 {
+                    cuts.counts
+                        .insert((subject, fact), e.value.max(0.0) as usize);
+                } else {
+                    cuts.set(subject, fact, e.percentile, e.value);
+                }
             }
         }
         cuts

@@ -2,7 +2,7 @@
 
 use super::cuts::CutPoints;
 use super::facts::{FactValue, Facts};
-use super::rules::{Condition, Dimension, Op, Piece, Rhs, RuleSet, ValueSpec};
+use super::rules::{Condition, Dimension, Op, Piece, Rhs, RuleSet, SayPiece, ValueSpec};
 use super::Tag;
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -22,6 +22,14 @@ fn text_eq(a: &str, b: &str) -> bool {
 }
 
 impl Condition {
+    /// The floor setting, when the book has too few values of the fact for
+    /// its percentiles to mean anything.
+    fn floor_in_force(&self, facts: &Facts, cuts: &CutPoints) -> Option<(f64, &str)> {
+        let (value, name) = self.floor.as_ref()?;
+        cuts.too_few(facts.subject(), self.fact)
+            .then_some((*value, name.as_str()))
+    }
+
     fn holds(&self, facts: &Facts, cuts: &CutPoints) -> bool {
         let fact = facts.get(self.fact);
         match (self.op, fact) {
@@ -31,9 +39,13 @@ impl Condition {
             (op, Some(FactValue::Num(v))) => {
                 let rhs = match &self.rhs {
                     Rhs::Num { value, .. } => *value,
-                    Rhs::Percentile(p) => match cuts.get(facts.subject(), self.fact, *p) {
-                        Some(c) => c,
-                        None => return false,
+                    Rhs::Percentile(p) => match (
+                        self.floor_in_force(facts, cuts),
+                        cuts.get(facts.subject(), self.fact, *p),
+                    ) {
+                        (Some((floor, _)), _) => floor,
+                        (None, Some(c)) => c,
+                        (None, None) => return false,
                     },
                     _ => return false,
                 };
@@ -75,9 +87,17 @@ impl Condition {
                 Some(s) => write!(out, "{} ({s})", format_num(*value)),
                 None => write!(out, "{}", format_num(*value)),
             },
-            Rhs::Percentile(p) => match cuts.get(facts.subject(), self.fact, *p) {
-                Some(c) => write!(out, "{} (p{p} of the book)", format_num(c)),
-                None => write!(out, "p{p} of the book (not computed yet)"),
+            Rhs::Percentile(p) => match (
+                self.floor_in_force(facts, cuts),
+                cuts.get(facts.subject(), self.fact, *p),
+            ) {
+                (Some((floor, name)), _) => write!(
+                    out,
+                    "{} ({name}: too few in the book for percentiles)",
+                    format_num(floor)
+                ),
+                (None, Some(c)) => write!(out, "{} (p{p} of the book)", format_num(c)),
+                (None, None) => write!(out, "p{p} of the book (not computed yet)"),
             },
             Rhs::Text(t) => write!(out, "\"{t}\""),
             Rhs::List { values, setting } => match setting {
@@ -161,9 +181,93 @@ impl Dimension {
     }
 }
 
+/// A `say` sentence with the record's facts in it, first letter capital.
+fn sentence(
+    pieces: &[SayPiece],
+    first: Option<&Condition>,
+    facts: &Facts,
+    cuts: &CutPoints,
+) -> String {
+    let mut out = String::new();
+    for p in pieces {
+        match p {
+            SayPiece::Lit(l) => out.push_str(l),
+            SayPiece::Fact(i) => match facts.get(*i) {
+                Some(FactValue::Num(n)) => out.push_str(&format_num(*n)),
+                Some(FactValue::Text(t)) => out.push_str(t),
+                None => out.push_str("none"),
+            },
+            SayPiece::Limit => {
+                if let Some(c) = first {
+                    c.limit(facts, cuts, &mut out);
+                }
+            }
+        }
+    }
+    let mut chars = out.trim().chars();
+    match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl Condition {
+    /// What the condition compares with, in words.
+    fn limit(&self, facts: &Facts, cuts: &CutPoints, out: &mut String) {
+        let _ = match &self.rhs {
+            Rhs::Num { value, .. } => write!(out, "{}", format_num(*value)),
+            Rhs::Percentile(p) => match (
+                self.floor_in_force(facts, cuts),
+                cuts.get(facts.subject(), self.fact, *p),
+            ) {
+                (Some((floor, _)), _) => write!(
+                    out,
+                    "{} is the mark while the book is too small for percentiles",
+                    format_num(floor)
+                ),
+                (None, Some(c)) => write!(
+                    out,
+                    "the top {} % of the book starts at {}",
+                    100 - *p as u32,
+                    format_num(c)
+                ),
+                (None, None) => write!(out, "the book's p{p} is not computed yet"),
+            },
+            Rhs::Text(t) => write!(out, "{t}"),
+            Rhs::List { values, .. } => write!(out, "{}", values.join(", ")),
+            Rhs::None => Ok(()),
+        };
+    }
+}
+
 impl Outcome<'_> {
-    /// `value=high because revenue_12m 182,000 ≥ 100,000 (amount_high) (rule value.high)`
+    /// The rule's `say` sentence when it has one ("Won 254,000 in the last
+    /// 12 months — the top 20 % of the book starts at 236,000 (rule
+    /// value.high)"), else `value=high because revenue_12m 182,000 ≥
+    /// 100,000 (amount_high) (rule value.high)`.
     pub fn reason(&self, facts: &Facts, cuts: &CutPoints) -> String {
+        match self.rule.map(|i| &self.dim.rules[i]) {
+            Some(rule) => {
+                if let Some(say) = &rule.say {
+                    let first = rule.when.first();
+                    return format!("{} (rule {})", sentence(say, first, facts, cuts), rule.name);
+                }
+            }
+            None => {
+                if let Some(say) = &self.dim.say_default {
+                    return format!(
+                        "{} (default of {})",
+                        sentence(say, None, facts, cuts),
+                        self.dim.name
+                    );
+                }
+            }
+        }
+        self.technical_reason(facts, cuts)
+    }
+
+    /// The rule and the comparisons it made, for rules without a sentence.
+    fn technical_reason(&self, facts: &Facts, cuts: &CutPoints) -> String {
         let mut out = format!("{}={}", self.dim.name, self.value);
         match self.rule.map(|i| &self.dim.rules[i]) {
             Some(rule) => {

@@ -125,6 +125,9 @@ pub(crate) struct Condition {
     pub fact: usize,
     pub op: Op,
     pub rhs: Rhs,
+    /// For a percentile: the setting (value, name) used instead while the
+    /// book has too few values for percentiles (a new or small book).
+    pub floor: Option<(f64, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -144,6 +147,20 @@ pub(crate) struct Rule {
     pub name: String,
     pub value: ValueSpec,
     pub when: Vec<Condition>,
+    /// The reason as a sentence a salesperson reads (`say = "…"`).
+    pub say: Option<Vec<SayPiece>>,
+}
+
+/// A piece of a `say` sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SayPiece {
+    Lit(String),
+    /// A fact of the record, as read today.
+    Fact(usize),
+    /// What the rule's first condition compares with: a setting's value,
+    /// the book's cut point ("the top 20 % of the book starts at 236,000"),
+    /// or the floor in force on a small book.
+    Limit,
 }
 
 /// One dimension of a subject, e.g. the customer's `value`.
@@ -155,6 +172,8 @@ pub struct Dimension {
     pub(crate) only_if: Vec<Condition>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) default: Option<String>,
+    /// The default's reason as a sentence (`say_default = "…"`).
+    pub(crate) say_default: Option<Vec<SayPiece>>,
 }
 
 impl Dimension {
@@ -205,6 +224,7 @@ struct RawDim {
     enabled: Option<bool>,
     default: Option<String>,
     value_from: Option<Spanned<String>>,
+    say_default: Option<Spanned<String>>,
     #[serde(default)]
     only_if: Vec<Spanned<RawCond>>,
     #[serde(default)]
@@ -216,6 +236,7 @@ struct RawDim {
 struct RawRule {
     value: Spanned<String>,
     name: Option<String>,
+    say: Option<Spanned<String>>,
     #[serde(default)]
     when: Vec<Spanned<RawCond>>,
 }
@@ -229,6 +250,8 @@ struct RawCond {
     values: Option<Vec<String>>,
     setting: Option<Spanned<String>>,
     percentile: Option<u8>,
+    /// With a percentile: the setting used while the book is too small.
+    floor: Option<Spanned<String>>,
 }
 
 /// A rule file's text and name, for error positions.
@@ -263,6 +286,27 @@ impl Source<'_> {
 }
 
 impl RawFile {
+    /// The settings this file's own conditions name.
+    fn referenced_settings(&self) -> std::collections::BTreeSet<&str> {
+        let mut out = std::collections::BTreeSet::new();
+        for subject in Subject::ALL {
+            for dim in self.subject(subject).values() {
+                let dim = dim.get_ref();
+                let conds = dim
+                    .only_if
+                    .iter()
+                    .chain(dim.rules.iter().flat_map(|r| &r.get_ref().when));
+                for c in conds {
+                    let c = c.get_ref();
+                    for name in [&c.setting, &c.floor].into_iter().flatten() {
+                        out.insert(name.get_ref().as_str());
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn subject(&self, s: Subject) -> &BTreeMap<String, Spanned<RawDim>> {
         match s {
             Subject::Customer => &self.customer,
@@ -293,10 +337,39 @@ impl RuleSet {
             .map(Source::parse)
             .collect::<Result<_, _>>()?;
 
-        let mut settings = BTreeMap::new();
-        for (src, raw) in sources.iter().zip(&raws) {
+        let mut settings: BTreeMap<String, Setting> = BTreeMap::new();
+        for (i, (src, raw)) in sources.iter().zip(&raws).enumerate() {
+            let referenced = raw.referenced_settings();
             for (key, value) in &raw.settings {
-                settings.insert(key.clone(), setting(src, value)?);
+                let new = setting(src, value)?;
+                if let (true, Setting::List(entries)) = (key == "rates", &new) {
+                    let book = match settings.get("currency") {
+                        Some(Setting::Text(t)) => t.as_str(),
+                        _ => "CNY",
+                    };
+                    crate::domain::Rates::parse(book, entries)
+                        .map_err(|e| src.error(value.span(), e))?;
+                }
+                // A later file (the user's) may only change a setting an
+                // earlier one has, to a value of the same kind — or add one
+                // its own rules use. A misspelled key or a text where a
+                // number belongs is named here, at the user's line, instead
+                // of being ignored or blamed on the built-in file.
+                if i > 0 {
+                    match settings.get(key) {
+                        None if !referenced.contains(key.as_str()) => {
+                            return Err(src.error(value.span(), unknown_setting(key, &settings)));
+                        }
+                        Some(old) if !same_kind(old, &new) => {
+                            return Err(src.error(
+                                value.span(),
+                                format!("setting '{key}' must be {}", kind_of(old)),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+                settings.insert(key.clone(), new);
             }
         }
         let mut dims: [Vec<Dimension>; 4] = Default::default();
@@ -358,6 +431,20 @@ impl RuleSet {
         self.settings.get(name)
     }
 
+    /// The book's currency and the user's rates (`currency`, `rates`).
+    pub fn rates(&self) -> crate::domain::Rates {
+        let book = match self.setting("currency") {
+            Some(Setting::Text(t)) if !t.trim().is_empty() => t.clone(),
+            _ => "CNY".into(),
+        };
+        let entries = match self.setting("rates") {
+            Some(Setting::List(l)) => l.clone(),
+            _ => Vec::new(),
+        };
+        // Checked when the file was read (see `from_texts`).
+        crate::domain::Rates::parse(&book, &entries).unwrap_or_default()
+    }
+
     /// The (fact, percentile) cut points the rules of `subject` read,
     /// plus the quintiles the RFM scores need.
     pub fn percentiles_needed(&self, subject: Subject) -> Vec<(usize, u8)> {
@@ -393,6 +480,55 @@ pub fn config_dir() -> Option<std::path::PathBuf> {
         return Some(p.into());
     }
     directories::ProjectDirs::from("", "", "dossier").map(|d| d.config_dir().to_path_buf())
+}
+
+fn same_kind(a: &Setting, b: &Setting) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// What a setting must be, for a message: "a number (like 365)".
+fn kind_of(s: &Setting) -> String {
+    match s {
+        Setting::Num(n) => format!("a number (like {})", super::eval::format_num(*n)),
+        Setting::Text(t) => format!("a text in quotes (like \"{t}\")"),
+        Setting::List(_) => "a list of texts (like [\"a\", \"b\"])".into(),
+    }
+}
+
+/// "unknown setting 'chrun_days' — did you mean churn_days?"
+fn unknown_setting(key: &str, known: &BTreeMap<String, Setting>) -> String {
+    let closest = known
+        .keys()
+        .map(|k| (strsim_distance(key, k), k))
+        .min()
+        .filter(|(d, _)| *d <= 3);
+    match closest {
+        Some((_, k)) => format!("unknown setting '{key}' — did you mean {k}?"),
+        None => format!(
+            "unknown setting '{key}' — the settings are: {}",
+            known.keys().cloned().collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// Edit distance (Levenshtein) between two short keys.
+fn strsim_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(here).min(row[j])
+            };
+            prev = here;
+        }
+    }
+    row[b.len()]
 }
 
 fn setting(src: &Source, value: &Spanned<toml::Value>) -> Result<Setting, RuleError> {
@@ -439,6 +575,7 @@ fn compile_dim(
             name: format!("{name}.{}", from.get_ref()),
             value,
             when: Vec::new(),
+            say: None,
         });
     }
     for r in &dim.rules {
@@ -461,10 +598,16 @@ fn compile_dim(
             .iter()
             .map(|c| compile_cond(src, subject, c, settings))
             .collect::<Result<_, _>>()?;
+        let say = rule
+            .say
+            .as_ref()
+            .map(|s| say(src, subject, s, settings))
+            .transpose()?;
         rules.push(Rule {
             name: rule_name,
             value,
             when,
+            say,
         });
     }
     if rules.is_empty() && dim.default.is_none() {
@@ -479,7 +622,55 @@ fn compile_dim(
         only_if,
         rules,
         default: dim.default.clone(),
+        say_default: dim
+            .say_default
+            .as_ref()
+            .map(|s| say(src, subject, s, settings))
+            .transpose()?,
     })
+}
+
+/// A `say` sentence: text with `{fact}`, `{setting}` and `{limit}` in it.
+fn say(
+    src: &Source,
+    subject: Subject,
+    text: &Spanned<String>,
+    settings: &BTreeMap<String, Setting>,
+) -> Result<Vec<SayPiece>, RuleError> {
+    let mut pieces = Vec::new();
+    let mut rest = text.get_ref().as_str();
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            pieces.push(SayPiece::Lit(rest[..open].to_string()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return Err(src.error(text.span(), "a '{' without its '}' in say"));
+        };
+        let name = &rest[open + 1..open + close];
+        let piece = if name == "limit" {
+            SayPiece::Limit
+        } else if let Some(i) = subject.fact_index(name) {
+            SayPiece::Fact(i)
+        } else {
+            match settings.get(name) {
+                Some(Setting::Num(n)) => SayPiece::Lit(super::eval::format_num(*n)),
+                Some(Setting::Text(t)) => SayPiece::Lit(t.clone()),
+                Some(Setting::List(l)) => SayPiece::Lit(l.join(", ")),
+                None => {
+                    return Err(src.error(
+                        text.span(),
+                        format!("'{{{name}}}' in say is not a {subject} fact, a setting or limit"),
+                    ))
+                }
+            }
+        };
+        pieces.push(piece);
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(SayPiece::Lit(rest.to_string()));
+    }
+    Ok(pieces)
 }
 
 fn template(
@@ -565,6 +756,7 @@ fn compile_cond(
             fact,
             op,
             rhs: Rhs::None,
+            floor: None,
         });
     }
     if given != 1 {
@@ -631,5 +823,34 @@ fn compile_cond(
             c.op.get_ref()
         )));
     }
-    Ok(Condition { fact, op, rhs })
+    let floor = match &c.floor {
+        None => None,
+        Some(_) if c.percentile.is_none() => {
+            return Err(err("floor goes with a percentile".into()));
+        }
+        Some(name) => match settings.get(name.get_ref()) {
+            Some(Setting::Num(n)) => Some((*n, name.get_ref().clone())),
+            Some(_) => {
+                return Err(src.error(
+                    name.span(),
+                    format!("setting '{}' is not a number", name.get_ref()),
+                ))
+            }
+            None => {
+                return Err(src.error(
+                    name.span(),
+                    format!(
+                        "unknown setting '{}' — add it under [settings]",
+                        name.get_ref()
+                    ),
+                ))
+            }
+        },
+    };
+    Ok(Condition {
+        fact,
+        op,
+        rhs,
+        floor,
+    })
 }

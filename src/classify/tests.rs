@@ -66,6 +66,10 @@ const CASES: &[Case] = &[
     (C, "loyalty", &[("orders_total", N(5.0)), ("days_since_last_purchase", N(365.0)), ("lost_deals_12m", N(1.0)), ("won_deals_12m", N(3.0))], Some("swing"), "loyalty.swing"),
     (C, "loyalty", &[("orders_total", N(5.0)), ("lost_deals_12m", N(0.0)), ("won_deals_12m", N(3.0))], Some("loyal"), "loyalty.loyal"),
     (C, "loyalty", &[("orders_total", N(5.0)), ("lost_deals_12m", N(0.0)), ("won_deals_12m", N(2.0))], Some("swing"), "loyalty.default"),
+    // Issue 18: churned by its usual interval yet loyal by its deal count.
+    (C, "loyalty", &[("orders_total", N(4.0)), ("purchase_gap_ratio", N(3.01)), ("days_since_last_purchase", N(91.0)), ("won_deals_12m", N(3.0))], Some("lost"), "loyalty.lost_as_churned"),
+    // Issue 18: a first-time buyer was "swing"; a lost deal beside it too.
+    (C, "loyalty", &[("orders_total", N(1.0)), ("days_since_last_purchase", N(10.0)), ("lost_deals_12m", N(1.0))], Some("new"), "loyalty.first_purchase"),
     (C, "feedback", &[], None, ""),
     (C, "feedback", &[("last_sentiment", T("negative")), ("positive_touches_90d", N(5.0))], Some("negative"), "feedback.negative"),
     (C, "feedback", &[("last_sentiment", T("neutral")), ("negative_touches_90d", N(1.0)), ("positive_touches_90d", N(0.0))], Some("negative"), "feedback.negative#2"),
@@ -169,6 +173,9 @@ fn test_cuts() -> CutPoints {
     let price = Subject::Product.fact_index("price").unwrap();
     c.set(Subject::Product, price, 33, 100.0);
     c.set(Subject::Product, price, 67, 1_000.0);
+    // A book big enough for percentiles (not the floors).
+    c.set_count(Subject::Customer, rev, 100);
+    c.set_count(Subject::Product, price, 100);
     c
 }
 
@@ -214,13 +221,30 @@ fn every_builtin_rule_at_its_boundaries() {
     }
 }
 
-#[test]
-fn value_without_cut_points_is_low() {
+/// A new or small book has too few buyers for percentiles: the floors in
+/// settings decide (issue 18: the first 254k customer stayed `low`).
+#[rstest::rstest]
+#[case::no_cut_points_yet(None, 254_000.0, "high")]
+#[case::three_buyers(Some(3), 254_000.0, "high")]
+#[case::three_buyers_medium(Some(3), 30_000.0, "medium")]
+#[case::three_buyers_low(Some(3), 5_000.0, "low")]
+#[case::enough_buyers(Some(10), 60_000.0, "high")]
+fn few_buyers_fall_back_to_the_floors(
+    #[case] buyers: Option<usize>,
+    #[case] revenue: f64,
+    #[case] want: &str,
+) {
     let rules = RuleSet::builtin();
-    let f = facts(C, &[("revenue_12m", N(1e9))]);
-    let tags = rules.tags(&f, &CutPoints::new());
+    let f = facts(C, &[("revenue_12m", N(revenue))]);
+    let mut cuts = test_cuts();
+    let rev = Subject::Customer.fact_index("revenue_12m").unwrap();
+    match buyers {
+        None => cuts = CutPoints::new(),
+        Some(n) => cuts.set_count(Subject::Customer, rev, n),
+    }
+    let tags = rules.tags(&f, &cuts);
     let value = tags.iter().find(|t| t.dimension == "value").unwrap();
-    assert_eq!(value.value, "low");
+    assert_eq!(value.value, want, "{}", value.reason);
 }
 
 #[test]
@@ -235,14 +259,16 @@ fn reasons_name_rule_and_facts() {
             .reason
             .clone()
     };
+    // Issue 18: reasons read as sentences with the facts in them.
     assert_eq!(
         reason("amount"),
-        "amount=high because revenue_12m 182,000 ≥ 100,000 (amount_high) (rule amount.high)"
+        "Won 182,000 in the last 12 months — high starts at 100,000 (rule amount.high)"
     );
     assert_eq!(
         reason("value"),
-        "value=high because revenue_12m 182,000 ≥ 50,000 (p80 of the book) (rule value.high)"
+        "Won 182,000 in the last 12 months — the top 20 % of the book starts at 50,000 (rule value.high)"
     );
+    // A rule without a sentence still names its comparisons.
     assert_eq!(
         reason("status"),
         "status=prospect: no rule matched (default of status)"
@@ -268,6 +294,7 @@ fn churn_follows_the_clock() {
         stage: Stage::Won,
         closed_on: Some(d("2025-01-01")),
         amount: 100,
+        opened: None,
     }];
     let lifecycle = |today: &str| {
         let f = customer_facts(&c, &deals, &[], d(today));
@@ -353,9 +380,26 @@ fn user_file_overrides_settings_and_dimensions() {
 fn bad_rule_files_are_refused_with_line() {
     let cases: &[(&str, usize, &str)] = &[
         (
-            "[settings]\nx = 1\n\n[customer.value]\nrules = [\n  { value = \"high\", when = [{ fact = \"revenue\", op = \">\", value = 1 }] },\n]\n",
+            "[settings]\namount_high = 1\n\n[customer.value]\nrules = [\n  { value = \"high\", when = [{ fact = \"revenue\", op = \">\", value = 1 }] },\n]\n",
             6,
             "unknown customer fact 'revenue'",
+        ),
+        // Issue 18: a misspelled key was accepted silently…
+        (
+            "[settings]\nchurn_days = 300\nchrun_days = 200\n",
+            3,
+            "unknown setting 'chrun_days' — did you mean churn_days?",
+        ),
+        // …and a wrong type was blamed on the built-in file.
+        (
+            "[settings]\n\nchurn_days = \"a year\"\n",
+            3,
+            "setting 'churn_days' must be a number (like 365)",
+        ),
+        (
+            "[settings]\nhome_country = \"China\"\n",
+            2,
+            "setting 'home_country' must be a list of texts",
         ),
         (
             "[customer.value]\nrules = [\n  { value = \"high\", when = [{ fact = \"revenue_12m\", op = \"=>\", value = 1 }] },\n]\n",
@@ -388,6 +432,16 @@ fn bad_rule_files_are_refused_with_line() {
     }
 }
 
+/// A user's own dimension may bring its own settings.
+#[test]
+fn a_new_setting_used_by_the_users_own_rule_is_accepted() {
+    let r = user(
+        "[settings]\nvip_total = 5\n\n[customer.vip]\nrules = [{ value = \"yes\", when = [{ fact = \"revenue_total\", op = \">\", setting = \"vip_total\" }] }]\n",
+    )
+    .unwrap();
+    assert!(r.setting("vip_total").is_some());
+}
+
 #[test]
 fn load_keeps_builtin_rules_when_user_file_is_bad() {
     let dir = tempfile::tempdir().unwrap();
@@ -400,4 +454,77 @@ fn load_keeps_builtin_rules_when_user_file_is_bad() {
     let (rules, err) = RuleSet::load(Some(&dir.path().join("missing")));
     assert!(err.is_none());
     assert_eq!(rules, RuleSet::builtin());
+}
+
+/// Lifecycle and loyalty never contradict: over a grid of purchase
+/// histories, a churned customer is always lost, never loyal (issue 18).
+#[test]
+fn lifecycle_and_loyalty_agree() {
+    let rules = RuleSet::builtin();
+    let mut churned = 0;
+    for orders in [1.0, 2.0, 4.0, 8.0] {
+        for since_last in [10.0, 91.0, 200.0, 366.0] {
+            for gap in [0.5, 2.0, 3.5, 10.0] {
+                for won in [0.0, 1.0, 3.0, 6.0] {
+                    let f = facts(
+                        C,
+                        &[
+                            ("orders_total", N(orders)),
+                            ("days_since_last_purchase", N(since_last)),
+                            ("days_since_first_purchase", N(since_last + 100.0)),
+                            ("purchase_gap_ratio", N(gap)),
+                            ("won_deals_12m", N(won)),
+                            ("lost_deals_12m", N(0.0)),
+                        ],
+                    );
+                    let tags = rules.tags(&f, &test_cuts());
+                    let value = |d: &str| {
+                        tags.iter()
+                            .find(|t| t.dimension == d)
+                            .map(|t| t.value.clone())
+                            .unwrap_or_default()
+                    };
+                    if value("lifecycle") == "churned" {
+                        churned += 1;
+                        assert_eq!(value("loyalty"), "lost", "{f:?}");
+                    }
+                    if value("loyalty") == "loyal" {
+                        assert_ne!(value("lifecycle"), "churned", "{f:?}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(churned > 0, "the grid reaches churned customers");
+}
+
+/// Every reason the issue quoted as engineering text now reads as a
+/// sentence with the facts in it (issue 18).
+#[rstest::rstest]
+#[case::floor_on_a_small_book(
+    &[("revenue_12m", N(254_000.0))], None, "value",
+    "Won 254,000 in the last 12 months — 100,000 is the mark while the book is too small for percentiles (rule value.high)")]
+#[case::churned(
+    &[("orders_total", N(2.0)), ("days_since_last_purchase", N(400.0)), ("days_since_first_purchase", N(900.0))], Some(()), "lifecycle",
+    "No purchase for 400 days — churned after 365 (rule lifecycle.churned)")]
+#[case::churned_over_loyal(
+    &[("orders_total", N(4.0)), ("purchase_gap_ratio", N(3.5)), ("days_since_last_purchase", N(120.0)), ("won_deals_12m", N(3.0))], Some(()), "loyalty",
+    "Churned (no purchase for 120 days, 3.50× its usual gap) — churn comes before loyal (rule loyalty.lost_as_churned)")]
+#[case::first_purchase(
+    &[("orders_total", N(1.0)), ("days_since_last_purchase", N(5.0))], Some(()), "loyalty",
+    "One purchase so far — too early to call it loyal or swing (rule loyalty.first_purchase)")]
+#[case::default_sentence(
+    &[("orders_total", N(3.0)), ("won_deals_12m", N(2.0)), ("lost_deals_12m", N(0.0))], Some(()), "loyalty",
+    "Won 2 deal(s) in the last 12 months — loyal from 3 (default of loyalty)")]
+fn reasons_are_sentences(
+    #[case] given: &[(&str, V)],
+    #[case] book: Option<()>,
+    #[case] dim: &str,
+    #[case] want: &str,
+) {
+    let rules = RuleSet::builtin();
+    let cuts = book.map(|_| test_cuts()).unwrap_or_default();
+    let tags = rules.tags(&facts(C, given), &cuts);
+    let t = tags.iter().find(|t| t.dimension == dim).unwrap();
+    assert_eq!(t.reason, want);
 }

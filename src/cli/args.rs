@@ -246,6 +246,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Today's follow-ups: the reminders due today and overdue, oldest
+    /// first — short enough for a login message or cron.
+    Agenda {
+        /// One JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Write every open reminder (future ones too) as an iCalendar file
+        /// (needs -o FILE).
+        #[arg(long, requires = "output")]
+        ics: bool,
+        /// The file for --ics (created private; never standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Replace an existing --ics file.
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
+    /// Mark the follow-up reminder set on touch ID done.
+    Done {
+        /// The touch (activity) that set the reminder, as `dossier agenda` shows.
+        #[arg(value_parser = record_id)]
+        id: i64,
+    },
     /// Test helper: writes records in a loop, printing each commit.
     #[command(name = "__crash-writer", hide = true)]
     CrashWriter {
@@ -307,6 +330,8 @@ impl Command {
             Command::Unmerge { .. } => "unmerge",
             Command::Backup { .. } => "backup",
             Command::Doctor { .. } => "doctor",
+            Command::Agenda { .. } => "agenda",
+            Command::Done { .. } => "done",
             Command::CrashWriter { .. } => "__crash-writer",
             Command::Panic => "__panic",
             Command::Search { .. } => "search",

@@ -1,6 +1,7 @@
 //! The command line: `dossier [--db PATH] <command>`. Every write goes
 //! through the same [`Store`] calls the TUI uses.
 
+mod agenda;
 mod args;
 mod classify;
 pub mod crash_writer;

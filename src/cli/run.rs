@@ -153,6 +153,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Doctor { json } => doctor(&mut store, json),
+        Command::Agenda {
+            json,
+            ics,
+            output,
+            force,
+        } => super::agenda::agenda(&store, json, ics, (output, force)),
+        Command::Done { id } => super::agenda::done(&mut store, id),
         Command::CrashWriter { seed, count } => {
             super::crash_writer::run(&mut store, seed, count)?;
             Ok(ExitCode::SUCCESS)
@@ -176,7 +183,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Words a store error for the command line.
-fn explain(e: StoreError) -> anyhow::Error {
+pub(super) fn explain(e: StoreError) -> anyhow::Error {
     match &e {
         StoreError::Invalid(v) => anyhow!("not saved — {v}"),
         _ => anyhow!("{e}"),
@@ -248,6 +255,10 @@ fn report_saved(
         AnyRecord::Product(_) => Kind::Product,
         AnyRecord::Activity(_) => Kind::Activity,
     };
+    let answered = match kind {
+        Kind::Activity => store.follow_ups_closed_by(meta.id)?,
+        _ => Vec::new(),
+    };
     if json {
         let tags = store.tags(kind, meta.id)?;
         println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
@@ -263,6 +274,12 @@ fn report_saved(
                 "  tag {} {}",
                 c.kind,
                 crate::domain::text::sanitize_for_terminal(&c.to_string())
+            );
+        }
+        for f in answered {
+            println!(
+                "  follow-up due {} (set on activity {}) closed: this contact answers it",
+                f.due, f.activity_id
             );
         }
     }
@@ -420,8 +437,13 @@ fn show(store: &Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
         let timeline = store.activities_of_customer(id)?;
         if !timeline.is_empty() {
             println!("\nTimeline");
+            let today = store.clock().today();
             for a in timeline {
-                println!("{}", list_line(&AnyRecord::Activity(a)));
+                let note = a
+                    .follow_up_note(today)
+                    .map(|n| format!("  ({n})"))
+                    .unwrap_or_default();
+                println!("{}{note}", list_line(&AnyRecord::Activity(a)));
             }
         }
     }

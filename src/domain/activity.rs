@@ -28,6 +28,16 @@ impl ActivityKind {
     pub fn is_touch(self) -> bool {
         self != ActivityKind::Campaign
     }
+
+    /// Real contact with the customer: a call, visit, meeting or email. A
+    /// note is written for oneself, so it never counts as contact and never
+    /// answers a follow-up.
+    pub fn is_contact(self) -> bool {
+        matches!(
+            self,
+            ActivityKind::Call | ActivityKind::Visit | ActivityKind::Meeting | ActivityKind::Email
+        )
+    }
 }
 
 labelled_enum!(
@@ -127,6 +137,13 @@ pub struct Activity {
     pub summary: String,
     pub sentiment: Option<Sentiment>,
     pub next_follow_up: Option<NaiveDate>,
+    /// When the follow-up reminder was closed: marked done, or answered by
+    /// a later real contact. `None` while it is open (or there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up_done: Option<NaiveDate>,
+    /// The later contact that closed the reminder (none when marked done).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up_closed_by: Option<i64>,
     /// Present exactly when `kind` is campaign.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign: Option<Campaign>,
@@ -143,12 +160,32 @@ impl Default for Activity {
             summary: String::new(),
             sentiment: None,
             next_follow_up: None,
+            follow_up_done: None,
+            follow_up_closed_by: None,
             campaign: None,
         }
     }
 }
 
 impl Activity {
+    /// The follow-up date of a reminder still open (not done, not answered).
+    pub fn open_follow_up(&self) -> Option<NaiveDate> {
+        self.next_follow_up
+            .filter(|_| self.follow_up_done.is_none())
+    }
+
+    /// The reminder in words for a timeline: "follow-up 2026-12-04 open",
+    /// "… overdue", "… done 2026-12-01", "… answered by #31 on 2026-12-02".
+    pub fn follow_up_note(&self, today: NaiveDate) -> Option<String> {
+        let due = self.next_follow_up?;
+        Some(match (self.follow_up_done, self.follow_up_closed_by) {
+            (Some(on), Some(by)) => format!("follow-up {due} answered by #{by} on {on}"),
+            (Some(on), None) => format!("follow-up {due} done {on}"),
+            (None, _) if due < today => format!("follow-up {due} overdue"),
+            (None, _) => format!("follow-up {due} open"),
+        })
+    }
+
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut e = ValidationErrors::new();
         // A touch's summary is free text; a campaign's is its one-line name.
@@ -195,5 +232,40 @@ impl Activity {
             }
         }
         e.into_result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reminder_says_where_it_stands() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut a = Activity {
+            next_follow_up: Some(d("2026-12-04")),
+            ..Default::default()
+        };
+        let note = |a: &Activity, on: &str| a.follow_up_note(d(on));
+        assert_eq!(
+            note(&a, "2026-12-01").as_deref(),
+            Some("follow-up 2026-12-04 open")
+        );
+        assert_eq!(
+            note(&a, "2026-12-05").as_deref(),
+            Some("follow-up 2026-12-04 overdue")
+        );
+        a.follow_up_done = Some(d("2026-12-02"));
+        assert_eq!(
+            note(&a, "2026-12-05").as_deref(),
+            Some("follow-up 2026-12-04 done 2026-12-02")
+        );
+        a.follow_up_closed_by = Some(31);
+        assert_eq!(
+            note(&a, "2026-12-05").as_deref(),
+            Some("follow-up 2026-12-04 answered by #31 on 2026-12-02")
+        );
+        a.next_follow_up = None;
+        assert_eq!(note(&a, "2026-12-05"), None);
     }
 }

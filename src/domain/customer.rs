@@ -30,7 +30,30 @@ labelled_enum!(
     }
 );
 
-/// Sources that count as online; everything else named is offline.
+/// Sources that count as offline. A source on neither list is one the
+/// rules do not know: its channel is unknown, not guessed.
+const OFFLINE_SOURCES: &[&str] = &[
+    "referral",
+    "exhibition",
+    "trade show",
+    "expo",
+    "store",
+    "event",
+    "seminar",
+    "cold call",
+    "phone",
+    "visit",
+    "partner",
+    "walk-in",
+    "转介绍",
+    "推荐",
+    "展会",
+    "门店",
+    "活动",
+    "电话",
+];
+
+/// Sources that count as online.
 const ONLINE_SOURCES: &[&str] = &[
     "website",
     "web",
@@ -150,14 +173,29 @@ impl Customer {
     }
 }
 
-/// Online or offline for a source label (case-insensitive).
+/// Online or offline for a source label (case-insensitive); unknown for a
+/// source the lists do not name (`抖音` is not guessed to be offline).
 pub fn channel_of_source(source: &str) -> Channel {
     let s = source.trim().to_lowercase();
-    if s.is_empty() {
-        Channel::Unknown
-    } else if ONLINE_SOURCES.contains(&s.as_str()) {
+    if ONLINE_SOURCES.contains(&s.as_str()) {
         Channel::Online
-    } else {
+    } else if OFFLINE_SOURCES.contains(&s.as_str()) {
         Channel::Offline
+    } else {
+        Channel::Unknown
+    }
+}
+
+/// The source as the source tag shows it: a known source in lower case,
+/// any other text `other` (so the tag groups, and a typo does not make a
+/// source of its own); `None` when no source is given.
+pub fn source_group(source: &str) -> Option<String> {
+    let s = source.trim().to_lowercase();
+    if s.is_empty() {
+        None
+    } else if ONLINE_SOURCES.contains(&s.as_str()) || OFFLINE_SOURCES.contains(&s.as_str()) {
+        Some(s)
+    } else {
+        Some("other".into())
     }
 }

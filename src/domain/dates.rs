@@ -79,6 +79,33 @@ pub fn parse_optional_date(input: &str, today: NaiveDate) -> Result<Option<Naive
     }
 }
 
+/// Splits a quick touch's text into what happened and its next follow-up:
+/// the last word starting with `@` is a date (`called, sends specs @fri`,
+/// `@+2w`, `@2026-12-04`). The text without that word is returned; no `@`
+/// word means no follow-up. An `@` word that is not a date is an error, so
+/// a mistyped follow-up is never logged as plain text.
+pub fn split_follow_up(
+    text: &str,
+    today: NaiveDate,
+) -> Result<(String, Option<NaiveDate>), String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let Some(at) = words.iter().rposition(|w| w.starts_with('@')) else {
+        return Ok((text.trim().to_string(), None));
+    };
+    let date = words[at].trim_start_matches('@');
+    if date.is_empty() {
+        return Err("type the follow-up date after @ — @fri, @+2w or @2026-12-04".into());
+    }
+    let due = parse_date(date, today)?;
+    let rest: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != at)
+        .map(|(_, w)| *w)
+        .collect();
+    Ok((rest.join(" "), Some(due)))
+}
+
 fn weekday(s: &str) -> Option<Weekday> {
     Some(match s {
         "mon" | "monday" => Weekday::Mon,
@@ -134,5 +161,30 @@ mod tests {
     #[test]
     fn blank_optional_is_none() {
         assert_eq!(parse_optional_date("  ", d("2026-11-23")), Ok(None));
+    }
+
+    // 2026-11-23 is a Monday.
+    #[rstest]
+    #[case("sends specs @fri", "sends specs", Some("2026-11-27"))]
+    #[case("@+2w wants a demo", "wants a demo", Some("2026-12-07"))]
+    #[case("quote @2026-12-04", "quote", Some("2026-12-04"))]
+    #[case("mailed ann@example.cn", "mailed ann@example.cn", None)]
+    #[case("no date", "no date", None)]
+    fn a_quick_touch_takes_its_follow_up_after_an_at(
+        #[case] typed: &str,
+        #[case] text: &str,
+        #[case] due: Option<&str>,
+    ) {
+        assert_eq!(
+            split_follow_up(typed, d("2026-11-23")),
+            Ok((text.to_string(), due.map(d)))
+        );
+    }
+
+    #[test]
+    fn a_mistyped_follow_up_is_refused_not_logged_as_text() {
+        let err = split_follow_up("call back @fry", d("2026-11-23")).unwrap_err();
+        assert!(err.starts_with("'fry' is not a date"), "{err}");
+        assert!(split_follow_up("call back @", d("2026-11-23")).is_err());
     }
 }

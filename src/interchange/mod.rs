@@ -8,6 +8,7 @@ pub mod columns;
 mod csv_import;
 pub mod decode;
 mod export;
+pub mod ics;
 mod json;
 mod report;
 mod rows;

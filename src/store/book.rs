@@ -166,13 +166,16 @@ fn read_customers(conn: &Connection) -> Result<Vec<(i64, CustomerProfile)>> {
     Ok(customers)
 }
 
-fn read_deals(conn: &Connection) -> Result<(Vec<String>, Vec<DealLine>)> {
+fn read_deals(
+    conn: &Connection,
+    rates: &crate::domain::Rates,
+) -> Result<(Vec<String>, Vec<DealLine>)> {
     let mut sources: Vec<String> = Vec::new();
     let mut source_ids: HashMap<String, u32> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT id, customer_id, campaign_id, stage, closed_on, amount, source,
                 json_array_length(competitors), probability, expected_close, next_step_date,
-                updated_at
+                coalesce(moved_at, updated_at), created_at, currency
          FROM opportunities WHERE deleted_at IS NULL",
     )?;
     let mut rows = stmt.query([])?;
@@ -194,7 +197,9 @@ fn read_deals(conn: &Connection) -> Result<(Vec<String>, Vec<DealLine>)> {
             row: DealRow {
                 stage: stage(str_at(r, 3)?),
                 closed_on: date_at(r, 4)?,
-                amount: r.get(5)?,
+                // In the book's currency, as in the cascade.
+                amount: rates.to_book(str_at(r, 13)?, r.get(5)?).unwrap_or(0),
+                opened: Some(day_of_timestamp(r, 12)?),
             },
             source,
             competitors: r.get::<_, Option<i64>>(7)?.unwrap_or(0).max(0) as usize,
@@ -210,7 +215,8 @@ fn read_deals(conn: &Connection) -> Result<(Vec<String>, Vec<DealLine>)> {
 
 fn read_touches(conn: &Connection) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
     let mut stmt = conn.prepare(
-        "SELECT customer_id, date, id, opportunity_id, sentiment, next_follow_up
+        "SELECT customer_id, date, id, opportunity_id, sentiment,
+                CASE WHEN follow_up_done_on IS NULL THEN next_follow_up END, kind != 'note'
          FROM activities
          WHERE deleted_at IS NULL AND kind != 'campaign' AND customer_id IS NOT NULL",
     )?;
@@ -232,7 +238,8 @@ fn read_touches(conn: &Connection) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
             TouchRow {
                 date,
                 sentiment: sentiment(opt_str_at(r, 4)?),
-                next_follow_up: date_at(r, 5)?,
+                open_follow_up: date_at(r, 5)?,
+                contact: r.get(6)?,
             },
         ));
     }
@@ -272,11 +279,12 @@ impl Book {
         conn: &Connection,
         path: Option<&std::path::Path>,
         today: NaiveDate,
+        rates: &crate::domain::Rates,
     ) -> Result<Book> {
         let (((sources, mut deals), (mut keyed, last_touch)), customers) = in_parallel(
             conn,
             path,
-            |c| Ok((read_deals(c)?, read_touches(c)?)),
+            |c| Ok((read_deals(c, rates)?, read_touches(c)?)),
             read_customers,
         )?;
         // Campaign results count every live deal, as the cascade does.

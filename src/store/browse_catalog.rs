@@ -64,8 +64,9 @@ pub struct ChurnRisk {
 
 impl Store {
     /// Customers tagged churned (lifecycle), at risk or can't-lose (RFM),
-    /// or lost (loyalty); highest value first.
-    pub fn churn_risk(&self, limit: usize) -> Result<Vec<ChurnRisk>> {
+    /// or lost (loyalty); highest value first. The first `limit`, and how
+    /// many there are in all.
+    pub fn churn_risk(&self, limit: usize) -> Result<(Vec<ChurnRisk>, usize)> {
         use super::tags::{for_each_live_set, DimFinder};
         let (lifecycle, rfm, value) = (
             DimFinder::new("lifecycle"),
@@ -91,6 +92,7 @@ impl Store {
             found.push((rank, id, tag));
         })?;
         found.sort_unstable();
+        let total = found.len();
         found.truncate(limit);
         let ids: Vec<i64> = found.iter().map(|f| f.1).collect();
         let names = self.customer_names(&ids)?;
@@ -111,7 +113,7 @@ impl Store {
                 reason,
             });
         }
-        Ok(out)
+        Ok((out, total))
     }
 
     pub fn product_file(&self, id: i64, today: NaiveDate) -> Result<ProductFile> {

@@ -58,12 +58,32 @@ pub struct ListQuery {
 }
 
 /// One record of a list: its id, and for a deal its stage (index into
-/// [`Stage::ALL`]) and amount in minor units.
+/// [`Stage::ALL`]), amount in minor units and currency code (3 bytes, so
+/// sums per currency need no string per entry on a big book).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListEntry {
     pub id: i64,
     pub stage: u8,
     pub amount: i64,
+    pub currency: [u8; 3],
+}
+
+impl ListEntry {
+    /// The deal's currency code (`CNY`); empty for other records.
+    pub fn currency(&self) -> &str {
+        std::str::from_utf8(&self.currency)
+            .unwrap_or_default()
+            .trim_end_matches('\0')
+    }
+}
+
+/// A currency code as kept in a [`ListEntry`].
+fn currency_code(text: &str) -> [u8; 3] {
+    let mut out = [0u8; 3];
+    for (o, b) in out.iter_mut().zip(text.trim().to_ascii_uppercase().bytes()) {
+        *o = b;
+    }
+    out
 }
 
 /// The records on screen: rows, their tags, and their customers' names.
@@ -118,10 +138,10 @@ impl Store {
     /// and sort applied; at 700k deals this is 17 MB).
     pub fn list_entries(&self, q: &ListQuery) -> Result<Vec<ListEntry>> {
         let deals = q.kind == Kind::Opportunity;
-        let (stage, amount) = if deals {
-            (stage_index(), "r.amount")
+        let (stage, amount, currency) = if deals {
+            (stage_index(), "r.amount", "r.currency")
         } else {
-            ("0".to_string(), "0")
+            ("0".to_string(), "0", "''")
         };
         let join = if matches!(q.sort, ListSort::Customer) {
             "LEFT JOIN customers c ON c.id = r.customer_id"
@@ -134,7 +154,7 @@ impl Store {
             _ => "",
         };
         let sql = format!(
-            "SELECT r.id, {stage}, {amount} FROM {} r {join} WHERE r.deleted_at IS NULL {only} \
+            "SELECT r.id, {stage}, {amount}, {currency} FROM {} r {join} WHERE r.deleted_at IS NULL {only} \
              ORDER BY {}",
             q.kind.table(),
             order_by(q)
@@ -145,6 +165,7 @@ impl Store {
                 id: r.get(0)?,
                 stage: r.get::<_, i64>(1)? as u8,
                 amount: r.get(2)?,
+                currency: currency_code(&r.get::<_, String>(3)?),
             })
         })?;
         let mut out: Vec<ListEntry> = rows.collect::<rusqlite::Result<_>>()?;

@@ -33,6 +33,7 @@ mod trash;
 mod write;
 mod write_lock;
 
+pub use activities::FollowUpClosed;
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};

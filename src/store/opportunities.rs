@@ -162,16 +162,21 @@ fn write_items(conn: &Connection, o: &Opportunity) -> Result<()> {
 
 const INSERT: &str = "INSERT INTO opportunities (id, created_at, updated_at, version, customer_id, title, amount, \
     currency, stage, expected_close, source, campaign_id, competitors, probability, next_step, \
-    next_step_date, closed_on, close_reason) VALUES (NULLIF(:id, 0), :now, :now, 1, :customer_id, :title, :amount, \
+    next_step_date, closed_on, close_reason, moved_at) VALUES (NULLIF(:id, 0), :now, :now, 1, :customer_id, :title, :amount, \
     :currency, :stage, :expected_close, :source, :campaign_id, :competitors, :probability, :next_step, \
-    :next_step_date, :closed_on, :close_reason)";
+    :next_step_date, :closed_on, :close_reason, :now)";
 
+// Only a stage or close-date change moves a deal (staleness restarts);
+// fixing a typo in its title does not.
 const UPDATE: &str =
     "UPDATE opportunities SET customer_id = :customer_id, title = :title, amount = :amount, \
     currency = :currency, stage = :stage, expected_close = :expected_close, source = :source, \
     campaign_id = :campaign_id, competitors = :competitors, probability = :probability, \
     next_step = :next_step, next_step_date = :next_step_date, closed_on = :closed_on, \
-    close_reason = :close_reason, updated_at = :now WHERE id = :id";
+    close_reason = :close_reason, updated_at = :now, \
+    moved_at = CASE WHEN stage IS NOT :stage OR expected_close IS NOT :expected_close THEN :now \
+                    ELSE coalesce(moved_at, updated_at) END \
+    WHERE id = :id";
 
 impl StoredRecord for Opportunity {
     const KIND: Kind = Kind::Opportunity;

@@ -150,6 +150,11 @@ impl Restorable for Activity {
     }
     fn relink(&mut self, map: &IdMap) -> Result<Option<(Kind, i64)>> {
         let from = format!("activity {}", self.meta.id);
+        // The touch that answered a reminder, when it is already here; the
+        // done date alone still keeps the reminder closed.
+        self.follow_up_closed_by = self
+            .follow_up_closed_by
+            .and_then(|b| map.get(&(Kind::Activity, b)).copied());
         if let Some(c) = self.customer_id {
             self.customer_id = Some(link(map, &from, Kind::Customer, c)?);
         }
@@ -197,7 +202,12 @@ impl Restorable for Activity {
             c.map(|c| c.goal.as_str()), c.map(|c| c.participants), c.map(|c| c.cost.0), c.map(|c| c.leads),
             uuid_param(&a.meta),
         ])?;
-        Ok(written_id(conn, &a.meta))
+        let id = written_id(conn, &a.meta);
+        conn.prepare_cached(
+            "UPDATE activities SET follow_up_done_on = ?2, follow_up_closed_by = ?3 WHERE id = ?1",
+        )?
+        .execute(params![id, a.follow_up_done, a.follow_up_closed_by])?;
+        Ok(id)
     }
 }
 
@@ -370,6 +380,25 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// Sets which touch answered each restored reminder, now that every
+    /// touch has its id here (the answer usually comes later in the list).
+    fn finish_follow_ups(&mut self, activities: &[Activity]) -> Result<()> {
+        for a in activities {
+            let Some(closer) = a.follow_up_closed_by else {
+                continue;
+            };
+            let Some(&(local, _)) = self.applied.get(&(Kind::Activity, a.meta.id)) else {
+                continue;
+            };
+            let by = self.map.get(&(Kind::Activity, closer)).copied();
+            self.tx.execute(
+                "UPDATE activities SET follow_up_closed_by = ?1 WHERE id = ?2",
+                params![by, local],
+            )?;
+        }
+        Ok(())
+    }
+
     /// The backup's tags for the records it wrote (the next sweep checks
     /// them against this book's rules and cut points).
     fn tags(&self, tags: &[StoredTag]) -> Result<()> {
@@ -448,6 +477,7 @@ impl Store {
         run.restore(&b.activities)?;
         run.restore(&b.opportunities)?;
         run.finish_links()?;
+        run.finish_follow_ups(&b.activities)?;
         run.tags(&b.tags)?;
         for h in &b.tag_history {
             let Ok(kind) = h.record_kind.parse::<Kind>() else {

@@ -62,7 +62,12 @@ fn date_of(t: DateTime<Utc>) -> NaiveDate {
     t.date_naive()
 }
 
-fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option<Facts>> {
+fn customer_facts(
+    conn: &Connection,
+    id: i64,
+    today: NaiveDate,
+    rates: &crate::domain::Rates,
+) -> Result<Option<Facts>> {
     let profile = conn
         .prepare_cached(
             "SELECT kind, country, province, city, industry, source, size, created_at
@@ -86,20 +91,26 @@ fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option
     };
     let deals: Vec<DealRow> = conn
         .prepare_cached(
-            "SELECT stage, closed_on, amount FROM opportunities
+            "SELECT stage, closed_on, amount, created_at, currency FROM opportunities
              WHERE customer_id = ?1 AND deleted_at IS NULL",
         )?
         .query_map([id], |r| {
             Ok(DealRow {
                 stage: r.get::<_, String>(0)?.parse().unwrap_or_default(),
                 closed_on: r.get(1)?,
-                amount: r.get(2)?,
+                // In the book's currency; no rate: left out, never raw.
+                amount: rates
+                    .to_book(&r.get::<_, String>(4)?, r.get(2)?)
+                    .unwrap_or(0),
+                opened: Some(date_of(r.get(3)?)),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let touches: Vec<TouchRow> = conn
         .prepare_cached(
-            "SELECT date, sentiment, next_follow_up FROM activities
+            "SELECT date, sentiment, CASE WHEN follow_up_done_on IS NULL THEN next_follow_up END,
+                    kind != 'note'
+             FROM activities
              WHERE customer_id = ?1 AND deleted_at IS NULL AND kind != 'campaign'
              ORDER BY date, id",
         )?
@@ -107,7 +118,8 @@ fn customer_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option
             Ok(TouchRow {
                 date: r.get(0)?,
                 sentiment: r.get::<_, Option<String>>(1)?.and_then(|s| s.parse().ok()),
-                next_follow_up: r.get(2)?,
+                open_follow_up: r.get(2)?,
+                contact: r.get(3)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -120,7 +132,7 @@ fn opportunity_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Opt
     let profile = conn
         .prepare_cached(
             "SELECT o.stage, o.amount, o.source, json_array_length(o.competitors), o.probability,
-                    o.expected_close, o.next_step_date, o.updated_at, c.industry,
+                    o.expected_close, o.next_step_date, coalesce(o.moved_at, o.updated_at), c.industry,
                     (SELECT max(a.date) FROM activities a
                       WHERE a.opportunity_id = o.id AND a.deleted_at IS NULL)
              FROM opportunities o JOIN customers c ON c.id = o.customer_id
@@ -239,7 +251,7 @@ pub(crate) fn expected_tags(
     today: NaiveDate,
 ) -> Result<Option<Vec<Tag>>> {
     let facts = match kind {
-        Kind::Customer => customer_facts(conn, id, today)?.map(|mut f| {
+        Kind::Customer => customer_facts(conn, id, today, &cls.rules.rates())?.map(|mut f| {
             cls.cuts.add_rfm_scores(&mut f);
             f
         }),
@@ -321,6 +333,58 @@ pub(crate) fn cascade(
     Ok(changes)
 }
 
+/// Books up to this many customers (or products) keep their cut points
+/// current on every save that can move them (each reads the whole book);
+/// bigger ones get them from the daily sweep.
+pub(crate) const CURRENT_CUTS_MAX: i64 = 2_000;
+
+/// Whether a write to `record` can move a cut point: a product (its price),
+/// or a won or closed deal and its customer (revenue, orders, recency). A
+/// customer without purchases, an open deal or a touch cannot, so importing
+/// contacts does not recompute the book at every row.
+fn can_move_cuts(conn: &Connection, record: (Kind, i64)) -> Result<bool> {
+    let sql = match record.0 {
+        Kind::Product => return Ok(true),
+        Kind::Activity => return Ok(false),
+        Kind::Opportunity => {
+            "SELECT EXISTS (SELECT 1 FROM opportunities WHERE id = ?1
+                              AND (stage = 'won' OR closed_on IS NOT NULL))"
+        }
+        Kind::Customer => {
+            "SELECT EXISTS (SELECT 1 FROM opportunities WHERE customer_id = ?1 AND stage = 'won')"
+        }
+    };
+    Ok(conn.query_row(sql, [record.1], |r| r.get(0))?)
+}
+
+fn small_book(conn: &Connection) -> Result<bool> {
+    let biggest: i64 = conn.query_row(
+        "SELECT max(coalesce((SELECT max(id) FROM customers), 0),
+                    coalesce((SELECT max(id) FROM products), 0))",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(biggest <= CURRENT_CUTS_MAX)
+}
+
+/// Recomputes the cut points; when they moved, keeps the new ones (in
+/// `classify_state`, in this transaction) and returns the kinds whose
+/// records must be re-tagged.
+fn refresh_cuts(conn: &Connection, cls: &mut Classifier, today: NaiveDate) -> Result<Vec<Kind>> {
+    use crate::classify::Subject;
+    let fresh = super::sweep::fresh_cut_points(conn, &cls.rules, today)?;
+    let moved: Vec<Kind> = [Subject::Customer, Subject::Product, Subject::Opportunity]
+        .into_iter()
+        .filter(|s| fresh.differ_for(&cls.cuts, *s))
+        .map(|s| s.kind())
+        .collect();
+    if !moved.is_empty() {
+        save_cuts(conn, &fresh)?;
+        cls.cuts = fresh;
+    }
+    Ok(moved)
+}
+
 /// The classifier of an open store, loaded on first use.
 #[derive(Debug, Default)]
 pub(crate) struct ClassifyState {
@@ -357,6 +421,14 @@ impl ClassifyState {
     /// Re-tags the records a write to `record` affects, inside the write's
     /// transaction `conn`. `before` holds what the record linked to before
     /// the write. Returns the tag changes, to be kept once the write commits.
+    ///
+    /// A write that can move the book's cut points (a deal's amount or stage,
+    /// a product's price, a customer) recomputes them on a small book, and
+    /// when they moved re-tags every record of that kind in this same
+    /// transaction: the first 254k deal makes its customer `value: high`
+    /// now, not after tomorrow's sweep. A big book leaves that to the sweep.
+    /// (The new cut points are kept in memory before the transaction
+    /// commits; a failed commit leaves them until the next sweep or save.)
     pub(crate) fn after_write(
         &mut self,
         conn: &Connection,
@@ -365,10 +437,32 @@ impl ClassifyState {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Vec<TagChange>> {
+        self.get(conn)?;
+        let moved = match self.classifier.get_mut() {
+            Some(cls) if can_move_cuts(conn, record)? && small_book(conn)? => {
+                refresh_cuts(conn, cls, today)?
+            }
+            _ => Vec::new(),
+        };
         let cls = self.get(conn)?;
         let mut records = before;
         records.extend(affected(conn, record.0, record.1)?);
-        cascade(conn, cls, &records, today, now)
+        let mut changes = cascade(conn, cls, &records, today, now)?;
+        for kind in moved {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT id FROM {} WHERE deleted_at IS NULL",
+                kind.table()
+            ))?;
+            let ids: Vec<i64> = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                if !records.contains(&(kind, id)) {
+                    changes.extend(retag(conn, cls, kind, id, today, now)?);
+                }
+            }
+        }
+        Ok(changes)
     }
 
     /// Re-tags the written record alone, for a write that changed nothing
@@ -419,10 +513,12 @@ impl Store {
         let today = self.clock.today();
         let cls = self.classify.get(&self.conn)?;
         Ok(match kind {
-            Kind::Customer => customer_facts(&self.conn, id, today)?.map(|mut f| {
-                cls.cuts.add_rfm_scores(&mut f);
-                f
-            }),
+            Kind::Customer => {
+                customer_facts(&self.conn, id, today, &cls.rules.rates())?.map(|mut f| {
+                    cls.cuts.add_rfm_scores(&mut f);
+                    f
+                })
+            }
             Kind::Opportunity => opportunity_facts(&self.conn, id, today)?,
             Kind::Product => product_facts(&self.conn, id, today)?,
             Kind::Activity => campaign_facts(&self.conn, id)?,

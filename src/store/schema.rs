@@ -227,6 +227,30 @@ CREATE TRIGGER activities_uuid AFTER INSERT ON activities FOR EACH ROW WHEN NEW.
     UPDATE activities SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))) WHERE id = NEW.id;
 END;
 "#,
+    // Follow-ups are reminders: open until marked done or closed by a later
+    // real contact (not a note). The closing contact is kept so the timeline
+    // can say what closed it. Reminders that a later contact already answered
+    // on an existing book are closed by that contact here.
+    r#"
+ALTER TABLE activities ADD COLUMN follow_up_done_on TEXT;
+ALTER TABLE activities ADD COLUMN follow_up_closed_by INTEGER;
+UPDATE activities SET follow_up_closed_by = (
+    SELECT b.id FROM activities b
+    WHERE b.customer_id = activities.customer_id AND b.deleted_at IS NULL
+      AND b.kind IN ('call', 'visit', 'meeting', 'email')
+      AND (b.date > activities.date OR (b.date = activities.date AND b.id > activities.id))
+    ORDER BY b.date, b.id LIMIT 1)
+WHERE next_follow_up IS NOT NULL AND kind != 'campaign' AND customer_id IS NOT NULL;
+UPDATE activities SET follow_up_done_on = (SELECT b.date FROM activities b WHERE b.id = activities.follow_up_closed_by)
+WHERE follow_up_closed_by IS NOT NULL;
+CREATE INDEX activities_open_follow_ups ON activities(next_follow_up)
+    WHERE next_follow_up IS NOT NULL AND follow_up_done_on IS NULL;
+-- When a deal last moved (stage or expected close date changed): staleness
+-- counts from it, not from any edit. NULL: not moved since it was entered
+-- (written by other means); on upgrade, the last edit stands for it.
+ALTER TABLE opportunities ADD COLUMN moved_at TEXT;
+UPDATE opportunities SET moved_at = updated_at;
+"#,
 ];
 
 /// Takes a backup of the database before it is migrated from the given version.
@@ -399,5 +423,38 @@ mod tests {
             [],
         );
         assert!(dup.is_err());
+    }
+
+    /// An existing book's follow-ups become reminders: those a later real
+    /// contact already answered are closed by it, a note answers nothing.
+    #[test]
+    fn follow_ups_answered_before_the_upgrade_are_closed() {
+        let mine = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("ADD COLUMN follow_up_done_on"))
+            .expect("the reminder migration");
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_steps(&mut conn, "(memory)", None, &MIGRATIONS[..mine]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customers (id, created_at, updated_at, name) VALUES (1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'A');
+             INSERT INTO activities (id, created_at, updated_at, kind, customer_id, date, summary, next_follow_up) VALUES
+               (1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'call', 1, '2026-11-01', 'x', '2026-11-10'),
+               (2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'email', 1, '2026-11-05', 'y', NULL),
+               (3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'call', 1, '2026-11-06', 'z', '2026-11-20'),
+               (4, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'note', 1, '2026-11-07', 'n', NULL);",
+        )
+        .unwrap();
+        migrate(&mut conn, "(memory)", None).unwrap();
+        let rows: Vec<(i64, Option<String>, Option<i64>)> = conn
+            .prepare("SELECT id, follow_up_done_on, follow_up_closed_by FROM activities WHERE next_follow_up IS NOT NULL ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [(1, Some("2026-11-05".into()), Some(2)), (3, None, None)]
+        );
     }
 }

@@ -157,6 +157,19 @@ fn cut_points(rules: &RuleSet, pops: &[Population]) -> CutPoints {
     cuts
 }
 
+/// The book's cut points as they are now, read on `conn` (inside a write's
+/// transaction, so the write itself counts). For small books only: it reads
+/// every record.
+pub(crate) fn fresh_cut_points(
+    conn: &Connection,
+    rules: &RuleSet,
+    today: chrono::NaiveDate,
+) -> Result<CutPoints> {
+    let book = Book::load(conn, None, today, &rules.rates())?;
+    let pops = populations(&book, today);
+    Ok(cut_points(rules, &pops))
+}
+
 /// Key of the day of the last sweep in `classify_state`.
 const LAST_SWEEP_KEY: &str = "last_sweep";
 
@@ -243,9 +256,10 @@ impl Store {
             *phases.entry(name.to_string()).or_default() += phase.elapsed().as_millis();
             *phase = Instant::now();
         };
+        let rates = rules.rates();
         let path = self.path.clone();
         let (mut sets, book) = super::book::in_parallel(&tx, path.as_deref(), stored_sets, |c| {
-            Book::load(c, path.as_deref(), today)
+            Book::load(c, path.as_deref(), today, &rates)
         })?;
         lap("read", &mut phase);
         let pops = populations(&book, today);

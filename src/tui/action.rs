@@ -44,6 +44,9 @@ pub enum Action {
     Reload,
     /// Start logging a touch (call, visit, …) on the selected customer.
     LogTouch,
+    /// Mark a follow-up reminder done: the selected one on the Dashboard,
+    /// the selected touch's, or the selected customer's earliest.
+    MarkDone,
     /// Merge a likely duplicate into the selected customer (asks first).
     Merge,
     /// Opportunities: move the deal to the next / previous stage.

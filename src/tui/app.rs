@@ -408,12 +408,31 @@ impl App {
                 fx.push(self.customers.reload(Some(id)));
                 self.reload_counts(&mut fx);
             }
-            Outcome::TouchLogged { id, name, changes } => {
+            Outcome::TouchLogged {
+                id,
+                name,
+                changes,
+                answered,
+            } => {
                 self.undo = None;
+                let answered: String = answered
+                    .iter()
+                    .map(|f| format!(" · follow-up due {} closed by it", f.due))
+                    .collect();
                 self.info(format!(
-                    "Touch logged with {name}{}",
+                    "Touch logged with {name}{answered}{}",
                     describe_changes(&changes, id)
                 ));
+                self.customers.invalidate();
+                self.lists = Default::default();
+                self.tabs.invalidate();
+            }
+            Outcome::FollowUpDone {
+                customer,
+                what,
+                changes,
+            } => {
+                self.info(format!("{what}{}", describe_changes(&changes, customer)));
                 self.customers.invalidate();
                 self.lists = Default::default();
                 self.tabs.invalidate();

@@ -1,19 +1,27 @@
 //! The Dashboard: what needs doing today, what may close or leave soon, and
 //! the book in numbers — every listed item jumps to its record with Enter.
 
-use crate::domain::{Kind, Money};
+use crate::domain::{Kind, Totals};
 use crate::store::{ChurnRisk, ClosingDeal, FollowUp, ProductSales, StageTotal, Store, StoreError};
 use chrono::{Duration, NaiveDate};
 
 /// Deals closing within this many days are listed.
 pub const CLOSING_DAYS: i64 = 14;
-/// Rows per list.
-const LIST_ROWS: usize = 12;
+/// Rows read per list: the list scrolls through them and its title gives
+/// the real total (a book can have thousands overdue; `dossier agenda
+/// --json` lists them all).
+const LIST_ROWS: usize = 500;
+/// Churn rows cost a reason each (read from today's facts), so fewer.
+const CHURN_ROWS: usize = 100;
 
 /// What the dashboard shows, read in one go.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardData {
     pub follow_ups: Vec<FollowUp>,
+    /// How many rows each list has in all (it may show fewer).
+    pub follow_ups_total: i64,
+    pub closing_total: i64,
+    pub churn_total: usize,
     pub closing: Vec<ClosingDeal>,
     pub churn: Vec<ChurnRisk>,
     pub pipeline: Vec<StageTotal>,
@@ -38,10 +46,14 @@ impl DashboardData {
                 (p, status)
             })
             .collect();
+        let (churn, churn_total) = store.churn_risk(CHURN_ROWS)?;
         Ok(DashboardData {
             follow_ups: store.follow_ups_due(today, LIST_ROWS)?,
+            follow_ups_total: store.count_follow_ups_due(today)?,
             closing: store.deals_closing(today, CLOSING_DAYS, LIST_ROWS)?,
-            churn: store.churn_risk(LIST_ROWS)?,
+            closing_total: store.count_deals_closing(today, CLOSING_DAYS)?,
+            churn,
+            churn_total,
             pipeline: store.pipeline()?,
             value: store.tag_distribution(Kind::Customer, "value")?,
             lifecycle: store.tag_distribution(Kind::Customer, "lifecycle")?,
@@ -63,13 +75,13 @@ impl DashboardData {
         out
     }
 
-    /// Total amount of the open pipeline.
-    pub fn open_amount(&self) -> Money {
-        self.pipeline
-            .iter()
-            .filter(|t| !t.stage.is_closed())
-            .map(|t| t.amount)
-            .sum()
+    /// Total amounts of the open pipeline, per currency.
+    pub fn open_amount(&self) -> Totals {
+        let mut out = Totals::default();
+        for t in self.pipeline.iter().filter(|t| !t.stage.is_closed()) {
+            out.merge(&t.amounts);
+        }
+        out
     }
 }
 
@@ -126,6 +138,12 @@ impl Dashboard {
         let n = self.data.as_ref().map(|d| d.targets().len()).unwrap_or(0);
         let last = n.saturating_sub(1) as isize;
         self.cursor = (self.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
+    }
+
+    /// The touch whose reminder the cursor is on (the follow-ups come first).
+    pub fn selected_follow_up(&self) -> Option<i64> {
+        let data = self.data.as_ref()?;
+        data.follow_ups.get(self.cursor).map(|f| f.activity_id)
     }
 
     pub fn selected(&self) -> Option<Target> {

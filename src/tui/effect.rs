@@ -73,6 +73,8 @@ pub enum Effect {
         name: String,
     },
     LogTouch(Box<Activity>, String),
+    /// Mark a follow-up reminder done.
+    FollowUpDone(DoneTarget),
     LoadDemo,
     /// Look for customers like the one being typed (warning in the form).
     CheckDuplicates(Box<Customer>),
@@ -103,6 +105,15 @@ pub enum Effect {
         input: String,
         kind: Option<Kind>,
     },
+}
+
+/// Whose follow-up reminder a "done" key closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoneTarget {
+    /// The reminder set on this touch.
+    Touch(i64),
+    /// This customer's earliest-due open reminder.
+    Customer(i64),
 }
 
 /// What came of an effect.
@@ -152,6 +163,14 @@ pub enum Outcome {
     TouchLogged {
         id: i64,
         name: String,
+        changes: Vec<TagChange>,
+        /// Earlier reminders this contact answered.
+        answered: Vec<crate::store::FollowUpClosed>,
+    },
+    /// A reminder marked done: (customer id, what it was, tag changes).
+    FollowUpDone {
+        customer: i64,
+        what: String,
         changes: Vec<TagChange>,
     },
     DemoLoaded(String),
@@ -295,7 +314,9 @@ impl Runtime {
             Outcome::Deleted { id, .. } | Outcome::Restored { id, .. } => {
                 touched.push((Kind::Customer, *id))
             }
-            Outcome::TouchLogged { changes, .. } => touched.extend(note(changes)),
+            Outcome::TouchLogged { changes, .. } | Outcome::FollowUpDone { changes, .. } => {
+                touched.extend(note(changes))
+            }
             Outcome::Tabs(TabOutcome::Saved {
                 list,
                 id,
@@ -492,6 +513,36 @@ impl Runtime {
                     Ok(Written { record: a, changes }) => Some(Outcome::TouchLogged {
                         id: a.customer_id.unwrap_or(0),
                         name,
+                        changes,
+                        answered: self
+                            .store
+                            .follow_ups_closed_by(a.meta.id)
+                            .unwrap_or_default(),
+                    }),
+                    Err(e) => failed(e),
+                }
+            }
+            Effect::FollowUpDone(target) => {
+                let touch = match target {
+                    DoneTarget::Touch(id) => Ok(Some(id)),
+                    DoneTarget::Customer(c) => self.store.first_open_follow_up_of(c),
+                };
+                let id =
+                    match touch {
+                        Ok(Some(id)) => id,
+                        Ok(None) => return Some(Outcome::Failed(
+                            "No open follow-up for this customer — t logs a touch, @fri sets one"
+                                .into(),
+                        )),
+                        Err(e) => return failed(e),
+                    };
+                match self.store.mark_follow_up_done(id) {
+                    Ok(Written { record: a, changes }) => Some(Outcome::FollowUpDone {
+                        customer: a.customer_id.unwrap_or(0),
+                        what: format!(
+                            "Follow-up due {} marked done",
+                            a.next_follow_up.map(|d| d.to_string()).unwrap_or_default()
+                        ),
                         changes,
                     }),
                     Err(e) => failed(e),

@@ -104,6 +104,9 @@ pub struct CustomerForm {
     /// A new customer that looks like one already in the book.
     pub duplicate: Option<String>,
     initial: Vec<String>,
+    /// The focused field's prefilled value is selected: the first
+    /// character typed replaces it, a move keeps it.
+    pub selected: bool,
 }
 
 impl CustomerForm {
@@ -139,7 +142,7 @@ impl CustomerForm {
             Field::text("notes", "Notes", c.notes.replace('\n', " ")),
         ];
         let initial = fields.iter().map(|f| f.value().to_string()).collect();
-        CustomerForm {
+        let mut form = CustomerForm {
             base: c.clone(),
             fields,
             focus: 0,
@@ -147,7 +150,10 @@ impl CustomerForm {
             message: None,
             duplicate: None,
             initial,
-        }
+            selected: false,
+        };
+        form.focused();
+        form
     }
 
     /// What the duplicate check needs: name, company, phones and emails as
@@ -196,10 +202,20 @@ impl CustomerForm {
 
     pub fn next_field(&mut self) {
         self.focus = (self.focus + 1) % self.fields.len();
+        self.focused();
     }
 
     pub fn prev_field(&mut self) {
         self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.focused();
+    }
+
+    /// The focus moved: a prefilled text field starts selected.
+    fn focused(&mut self) {
+        self.selected = self
+            .fields
+            .get(self.focus)
+            .is_some_and(|f| f.choices.is_none() && !f.value().is_empty());
     }
 
     /// Shows `errors` at their fields and moves to the first one.
@@ -208,6 +224,8 @@ impl CustomerForm {
         let (first, message) = place_errors(&keys, &errors);
         if let Some(first) = first {
             self.focus = first;
+            // Sent back to fix a value: it is edited, not replaced.
+            self.selected = false;
         }
         self.message = message;
         self.errors = errors;
@@ -277,6 +295,16 @@ impl CustomerForm {
         if key.code == KeyCode::Enter {
             self.next_field();
             return;
+        }
+        if std::mem::take(&mut self.selected) {
+            // Typing over a selected value replaces it; moving keeps it.
+            if matches!(key.code, KeyCode::Backspace | KeyCode::Delete) {
+                field.input = Input::default();
+                return;
+            }
+            if matches!(input_request(key), Some(InputRequest::InsertChar(_))) {
+                field.input = Input::default();
+            }
         }
         if let Some(req) = input_request(key) {
             let changed = field.input.handle(req).is_some_and(|c| c.value);

@@ -98,14 +98,16 @@ impl DealTab {
             .collect()
     }
 
-    /// Count and total amount of one stage's deals.
-    pub fn stage_total(&self, stage: Stage) -> (usize, Money) {
+    /// Count and total amounts (per currency) of one stage's deals.
+    pub fn stage_total(&self, stage: Stage) -> (usize, crate::domain::Totals) {
         let s = stage_index(stage);
-        self.list
-            .entries
-            .iter()
-            .filter(|e| e.stage == s)
-            .fold((0, Money(0)), |(n, m), e| (n + 1, Money(m.0 + e.amount)))
+        let mut totals = crate::domain::Totals::default();
+        let mut n = 0;
+        for e in self.list.entries.iter().filter(|e| e.stage == s) {
+            n += 1;
+            totals.add(e.currency(), Money(e.amount));
+        }
+        (n, totals)
     }
 
     /// The first card each column shows.

@@ -2,6 +2,7 @@
 //! (`t`, a kind letter, the text, Enter).
 
 use super::form::input_request;
+use crate::domain::dates::split_follow_up;
 use crate::domain::{Activity, ActivityKind, Sentiment};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -122,6 +123,13 @@ impl TouchEntry {
             Some('-') => (Some(Sentiment::Negative), typed[1..].trim().to_string()),
             _ => (None, typed.to_string()),
         };
+        let (summary, next_follow_up) = match split_follow_up(&summary, today) {
+            Ok(split) => split,
+            Err(e) => {
+                self.problem = Some(format!("follow-up: {e}"));
+                return None;
+            }
+        };
         if summary.is_empty() {
             self.problem = Some("type what happened, then Enter".into());
             return None;
@@ -132,7 +140,19 @@ impl TouchEntry {
             date: today,
             summary,
             sentiment,
+            next_follow_up,
             ..Default::default()
         })
+    }
+
+    /// What the `@` word typed so far means, shown as the text is typed
+    /// ("→ 2026-12-04 Fri"), or why it is not a date yet.
+    pub fn follow_up_preview(&self, today: NaiveDate) -> Option<Result<NaiveDate, String>> {
+        self.kind?;
+        match split_follow_up(self.input.value(), today) {
+            Ok((_, None)) => None,
+            Ok((_, Some(due))) => Some(Ok(due)),
+            Err(e) => Some(Err(e)),
+        }
     }
 }

@@ -38,6 +38,15 @@ impl Draft {
         }
     }
 
+    /// The amounts a salesperson types on this record, by field label.
+    fn amounts(&self) -> Vec<(&'static str, Money)> {
+        match self {
+            Draft::Deal(o) => vec![("amount", o.amount)],
+            Draft::Product(p) => vec![("price", p.price)],
+            Draft::Activity(a) => a.campaign.iter().map(|c| ("cost", c.cost)).collect(),
+        }
+    }
+
     pub fn noun(&self) -> &'static str {
         match self {
             Draft::Deal(_) => "deal",
@@ -72,9 +81,13 @@ pub struct RecordForm {
     pub picker: Option<Picker>,
     initial: Vec<String>,
     today: NaiveDate,
-    /// The focused date field's value is selected: the first character
-    /// typed replaces it (so `+1w` over today's date means in a week).
+    /// The focused field's prefilled value is selected: the first character
+    /// typed replaces it (so `+1w` over today's date means in a week, and
+    /// `2` over a quantity of 1 is 2, not 12).
     pub selected: bool,
+    /// The hundredfold-change warning already shown: a second save with
+    /// the same change goes through.
+    pub(super) warned: Option<String>,
 }
 
 pub(super) fn pick_kind(ty: FieldType) -> Option<PickKind> {
@@ -123,6 +136,7 @@ impl RecordForm {
             initial: Vec::new(),
             today,
             selected: false,
+            warned: None,
         };
         let record = draft.record();
         for spec in record.specs() {
@@ -170,10 +184,15 @@ impl RecordForm {
         form
     }
 
-    /// The focus moved: a prefilled date field starts selected.
+    /// The focus moved: a prefilled typed-in field (a date, an amount, a
+    /// quantity, a text) starts selected. Choices and pickers have their
+    /// own keys.
     fn focused(&mut self) {
-        self.selected = matches!(self.slots.get(self.focus), Some(Slot::Spec(s)) if s.ty == FieldType::Date)
-            && !self.fields[self.focus].value().is_empty();
+        self.selected = self
+            .fields
+            .get(self.focus)
+            .is_some_and(|f| f.choices.is_none() && !f.value().is_empty())
+            && self.pick_kind_at(self.focus).is_none();
     }
 
     fn push(&mut self, field: Field, slot: Slot, link: Option<i64>, price: Option<Money>) {
@@ -281,7 +300,8 @@ impl RecordForm {
         let (first, message) = super::form::place_errors(&keys, &errors);
         if let Some(first) = first {
             self.focus = first;
-            self.focused();
+            // Sent back to fix a value: it is edited, not replaced.
+            self.selected = false;
         }
         self.message = message;
         self.errors = errors;
@@ -341,6 +361,26 @@ impl RecordForm {
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == "amount") {
             f.input = Input::new(total.display_plain());
         }
+    }
+
+    /// A warning to show before saving `draft`, once: an amount changed a
+    /// hundredfold or more from the one saved. `None` when there is none,
+    /// or it was shown for this same change already.
+    pub fn confirm_big_change(&mut self, draft: &Draft) -> Option<String> {
+        if self.base.id() == 0 {
+            return None;
+        }
+        let before = self.base.amounts();
+        let warning = draft
+            .amounts()
+            .into_iter()
+            .zip(before)
+            .find_map(|((label, new), (_, old))| Money::big_change_warning(label, old, new))?;
+        if self.warned.as_deref() == Some(warning.as_str()) {
+            return None;
+        }
+        self.warned = Some(warning.clone());
+        Some(warning)
     }
 
     /// The record the form describes, or what is wrong with it.

@@ -403,6 +403,7 @@ fn show_ids<R: super::records::Listed, F>(
                     id,
                     stage: 0,
                     amount: 0,
+                    currency: [0; 3],
                 }
             })
         })

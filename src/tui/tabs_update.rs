@@ -6,7 +6,7 @@ use super::activities::{self, KindView};
 use super::app::Undo;
 use super::app::{App, Tab};
 use super::dashboard::Target;
-use super::effect::Effect;
+use super::effect::{DoneTarget, Effect};
 use super::opportunities;
 use super::overlay::{Confirm, Pending};
 use super::products;
@@ -115,6 +115,13 @@ impl App {
                         self.keep_search_filter(Tab::Activities);
                     }
                     Action::Filter => self.open_filter(Kind::Activity, fx),
+                    Action::MarkDone => match self.tabs.activities.list.selected() {
+                        Some(a) if a.open_follow_up().is_some() => {
+                            fx.push(Effect::FollowUpDone(DoneTarget::Touch(a.meta.id)))
+                        }
+                        Some(_) => self.info("This touch has no open follow-up"),
+                        None => self.info("Select a touch first"),
+                    },
                     other => self.common_tab_action(other),
                 }
             }
@@ -152,6 +159,10 @@ impl App {
             Action::Edit => match d.selected() {
                 Some(target) => self.jump(target, fx),
                 None => self.info("Nothing to open"),
+            },
+            Action::MarkDone => match d.selected_follow_up() {
+                Some(id) => fx.push(Effect::FollowUpDone(DoneTarget::Touch(id))),
+                None => self.info("Select a follow-up first (the Follow-ups due list)"),
             },
             _ => {}
         }
@@ -368,7 +379,17 @@ impl App {
                 }
             }
             Action::Save => match form.to_draft() {
-                Ok(draft) => fx.push(tab_fx(TabEffect::Save(Box::new(draft)))),
+                Ok(draft) => match form.confirm_big_change(&draft) {
+                    Some(warning) => {
+                        let key = self
+                            .keymap
+                            .key_for(super::keymap::Context::Form, &Action::Save)
+                            .unwrap_or("ctrl-s")
+                            .to_string();
+                        self.error(format!("{warning} — {key} again to save it, or fix it"));
+                    }
+                    None => fx.push(tab_fx(TabEffect::Save(Box::new(draft)))),
+                },
                 Err(errors) => {
                     let n = errors.0.len();
                     form.set_errors(errors);

@@ -368,6 +368,12 @@ impl App {
                     self.touch = Some(TouchEntry::new(row.id, &row.name));
                 }
             }
+            Action::MarkDone => match self.customers.selected_id() {
+                Some(id) => fx.push(Effect::FollowUpDone(super::effect::DoneTarget::Customer(
+                    id,
+                ))),
+                None => self.info("Select a customer first"),
+            },
             _ => {}
         }
     }

@@ -31,6 +31,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Stage::ALL.len()
     ])
     .split(inner);
+    // Currency codes only when the list holds more than one currency: a
+    // one-currency book reads as before, a mixed one is never summed raw.
+    let mixed = {
+        let mut seen = deals.list.entries.iter().map(|e| e.currency);
+        let first = seen.next();
+        seen.any(|c| Some(c) != first)
+    };
     for (c, stage) in Stage::ALL.iter().enumerate() {
         let cards = deals.stage_cards(*stage);
         let (count, total) = deals.stage_total(*stage);
@@ -46,7 +53,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let width = body.width as usize;
         let mut lines = vec![
             Line::styled(format!("{stage}"), head_style),
-            Line::styled(format!("{count} · {}", total.display_short()), t.dim()),
+            Line::styled(
+                if mixed {
+                    format!("{count} · {}", total.display_short())
+                } else {
+                    let sum: crate::domain::Money = total.0.values().copied().sum();
+                    format!("{count} · {}", sum.display_short())
+                },
+                t.dim(),
+            ),
         ];
         // Two lines a card; scroll so the selected card is visible.
         let room = (body.height as usize).saturating_sub(3) / 2;

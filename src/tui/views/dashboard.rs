@@ -10,6 +10,7 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let Some(data) = &app.tabs.dashboard.data else {
@@ -54,18 +55,28 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             ]
         })
         .collect();
-    list(frame, app, "Follow-ups due", lines, base, cursor, fu);
+    let total = data.follow_ups_total.max(0) as usize;
+    list(frame, app, "Follow-ups due", total, lines, base, cursor, fu);
     base += data.follow_ups.len();
 
     let lines = data
         .closing
         .iter()
         .map(|d| {
-            vec![
+            // A close date already past is marked: the deal is late.
+            let when = if d.expected_close < today {
+                Span::styled(
+                    format!("{} late ", d.expected_close.format("%m-%d")),
+                    app.theme.error(),
+                )
+            } else {
                 Span::styled(
                     format!("{} ", d.expected_close.format("%m-%d")),
                     app.theme.dim(),
-                ),
+                )
+            };
+            vec![
+                when,
                 Span::raw(format!(
                     "{} · {} · {}",
                     clean(&d.title),
@@ -76,7 +87,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     let title = format!("Closing within {CLOSING_DAYS} days");
-    list(frame, app, &title, lines, base, cursor, closing);
+    let total = data.closing_total.max(0) as usize;
+    list(frame, app, &title, total, lines, base, cursor, closing);
     base += data.closing.len();
 
     let lines = data
@@ -91,7 +103,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             ]
         })
         .collect();
-    list(frame, app, "Churn risk", lines, base, cursor, churn);
+    list(
+        frame,
+        app,
+        "Churn risk",
+        data.churn_total,
+        lines,
+        base,
+        cursor,
+        churn,
+    );
     base += data.churn.len();
 
     let lines = data
@@ -106,10 +127,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             v
         })
         .collect();
+    let total = data.top.len();
     list(
         frame,
         app,
         "Top products (90 days)",
+        total,
         lines,
         base,
         cursor,
@@ -124,6 +147,7 @@ fn list(
     frame: &mut Frame,
     app: &App,
     title: &str,
+    total: usize,
     lines: Vec<Vec<Span>>,
     base: usize,
     cursor: usize,
@@ -131,11 +155,18 @@ fn list(
 ) {
     let t = &app.theme;
     let n = lines.len();
+    // The title counts every row, not the rows that fit; the list scrolls
+    // with the cursor through the ones read.
+    let count = if n < total {
+        format!("{total} (first {n} here) ")
+    } else {
+        format!("{total} ")
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(vec![
             Span::styled(format!(" {title} "), t.title()),
-            Span::styled(format!("{n} "), t.dim()),
+            Span::styled(count, t.dim()),
         ]));
     let height = block.inner(area).height as usize;
     let local = cursor.checked_sub(base).filter(|c| *c < n);
@@ -172,24 +203,51 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
         Constraint::Percentage(27),
     ])
     .areas(area);
-    let bars: Vec<Bar> = data
+    let open: Vec<_> = data
         .pipeline
         .iter()
         .filter(|s| !s.stage.is_closed())
+        .collect();
+    let label_w = open
+        .iter()
+        .map(|s| s.stage.to_string().width())
+        .max()
+        .unwrap_or(0);
+    let cells = bar_cells(funnel, label_w);
+    // Amounts in different currencies cannot be drawn on one scale: with
+    // more than one, the bars show the number of deals (the text keeps
+    // each currency's total).
+    let open_totals = data.open_amount();
+    let one_currency = open_totals.0.values().filter(|m| m.0 != 0).count() <= 1;
+    let length = |s: &crate::store::StageTotal| -> u64 {
+        if one_currency {
+            s.amounts
+                .0
+                .values()
+                .map(|m| (m.0 / 100).max(0) as u64)
+                .sum()
+        } else {
+            s.count.max(0) as u64
+        }
+    };
+    let max = open.iter().map(|s| length(s)).max().unwrap_or(0);
+    let bars: Vec<Bar> = open
+        .iter()
         .map(|s| {
-            Bar::with_label(s.stage.to_string(), (s.amount.0 / 100).max(0) as u64)
-                .text_value(format!("{} ({})", s.amount.display_short(), s.count))
+            let text = format!("{} ({})", s.amounts.display_short(), s.count);
+            let shown = visible(length(s), max, cells, text.width());
+            Bar::with_label(s.stage.to_string(), shown).text_value(text)
         })
         .collect();
     let closed: Vec<String> = data
         .pipeline
         .iter()
         .filter(|s| s.stage.is_closed())
-        .map(|s| format!("{} {} ({})", s.stage, s.amount.display_short(), s.count))
+        .map(|s| format!("{} {} ({})", s.stage, s.amounts.display_short(), s.count))
         .collect();
     let title = format!(
         " Pipeline · open {} · {} ",
-        data.open_amount().display_short(),
+        open_totals.display_short(),
         closed.join(" · ")
     );
     frame.render_widget(
@@ -208,9 +266,25 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
         (value, " Value tiers ", &data.value),
         (life, " Lifecycle ", &data.lifecycle),
     ] {
+        let label_w = dist
+            .iter()
+            .map(|(v, _)| clean(v).width())
+            .max()
+            .unwrap_or(0);
+        let cells = bar_cells(rect, label_w);
+        let max = dist
+            .iter()
+            .map(|(_, n)| (*n).max(0) as u64)
+            .max()
+            .unwrap_or(0);
         let bars: Vec<Bar> = dist
             .iter()
-            .map(|(v, n)| Bar::with_label(clean(v), (*n).max(0) as u64).text_value(n.to_string()))
+            .map(|(v, n)| {
+                let n = (*n).max(0) as u64;
+                let text = n.to_string();
+                let shown = visible(n, max, cells, text.width());
+                Bar::with_label(clean(v), shown).text_value(text)
+            })
             .collect();
         let chart = BarChart::horizontal(bars)
             .block(
@@ -223,5 +297,39 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
             .value_style(t.header())
             .direction(Direction::Horizontal);
         frame.render_widget(chart, rect);
+    }
+}
+
+/// Cells a horizontal bar can fill in `area` (borders and labels aside).
+fn bar_cells(area: Rect, label_width: usize) -> u64 {
+    (area.width as u64)
+        .saturating_sub(2 + label_width as u64 + 1)
+        .max(1)
+}
+
+/// The value a bar is drawn with so that any count above zero shows at
+/// least one cell beyond its text (the chart writes the number over the
+/// bar's first cells): 3 customers beside 5,000 would otherwise be drawn as
+/// nothing, as if there were none. The bar's text still shows the real count.
+fn visible(value: u64, max: u64, cells: u64, text_width: usize) -> u64 {
+    if value == 0 || max == 0 {
+        return value;
+    }
+    let need = text_width as u64 + 1;
+    value.max((max * need).div_ceil(cells)).min(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn a_small_count_still_gets_a_cell() {
+        // 30 cells for 5,000: one cell is worth 167; "3" takes a cell, so
+        // 3 is drawn as two cells' worth.
+        assert_eq!(visible(3, 5_000, 30, 1), 334);
+        assert_eq!(visible(0, 5_000, 30, 1), 0);
+        assert_eq!(visible(4_000, 5_000, 30, 4), 4_000);
+        assert_eq!(visible(5, 5, 30, 1), 5);
     }
 }

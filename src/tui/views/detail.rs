@@ -22,7 +22,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .borders(Borders::ALL)
         .title(Line::from(title));
     let lines = match app.customers.selected_file() {
-        Some(file) => file_lines(t, file, area.width.saturating_sub(2) as usize),
+        Some(file) => file_lines(t, file, area.width.saturating_sub(2) as usize, app.today),
         None if app.customers.ids.is_empty() => vec![Line::raw("No customer selected.")],
         None => vec![Line::styled("Loading…", t.dim())],
     };
@@ -49,7 +49,12 @@ fn field<'a>(t: &Theme, label: &str, value: String) -> Option<Line<'a>> {
     ]))
 }
 
-fn file_lines<'a>(t: &Theme, f: &CustomerFile, width: usize) -> Vec<Line<'a>> {
+fn file_lines<'a>(
+    t: &Theme,
+    f: &CustomerFile,
+    width: usize,
+    today: chrono::NaiveDate,
+) -> Vec<Line<'a>> {
     let c = &f.customer;
     let mut out = vec![Line::from(vec![
         Span::styled(clean(&c.name), t.title()),
@@ -160,11 +165,21 @@ fn file_lines<'a>(t: &Theme, f: &CustomerFile, width: usize) -> Vec<Line<'a>> {
     ));
     for a in &f.activities {
         let mood = a.sentiment.map(|s| format!(" ({s})")).unwrap_or_default();
-        out.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled(format!("  {} ", a.date), t.dim()),
             Span::styled(format!("{:<8}", a.kind.as_str()), t.label()),
             Span::raw(format!("{}{mood}", clean(&a.summary))),
-        ]));
+        ];
+        // Where its reminder stands: open ones stand out (x closes one).
+        if let Some(note) = a.follow_up_note(today) {
+            let style = if a.open_follow_up().is_some() {
+                t.focus()
+            } else {
+                t.dim()
+            };
+            spans.push(Span::styled(format!(" · {note}"), style));
+        }
+        out.push(Line::from(spans));
     }
     if !f.tags.is_empty() {
         out.push(Line::raw(""));

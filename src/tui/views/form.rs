@@ -108,7 +108,10 @@ fn draw_field(frame: &mut Frame, app: &App, form: &CustomerForm, i: usize, area:
             } else {
                 0
             };
-            let style = if focused {
+            // A selected prefilled value shows that typing replaces it.
+            let style = if focused && form.selected {
+                t.selected()
+            } else if focused {
                 t.focus()
             } else {
                 Default::default()

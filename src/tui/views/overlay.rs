@@ -62,12 +62,17 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
             ]));
         }
     }
-    lines.push(match &touch.problem {
-        Some(p) => Line::styled(clean(p), t.error()),
-        None => Line::raw(""),
+    lines.push(match (&touch.problem, touch.follow_up_preview(app.today)) {
+        (Some(p), _) => Line::styled(clean(p), t.error()),
+        (None, Some(Ok(due))) => Line::styled(
+            format!("follow-up → {} {}", due, due.format("%a")),
+            t.focus(),
+        ),
+        (None, Some(Err(e))) => Line::styled(format!("follow-up: {}", clean(&e)), t.dim()),
+        (None, None) => Line::raw(""),
     });
     lines.push(Line::styled(
-        "Enter log · Esc cancel · start with + or - for how it went",
+        "Enter log · Esc cancel · + or - first: how it went · @fri: follow-up",
         t.dim(),
     ));
     frame.render_widget(Paragraph::new(lines), inner);

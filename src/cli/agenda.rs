@@ -1,0 +1,199 @@
+//! `dossier agenda` and `dossier done`: the follow-up reminders outside the
+//! terminal UI (a login message, a shell prompt, cron, a calendar app).
+
+use super::output::to_json;
+use crate::domain::text::sanitize_for_terminal;
+use crate::store::{FollowUp, Store};
+use anyhow::{anyhow, Result};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Reminders a text agenda lists before saying how many more there are:
+/// it should fit a login message.
+const TEXT_ROWS: usize = 20;
+/// Summaries are cut to this many characters in the text agenda.
+const SUMMARY_CHARS: usize = 40;
+
+/// One reminder for scripts (`--json`).
+#[derive(Serialize)]
+struct AgendaLine<'a> {
+    status: &'static str,
+    days_overdue: i64,
+    #[serde(flatten)]
+    reminder: &'a FollowUp,
+}
+
+pub fn agenda(
+    store: &Store,
+    json: bool,
+    ics: bool,
+    (output, force): (Option<PathBuf>, bool),
+) -> Result<ExitCode> {
+    let today = store.clock().today();
+    if ics {
+        let path = output.ok_or_else(|| anyhow!("--ics needs a file: -o FILE"))?;
+        // A calendar wants what is coming too, not only what is due.
+        // (Dates are compared as ISO text, so the bound is a 4-digit year.)
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(today);
+        let all = store.follow_ups_due(last, usize::MAX >> 1)?;
+        let text = crate::interchange::ics::reminders_ics(&all, store.clock().now());
+        // Like every file dossier writes: private, renamed into place, never
+        // over the book, a link or (without --force) an existing file.
+        let mut file = store
+            .output_file(&path, force)
+            .map_err(|e| anyhow!("not written — {e}"))?;
+        file.file()
+            .write_all(text.as_bytes())
+            .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+        file.commit().map_err(|e| anyhow!("not written — {e}"))?;
+        println!(
+            "{} open follow-up reminder{} written to {} — import it into your calendar app",
+            all.len(),
+            if all.len() == 1 { "" } else { "s" },
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if output.is_some() {
+        return Err(anyhow!("-o FILE goes with --ics"));
+    }
+    let total = store.count_follow_ups_due(today)?;
+    let limit = if json { usize::MAX >> 1 } else { TEXT_ROWS };
+    let due = store.follow_ups_due(today, limit)?;
+    if json {
+        for f in &due {
+            let line = AgendaLine {
+                status: if f.due < today {
+                    "overdue"
+                } else {
+                    "due_today"
+                },
+                days_overdue: (today - f.due).num_days(),
+                reminder: f,
+            };
+            println!("{}", super::output::terminal_safe_json(to_json(&line)?));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    print!("{}", agenda_text(&due, total, today));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The text agenda: a headline with the counts, then one line per reminder.
+fn agenda_text(due: &[FollowUp], total: i64, today: NaiveDate) -> String {
+    if total == 0 {
+        return format!("No follow-ups due today ({today}).\n");
+    }
+    let overdue = due.iter().filter(|f| f.due < today).count();
+    let mut out = format!(
+        "{total} follow-up{} due by today ({today}){}:\n",
+        if total == 1 { "" } else { "s" },
+        if overdue > 0 && total as usize == due.len() {
+            format!(", {overdue} overdue")
+        } else {
+            String::new()
+        }
+    );
+    for f in due {
+        let late = (today - f.due).num_days();
+        let when = match late {
+            0 => "today".to_string(),
+            1 => "1 day late".to_string(),
+            n => format!("{n} days late"),
+        };
+        let mut summary: String = sanitize_for_terminal(&f.summary)
+            .chars()
+            .take(SUMMARY_CHARS)
+            .collect();
+        if f.summary.chars().count() > SUMMARY_CHARS {
+            summary.push('…');
+        }
+        out.push_str(&format!(
+            "  {when:<13} {} (#{}) — {} {}: {summary}  [done: dossier done {}]\n",
+            sanitize_for_terminal(&f.customer_name),
+            f.customer_id,
+            f.kind,
+            f.touched_on,
+            f.activity_id
+        ));
+    }
+    if (due.len() as i64) < total {
+        out.push_str(&format!(
+            "  … and {} more: dossier agenda --json lists them all\n",
+            total - due.len() as i64
+        ));
+    }
+    out
+}
+
+pub fn done(store: &mut Store, id: i64) -> Result<ExitCode> {
+    let done = store.mark_follow_up_done(id).map_err(|e| match e {
+        crate::store::StoreError::Invalid(v) => anyhow!("{v}"),
+        e => anyhow!("{e}"),
+    })?;
+    let a = &done.record;
+    let who = match a.customer_id {
+        Some(c) => store
+            .customer(c)
+            .map(|c| sanitize_for_terminal(&c.name))
+            .unwrap_or_else(|_| format!("customer {c}")),
+        None => String::new(),
+    };
+    println!(
+        "follow-up due {} with {who} (activity {id}) marked done",
+        a.next_follow_up.map(|d| d.to_string()).unwrap_or_default()
+    );
+    for c in &done.changes {
+        println!("  tag {} {}", c.kind, sanitize_for_terminal(&c.to_string()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn due(id: i64, on: &str) -> FollowUp {
+        FollowUp {
+            activity_id: id,
+            customer_id: 3,
+            customer_name: "张伟".into(),
+            due: d(on),
+            summary: "asked for a quote on 20 forklifts with delivery to Ningbo".into(),
+            kind: "call".into(),
+            touched_on: d("2026-11-20"),
+        }
+    }
+
+    #[test]
+    fn the_agenda_says_how_late_each_one_is() {
+        let text = agenda_text(
+            &[due(17, "2026-11-28"), due(18, "2026-12-01")],
+            2,
+            d("2026-12-01"),
+        );
+        assert_eq!(
+            text,
+            "2 follow-ups due by today (2026-12-01), 1 overdue:\n\
+             \x20 3 days late   张伟 (#3) — call 2026-11-20: asked for a quote on 20 forklifts with d…  [done: dossier done 17]\n\
+             \x20 today         张伟 (#3) — call 2026-11-20: asked for a quote on 20 forklifts with d…  [done: dossier done 18]\n"
+        );
+        assert_eq!(
+            agenda_text(&[], 0, d("2026-12-01")),
+            "No follow-ups due today (2026-12-01).\n"
+        );
+        let cut = agenda_text(&[due(17, "2026-11-28")], 25, d("2026-12-01"));
+        assert!(
+            cut.starts_with("25 follow-ups due by today (2026-12-01):\n"),
+            "{cut}"
+        );
+        assert!(cut.ends_with("… and 24 more: dossier agenda --json lists them all\n"));
+    }
+}
