@@ -199,7 +199,7 @@ fn reimport_updates_matches_instead_of_duplicating() {
     import(&mut s, first.as_bytes(), Format::Csv);
     let second = "name,company,email,phone,city\n\
                   Ann L,,ANN@acme.example,,Paris\n\
-                  Robert,,,0086 13800138000,Berlin\n\
+                  BOB,,,0086 13800138000,Berlin\n\
                   cleo,Initech Inc,,,Rome\n\
                   Dan,,,,\n";
     let r = import(&mut s, second.as_bytes(), Format::Csv);

@@ -65,6 +65,15 @@ pub fn import(
                 report.rejected.len() - SHOW
             );
         }
+        for w in report.warnings.iter().take(SHOW) {
+            println!("line {:>6}: warning — {}", w.line, clean(&w.message));
+        }
+        if report.warnings.len() > SHOW {
+            println!(
+                "… and {} more warnings (--json lists them all)",
+                report.warnings.len() - SHOW
+            );
+        }
         let total = started.elapsed().as_secs_f64();
         match report.classified_by_sweep_ms {
             Some(ms) => {
@@ -78,10 +87,14 @@ pub fn import(
             println!("classification deferred: the next start of dossier (or dossier classify) tags the imported customers");
         }
     }
-    Ok(if report.rejected.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    // 2: rows were rejected; 3: every row is in, but some need a look
+    // (values kept aside, likely duplicates) — scripts can tell both apart.
+    Ok(if !report.rejected.is_empty() {
         ExitCode::from(2)
+    } else if report.needs_attention() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

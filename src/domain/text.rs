@@ -37,6 +37,34 @@ pub fn sanitize_multiline(s: &str) -> String {
         .join("\n")
 }
 
+/// Removes invisible format characters (direction marks, zero-width
+/// spaces and joiners, the BOM, soft hyphens — Unicode category Cf) that
+/// address books and copy-paste leave inside phones and emails; they make
+/// a valid value fail validation and look the same as a good one.
+pub fn strip_invisible(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_invisible) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !is_invisible(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// The format characters of Unicode category Cf that show as nothing.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
+}
+
 /// Keeps only the digits of a phone number (for matching and dedupe).
 pub fn phone_digits(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_digit()).collect()

@@ -124,6 +124,9 @@ pub(super) fn import(
                     )))
                     }
                 }
+                if let Some(n) = imp.take_notice() {
+                    report.warn(line, n);
+                }
                 Ok(())
             },
         )?;

@@ -179,6 +179,9 @@ pub(super) fn import(
             Err(UpsertError::Invalid(v)) => report.reject(*line, v.to_string()),
             Err(UpsertError::Store(e)) => return Err(e.into()),
         }
+        if let Some(n) = imp.take_notice() {
+            report.warn(*line, n);
+        }
     }
     imp.finish()?;
     bar.finish_and_clear();
