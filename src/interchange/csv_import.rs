@@ -98,31 +98,30 @@ pub(super) fn import(
             &bar,
             |values| {
                 let mut c = Customer::default();
-                values
-                    .apply_customer(&mut c, today)
-                    .map(|()| PreparedCustomer::new(c))
-                    .map_err(|e| e.to_string())
+                let mut warnings = Vec::new();
+                values.apply_customer(&mut c, today, &mut warnings);
+                super::salvage::salvage(&mut c, &mut warnings);
+                (PreparedCustomer::new(c), warnings)
             },
-            |line, made, report| {
-                let p = match made {
-                    Ok(p) => p,
-                    Err(e) => {
-                        report.reject(line, e);
-                        return Ok(());
-                    }
-                };
+            |line, (p, warnings), report| {
                 let name = p.customer().name.clone();
                 match imp.upsert_prepared(p) {
                     Ok(Upserted::Created(id)) => report.done(line, Action::Created, id, &name),
                     Ok(Upserted::Updated(id)) => report.done(line, Action::Updated, id, &name),
                     Ok(Upserted::Unchanged(id)) => report.done(line, Action::Unchanged, id, &name),
-                    Err(UpsertError::Invalid(v)) => report.reject(line, v.to_string()),
+                    Err(UpsertError::Invalid(v)) => {
+                        report.reject(line, v.to_string());
+                        return Ok(());
+                    }
                     Err(UpsertError::Store(e)) => {
                         return Err(InterchangeError::Format(format!(
                         "import stopped at line {line}: {e} — rows of earlier batches were saved; \
                          running the import again updates them instead of duplicating"
                     )))
                     }
+                }
+                for w in warnings {
+                    report.warn(line, w);
                 }
                 if let Some(n) = imp.take_notice() {
                     report.warn(line, n);

@@ -11,6 +11,7 @@ mod export;
 mod json;
 mod report;
 mod rows;
+mod salvage;
 mod vcard;
 
 pub use export::{export, guard_cell, unguard_cell, ExportOptions};

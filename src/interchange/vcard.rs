@@ -170,14 +170,22 @@ pub(super) fn import(
                 continue;
             }
         };
-        let c = to_customer(&card);
+        let mut c = to_customer(&card);
+        let mut warnings = Vec::new();
+        super::salvage::salvage(&mut c, &mut warnings);
         let name = c.name.clone();
         match imp.upsert(c) {
             Ok(Upserted::Created(id)) => report.done(*line, Action::Created, id, &name),
             Ok(Upserted::Updated(id)) => report.done(*line, Action::Updated, id, &name),
             Ok(Upserted::Unchanged(id)) => report.done(*line, Action::Unchanged, id, &name),
-            Err(UpsertError::Invalid(v)) => report.reject(*line, v.to_string()),
+            Err(UpsertError::Invalid(v)) => {
+                report.reject(*line, v.to_string());
+                continue;
+            }
             Err(UpsertError::Store(e)) => return Err(e.into()),
+        }
+        for w in warnings {
+            report.warn(*line, w);
         }
         if let Some(n) = imp.take_notice() {
             report.warn(*line, n);
