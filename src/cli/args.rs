@@ -181,6 +181,14 @@ pub enum Command {
         /// "WeChat=custom.wechat", "Photo=ignore" (repeatable).
         #[arg(long = "map", value_name = "COLUMN=FIELD")]
         maps: Vec<String>,
+        /// The file's encoding when detection gets it wrong: gbk, gb18030,
+        /// big5, shift_jis, windows-1252, iso-8859-1, utf-16le, utf-8, …
+        #[arg(long, value_name = "NAME")]
+        encoding: Option<String>,
+        /// The CSV file has no header line: name columns by position,
+        /// --map 1=name --map 3=phones.
+        #[arg(long)]
+        no_header: bool,
         /// Show what would be created, updated and rejected; write nothing.
         #[arg(long)]
         dry_run: bool,

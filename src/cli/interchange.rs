@@ -18,13 +18,15 @@ pub fn import(
     store: &mut Store,
     file: &Path,
     kind: Option<KindArg>,
-    maps: Vec<String>,
+    (maps, encoding, no_header): (Vec<String>, Option<String>, bool),
     (dry_run, defer_classify): (bool, bool),
     json: bool,
 ) -> Result<ExitCode> {
     let opts = ImportOptions {
         kind: kind.map(Kind::from).unwrap_or(Kind::Customer),
         maps,
+        encoding,
+        no_header,
         dry_run,
         progress: !json,
         defer_classify,
@@ -34,6 +36,9 @@ pub fn import(
     if json {
         println!("{}", super::output::to_json_pretty(&report)?);
     } else {
+        if let Some(enc) = report.encoding.as_deref().filter(|e| *e != "UTF-8") {
+            println!("read as {enc} (if the text looks wrong, name the encoding with --encoding)");
+        }
         if !report.ignored_columns.is_empty() {
             println!(
                 "columns not imported: {} (map them with --map 'COLUMN=FIELD')",

@@ -66,6 +66,12 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Show a progress bar on stderr for large files.
     pub progress: bool,
+    /// The file's encoding (`gbk`, `windows-1252`, `shift_jis`, …) when
+    /// detection gets it wrong.
+    pub encoding: Option<String>,
+    /// The CSV file has no header line: columns are named 1, 2, 3, … for
+    /// `--map 1=name`.
+    pub no_header: bool,
     /// Do not classify now: the book is marked for a sweep at the next
     /// start (or `dossier classify`). For very large imports.
     pub defer_classify: bool,
@@ -76,6 +82,8 @@ impl Default for ImportOptions {
         ImportOptions {
             kind: Kind::Customer,
             maps: Vec::new(),
+            encoding: None,
+            no_header: false,
             dry_run: false,
             progress: false,
             defer_classify: false,
@@ -126,10 +134,24 @@ pub fn import_bytes(
     format: Format,
     opts: &ImportOptions,
 ) -> Result<ImportReport> {
-    let (text, encoding) = decode::decode(bytes);
+    let forced = match &opts.encoding {
+        Some(name) => Some(decode::encoding_named(name).map_err(InterchangeError::Format)?),
+        None => None,
+    };
+    let decoded = decode::decode(bytes, forced);
+    let text = decoded.text;
     let mut report = ImportReport::default();
     report.dry_run = opts.dry_run;
-    report.encoding = Some(encoding);
+    report.encoding = Some(decoded.encoding.name().to_string());
+    for line in decoded.bad_lines {
+        report.warn(
+            line,
+            format!(
+                "bytes that are not valid {} (shown as �) — check this line's text, or name the file's encoding with --encoding",
+                decoded.encoding.name()
+            ),
+        );
+    }
     match format {
         Format::Csv => csv_import::import(store, &text, opts, &mut report)?,
         Format::Vcf => {

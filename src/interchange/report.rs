@@ -1,6 +1,5 @@
 //! What an import did (or, dry, would do), row by row where it matters.
 
-use super::decode::Encoding;
 use serde::Serialize;
 
 /// How many row-by-row lines a report keeps per action (counts are exact).
@@ -60,8 +59,8 @@ pub struct ImportReport {
     pub classified_by_sweep_ms: Option<u128>,
     /// The first [`KEEP_LINES`] rows of each action.
     pub rows: Vec<Done>,
-    #[serde(skip)]
-    pub encoding: Option<Encoding>,
+    /// The encoding the file was read as (`UTF-8`, `GBK`, `windows-1252`, …).
+    pub encoding: Option<String>,
     #[serde(skip)]
     kept: [usize; 3],
 }

@@ -55,6 +55,12 @@ impl RowValues {
                             });
                             old.push_str(&cell);
                         }
+                        // Address line 2 (Thunderbird, Salesforce): one
+                        // street address over several lines.
+                        Some((_, old)) if *f == "address" => {
+                            old.push('\n');
+                            old.push_str(&cell);
+                        }
                         Some(_) => {}
                         None => v.fields.push((f, cell)),
                     }
