@@ -59,3 +59,138 @@ fn google_multi_values_dial_strings_and_odd_values() {
     assert!(c[3].custom.contains_key("placeholder name"));
     assert_eq!(c[4].phones, ["+44 20 7946 0000 ext. 102", "*123#"]);
 }
+
+fn vcf_export(s: &Store) -> String {
+    let mut out = Vec::new();
+    dossier::interchange::export(
+        s,
+        &dossier::interchange::ExportOptions {
+            format: Format::Vcf,
+            kind: None,
+            tags: vec![],
+        },
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn vcards_from_phones_icloud_and_vcard_4() {
+    let (s, r) = import(
+        include_bytes!("fixtures/import/phones_mixed.vcf"),
+        Format::Vcf,
+    );
+    // 7 cards: one iCloud group skipped, 6 contacts; warnings for the
+    // group, the nested AGENT card and the nameless Gmail card.
+    assert_eq!(counts(&r), (6, 0, 3), "{} {:?}", r.summary(), r.warnings);
+    let kept: Vec<&str> = r.kept_properties.iter().map(String::as_str).collect();
+    assert_eq!(
+        kept,
+        [
+            "BDAY",
+            "GENDER",
+            "PHOTO",
+            "URL",
+            "X-ABLABEL",
+            "X-ANDROID-CUSTOM",
+            "X-SOCIALPROFILE"
+        ]
+    );
+    let c = customers(&s);
+    let names: Vec<&str> = c.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "张伟",
+            "欧阳娜娜",
+            "山田太郎",
+            "Dr. Ann Lee",
+            "Initech Ltd",
+            "someone@example.org"
+        ]
+    );
+    assert_eq!(c[0].notes, "张伟是老客户，需要报价。下次展会再联系。");
+    assert_eq!(
+        c[0].phones,
+        ["+86 138 0013 8000", "021-6552 9988 ext. 8001"]
+    );
+    assert_eq!(c[1].company, "北京恒通贸易有限公司");
+    let ann = &c[3];
+    assert_eq!(ann.address, "1 Market Street\nSuite 200");
+    assert_eq!(ann.custom["postcode"], "EC1A 1BB");
+    assert_eq!(ann.custom["department"], "Purchasing");
+    assert_eq!(ann.custom["prefix"], "Dr.");
+    assert_eq!(ann.phones, ["+44 20 7946 0958"], "direction marks removed");
+    assert_eq!(c[4].kind, CustomerKind::Enterprise);
+    assert_eq!(c[4].emails, ["sales@initech.example"]);
+    let group = r
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("group"))
+        .unwrap();
+    assert_eq!(group.line, 45);
+}
+
+/// The export is read back by an independent parser (`calcard`, not
+/// dossier's writer) and compared slot by slot; then imported again into
+/// an empty book, field for field.
+#[test]
+fn vcard_export_fills_rfc_slots_and_gives_kept_properties_back() {
+    use calcard::vcard::{VCard, VCardProperty};
+    let (s, _) = import(
+        include_bytes!("fixtures/import/phones_mixed.vcf"),
+        Format::Vcf,
+    );
+    let text = vcf_export(&s);
+    let cards: Vec<VCard> = text
+        .split_inclusive("END:VCARD\r\n")
+        .map(|c| VCard::parse(c).unwrap())
+        .collect();
+    assert_eq!(cards.len(), 6);
+    let parts = |card: &VCard, p: VCardProperty| -> Vec<String> {
+        card.property(&p)
+            .map(|e| {
+                e.values
+                    .iter()
+                    .map(|v| v.as_text().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let ouyang = &cards[1];
+    assert_eq!(parts(ouyang, VCardProperty::N)[..2], ["欧阳", "娜娜"]);
+    let ann = &cards[3];
+    assert_eq!(parts(ann, VCardProperty::N), ["Lee", "Ann", "", "Dr.", ""]);
+    assert_eq!(
+        parts(ann, VCardProperty::Adr),
+        [
+            "",
+            "",
+            "1 Market Street\nSuite 200",
+            "London",
+            "",
+            "EC1A 1BB",
+            "United Kingdom"
+        ]
+    );
+    assert_eq!(parts(ann, VCardProperty::Org), ["Acme Ltd", "Purchasing"]);
+    assert!(ann.property(&VCardProperty::Bday).is_some());
+    assert!(
+        text.contains("\r\nX-SOCIALPROFILE;type=linkedin:https://www.linkedin.com/in/annlee\r\n")
+    );
+    assert!(text.contains("\r\nitem2.X-ABLabel:switchboard\r\n"));
+    assert!(
+        text.contains("\r\nX-ABShowAs:COMPANY\r\n"),
+        "organisation card"
+    );
+    let (again, r) = import(text.as_bytes(), Format::Vcf);
+    assert_eq!(counts(&r), (6, 0, 0), "{} {:?}", r.summary(), r.warnings);
+    let strip = |mut c: Customer| {
+        c.meta = Default::default();
+        c
+    };
+    let before: Vec<Customer> = customers(&s).into_iter().map(strip).collect();
+    let after: Vec<Customer> = customers(&again).into_iter().map(strip).collect();
+    assert_eq!(before, after);
+}

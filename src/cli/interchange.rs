@@ -70,6 +70,13 @@ pub fn import(
                 report.rejected.len() - SHOW
             );
         }
+        if !report.kept_properties.is_empty() {
+            let names: Vec<&str> = report.kept_properties.iter().map(String::as_str).collect();
+            println!(
+                "vCard properties kept but not shown: {} (stored with each customer as a custom field 'vcard NAME'; a vCard export gives them back)",
+                clean(&names.join(", "))
+            );
+        }
         for w in report.warnings.iter().take(SHOW) {
             println!("line {:>6}: warning — {}", w.line, clean(&w.message));
         }

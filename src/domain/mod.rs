@@ -26,7 +26,9 @@ pub use customer::{Channel, Customer, CustomerKind};
 pub use money::Money;
 pub use opportunity::{LineItem, Opportunity, Stage};
 pub use product::Product;
-pub use validate::{email_problem, phone_problem, FieldError, ValidationErrors, MAX_SHORT};
+pub use validate::{
+    email_problem, phone_problem, FieldError, ValidationErrors, MAX_LONG, MAX_SHORT,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -13,6 +13,7 @@ mod report;
 mod rows;
 mod salvage;
 mod vcard;
+mod vcard_raw;
 
 pub use export::{export, guard_cell, unguard_cell, ExportOptions};
 pub use report::{Action, ImportReport, Rejected};

@@ -50,6 +50,9 @@ pub struct ImportReport {
     pub rejected: Vec<Rejected>,
     /// Rows imported with something to look at (every one).
     pub warnings: Vec<Warning>,
+    /// vCard properties no field shows, kept verbatim with their customers
+    /// (a vCard export gives them back).
+    pub kept_properties: std::collections::BTreeSet<String>,
     /// Blank rows skipped.
     pub blank: u64,
     /// Columns no field took (CSV).
