@@ -109,3 +109,118 @@ fn phones_compare_in_the_default_region() {
         (phone_key("+44 20 7946 0958"), phone_key("+86 10 6552 9988"))
     );
 }
+
+mod random_books {
+    use super::*;
+    use dossier::domain::CustomerKind;
+    use proptest::prelude::*;
+
+    /// Text as people type it: CJK, Latin with accents, punctuation that
+    /// CSV and vCard must escape — no leading/trailing space (trimmed on
+    /// the way in by design).
+    fn words(max: usize) -> impl Strategy<Value = String> {
+        prop::string::string_regex(&format!(
+            "[A-Za-zÀ-ÿ张伟欧阳娜李强王芳华信科技有限公司上海北京\"'=+@#&;:,.()-]{{1,{max}}}"
+        ))
+        .unwrap()
+        .prop_map(|s| s.trim().to_string())
+        .prop_filter("not blank", |s| !s.is_empty())
+    }
+
+    fn lines() -> impl Strategy<Value = String> {
+        prop::collection::vec(words(20), 1..4).prop_map(|l| l.join("\n"))
+    }
+
+    /// Phones as a form stores them (a `tel:` URI is a file format, read
+    /// as its number on import, so it is not among them).
+    fn phone() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "+86 138 0013 {n}",
+            "020 7946 {n}",
+            "+1 (415) 555-{n} x102",
+            "+44-20-7946-{n};ext=7",
+            "010-6552 {n},,8001",
+        ])
+        .prop_flat_map(|f| (Just(f), 1000u32..9999))
+        .prop_map(|(f, n)| f.replace("{n}", &n.to_string()))
+    }
+
+    prop_compose! {
+        fn customer(i: usize)(
+            name in words(12),
+            company in prop::option::of(words(16)),
+            title in prop::option::of(words(10)),
+            phones in prop::collection::vec(phone(), 0..3),
+            second_email in any::<bool>(),
+            address in prop::option::of(lines()),
+            notes in prop::option::of(lines()),
+            city in prop::option::of(words(8)),
+            needs in prop::collection::vec("[a-z]{3,8}(-[a-z]{2,5})?", 0..3),
+            custom in prop::collection::btree_map("[a-z]{2,8}", words(12), 0..3),
+            enterprise in any::<bool>(),
+            size in prop::option::of(1u32..100_000),
+        ) -> Customer {
+            let mut c = Customer::named(&name);
+            c.company = company.unwrap_or_default();
+            c.title = title.unwrap_or_default();
+            c.phones = phones;
+            c.phones.dedup();
+            // Unique emails: identity is tested elsewhere; this is about fields.
+            c.emails = vec![format!("p{i}@book.example")];
+            if second_email {
+                c.emails.push(format!("p{i}.home@book.example"));
+            }
+            c.address = address.unwrap_or_default();
+            c.notes = notes.unwrap_or_default();
+            c.city = city.unwrap_or_default();
+            c.needs = needs;
+            c.needs.dedup();
+            c.custom = custom;
+            if enterprise {
+                c.kind = CustomerKind::Enterprise;
+                c.size = size;
+            }
+            c
+        }
+    }
+
+    fn book() -> impl Strategy<Value = Vec<Customer>> {
+        (1usize..12).prop_flat_map(|n| (0..n).map(customer).collect::<Vec<_>>())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+        /// Export to CSV, import into an empty book: the same customers,
+        /// field for field.
+        #[test]
+        fn csv_export_then_import_is_the_identity(book in book()) {
+            region_gb();
+            let mut a = Store::open_in_memory().unwrap();
+            for c in &book {
+                a.add_customer(c).unwrap();
+            }
+            let file = csv_of(&a);
+            let mut b = Store::open_in_memory().unwrap();
+            let r = import_bytes(&mut b, &file, Format::Csv, &ImportOptions::default()).unwrap();
+            prop_assert_eq!(r.rejected.len(), 0, "{:?}", r.rejected);
+            prop_assert_eq!(customers(&a), customers(&b), "{}", String::from_utf8_lossy(&file));
+        }
+
+        /// The same through vCard.
+        #[test]
+        fn vcard_export_then_import_is_the_identity(book in book()) {
+            region_gb();
+            let mut a = Store::open_in_memory().unwrap();
+            for c in &book {
+                a.add_customer(c).unwrap();
+            }
+            let mut file = Vec::new();
+            export(&a, &ExportOptions { format: Format::Vcf, kind: None, tags: vec![] }, &mut file).unwrap();
+            let mut b = Store::open_in_memory().unwrap();
+            let r = import_bytes(&mut b, &file, Format::Vcf, &ImportOptions::default()).unwrap();
+            prop_assert_eq!(r.rejected.len(), 0, "{:?}", r.rejected);
+            prop_assert_eq!(customers(&a), customers(&b), "{}", String::from_utf8_lossy(&file));
+        }
+    }
+}
