@@ -194,3 +194,76 @@ fn vcard_export_fills_rfc_slots_and_gives_kept_properties_back() {
     let after: Vec<Customer> = customers(&again).into_iter().map(strip).collect();
     assert_eq!(before, after);
 }
+
+/// `--shape google|outlook`: the book goes back to those programs. Their
+/// files are read back here by dossier's own Google/Outlook column mapping
+/// and compare field by field on everything those layouts carry.
+#[test]
+fn google_and_outlook_shaped_exports_carry_every_field_back() {
+    let mut s = Store::open_in_memory().unwrap();
+    for (bytes, format) in [
+        (
+            &include_bytes!("fixtures/import/outlook_utf8_bom.csv")[..],
+            Format::Csv,
+        ),
+        (
+            &include_bytes!("fixtures/import/google_multivalue.csv")[..],
+            Format::Csv,
+        ),
+    ] {
+        import_bytes(&mut s, bytes, format, &ImportOptions::default()).unwrap();
+    }
+    let project = |c: &Customer| {
+        let k = |key: &str| c.custom.get(key).cloned().unwrap_or_default();
+        (
+            c.name.clone(),
+            c.company.clone(),
+            c.title.clone(),
+            c.phones.clone(),
+            c.emails.clone(),
+            (
+                c.address.clone(),
+                c.city.clone(),
+                c.province.clone(),
+                c.country.clone(),
+            ),
+            [
+                k("prefix"),
+                k("suffix"),
+                k("department"),
+                k("postcode"),
+                k("website"),
+            ],
+            [k("birthday"), k("categories"), k("nickname")],
+        )
+    };
+    let before: Vec<_> = customers(&s).iter().map(project).collect();
+    for format in [Format::GoogleCsv, Format::OutlookCsv] {
+        let mut file = Vec::new();
+        dossier::interchange::export(
+            &s,
+            &dossier::interchange::ExportOptions {
+                format,
+                kind: None,
+                tags: vec![],
+            },
+            &mut file,
+        )
+        .unwrap();
+        assert!(file.starts_with(b"\xEF\xBB\xBF"), "{format:?}: BOM");
+        let (back, r) = import(&file, Format::Csv);
+        assert_eq!(r.rejected.len(), 0, "{format:?} {:?}", r.rejected);
+        assert!(
+            r.ignored_columns.iter().all(|c| c.ends_with("Type")),
+            "{format:?}: {:?}",
+            r.ignored_columns
+        );
+        let after: Vec<_> = customers(&back).iter().map(project).collect();
+        assert_eq!(
+            before,
+            after,
+            "{format:?}\n{}",
+            String::from_utf8_lossy(&file)
+        );
+    }
+}

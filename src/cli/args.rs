@@ -79,6 +79,17 @@ pub enum FormatArg {
     Json,
 }
 
+/// The column layout of a CSV export, for another program to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShapeArg {
+    /// dossier's own columns (imports back exactly).
+    Dossier,
+    /// Google Contacts' "Google CSV".
+    Google,
+    /// Outlook's "Comma Separated Values".
+    Outlook,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a record: dossier add customer --name 张伟 --company "上海华信科技" --city 上海
@@ -204,6 +215,10 @@ pub enum Command {
     Export {
         #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
         format: FormatArg,
+        /// CSV column layout: dossier (default), google or outlook — to take
+        /// the book back to those programs.
+        #[arg(long, value_enum)]
+        shape: Option<ShapeArg>,
         /// Which kind of record (CSV default: customer; JSON default: everything).
         #[arg(long)]
         kind: Option<KindArg>,

@@ -1,6 +1,6 @@
 //! `import`, `export`, `duplicates`, `merge`, `unmerge`.
 
-use super::args::{FormatArg, KindArg};
+use super::args::{FormatArg, KindArg, ShapeArg};
 use super::output::pad;
 use crate::domain::text::sanitize_for_terminal as clean;
 use crate::domain::Kind;
@@ -125,16 +125,19 @@ fn private_file(path: &Path) -> Result<std::fs::File> {
 
 pub fn export(
     store: &Store,
-    format: FormatArg,
+    (format, shape): (FormatArg, Option<ShapeArg>),
     kind: Option<KindArg>,
     tags: Vec<String>,
     output: Option<PathBuf>,
 ) -> Result<ExitCode> {
     let opts = ExportOptions {
-        format: match format {
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Vcf => Format::Vcf,
-            FormatArg::Json => Format::Json,
+        format: match (format, shape) {
+            (FormatArg::Csv, None | Some(ShapeArg::Dossier)) => Format::Csv,
+            (FormatArg::Csv, Some(ShapeArg::Google)) => Format::GoogleCsv,
+            (FormatArg::Csv, Some(ShapeArg::Outlook)) => Format::OutlookCsv,
+            (_, Some(_)) => return Err(anyhow!("--shape is for --format csv")),
+            (FormatArg::Vcf, None) => Format::Vcf,
+            (FormatArg::Json, None) => Format::Json,
         },
         kind: kind.map(Kind::from),
         tags,

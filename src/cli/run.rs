@@ -127,10 +127,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         ),
         Command::Export {
             format,
+            shape,
             kind,
             tags,
             output,
-        } => super::interchange::export(&store, format, kind, tags, output),
+        } => super::interchange::export(&store, (format, shape), kind, tags, output),
         Command::Duplicates { limit, json } => super::interchange::duplicates(&store, limit, json),
         Command::Merge { keep, duplicate } => {
             super::interchange::merge(&mut store, keep, duplicate)

@@ -42,11 +42,12 @@ pub fn guard_cell(s: &str) -> Cow<'_, str> {
 }
 
 /// Whether a cell is one or more phone numbers in international form
-/// (`+86 138 0013 8000`, `+1 415 555 0434, +44 20 7946 0958`): left as
+/// (`+86 138 0013 8000`, `+1 415 555 0434, +44 20 7946 0958`, Google's
+/// `a ::: b`): left as
 /// written, for the programs that read the file back. Digits and
 /// separators alone cannot call a function, so no formula harm is done.
 fn phone_numbers(s: &str) -> bool {
-    s.split(", ").all(|p| {
+    s.split(", ").flat_map(|p| p.split(" ::: ")).all(|p| {
         let body = p.strip_prefix('+').unwrap_or(p);
         !body.is_empty()
             && body.starts_with(|c: char| c.is_ascii_digit())
@@ -132,6 +133,24 @@ pub fn export(store: &Store, opts: &ExportOptions, out: &mut dyn Write) -> Resul
             )
         }
         Format::Csv => export_csv(store, opts.kind.unwrap_or(Kind::Customer), &opts.tags, out),
+        Format::GoogleCsv | Format::OutlookCsv => {
+            if opts.kind.is_some_and(|k| k != Kind::Customer) {
+                return Err(InterchangeError::Format(
+                    "--shape google/outlook holds customers only — drop --kind or --shape".into(),
+                ));
+            }
+            let shape = if opts.format == Format::GoogleCsv {
+                super::shaped::Shape::Google
+            } else {
+                super::shaped::Shape::Outlook
+            };
+            let allowed = tag_filter(store, Kind::Customer, &opts.tags)?;
+            super::shaped::write(
+                shape,
+                &mut |f| each_live(|p| store.customers(p), |c| c.meta.id, &allowed, |c| f(c)),
+                out,
+            )
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod json;
 mod report;
 mod rows;
 mod salvage;
+mod shaped;
 mod vcard;
 mod vcard_raw;
 
@@ -29,6 +30,11 @@ pub enum Format {
     Csv,
     Vcf,
     Json,
+    /// CSV in Google Contacts' column layout (export only; imports read it
+    /// as any CSV).
+    GoogleCsv,
+    /// CSV in Outlook's column layout (export only).
+    OutlookCsv,
 }
 
 impl Format {
@@ -154,7 +160,9 @@ pub fn import_bytes(
         );
     }
     match format {
-        Format::Csv => csv_import::import(store, &text, opts, &mut report)?,
+        Format::Csv | Format::GoogleCsv | Format::OutlookCsv => {
+            csv_import::import(store, &text, opts, &mut report)?
+        }
         Format::Vcf => {
             if opts.kind != Kind::Customer {
                 return Err(InterchangeError::Format(
