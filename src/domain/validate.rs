@@ -160,12 +160,26 @@ pub fn email_problem(email: &str) -> Option<String> {
     }
 }
 
+fn not_a_phone(p: &str) -> String {
+    format!(
+        "'{}' is not a phone number — digits, spaces, + - ( ) and an extension only",
+        super::text::sanitize_for_terminal(p)
+    )
+}
+
 /// Phones as address books write them: digits, spaces, `+ - ( ) . /`, a
 /// `tel:` scheme, an extension (`x102`, `ext. 102`, `;ext=102`), pause and
 /// wait dial strings (`p` `w` `,` `;`) and service codes (`*123#`); at
 /// least 3 digits (extension aside, at most 20).
 pub fn phone_problem(phone: &str) -> Option<String> {
     let p = phone.trim();
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    if p.chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        // The common case, without the allocations below.
+        return (!(3..=20).contains(&digits)).then(|| not_a_phone(p));
+    }
     let lower = p.to_ascii_lowercase();
     let body = lower
         .strip_prefix("tel:")
@@ -174,13 +188,9 @@ pub fn phone_problem(phone: &str) -> Option<String> {
     let bad = body
         .chars()
         .any(|c| !(c.is_ascii_digit() || " +-().x#*/,;pw=".contains(c)));
-    let digits = p.chars().filter(char::is_ascii_digit).count();
     let number = super::text::phone_digits(&super::identity::dialled_number(p)).len();
     if bad || digits < 3 || number > 20 {
-        Some(format!(
-            "'{}' is not a phone number — digits, spaces, + - ( ) and an extension only",
-            super::text::sanitize_for_terminal(p)
-        ))
+        Some(not_a_phone(p))
     } else {
         None
     }

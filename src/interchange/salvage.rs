@@ -84,10 +84,29 @@ fn multi_value_sep(rest: &str) -> Option<usize> {
     None
 }
 
+/// A cell with no separator of any kind holds one value (nearly every
+/// cell of a big file: worth skipping the character-by-character split).
+fn single_value(cell: &str) -> Option<Vec<String>> {
+    let plain = !cell
+        .bytes()
+        .any(|b| matches!(b, b',' | b';' | b':' | b'/' | b'\n' | b'\r' | b'"') || b >= 0x80);
+    plain.then(|| {
+        let t = cell.trim();
+        if t.is_empty() {
+            Vec::new()
+        } else {
+            vec![t.to_string()]
+        }
+    })
+}
+
 /// Phones of one cell. `,` and `;` separate two numbers only when a space
 /// follows: written tight they are pauses of a dial string (`…,,102`) or
 /// part of a `tel:` URI (`;ext=102`).
 pub(crate) fn split_phones(cell: &str) -> Vec<String> {
+    if let Some(one) = single_value(cell) {
+        return one;
+    }
     split_outside_quotes(cell, |rest| {
         multi_value_sep(rest).or_else(|| {
             let mut it = rest.chars();
@@ -102,6 +121,9 @@ pub(crate) fn split_phones(cell: &str) -> Vec<String> {
 /// Emails of one cell: `,` and `;` separate them, but not inside
 /// `"Lee, Ann" <ann@example.com>`.
 pub(crate) fn split_emails(cell: &str) -> Vec<String> {
+    if let Some(one) = single_value(cell) {
+        return one;
+    }
     split_outside_quotes(cell, |rest| {
         multi_value_sep(rest).or_else(|| rest.starts_with([',', ';']).then_some(1))
     })
@@ -194,6 +216,15 @@ pub(crate) fn salvage(c: &mut Customer, warnings: &mut Vec<String>) {
     }
     let mut kept = Vec::new();
     for (field, value) in short_fields(c) {
+        if !value
+            .chars()
+            .any(|c| c.is_control() || ('\u{202A}'..='\u{2069}').contains(&c))
+        {
+            if value.chars().count() > MAX_SHORT {
+                kept.push((field, std::mem::take(value)));
+            }
+            continue;
+        }
         let one_line = one_line(value);
         if one_line != *value {
             if one_line.split_whitespace().ne(value.split_whitespace()) {

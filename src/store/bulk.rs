@@ -158,8 +158,9 @@ struct CustomerIndex {
     by_bare_name: FastMap<i64>,
     /// Any customer holding a phone, for the "shares a phone" warning.
     by_phone: FastMap<i64>,
-    /// Any customer of a name, for the "same name" warning.
-    by_name: FastMap<i64>,
+    /// Any customer of a name and whether it has an email, for the
+    /// "same name" warning.
+    by_name: FastMap<(i64, bool)>,
 }
 
 /// A customer's identity keys, worked out once per row.
@@ -237,8 +238,8 @@ impl CustomerIndex {
         }
         let Some(name) = &keys.name else { return };
         fast_hash::update(&mut self.by_name, name, |v| {
-            if *v == 0 {
-                *v = id
+            if v.0 == 0 {
+                *v = (id, has_email)
             }
         });
         for p in &keys.phones {
@@ -293,11 +294,11 @@ impl CustomerIndex {
         })
     }
 
-    /// Another customer of this name, if any.
+    /// Another customer of this name that nothing tells apart from these
+    /// keys (two different emails do), if any.
     fn sharing_name(&self, keys: &Keys) -> Option<i64> {
-        keys.name
-            .as_ref()
-            .and_then(|n| self.by_name.get(n).copied())
+        let (id, has_email) = *self.by_name.get(keys.name.as_ref()?)?;
+        (!has_email || keys.emails.is_empty()).then_some(id)
     }
 
     /// Another customer holding one of these phones, if any.
