@@ -190,9 +190,12 @@ pub(crate) fn salvage(c: &mut Customer, warnings: &mut Vec<String>) {
                     c.phones.push(p)
                 }
             }
-            Some(why) => {
+            Some(_) => {
                 let key = keep(c, "phone", &p);
-                warnings.push(format!("{why} — kept in custom field '{key}'"));
+                warnings.push(format!(
+                    "phone '{}' is not a phone number (digits, spaces, + - ( ) and an extension) — kept in custom field '{key}'",
+                    visible(&p)
+                ));
             }
         }
     }
@@ -208,9 +211,12 @@ pub(crate) fn salvage(c: &mut Customer, warnings: &mut Vec<String>) {
                     c.emails.push(e)
                 }
             }
-            Some(why) => {
+            Some(_) => {
                 let key = keep(c, "email", &e);
-                warnings.push(format!("{why} — kept in custom field '{key}'"));
+                warnings.push(format!(
+                    "email '{}' is not an email address (expected name@example.com) — kept in custom field '{key}'",
+                    visible(&e)
+                ));
             }
         }
     }
@@ -371,6 +377,11 @@ mod tests {
         assert_eq!(w.len(), 3, "{w:?}");
         assert!(w[0].contains("'call reception'"), "{w:?}");
         assert!(w[2].contains("\\u{001b}"), "{w:?}");
+        let mut bell = Customer::named("Bo");
+        bell.phones = vec!["555\u{7}0100x".into()];
+        let mut w = Vec::new();
+        salvage(&mut bell, &mut w);
+        assert!(w[0].contains("'555\\u{0007}0100x'"), "{w:?}");
         assert!(c.validate().is_ok(), "{:?}", c.validate());
     }
 
