@@ -79,6 +79,17 @@ pub enum FormatArg {
     Json,
 }
 
+/// The column layout of a CSV export, for another program to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShapeArg {
+    /// dossier's own columns (imports back exactly).
+    Dossier,
+    /// Google Contacts' "Google CSV".
+    Google,
+    /// Outlook's "Comma Separated Values".
+    Outlook,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a record: dossier add customer --name 张伟 --company "上海华信科技" --city 上海
@@ -181,6 +192,14 @@ pub enum Command {
         /// "WeChat=custom.wechat", "Photo=ignore" (repeatable).
         #[arg(long = "map", value_name = "COLUMN=FIELD")]
         maps: Vec<String>,
+        /// The file's encoding when detection gets it wrong: gbk, gb18030,
+        /// big5, shift_jis, windows-1252, iso-8859-1, utf-16le, utf-8, …
+        #[arg(long, value_name = "NAME")]
+        encoding: Option<String>,
+        /// The CSV file has no header line: name columns by position,
+        /// --map 1=name --map 3=phones.
+        #[arg(long)]
+        no_header: bool,
         /// Show what would be created, updated and rejected; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -196,6 +215,10 @@ pub enum Command {
     Export {
         #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
         format: FormatArg,
+        /// CSV column layout: dossier (default), google or outlook — to take
+        /// the book back to those programs.
+        #[arg(long, value_enum)]
+        shape: Option<ShapeArg>,
         /// Which kind of record (CSV default: customer; JSON default: everything).
         #[arg(long)]
         kind: Option<KindArg>,

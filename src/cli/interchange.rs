@@ -1,6 +1,6 @@
 //! `import`, `export`, `duplicates`, `merge`, `unmerge`.
 
-use super::args::{FormatArg, KindArg};
+use super::args::{FormatArg, KindArg, ShapeArg};
 use super::output::pad;
 use crate::domain::text::sanitize_for_terminal as clean;
 use crate::domain::Kind;
@@ -18,13 +18,15 @@ pub fn import(
     store: &mut Store,
     file: &Path,
     kind: Option<KindArg>,
-    maps: Vec<String>,
+    (maps, encoding, no_header): (Vec<String>, Option<String>, bool),
     (dry_run, defer_classify): (bool, bool),
     json: bool,
 ) -> Result<ExitCode> {
     let opts = ImportOptions {
         kind: kind.map(Kind::from).unwrap_or(Kind::Customer),
         maps,
+        encoding,
+        no_header,
         dry_run,
         progress: !json,
         defer_classify,
@@ -34,6 +36,9 @@ pub fn import(
     if json {
         println!("{}", super::output::to_json_pretty(&report)?);
     } else {
+        if let Some(enc) = report.encoding.as_deref().filter(|e| *e != "UTF-8") {
+            println!("read as {enc} (if the text looks wrong, name the encoding with --encoding)");
+        }
         if !report.ignored_columns.is_empty() {
             println!(
                 "columns not imported: {} (map them with --map 'COLUMN=FIELD')",
@@ -70,6 +75,22 @@ pub fn import(
                 report.rejected.len() - SHOW
             );
         }
+        if !report.kept_properties.is_empty() {
+            let names: Vec<&str> = report.kept_properties.iter().map(String::as_str).collect();
+            println!(
+                "vCard properties kept but not shown: {} (stored with each customer as a custom field 'vcard NAME'; a vCard export gives them back)",
+                clean(&names.join(", "))
+            );
+        }
+        for w in report.warnings.iter().take(SHOW) {
+            println!("line {:>6}: warning — {}", w.line, clean(&w.message));
+        }
+        if report.warnings.len() > SHOW {
+            println!(
+                "… and {} more warnings (--json lists them all)",
+                report.warnings.len() - SHOW
+            );
+        }
         let total = started.elapsed().as_secs_f64();
         match report.classified_by_sweep_ms {
             Some(ms) => {
@@ -83,25 +104,32 @@ pub fn import(
             println!("classification deferred: the next start of dossier (or dossier classify) tags the imported customers");
         }
     }
-    Ok(if report.rejected.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    // 2: rows were rejected; 3: every row is in, but some need a look
+    // (values kept aside, likely duplicates) — scripts can tell both apart.
+    Ok(if !report.rejected.is_empty() {
         ExitCode::from(2)
+    } else if report.needs_attention() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
 pub fn export(
     store: &Store,
-    format: FormatArg,
+    (format, shape): (FormatArg, Option<ShapeArg>),
     kind: Option<KindArg>,
     tags: Vec<String>,
     (output, force): (Option<PathBuf>, bool),
 ) -> Result<ExitCode> {
     let opts = ExportOptions {
-        format: match format {
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Vcf => Format::Vcf,
-            FormatArg::Json => Format::Json,
+        format: match (format, shape) {
+            (FormatArg::Csv, None | Some(ShapeArg::Dossier)) => Format::Csv,
+            (FormatArg::Csv, Some(ShapeArg::Google)) => Format::GoogleCsv,
+            (FormatArg::Csv, Some(ShapeArg::Outlook)) => Format::OutlookCsv,
+            (_, Some(_)) => return Err(anyhow!("--shape is for --format csv")),
+            (FormatArg::Vcf, None) => Format::Vcf,
+            (FormatArg::Json, None) => Format::Json,
         },
         kind: kind.map(Kind::from),
         tags,

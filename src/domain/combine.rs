@@ -15,8 +15,9 @@ fn lower(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
+/// Phones are one when they are one number (`+44 20 …` = `020 …`).
 fn digits(s: &str) -> String {
-    super::text::phone_digits(s)
+    super::identity::phone_key(s).unwrap_or_else(|| super::text::phone_digits(s))
 }
 
 /// The text fields both rules treat alike, as (kept, incoming) pairs.
@@ -97,9 +98,10 @@ mod tests {
     fn absorb_overwrites_filled_fields_and_joins_lists() {
         let mut a = Customer::named("Ann");
         a.city = "Paris".into();
-        a.phones = vec!["+33 1 23 45 67".into()];
+        a.phones = vec!["+33 1 23 45 67 89".into()];
         let mut row = Customer::named("Ann B");
-        row.phones = vec!["33123 4567".into(), "555-0100".into()];
+        // One number written two ways is one phone.
+        row.phones = vec!["0033 1 23 45 67 89".into(), "555-0100".into()];
         absorb(&mut a, &row);
         assert_eq!(a.name, "Ann B");
         assert_eq!(a.city, "Paris");

@@ -1,5 +1,6 @@
 use super::validate::{
-    check_required, check_text, email_problem, phone_problem, MAX_LONG, MAX_SHORT,
+    check_multiline_text, check_required, check_text, email_problem, phone_problem, MAX_LONG,
+    MAX_SHORT,
 };
 use super::{labelled_enum, Meta, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -136,7 +137,8 @@ impl Customer {
         ] {
             check_text(&mut e, field, value, MAX_SHORT);
         }
-        check_text(&mut e, "address", &self.address, MAX_SHORT * 2);
+        // Address books keep a street address on several lines.
+        check_multiline_text(&mut e, "address", &self.address, MAX_SHORT * 2);
         check_text(&mut e, "notes", &self.notes, MAX_LONG);
         for p in &self.phones {
             if let Some(m) = phone_problem(p) {

@@ -27,7 +27,9 @@ pub use money::Money;
 pub use money::{Rates, Totals};
 pub use opportunity::{LineItem, Opportunity, Stage};
 pub use product::Product;
-pub use validate::{FieldError, ValidationErrors};
+pub use validate::{
+    email_problem, phone_problem, FieldError, ValidationErrors, MAX_LONG, MAX_SHORT,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -73,6 +73,27 @@ pub const MAX_LONG: usize = 20_000;
 
 /// Shared checks on free text: length and control characters.
 pub(crate) fn check_text(errs: &mut ValidationErrors, field: &str, value: &str, max: usize) {
+    check_text_lines(errs, field, value, max, max == MAX_LONG)
+}
+
+/// [`check_text`] for a field whose value may run over several lines
+/// (a street address as address books keep it).
+pub(crate) fn check_multiline_text(
+    errs: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+) {
+    check_text_lines(errs, field, value, max, true)
+}
+
+fn check_text_lines(
+    errs: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+    multiline: bool,
+) {
     let n = value.chars().count();
     if n > max {
         errs.add(
@@ -80,7 +101,6 @@ pub(crate) fn check_text(errs: &mut ValidationErrors, field: &str, value: &str, 
             format!("is {n} characters long — at most {max} are allowed"),
         );
     }
-    let multiline = max == MAX_LONG;
     if value.chars().any(|c| {
         (c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
             || is_direction_override(c)
@@ -140,18 +160,37 @@ pub fn email_problem(email: &str) -> Option<String> {
     }
 }
 
-/// Phones: digits, spaces, `+ - ( ) .` and an extension mark; at least 3 digits.
+fn not_a_phone(p: &str) -> String {
+    format!(
+        "'{}' is not a phone number — digits, spaces, + - ( ) and an extension only",
+        super::text::cut_for_message(p)
+    )
+}
+
+/// Phones as address books write them: digits, spaces, `+ - ( ) . /`, a
+/// `tel:` scheme, an extension (`x102`, `ext. 102`, `;ext=102`), pause and
+/// wait dial strings (`p` `w` `,` `;`) and service codes (`*123#`); at
+/// least 3 digits (extension aside, at most 20).
 pub fn phone_problem(phone: &str) -> Option<String> {
     let p = phone.trim();
-    let bad = p
-        .chars()
-        .any(|c| !(c.is_ascii_digit() || " +-().xX#/".contains(c)));
     let digits = p.chars().filter(char::is_ascii_digit).count();
-    if bad || !(3..=20).contains(&digits) {
-        Some(format!(
-            "'{}' is not a phone number — digits, spaces, + and - only",
-            super::text::cut_for_message(p)
-        ))
+    if p.chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        // The common case, without the allocations below.
+        return (!(3..=20).contains(&digits)).then(|| not_a_phone(p));
+    }
+    let lower = p.to_ascii_lowercase();
+    let body = lower
+        .strip_prefix("tel:")
+        .unwrap_or(&lower)
+        .replace("ext", "");
+    let bad = body
+        .chars()
+        .any(|c| !(c.is_ascii_digit() || " +-().x#*/,;pw=".contains(c)));
+    let number = super::text::phone_digits(&super::identity::dialled_number(p)).len();
+    if bad || digits < 3 || number > 20 {
+        Some(not_a_phone(p))
     } else {
         None
     }

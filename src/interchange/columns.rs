@@ -135,6 +135,12 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
             "primaryphone",
             "companymainphone",
             "otherphone",
+            "pagernumber",
+            "carphone",
+            "assistantsphone",
+            "radiophone",
+            "座机号码",
+            "办公电话",
             "mainphone",
             "电话",
             "手机",
@@ -155,6 +161,10 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
             "emailvalue",
             "mail",
             "emailaddr",
+            "secondaryemail",
+            "企业邮箱",
+            "个人邮箱",
+            "工作邮箱",
             "workemail",
             "personalemail",
             "primaryemail",
@@ -173,6 +183,9 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
             "addresscountry",
             "businesscountryregion",
             "homecountryregion",
+            "workcountry",
+            "homecountry",
+            "othercountryregion",
             "mailingcountry",
             "billingcountry",
             "国家",
@@ -190,6 +203,8 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
             "addressregion",
             "businessstate",
             "homestate",
+            "workstate",
+            "otherstate",
             "mailingstate",
             "billingstate",
             "省",
@@ -207,6 +222,8 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
             "addresscity",
             "businesscity",
             "homecity",
+            "workcity",
+            "othercity",
             "mailingcity",
             "billingcity",
             "城市",
@@ -224,6 +241,10 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
             "addressformatted",
             "businessstreet",
             "homestreet",
+            "workaddress",
+            "homeaddress",
+            "otherstreet",
+            "businessaddress",
             "mailingstreet",
             "billingstreet",
             "地址",
@@ -300,6 +321,99 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Columns address books export that have no field of their own yet:
+/// kept as custom fields (`custom.KEY`) so no value is lost.
+const CUSTOM_ALIASES: &[(&str, &[&str])] = &[
+    (
+        "prefix",
+        &["prefix", "honorific", "nameprefix", "称谓", "称呼"],
+    ),
+    ("suffix", &["suffix", "namesuffix"]),
+    ("nickname", &["nickname", "昵称"]),
+    (
+        "department",
+        &[
+            "department",
+            "organizationdepartment",
+            "部门",
+            "所属部门",
+            "部门名称",
+        ],
+    ),
+    (
+        "website",
+        &[
+            "webpage",
+            "website",
+            "websitevalue",
+            "web",
+            "url",
+            "personalwebpage",
+            "businesswebpage",
+            "网址",
+            "主页",
+            "网站",
+        ],
+    ),
+    (
+        "birthday",
+        &["birthday", "birthdate", "dateofbirth", "生日", "出生日期"],
+    ),
+    ("anniversary", &["anniversary", "纪念日"]),
+    ("birth year", &["birthyear"]),
+    ("birth month", &["birthmonth"]),
+    (
+        "fax",
+        &[
+            "fax",
+            "faxnumber",
+            "businessfax",
+            "homefax",
+            "otherfax",
+            "传真",
+            "传真号码",
+        ],
+    ),
+    (
+        "wechat",
+        &["wechat", "wechatid", "weixin", "微信", "微信号"],
+    ),
+    ("qq", &["qq", "qq号", "qq号码"]),
+    ("skype", &["skype", "skypeid"]),
+    (
+        "categories",
+        &[
+            "categories",
+            "category",
+            "groupmembership",
+            "groups",
+            "group",
+            "分组",
+            "标签",
+            "客户分组",
+        ],
+    ),
+    (
+        "postcode",
+        &[
+            "postcode",
+            "postalcode",
+            "zip",
+            "zipcode",
+            "addresspostalcode",
+            "businesspostalcode",
+            "homepostalcode",
+            "otherpostalcode",
+            "workzipcode",
+            "homezipcode",
+            "mailingzip",
+            "billingzip",
+            "邮编",
+            "邮政编码",
+        ],
+    ),
+];
+
 const GIVEN: &[&str] = &["firstname", "givenname", "forename", "名", "名字"];
 const FAMILY: &[&str] = &["lastname", "familyname", "surname", "姓", "姓氏"];
 const MIDDLE: &[&str] = &["middlename", "additionalname"];
@@ -367,6 +481,11 @@ pub fn auto_target(kind: Kind, header: &str) -> Option<Target> {
                 return Some(Target::Field(field));
             }
         }
+        for (key, aliases) in CUSTOM_ALIASES {
+            if aliases.contains(&n.as_str()) {
+                return Some(Target::Custom(key.to_string()));
+            }
+        }
         if GIVEN.contains(&n.as_str()) {
             return Some(Target::GivenName);
         }
@@ -383,6 +502,37 @@ pub fn auto_target(kind: Kind, header: &str) -> Option<Target> {
         }
     }
     None
+}
+
+/// Fixes the automatic mapping where one header means different things in
+/// different programs, from the other headers of the file:
+/// - Outlook writes `Title` for the honorific (Mr., Dr.) beside `Job
+///   Title`: with a job-title column, `Title` is the prefix;
+/// - Chinese CRM sheets name the person `联系人` and the firm `客户名称`:
+///   with a contact-person column, `客户名称`/`客户` is the company.
+pub fn in_context(kind: Kind, headers: &[&str], targets: &mut [Target]) {
+    if kind != Kind::Customer {
+        return;
+    }
+    let norm: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+    let has = |names: &[&str]| norm.iter().any(|n| names.contains(&n.as_str()));
+    let job_title = has(&["jobtitle", "organizationtitle", "职位", "职务"]);
+    let contact_person = has(&["联系人", "联系人姓名", "姓名", "客户姓名"]);
+    for (n, t) in norm.iter().zip(targets.iter_mut()) {
+        if *t == Target::Field("title") && n == "title" && job_title {
+            *t = Target::Custom("prefix".into());
+        }
+        // Thunderbird splits the birthday into year, month and day columns.
+        if n == "birthday" && has(&["birthyear", "birthmonth"]) {
+            *t = Target::Custom("birth day".into());
+        }
+        if *t == Target::Field("name")
+            && contact_person
+            && matches!(n.as_str(), "客户名称" | "客户")
+        {
+            *t = Target::Field("company");
+        }
+    }
 }
 
 /// Reads a `--map COLUMN=FIELD` option: FIELD is a field name, `custom.KEY`,

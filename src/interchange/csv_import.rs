@@ -1,7 +1,7 @@
 //! CSV import: separator sniffing, header mapping, one row at a time with
 //! its physical line number.
 
-use super::columns::{auto_target, parse_map, Target};
+use super::columns::{auto_target, in_context, parse_map, Target};
 use super::decode::sniff_delimiter;
 use super::report::{Action, ImportReport};
 use super::rows::{OtherKinds, RowValues};
@@ -31,12 +31,27 @@ fn mapping(
         overrides.push((column, target));
     }
     let mut out = Vec::with_capacity(headers.len());
-    for h in headers {
+    let mut automatic: Vec<Option<Target>> =
+        headers.iter().map(|h| auto_target(opts.kind, h)).collect();
+    {
+        let names: Vec<&str> = headers.iter().collect();
+        let mut found: Vec<Target> = automatic
+            .iter()
+            .map(|t| t.clone().unwrap_or(Target::Ignore))
+            .collect();
+        in_context(opts.kind, &names, &mut found);
+        for (a, f) in automatic.iter_mut().zip(found) {
+            if a.is_some() {
+                *a = Some(f);
+            }
+        }
+    }
+    for (h, auto) in headers.iter().zip(automatic) {
         let chosen = overrides
             .iter()
             .find(|(c, _)| h.trim().eq_ignore_ascii_case(c))
             .map(|(_, t)| t.clone())
-            .or_else(|| auto_target(opts.kind, h));
+            .or(auto);
         match chosen {
             Some(t) => out.push(t),
             None => {
@@ -72,11 +87,17 @@ pub(super) fn import(
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(text))
         .flexible(true)
+        .has_headers(!opts.no_header)
         .from_reader(text.as_bytes());
-    let headers = rdr
+    let mut headers = rdr
         .headers()
         .map_err(|e| InterchangeError::Format(format!("cannot read the header line: {e}")))?
         .clone();
+    if opts.no_header {
+        // Without a header line the reader hands the first row back as
+        // data; its columns are named by position for `--map 1=name`.
+        headers = (1..=headers.len()).map(|i| i.to_string()).collect();
+    }
     if headers.iter().all(|h| h.trim().is_empty()) {
         return Err(InterchangeError::Format(
             "the file is empty or has no header line".into(),
@@ -98,26 +119,28 @@ pub(super) fn import(
             &bar,
             |values| {
                 let mut c = Customer::default();
-                values
-                    .apply_customer(&mut c, today)
-                    .map(|()| PreparedCustomer::new(c))
-                    .map_err(|e| e.to_string())
+                let mut warnings = Vec::new();
+                values.apply_customer(&mut c, today, &mut warnings);
+                super::salvage::salvage(&mut c, &mut warnings);
+                (PreparedCustomer::new(c), warnings)
             },
-            |line, made, report| {
-                let p = match made {
-                    Ok(p) => p,
-                    Err(e) => {
-                        report.reject(line, e);
-                        return Ok(());
-                    }
-                };
+            |line, (p, warnings), report| {
                 let name = p.customer().name.clone();
                 match imp.upsert_prepared(p) {
                     Ok(Upserted::Created(id)) => report.done(line, Action::Created, id, &name),
                     Ok(Upserted::Updated(id)) => report.done(line, Action::Updated, id, &name),
                     Ok(Upserted::Unchanged(id)) => report.done(line, Action::Unchanged, id, &name),
-                    Err(UpsertError::Invalid(v)) => report.reject(line, v.to_string()),
+                    Err(UpsertError::Invalid(v)) => {
+                        report.reject(line, v.to_string());
+                        return Ok(());
+                    }
                     Err(UpsertError::Store(e)) => return Err(stopped(Some(line), e)),
+                }
+                for w in warnings {
+                    report.warn(line, w);
+                }
+                if let Some(n) = imp.take_notice() {
+                    report.warn(line, n);
                 }
                 Ok(())
             },

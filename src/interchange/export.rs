@@ -34,11 +34,28 @@ fn formula_like(s: &str) -> bool {
 /// before such a character get one more, so [`unguard_cell`] undoes
 /// exactly this and nothing else.
 pub fn guard_cell(s: &str) -> Cow<'_, str> {
-    if formula_like(s) {
+    if formula_like(s) && !phone_numbers(s) {
         Cow::Owned(format!("'{s}"))
     } else {
         Cow::Borrowed(s)
     }
+}
+
+/// Whether a cell is one or more phone numbers in international form
+/// (`+86 138 0013 8000`, `+1 415 555 0434, +44 20 7946 0958`, Google's
+/// `a ::: b`): left as
+/// written, for the programs that read the file back. Digits and
+/// separators alone cannot call a function, so no formula harm is done.
+fn phone_numbers(s: &str) -> bool {
+    s.split(", ").flat_map(|p| p.split(" ::: ")).all(|p| {
+        let body = p.strip_prefix('+').unwrap_or(p);
+        !body.is_empty()
+            && body.starts_with(|c: char| c.is_ascii_digit())
+            && body
+                .chars()
+                .all(|c| c.is_ascii_digit() || " -().".contains(c))
+            && crate::domain::phone_problem(p).is_none()
+    })
 }
 
 /// Undoes [`guard_cell`] on import.
@@ -116,6 +133,24 @@ pub fn export(store: &Store, opts: &ExportOptions, out: &mut dyn Write) -> Resul
             )
         }
         Format::Csv => export_csv(store, opts.kind.unwrap_or(Kind::Customer), &opts.tags, out),
+        Format::GoogleCsv | Format::OutlookCsv => {
+            if opts.kind.is_some_and(|k| k != Kind::Customer) {
+                return Err(InterchangeError::Format(
+                    "--shape google/outlook holds customers only — drop --kind or --shape".into(),
+                ));
+            }
+            let shape = if opts.format == Format::GoogleCsv {
+                super::shaped::Shape::Google
+            } else {
+                super::shaped::Shape::Outlook
+            };
+            let allowed = tag_filter(store, Kind::Customer, &opts.tags)?;
+            super::shaped::write(
+                shape,
+                &mut |f| each_live(|p| store.customers(p), |c| c.meta.id, &allowed, |c| f(c)),
+                out,
+            )
+        }
     }
 }
 
@@ -217,12 +252,27 @@ mod tests {
     #[test]
     fn formula_guard_round_trips() {
         for s in [
-            "=1+1", "+86 138", "-5", "@SUM(A1)", "'=x", "''x", "''=", "plain", "'quoted", "",
+            "=1+1", "+86 13A", "-5", "@SUM(A1)", "'=x", "''x", "''=", "plain", "'quoted", "",
         ] {
             let g = guard_cell(s);
             assert!(!g.starts_with(FORMULA_START), "{s} → {g}");
             assert_eq!(unguard_cell(&g), s, "round trip of {s}");
         }
         assert_eq!(guard_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+    }
+
+    #[test]
+    fn phone_numbers_are_not_taken_for_formulas() {
+        for phone in [
+            "+86 138 0013 8000",
+            "+1 (415) 555-0434",
+            "+44 20 7946 0958, +44 7700 900123",
+        ] {
+            assert_eq!(guard_cell(phone), phone);
+            assert_eq!(unguard_cell(phone), phone);
+        }
+        for formula in ["+1+cmd|'/c calc'!A0", "+SUM(1)", "-2+3", "+", "+86 138, =1"] {
+            assert!(guard_cell(formula).starts_with('\''), "{formula}");
+        }
     }
 }

@@ -12,7 +12,10 @@ pub mod ics;
 mod json;
 mod report;
 mod rows;
+mod salvage;
+mod shaped;
 mod vcard;
+mod vcard_raw;
 
 pub use export::{export, guard_cell, unguard_cell, ExportOptions};
 pub use report::{Action, ImportReport, Rejected};
@@ -28,6 +31,11 @@ pub enum Format {
     Csv,
     Vcf,
     Json,
+    /// CSV in Google Contacts' column layout (export only; imports read it
+    /// as any CSV).
+    GoogleCsv,
+    /// CSV in Outlook's column layout (export only).
+    OutlookCsv,
 }
 
 impl Format {
@@ -66,6 +74,12 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Show a progress bar on stderr for large files.
     pub progress: bool,
+    /// The file's encoding (`gbk`, `windows-1252`, `shift_jis`, …) when
+    /// detection gets it wrong.
+    pub encoding: Option<String>,
+    /// The CSV file has no header line: columns are named 1, 2, 3, … for
+    /// `--map 1=name`.
+    pub no_header: bool,
     /// Do not classify now: the book is marked for a sweep at the next
     /// start (or `dossier classify`). For very large imports.
     pub defer_classify: bool,
@@ -76,6 +90,8 @@ impl Default for ImportOptions {
         ImportOptions {
             kind: Kind::Customer,
             maps: Vec::new(),
+            encoding: None,
+            no_header: false,
             dry_run: false,
             progress: false,
             defer_classify: false,
@@ -126,12 +142,28 @@ pub fn import_bytes(
     format: Format,
     opts: &ImportOptions,
 ) -> Result<ImportReport> {
-    let (text, encoding) = decode::decode(bytes);
+    let forced = match &opts.encoding {
+        Some(name) => Some(decode::encoding_named(name).map_err(InterchangeError::Format)?),
+        None => None,
+    };
+    let decoded = decode::decode(bytes, forced);
+    let text = decoded.text;
     let mut report = ImportReport::default();
     report.dry_run = opts.dry_run;
-    report.encoding = Some(encoding);
+    report.encoding = Some(decoded.encoding.name().to_string());
+    for line in decoded.bad_lines {
+        report.warn(
+            line,
+            format!(
+                "bytes that are not valid {} (shown as �) — check this line's text, or name the file's encoding with --encoding",
+                decoded.encoding.name()
+            ),
+        );
+    }
     match format {
-        Format::Csv => csv_import::import(store, &text, opts, &mut report)?,
+        Format::Csv | Format::GoogleCsv | Format::OutlookCsv => {
+            csv_import::import(store, &text, opts, &mut report)?
+        }
         Format::Vcf => {
             if opts.kind != Kind::Customer {
                 return Err(InterchangeError::Format(

@@ -1,6 +1,5 @@
 //! What an import did (or, dry, would do), row by row where it matters.
 
-use super::decode::Encoding;
 use serde::Serialize;
 
 /// How many row-by-row lines a report keeps per action (counts are exact).
@@ -23,6 +22,15 @@ pub struct Rejected {
     pub reason: String,
 }
 
+/// Something about an imported row that needs a look, though the row was
+/// imported: a value kept out of its field, a likely duplicate kept apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Physical line of the file where the row starts (1-based).
+    pub line: u64,
+    pub message: String,
+}
+
 /// One imported row: its line, what happened, which record, its label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Done {
@@ -40,6 +48,11 @@ pub struct ImportReport {
     pub unchanged: u64,
     /// Every rejected row.
     pub rejected: Vec<Rejected>,
+    /// Rows imported with something to look at (every one).
+    pub warnings: Vec<Warning>,
+    /// vCard properties no field shows, kept verbatim with their customers
+    /// (a vCard export gives them back).
+    pub kept_properties: std::collections::BTreeSet<String>,
     /// Blank rows skipped.
     pub blank: u64,
     /// Columns no field took (CSV).
@@ -49,8 +62,8 @@ pub struct ImportReport {
     pub classified_by_sweep_ms: Option<u128>,
     /// The first [`KEEP_LINES`] rows of each action.
     pub rows: Vec<Done>,
-    #[serde(skip)]
-    pub encoding: Option<Encoding>,
+    /// The encoding the file was read as (`UTF-8`, `GBK`, `windows-1252`, …).
+    pub encoding: Option<String>,
     #[serde(skip)]
     kept: [usize; 3],
 }
@@ -90,10 +103,22 @@ impl ImportReport {
         });
     }
 
-    /// One line: `created 3, updated 1, unchanged 0, rejected 2`.
+    pub fn warn(&mut self, line: u64, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            line,
+            message: message.into(),
+        });
+    }
+
+    /// Whether anything needs the user's attention (rejected rows or warnings).
+    pub fn needs_attention(&self) -> bool {
+        !self.rejected.is_empty() || !self.warnings.is_empty()
+    }
+
+    /// One line: `created 3, updated 1, unchanged 0, rejected 2, warnings 1`.
     pub fn summary(&self) -> String {
         format!(
-            "{}created {}, updated {}, unchanged {}, rejected {}{}",
+            "{}created {}, updated {}, unchanged {}, rejected {}, warnings {}{}",
             if self.dry_run {
                 "dry run — would have "
             } else {
@@ -103,6 +128,7 @@ impl ImportReport {
             self.updated,
             self.unchanged,
             self.rejected.len(),
+            self.warnings.len(),
             if self.blank > 0 {
                 format!(" ({} blank rows skipped)", self.blank)
             } else {

@@ -4,6 +4,7 @@
 
 use super::columns::Target;
 use super::report::{Action, ImportReport};
+use super::salvage;
 use super::{unguard_cell, ImportOptions, Result};
 use crate::domain::fields::{FieldType, Fields};
 use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
@@ -45,7 +46,19 @@ impl RowValues {
                         .any(|s| s.name == *f && s.ty == FieldType::List);
                     match v.fields.iter_mut().find(|(name, _)| name == f) {
                         Some((_, old)) if is_list => {
-                            old.push_str(", ");
+                            // Phones and emails are split by the salvage
+                            // rules, where a comma can be part of a value.
+                            old.push_str(if matches!(*f, "phones" | "emails") {
+                                "\n"
+                            } else {
+                                ", "
+                            });
+                            old.push_str(&cell);
+                        }
+                        // Address line 2 (Thunderbird, Salesforce): one
+                        // street address over several lines.
+                        Some((_, old)) if *f == "address" => {
+                            old.push('\n');
                             old.push_str(&cell);
                         }
                         Some(_) => {}
@@ -88,14 +101,36 @@ impl RowValues {
         errs.into_result()
     }
 
-    /// Like [`RowValues::apply`], plus custom fields and a name made of
-    /// first/middle/last name columns when there is no name column.
+    /// Sets a customer's fields the way a real address book needs: phones
+    /// and emails split by [`salvage::split_phones`] and
+    /// [`salvage::split_emails`] (Google's ` ::: ` included); a value its
+    /// field refuses (a size of "about 50") is kept in a custom field with a
+    /// warning instead of costing the row. Then custom fields and a name
+    /// made of first/middle/last name columns when there is no name column.
     pub(crate) fn apply_customer(
         &self,
         c: &mut Customer,
         today: NaiveDate,
-    ) -> Result<(), ValidationErrors> {
-        let result = self.apply(c, today);
+        warnings: &mut Vec<String>,
+    ) {
+        for (field, value) in &self.fields {
+            let set = match *field {
+                "phones" => {
+                    c.phones.extend(salvage::split_phones(value));
+                    Ok(())
+                }
+                "emails" => {
+                    c.emails.extend(salvage::split_emails(value));
+                    Ok(())
+                }
+                "needs" => c.set(field, &value.replace(":::", ",").replace('\n', ","), today),
+                _ => c.set(field, value, today),
+            };
+            if let Err(m) = set {
+                let key = salvage::keep(c, field, value);
+                warnings.push(format!("{field}: {m} — kept in custom field '{key}'"));
+            }
+        }
         for (k, v) in &self.custom {
             c.custom.insert(k.clone(), v.clone());
         }
@@ -114,7 +149,6 @@ impl RowValues {
                     .join(" ")
             };
         }
-        result
     }
 }
 

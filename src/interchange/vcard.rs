@@ -2,38 +2,11 @@
 //! charset-tagged Chinese names included, via `calcard`) and writing 3.0.
 
 use super::report::{Action, ImportReport};
+use super::vcard_raw;
 use super::{progress_bar, ImportOptions, InterchangeError, Result};
 use crate::domain::{Customer, CustomerKind};
 use crate::store::{Store, UpsertError, Upserted};
 use calcard::vcard::{VCard, VCardEntry, VCardProperty, VCardValue};
-
-/// Splits a file into cards, each with the line its BEGIN:VCARD is on.
-fn cards(text: &str) -> Vec<(u64, String)> {
-    let mut out = Vec::new();
-    let mut current: Option<(u64, String)> = None;
-    for (i, line) in text.lines().enumerate() {
-        let upper = line
-            .trim_start_matches('\u{feff}')
-            .trim()
-            .to_ascii_uppercase();
-        if upper == "BEGIN:VCARD" {
-            current = Some((i as u64 + 1, String::new()));
-        }
-        if let Some((_, buf)) = &mut current {
-            buf.push_str(line);
-            buf.push_str("\r\n");
-        }
-        if upper == "END:VCARD" {
-            if let Some(card) = current.take() {
-                out.push(card);
-            }
-        }
-    }
-    if let Some(card) = current {
-        out.push(card);
-    }
-    out
-}
 
 fn texts(e: &VCardEntry) -> Vec<String> {
     e.values
@@ -73,8 +46,23 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
             };
         }
     }
+    if let Some(n) = card.property(&VCardProperty::N) {
+        // N: family; given; additional; prefix; suffix.
+        let parts = texts(n);
+        for (i, key) in [(3, "prefix"), (4, "suffix")] {
+            if let Some(v) = parts.get(i).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+                c.custom.insert(key.into(), v.to_string());
+            }
+        }
+    }
     if let Some(org) = card.property(&VCardProperty::Org) {
-        c.company = texts(org).first().cloned().unwrap_or_default();
+        let parts = texts(org);
+        c.company = parts.first().cloned().unwrap_or_default();
+        // ORG: organisation; unit (the department).
+        if let Some(unit) = parts.get(1).filter(|u| !u.trim().is_empty()) {
+            c.custom
+                .insert("department".into(), unit.trim().to_string());
+        }
     }
     c.title = first_text(card, VCardProperty::Title);
     if c.title.is_empty() {
@@ -97,14 +85,18 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
         // ADR: post box; extended; street; city; region; postcode; country.
         let p = texts(adr);
         let get = |i: usize| p.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
-        c.address = [get(1), get(2)]
+        // Street first, then the extended line (suite, floor), then a PO box.
+        c.address = [get(2), get(1), get(0)]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
-            .join(", ");
+            .join("\n");
         c.city = get(3);
         c.province = get(4);
         c.country = get(6);
+        if !get(5).is_empty() {
+            c.custom.insert("postcode".into(), get(5));
+        }
     }
     c.notes = card
         .properties(&VCardProperty::Note)
@@ -149,7 +141,7 @@ pub(super) fn import(
     opts: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<()> {
-    let cards = cards(text);
+    let cards = vcard_raw::cards(text);
     if cards.is_empty() {
         return Err(InterchangeError::Format(
             "no BEGIN:VCARD found — is this a vCard file?".into(),
@@ -159,25 +151,69 @@ pub(super) fn import(
     bar.set_length(cards.len() as u64);
     let classify_each = super::classify_each(opts, cards.len());
     let mut imp = store.customer_import(opts.dry_run, classify_each)?;
-    for (i, (line, raw)) in cards.iter().enumerate() {
+    for (i, raw) in cards.iter().enumerate() {
         if i.is_multiple_of(1024) {
             bar.set_position(i as u64);
         }
-        let card = match VCard::parse(raw) {
+        let line = &raw.line;
+        if let Some(group) = vcard_raw::group_name(&raw.text) {
+            report.warn(
+                *line,
+                format!(
+                    "contact group '{}' skipped — a group card lists members, it is not a customer",
+                    super::salvage::visible(&group)
+                ),
+            );
+            continue;
+        }
+        let text = vcard_raw::with_charsets_decoded(&raw.text);
+        let card = match VCard::parse(&text) {
             Ok(card) => card,
             Err(e) => {
                 report.reject(*line, format!("not a readable vCard ({e:?})"));
                 continue;
             }
         };
-        let c = to_customer(&card);
+        let mut c = to_customer(&card);
+        let mut warnings = Vec::new();
+        if raw.nested > 0 {
+            warnings.push(format!(
+                "{} nested card(s) (vCard 2.1 AGENT) inside this one were not imported — add that person separately",
+                raw.nested
+            ));
+        }
+        if vcard_raw::is_org(&text) {
+            c.kind = CustomerKind::Enterprise;
+        }
+        let (kept, too_large) = vcard_raw::kept_properties(&text);
+        for (key, value) in kept {
+            report
+                .kept_properties
+                .insert(key[vcard_raw::KEPT_PREFIX.len()..].to_string());
+            c.custom.insert(key, value);
+        }
+        for (name, size) in too_large {
+            warnings.push(format!(
+                "{name} ({size} characters) is too large to keep and was not imported"
+            ));
+        }
+        super::salvage::salvage(&mut c, &mut warnings);
         let name = c.name.clone();
         match imp.upsert(c) {
             Ok(Upserted::Created(id)) => report.done(*line, Action::Created, id, &name),
             Ok(Upserted::Updated(id)) => report.done(*line, Action::Updated, id, &name),
             Ok(Upserted::Unchanged(id)) => report.done(*line, Action::Unchanged, id, &name),
-            Err(UpsertError::Invalid(v)) => report.reject(*line, v.to_string()),
+            Err(UpsertError::Invalid(v)) => {
+                report.reject(*line, v.to_string());
+                continue;
+            }
             Err(UpsertError::Store(e)) => return Err(e.into()),
+        }
+        for w in warnings {
+            report.warn(*line, w);
+        }
+        if let Some(n) = imp.take_notice() {
+            report.warn(*line, n);
         }
     }
     imp.finish()?;
@@ -226,19 +262,40 @@ pub(super) fn write(c: &Customer) -> String {
     line(&mut out, "BEGIN:VCARD");
     line(&mut out, "VERSION:3.0");
     line(&mut out, &format!("FN:{}", esc(&c.name)));
-    let (family, given) = if is_cjk(&c.name) {
-        let mut chars = c.name.chars();
-        let family: String = chars.next().map(String::from).unwrap_or_default();
-        (family, chars.collect::<String>())
-    } else {
-        match c.name.trim().rsplit_once(' ') {
-            Some((given, family)) => (family.to_string(), given.to_string()),
-            None => (c.name.trim().to_string(), String::new()),
+    let custom = |k: &str| c.custom.get(k).map(String::as_str).unwrap_or("");
+    if c.kind == CustomerKind::Enterprise {
+        // An organisation card: no person's name; address books show the
+        // ORG (Apple needs X-ABShowAs to list it as a company).
+        line(&mut out, "N:;;;;");
+        if !c.company.is_empty() {
+            line(&mut out, &format!("ORG:{}", esc(&c.company)));
         }
-    };
-    line(&mut out, &format!("N:{};{};;;", esc(&family), esc(&given)));
-    if !c.company.is_empty() {
-        line(&mut out, &format!("ORG:{}", esc(&c.company)));
+        line(&mut out, "X-ABShowAs:COMPANY");
+    } else {
+        // N: family; given; additional; prefix; suffix (RFC 6350 6.2.2).
+        // FN may carry the honorific ("Dr. Ann Lee"); N keeps it in its slot.
+        let bare = c.name.trim();
+        let bare = bare.strip_prefix(custom("prefix")).unwrap_or(bare);
+        let bare = bare.strip_suffix(custom("suffix")).unwrap_or(bare);
+        let (family, given) = crate::domain::text::split_name(bare.trim().trim_end_matches(','));
+        line(
+            &mut out,
+            &format!(
+                "N:{};{};;{};{}",
+                esc(&family),
+                esc(&given),
+                esc(custom("prefix")),
+                esc(custom("suffix"))
+            ),
+        );
+        if !c.company.is_empty() {
+            let dept = custom("department");
+            if dept.is_empty() {
+                line(&mut out, &format!("ORG:{}", esc(&c.company)));
+            } else {
+                line(&mut out, &format!("ORG:{};{}", esc(&c.company), esc(dept)));
+            }
+        }
     }
     if !c.title.is_empty() {
         line(&mut out, &format!("TITLE:{}", esc(&c.title)));
@@ -249,17 +306,22 @@ pub(super) fn write(c: &Customer) -> String {
     for e in &c.emails {
         line(&mut out, &format!("EMAIL;TYPE=INTERNET:{}", esc(e)));
     }
+    let postcode = custom("postcode");
     if [&c.address, &c.city, &c.province, &c.country]
         .iter()
         .any(|s| !s.is_empty())
+        || !postcode.is_empty()
     {
+        // ADR slots (RFC 6350 6.3.1): PO box; extended; street; locality;
+        // region; postal code; country.
         line(
             &mut out,
             &format!(
-                "ADR;TYPE=WORK:;{};;{};{};;{}",
+                "ADR;TYPE=WORK:;;{};{};{};{};{}",
                 esc(&c.address),
                 esc(&c.city),
                 esc(&c.province),
+                esc(postcode),
                 esc(&c.country)
             ),
         );
@@ -285,7 +347,14 @@ pub(super) fn write(c: &Customer) -> String {
         line(&mut out, &format!("X-DOSSIER-SIZE:{size}"));
     }
     for (k, v) in &c.custom {
-        line(&mut out, &format!("X-DOSSIER-CUSTOM:{}={}", esc(k), esc(v)));
+        if k.starts_with(vcard_raw::KEPT_PREFIX) {
+            // A property read from a vCard, given back as it came.
+            for raw in vcard_raw::lines_to_write(k, v) {
+                line(&mut out, raw);
+            }
+        } else {
+            line(&mut out, &format!("X-DOSSIER-CUSTOM:{}={}", esc(k), esc(v)));
+        }
     }
     if c.meta.id > 0 {
         line(&mut out, &format!("UID:dossier-customer-{}", c.meta.id));

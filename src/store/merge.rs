@@ -244,6 +244,9 @@ impl Store {
         let mut by_email: HashMap<String, Vec<i64>> = HashMap::new();
         let mut by_phone: HashMap<String, Vec<i64>> = HashMap::new();
         let mut by_name: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+        // Names without a company: import keeps such rows apart (nothing
+        // proves they are one person), so they are offered here instead.
+        let mut by_bare_name: HashMap<String, Vec<i64>> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT id, name, company, phones, emails FROM customers WHERE deleted_at IS NULL ORDER BY id",
         )?;
@@ -262,8 +265,11 @@ impl Store {
                     by_email.entry(k).or_default().push(id);
                 }
             }
-            if let (Some(n), Some(c)) = (name_key(&name), company_key(&company)) {
-                by_name.entry(n).or_default().push((id, c));
+            if let Some(n) = name_key(&name) {
+                match company_key(&company) {
+                    Some(c) => by_name.entry(n).or_default().push((id, c)),
+                    None => by_bare_name.entry(n).or_default().push(id),
+                }
             }
         }
         let mut pairs: BTreeMap<(i64, i64), String> = BTreeMap::new();
@@ -280,6 +286,19 @@ impl Store {
         for (phone, ids) in &by_phone {
             for w in ids.windows(2) {
                 add(w[0], w[1], format!("same phone {phone}"));
+            }
+        }
+        for (name, ids) in &by_bare_name {
+            // Chained, not every pair: a common name must not flood the list.
+            for w in ids.windows(2) {
+                add(
+                    w[0],
+                    w[1],
+                    "same name, no company to tell them apart".into(),
+                );
+            }
+            if let Some((other, _)) = by_name.get(name).and_then(|g| g.first()) {
+                add(ids[0], *other, "same name, one without a company".into());
             }
         }
         for group in by_name.values().filter(|g| g.len() > 1) {
@@ -334,11 +353,15 @@ pub fn likely_duplicates(conn: &Connection, c: &Customer) -> Result<Vec<Duplicat
             Some(format!("same phone {p}"))
         } else {
             let same_name = name.is_some() && name_key(&r.get::<_, String>(1)?) == name;
-            let similar_company = match (&company, company_key(&r.get::<_, String>(2)?)) {
-                (Some(a), Some(b)) => companies_similar(a, &b),
-                _ => false,
-            };
-            (same_name && similar_company).then(|| "similar name and company".to_string())
+            match (&company, company_key(&r.get::<_, String>(2)?)) {
+                (Some(a), Some(b)) if same_name && companies_similar(a, &b) => {
+                    Some("similar name and company".to_string())
+                }
+                (None, _) | (_, None) if same_name => {
+                    Some("same name, no company to tell them apart".to_string())
+                }
+                _ => None,
+            }
         };
         if let Some(reason) = reason {
             out.push(DuplicatePair {

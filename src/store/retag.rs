@@ -50,12 +50,31 @@ pub(crate) fn save_cuts(conn: &Connection, cuts: &CutPoints) -> Result<()> {
 /// the problem kept for showing) and the stored cut points.
 fn load_classifier(conn: &Connection) -> Result<Classifier> {
     let (rules, problem) = RuleSet::load(crate::classify::config_dir().as_deref());
+    set_phone_region(&rules);
     let cuts = load_cuts(conn)?.unwrap_or_default();
     Ok(Classifier {
         rules,
         cuts,
         problem,
     })
+}
+
+/// The region phones without a country code are read in: the setting
+/// `phone_region` (e.g. "GB"), else the first two-letter `home_country`.
+fn set_phone_region(rules: &RuleSet) {
+    use crate::classify::Setting;
+    let candidates: Vec<String> =
+        match (rules.setting("phone_region"), rules.setting("home_country")) {
+            (Some(Setting::Text(code)), _) => vec![code.clone()],
+            (_, Some(Setting::List(names))) => names.clone(),
+            (_, Some(Setting::Text(name))) => vec![name.clone()],
+            _ => Vec::new(),
+        };
+    for code in candidates.iter().filter(|c| c.trim().len() == 2) {
+        if crate::domain::identity::set_default_phone_region(code) {
+            return;
+        }
+    }
 }
 
 fn date_of(t: DateTime<Utc>) -> NaiveDate {
