@@ -227,7 +227,7 @@ fn doc_from_row(kind: Kind, row: &Row<'_>) -> rusqlite::Result<DocInput> {
         }
         Kind::Activity => {
             let kind = text(row, 2)?;
-            field(&mut d, Field::Name, text(row, 1)?);
+            field(&mut d, Field::Summary, text(row, 1)?);
             field(&mut d, Field::Customer, text(row, 7)?);
             field(&mut d, Field::Details, kind.clone());
             attr(&mut d, "type", &kind);

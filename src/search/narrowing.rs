@@ -2,6 +2,7 @@
 //! matches are a subset of the previous query's, so only those are tested.
 
 use super::query::Query;
+use super::text::typo_tolerant;
 use super::SearchIndex;
 
 /// Most remembered words (each with its matched keys).
@@ -53,7 +54,7 @@ impl Narrowing {
                 .words
                 .iter()
                 .zip(&q.words)
-                .all(|(o, n)| n.contains(o.as_str()));
+                .all(|(o, n)| n.contains(o.as_str()) && typo_covered(o, n));
         covers.then_some(self.candidates.as_slice())
     }
 
@@ -64,7 +65,7 @@ impl Narrowing {
         }
         self.words
             .iter()
-            .filter(|(o, _)| word.contains(o.as_str()))
+            .filter(|(o, _)| word.contains(o.as_str()) && typo_covered(o, word))
             .min_by_key(|(_, k)| k.len())
             .map(|(_, k)| k.as_slice())
     }
@@ -100,4 +101,11 @@ impl Narrowing {
             words,
         };
     }
+}
+
+/// A word that forgives a typo can match texts its shorter, strict prefix
+/// did not (`bekce` finds Becker, `bekc` does not): only a remembered word
+/// that forgave typos too covers it.
+fn typo_covered(old: &str, new: &str) -> bool {
+    typo_tolerant(old) || !typo_tolerant(new)
 }

@@ -1,8 +1,70 @@
 //! Pinyin keys for Chinese text: full pinyin (`zhangwei`) and initials
 //! (`zw`), one pair per reading for polyphonic chars (单 shan/dan, 曾
-//! zeng/ceng), so a surname read either way is found.
+//! zeng/ceng), so a surname read either way is found. Words whose chars read
+//! otherwise than alone (重庆 chongqing, 银行 yinhang) take their reading
+//! from the phrase list in `assets/pinyin_phrases.txt`.
 
 use pinyin::{ToPinyin, ToPinyinMulti};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Longest word in the phrase list, in chars.
+const MAX_PHRASE_CHARS: usize = 4;
+
+/// Word → one reading per char, from the shipped phrase list.
+fn phrases() -> &'static HashMap<&'static str, Vec<&'static str>> {
+    static PHRASES: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+    PHRASES.get_or_init(|| parse_phrases(include_str!("../../assets/pinyin_phrases.txt")))
+}
+
+/// Reads `word syllable syllable…` lines; a line whose syllable count does
+/// not match its word, or that is not plain ASCII pinyin, is skipped.
+fn parse_phrases(text: &str) -> HashMap<&str, Vec<&str>> {
+    let mut out = HashMap::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let Some(word) = parts.next() else { continue };
+        let syllables: Vec<&str> = parts.collect();
+        let n = word.chars().count();
+        let ok = n == syllables.len()
+            && n <= MAX_PHRASE_CHARS
+            && syllables
+                .iter()
+                .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()));
+        if ok {
+            out.insert(word, syllables);
+        }
+    }
+    out
+}
+
+/// The phrase reading of each char of `chars` (by char index), longest
+/// listed word first, left to right.
+fn phrase_readings(chars: &[char]) -> Vec<Option<&'static str>> {
+    let table = phrases();
+    let mut out = vec![None; chars.len()];
+    let mut i = 0;
+    let mut word = String::new();
+    while i < chars.len() {
+        let mut step = 1;
+        for len in (2..=MAX_PHRASE_CHARS.min(chars.len() - i)).rev() {
+            word.clear();
+            word.extend(&chars[i..i + len]);
+            if let Some(syllables) = table.get(word.as_str()) {
+                for (k, s) in syllables.iter().enumerate() {
+                    out[i + k] = Some(*s);
+                }
+                step = len;
+                break;
+            }
+        }
+        i += step;
+    }
+    out
+}
 
 /// At most this many reading combinations per text.
 const MAX_VARIANTS: usize = 4;
@@ -39,9 +101,12 @@ pub fn pinyin_keys(s: &str, which: Readings) -> Vec<PinyinKey> {
     if !has_han(s) {
         return Vec::new();
     }
+    let chars: Vec<char> = s.chars().collect();
+    let phrase = phrase_readings(&chars);
     let mut variants = vec![PinyinKey::default()];
     let mut in_word = false;
-    for (ci, c) in s.chars().enumerate() {
+    for (ci, &c) in chars.iter().enumerate() {
+        let in_phrase = phrase[ci];
         let ci = ci as u32;
         if c.is_ascii_alphanumeric() {
             let l = c.to_ascii_lowercase();
@@ -60,6 +125,11 @@ pub fn pinyin_keys(s: &str, which: Readings) -> Vec<PinyinKey> {
         let mut readings = readings(c);
         if readings.is_empty() {
             continue;
+        }
+        // A word's reading comes first; the char's others stay alternatives.
+        if let Some(p) = in_phrase {
+            readings.retain(|r| *r != p);
+            readings.insert(0, p);
         }
         let first_han = variants[0].full.is_empty();
         if which == Readings::Default || (which == Readings::Surname && !first_han) {
@@ -167,6 +237,63 @@ mod tests {
         let k = &pinyin_keys("上海Acme科技", Readings::Default)[0];
         assert_eq!(k.full, "shanghaiacmekeji");
         assert_eq!(k.initials, "shakj");
+    }
+
+    /// Words whose chars read otherwise alone, full pinyin and initials.
+    #[test]
+    fn words_read_by_the_phrase_list() {
+        let cases = [
+            ("重庆", "chongqing", "cq"),
+            ("长沙", "changsha", "cs"),
+            ("厦门", "xiamen", "xm"),
+            ("银行", "yinhang", "yh"),
+            ("成都", "chengdu", "cd"),
+            (
+                "重庆长城科技有限公司",
+                "chongqingchangchengkejiyouxiangongsi",
+                "cqcckjyxgs",
+            ),
+            (
+                "厦门华信贸易有限公司",
+                "xiamenhuaxinmaoyiyouxiangongsi",
+                "xmhxmyyxgs",
+            ),
+            (
+                "招商银行长沙分行",
+                "zhaoshangyinhangchangshafenhang",
+                "zsyhcsfh",
+            ),
+            ("董事长", "dongshizhang", "dsz"),
+        ];
+        for (text, full, initials) in cases {
+            let k = &pinyin_keys(text, Readings::Default)[0];
+            assert_eq!(
+                (k.full.as_str(), k.initials.as_str()),
+                (full, initials),
+                "{text}"
+            );
+            assert_eq!(
+                k.full_map.len(),
+                k.full.len(),
+                "{text}: one source per key char"
+            );
+        }
+    }
+
+    #[test]
+    fn a_surname_keeps_its_readings_inside_a_word() {
+        // 单 starts the name: shan and dan both stay findable.
+        let keys = fulls("单位");
+        assert_eq!(keys[0], "danwei");
+        assert!(keys.iter().any(|f| f == "shanwei"), "{keys:?}");
+        assert!(keys.len() <= MAX_VARIANTS);
+    }
+
+    #[test]
+    fn phrase_lines_that_do_not_fit_their_word_are_skipped() {
+        let t = parse_phrases("# comment\n重庆 chong qing\n长沙 chang\n厦门 Xia men\n\n");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t["重庆"], vec!["chong", "qing"]);
     }
 
     #[test]
