@@ -521,6 +521,23 @@ impl Runtime {
                 self.search.submit(&input, kind);
                 None
             }
+            // Customers are picked with the search index's matcher once it is built.
+            Effect::Tabs(super::tabs::TabEffect::Pick(req))
+                if req.kind == crate::store::PickKind::Customer =>
+            {
+                match self.search.pick_customers(&req.query, 50) {
+                    Some(choices) => {
+                        Some(Outcome::Tabs(super::tabs::TabOutcome::Picked(req, choices)))
+                    }
+                    None => {
+                        let e = super::tabs::TabEffect::Pick(req);
+                        match super::tabs::perform(&mut self.store, e) {
+                            Ok(o) => Some(Outcome::Tabs(o)),
+                            Err(e) => failed(e),
+                        }
+                    }
+                }
+            }
             Effect::Tabs(e) if e.is_slow_read() && self.store.path().is_some() => {
                 let clock = self.store.clock();
                 let path = self.store.path().map(|p| p.to_path_buf())?;
