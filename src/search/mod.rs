@@ -42,7 +42,7 @@ pub mod text;
 mod worker;
 
 pub use index::{DocInput, SearchIndex};
-pub use load::{load_index, refresh_record};
+pub use load::{load_index, load_index_until, refresh_record};
 pub use matcher::{Matcher, SkimMatcher, SubstringMatcher};
 pub use narrowing::Narrowing;
 pub use pinyin_keys::{pinyin_keys, PinyinKey, Readings};

@@ -4,7 +4,7 @@
 use super::{Hit, Kind, Narrowing, QueryError, SearchIndex, SkimMatcher};
 use crate::store::{Result, Store, StoreError};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, RwLock};
 use std::thread::{self, JoinHandle};
@@ -13,22 +13,28 @@ use std::time::{Duration, Instant};
 /// The index shared by the UI (writes) and the query worker (reads).
 pub type SharedIndex = Arc<RwLock<SearchIndex>>;
 
-/// An index being built on a background thread.
+/// An index being built on a background thread. Dropping the handle stops
+/// the build (a rebuild that replaces it, a bench iteration that ends), so
+/// abandoned builds never pile up threads and memory.
 pub struct BuildHandle {
     rx: Receiver<Result<SearchIndex>>,
     /// Records written while the build ran; refreshed when it lands.
     changed: Vec<(Kind, i64)>,
     thread: Option<JoinHandle<()>>,
+    stop: Arc<AtomicBool>,
 }
 
 /// Starts building the index of the database at `path` on its own thread
 /// (with its own connection), so the first frame never waits for it.
 pub fn spawn_build(path: PathBuf) -> BuildHandle {
     let (tx, rx) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
     let thread = thread::Builder::new()
         .name("search-index".into())
         .spawn(move || {
-            let built = Store::open(&path).and_then(|store| super::load_index(&store));
+            let built =
+                Store::open(&path).and_then(|store| super::load_index_until(&store, &stopped));
             let _ = tx.send(built);
         })
         .ok();
@@ -36,6 +42,23 @@ pub fn spawn_build(path: PathBuf) -> BuildHandle {
         rx,
         changed: Vec::new(),
         thread,
+        stop,
+    }
+}
+
+impl Drop for BuildHandle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+impl BuildHandle {
+    /// Stops the build and waits for its thread to end.
+    pub fn cancel(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 

@@ -208,6 +208,8 @@ impl Runtime {
         let mut any = false;
         while let Ok(o) = self.rx.try_recv() {
             any = true;
+            // A background sweep re-tags records too: the index must follow.
+            self.keep_index_current(&o);
             let effects = app.apply(o);
             self.run_all(app, effects);
         }
@@ -455,8 +457,10 @@ impl Runtime {
                     Some(path) if big => {
                         check_in_background(&path, self.tx.clone());
                         let tx = self.tx.clone();
+                        let clock = self.store.clock();
                         std::thread::spawn(move || {
-                            let result = Store::open(&path).and_then(|mut s| sweep(&mut s, force));
+                            let result = Store::open_with_clock(&path, clock)
+                                .and_then(|mut s| sweep(&mut s, force));
                             let _ = tx.send(match result {
                                 Ok(report) => Outcome::Swept {
                                     changed: report.map(|r| r.changed).unwrap_or(0),
