@@ -180,3 +180,34 @@ fn names_and_companies_rank_above_activities(#[case] q: &str, #[case] first: &st
         assert!(!a.label.is_empty());
     }
 }
+
+/// A search shows its best few; the count says how many match in all, and
+/// the query worker sends it after the hits when the list is full.
+#[test]
+fn the_count_of_all_matches_follows_a_full_list() {
+    use dossier::search::{QueryWorker, SharedIndex};
+    use std::sync::{Arc, RwLock};
+    use std::time::Duration;
+    let b = book();
+    let q = b.index.parse_query("shanghai").unwrap();
+    let all = b.index.search(&q, 1000).len();
+    assert!(all > 2, "{all}");
+    assert_eq!(b.index.search(&q, 2).len(), 2);
+    assert_eq!(b.index.count(&q), all);
+    let typo = b.index.parse_query("becker").unwrap();
+    assert_eq!(b.index.count(&typo), 2, "typos count too");
+
+    let shared: SharedIndex = Arc::new(RwLock::new(b.index));
+    let worker = QueryWorker::spawn(shared);
+    let wait = Duration::from_secs(10);
+    worker.submit("shanghai", None, 2);
+    let first = worker.recv_timeout(wait).expect("the hits");
+    assert_eq!((first.hits.unwrap().len(), first.total), (2, None));
+    let second = worker.recv_timeout(wait).expect("the count");
+    assert_eq!((second.hits.unwrap().len(), second.total), (2, Some(all)));
+    // A list that is not full needs no count.
+    worker.submit("becker", None, 50);
+    let r = worker.recv_timeout(wait).expect("the hits");
+    assert_eq!(r.total, None);
+    assert!(worker.recv_timeout(Duration::from_millis(200)).is_none());
+}

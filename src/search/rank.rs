@@ -44,6 +44,21 @@ impl SearchIndex {
             .collect()
     }
 
+    /// How many records match `query` in all (a search returns only its
+    /// best few): every matching key and record is read, so this costs more
+    /// than a search — call it once the hits are shown.
+    pub fn count(&self, query: &Query) -> usize {
+        if query.is_empty() {
+            return 0;
+        }
+        // A limit of every record: nothing is cut for ranking's sake.
+        let limit = self.docs.len().max(1);
+        let Some(scan) = self.scan(query, limit, &SkimMatcher) else {
+            return 0;
+        };
+        scan.by_keys(&mut Narrowing::new()).len()
+    }
+
     /// Like [`SearchIndex::search`], testing every record one by one and
     /// never the postings: the slow path, kept to check the fast one.
     #[doc(hidden)]

@@ -108,6 +108,9 @@ pub struct SearchResults {
     /// The query text as typed.
     pub input: String,
     pub hits: std::result::Result<Vec<Hit>, QueryError>,
+    /// How many records match in all, when there are more than the hits
+    /// (sent in a second answer with the same hits, once counted).
+    pub total: Option<usize>,
     pub elapsed: Duration,
 }
 
@@ -147,7 +150,15 @@ impl QueryWorker {
             .name("search-query".into())
             .spawn(move || {
                 let mut narrowing = Narrowing::new();
-                while let Ok(mut req) = rx.recv() {
+                let mut pending: Option<Request> = None;
+                loop {
+                    let mut req = match pending.take() {
+                        Some(r) => r,
+                        None => match rx.recv() {
+                            Ok(r) => r,
+                            Err(_) => break,
+                        },
+                    };
                     // Skip to the newest request waiting.
                     while let Ok(newer) = rx.try_recv() {
                         req = newer;
@@ -156,26 +167,51 @@ impl QueryWorker {
                         continue;
                     }
                     let started = Instant::now();
-                    let hits = {
-                        let index = match index.read() {
-                            Ok(i) => i,
-                            Err(poisoned) => poisoned.into_inner(),
-                        };
-                        index.parse_query(&req.input).map(|q| {
-                            let q = match req.kind {
-                                Some(k) => q.with_kind(k),
-                                None => q,
-                            };
-                            index.search_with(&q, req.limit, &SkimMatcher, Some(&mut narrowing))
-                        })
+                    let read = || match index.read() {
+                        Ok(i) => i,
+                        Err(poisoned) => poisoned.into_inner(),
                     };
+                    let query = read().parse_query(&req.input).map(|q| match req.kind {
+                        Some(k) => q.with_kind(k),
+                        None => q,
+                    });
+                    let hits = query.clone().map(|q| {
+                        read().search_with(&q, req.limit, &SkimMatcher, Some(&mut narrowing))
+                    });
                     if req.generation < seen.load(Ordering::Acquire) {
                         continue; // overtaken while running
                     }
+                    let full = hits.as_ref().is_ok_and(|h| h.len() >= req.limit);
+                    let result = SearchResults {
+                        generation: req.generation,
+                        input: req.input.clone(),
+                        hits,
+                        total: None,
+                        elapsed: started.elapsed(),
+                    };
+                    let again = full.then(|| (result.hits.clone(), result.input.clone()));
+                    if out.send(result).is_err() {
+                        break;
+                    }
+                    notify();
+                    // A full list: count every match too ("200 of 12,345"),
+                    // unless the person has typed on meanwhile.
+                    let (Some((hits, input)), Ok(q)) = (again, query) else {
+                        continue;
+                    };
+                    if let Ok(newer) = rx.try_recv() {
+                        pending = Some(newer);
+                        continue;
+                    }
+                    let total = read().count(&q);
+                    if req.generation < seen.load(Ordering::Acquire) {
+                        continue;
+                    }
                     let sent = out.send(SearchResults {
                         generation: req.generation,
-                        input: req.input,
+                        input,
                         hits,
+                        total: Some(total),
                         elapsed: started.elapsed(),
                     });
                     if sent.is_err() {
