@@ -79,4 +79,26 @@ fn the_background_sweep_of_a_big_book_reaches_the_search_index() {
     assert!(rt.wait_search(&mut app, WAIT), "the search did not answer");
     let shown: BTreeSet<i64> = app.search.hits.iter().map(|h| h.id).collect();
     assert_eq!(shown, after);
+    rt.shutdown();
+
+    // A runtime stopped at once leaves no thread behind (its index build and
+    // the next day's sweep are stopped): benchmarks start hundreds.
+    let baseline = threads();
+    for _ in 0..3 {
+        let store = Store::open_with_clock(&path, Clock::at_date(day(21))).unwrap();
+        let mut app = App::new(KeyMap::defaults(), Theme::plain(), day(21));
+        let mut rt = Runtime::new(store, None);
+        rt.dispatch(&mut app, Action::Resize(120, 30));
+        let start = app.start(false);
+        rt.run_all(&mut app, start);
+        rt.shutdown();
+    }
+    assert_eq!(threads(), baseline);
+}
+
+/// Threads of this process now.
+fn threads() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();
+    line["Threads:".len()..].trim().parse().unwrap()
 }

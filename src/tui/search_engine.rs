@@ -113,6 +113,13 @@ impl SearchEngine {
 }
 
 impl SearchEngine {
+    /// Stops an index build still running and waits for its thread.
+    pub fn cancel_build(&mut self) {
+        if let Some(b) = self.build.take() {
+            b.cancel();
+        }
+    }
+
     /// Builds the whole index again (after writes that touched unknown records).
     /// The old index answers queries until the new one lands.
     pub fn rebuild(&mut self, store: &Store) {
