@@ -211,3 +211,43 @@ fn the_count_of_all_matches_follows_a_full_list() {
     assert_eq!(r.total, None);
     assert!(worker.recv_timeout(Duration::from_millis(200)).is_none());
 }
+
+/// Lists sort Chinese by pinyin among Latin names, not by code point
+/// (陈 U+9648 comes after 张 U+5F20 by code point; chen before zhang).
+#[test]
+fn lists_sort_chinese_by_pinyin() {
+    use dossier::store::{sorted_customer_ids, CustomerSort, ListQuery, ListSort};
+    let mut s = Store::open_in_memory().unwrap();
+    let names = ["张伟", "Bob Stone", "陈静", "重庆客户", "阿里", "Zoe"];
+    let ids: Vec<i64> = names
+        .iter()
+        .map(|n| customer(&mut s, n, "", "", ""))
+        .collect();
+    let name_of = |id: i64| names[ids.iter().position(|i| *i == id).unwrap()];
+    let sorted: Vec<&str> = sorted_customer_ids(s.conn(), CustomerSort::Name)
+        .unwrap()
+        .into_iter()
+        .map(name_of)
+        .collect();
+    assert_eq!(
+        sorted,
+        ["阿里", "Bob Stone", "陈静", "重庆客户", "张伟", "Zoe"]
+    );
+
+    for p in ["智能手表", "Acme kettle", "白板"] {
+        s.add_product(&Product::named(p)).unwrap();
+    }
+    let q = ListQuery {
+        kind: Kind::Product,
+        sort: ListSort::Name,
+        descending: false,
+        filter: None,
+        campaigns: None,
+    };
+    let entries = s.list_entries(&q).unwrap();
+    let products: Vec<String> = entries
+        .iter()
+        .map(|e| s.product(e.id).unwrap().name)
+        .collect();
+    assert_eq!(products, ["Acme kettle", "白板", "智能手表"]);
+}

@@ -45,7 +45,7 @@ pub use index::{DocInput, SearchIndex};
 pub use load::{load_index, load_index_until, refresh_record};
 pub use matcher::{Matcher, SkimMatcher, SubstringMatcher};
 pub use narrowing::Narrowing;
-pub use pinyin_keys::{pinyin_keys, PinyinKey, Readings};
+pub use pinyin_keys::{pinyin_keys, sort_ids_by_text, sort_key, PinyinKey, Readings};
 pub use query::{parse_query, Filter, Query, QueryError, KNOWN_FILTERS};
 pub use scan::Tier;
 pub use worker::{spawn_build, BuildHandle, QueryWorker, SearchResults, SharedIndex};

@@ -186,6 +186,38 @@ fn readings(c: char) -> Vec<&'static str> {
     out
 }
 
+/// How a text sorts in a list: Chinese by its pinyin (read by words, so
+/// 重庆 sorts as chongqing), among Latin text by letters, case ignored;
+/// ties by the text itself. 陈 (chen) comes before 张 (zhang), not after it
+/// as by code point.
+pub fn sort_key(s: &str) -> String {
+    let lower = s.to_lowercase();
+    if !has_han(s) {
+        return lower;
+    }
+    let mut key = pinyin_keys(s, Readings::Default)
+        .into_iter()
+        .next()
+        .map(|k| k.full)
+        .unwrap_or_default();
+    // Below every letter and digit: 张 (zhang) sorts before 张伟 (zhangwei).
+    key.push('\u{1}');
+    key.push_str(&lower);
+    key
+}
+
+/// Sorts `(id, text)` pairs by [`sort_key`] (then id), empty texts last
+/// when `empty_last`; returns the ids.
+pub fn sort_ids_by_text(mut rows: Vec<(i64, String)>, empty_last: bool) -> Vec<i64> {
+    use rayon::prelude::*;
+    let mut keyed: Vec<(bool, String, i64)> = rows
+        .par_drain(..)
+        .map(|(id, text)| (empty_last && text.trim().is_empty(), sort_key(&text), id))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_iter().map(|(_, _, id)| id).collect()
+}
+
 /// Maps char indices in a pinyin key back to char indices in its source
 /// text (deduplicated, in order).
 pub fn map_to_source(key_indices: &[usize], map: &[u32]) -> Vec<usize> {
@@ -294,6 +326,42 @@ mod tests {
         let t = parse_phrases("# comment\n重庆 chong qing\n长沙 chang\n厦门 Xia men\n\n");
         assert_eq!(t.len(), 1);
         assert_eq!(t["重庆"], vec!["chong", "qing"]);
+    }
+
+    #[test]
+    fn chinese_sorts_by_pinyin_among_latin_names() {
+        let names = [
+            "张伟",
+            "Bob Stone",
+            "陈静",
+            "重庆长城",
+            "zhang",
+            "阿里",
+            "",
+            "张",
+        ];
+        let rows = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i as i64, n.to_string()))
+            .collect();
+        let sorted: Vec<&str> = sort_ids_by_text(rows, true)
+            .into_iter()
+            .map(|i| names[i as usize])
+            .collect();
+        assert_eq!(
+            sorted,
+            [
+                "阿里",
+                "Bob Stone",
+                "陈静",
+                "重庆长城",
+                "zhang",
+                "张",
+                "张伟",
+                ""
+            ]
+        );
     }
 
     #[test]
