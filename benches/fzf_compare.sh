@@ -35,12 +35,13 @@ if [ ! -x "$DOSSIER" ]; then
 fi
 mkdir -p "$DIR"
 
-# One run: prints "seconds peak_kb".
+# One run: prints "wall_seconds peak_kb cpu_seconds" (CPU: user + system,
+# which other work on the machine inflates far less than wall time).
 measure() {
     local out
     out=$(mktemp)
-    /usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>&1 || true
-    tail -n 1 "$out"
+    /usr/bin/time -f "%e %M %U %S" -o "$out" "$@" >/dev/null 2>&1 || true
+    tail -n 1 "$out" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
     rm -f "$out"
 }
 
@@ -48,8 +49,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-printf '%-9s %-10s %10s %10s %10s %10s %7s  %s\n' \
-    size query dossier_s dossier_MB fzf_s fzf_MB ratio load
+printf '%-8s %-10s %9s %8s %9s %9s %8s %8s %6s %6s  %s\n' \
+    size query dossier_s cpu_s peak_MB fzf_s cpu_s peak_MB ratio cpu_r load
 for n in "${SIZES[@]}"; do
     book="$DIR/gen-$n-classified.db"
     lines="$DIR/gen-$n-classified.txt"
@@ -74,11 +75,14 @@ for n in "${SIZES[@]}"; do
         done
         ds=$(cut -d' ' -f1 "$d" | median)
         dm=$(cut -d' ' -f2 "$d" | median)
+        dc=$(cut -d' ' -f3 "$d" | median)
         fs=$(cut -d' ' -f1 "$f" | median)
         fm=$(cut -d' ' -f2 "$f" | median)
-        ratio=$(awk -v a="$ds" -v b="$fs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-        printf '%-9s %-10s %10s %10d %10s %10d %7s  %s\n' \
-            "$n" "$q" "$ds" $((dm / 1024)) "$fs" $((fm / 1024)) "$ratio" "$(load)"
+        fc=$(cut -d' ' -f3 "$f" | median)
+        ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
+        printf '%-8s %-10s %9s %8s %9d %9s %8s %8d %6s %6s  %s\n' \
+            "$n" "$q" "$ds" "$dc" $((dm / 1024)) "$fs" "$fc" $((fm / 1024)) \
+            "$(ratio "$ds" "$fs")" "$(ratio "$dc" "$fc")" "$(load)"
         rm -f "$d" "$f"
     done
 done

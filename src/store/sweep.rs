@@ -24,6 +24,9 @@ use std::time::Instant;
 /// Records evaluated per parallel batch: bounds memory on a large book.
 const BATCH: usize = 16_384;
 
+/// The sweep's page cache, in KiB.
+const SWEEP_CACHE_KB: i64 = 65_536;
+
 /// How many records gained and lost one tag value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TagMove {
@@ -204,26 +207,15 @@ impl Store {
         } else {
             TransactionBehavior::Immediate
         };
-        // A large page cache keeps a big first classification from
-        // spilling pages mid-transaction; restored afterwards.
+        // The page cache bounds what a big first classification holds before
+        // spilling to the WAL; the book is read through it, not through a
+        // memory map, whose touched pages would all count as the sweep's
+        // memory (a 1M book is over a gigabyte). Restored afterwards.
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        // (A book in memory has no mmap_size.)
-        let mmap: Option<i64> = {
-            use rusqlite::OptionalExtension;
-            self.conn
-                .query_row("PRAGMA mmap_size", [], |r| r.get(0))
-                .optional()?
-        };
-        self.conn.pragma_update(None, "cache_size", -262_144)?;
-        // Reading the book through a memory map skips a copy of every page.
-        if mmap.is_some() {
-            self.conn.pragma_update(None, "mmap_size", 1i64 << 32)?;
-        }
+        self.conn
+            .pragma_update(None, "cache_size", -SWEEP_CACHE_KB)?;
         let result = self.sweep_in_tx(rules, dry_run, behavior);
         self.conn.pragma_update(None, "cache_size", cache)?;
-        if let Some(m) = mmap {
-            self.conn.pragma_update(None, "mmap_size", m)?;
-        }
         result
     }
 
