@@ -11,6 +11,7 @@
 # DOSSIER_BENCH_BOOKS  where books are kept (default /tmp/dossier-bench-books,
 #             shared with the cargo benches); delete the 1M book when done
 # ROUNDS      runs per tool and query (default 5)
+# QUERY_LIST  queries, comma-separated (default: the seven of issue 15)
 #
 # fzf gets one line per customer, "name company city", exported from the
 # same book; dossier searches its whole book (customers, deals, products,
@@ -24,6 +25,7 @@ ROUNDS=${ROUNDS:-5}
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(10000 100000 1000000)
 QUERIES=(zhang zhangwei shkj chongqing 138 acme "wang fang")
+if [ -n "${QUERY_LIST:-}" ]; then IFS=, read -r -a QUERIES <<<"$QUERY_LIST"; fi
 
 if ! command -v fzf >/dev/null; then
     echo "fzf is missing: installing it from Debian's packages" >&2

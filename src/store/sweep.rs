@@ -145,15 +145,27 @@ fn cut_points(rules: &RuleSet, pops: &[Population]) -> CutPoints {
         }
         let mut facts: Vec<usize> = needed.iter().map(|n| n.0).collect();
         facts.dedup();
-        let values: Vec<Vec<f64>> = (0..pop.ids.len())
-            .into_par_iter()
-            .map(|i| {
+        // One flat row of the needed facts per record (a million small
+        // vectors would cost a million allocations).
+        let width = facts.len();
+        let mut values = vec![0.0f64; pop.ids.len() * width];
+        values
+            .par_chunks_mut(width)
+            .enumerate()
+            .for_each(|(i, row)| {
                 let f = (pop.facts)(i);
-                facts.iter().map(|&k| f.num(k).unwrap_or(0.0)).collect()
-            })
-            .collect();
+                for (v, &k) in row.iter_mut().zip(&facts) {
+                    *v = f.num(k).unwrap_or(0.0);
+                }
+            });
         for (k, &fact) in facts.iter().enumerate() {
-            let mut column: Vec<f64> = values.iter().map(|v| v[k]).filter(|v| *v != 0.0).collect();
+            let mut column: Vec<f64> = values
+                .iter()
+                .skip(k)
+                .step_by(width)
+                .copied()
+                .filter(|v| *v != 0.0)
+                .collect();
             cuts.add_values(pop.subject, fact, &needed, &mut column);
         }
     }
