@@ -25,7 +25,7 @@ use std::time::Instant;
 const BATCH: usize = 16_384;
 
 /// The sweep's page cache, in KiB.
-const SWEEP_CACHE_KB: i64 = 65_536;
+const SWEEP_CACHE_KB: i64 = 16_384;
 
 /// How many records gained and lost one tag value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
