@@ -49,8 +49,17 @@ impl Matched {
     }
 }
 
+/// Whether [`Scan::match_keys`] looks for keys matching only with a typo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Typos {
+    Skip,
+    Also,
+    /// Only those (the strong and fuzzy keys are known already).
+    Only,
+}
+
 /// Two ascending key lists as one (no key is in both).
-fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
+pub(super) fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
     if b.is_empty() {
         return a.to_vec();
     }
@@ -99,26 +108,33 @@ fn by_score(a: &(i64, u32), b: &(i64, u32)) -> std::cmp::Ordering {
 }
 
 impl Scan<'_> {
-    /// Tests a word against every key, or only against `from`.
-    pub(super) fn match_keys(&self, n: &Needle, from: Option<&[u32]>) -> Matched {
+    /// Tests a word against every key, or only against `from`; `typos`
+    /// says whether keys matching only with a typo are looked for too.
+    pub(super) fn match_keys(&self, n: &Needle, from: Option<&[u32]>, typos: Typos) -> Matched {
         let keys = &self.index.postings.keys;
+        let with_typos = n.typo && typos != Typos::Skip;
         let test = |acc: &mut Matched, k: u32| {
             let s = &keys[k as usize];
-            if !n.mask_allows(s.mask) || (s.len as usize) < n.text.len() {
+            let strict = s.mask & n.mask == n.mask;
+            if !(strict || with_typos && n.mask_allows(s.mask)) || (s.len as usize) < n.text.len() {
                 return;
             }
             let hay = self.index.folded(s);
-            if s.mask & n.mask == n.mask {
+            if strict {
                 if let Some(score) = strong_score(self.index, s, n) {
-                    acc.strong.push((score, k));
+                    if typos != Typos::Only {
+                        acc.strong.push((score, k));
+                    }
                     return;
                 }
                 if n.fuzzy && s.field.fuzzy() && is_subsequence(hay, &n.text) {
-                    acc.fuzzy.push(k);
+                    if typos != Typos::Only {
+                        acc.fuzzy.push(k);
+                    }
                     return;
                 }
             }
-            if n.typo && s.field.fuzzy() && typo_find(hay, &n.text).is_some() {
+            if with_typos && s.field.fuzzy() && typo_find(hay, &n.text).is_some() {
                 acc.typo.push(k);
             }
         };
@@ -145,8 +161,14 @@ impl Scan<'_> {
     }
 
     /// The best `limit` records (unordered) for a one-word query, read off
-    /// its keys best first; stale records are left out.
-    pub(super) fn walk(&self, matched: Matched) -> Vec<(i64, u32)> {
+    /// its keys best first; stale records are left out. Keys matching only
+    /// with a typo rank last, so `more_typos` is asked for them only if the
+    /// list is not full by then; they are returned when it was asked.
+    pub(super) fn walk(
+        &self,
+        matched: Matched,
+        more_typos: impl FnOnce() -> Vec<u32>,
+    ) -> (Vec<(i64, u32)>, Option<Vec<u32>>) {
         let mut walk = Walk {
             seen: vec![0; self.index.docs.len().div_ceil(64)],
             hits: Vec::new(),
@@ -157,7 +179,7 @@ impl Scan<'_> {
             typo,
         } = matched;
         if self.take_best(&mut strong, &mut walk) {
-            return walk.hits;
+            return (walk.hits, None);
         }
         // Fuzzy scores are ordered by field weight first (a name hit beats
         // any company hit), so only the best fields need the matcher.
@@ -189,12 +211,14 @@ impl Scan<'_> {
                 .partition(|h| h.0 >= Tier::Fuzzy as i64 * TIER_UNIT);
             typos.extend(weak);
             if self.take_best(&mut scored, &mut walk) {
-                return walk.hits;
+                return (walk.hits, None);
             }
         }
         // Typos last: below every fuzzy match.
+        let more = more_typos();
+        typos.extend(more.iter().map(|&k| (typo_score(&keys[k as usize]), k)));
         self.take_best(&mut typos, &mut walk);
-        walk.hits
+        (walk.hits, Some(more))
     }
 
     /// Reads records off `keys` best first until `limit` are found (and every
