@@ -28,6 +28,11 @@ const QUERIES: &[&str] = &[
     "e w",
     "gmail",
     "xq",
+    "zhagnwei",
+    "wagnfang shkj",
+    "0021",
+    "ciif",
+    "chongqing",
 ];
 
 fn gen_book() -> Store {

@@ -3,8 +3,8 @@
 
 use super::index::Derive;
 use super::pinyin_keys::{map_to_source, pinyin_keys};
-use super::scan::{Scan, Tier};
-use super::text::char_index;
+use super::scan::{Needle, Scan, Tier};
+use super::text::{char_index, typo_find};
 use super::{Field, Hit};
 
 impl Scan<'_> {
@@ -20,7 +20,7 @@ impl Scan<'_> {
                 .map(|s| index.original(s).to_string())
                 .unwrap_or_default()
         };
-        let label = text_of(&[Field::Name]);
+        let label = text_of(&[Field::Name, Field::Summary]);
         let detail = text_of(&[Field::Company, Field::Customer]);
         let tier = Tier::from_score(score);
         // The field that matched the first word best is the one shown.
@@ -28,10 +28,10 @@ impl Scan<'_> {
             spans
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.mask & n.mask == n.mask)
+                .filter(|(_, s)| n.mask_allows(s.mask))
                 .filter_map(|(i, s)| {
                     let hay = index.folded(s);
-                    let (raw, _) = self.locate(hay, &n.text, s.field)?;
+                    let (raw, _) = self.locate(hay, n, s.field)?;
                     Some((raw.0, s.weight(), raw.1, i))
                 })
                 .max_by_key(|&(t, w, r, i)| (t, w, r, std::cmp::Reverse(i)))
@@ -63,7 +63,7 @@ impl Scan<'_> {
         let mut key_indices: Vec<usize> = self
             .needles
             .iter()
-            .filter_map(|n| self.locate(folded, &n.text, span.field).map(|(_, idx)| idx))
+            .filter_map(|n| self.locate(folded, n, span.field).map(|(_, idx)| idx))
             .flatten()
             .collect();
         key_indices.sort_unstable();
@@ -110,7 +110,8 @@ impl Scan<'_> {
     }
 
     /// Where `needle` matches `hay`: ((tier, tier score), char indices).
-    fn locate(&self, hay: &str, needle: &str, field: Field) -> Option<((Tier, i64), Vec<usize>)> {
+    fn locate(&self, hay: &str, n: &Needle, field: Field) -> Option<((Tier, i64), Vec<usize>)> {
+        let needle = n.text.as_str();
         if let Some(pos) = hay.find(needle) {
             let tier = if hay.len() == needle.len() {
                 Tier::Exact
@@ -126,7 +127,16 @@ impl Scan<'_> {
         if !field.fuzzy() {
             return None;
         }
-        let (score, idx) = self.matcher.indices(hay, needle)?;
-        Some(((Tier::Fuzzy, score), idx))
+        if n.fuzzy_score(self.matcher, hay).is_some() {
+            if let Some((score, idx)) = self.matcher.indices(hay, needle) {
+                return Some(((Tier::Fuzzy, score), idx));
+            }
+        }
+        let pos = n.typo.then(|| typo_find(hay, needle)).flatten()?;
+        let first = char_index(hay, pos);
+        Some((
+            (Tier::Typo, -(pos as i64)),
+            (first..first + needle.len()).collect(),
+        ))
     }
 }

@@ -9,8 +9,8 @@
 
 use super::index::Span;
 use super::postings::Postings;
-use super::scan::{Needle, Scan, Tier, CHUNK, TIER_UNIT, WEIGHT_UNIT, WORD_START};
-use super::text::{is_subsequence, starts_word};
+use super::scan::{typo_score, Needle, Scan, Tier, CHUNK, TIER_UNIT, WEIGHT_UNIT, WORD_START};
+use super::text::{is_subsequence, starts_word, typo_find};
 use super::SearchIndex;
 use rayon::prelude::*;
 use std::cmp::Reverse;
@@ -22,30 +22,23 @@ pub(super) struct Matched {
     pub strong: Vec<(i64, u32)>,
     /// Only as a subsequence, in a field matched fuzzily: keys, in order.
     pub fuzzy: Vec<u32>,
+    /// Only with one typo, in a field matched fuzzily: keys, in order.
+    pub typo: Vec<u32>,
 }
 
 impl Matched {
     fn merge(mut self, mut other: Matched) -> Matched {
         self.strong.append(&mut other.strong);
         self.fuzzy.append(&mut other.fuzzy);
+        self.typo.append(&mut other.typo);
         self
     }
 
     /// Every matched key in order: a longer word can only match these.
     pub fn all(&self) -> Vec<u32> {
-        let mut out = Vec::with_capacity(self.strong.len() + self.fuzzy.len());
-        let (mut a, mut b) = (
-            self.strong.iter().map(|h| h.1).peekable(),
-            self.fuzzy.iter(),
-        );
-        for &k in b.by_ref() {
-            while let Some(s) = a.next_if(|&s| s < k) {
-                out.push(s);
-            }
-            out.push(k);
-        }
-        out.extend(a);
-        out
+        let strong: Vec<u32> = self.strong.iter().map(|h| h.1).collect();
+        let loose = merge_sorted(&self.fuzzy, &self.typo);
+        merge_sorted(&strong, &loose)
     }
 
     /// How many records the matched keys point at.
@@ -54,6 +47,32 @@ impl Matched {
         let fuzzy = self.fuzzy.iter().map(|&k| p.postings(k).len());
         strong.chain(fuzzy).sum()
     }
+}
+
+/// Whether [`Scan::match_keys`] looks for keys matching only with a typo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Typos {
+    Skip,
+    Also,
+    /// Only those (the strong and fuzzy keys are known already).
+    Only,
+}
+
+/// Two ascending key lists as one (no key is in both).
+pub(super) fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
+    if b.is_empty() {
+        return a.to_vec();
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.iter().copied().peekable();
+    for &k in b {
+        while let Some(s) = a.next_if(|&s| s < k) {
+            out.push(s);
+        }
+        out.push(k);
+    }
+    out.extend(a);
+    out
 }
 
 /// The score of a word that is a substring (or more) of a field's text: the
@@ -80,24 +99,43 @@ pub(super) fn strong_score(index: &SearchIndex, s: &Span, n: &Needle) -> Option<
     Some(tier as i64 * TIER_UNIT + base)
 }
 
+/// A score and the key (or slot) it is for.
+type Scored = (i64, u32);
+
 /// Best first.
 fn by_score(a: &(i64, u32), b: &(i64, u32)) -> std::cmp::Ordering {
     b.0.cmp(&a.0)
 }
 
 impl Scan<'_> {
-    /// Tests a word against every key, or only against `from`.
-    pub(super) fn match_keys(&self, n: &Needle, from: Option<&[u32]>) -> Matched {
+    /// Tests a word against every key, or only against `from`; `typos`
+    /// says whether keys matching only with a typo are looked for too.
+    pub(super) fn match_keys(&self, n: &Needle, from: Option<&[u32]>, typos: Typos) -> Matched {
         let keys = &self.index.postings.keys;
+        let with_typos = n.typo && typos != Typos::Skip;
         let test = |acc: &mut Matched, k: u32| {
             let s = &keys[k as usize];
-            if s.mask & n.mask != n.mask || (s.len as usize) < n.text.len() {
+            let strict = s.mask & n.mask == n.mask;
+            if !(strict || with_typos && n.mask_allows(s.mask)) || (s.len as usize) < n.text.len() {
                 return;
             }
-            if let Some(score) = strong_score(self.index, s, n) {
-                acc.strong.push((score, k));
-            } else if s.field.fuzzy() && is_subsequence(self.index.folded(s), &n.text) {
-                acc.fuzzy.push(k);
+            let hay = self.index.folded(s);
+            if strict {
+                if let Some(score) = strong_score(self.index, s, n) {
+                    if typos != Typos::Only {
+                        acc.strong.push((score, k));
+                    }
+                    return;
+                }
+                if n.fuzzy && s.field.fuzzy() && is_subsequence(hay, &n.text) {
+                    if typos != Typos::Only {
+                        acc.fuzzy.push(k);
+                    }
+                    return;
+                }
+            }
+            if with_typos && s.field.fuzzy() && typo_find(hay, &n.text).is_some() {
+                acc.typo.push(k);
             }
         };
         match from {
@@ -123,15 +161,25 @@ impl Scan<'_> {
     }
 
     /// The best `limit` records (unordered) for a one-word query, read off
-    /// its keys best first; stale records are left out.
-    pub(super) fn walk(&self, matched: Matched) -> Vec<(i64, u32)> {
+    /// its keys best first; stale records are left out. Keys matching only
+    /// with a typo rank last, so `more_typos` is asked for them only if the
+    /// list is not full by then; they are returned when it was asked.
+    pub(super) fn walk(
+        &self,
+        matched: Matched,
+        more_typos: impl FnOnce() -> Vec<u32>,
+    ) -> (Vec<(i64, u32)>, Option<Vec<u32>>) {
         let mut walk = Walk {
             seen: vec![0; self.index.docs.len().div_ceil(64)],
             hits: Vec::new(),
         };
-        let Matched { mut strong, fuzzy } = matched;
+        let Matched {
+            mut strong,
+            fuzzy,
+            typo,
+        } = matched;
         if self.take_best(&mut strong, &mut walk) {
-            return walk.hits;
+            return (walk.hits, None);
         }
         // Fuzzy scores are ordered by field weight first (a name hit beats
         // any company hit), so only the best fields need the matcher.
@@ -139,22 +187,38 @@ impl Scan<'_> {
         let mut fuzzy = fuzzy;
         fuzzy.sort_by_key(|&k| Reverse(keys[k as usize].weight()));
         let n = &self.needles[0];
+        let mut typos: Vec<(i64, u32)> = typo
+            .iter()
+            .map(|&k| (typo_score(&keys[k as usize]), k))
+            .collect();
         for group in fuzzy.chunk_by(|&a, &b| keys[a as usize].weight() == keys[b as usize].weight())
         {
-            let mut scored: Vec<(i64, u32)> = group
+            let (mut scored, weak): (Vec<Scored>, Vec<Scored>) = group
                 .par_iter()
                 .filter_map(|&k| {
                     let s = &keys[k as usize];
-                    let raw = self.matcher.score(self.index.folded(s), &n.text)?;
-                    let score = s.weight() * WEIGHT_UNIT + raw.clamp(0, WEIGHT_UNIT - 1);
-                    Some((Tier::Fuzzy as i64 * TIER_UNIT + score, k))
+                    let hay = self.index.folded(s);
+                    match n.fuzzy_score(self.matcher, hay) {
+                        Some(raw) => {
+                            let score = s.weight() * WEIGHT_UNIT + raw.clamp(0, WEIGHT_UNIT - 1);
+                            Some((Tier::Fuzzy as i64 * TIER_UNIT + score, k))
+                        }
+                        // Too scattered to be a fuzzy hit, but maybe a typo.
+                        None => (n.typo && typo_find(hay, &n.text).is_some())
+                            .then(|| (typo_score(s), k)),
+                    }
                 })
-                .collect();
+                .partition(|h| h.0 >= Tier::Fuzzy as i64 * TIER_UNIT);
+            typos.extend(weak);
             if self.take_best(&mut scored, &mut walk) {
-                break;
+                return (walk.hits, None);
             }
         }
-        walk.hits
+        // Typos last: below every fuzzy match.
+        let more = more_typos();
+        typos.extend(more.iter().map(|&k| (typo_score(&keys[k as usize]), k)));
+        self.take_best(&mut typos, &mut walk);
+        (walk.hits, Some(more))
     }
 
     /// Reads records off `keys` best first until `limit` are found (and every

@@ -5,8 +5,9 @@
 use super::index::DocInput;
 use super::{Field, SearchIndex};
 use crate::domain::Kind;
-use crate::store::{Result, Store};
+use crate::store::{Result, Store, StoreError};
 use rusqlite::{Connection, Row};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 const CUSTOMERS: &str =
     "SELECT id, name, kind, company, title, phones, emails, country, province, \
@@ -31,6 +32,11 @@ fn select(kind: Kind) -> &'static str {
 
 /// Builds the index of every live record.
 pub fn load_index(store: &Store) -> Result<SearchIndex> {
+    load_index_until(store, &AtomicBool::new(false))
+}
+
+/// Like [`load_index`], giving up (with an error) soon after `stop` is set.
+pub fn load_index_until(store: &Store, stop: &AtomicBool) -> Result<SearchIndex> {
     let conn = store.conn();
     let mut index = SearchIndex::new();
     let total: i64 = Kind::ALL.iter().try_fold(0i64, |acc, k| {
@@ -46,14 +52,19 @@ pub fn load_index(store: &Store) -> Result<SearchIndex> {
     })?;
     index.reserve(total as usize);
     for kind in Kind::ALL {
-        load_kind(conn, kind, &mut index)?;
+        load_kind(conn, kind, &mut index, stop)?;
     }
     index.shrink_to_fit();
     index.build_postings();
     Ok(index)
 }
 
-fn load_kind(conn: &Connection, kind: Kind, index: &mut SearchIndex) -> Result<()> {
+fn load_kind(
+    conn: &Connection,
+    kind: Kind,
+    index: &mut SearchIndex,
+    stop: &AtomicBool,
+) -> Result<()> {
     let mut stmt = conn.prepare(&format!(
         "{} WHERE x.deleted_at IS NULL ORDER BY x.id",
         select(kind)
@@ -67,7 +78,14 @@ fn load_kind(conn: &Connection, kind: Kind, index: &mut SearchIndex) -> Result<(
         })?
         .peekable();
     let mut rows = stmt.query([])?;
+    let mut n = 0u32;
     while let Some(row) = rows.next()? {
+        n = n.wrapping_add(1);
+        if n.is_multiple_of(4096) && stop.load(Ordering::Relaxed) {
+            return Err(StoreError::Refused(
+                "the search index build was stopped".into(),
+            ));
+        }
         let mut doc = doc_from_row(kind, row)?;
         let mut mine = Vec::new();
         // Both sides are in id order: skip tags of records not loaded.
@@ -227,7 +245,7 @@ fn doc_from_row(kind: Kind, row: &Row<'_>) -> rusqlite::Result<DocInput> {
         }
         Kind::Activity => {
             let kind = text(row, 2)?;
-            field(&mut d, Field::Name, text(row, 1)?);
+            field(&mut d, Field::Summary, text(row, 1)?);
             field(&mut d, Field::Customer, text(row, 7)?);
             field(&mut d, Field::Details, kind.clone());
             attr(&mut d, "type", &kind);

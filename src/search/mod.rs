@@ -42,10 +42,10 @@ pub mod text;
 mod worker;
 
 pub use index::{DocInput, SearchIndex};
-pub use load::{load_index, refresh_record};
+pub use load::{load_index, load_index_until, refresh_record};
 pub use matcher::{Matcher, SkimMatcher, SubstringMatcher};
 pub use narrowing::Narrowing;
-pub use pinyin_keys::{pinyin_keys, PinyinKey, Readings};
+pub use pinyin_keys::{pinyin_keys, sort_ids_by_text, sort_key, PinyinKey, Readings};
 pub use query::{parse_query, Filter, Query, QueryError, KNOWN_FILTERS};
 pub use scan::Tier;
 pub use worker::{spawn_build, BuildHandle, QueryWorker, SearchResults, SharedIndex};
@@ -74,6 +74,10 @@ pub enum Field {
     Details,
     /// Long free text: notes, descriptions, next steps.
     Notes,
+    /// An activity's summary: its label, but ranked below the names and
+    /// companies of customers, so a global search finds who before what
+    /// was said.
+    Summary,
 }
 
 impl Field {
@@ -86,13 +90,17 @@ impl Field {
             Field::City => 5,
             Field::Tags => 4,
             Field::Details => 3,
+            Field::Summary => 2,
             Field::Notes => 1,
         }
     }
 
     /// Whether Chinese text in this field also gets pinyin keys.
     pub fn has_pinyin(self) -> bool {
-        matches!(self, Field::Name | Field::Company | Field::Customer)
+        matches!(
+            self,
+            Field::Name | Field::Company | Field::Customer | Field::City | Field::Summary
+        )
     }
 
     /// Which readings the pinyin keys of this field cover: people's names
@@ -122,6 +130,7 @@ impl Field {
             Field::Tags => "tags",
             Field::Details => "details",
             Field::Notes => "notes",
+            Field::Summary => "summary",
         }
     }
 }
@@ -145,7 +154,7 @@ pub struct Hit {
     pub field: Field,
     /// Whether it matched through the field's pinyin (or phone digits).
     pub via_key: bool,
-    /// The record's name (or title, or summary).
+    /// The record's name (or title, or an activity's summary).
     pub label: String,
     /// Company (customers) or customer name (deals, activities), if any.
     pub detail: String,

@@ -2,6 +2,7 @@
 //! matches are a subset of the previous query's, so only those are tested.
 
 use super::query::Query;
+use super::text::typo_tolerant;
 use super::SearchIndex;
 
 /// Most remembered words (each with its matched keys).
@@ -18,10 +19,11 @@ pub struct Narrowing {
     candidates: Vec<u32>,
     /// Postings build the key lists belong to.
     build: u64,
-    /// Words typed, each with the distinct texts (key ids) it matched. Key
-    /// ids stay valid across edits (changed records are searched one by
-    /// one), until the postings are rebuilt.
-    words: Vec<(String, Vec<u32>)>,
+    /// Words typed, each with the distinct texts (key ids) it matched and
+    /// whether those include the texts it matched only with a typo. Key ids
+    /// stay valid across edits (changed records are searched one by one),
+    /// until the postings are rebuilt.
+    words: Vec<(String, Vec<u32>, bool)>,
 }
 
 impl Narrowing {
@@ -37,7 +39,7 @@ impl Narrowing {
 
     /// How many distinct texts are remembered for narrowing.
     pub fn keys(&self) -> usize {
-        self.words.iter().map(|(_, k)| k.len()).sum()
+        self.words.iter().map(|(_, k, _)| k.len()).sum()
     }
 
     /// The record candidates, if `q` only adds characters to the remembered
@@ -53,20 +55,23 @@ impl Narrowing {
                 .words
                 .iter()
                 .zip(&q.words)
-                .all(|(o, n)| n.contains(o.as_str()));
+                .all(|(o, n)| n.contains(o.as_str()) && typo_covered(o, n));
         covers.then_some(self.candidates.as_slice())
     }
 
-    /// The fewest remembered keys that every key matching `word` is among.
-    pub(crate) fn keys_for(&self, build: u64, word: &str) -> Option<&[u32]> {
+    /// The fewest remembered keys that every key matching `word` is among;
+    /// with `typos`, also every key it matches only with a typo.
+    pub(crate) fn keys_for(&self, build: u64, word: &str, typos: bool) -> Option<&[u32]> {
         if self.build != build {
             return None;
         }
         self.words
             .iter()
-            .filter(|(o, _)| word.contains(o.as_str()))
-            .min_by_key(|(_, k)| k.len())
-            .map(|(_, k)| k.as_slice())
+            .filter(|(o, _, known)| {
+                word.contains(o.as_str()) && (!typos || *known && typo_covered(o, word))
+            })
+            .min_by_key(|(_, k, _)| k.len())
+            .map(|(_, k, _)| k.as_slice())
     }
 
     /// Remembers what this query matched: record candidates (or none) and
@@ -77,20 +82,25 @@ impl Narrowing {
         index: &SearchIndex,
         query: &Query,
         candidates: Option<Vec<u32>>,
-        mut words: Vec<(String, Vec<u32>)>,
+        mut words: Vec<(String, Vec<u32>, bool)>,
     ) {
         let build = index.postings.build;
         if self.build == build {
             let still = |o: &str| query.words.iter().any(|w| w.contains(o));
-            let superseded =
-                |o: &str, words: &[(String, Vec<u32>)]| words.iter().any(|(w, _)| w.contains(o));
-            for (o, keys) in std::mem::take(&mut self.words) {
-                if still(&o) && !superseded(&o, &words) {
-                    words.push((o, keys));
+            // A remembered word that knows its typo keys is kept beside a
+            // longer one that does not.
+            let superseded = |o: &str, known: bool, words: &[(String, Vec<u32>, bool)]| {
+                words
+                    .iter()
+                    .any(|(w, _, k)| w.contains(o) && (*k || !known))
+            };
+            for (o, keys, known) in std::mem::take(&mut self.words) {
+                if still(&o) && !superseded(&o, known, &words) {
+                    words.push((o, keys, known));
                 }
             }
         }
-        words.sort_by_key(|(_, k)| k.len());
+        words.sort_by_key(|(_, k, _)| k.len());
         words.truncate(MAX_WORDS);
         *self = Narrowing {
             epoch: index.epoch(),
@@ -100,4 +110,11 @@ impl Narrowing {
             words,
         };
     }
+}
+
+/// A word that forgives a typo can match texts its shorter, strict prefix
+/// did not (`bekce` finds Becker, `bekc` does not): only a remembered word
+/// that forgave typos too covers it.
+fn typo_covered(old: &str, new: &str) -> bool {
+    typo_tolerant(old) || !typo_tolerant(new)
 }

@@ -1,8 +1,70 @@
 //! Pinyin keys for Chinese text: full pinyin (`zhangwei`) and initials
 //! (`zw`), one pair per reading for polyphonic chars (单 shan/dan, 曾
-//! zeng/ceng), so a surname read either way is found.
+//! zeng/ceng), so a surname read either way is found. Words whose chars read
+//! otherwise than alone (重庆 chongqing, 银行 yinhang) take their reading
+//! from the phrase list in `assets/pinyin_phrases.txt`.
 
 use pinyin::{ToPinyin, ToPinyinMulti};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Longest word in the phrase list, in chars.
+const MAX_PHRASE_CHARS: usize = 4;
+
+/// Word → one reading per char, from the shipped phrase list.
+fn phrases() -> &'static HashMap<&'static str, Vec<&'static str>> {
+    static PHRASES: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+    PHRASES.get_or_init(|| parse_phrases(include_str!("../../assets/pinyin_phrases.txt")))
+}
+
+/// Reads `word syllable syllable…` lines; a line whose syllable count does
+/// not match its word, or that is not plain ASCII pinyin, is skipped.
+fn parse_phrases(text: &str) -> HashMap<&str, Vec<&str>> {
+    let mut out = HashMap::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let Some(word) = parts.next() else { continue };
+        let syllables: Vec<&str> = parts.collect();
+        let n = word.chars().count();
+        let ok = n == syllables.len()
+            && n <= MAX_PHRASE_CHARS
+            && syllables
+                .iter()
+                .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()));
+        if ok {
+            out.insert(word, syllables);
+        }
+    }
+    out
+}
+
+/// The phrase reading of each char of `chars` (by char index), longest
+/// listed word first, left to right.
+fn phrase_readings(chars: &[char]) -> Vec<Option<&'static str>> {
+    let table = phrases();
+    let mut out = vec![None; chars.len()];
+    let mut i = 0;
+    let mut word = String::new();
+    while i < chars.len() {
+        let mut step = 1;
+        for len in (2..=MAX_PHRASE_CHARS.min(chars.len() - i)).rev() {
+            word.clear();
+            word.extend(&chars[i..i + len]);
+            if let Some(syllables) = table.get(word.as_str()) {
+                for (k, s) in syllables.iter().enumerate() {
+                    out[i + k] = Some(*s);
+                }
+                step = len;
+                break;
+            }
+        }
+        i += step;
+    }
+    out
+}
 
 /// At most this many reading combinations per text.
 const MAX_VARIANTS: usize = 4;
@@ -39,9 +101,12 @@ pub fn pinyin_keys(s: &str, which: Readings) -> Vec<PinyinKey> {
     if !has_han(s) {
         return Vec::new();
     }
+    let chars: Vec<char> = s.chars().collect();
+    let phrase = phrase_readings(&chars);
     let mut variants = vec![PinyinKey::default()];
     let mut in_word = false;
-    for (ci, c) in s.chars().enumerate() {
+    for (ci, &c) in chars.iter().enumerate() {
+        let in_phrase = phrase[ci];
         let ci = ci as u32;
         if c.is_ascii_alphanumeric() {
             let l = c.to_ascii_lowercase();
@@ -60,6 +125,11 @@ pub fn pinyin_keys(s: &str, which: Readings) -> Vec<PinyinKey> {
         let mut readings = readings(c);
         if readings.is_empty() {
             continue;
+        }
+        // A word's reading comes first; the char's others stay alternatives.
+        if let Some(p) = in_phrase {
+            readings.retain(|r| *r != p);
+            readings.insert(0, p);
         }
         let first_han = variants[0].full.is_empty();
         if which == Readings::Default || (which == Readings::Surname && !first_han) {
@@ -116,6 +186,38 @@ fn readings(c: char) -> Vec<&'static str> {
     out
 }
 
+/// How a text sorts in a list: Chinese by its pinyin (read by words, so
+/// 重庆 sorts as chongqing), among Latin text by letters, case ignored;
+/// ties by the text itself. 陈 (chen) comes before 张 (zhang), not after it
+/// as by code point.
+pub fn sort_key(s: &str) -> String {
+    let lower = s.to_lowercase();
+    if !has_han(s) {
+        return lower;
+    }
+    let mut key = pinyin_keys(s, Readings::Default)
+        .into_iter()
+        .next()
+        .map(|k| k.full)
+        .unwrap_or_default();
+    // Below every letter and digit: 张 (zhang) sorts before 张伟 (zhangwei).
+    key.push('\u{1}');
+    key.push_str(&lower);
+    key
+}
+
+/// Sorts `(id, text)` pairs by [`sort_key`] (then id), empty texts last
+/// when `empty_last`; returns the ids.
+pub fn sort_ids_by_text(mut rows: Vec<(i64, String)>, empty_last: bool) -> Vec<i64> {
+    use rayon::prelude::*;
+    let mut keyed: Vec<(bool, String, i64)> = rows
+        .par_drain(..)
+        .map(|(id, text)| (empty_last && text.trim().is_empty(), sort_key(&text), id))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_iter().map(|(_, _, id)| id).collect()
+}
+
 /// Maps char indices in a pinyin key back to char indices in its source
 /// text (deduplicated, in order).
 pub fn map_to_source(key_indices: &[usize], map: &[u32]) -> Vec<usize> {
@@ -167,6 +269,99 @@ mod tests {
         let k = &pinyin_keys("上海Acme科技", Readings::Default)[0];
         assert_eq!(k.full, "shanghaiacmekeji");
         assert_eq!(k.initials, "shakj");
+    }
+
+    /// Words whose chars read otherwise alone, full pinyin and initials.
+    #[test]
+    fn words_read_by_the_phrase_list() {
+        let cases = [
+            ("重庆", "chongqing", "cq"),
+            ("长沙", "changsha", "cs"),
+            ("厦门", "xiamen", "xm"),
+            ("银行", "yinhang", "yh"),
+            ("成都", "chengdu", "cd"),
+            (
+                "重庆长城科技有限公司",
+                "chongqingchangchengkejiyouxiangongsi",
+                "cqcckjyxgs",
+            ),
+            (
+                "厦门华信贸易有限公司",
+                "xiamenhuaxinmaoyiyouxiangongsi",
+                "xmhxmyyxgs",
+            ),
+            (
+                "招商银行长沙分行",
+                "zhaoshangyinhangchangshafenhang",
+                "zsyhcsfh",
+            ),
+            ("董事长", "dongshizhang", "dsz"),
+        ];
+        for (text, full, initials) in cases {
+            let k = &pinyin_keys(text, Readings::Default)[0];
+            assert_eq!(
+                (k.full.as_str(), k.initials.as_str()),
+                (full, initials),
+                "{text}"
+            );
+            assert_eq!(
+                k.full_map.len(),
+                k.full.len(),
+                "{text}: one source per key char"
+            );
+        }
+    }
+
+    #[test]
+    fn a_surname_keeps_its_readings_inside_a_word() {
+        // 单 starts the name: shan and dan both stay findable.
+        let keys = fulls("单位");
+        assert_eq!(keys[0], "danwei");
+        assert!(keys.iter().any(|f| f == "shanwei"), "{keys:?}");
+        assert!(keys.len() <= MAX_VARIANTS);
+    }
+
+    #[test]
+    fn phrase_lines_that_do_not_fit_their_word_are_skipped() {
+        let t = parse_phrases("# comment\n重庆 chong qing\n长沙 chang\n厦门 Xia men\n\n");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t["重庆"], vec!["chong", "qing"]);
+    }
+
+    #[test]
+    fn chinese_sorts_by_pinyin_among_latin_names() {
+        let names = [
+            "张伟",
+            "Bob Stone",
+            "陈静",
+            "重庆长城",
+            "zhang",
+            "阿里",
+            "",
+            "张",
+        ];
+        let rows = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i as i64, n.to_string()))
+            .collect();
+        let sorted: Vec<&str> = sort_ids_by_text(rows, true)
+            .into_iter()
+            .map(|i| names[i as usize])
+            .collect();
+        assert_eq!(
+            sorted,
+            [
+                "阿里",
+                "Bob Stone",
+                "陈静",
+                "重庆长城",
+                "zhang",
+                "张",
+                "张伟",
+                ""
+            ]
+        );
     }
 
     #[test]

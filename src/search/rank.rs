@@ -3,6 +3,7 @@
 //! ([`Scan`]), then ranked and turned into [`Hit`]s.
 
 use super::index::VALUE_BITS;
+use super::keyscan::{merge_sorted, Typos};
 use super::matcher::{Matcher, SkimMatcher};
 use super::narrowing::Narrowing;
 use super::query::Query;
@@ -42,6 +43,21 @@ impl SearchIndex {
         hits.into_iter()
             .map(|(score, slot)| scan.hit(score, slot))
             .collect()
+    }
+
+    /// How many records match `query` in all (a search returns only its
+    /// best few): every matching key and record is read, so this costs more
+    /// than a search — call it once the hits are shown.
+    pub fn count(&self, query: &Query) -> usize {
+        if query.is_empty() {
+            return 0;
+        }
+        // A limit of every record: nothing is cut for ranking's sake.
+        let limit = self.docs.len().max(1);
+        let Some(scan) = self.scan(query, limit, &SkimMatcher) else {
+            return 0;
+        };
+        scan.by_keys(&mut Narrowing::new()).len()
     }
 
     /// Like [`SearchIndex::search`], testing every record one by one and
@@ -113,11 +129,30 @@ impl Scan<'_> {
             return self.finish(self.run_all()).0;
         }
         if let [n] = self.needles.as_slice() {
-            let matched = self.match_keys(n, narrowing.keys_for(p.build, &n.text));
-            let keys = matched.all();
-            let mut hits = self.walk(matched);
+            // Typos rank last: they are looked for only if the strong and
+            // fuzzy keys do not fill the list.
+            let matched =
+                self.match_keys(n, narrowing.keys_for(p.build, &n.text, false), Typos::Skip);
+            let mut keys = matched.all();
+            let typo_from = narrowing.keys_for(p.build, &n.text, true);
+            let (mut hits, typos) = self.walk(matched, || {
+                if n.typo {
+                    self.match_keys(n, typo_from, Typos::Only).typo
+                } else {
+                    Vec::new()
+                }
+            });
+            let typos_known = !n.typo || typos.is_some();
+            if let Some(t) = typos {
+                keys = merge_sorted(&keys, &t);
+            }
             hits.extend(self.finish(self.run(&p.dirty)).0);
-            narrowing.remember(self.index, self.query, None, vec![(n.text.clone(), keys)]);
+            narrowing.remember(
+                self.index,
+                self.query,
+                None,
+                vec![(n.text.clone(), keys, typos_known)],
+            );
             return hits;
         }
         // Several words: candidates from the previous keystroke, or from the
@@ -128,13 +163,13 @@ impl Scan<'_> {
             None => {
                 let mut best: Option<(usize, Vec<u32>)> = None;
                 for n in &self.needles {
-                    if let Some(from) = narrowing.keys_for(p.build, &n.text) {
-                        let m = self.match_keys(n, Some(from));
+                    if let Some(from) = narrowing.keys_for(p.build, &n.text, true) {
+                        let m = self.match_keys(n, Some(from), Typos::Also);
                         let (records, keys) = (m.records(p), m.all());
                         if best.as_ref().is_none_or(|b| records < b.0) {
                             best = Some((records, keys.clone()));
                         }
-                        words.push((n.text.clone(), keys));
+                        words.push((n.text.clone(), keys, true));
                     }
                 }
                 let keys = match best {
@@ -142,11 +177,11 @@ impl Scan<'_> {
                     None => {
                         // The longest word is usually the rarest.
                         let n = self.needles.iter().max_by_key(|n| n.text.len());
-                        let keys = n.map(|n| (n, self.match_keys(n, None).all()));
+                        let keys = n.map(|n| (n, self.match_keys(n, None, Typos::Also).all()));
                         let Some((n, keys)) = keys else {
                             return Vec::new();
                         };
-                        words.push((n.text.clone(), keys.clone()));
+                        words.push((n.text.clone(), keys.clone(), true));
                         keys
                     }
                 };

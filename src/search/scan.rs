@@ -16,7 +16,7 @@
 use super::index::{Doc, Span};
 use super::matcher::Matcher;
 use super::query::Query;
-use super::text::{char_mask, is_subsequence, starts_word};
+use super::text::{char_mask, is_subsequence, starts_word, typo_find, typo_tolerant};
 use super::SearchIndex;
 use memchr::memmem::Finder;
 use rayon::prelude::*;
@@ -27,6 +27,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Tier {
+    /// One char replaced or two swapped in a long word (`zhagnwei`).
+    Typo = 0,
     Fuzzy = 1,
     /// Inside the field; starting one of its words ranks higher.
     Substring = 2,
@@ -41,7 +43,8 @@ impl Tier {
             4.. => Tier::Exact,
             3 => Tier::Prefix,
             2 => Tier::Substring,
-            _ => Tier::Fuzzy,
+            1 => Tier::Fuzzy,
+            _ => Tier::Typo,
         }
     }
 }
@@ -54,10 +57,24 @@ pub(super) const WORD_START: i64 = 5_000;
 /// Records scanned per parallel task.
 pub(super) const CHUNK: usize = 4096;
 
+/// Skim gives a matched char 16, plus bonuses for starting a word or
+/// following the last matched char, minus penalties for gaps. A match that
+/// does not earn some bonus per char is letters scattered through the text
+/// (`ciif` in "electric forklift" 13 a char, in "caimingfang" 16.5), not
+/// what was typed, and is cut; initials and abbreviations (`zhxw` for
+/// zhangxinwei, `wgfg` for wangfang) earn 18 or more.
+const MIN_FUZZY_PER_CHAR: i64 = 18;
+
 pub(super) struct Needle {
     pub text: String,
     pub mask: u32,
     pub finder: Finder<'static>,
+    /// Whether it may match as a subsequence: a number must match digits
+    /// in a row (`0021` is not in `+44 20 7946 0291`).
+    pub fuzzy: bool,
+    /// Whether one typo is forgiven ([`typo_tolerant`]).
+    pub typo: bool,
+    chars: i64,
 }
 
 impl Needle {
@@ -66,8 +83,44 @@ impl Needle {
             text: word.to_string(),
             mask: char_mask(word),
             finder: Finder::new(word.as_bytes()).into_owned(),
+            fuzzy: !word.bytes().all(|b| b.is_ascii_digit()),
+            typo: typo_tolerant(word),
+            chars: word.chars().count() as i64,
         }
     }
+
+    /// Whether a text with this char mask could match at all (with a typo,
+    /// one char of the word may be missing from it).
+    #[inline]
+    pub(super) fn mask_allows(&self, mask: u32) -> bool {
+        let missing = self.mask & !mask;
+        missing == 0 || (self.typo && missing.count_ones() == 1)
+    }
+
+    /// The matcher's score of a fuzzy match good enough to show.
+    #[inline]
+    pub(super) fn fuzzy_score(&self, matcher: &dyn Matcher, hay: &str) -> Option<i64> {
+        if !self.fuzzy {
+            return None;
+        }
+        let raw = matcher.score(hay, &self.text)?;
+        (raw >= MIN_FUZZY_PER_CHAR * self.chars).then_some(raw)
+    }
+
+    /// Whether a fuzzily matched field could hold this word: as a
+    /// subsequence, or with one typo.
+    #[inline]
+    pub(super) fn loose_possible(&self, hay: &str, mask: u32) -> bool {
+        (self.fuzzy && mask & self.mask == self.mask && is_subsequence(hay, &self.text))
+            || (self.typo && self.mask_allows(mask) && typo_find(hay, &self.text).is_some())
+    }
+}
+
+/// The score of a typo match in a span: below every fuzzy match, then by
+/// field weight and shorter text.
+#[inline]
+pub(super) fn typo_score(s: &Span) -> i64 {
+    Tier::Typo as i64 * TIER_UNIT + s.weight() * WEIGHT_UNIT + 1000 - (s.len as i64).min(999)
 }
 
 /// What a scan of one record found.
@@ -245,7 +298,7 @@ impl Scan<'_> {
         let mut total = 0i64;
         let mut fuzzy = false;
         for n in &self.needles {
-            if doc.mask & n.mask != n.mask {
+            if !n.mask_allows(doc.mask) {
                 return Outcome::No;
             }
             match self.best_cheap(spans, n, threshold) {
@@ -346,11 +399,9 @@ impl Scan<'_> {
     }
 
     fn fuzzy_possible(&self, spans: &[Span], n: &Needle) -> bool {
-        spans.iter().any(|s| {
-            s.field.fuzzy()
-                && s.mask & n.mask == n.mask
-                && is_subsequence(self.index.folded(s), &n.text)
-        })
+        spans
+            .iter()
+            .any(|s| s.field.fuzzy() && n.loose_possible(self.index.folded(s), s.mask))
     }
 
     /// The full score of a record that matched only fuzzily.
@@ -365,16 +416,22 @@ impl Scan<'_> {
                 total += score - tier as i64 * TIER_UNIT;
                 continue;
             }
-            let best = spans
+            let (tier, best) = spans
                 .iter()
-                .filter(|s| s.field.fuzzy() && s.mask & n.mask == n.mask)
+                .filter(|s| s.field.fuzzy() && n.mask_allows(s.mask))
                 .filter_map(|s| {
                     let hay = self.index.folded(s);
-                    let raw = self.matcher.score(hay, &n.text)?;
-                    Some(s.weight() * WEIGHT_UNIT + raw.clamp(0, WEIGHT_UNIT - 1))
+                    if s.mask & n.mask == n.mask {
+                        if let Some(raw) = n.fuzzy_score(self.matcher, hay) {
+                            let score = s.weight() * WEIGHT_UNIT + raw.clamp(0, WEIGHT_UNIT - 1);
+                            return Some((Tier::Fuzzy, score));
+                        }
+                    }
+                    (n.typo && typo_find(hay, &n.text).is_some())
+                        .then(|| (Tier::Typo, typo_score(s) - Tier::Typo as i64 * TIER_UNIT))
                 })
                 .max()?;
-            worst = Tier::Fuzzy;
+            worst = worst.min(tier);
             total += best;
         }
         Some(worst as i64 * TIER_UNIT + total / self.needles.len() as i64)

@@ -99,6 +99,38 @@ pub fn starts_word(hay: &str, pos: usize) -> bool {
     }
 }
 
+/// Words this long (ASCII letters only) are still found with one typo.
+pub const TYPO_MIN_CHARS: usize = 5;
+
+/// Whether a typed word is long enough, and plain enough, to forgive a typo
+/// in: short words and digits would match almost anything one edit away.
+pub fn typo_tolerant(word: &str) -> bool {
+    word.len() >= TYPO_MIN_CHARS && word.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// The byte offset of a stretch of `hay` that is `needle` with one char
+/// replaced (`bicker` for `becker`) or two neighbours swapped (`bekcer`).
+/// Only all-ASCII stretches are tried, so the offset is a char boundary.
+pub fn typo_find(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() || h.len() < n.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&start| {
+        let w = &h[start..start + n.len()];
+        if !w.is_ascii() {
+            return false;
+        }
+        let Some(i) = (0..n.len()).find(|&i| w[i] != n[i]) else {
+            return true;
+        };
+        let replaced = w[i + 1..] == n[i + 1..];
+        let swapped =
+            i + 1 < n.len() && w[i] == n[i + 1] && w[i + 1] == n[i] && w[i + 2..] == n[i + 2..];
+        replaced || swapped
+    })
+}
+
 /// The char index of byte offset `pos` in `s`.
 pub fn char_index(s: &str, pos: usize) -> usize {
     s[..pos].chars().count()
@@ -131,6 +163,25 @@ mod tests {
         assert!(is_subsequence("上海明达科技", "上科"));
         assert!(!is_subsequence("上海", "海上"));
         assert!(is_subsequence("abc", ""));
+    }
+
+    #[test]
+    fn one_typo_is_found_two_are_not() {
+        let cases = [
+            ("zhangwei", "zhagnwei", Some(0)),   // swapped
+            ("klaus becker", "bekcer", Some(6)), // swapped
+            ("klaus becker", "bicker", Some(6)), // replaced
+            ("klaus becker", "bekcre", None),    // two swaps
+            ("klaus becker", "bxckxr", None),    // two replaced
+            ("becker", "beckerx", None),         // longer than the text
+            ("上海 becker", "bekcer", Some(7)),  // offsets stay byte offsets
+        ];
+        for (hay, needle, want) in cases {
+            assert_eq!(typo_find(hay, needle), want, "{needle} in {hay}");
+        }
+        assert!(typo_tolerant("becker"));
+        assert!(!typo_tolerant("beck"));
+        assert!(!typo_tolerant("13800"));
     }
 
     #[test]

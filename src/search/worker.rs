@@ -4,7 +4,7 @@
 use super::{Hit, Kind, Narrowing, QueryError, SearchIndex, SkimMatcher};
 use crate::store::{Result, Store, StoreError};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, RwLock};
 use std::thread::{self, JoinHandle};
@@ -13,22 +13,28 @@ use std::time::{Duration, Instant};
 /// The index shared by the UI (writes) and the query worker (reads).
 pub type SharedIndex = Arc<RwLock<SearchIndex>>;
 
-/// An index being built on a background thread.
+/// An index being built on a background thread. Dropping the handle stops
+/// the build (a rebuild that replaces it, a bench iteration that ends), so
+/// abandoned builds never pile up threads and memory.
 pub struct BuildHandle {
     rx: Receiver<Result<SearchIndex>>,
     /// Records written while the build ran; refreshed when it lands.
     changed: Vec<(Kind, i64)>,
     thread: Option<JoinHandle<()>>,
+    stop: Arc<AtomicBool>,
 }
 
 /// Starts building the index of the database at `path` on its own thread
 /// (with its own connection), so the first frame never waits for it.
 pub fn spawn_build(path: PathBuf) -> BuildHandle {
     let (tx, rx) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
     let thread = thread::Builder::new()
         .name("search-index".into())
         .spawn(move || {
-            let built = Store::open(&path).and_then(|store| super::load_index(&store));
+            let built =
+                Store::open(&path).and_then(|store| super::load_index_until(&store, &stopped));
             let _ = tx.send(built);
         })
         .ok();
@@ -36,6 +42,23 @@ pub fn spawn_build(path: PathBuf) -> BuildHandle {
         rx,
         changed: Vec::new(),
         thread,
+        stop,
+    }
+}
+
+impl Drop for BuildHandle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+impl BuildHandle {
+    /// Stops the build and waits for its thread to end.
+    pub fn cancel(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -85,6 +108,9 @@ pub struct SearchResults {
     /// The query text as typed.
     pub input: String,
     pub hits: std::result::Result<Vec<Hit>, QueryError>,
+    /// How many records match in all, when there are more than the hits
+    /// (sent in a second answer with the same hits, once counted).
+    pub total: Option<usize>,
     pub elapsed: Duration,
 }
 
@@ -124,7 +150,15 @@ impl QueryWorker {
             .name("search-query".into())
             .spawn(move || {
                 let mut narrowing = Narrowing::new();
-                while let Ok(mut req) = rx.recv() {
+                let mut pending: Option<Request> = None;
+                loop {
+                    let mut req = match pending.take() {
+                        Some(r) => r,
+                        None => match rx.recv() {
+                            Ok(r) => r,
+                            Err(_) => break,
+                        },
+                    };
                     // Skip to the newest request waiting.
                     while let Ok(newer) = rx.try_recv() {
                         req = newer;
@@ -133,26 +167,51 @@ impl QueryWorker {
                         continue;
                     }
                     let started = Instant::now();
-                    let hits = {
-                        let index = match index.read() {
-                            Ok(i) => i,
-                            Err(poisoned) => poisoned.into_inner(),
-                        };
-                        index.parse_query(&req.input).map(|q| {
-                            let q = match req.kind {
-                                Some(k) => q.with_kind(k),
-                                None => q,
-                            };
-                            index.search_with(&q, req.limit, &SkimMatcher, Some(&mut narrowing))
-                        })
+                    let read = || match index.read() {
+                        Ok(i) => i,
+                        Err(poisoned) => poisoned.into_inner(),
                     };
+                    let query = read().parse_query(&req.input).map(|q| match req.kind {
+                        Some(k) => q.with_kind(k),
+                        None => q,
+                    });
+                    let hits = query.clone().map(|q| {
+                        read().search_with(&q, req.limit, &SkimMatcher, Some(&mut narrowing))
+                    });
                     if req.generation < seen.load(Ordering::Acquire) {
                         continue; // overtaken while running
                     }
+                    let full = hits.as_ref().is_ok_and(|h| h.len() >= req.limit);
+                    let result = SearchResults {
+                        generation: req.generation,
+                        input: req.input.clone(),
+                        hits,
+                        total: None,
+                        elapsed: started.elapsed(),
+                    };
+                    let again = full.then(|| (result.hits.clone(), result.input.clone()));
+                    if out.send(result).is_err() {
+                        break;
+                    }
+                    notify();
+                    // A full list: count every match too ("200 of 12,345"),
+                    // unless the person has typed on meanwhile.
+                    let (Some((hits, input)), Ok(q)) = (again, query) else {
+                        continue;
+                    };
+                    if let Ok(newer) = rx.try_recv() {
+                        pending = Some(newer);
+                        continue;
+                    }
+                    let total = read().count(&q);
+                    if req.generation < seen.load(Ordering::Acquire) {
+                        continue;
+                    }
                     let sent = out.send(SearchResults {
                         generation: req.generation,
-                        input: req.input,
+                        input,
                         hits,
+                        total: Some(total),
                         elapsed: started.elapsed(),
                     });
                     if sent.is_err() {

@@ -261,7 +261,12 @@ pub(crate) fn in_parallel<A: Send, B: Send>(
             Ok((f(conn)?, b))
         }
         Some(p) => std::thread::scope(|sc| {
-            let other = sc.spawn(move || f(&super::open_reader(p)?));
+            let other = sc.spawn(move || {
+                let reader = super::open_reader(p)?;
+                // Read, not mapped: a mapped book counts in full as memory.
+                reader.pragma_update(None, "mmap_size", 0)?;
+                f(&reader)
+            });
             let b = main(conn);
             let a = other
                 .join()

@@ -131,6 +131,21 @@ pub struct CustomerFile {
 /// Ids of live customers in `sort` order, on any connection (the UI runs
 /// this on a second read-only connection in the background for big books).
 pub fn sorted_customer_ids(conn: &Connection, sort: CustomerSort) -> Result<Vec<i64>> {
+    // Text columns sort as people read them: Chinese by pinyin.
+    let text = match sort {
+        CustomerSort::Name => Some(("name", false)),
+        CustomerSort::Company => Some(("company", true)),
+        CustomerSort::City => Some(("city", true)),
+        _ => None,
+    };
+    if let Some((column, empty_last)) = text {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, coalesce({column}, '') FROM customers WHERE deleted_at IS NULL"
+        ))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        return Ok(crate::search::sort_ids_by_text(rows, empty_last));
+    }
     let mut stmt = conn.prepare(sort.sql())?;
     let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

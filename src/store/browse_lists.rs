@@ -123,6 +123,21 @@ fn order_by(q: &ListQuery) -> &'static str {
     }
 }
 
+/// The text column of a text sort, which is sorted again in Rust so that
+/// Chinese sorts by pinyin ([`crate::search::sort_key`]).
+fn text_sort(q: &ListQuery) -> Option<&'static str> {
+    use ListSort::*;
+    match (q.kind, q.sort) {
+        (Kind::Opportunity, Title) => Some("r.title"),
+        (Kind::Opportunity, Customer) | (Kind::Activity, Customer) => Some("c.name"),
+        (Kind::Product, Name) => Some("r.name"),
+        (Kind::Product, Category) => Some("r.category"),
+        (Kind::Product, Brand) => Some("r.brand"),
+        (Kind::Activity, Summary) => Some("r.summary"),
+        _ => None,
+    }
+}
+
 /// `CASE r.stage WHEN 'prospect' THEN 0 … END`: a deal's stage index.
 fn stage_index() -> String {
     let mut s = String::from("CASE r.stage");
@@ -153,22 +168,38 @@ impl Store {
             (Kind::Activity, Some(false)) => "AND r.kind != 'campaign'",
             _ => "",
         };
+        let text = text_sort(q);
         let sql = format!(
-            "SELECT r.id, {stage}, {amount}, {currency} FROM {} r {join} WHERE r.deleted_at IS NULL {only} \
-             ORDER BY {}",
+            "SELECT r.id, {stage}, {amount}, {currency}, coalesce({}, '') FROM {} r {join} \
+             WHERE r.deleted_at IS NULL {only} ORDER BY {}",
+            text.unwrap_or("''"),
             q.kind.table(),
-            order_by(q)
+            if text.is_some() { "r.id" } else { order_by(q) }
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], |r| {
-            Ok(ListEntry {
-                id: r.get(0)?,
-                stage: r.get::<_, i64>(1)? as u8,
-                amount: r.get(2)?,
-                currency: currency_code(&r.get::<_, String>(3)?),
-            })
+            Ok((
+                ListEntry {
+                    id: r.get(0)?,
+                    stage: r.get::<_, i64>(1)? as u8,
+                    amount: r.get(2)?,
+                    currency: currency_code(&r.get::<_, String>(3)?),
+                },
+                r.get::<_, String>(4)?,
+            ))
         })?;
-        let mut out: Vec<ListEntry> = rows.collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<(ListEntry, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut out: Vec<ListEntry> = if text.is_some() {
+            use rayon::prelude::*;
+            let mut keyed: Vec<(String, ListEntry)> = rows
+                .into_par_iter()
+                .map(|(e, t)| (crate::search::sort_key(&t), e))
+                .collect();
+            keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+            keyed.into_iter().map(|(_, e)| e).collect()
+        } else {
+            rows.into_iter().map(|(e, _)| e).collect()
+        };
         if let ListSort::Tag(dimension) = q.sort {
             let rank = self.tag_ranks(q.kind, dimension)?;
             // Stable: records of one value stay in id order.

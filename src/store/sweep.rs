@@ -24,6 +24,9 @@ use std::time::Instant;
 /// Records evaluated per parallel batch: bounds memory on a large book.
 const BATCH: usize = 16_384;
 
+/// The sweep's page cache, in KiB.
+const SWEEP_CACHE_KB: i64 = 16_384;
+
 /// How many records gained and lost one tag value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TagMove {
@@ -142,15 +145,27 @@ fn cut_points(rules: &RuleSet, pops: &[Population]) -> CutPoints {
         }
         let mut facts: Vec<usize> = needed.iter().map(|n| n.0).collect();
         facts.dedup();
-        let values: Vec<Vec<f64>> = (0..pop.ids.len())
-            .into_par_iter()
-            .map(|i| {
+        // One flat row of the needed facts per record (a million small
+        // vectors would cost a million allocations).
+        let width = facts.len();
+        let mut values = vec![0.0f64; pop.ids.len() * width];
+        values
+            .par_chunks_mut(width)
+            .enumerate()
+            .for_each(|(i, row)| {
                 let f = (pop.facts)(i);
-                facts.iter().map(|&k| f.num(k).unwrap_or(0.0)).collect()
-            })
-            .collect();
+                for (v, &k) in row.iter_mut().zip(&facts) {
+                    *v = f.num(k).unwrap_or(0.0);
+                }
+            });
         for (k, &fact) in facts.iter().enumerate() {
-            let mut column: Vec<f64> = values.iter().map(|v| v[k]).filter(|v| *v != 0.0).collect();
+            let mut column: Vec<f64> = values
+                .iter()
+                .skip(k)
+                .step_by(width)
+                .copied()
+                .filter(|v| *v != 0.0)
+                .collect();
             cuts.add_values(pop.subject, fact, &needed, &mut column);
         }
     }
@@ -217,26 +232,15 @@ impl Store {
         } else {
             TransactionBehavior::Immediate
         };
-        // A large page cache keeps a big first classification from
-        // spilling pages mid-transaction; restored afterwards.
+        // The page cache bounds what a big first classification holds before
+        // spilling to the WAL; the book is read through it, not through a
+        // memory map, whose touched pages would all count as the sweep's
+        // memory (a 1M book is over a gigabyte). Restored afterwards.
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        // (A book in memory has no mmap_size.)
-        let mmap: Option<i64> = {
-            use rusqlite::OptionalExtension;
-            self.conn
-                .query_row("PRAGMA mmap_size", [], |r| r.get(0))
-                .optional()?
-        };
-        self.conn.pragma_update(None, "cache_size", -262_144)?;
-        // Reading the book through a memory map skips a copy of every page.
-        if mmap.is_some() {
-            self.conn.pragma_update(None, "mmap_size", 1i64 << 32)?;
-        }
+        self.conn
+            .pragma_update(None, "cache_size", -SWEEP_CACHE_KB)?;
         let result = self.sweep_in_tx(rules, dry_run, behavior);
         self.conn.pragma_update(None, "cache_size", cache)?;
-        if let Some(m) = mmap {
-            self.conn.pragma_update(None, "mmap_size", m)?;
-        }
         result
     }
 

@@ -64,13 +64,20 @@ impl Moves {
     }
 }
 
-/// The stored sets of one kind: record ids ascending, their texts in one
-/// buffer (a million small strings would cost a million allocations).
+/// The stored sets of one kind: record ids ascending, and which distinct
+/// set each holds. Most records share their set with many others (a
+/// million customers have far fewer distinct sets), so each distinct text
+/// is kept once, in one buffer.
 #[derive(Default)]
 pub(super) struct StoredSets {
     ids: Vec<i64>,
+    /// Per record: its distinct set.
+    set_of: Vec<u32>,
+    /// Distinct set `s` is `text[ends[s - 1]..ends[s]]`.
     ends: Vec<usize>,
     text: String,
+    /// While reading: distinct set text → its number.
+    seen: FastMap<u32>,
 }
 
 impl StoredSets {
@@ -79,8 +86,30 @@ impl StoredSets {
     }
 
     pub(super) fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
+        let s = self.set_of[i] as usize;
+        let start = if s == 0 { 0 } else { self.ends[s - 1] };
+        &self.text[start..self.ends[s]]
+    }
+
+    fn push(&mut self, id: i64, set: &str) {
+        let n = match self.seen.get(set) {
+            Some(&n) => n,
+            None => {
+                let n = self.ends.len() as u32;
+                self.text.push_str(set);
+                self.ends.push(self.text.len());
+                self.seen.insert(set.to_string(), n);
+                n
+            }
+        };
+        self.ids.push(id);
+        self.set_of.push(n);
+    }
+
+    /// Drops the reading map: only lookups by record follow.
+    fn done(mut self) -> Self {
+        self.seen = FastMap::default();
+        self
     }
 }
 
@@ -96,15 +125,13 @@ pub(super) fn stored_sets(conn: &Connection) -> Result<HashMap<String, StoredSet
     while let Some(r) = rows.next()? {
         let k = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         if k != kind {
-            out.insert(std::mem::take(&mut kind), std::mem::take(&mut cur));
+            out.insert(std::mem::take(&mut kind), std::mem::take(&mut cur).done());
             kind = k.to_string();
         }
-        cur.ids.push(r.get(1)?);
-        cur.text
-            .push_str(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?);
-        cur.ends.push(cur.text.len());
+        let id = r.get(1)?;
+        cur.push(id, r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?);
     }
-    out.insert(kind, cur);
+    out.insert(kind, cur.done());
     Ok(out)
 }
 
@@ -175,4 +202,31 @@ pub(super) fn write_changed(
         }
     }
     Ok(!diffs.is_empty())
+}
+
+#[cfg(test)]
+mod stored_sets_tests {
+    use super::StoredSets;
+
+    #[test]
+    fn shared_sets_are_kept_once_and_read_back_per_record() {
+        let mut s = StoredSets::default();
+        let sets = [
+            "\nvalue=high\n",
+            "\nvalue=low\n",
+            "\nvalue=high\n",
+            "",
+            "\nvalue=low\n",
+        ];
+        for (i, set) in sets.iter().enumerate() {
+            s.push(i as i64 * 10, set);
+        }
+        let s = s.done();
+        for (i, set) in sets.iter().enumerate() {
+            assert_eq!(s.find(i as i64 * 10), Some(i));
+            assert_eq!(s.get(i), *set);
+        }
+        assert_eq!(s.find(5), None);
+        assert_eq!(s.ends.len(), 3, "three distinct sets");
+    }
 }

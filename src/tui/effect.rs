@@ -223,6 +223,26 @@ pub struct Runtime {
     search: SearchEngine,
     /// The tabs' slow reads on a file book (started on first use).
     pub(super) tab_reader: Option<super::tab_reader::TabReader>,
+    /// Work started on its own thread that may still run (the integrity
+    /// check and the day's sweep of a big book), for [`Runtime::shutdown`].
+    background: Vec<Background>,
+}
+
+/// A background thread and the way to interrupt its SQL.
+struct Background {
+    thread: std::thread::JoinHandle<()>,
+    interrupt: rusqlite::InterruptHandle,
+}
+
+impl Background {
+    /// Runs `work` on `store` on its own thread.
+    fn start(store: Store, work: impl FnOnce(Store) + Send + 'static) -> Background {
+        let interrupt = store.conn().get_interrupt_handle();
+        Background {
+            thread: std::thread::spawn(move || work(store)),
+            interrupt,
+        }
+    }
 }
 
 impl Runtime {
@@ -236,7 +256,24 @@ impl Runtime {
             rx,
             search,
             tab_reader: None,
+            background: Vec::new(),
         }
+    }
+
+    /// Stops the work this runtime started in the background (an integrity
+    /// check or sweep still running is interrupted and rolled back, an index
+    /// build stopped) and waits for its threads: for benchmarks and tests
+    /// that start many runtimes on one big book.
+    pub fn shutdown(mut self) {
+        for b in self.background.drain(..) {
+            // A statement not started yet cannot be interrupted: keep at it.
+            while !b.thread.is_finished() {
+                b.interrupt.interrupt();
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            let _ = b.thread.join();
+        }
+        self.search.cancel_build();
     }
 
     pub fn has_demo(&self) -> bool {
@@ -254,6 +291,8 @@ impl Runtime {
         let mut any = false;
         while let Ok(o) = self.rx.try_recv() {
             any = true;
+            // A background sweep re-tags records too: the index must follow.
+            self.keep_index_current(&o);
             let effects = app.apply(o);
             self.run_all(app, effects);
         }
@@ -562,11 +601,20 @@ impl Runtime {
                     // A big book is swept on its own connection so the list
                     // shows at once; the list reloads when it is done.
                     Some(path) if big => {
-                        check_in_background(&path, self.tx.clone());
+                        if let Some(check) = check_in_background(&path, self.tx.clone()) {
+                            self.background.push(check);
+                        }
                         let tx = self.tx.clone();
-                        std::thread::spawn(move || {
-                            let result = Store::open(&path).and_then(|mut s| sweep(&mut s, force));
-                            let _ = tx.send(match result {
+                        let store = match Store::open_with_clock(&path, self.store.clock()) {
+                            Ok(s) => s,
+                            Err(e) => {
+                                return Some(Outcome::Failed(format!(
+                                    "could not refresh the tags: {e}"
+                                )))
+                            }
+                        };
+                        self.background.push(Background::start(store, move |mut s| {
+                            let _ = tx.send(match sweep(&mut s, force) {
                                 Ok(report) => Outcome::Swept {
                                     changed: report.map(|r| r.changed).unwrap_or(0),
                                     rules_warning,
@@ -575,7 +623,7 @@ impl Runtime {
                                     Outcome::Failed(format!("could not refresh the tags: {e}"))
                                 }
                             });
-                        });
+                        }));
                         None
                     }
                     _ => Some(match sweep(&mut self.store, force) {
@@ -628,6 +676,23 @@ impl Runtime {
             Effect::Search { input, kind } => {
                 self.search.submit(&input, kind);
                 None
+            }
+            // Customers are picked with the search index's matcher once it is built.
+            Effect::Tabs(super::tabs::TabEffect::Pick(req))
+                if req.kind == crate::store::PickKind::Customer =>
+            {
+                match self.search.pick_customers(&req.query, 50) {
+                    Some(choices) => {
+                        Some(Outcome::Tabs(super::tabs::TabOutcome::Picked(req, choices)))
+                    }
+                    None => {
+                        let e = super::tabs::TabEffect::Pick(req);
+                        match super::tabs::perform(&mut self.store, e) {
+                            Ok(o) => Some(Outcome::Tabs(o)),
+                            Err(e) => failed(e),
+                        }
+                    }
+                }
             }
             Effect::Tabs(e) if e.is_slow_read() && self.store.path().is_some() => {
                 let clock = self.store.clock();
@@ -716,21 +781,30 @@ fn warning(found: &[(i64, String, String)]) -> Option<String> {
 /// A book too big for the page-by-page check at open gets it here, on its
 /// own connection; damage is reported in the status line. The check only
 /// reads.
-fn check_in_background(path: &std::path::Path, tx: Sender<Outcome>) {
+fn check_in_background(path: &std::path::Path, tx: Sender<Outcome>) -> Option<Background> {
     let big = std::fs::metadata(path)
         .map(|m| m.len() > crate::store::FULL_CHECK_AT_OPEN_MAX)
         .unwrap_or(false);
     if !big {
-        return;
+        return None;
     }
-    let path = path.to_path_buf();
-    std::thread::spawn(move || {
-        if let Err(e) = Store::open(&path).and_then(|s| s.quick_check()) {
-            let _ = tx.send(Outcome::Failed(format!(
-                "{e} — make a copy now with `dossier backup PATH`, then run `dossier doctor`"
-            )));
+    let failed = |e: StoreError| {
+        Outcome::Failed(format!(
+            "{e} — make a copy now with `dossier backup PATH`, then run `dossier doctor`"
+        ))
+    };
+    match Store::open(path) {
+        Ok(store) => Some(Background::start(store, move |s| {
+            // (Interrupted only by a shutdown, whose receiver is gone.)
+            if let Err(e) = s.quick_check() {
+                let _ = tx.send(failed(e));
+            }
+        })),
+        Err(e) => {
+            let _ = tx.send(failed(e));
+            None
         }
-    });
+    }
 }
 
 /// A store error worded for the status line (the store's own messages are

@@ -40,6 +40,32 @@ pub struct SearchState {
     pub ready: bool,
     /// A query was submitted and its answer has not come.
     pub waiting: bool,
+    /// How many records match in all, once counted (only when more than
+    /// the hits shown).
+    pub total: Option<usize>,
+}
+
+/// `1 match`, `3 matches`, or `200 of 12,345 matches` when the list shows
+/// only the best of them.
+pub fn match_count(shown: usize, total: Option<usize>) -> String {
+    let plural = |n: usize| if n == 1 { "match" } else { "matches" };
+    match total {
+        Some(t) if t > shown => format!("{shown} of {} {}", grouped(t), plural(t)),
+        _ => format!("{shown} {}", plural(shown)),
+    }
+}
+
+/// `12345` → `12,345`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The kind a tab lists.
@@ -211,8 +237,8 @@ impl App {
                 self.search.mode = None;
                 if self.search.filter.is_some() {
                     self.info(format!(
-                        "Showing {} match(es) for “{}” — Esc shows everything",
-                        self.search.hits.len(),
+                        "Showing {} for “{}” — Esc shows everything",
+                        match_count(self.search.hits.len(), self.search.total),
                         self.search.input
                     ));
                 }
@@ -300,6 +326,7 @@ impl App {
             return; // closed or overtaken meanwhile
         }
         self.search.waiting = false;
+        self.search.total = r.total;
         let hits = match r.hits {
             Ok(h) => {
                 if self.status.as_ref().is_some_and(|s| s.error) {
@@ -433,5 +460,23 @@ fn select_in<R: Listed, F>(list: &mut RecordList<R, F>, id: i64, rows: usize) {
         list.filter = None;
         list.select = Some(id);
         list.stale = true;
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::match_count;
+
+    #[test]
+    fn the_count_says_how_many_of_how_many() {
+        assert_eq!(match_count(1, None), "1 match");
+        assert_eq!(match_count(3, None), "3 matches");
+        assert_eq!(match_count(3, Some(3)), "3 matches");
+        assert_eq!(match_count(200, Some(12_345)), "200 of 12,345 matches");
+        assert_eq!(
+            match_count(200, Some(1_000_000)),
+            "200 of 1,000,000 matches"
+        );
+        assert_eq!(match_count(200, Some(201)), "200 of 201 matches");
     }
 }

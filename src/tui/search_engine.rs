@@ -7,7 +7,7 @@ use crate::domain::Kind;
 use crate::search::{
     load_index, refresh_record, spawn_build, BuildHandle, QueryWorker, SearchIndex, SharedIndex,
 };
-use crate::store::Store;
+use crate::store::{Choice, Store};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -113,6 +113,13 @@ impl SearchEngine {
 }
 
 impl SearchEngine {
+    /// Stops an index build still running and waits for its thread.
+    pub fn cancel_build(&mut self) {
+        if let Some(b) = self.build.take() {
+            b.cancel();
+        }
+    }
+
     /// Builds the whole index again (after writes that touched unknown records).
     /// The old index answers queries until the new one lands.
     pub fn rebuild(&mut self, store: &Store) {
@@ -123,5 +130,64 @@ impl SearchEngine {
                 self.announce = Some(self.install(built));
             }
         }
+    }
+}
+
+impl SearchEngine {
+    /// Customers for a form's link picker, ranked by the search matcher
+    /// (name, company, pinyin and initials of both, phone digits), so `shkj`
+    /// and `huaxin` find a customer by company as they do in search. `None`
+    /// while there is no index yet (the store's own picker answers then).
+    pub fn pick_customers(&self, query: &str, limit: usize) -> Option<Vec<Choice>> {
+        let index = self.shared.read().ok()?;
+        if index.is_empty() || query.trim().is_empty() {
+            return None;
+        }
+        let q = index.parse_query(query).ok()?.with_kind(Kind::Customer);
+        let hits = index.search(&q, limit);
+        Some(
+            hits.into_iter()
+                .map(|h| Choice {
+                    id: h.id,
+                    label: h.label,
+                    detail: h.detail,
+                    price: None,
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Customer;
+    use crate::store::PickKind;
+
+    #[test]
+    fn the_customer_picker_matches_like_search() {
+        let mut store = Store::open_in_memory().unwrap();
+        let c = Customer {
+            name: "刘洋".into(),
+            company: "上海华信科技有限公司".into(),
+            phones: vec!["+86 138 0013 8000".into()],
+            ..Default::default()
+        };
+        let id = store.add_customer(&c).unwrap().meta.id;
+        store.add_customer(&Customer::named("Alice")).unwrap();
+        let engine = SearchEngine::start(&store);
+        for q in ["shkj", "huaxin", "13800138", "liuyang", "ly"] {
+            let found = engine.pick_customers(q, 10).unwrap();
+            let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+            assert_eq!(ids, vec![id], "{q}");
+            assert_eq!(found[0].detail, "上海华信科技有限公司");
+        }
+        // The store's own picker (used before the index is ready) does not
+        // know company pinyin: this is what the index adds.
+        assert!(store
+            .pick(PickKind::Customer, "huaxin", 10)
+            .unwrap()
+            .is_empty());
+        assert!(engine.pick_customers("", 10).is_none());
     }
 }

@@ -56,9 +56,8 @@ pub fn status_line(app: &App) -> Option<Line<'static>> {
         }
         _ => spans.push(Span::styled(
             format!(
-                "{} match{}{} · Enter keep · Esc clear",
-                s.hits.len(),
-                if s.hits.len() == 1 { "" } else { "es" },
+                "{}{} · Enter keep · Esc clear",
+                crate::tui::search::match_count(s.hits.len(), s.total),
                 if s.waiting { "…" } else { "" }
             ),
             t.dim(),
