@@ -39,6 +39,7 @@ fn applies(tab: Tab, action: &Action) -> bool {
     use Action::*;
     match action {
         LogTouch | Merge => tab == Tab::Customers,
+        MarkDone => matches!(tab, Tab::Dashboard | Tab::Customers | Tab::Activities),
         StageNext | StagePrev | MarkWon | MarkLost | Board | Left | Right => {
             tab == Tab::Opportunities
         }
