@@ -143,8 +143,10 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Whether bytes that are not valid UTF-8 are still UTF-8 with a few
 /// damaged characters (a truncated character, one pasted cp1252 byte):
-/// valid multi-byte characters outnumber the bad sequences four to one.
-/// Text in a legacy encoding is nearly all bad sequences read as UTF-8.
+/// valid multi-byte characters outnumber the bad sequences. Text in a
+/// legacy encoding is nearly all bad sequences read as UTF-8 (a valid
+/// multi-byte sequence turns up there only by chance), so even a short
+/// file — two names and one damaged one — is told apart.
 fn mostly_utf8(bytes: &[u8]) -> bool {
     let (mut good, mut bad) = (0usize, 0usize);
     for chunk in bytes.utf8_chunks() {
@@ -153,7 +155,7 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
             bad += 1;
         }
     }
-    good > 0 && good >= bad * 4
+    good > bad
 }
 
 /// Picks the separator of a CSV file from its header line: whichever of
@@ -241,6 +243,17 @@ mod tests {
             text.starts_with("姓名,公司\n张伟,华信科技\n\u{FFFD},上海\n王芳"),
             "{text}"
         );
+    }
+
+    /// The file of the issue: three lines, one name cut short. It was read
+    /// as GBK whole (张伟 became 寮犱紵).
+    #[test]
+    fn a_short_utf8_file_with_a_cut_name_stays_utf8() {
+        let bytes = b"name,company\n\xE5\xBC\xA0\xE4\xBC\x9F,ACME\n\xE6\x9D\x8E\xE5,Foo\n";
+        let (text, name, bad) = read(bytes);
+        assert_eq!(name, "UTF-8");
+        assert_eq!(bad, vec![3]);
+        assert!(text.contains("张伟,ACME"), "{text}");
     }
 
     #[test]
