@@ -182,52 +182,7 @@ fn tidy(a: &mut Activity) {
     }
 }
 
-impl StoredRecord for Activity {
-    const KIND: Kind = Kind::Activity;
-
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-
-    fn tidy(&mut self, _today: NaiveDate) {
-        tidy(self);
-    }
-
-    fn validate(&self) -> std::result::Result<(), ValidationErrors> {
-        Activity::validate(self)
-    }
-
-    fn check(&self, conn: &Connection) -> Result<()> {
-        check_links(conn, self)
-    }
-
-    fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
-        write_fields(conn, INSERT, self, now)?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    fn update(&mut self, conn: &Connection, now: DateTime<Utc>, _: NaiveDate) -> Result<Retag> {
-        write_fields(conn, UPDATE, self, now)?;
-        Ok(Retag::Cascade)
-    }
-
-    fn read(conn: &Connection, id: i64) -> Result<Self> {
-        read(conn, id)
-    }
-}
-
-fn read(conn: &Connection, id: i64) -> Result<Activity> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM activities WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?
-    .ok_or(StoreError::NotFound {
-        kind: Kind::Activity,
-        id,
-    })
-}
+super::write::plain_stored_record!(Activity, "activities", check: check_links);
 
 impl Store {
     /// Saves a new activity. A real contact (call, visit, meeting, email)

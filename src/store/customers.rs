@@ -105,48 +105,7 @@ pub(crate) const UPDATE: &str =
     address = :address, industry = :industry, size = :size, source = :source, needs = :needs, \
     notes = :notes, owner = :owner, custom = :custom, updated_at = :now WHERE id = :id";
 
-impl StoredRecord for Customer {
-    const KIND: Kind = Kind::Customer;
-
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-
-    fn tidy(&mut self, _today: NaiveDate) {
-        tidy(self);
-    }
-
-    fn validate(&self) -> std::result::Result<(), ValidationErrors> {
-        Customer::validate(self)
-    }
-
-    fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
-        write_fields(conn, INSERT, self, now)?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    fn update(&mut self, conn: &Connection, now: DateTime<Utc>, _: NaiveDate) -> Result<Retag> {
-        write_fields(conn, UPDATE, self, now)?;
-        Ok(Retag::Cascade)
-    }
-
-    fn read(conn: &Connection, id: i64) -> Result<Self> {
-        read(conn, id)
-    }
-}
-
-fn read(conn: &Connection, id: i64) -> Result<Customer> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM customers WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?
-    .ok_or(StoreError::NotFound {
-        kind: Kind::Customer,
-        id,
-    })
-}
+super::write::plain_stored_record!(Customer, "customers");
 
 impl Store {
     /// Saves a new customer; returns it with its id and version 1.

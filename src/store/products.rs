@@ -99,52 +99,7 @@ const UPDATE: &str =
     currency = :currency, brand = :brand, functions = :functions, audience = :audience, \
     active = :active, description = :description, updated_at = :now WHERE id = :id";
 
-impl StoredRecord for Product {
-    const KIND: Kind = Kind::Product;
-
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-
-    fn tidy(&mut self, _today: NaiveDate) {
-        tidy(self);
-    }
-
-    fn validate(&self) -> std::result::Result<(), ValidationErrors> {
-        Product::validate(self)
-    }
-
-    fn check(&self, conn: &Connection) -> Result<()> {
-        check_sku(conn, self)
-    }
-
-    fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
-        write_fields(conn, INSERT, self, now)?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    fn update(&mut self, conn: &Connection, now: DateTime<Utc>, _: NaiveDate) -> Result<Retag> {
-        write_fields(conn, UPDATE, self, now)?;
-        Ok(Retag::Cascade)
-    }
-
-    fn read(conn: &Connection, id: i64) -> Result<Self> {
-        read(conn, id)
-    }
-}
-
-fn read(conn: &Connection, id: i64) -> Result<Product> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM products WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?
-    .ok_or(StoreError::NotFound {
-        kind: Kind::Product,
-        id,
-    })
-}
+super::write::plain_stored_record!(Product, "products", check: check_sku);
 
 impl Store {
     pub fn add_product(&mut self, product: &Product) -> Result<Written<Product>> {

@@ -109,6 +109,66 @@ pub trait StoredRecord: Clone {
     fn read(conn: &Connection, id: i64) -> Result<Self>;
 }
 
+/// The [`StoredRecord`] of a kind whose save is its own row: the module's
+/// `tidy`, an optional book check, `write_fields` with its `INSERT` and
+/// `UPDATE`, and a `read` by id over its `COLUMNS` and `from_row`.
+macro_rules! plain_stored_record {
+    ($ty:ident, $table:literal $(, check: $check:path)?) => {
+        impl StoredRecord for $ty {
+            const KIND: Kind = Kind::$ty;
+
+            fn meta(&self) -> &Meta {
+                &self.meta
+            }
+
+            fn tidy(&mut self, _today: NaiveDate) {
+                tidy(self);
+            }
+
+            fn validate(&self) -> std::result::Result<(), ValidationErrors> {
+                $ty::validate(self)
+            }
+
+            $(fn check(&self, conn: &Connection) -> Result<()> {
+                $check(conn, self)
+            })?
+
+            fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
+                write_fields(conn, INSERT, self, now)?;
+                Ok(conn.last_insert_rowid())
+            }
+
+            fn update(
+                &mut self,
+                conn: &Connection,
+                now: DateTime<Utc>,
+                _: NaiveDate,
+            ) -> Result<Retag> {
+                write_fields(conn, UPDATE, self, now)?;
+                Ok(Retag::Cascade)
+            }
+
+            fn read(conn: &Connection, id: i64) -> Result<Self> {
+                read(conn, id)
+            }
+        }
+
+        fn read(conn: &Connection, id: i64) -> Result<$ty> {
+            conn.query_row(
+                &format!("SELECT {COLUMNS} FROM {} WHERE id = ?1", $table),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                kind: Kind::$ty,
+                id,
+            })
+        }
+    };
+}
+pub(crate) use plain_stored_record;
+
 impl Store {
     /// Runs `body` and the re-tag of what it touched in one transaction.
     pub(crate) fn transact<R>(
