@@ -9,6 +9,7 @@
 
 use super::backup::{Backup, RestoreCounts, StoredTag};
 use super::rows::{to_json_list, to_json_map};
+use super::write::StoredRecord;
 use super::{Result, Store, StoreError};
 use crate::domain::{Activity, Customer, Kind, Meta, Opportunity, Product};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -25,15 +26,13 @@ pub struct RestoreOutcome {
 /// Backup ids to this book's ids, per kind.
 type IdMap = HashMap<(Kind, i64), i64>;
 
-/// A record kind as the restore handles it.
-trait Restorable: Clone + PartialEq {
-    const KIND: Kind;
-    fn meta(&self) -> &Meta;
+/// A record kind as the restore handles it: its kind, id and stored form
+/// come from the store's own [`StoredRecord`].
+trait Restorable: StoredRecord + PartialEq {
     fn meta_mut(&mut self) -> &mut Meta;
     /// Rewrites links from backup ids to this book's ids. A link to a
     /// record not written yet is cleared and returned, to be set afterwards.
     fn relink(&mut self, map: &IdMap) -> Result<Option<(Kind, i64)>>;
-    fn load(conn: &Connection, id: i64) -> Result<Option<Self>>;
     /// Writes the record under `meta.id` (0: a new id); returns the id.
     fn write(&self, conn: &Connection) -> Result<i64>;
 }
@@ -52,24 +51,11 @@ fn uuid_param(m: &Meta) -> Option<&str> {
 }
 
 impl Restorable for Customer {
-    const KIND: Kind = Kind::Customer;
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
     fn meta_mut(&mut self) -> &mut Meta {
         &mut self.meta
     }
     fn relink(&mut self, _: &IdMap) -> Result<Option<(Kind, i64)>> {
         Ok(None)
-    }
-    fn load(conn: &Connection, id: i64) -> Result<Option<Self>> {
-        let sql = format!(
-            "SELECT {} FROM customers WHERE id = ?1",
-            super::customers::COLUMNS
-        );
-        Ok(conn
-            .query_row(&sql, [id], super::customers::from_row)
-            .optional()?)
     }
     fn write(&self, conn: &Connection) -> Result<i64> {
         let c = self;
@@ -102,24 +88,11 @@ fn written_id(conn: &Connection, m: &Meta) -> i64 {
 }
 
 impl Restorable for Product {
-    const KIND: Kind = Kind::Product;
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
     fn meta_mut(&mut self) -> &mut Meta {
         &mut self.meta
     }
     fn relink(&mut self, _: &IdMap) -> Result<Option<(Kind, i64)>> {
         Ok(None)
-    }
-    fn load(conn: &Connection, id: i64) -> Result<Option<Self>> {
-        let sql = format!(
-            "SELECT {} FROM products WHERE id = ?1",
-            super::products::COLUMNS
-        );
-        Ok(conn
-            .query_row(&sql, [id], super::products::from_row)
-            .optional()?)
     }
     fn write(&self, conn: &Connection) -> Result<i64> {
         let p = self;
@@ -141,10 +114,6 @@ impl Restorable for Product {
 }
 
 impl Restorable for Activity {
-    const KIND: Kind = Kind::Activity;
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
     fn meta_mut(&mut self) -> &mut Meta {
         &mut self.meta
     }
@@ -172,15 +141,6 @@ impl Restorable for Activity {
             },
             None => None,
         })
-    }
-    fn load(conn: &Connection, id: i64) -> Result<Option<Self>> {
-        let sql = format!(
-            "SELECT {} FROM activities WHERE id = ?1",
-            super::activities::COLUMNS
-        );
-        Ok(conn
-            .query_row(&sql, [id], super::activities::from_row)
-            .optional()?)
     }
     fn write(&self, conn: &Connection) -> Result<i64> {
         let a = self;
@@ -212,10 +172,6 @@ impl Restorable for Activity {
 }
 
 impl Restorable for Opportunity {
-    const KIND: Kind = Kind::Opportunity;
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
     fn meta_mut(&mut self) -> &mut Meta {
         &mut self.meta
     }
@@ -229,20 +185,6 @@ impl Restorable for Opportunity {
             item.product_id = link(map, &from, Kind::Product, item.product_id)?;
         }
         Ok(None)
-    }
-    fn load(conn: &Connection, id: i64) -> Result<Option<Self>> {
-        let sql = format!(
-            "SELECT {} FROM opportunities WHERE id = ?1",
-            super::opportunities::COLUMNS
-        );
-        let Some(mut o) = conn
-            .query_row(&sql, [id], super::opportunities::from_row)
-            .optional()?
-        else {
-            return Ok(None);
-        };
-        o.items = super::opportunities::items(conn, id)?;
-        Ok(Some(o))
     }
     fn write(&self, conn: &Connection) -> Result<i64> {
         let o = self;
@@ -338,7 +280,11 @@ impl Run<'_> {
                 continue;
             };
             r.meta_mut().id = local;
-            let stored = R::load(self.tx, local)?;
+            let stored = match R::read(self.tx, local) {
+                Ok(r) => Some(r),
+                Err(StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            };
             let Some(stored) = stored else { continue };
             let (theirs, ours) = (r.meta().version, stored.meta().version);
             if stored == r || theirs < ours {
