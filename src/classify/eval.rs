@@ -16,6 +16,29 @@ pub struct Outcome<'a> {
     pub rule: Option<usize>,
 }
 
+impl<'a> Outcome<'a> {
+    /// The `(dimension, value)` tags of this outcome: one, or for a
+    /// list-valued dimension one per item (trimmed, each once, in order).
+    pub fn values(&self) -> Vec<(&str, &str)> {
+        let dim = self.dim.name.as_str();
+        if !self.dim.multi {
+            return vec![(dim, self.value.as_ref())];
+        }
+        let mut out: Vec<(&str, &str)> = Vec::new();
+        for item in self
+            .value
+            .split([',', ';', '，', '；', '、'])
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+        {
+            if !out.iter().any(|(_, v)| text_eq(v, item)) {
+                out.push((dim, item));
+            }
+        }
+        out
+    }
+}
+
 /// Texts compare without regard to ASCII case ("china" = "China").
 fn text_eq(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
@@ -319,14 +342,20 @@ impl RuleSet {
     }
 
     /// Tags with reasons for one record's facts.
+    /// A list-valued dimension gives one tag per item, each with the
+    /// dimension's reason.
     pub fn tags(&self, facts: &Facts, cuts: &CutPoints) -> Vec<Tag> {
-        self.evaluate(facts, cuts)
-            .into_iter()
-            .map(|o| Tag {
-                dimension: o.dim.name.clone(),
-                value: o.value.to_string(),
-                reason: o.reason(facts, cuts),
-            })
-            .collect()
+        let mut out = Vec::new();
+        for o in self.evaluate(facts, cuts) {
+            let reason = o.reason(facts, cuts);
+            for (dimension, value) in o.values() {
+                out.push(Tag {
+                    dimension: dimension.to_string(),
+                    value: value.to_string(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        out
     }
 }

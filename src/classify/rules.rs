@@ -174,6 +174,10 @@ pub struct Dimension {
     pub(crate) default: Option<String>,
     /// The default's reason as a sentence (`say_default = "…"`).
     pub(crate) say_default: Option<Vec<SayPiece>>,
+    /// A list-valued dimension (`multi = true`, e.g. a product's audience):
+    /// each comma-separated item of the value is a tag of its own, so a
+    /// filter by one value finds every record that has it among others.
+    pub multi: bool,
 }
 
 impl Dimension {
@@ -225,6 +229,8 @@ struct RawDim {
     default: Option<String>,
     value_from: Option<Spanned<String>>,
     say_default: Option<Spanned<String>>,
+    #[serde(default)]
+    multi: bool,
     #[serde(default)]
     only_if: Vec<Spanned<RawCond>>,
     #[serde(default)]
@@ -627,6 +633,7 @@ fn compile_dim(
             .as_ref()
             .map(|s| say(src, subject, s, settings))
             .transpose()?,
+        multi: dim.multi,
     })
 }
 

@@ -183,10 +183,11 @@ impl Store {
                 let Some(expected) = retag::expected_tags(conn, cls, kind, id, today)? else {
                     continue;
                 };
-                let expected: BTreeMap<String, String> = expected
-                    .into_iter()
-                    .map(|t| (t.dimension, t.value))
-                    .collect();
+                let expected: BTreeMap<String, String> = super::tags::joined_values(
+                    expected
+                        .iter()
+                        .map(|t| (t.dimension.as_str(), t.value.as_str())),
+                );
                 let stored = super::tags::stored_values(conn, kind, id)?;
                 if stored != expected {
                     let show = |m: &BTreeMap<String, String>| {

@@ -292,11 +292,7 @@ impl Store {
                             cuts.add_rfm_scores(&mut f);
                         }
                         let outcomes = rules.evaluate(&f, &cuts);
-                        let new = encode(
-                            outcomes
-                                .iter()
-                                .map(|o| (o.dim.name.as_str(), o.value.as_ref())),
-                        );
+                        let new = encode(outcomes.iter().flat_map(|o| o.values()));
                         let id = pop.ids[i];
                         let at = old.find(id);
                         let reasons = match at {

@@ -170,7 +170,7 @@ pub(super) fn write_changed(
     };
     let diffs = diff(old, &c.new);
     for d in &diffs {
-        moves.add(d.dimension, d.old, d.new);
+        moves.add(d.dimension, d.old.as_deref(), d.new.as_deref());
     }
     if dry_run {
         return Ok(!diffs.is_empty());
@@ -182,7 +182,7 @@ pub(super) fn write_changed(
             "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for d in &diffs {
-            let reason = match d.new {
+            let reason = match &d.new {
                 Some(_) => c
                     .reasons
                     .iter()

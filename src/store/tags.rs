@@ -17,6 +17,7 @@ use crate::domain::Kind;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub use crate::classify::Tag;
@@ -71,7 +72,8 @@ fn clean_value(v: &str) -> std::borrow::Cow<'_, str> {
 /// dimension (an empty set is `"\n"`: classified, no tag applies).
 pub(crate) fn encode<'a>(values: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut v: Vec<(&str, &str)> = values.into_iter().collect();
-    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // By dimension; the values of a list-valued dimension in order.
+    v.sort_unstable();
     let mut out =
         String::with_capacity(1 + v.iter().map(|p| p.0.len() + p.1.len() + 2).sum::<usize>());
     out.push('\n');
@@ -118,71 +120,93 @@ pub(crate) fn stored_values(
     id: i64,
 ) -> Result<BTreeMap<String, String>> {
     Ok(stored_set(conn, kind, id)?
-        .map(|s| decode_tags(&s).into_iter().collect())
+        .map(|s| {
+            grouped(&s)
+                .into_iter()
+                .map(|(d, v)| (d.to_string(), v.into_owned()))
+                .collect()
+        })
         .unwrap_or_default())
 }
 
-/// One dimension whose value differs between two sets.
+/// One dimension whose value differs between two sets. The values of a
+/// list-valued dimension (several lines of one dimension) are compared
+/// together and shown joined: `audience: adults, seniors → adults`.
 pub(crate) struct Diff<'a> {
     pub dimension: &'a str,
-    pub old: Option<&'a str>,
-    pub new: Option<&'a str>,
+    pub old: Option<Cow<'a, str>>,
+    pub new: Option<Cow<'a, str>>,
+}
+
+/// The `(dimension, value)` pairs of a stored set with the values of a
+/// repeated dimension joined by ", ", in dimension order.
+fn grouped(set: &str) -> Vec<(&str, Cow<'_, str>)> {
+    let mut out: Vec<(&str, Cow<'_, str>)> = Vec::new();
+    for (d, v) in decode(set) {
+        match out.last_mut() {
+            Some((last, joined)) if *last == d => {
+                let j = joined.to_mut();
+                j.push_str(", ");
+                j.push_str(v);
+            }
+            _ => out.push((d, Cow::Borrowed(v))),
+        }
+    }
+    out
+}
+
+/// Tag values by dimension, the values of a list-valued dimension sorted
+/// and joined by ", " as [`stored_values`] gives them.
+pub(crate) fn joined_values<'a>(
+    tags: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> BTreeMap<String, String> {
+    grouped(&encode(tags))
+        .into_iter()
+        .map(|(d, v)| (d.to_string(), v.into_owned()))
+        .collect()
 }
 
 /// The dimensions whose values differ between the stored set `old` and
-/// `new` (both sorted by dimension, as [`decode`] gives them).
+/// `new` (both sorted by dimension, as [`encode`] writes them).
 pub(crate) fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Diff<'a>> {
     let mut out = Vec::new();
-    let mut a = decode(old).peekable();
-    let mut b = decode(new).peekable();
+    let mut a = grouped(old).into_iter().peekable();
+    let mut b = grouped(new).into_iter().peekable();
     loop {
-        match (a.peek().copied(), b.peek().copied()) {
+        let order = match (a.peek(), b.peek()) {
             (None, None) => break,
-            (Some((d, v)), None) => {
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((da, _)), Some((db, _))) => da.cmp(db),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let (d, v) = a.next().expect("peeked");
                 out.push(Diff {
                     dimension: d,
                     old: Some(v),
                     new: None,
                 });
-                a.next();
             }
-            (None, Some((d, v))) => {
+            std::cmp::Ordering::Greater => {
+                let (d, v) = b.next().expect("peeked");
                 out.push(Diff {
                     dimension: d,
                     old: None,
                     new: Some(v),
                 });
-                b.next();
             }
-            (Some((da, va)), Some((db, vb))) => match da.cmp(db) {
-                std::cmp::Ordering::Less => {
+            std::cmp::Ordering::Equal => {
+                let (d, va) = a.next().expect("peeked");
+                let (_, vb) = b.next().expect("peeked");
+                if va != vb {
                     out.push(Diff {
-                        dimension: da,
+                        dimension: d,
                         old: Some(va),
-                        new: None,
-                    });
-                    a.next();
-                }
-                std::cmp::Ordering::Greater => {
-                    out.push(Diff {
-                        dimension: db,
-                        old: None,
                         new: Some(vb),
                     });
-                    b.next();
                 }
-                std::cmp::Ordering::Equal => {
-                    if va != vb {
-                        out.push(Diff {
-                            dimension: da,
-                            old: Some(va),
-                            new: Some(vb),
-                        });
-                    }
-                    a.next();
-                    b.next();
-                }
-            },
+            }
         }
     }
     out
@@ -221,13 +245,13 @@ pub(crate) fn write_set(
             kind,
             id,
             dimension: d.dimension.to_string(),
-            old: d.old.map(str::to_string),
-            new: d.new.map(str::to_string),
             reason: if d.new.is_some() {
                 reason(d.dimension)
             } else {
                 GONE.to_string()
             },
+            old: d.old.map(Cow::into_owned),
+            new: d.new.map(Cow::into_owned),
         })
         .collect();
     if old.is_some() || first_is_history {
@@ -388,17 +412,21 @@ impl Store {
                 })
                 .collect());
         };
+        let today_values = joined_values(
+            current
+                .iter()
+                .map(|t| (t.dimension.as_str(), t.value.as_str())),
+        );
         Ok(stored
             .into_iter()
             .map(|(dimension, value)| {
                 let now = current.iter().find(|t| t.dimension == dimension);
-                let reason = match now {
-                    Some(t) if t.value == value => t.reason.clone(),
-                    Some(t) => format!(
-                        "given at the last classification; today's facts give {} (dossier classify updates it)",
-                        t.value
+                let reason = match (now, today_values.get(&dimension)) {
+                    (Some(t), Some(v)) if *v == value => t.reason.clone(),
+                    (Some(_), Some(v)) => format!(
+                        "given at the last classification; today's facts give {v} (dossier classify updates it)"
                     ),
-                    None => "given at the last classification; no rule gives it today (dossier classify updates it)".to_string(),
+                    _ => "given at the last classification; no rule gives it today (dossier classify updates it)".to_string(),
                 };
                 Tag {
                     dimension,
@@ -489,7 +517,10 @@ mod tests {
     #[test]
     fn diff_lists_changed_added_and_removed_dimensions() {
         let d = diff("\na=1\nb=2\nc=3\n", "\nb=2\nc=4\nd=5\n");
-        let got: Vec<_> = d.iter().map(|d| (d.dimension, d.old, d.new)).collect();
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.dimension, d.old.as_deref(), d.new.as_deref()))
+            .collect();
         assert_eq!(
             got,
             [
@@ -499,6 +530,30 @@ mod tests {
             ]
         );
         assert!(diff("\na=1\n", "\na=1\n").is_empty());
+    }
+
+    #[test]
+    fn a_list_valued_dimension_is_one_line_per_value_and_diffs_as_a_whole() {
+        let set = encode([
+            ("audience", "seniors"),
+            ("brand", "Acme"),
+            ("audience", "adults"),
+        ]);
+        assert_eq!(set, "\naudience=adults\naudience=seniors\nbrand=Acme\n");
+        // A filter by one value finds the record among the others.
+        assert!(set.contains(&needle("audience", "seniors")));
+        assert!(!set.contains(&needle("audience", "adults, seniors")));
+        let d = diff(&set, "\naudience=adults\nbrand=Acme\n");
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.dimension, d.old.as_deref(), d.new.as_deref()))
+            .collect();
+        assert_eq!(got, [("audience", Some("adults, seniors"), Some("adults"))]);
+        assert!(diff(&set, &set).is_empty());
+        assert_eq!(
+            joined_values([("audience", "seniors"), ("audience", "adults")])["audience"],
+            "adults, seniors"
+        );
     }
 
     #[test]
