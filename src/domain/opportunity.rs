@@ -124,7 +124,8 @@ impl Default for Opportunity {
             customer_id: 0,
             title: String::new(),
             amount: Money(0),
-            currency: "CNY".into(),
+            // Empty: the book's currency when saved (`currency` setting).
+            currency: String::new(),
             stage: Stage::Prospect,
             expected_close: None,
             source: String::new(),

@@ -31,7 +31,8 @@ impl Default for Product {
             sku: String::new(),
             category: String::new(),
             price: Money(0),
-            currency: "CNY".into(),
+            // Empty: the book's currency when saved (`currency` setting).
+            currency: String::new(),
             brand: String::new(),
             functions: Vec::new(),
             audience: Vec::new(),

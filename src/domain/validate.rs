@@ -117,8 +117,12 @@ fn is_direction_override(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// A currency is an ISO 4217 code: three letters.
+/// A currency is an ISO 4217 code: three letters; empty means the book's
+/// currency (the store fills it in when the record is saved).
 pub(crate) fn check_currency(errs: &mut ValidationErrors, value: &str) {
+    if value.is_empty() {
+        return;
+    }
     if value.len() != 3 || !value.chars().all(|c| c.is_ascii_uppercase()) {
         errs.add(
             "currency",

@@ -83,7 +83,7 @@ impl Touched {
 /// protocol around them (validate, version check, bump, re-tag, commit,
 /// read back) is written once, in [`Store::save_new`] and
 /// [`Store::save_existing`].
-pub trait StoredRecord: Clone {
+pub trait StoredRecord: Clone + crate::domain::fields::Fields {
     const KIND: Kind;
 
     fn meta(&self) -> &Meta;
@@ -198,6 +198,7 @@ impl Store {
     /// Saves a new record; returns it with its id and version 1.
     pub(crate) fn save_new<T: StoredRecord>(&mut self, record: &T) -> Result<Written<T>> {
         let mut r = record.clone();
+        self.fill_book_currency(&mut r)?;
         r.tidy(self.clock.today());
         r.validate()?;
         let written = self.transact(|tx, now, _| {
@@ -212,6 +213,7 @@ impl Store {
     /// changed since is a conflict.
     pub(crate) fn save_existing<T: StoredRecord>(&mut self, record: &T) -> Result<Written<T>> {
         let mut r = record.clone();
+        self.fill_book_currency(&mut r)?;
         r.tidy(self.clock.today());
         r.validate()?;
         let (id, version) = (r.meta().id, r.meta().version);
@@ -231,6 +233,25 @@ impl Store {
             ))
         })?;
         self.read_back(written)
+    }
+
+    /// The book's currency (the `currency` setting of the rules in force;
+    /// CNY unless set).
+    pub fn book_currency(&self) -> Result<String> {
+        Ok(self.classify.get(&self.conn)?.rules.rates().book)
+    }
+
+    /// A record with a currency field left empty takes the book's.
+    fn fill_book_currency<T: StoredRecord>(&self, r: &mut T) -> Result<()> {
+        if r.specs().iter().any(|s| s.name == "currency") && r.get("currency").trim().is_empty() {
+            let book = self.book_currency()?;
+            if let Err(e) = r.set("currency", &book, self.clock.today()) {
+                let mut errors = crate::domain::ValidationErrors::new();
+                errors.add("currency", e);
+                return Err(super::StoreError::Invalid(errors));
+            }
+        }
+        Ok(())
     }
 
     /// Saves a record: a new one when it has no id yet, else the changes
