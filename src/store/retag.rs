@@ -445,7 +445,9 @@ impl ClassifyState {
     /// a product's price, a customer) recomputes them on a small book, and
     /// when they moved re-tags every record of that kind in this same
     /// transaction: the first 254k deal makes its customer `value: high`
-    /// now, not after tomorrow's sweep. A big book leaves that to the sweep.
+    /// now, not after tomorrow's sweep. A big book marks the day's sweep
+    /// stale instead, so the next one (the TUI starts it in the background;
+    /// a command that shows tags runs it first) brings the tiers up to date.
     /// (The new cut points are kept in memory before the transaction
     /// commits; a failed commit leaves them until the next sweep or save.)
     pub(crate) fn after_write(
@@ -458,8 +460,16 @@ impl ClassifyState {
     ) -> Result<Vec<TagChange>> {
         self.get(conn)?;
         let moved = match self.classifier.get_mut() {
-            Some(cls) if can_move_cuts(conn, record)? && small_book(conn)? => {
-                refresh_cuts(conn, cls, today)?
+            Some(cls) if can_move_cuts(conn, record)? => {
+                if small_book(conn)? {
+                    refresh_cuts(conn, cls, today)?
+                } else {
+                    // Too big to read whole in a save: the next sweep
+                    // (started at once by the TUI, in the background)
+                    // recomputes them and re-tags who crosses one.
+                    super::sweep::mark_stale(conn)?;
+                    Vec::new()
+                }
             }
             _ => Vec::new(),
         };

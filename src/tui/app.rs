@@ -130,6 +130,8 @@ pub struct App {
     pub status: Option<Status>,
     /// The last action, if `u` can take it back.
     pub undo: Option<Undo>,
+    /// A sweep started by a write (its cut points may have moved) runs.
+    pub retagging: bool,
     pub quit: bool,
     /// Dashboard, Opportunities, Products and Activities.
     pub tabs: super::tabs::TabsState,
@@ -160,6 +162,7 @@ impl App {
             trash: None,
             status: None,
             undo: None,
+            retagging: false,
             quit: false,
             tabs: Default::default(),
             search: Default::default(),
@@ -445,17 +448,26 @@ impl App {
                 self.lists = Default::default();
                 self.tabs.invalidate();
             }
+            Outcome::Retagging => {
+                self.retagging = true;
+                self.info(
+                    "Re-tagging the book in the background: this change may move the value, price or RFM tiers",
+                );
+            }
             Outcome::Swept {
                 changed,
                 rules_warning,
             } => {
                 if let Some(w) = rules_warning {
                     self.error(w);
-                } else if changed > 0 && self.status.is_none() {
+                } else if changed > 0 && (self.status.is_none() || self.retagging) {
                     self.info(format!(
-                        "Tags brought up to date for today: {changed} record(s) changed"
+                        "Tags brought up to date: {changed} record(s) changed"
                     ));
+                } else if self.retagging {
+                    self.info("Tags brought up to date: no tier moved");
                 }
+                self.retagging = false;
                 if changed > 0 {
                     self.customers.invalidate();
                     fx.push(self.customers.reload(None));

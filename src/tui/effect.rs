@@ -201,6 +201,9 @@ pub enum Outcome {
         /// Both customers and the deals and activities that moved back.
         touched: Vec<(Kind, i64)>,
     },
+    /// A write may have moved the book's cut points: a sweep re-tags the
+    /// book in the background.
+    Retagging,
     /// A sweep finished: records whose tags changed, and a problem with
     /// the user's rules file, if any.
     Swept {
@@ -226,6 +229,8 @@ pub struct Runtime {
     /// Work started on its own thread that may still run (the integrity
     /// check and the day's sweep of a big book), for [`Runtime::shutdown`].
     background: Vec<Background>,
+    /// A sweep runs on its own thread; its `Swept` has not arrived yet.
+    sweeping: bool,
 }
 
 /// A background thread and the way to interrupt its SQL.
@@ -257,6 +262,7 @@ impl Runtime {
             search,
             tab_reader: None,
             background: Vec::new(),
+            sweeping: false,
         }
     }
 
@@ -291,10 +297,18 @@ impl Runtime {
         let mut any = false;
         while let Ok(o) = self.rx.try_recv() {
             any = true;
+            let swept = matches!(o, Outcome::Swept { .. });
+            if swept {
+                self.sweeping = false;
+            }
             // A background sweep re-tags records too: the index must follow.
-            self.keep_index_current(&o);
+            let wrote = self.keep_index_current(&o);
             let effects = app.apply(o);
             self.run_all(app, effects);
+            // A write made while the sweep ran may have moved a cut point.
+            if wrote || swept {
+                self.retag_if_cuts_stale(app);
+            }
         }
         for o in self.search.poll(&self.store) {
             any = true;
@@ -329,16 +343,43 @@ impl Runtime {
 
     pub fn run_all(&mut self, app: &mut App, effects: Vec<Effect>) {
         let mut queue: VecDeque<Effect> = effects.into();
+        let mut wrote = false;
         while let Some(e) = queue.pop_front() {
             if let Some(o) = self.perform(e) {
-                self.keep_index_current(&o);
+                wrote |= self.keep_index_current(&o);
                 queue.extend(app.apply(o));
             }
         }
+        if wrote {
+            self.retag_if_cuts_stale(app);
+        }
     }
 
-    /// After a write, the records it touched are indexed again.
-    fn keep_index_current(&mut self, o: &Outcome) {
+    /// A write on a book too big to recompute its cut points (value, price,
+    /// RFM) inside the save marks the day's sweep stale when it may have
+    /// moved one; the sweep re-tags the records that cross it — in the
+    /// background on a big book, with the status line saying so.
+    fn retag_if_cuts_stale(&mut self, app: &mut App) {
+        if self.sweeping || !self.store.sweep_due().unwrap_or(false) {
+            return;
+        }
+        let outcome = match self.start_sweep(false, false) {
+            // On its own thread: say so now, and again when it is done.
+            None => Outcome::Retagging,
+            // Done already: worth a word only when records were re-tagged.
+            Some(o @ Outcome::Swept { changed, .. }) if changed > 0 => {
+                app.retagging = true;
+                o
+            }
+            Some(o) => o,
+        };
+        let effects = app.apply(outcome);
+        self.run_all(app, effects);
+    }
+
+    /// After a write, the records it touched are indexed again. True when
+    /// `o` reports a write.
+    fn keep_index_current(&mut self, o: &Outcome) -> bool {
         use super::tabs::TabOutcome;
         let mut touched: Vec<(Kind, i64)> = Vec::new();
         let note =
@@ -395,23 +436,78 @@ impl Runtime {
             // A purged record's dependents went with it: index again.
             Outcome::TrashPurged { .. } => {
                 self.search.rebuild(&self.store);
-                return;
+                return true;
             }
             Outcome::DemoLoaded(_) => {
                 self.search.rebuild(&self.store);
-                return;
+                return false;
             }
             Outcome::Swept { changed, .. } if *changed > 0 => {
                 // Tags moved on an unknown set of records: index again.
                 self.search.rebuild(&self.store);
-                return;
+                return false;
             }
-            _ => return,
+            _ => return false,
         }
         touched.sort_unstable();
         touched.dedup();
         for (kind, id) in touched {
             self.search.changed(&self.store, kind, id);
+        }
+        true
+    }
+
+    /// Brings the tags up to date (one sweep a day, or now when `force`): on
+    /// a big file book on its own connection, so the list shows at once and
+    /// reloads when it is done (`None`: the `Swept` comes from `poll`);
+    /// `check` also starts the background integrity check of a big file.
+    fn start_sweep(&mut self, force: bool, check: bool) -> Option<Outcome> {
+        let _ = self.store.rules();
+        let rules_warning = self.store.rules_problem().map(|p| {
+            format!("{p} — your rules file was not used; the built-in rules are in force")
+        });
+        let big = self
+            .store
+            .max_customer_id()
+            .map(|n| n > BACKGROUND_SORT_ABOVE)
+            .unwrap_or(false);
+        match self.store.path().map(|p| p.to_path_buf()) {
+            Some(path) if big => {
+                if check {
+                    if let Some(c) = check_in_background(&path, self.tx.clone()) {
+                        self.background.push(c);
+                    }
+                }
+                let tx = self.tx.clone();
+                let store = match Store::open_with_clock(&path, self.store.clock()) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        return Some(Outcome::Failed(format!("could not refresh the tags: {e}")))
+                    }
+                };
+                self.sweeping = true;
+                self.background.push(Background::start(store, move |mut s| {
+                    let _ = tx.send(match sweep(&mut s, force) {
+                        Ok(report) => Outcome::Swept {
+                            changed: report.map(|r| r.changed).unwrap_or(0),
+                            rules_warning,
+                        },
+                        // Still a `Swept`: the runtime knows the sweep ended.
+                        Err(e) => Outcome::Swept {
+                            changed: 0,
+                            rules_warning: Some(format!("could not refresh the tags: {e}")),
+                        },
+                    });
+                }));
+                None
+            }
+            _ => Some(match sweep(&mut self.store, force) {
+                Ok(report) => Outcome::Swept {
+                    changed: report.map(|r| r.changed).unwrap_or(0),
+                    rules_warning,
+                },
+                Err(e) => Outcome::Failed(format!("could not refresh the tags: {e}")),
+            }),
         }
     }
 
@@ -587,54 +683,7 @@ impl Runtime {
                     Err(e) => failed(e),
                 }
             }
-            Effect::Sweep { force } => {
-                let _ = self.store.rules();
-                let rules_warning = self.store.rules_problem().map(|p| {
-                    format!("{p} — your rules file was not used; the built-in rules are in force")
-                });
-                let big = self
-                    .store
-                    .max_customer_id()
-                    .map(|n| n > BACKGROUND_SORT_ABOVE)
-                    .unwrap_or(false);
-                match self.store.path().map(|p| p.to_path_buf()) {
-                    // A big book is swept on its own connection so the list
-                    // shows at once; the list reloads when it is done.
-                    Some(path) if big => {
-                        if let Some(check) = check_in_background(&path, self.tx.clone()) {
-                            self.background.push(check);
-                        }
-                        let tx = self.tx.clone();
-                        let store = match Store::open_with_clock(&path, self.store.clock()) {
-                            Ok(s) => s,
-                            Err(e) => {
-                                return Some(Outcome::Failed(format!(
-                                    "could not refresh the tags: {e}"
-                                )))
-                            }
-                        };
-                        self.background.push(Background::start(store, move |mut s| {
-                            let _ = tx.send(match sweep(&mut s, force) {
-                                Ok(report) => Outcome::Swept {
-                                    changed: report.map(|r| r.changed).unwrap_or(0),
-                                    rules_warning,
-                                },
-                                Err(e) => {
-                                    Outcome::Failed(format!("could not refresh the tags: {e}"))
-                                }
-                            });
-                        }));
-                        None
-                    }
-                    _ => Some(match sweep(&mut self.store, force) {
-                        Ok(report) => Outcome::Swept {
-                            changed: report.map(|r| r.changed).unwrap_or(0),
-                            rules_warning,
-                        },
-                        Err(e) => Outcome::Failed(format!("could not refresh the tags: {e}")),
-                    }),
-                }
-            }
+            Effect::Sweep { force } => self.start_sweep(force, true),
             Effect::CheckDuplicates(c) => {
                 let typed = c.name.clone();
                 self.duplicates_of(*c, move |found| Outcome::DuplicateWarning {
