@@ -2,6 +2,7 @@ use super::validate::{
     check_multiline_text, check_required, check_text, email_problem, phone_problem, MAX_LONG,
     MAX_SHORT,
 };
+use super::card::Card;
 use super::{labelled_enum, Meta, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -104,6 +105,10 @@ pub struct Customer {
     pub owner: String,
     /// Custom fields, key → value.
     pub custom: BTreeMap<String, String>,
+    /// Name parts, labels, further addresses, days, websites, IM handles
+    /// and groups, as address books carry them.
+    #[serde(flatten)]
+    pub card: Card,
 }
 
 impl Customer {
@@ -171,7 +176,65 @@ impl Customer {
             check_text(&mut e, "custom", k, MAX_SHORT);
             check_text(&mut e, "custom", v, MAX_LONG);
         }
+        self.card.validate(&mut e);
         e.into_result()
+    }
+
+    /// Family and given name: the ones kept, else the name typed as one
+    /// string split by the compound-surname list (欧阳娜娜 → 欧阳 / 娜娜,
+    /// "Ann Lee" → Lee / Ann) without its prefix and suffix. An enterprise
+    /// has none unless they were given.
+    pub fn name_parts(&self) -> (String, String) {
+        let card = &self.card;
+        if !card.given_name.is_empty() || !card.family_name.is_empty() {
+            return (card.family_name.clone(), card.given_name.clone());
+        }
+        if self.kind != CustomerKind::Individual {
+            return (String::new(), String::new());
+        }
+        let mut bare = self.name.trim();
+        if !card.prefix.is_empty() {
+            bare = bare.strip_prefix(card.prefix.as_str()).unwrap_or(bare);
+        }
+        if !card.suffix.is_empty() {
+            bare = bare.strip_suffix(card.suffix.as_str()).unwrap_or(bare);
+        }
+        super::text::split_name(bare.trim().trim_end_matches(','))
+    }
+
+    /// Keeps the name parts only where they say more than the name: a name
+    /// left empty is made of the parts; parts that the name splits into
+    /// anyway are not stored (so a renamed person's parts follow the name).
+    pub fn settle_name_parts(&mut self) {
+        let (g, f) = (
+            self.card.given_name.trim().to_string(),
+            self.card.family_name.trim().to_string(),
+        );
+        if self.name.trim().is_empty() && !(g.is_empty() && f.is_empty()) {
+            let cjk = g.chars().chain(f.chars()).any(super::card::is_cjk);
+            self.name = if cjk {
+                format!("{f}{g}")
+            } else {
+                format!("{g} {f}").trim().to_string()
+            };
+        }
+        if g.is_empty() && f.is_empty() {
+            return;
+        }
+        let explicit = std::mem::take(&mut self.card);
+        let mut probe = Customer {
+            name: self.name.clone(),
+            kind: self.kind,
+            ..Default::default()
+        };
+        probe.card.prefix = explicit.prefix.clone();
+        probe.card.suffix = explicit.suffix.clone();
+        let derived = probe.name_parts();
+        self.card = explicit;
+        if derived == (f, g) {
+            self.card.given_name.clear();
+            self.card.family_name.clear();
+        }
     }
 }
 

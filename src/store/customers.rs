@@ -1,12 +1,12 @@
 use super::rows::{self, from_json_list, from_json_map, to_json_list, to_json_map};
 use super::write::{Retag, StoredRecord, Written};
 use super::{Page, Result, Store, StoreError};
-use crate::domain::{Customer, Kind, Meta, ValidationErrors};
+use crate::domain::{Card, Customer, Kind, Meta, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 
 pub(crate) const COLUMNS: &str = "id, uuid, created_at, updated_at, version, deleted_at, name, kind, company, title, \
-    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom";
+    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom, card";
 
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
     let kind: String = row.get("kind")?;
@@ -29,6 +29,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
         notes: row.get("notes")?,
         owner: row.get("owner")?,
         custom: from_json_map(&row.get::<_, String>("custom")?),
+        card: Card::from_json(&row.get::<_, String>("card")?),
     })
 }
 
@@ -58,6 +59,8 @@ pub(crate) fn tidy(c: &mut Customer) {
         list.iter_mut().for_each(trim_in_place);
         list.retain(|x| !x.is_empty());
     }
+    c.settle_name_parts();
+    c.card.tidy(&c.phones, &c.emails);
 }
 
 pub(crate) fn write_fields(
@@ -89,21 +92,22 @@ pub(crate) fn write_fields(
             ":notes": c.notes,
             ":owner": c.owner,
             ":custom": to_json_map(&c.custom),
+            ":card": c.card.to_json(),
         },
     )?;
     Ok(())
 }
 
 pub(crate) const INSERT: &str = "INSERT INTO customers (id, created_at, updated_at, version, name, kind, company, title, \
-    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom) \
+    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom, card) \
     VALUES (NULLIF(:id, 0), :now, :now, 1, :name, :kind, :company, :title, :phones, :emails, :country, :province, :city, \
-    :address, :industry, :size, :source, :needs, :notes, :owner, :custom)";
+    :address, :industry, :size, :source, :needs, :notes, :owner, :custom, :card)";
 
 pub(crate) const UPDATE: &str =
     "UPDATE customers SET name = :name, kind = :kind, company = :company, title = :title, \
     phones = :phones, emails = :emails, country = :country, province = :province, city = :city, \
     address = :address, industry = :industry, size = :size, source = :source, needs = :needs, \
-    notes = :notes, owner = :owner, custom = :custom, updated_at = :now WHERE id = :id";
+    notes = :notes, owner = :owner, custom = :custom, card = :card, updated_at = :now WHERE id = :id";
 
 super::write::plain_stored_record!(Customer, "customers");
 
