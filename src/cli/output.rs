@@ -61,6 +61,12 @@ pub fn record_json(record: &AnyRecord, tags: &[Tag]) -> Result<serde_json::Value
     let mut v = serde_json::to_value(record)?;
     if let serde_json::Value::Object(map) = &mut v {
         map.insert("tags".into(), serde_json::to_value(tags)?);
+        // Name parts split from the name are not stored; show them anyway.
+        if let AnyRecord::Customer(c) = record {
+            let (family, given) = c.name_parts();
+            map.entry("given_name").or_insert(given.into());
+            map.entry("family_name").or_insert(family.into());
+        }
     }
     Ok(v)
 }

@@ -153,7 +153,10 @@ impl RowValues {
                 warnings.push(format!("{field}: {m} — kept in custom field '{key}'"));
             }
         }
-        for (field, label, value) in &self.labelled {
+        // Fax and pager numbers after the numbers one calls.
+        let mut labelled: Vec<&(&'static str, String, String)> = self.labelled.iter().collect();
+        labelled.sort_by_key(|(f, l, _)| *f == "phones" && matches!(l.as_str(), "fax" | "pager"));
+        for (field, label, value) in labelled {
             if *field == "events" {
                 let day_field = match label.as_str() {
                     "anniversary" | "纪念日" => "anniversary",

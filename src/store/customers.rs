@@ -111,6 +111,22 @@ pub(crate) const UPDATE: &str =
 
 super::write::plain_stored_record!(Customer, "customers");
 
+/// A customer's birthday or anniversary falling on a date.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Occasion {
+    pub customer_id: i64,
+    pub customer_name: String,
+    /// `birthday` or `anniversary`.
+    pub what: &'static str,
+    /// The next date it falls on (from the day asked).
+    pub date: NaiveDate,
+    /// The day as kept (`1990-03-15`, or `--03-15` without a year).
+    pub day: String,
+    /// How many years it will be on `date`, when the year is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub years: Option<i32>,
+}
+
 impl Store {
     /// Saves a new customer; returns it with its id and version 1.
     pub fn add_customer(&mut self, customer: &Customer) -> Result<Written<Customer>> {
@@ -125,6 +141,42 @@ impl Store {
     /// A customer by id, live or in the trash.
     pub fn customer(&self, id: i64) -> Result<Customer> {
         read(&self.conn, id)
+    }
+
+    /// Birthdays and anniversaries of live customers falling between `from`
+    /// and `to` (both included), soonest first.
+    pub fn occasions(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Occasion>> {
+        use chrono::Datelike;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, card FROM customers WHERE deleted_at IS NULL \
+             AND (card LIKE '%\"birthday\"%' OR card LIKE '%\"anniversary\"%')",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let card = Card::from_json(&r.get::<_, String>(2)?);
+            for (what, day) in [("birthday", &card.birthday), ("anniversary", &card.anniversary)] {
+                let Some(date) = crate::domain::card::next_occurrence(day, from) else {
+                    continue;
+                };
+                if date > to {
+                    continue;
+                }
+                let years = crate::domain::card::day_parts(day)
+                    .and_then(|(y, _, _)| y)
+                    .map(|y| date.year() - y);
+                out.push(Occasion {
+                    customer_id: r.get(0)?,
+                    customer_name: r.get(1)?,
+                    what,
+                    date,
+                    day: day.clone(),
+                    years,
+                });
+            }
+        }
+        out.sort_by(|a, b| (a.date, a.customer_id).cmp(&(b.date, b.customer_id)));
+        Ok(out)
     }
 
     /// A page of customers in id order.

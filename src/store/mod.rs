@@ -35,6 +35,7 @@ mod write_lock;
 
 pub use activities::FollowUpClosed;
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
+pub use customers::Occasion;
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
 pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
