@@ -58,7 +58,11 @@ fn check_outlook(name: &str, bytes: &[u8], encoding: &str) {
     // The fax is a phone labelled fax, after the numbers one calls.
     assert_eq!(
         f.phones,
-        ["+33 1 42 00 00 00", "+33 6 12 34 56 78", "+33 1 42 00 00 01"],
+        [
+            "+33 1 42 00 00 00",
+            "+33 6 12 34 56 78",
+            "+33 1 42 00 00 01"
+        ],
         "{name}"
     );
     let labels: Vec<&str> = f

@@ -363,6 +363,8 @@ impl Command {
     }
 }
 
+// Parsed once per run: the size of the customer flags does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum AddKind {
     /// Add a customer (person or company).
@@ -379,6 +381,7 @@ pub enum AddKind {
     Activity(ActivityArgs),
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum EditKind {
     /// Change a customer's fields.

@@ -180,7 +180,10 @@ impl Card {
         ] {
             check_text(e, field, value, MAX_SHORT);
         }
-        for (field, day) in [("birthday", &self.birthday), ("anniversary", &self.anniversary)] {
+        for (field, day) in [
+            ("birthday", &self.birthday),
+            ("anniversary", &self.anniversary),
+        ] {
             if !day.is_empty() {
                 match parse_day(day) {
                     Ok(d) if d == *day => {}
@@ -294,7 +297,10 @@ pub fn parse_day(s: &str) -> Result<String, String> {
         if digits.len() != 4 || md.chars().any(|c| !c.is_ascii_digit() && c != '-') {
             return Err(bad());
         }
-        let (m, d) = (digits[..2].parse().unwrap_or(0), digits[2..].parse().unwrap_or(0));
+        let (m, d) = (
+            digits[..2].parse().unwrap_or(0),
+            digits[2..].parse().unwrap_or(0),
+        );
         return month_day(m, d).ok_or_else(bad);
     }
     let parts: Vec<&str> = date_part.split(['-', '/', '.']).collect();
@@ -497,7 +503,10 @@ mod tests {
             split_label("mobile: +86 138 0013 8000"),
             (Some("mobile".into()), "+86 138 0013 8000")
         );
-        assert_eq!(split_label("Work:ann@x.com"), (Some("work".into()), "ann@x.com"));
+        assert_eq!(
+            split_label("Work:ann@x.com"),
+            (Some("work".into()), "ann@x.com")
+        );
         assert_eq!(split_label("tel:+1-555-0100"), (None, "tel:+1-555-0100"));
         assert_eq!(split_label("https://x.com"), (None, "https://x.com"));
         assert_eq!(split_label("+1 555 0100"), (None, "+1 555 0100"));

@@ -1,8 +1,8 @@
+use super::card::Card;
 use super::validate::{
     check_multiline_text, check_required, check_text, email_problem, phone_problem, MAX_LONG,
     MAX_SHORT,
 };
-use super::card::Card;
 use super::{labelled_enum, Meta, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -107,8 +107,9 @@ pub struct Customer {
     pub custom: BTreeMap<String, String>,
     /// Name parts, labels, further addresses, days, websites, IM handles
     /// and groups, as address books carry them.
+    /// Boxed: most customers have none of it, and lists hold many customers.
     #[serde(flatten)]
-    pub card: Card,
+    pub card: Box<Card>,
 }
 
 impl Customer {

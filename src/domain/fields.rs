@@ -4,8 +4,8 @@
 //! field has a name, a label, a type (which says how typed text is parsed),
 //! and `set`/`get` convert between the record and what a person types.
 
-use super::dates::{parse_date, parse_optional_date};
 use super::card;
+use super::dates::{parse_date, parse_optional_date};
 use super::text::split_list;
 use super::{
     Activity, ActivityKind, Campaign, CampaignChannel, Customer, CustomerKind, Goal, LineItem,

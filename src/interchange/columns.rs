@@ -402,13 +402,7 @@ const LABELLED: &[(&str, &str, &[&str])] = &[
     (
         "phones",
         "work",
-        &[
-            "businessphone",
-            "workphone",
-            "办公电话",
-            "座机",
-            "座机号码",
-        ],
+        &["businessphone", "workphone", "办公电话", "座机", "座机号码"],
     ),
     ("phones", "home", &["homephone"]),
     ("phones", "main", &["companymainphone"]),
@@ -443,8 +437,10 @@ const LABELLED: &[(&str, &str, &[&str])] = &[
 
 /// Columns kept as custom fields (Thunderbird's split birthday, joined
 /// into the birthday on import).
-const CUSTOM_ALIASES: &[(&str, &[&str])] =
-    &[("birth year", &["birthyear"]), ("birth month", &["birthmonth"])];
+const CUSTOM_ALIASES: &[(&str, &[&str])] = &[
+    ("birth year", &["birthyear"]),
+    ("birth month", &["birthmonth"]),
+];
 
 /// Numbered groups of Google's export: `Phone 1 - Type` / `Phone 1 - Value`.
 fn numbered_group(header: &str) -> Option<(String, String)> {
@@ -694,7 +690,10 @@ mod tests {
             c("Phone 2 - Value"),
             Some(Target::Grouped("phones", "phone 2".into()))
         );
-        assert_eq!(c("Phone 2 - Type"), Some(Target::GroupLabel("phone 2".into())));
+        assert_eq!(
+            c("Phone 2 - Type"),
+            Some(Target::GroupLabel("phone 2".into()))
+        );
         assert_eq!(
             c("Address 2 - City"),
             Some(Target::AddressPart("address 2".into(), "city"))
@@ -703,7 +702,10 @@ mod tests {
             c("Home Street"),
             Some(Target::AddressPart("home".into(), "street"))
         );
-        assert_eq!(c("Mobile Phone"), Some(Target::Labelled("phones", "mobile")));
+        assert_eq!(
+            c("Mobile Phone"),
+            Some(Target::Labelled("phones", "mobile"))
+        );
         assert_eq!(c("Business Fax"), Some(Target::Labelled("phones", "fax")));
         assert_eq!(c("微信"), Some(Target::Labelled("ims", "wechat")));
         assert_eq!(c("Birthday"), Some(Target::Field("birthday")));

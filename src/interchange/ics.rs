@@ -222,7 +222,10 @@ mod tests {
             "RRULE:FREQ=YEARLY",
             "SUMMARY:Birthday: 欧阳娜娜",
         ] {
-            assert!(ics.contains(&format!("{expected}\r\n")), "{expected}\n{ics}");
+            assert!(
+                ics.contains(&format!("{expected}\r\n")),
+                "{expected}\n{ics}"
+            );
         }
     }
 

@@ -48,14 +48,7 @@ fn google_header() -> Vec<String> {
         h.push(format!("Phone {i} - Value"));
     }
     for i in 1..=G_ADDRESSES {
-        for part in [
-            "Type",
-            "Street",
-            "City",
-            "Region",
-            "Postal Code",
-            "Country",
-        ] {
+        for part in ["Type", "Street", "City", "Region", "Postal Code", "Country"] {
             h.push(format!("Address {i} - {part}"));
         }
     }
@@ -264,7 +257,10 @@ fn google_row(c: &Customer) -> Vec<String> {
                 a.country,
             ]);
         } else {
-            rest.push(format!("address: {}", crate::domain::card::address_text(&a)));
+            rest.push(format!(
+                "address: {}",
+                crate::domain::card::address_text(&a)
+            ));
         }
     }
     addresses.resize(G_ADDRESSES * 6, String::new());
@@ -318,12 +314,18 @@ fn outlook_row(c: &Customer) -> Vec<String> {
         let slot = [want, 0, 1, 2].into_iter().find(|&i| addr[i].is_none());
         match slot {
             Some(i) => addr[i] = Some(a),
-            None => rest.push(format!("address: {}", crate::domain::card::address_text(&a))),
+            None => rest.push(format!(
+                "address: {}",
+                crate::domain::card::address_text(&a)
+            )),
         }
     }
-    // Phones: the columns of each label, else Other Phone, else any free.
-    const PHONE_COLS: usize = 8;
+    // Phones: the columns of each label; the others in Other Phone, then
+    // in any free column.
+    const PHONE_COLS: usize = 9;
+    const OTHER: usize = 8;
     let mut phones: [String; PHONE_COLS] = Default::default();
+    let mut unplaced = Vec::new();
     for p in &c.phones {
         let wanted: &[usize] = match card.phone_labels.get(p).map(String::as_str) {
             Some("fax") => &[0],
@@ -332,23 +334,23 @@ fn outlook_row(c: &Customer) -> Vec<String> {
             Some("mobile") => &[5],
             Some("pager") => &[6],
             Some("main") => &[7],
-            _ => &[],
+            _ => &[OTHER],
         };
-        let free = wanted.iter().copied().find(|&i| phones[i].is_empty());
-        match free {
+        match wanted.iter().copied().find(|&i| phones[i].is_empty()) {
             Some(i) => phones[i] = p.clone(),
-            None => rest.push(format!("phones: {}", crate::domain::card::with_label(card.phone_labels.get(p).map(String::as_str), p))),
+            None => unplaced.push(p),
         }
     }
-    // Unlabelled (or overflowing) phones: the first in Other Phone.
-    let mut other_phone = String::new();
-    if let Some(i) = rest.iter().position(|r| r.starts_with("phones: ")) {
-        let p = rest.remove(i);
-        let (label, value) = split_label(&p["phones: ".len()..]);
-        if label.is_none() {
-            other_phone = value.to_string();
-        } else {
-            rest.insert(i, p);
+    for p in unplaced {
+        match [OTHER, 2, 4, 7, 1, 3, 5]
+            .into_iter()
+            .find(|&i| phones[i].is_empty())
+        {
+            Some(i) => phones[i] = p.clone(),
+            None => rest.push(format!(
+                "phones: {}",
+                crate::domain::card::with_label(card.phone_labels.get(p).map(String::as_str), p)
+            )),
         }
     }
     let email = |i: usize| c.emails.get(i).cloned().unwrap_or_default();
@@ -376,7 +378,6 @@ fn outlook_row(c: &Customer) -> Vec<String> {
         row.extend([a.street, a.city, a.region, a.postcode, a.country]);
     }
     row.extend(phones.iter().cloned());
-    row.push(other_phone);
     row.extend([email(0), email(1), email(2)]);
     row.push(notes_with_rest(c, &rest));
     row.push(card.websites.first().cloned().unwrap_or_default());

@@ -4,10 +4,10 @@
 use super::report::{Action, ImportReport};
 use super::vcard_raw;
 use super::{progress_bar, ImportOptions, InterchangeError, Result};
-use crate::domain::{Customer, CustomerKind};
-use crate::store::{Store, UpsertError, Upserted};
 use crate::domain::card::{parse_day, split_label, with_label};
 use crate::domain::Address;
+use crate::domain::{Customer, CustomerKind};
+use crate::store::{Store, UpsertError, Upserted};
 use calcard::vcard::{
     VCard, VCardEntry, VCardParameterName, VCardParameterValue, VCardProperty, VCardValue,
 };
@@ -54,6 +54,7 @@ fn label_of(types: &[String]) -> Option<String> {
         ("mobile", "mobile"),
         ("pager", "pager"),
         ("mainnumber", "main"),
+        ("main-number", "main"),
         ("main", "main"),
         ("work", "work"),
         ("home", "home"),
@@ -112,6 +113,11 @@ fn texts(e: &VCardEntry) -> Vec<String> {
         .iter()
         .map(|v| match v {
             VCardValue::Component(parts) => parts.join(","),
+            VCardValue::PartialDateTime(p) => match (p.year, p.month, p.day) {
+                (Some(y), Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+                (None, Some(m), Some(d)) => format!("--{m:02}-{d:02}"),
+                _ => String::new(),
+            },
             other => other.as_text().unwrap_or_default().to_string(),
         })
         .collect()
@@ -127,8 +133,41 @@ fn is_cjk(s: &str) -> bool {
     s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
 }
 
+/// Apple's labels of grouped properties: `item2.X-ABLabel:switchboard`
+/// labels `item2.TEL`; `_$!<Mobile>!$_` is a built-in label.
+fn group_labels(card: &VCard) -> Vec<(String, String)> {
+    card.entries
+        .iter()
+        .filter(
+            |e| matches!(&e.name, VCardProperty::Other(n) if n.eq_ignore_ascii_case("X-ABLABEL")),
+        )
+        .filter_map(|e| {
+            let group = e.group.clone()?;
+            let raw = texts(e).join(",");
+            let l = raw
+                .trim()
+                .trim_start_matches("_$!<")
+                .trim_end_matches(">!$_");
+            let l = crate::domain::card::normalise_label(l);
+            (!l.is_empty()).then_some((group.to_lowercase(), l))
+        })
+        .collect()
+}
+
+/// The label of a property: Apple's group label, else its TYPE values.
+fn entry_label(e: &VCardEntry, groups: &[(String, String)]) -> Option<String> {
+    if let Some(g) = &e.group {
+        let g = g.to_lowercase();
+        if let Some((_, l)) = groups.iter().find(|(k, _)| *k == g) {
+            return Some(l.clone());
+        }
+    }
+    label_of(&types_of(e).0)
+}
+
 /// The customer a card describes.
 pub(super) fn to_customer(card: &VCard) -> Customer {
+    let groups = group_labels(card);
     let mut c = Customer {
         name: first_text(card, VCardProperty::Fn),
         ..Default::default()
@@ -148,7 +187,12 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
     if let Some(n) = card.property(&VCardProperty::N) {
         // N: family; given; additional; prefix; suffix.
         let parts = texts(n);
-        let get = |i: usize| parts.get(i).map(|v| v.trim().to_string()).unwrap_or_default();
+        let get = |i: usize| {
+            parts
+                .get(i)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
         c.card.family_name = get(0);
         c.card.given_name = get(1);
         c.card.prefix = get(3);
@@ -159,7 +203,10 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
         let parts = texts(org);
         c.company = parts.first().cloned().unwrap_or_default();
         // ORG: organisation; unit (the department).
-        c.card.department = parts.get(1).map(|u| u.trim().to_string()).unwrap_or_default();
+        c.card.department = parts
+            .get(1)
+            .map(|u| u.trim().to_string())
+            .unwrap_or_default();
     }
     c.title = first_text(card, VCardProperty::Title);
     if c.title.is_empty() {
@@ -171,8 +218,8 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
         let t = texts(e).join("");
         let t = t.trim().trim_start_matches("tel:").to_string();
         if !t.is_empty() {
-            let (types, pref, _) = types_of(e);
-            if let Some(l) = label_of(&types) {
+            let (_, pref, _) = types_of(e);
+            if let Some(l) = entry_label(e, &groups) {
                 c.card.phone_labels.insert(t.clone(), l);
             }
             if pref {
@@ -187,8 +234,8 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
     for e in card.properties(&VCardProperty::Email) {
         let t = texts(e).join("").trim().to_string();
         if !t.is_empty() {
-            let (types, pref, _) = types_of(e);
-            if let Some(l) = label_of(&types) {
+            let (_, pref, _) = types_of(e);
+            if let Some(l) = entry_label(e, &groups) {
                 c.card.email_labels.insert(t.clone(), l);
             }
             if pref {
@@ -205,7 +252,7 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
         let get = |i: usize| p.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
         // Street first, then the extended line (suite, floor), then a PO box.
         let a = Address {
-            label: label_of(&types_of(adr).0).unwrap_or_default(),
+            label: entry_label(adr, &groups).unwrap_or_default(),
             street: [get(2), get(1), get(0)]
                 .into_iter()
                 .filter(|s| !s.is_empty())
@@ -219,9 +266,15 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
         if a.is_empty() {
             continue;
         }
-        let main_empty = [&c.address, &c.city, &c.province, &c.country, &c.card.postcode]
-            .iter()
-            .all(|s| s.is_empty());
+        let main_empty = [
+            &c.address,
+            &c.city,
+            &c.province,
+            &c.country,
+            &c.card.postcode,
+        ]
+        .iter()
+        .all(|s| s.is_empty());
         if main_empty {
             c.address = a.street;
             c.city = a.city;
@@ -498,7 +551,11 @@ pub(super) fn write(c: &Customer) -> String {
     // The first phone and email are the preferred ones (TYPE=PREF in 3.0).
     for (i, p) in c.phones.iter().enumerate() {
         let mut t = type_of_label(card.phone_labels.get(p), "VOICE");
-        if card.phone_labels.get(p).is_some_and(|l| l == "fax" || l == "mobile" || l == "pager") {
+        if card
+            .phone_labels
+            .get(p)
+            .is_some_and(|l| l == "fax" || l == "mobile" || l == "pager")
+        {
             t = type_of_label(card.phone_labels.get(p), "");
         }
         if i == 0 && c.phones.len() > 1 {

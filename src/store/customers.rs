@@ -29,7 +29,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
         notes: row.get("notes")?,
         owner: row.get("owner")?,
         custom: from_json_map(&row.get::<_, String>("custom")?),
-        card: Card::from_json(&row.get::<_, String>("card")?),
+        card: Box::new(Card::from_json(&row.get::<_, String>("card")?)),
     })
 }
 
@@ -111,6 +111,44 @@ pub(crate) const UPDATE: &str =
 
 super::write::plain_stored_record!(Customer, "customers");
 
+/// The tag dimension of address-book groups: `list --tag group=VIP`. The
+/// values are the customers' groups, not the classifier's.
+pub const GROUP_DIMENSION: &str = "group";
+
+/// Calls `f(id, groups)` for every live customer with groups, in id order.
+pub(crate) fn each_with_groups(conn: &Connection, mut f: impl FnMut(i64, &[String])) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, card FROM customers WHERE deleted_at IS NULL AND card LIKE '%\"groups\"%' ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let card = Card::from_json(&r.get::<_, String>(1)?);
+        f(r.get(0)?, &card.groups);
+    }
+    Ok(())
+}
+
+/// Ids of live customers in group `value` (any case), in id order.
+pub(crate) fn ids_in_group(conn: &Connection, value: &str) -> Result<Vec<i64>> {
+    let want = value.trim().to_lowercase();
+    let mut out = Vec::new();
+    each_with_groups(conn, |id, groups| {
+        if groups.iter().any(|g| g.to_lowercase() == want) {
+            out.push(id);
+        }
+    })?;
+    Ok(out)
+}
+
+/// A customer's groups as tags.
+pub(crate) fn group_tags(c: &Customer) -> impl Iterator<Item = crate::classify::Tag> + '_ {
+    c.card.groups.iter().map(|g| crate::classify::Tag {
+        dimension: GROUP_DIMENSION.into(),
+        value: g.clone(),
+        reason: "a group of the customer's address-book card".into(),
+    })
+}
+
 /// A customer's birthday or anniversary falling on a date.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Occasion {
@@ -155,7 +193,10 @@ impl Store {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let card = Card::from_json(&r.get::<_, String>(2)?);
-            for (what, day) in [("birthday", &card.birthday), ("anniversary", &card.anniversary)] {
+            for (what, day) in [
+                ("birthday", &card.birthday),
+                ("anniversary", &card.anniversary),
+            ] {
                 let Some(date) = crate::domain::card::next_occurrence(day, from) else {
                     continue;
                 };
@@ -175,7 +216,7 @@ impl Store {
                 });
             }
         }
-        out.sort_by(|a, b| (a.date, a.customer_id).cmp(&(b.date, b.customer_id)));
+        out.sort_by_key(|o| (o.date, o.customer_id));
         Ok(out)
     }
 

@@ -35,12 +35,12 @@ mod write_lock;
 
 pub use activities::FollowUpClosed;
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
-pub use customers::Occasion;
 pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
 pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
 pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
 pub use browse_lists::{ListEntry, ListQuery, ListRows, ListSort, TAG_ORDER};
 pub use bulk::{CustomerImport, PreparedCustomer, UpsertError, Upserted, BATCH_ROWS};
+pub use customers::Occasion;
 pub use doctor::{DoctorCheck, DoctorReport};
 pub use merge::{likely_duplicates, DuplicatePair, MergeRecord};
 pub use open::{default_db_path, open_reader, FULL_CHECK_AT_OPEN_MAX};
