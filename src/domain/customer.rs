@@ -203,6 +203,27 @@ impl Customer {
         super::text::split_name(bare.trim().trim_end_matches(','))
     }
 
+    /// The first further address becomes the main one when the main one is
+    /// empty (what a vCard's first ADR is).
+    pub fn settle_addresses(&mut self) {
+        let main_empty = [&self.address, &self.city, &self.province, &self.country]
+            .iter()
+            .all(|s| s.trim().is_empty())
+            && self.card.postcode.trim().is_empty();
+        if main_empty && !self.card.addresses.is_empty() {
+            let a = self.card.addresses.remove(0);
+            self.address = a.street;
+            self.city = a.city;
+            self.province = a.region;
+            self.card.postcode = a.postcode;
+            self.country = a.country;
+            self.card.address_label = a.label;
+        } else if main_empty {
+            // A label of no address.
+            self.card.address_label.clear();
+        }
+    }
+
     /// Keeps the name parts only where they say more than the name: a name
     /// left empty is made of the parts; parts that the name splits into
     /// anyway are not stored (so a renamed person's parts follow the name).

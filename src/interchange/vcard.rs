@@ -298,19 +298,6 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
             c.card.websites.push(t);
         }
     }
-    for e in card.properties(&VCardProperty::Impp) {
-        let t = texts(e).join(",").trim().to_string();
-        let (_, _, service) = types_of(e);
-        // `skype:bob` → `skype: bob`; a service parameter names it too.
-        let im = match (t.split_once(':'), service) {
-            (_, Some(s)) => with_label(Some(&s), t.split_once(':').map_or(t.as_str(), |p| p.1)),
-            (Some((scheme, handle)), None) => with_label(Some(&scheme.to_lowercase()), handle),
-            (None, None) => t.clone(),
-        };
-        if !t.is_empty() && !c.card.ims.contains(&im) {
-            c.card.ims.push(im);
-        }
-    }
     c.notes = card
         .properties(&VCardProperty::Note)
         .map(|e| texts(e).join(" "))
@@ -326,6 +313,20 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
         }
     }
     for e in &card.entries {
+        if e.name == VCardProperty::Impp {
+            // `skype:bob` → `skype: bob`; a service parameter names it too.
+            let t = texts(e).join(",").trim().to_string();
+            let (_, _, service) = types_of(e);
+            let im = match (t.split_once(':'), service) {
+                (_, Some(s)) => with_label(Some(&s), t.split_once(':').map_or(t.as_str(), |p| p.1)),
+                (Some((scheme, handle)), None) => with_label(Some(&scheme.to_lowercase()), handle),
+                (None, None) => t.clone(),
+            };
+            if !t.is_empty() && !c.card.ims.contains(&im) {
+                c.card.ims.push(im);
+            }
+            continue;
+        }
         let VCardProperty::Other(name) = &e.name else {
             continue;
         };
@@ -517,30 +518,25 @@ pub(super) fn write(c: &Customer) -> String {
     line(&mut out, "VERSION:3.0");
     line(&mut out, &format!("FN:{}", esc(&c.name)));
     let card = &c.card;
+    // N: family; given; additional; prefix; suffix (RFC 6350 6.2.2); an
+    // organisation has no person's name unless one was given.
+    let (family, given) = c.name_parts();
+    line(
+        &mut out,
+        &format!(
+            "N:{};{};;{};{}",
+            esc(&family),
+            esc(&given),
+            esc(&card.prefix),
+            esc(&card.suffix)
+        ),
+    );
+    if !c.company.is_empty() || !card.department.is_empty() {
+        line(&mut out, &org_line(&c.company, &card.department));
+    }
     if c.kind == CustomerKind::Enterprise {
-        // An organisation card: no person's name; address books show the
-        // ORG (Apple needs X-ABShowAs to list it as a company).
-        line(&mut out, "N:;;;;");
-        if !c.company.is_empty() {
-            line(&mut out, &org_line(&c.company, &card.department));
-        }
+        // Address books list it as a company (Apple needs X-ABShowAs).
         line(&mut out, "X-ABShowAs:COMPANY");
-    } else {
-        // N: family; given; additional; prefix; suffix (RFC 6350 6.2.2).
-        let (family, given) = c.name_parts();
-        line(
-            &mut out,
-            &format!(
-                "N:{};{};;{};{}",
-                esc(&family),
-                esc(&given),
-                esc(&card.prefix),
-                esc(&card.suffix)
-            ),
-        );
-        if !c.company.is_empty() {
-            line(&mut out, &org_line(&c.company, &card.department));
-        }
     }
     if !card.nickname.is_empty() {
         line(&mut out, &format!("NICKNAME:{}", esc(&card.nickname)));
@@ -604,7 +600,12 @@ pub(super) fn write(c: &Customer) -> String {
         );
     }
     if !card.birthday.is_empty() {
-        line(&mut out, &format!("BDAY:{}", card.birthday));
+        // Without a year: RFC 6350's --MMDD.
+        let bday = match card.birthday.strip_prefix("--") {
+            Some(md) => format!("--{}", md.replace('-', "")),
+            None => card.birthday.clone(),
+        };
+        line(&mut out, &format!("BDAY:{bday}"));
     }
     if !card.anniversary.is_empty() {
         // ANNIVERSARY is vCard 4; 3.0 readers know X-ANNIVERSARY.

@@ -61,6 +61,7 @@ pub(crate) fn tidy(c: &mut Customer) {
     }
     c.settle_name_parts();
     c.card.tidy(&c.phones, &c.emails);
+    c.settle_addresses();
 }
 
 pub(crate) fn write_fields(
