@@ -116,12 +116,7 @@ fn occasions_text(days: &[Occasion], today: NaiveDate) -> String {
     if days.is_empty() {
         return String::new();
     }
-    let mut out = format!(
-        "{} birthday{} and anniversar{} in the next {OCCASION_DAYS} days:\n",
-        days.len(),
-        if days.len() == 1 { "" } else { "s" },
-        if days.len() == 1 { "y" } else { "ies" }
-    );
+    let mut out = format!("Birthdays and anniversaries in the next {OCCASION_DAYS} days:\n");
     for o in days {
         let when = match (o.date - today).num_days() {
             0 => "today".to_string(),
@@ -249,7 +244,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "2 birthdays and anniversaries in the next 7 days:\n\
+            "Birthdays and anniversaries in the next 7 days:\n\
              \x20 today         欧阳娜娜 (#4) — birthday (36), 2026-12-01\n\
              \x20 in 2 days     欧阳娜娜 (#5) — anniversary, 2026-12-03\n"
         );
