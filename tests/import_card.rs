@@ -114,6 +114,43 @@ fn a_name_typed_as_one_string_splits_with_compound_surnames() {
     assert_eq!(odd.name_parts(), ("欧阳".into(), "娜娜".into()));
 }
 
+/// A form sets every field from its text, in form order: unchanged empty
+/// parts must not freeze the old name's split.
+#[test]
+fn name_parts_as_a_form_sets_them() {
+    use dossier::domain::fields::Fields;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let mut s = Store::open_in_memory().unwrap();
+    let mut c = s.add_customer(&Customer::named("Ann Lee")).unwrap().record;
+    for (field, value) in [("name", "Bo Chen"), ("given_name", ""), ("family_name", "")] {
+        c.set(field, value, today).unwrap();
+    }
+    let c = s.update_customer(&c).unwrap().record;
+    assert_eq!(
+        c.name_parts(),
+        ("Chen".into(), "Bo".into()),
+        "follows the name"
+    );
+    let mut c = c;
+    for (field, value) in [
+        ("name", "Bo Chen"),
+        ("given_name", "Bobby"),
+        ("family_name", ""),
+    ] {
+        c.set(field, value, today).unwrap();
+    }
+    let c = s.update_customer(&c).unwrap().record;
+    assert_eq!(
+        c.name_parts(),
+        ("Chen".into(), "Bobby".into()),
+        "one part given"
+    );
+    assert_eq!(
+        (c.get("given_name"), c.get("family_name")),
+        ("Bobby".into(), "Chen".into())
+    );
+}
+
 #[test]
 fn every_field_survives_the_store_json_csv_and_vcard() {
     let mut a = Store::open_in_memory().unwrap();

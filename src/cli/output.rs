@@ -140,7 +140,12 @@ pub fn print_record(record: &AnyRecord, tags: &[Tag]) {
         .max(8);
     println!("{} {}", pad("id", width), meta.id);
     for spec in fields.specs() {
-        let value = fields.get(spec.name);
+        let value = match (record, spec.name) {
+            // The name's split is shown though not stored.
+            (AnyRecord::Customer(c), "given_name") => c.name_parts().1,
+            (AnyRecord::Customer(c), "family_name") => c.name_parts().0,
+            _ => fields.get(spec.name),
+        };
         if value.is_empty() {
             continue;
         }

@@ -190,6 +190,12 @@ impl Customer {
         if !card.given_name.is_empty() || !card.family_name.is_empty() {
             return (card.family_name.clone(), card.given_name.clone());
         }
+        self.split_name_parts()
+    }
+
+    /// Family and given name as the name splits into (see [`Self::name_parts`]).
+    pub fn split_name_parts(&self) -> (String, String) {
+        let card = &self.card;
         if self.kind != CustomerKind::Individual {
             return (String::new(), String::new());
         }
@@ -243,16 +249,7 @@ impl Customer {
         if g.is_empty() && f.is_empty() {
             return;
         }
-        let explicit = std::mem::take(&mut self.card);
-        let mut probe = Customer {
-            name: self.name.clone(),
-            kind: self.kind,
-            ..Default::default()
-        };
-        probe.card.prefix = explicit.prefix.clone();
-        probe.card.suffix = explicit.suffix.clone();
-        let derived = probe.name_parts();
-        self.card = explicit;
+        let derived = self.split_name_parts();
         if derived == (f, g) {
             self.card.given_name.clear();
             self.card.family_name.clear();

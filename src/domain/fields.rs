@@ -264,14 +264,29 @@ impl Fields for Customer {
         let v = value.to_string();
         match field {
             "name" => self.name = v,
-            // Setting one part keeps the other as the name gives it.
+            // One part given keeps the other as the name splits; a part left
+            // empty beside a given one is the name's split too.
             "given_name" => {
-                self.card.family_name = self.name_parts().0;
-                self.card.given_name = v
+                let (family, given) = self.split_name_parts();
+                match (v.trim().is_empty(), self.card.family_name.is_empty()) {
+                    (false, true) => {
+                        self.card.family_name = family;
+                        self.card.given_name = v
+                    }
+                    (true, false) => self.card.given_name = given,
+                    _ => self.card.given_name = v,
+                }
             }
             "family_name" => {
-                self.card.given_name = self.name_parts().1;
-                self.card.family_name = v
+                let (family, given) = self.split_name_parts();
+                match (v.trim().is_empty(), self.card.given_name.is_empty()) {
+                    (false, true) => {
+                        self.card.given_name = given;
+                        self.card.family_name = v
+                    }
+                    (true, false) => self.card.family_name = family,
+                    _ => self.card.family_name = v,
+                }
             }
             "prefix" => self.card.prefix = v,
             "suffix" => self.card.suffix = v,
@@ -312,8 +327,10 @@ impl Fields for Customer {
     fn get(&self, field: &str) -> String {
         match field {
             "name" => self.name.clone(),
-            "given_name" => self.name_parts().1,
-            "family_name" => self.name_parts().0,
+            // Only parts kept apart from the name (the name's own split is
+            // not stored, so a renamed person's parts follow the name).
+            "given_name" => self.card.given_name.clone(),
+            "family_name" => self.card.family_name.clone(),
             "prefix" => self.card.prefix.clone(),
             "suffix" => self.card.suffix.clone(),
             "nickname" => self.card.nickname.clone(),
