@@ -45,19 +45,36 @@ fn check_outlook(name: &str, bytes: &[u8], encoding: &str) {
         f.title, "Directeur commercial",
         "{name}: Job Title is the job"
     );
-    assert_eq!(f.custom["prefix"], "Mr.", "{name}: Title is the honorific");
-    assert_eq!(f.custom["suffix"], "Jr.", "{name}");
-    assert_eq!(f.custom["department"], "Ventes", "{name}");
-    assert_eq!(f.custom["fax"], "+33 1 42 00 00 01", "{name}");
-    assert_eq!(f.custom["website"], "http://sg-cafe.example", "{name}");
-    assert_eq!(f.custom["birthday"], "1975-04-12", "{name}");
-    assert_eq!(f.custom["categories"], "Clients;VIP", "{name}");
-    assert_eq!(f.custom["postcode"], "75002", "{name}");
+    assert_eq!(f.card.prefix, "Mr.", "{name}: Title is the honorific");
+    assert_eq!(f.card.suffix, "Jr.", "{name}");
+    assert_eq!(f.card.department, "Ventes", "{name}");
+    assert_eq!(f.card.websites, ["http://sg-cafe.example"], "{name}");
+    assert_eq!(f.card.birthday, "1975-04-12", "{name}");
+    assert_eq!(f.card.groups, ["Clients", "VIP"], "{name}");
+    assert_eq!(f.card.postcode, "75002", "{name}");
+    assert_eq!(f.card.address_label, "work", "{name}");
     assert_eq!(f.address, "12 rue de la Paix\nBâtiment B", "{name}");
+    assert!(f.custom.is_empty(), "{name}: {:?}", f.custom);
+    // The fax is a phone labelled fax, after the numbers one calls.
     assert_eq!(
         f.phones,
-        ["+33 1 42 00 00 00", "+33 6 12 34 56 78"],
+        [
+            "+33 1 42 00 00 00",
+            "+33 6 12 34 56 78",
+            "+33 1 42 00 00 01"
+        ],
         "{name}"
+    );
+    let labels: Vec<&str> = f
+        .phones
+        .iter()
+        .map(|p| f.card.phone_labels[p].as_str())
+        .collect();
+    assert_eq!(labels, ["work", "mobile", "fax"], "{name}");
+    assert_eq!(
+        (f.card.given_name.as_str(), f.card.family_name.as_str()),
+        ("", ""),
+        "{name}: parts the name splits into are not stored twice"
     );
     assert_eq!(c[1].name, "Zoë Brontë", "{name}");
     assert_eq!(c[1].city, "Köln", "{name}");
@@ -98,11 +115,17 @@ fn a_chinese_crm_sheet_in_gbk_names_person_and_company_apart() {
         (z.name.as_str(), z.company.as_str()),
         ("张伟", "上海华信科技有限公司")
     );
-    assert_eq!(z.custom["department"], "采购部");
-    assert_eq!(z.custom["wechat"], "zw_wechat");
-    assert_eq!(z.custom["qq"], "12345678");
+    assert_eq!(z.card.department, "采购部");
+    assert_eq!(z.card.ims, ["wechat: zw_wechat", "qq: 12345678"]);
     assert_eq!(z.phones, ["138 0013 8000", "021-6552 9988"]);
+    assert_eq!(z.card.phone_labels["138 0013 8000"], "mobile");
+    assert_eq!(z.card.phone_labels["021-6552 9988"], "work");
     assert_eq!(c[1].name, "欧阳娜娜");
+    assert_eq!(
+        c[1].name_parts(),
+        ("欧阳".to_string(), "娜娜".to_string()),
+        "a compound surname"
+    );
     // The placeholder text in the mobile column is kept, not the contact lost.
     assert_eq!(c[2].custom["unreadable phone"], "手机号待补");
     assert_eq!(r.warnings[0].line, 4);
@@ -116,7 +139,9 @@ fn wecom_personal_and_work_emails_both_arrive() {
         c[0].emails,
         ["wangfang@qq.example", "wang.fang@corp.example"]
     );
-    assert_eq!(c[0].custom["department"], "销售部");
+    assert_eq!(c[0].card.department, "销售部");
+    assert_eq!(c[0].card.email_labels["wangfang@qq.example"], "home");
+    assert_eq!(c[0].card.email_labels["wang.fang@corp.example"], "work");
     assert_eq!(c[1].phones, ["13700002222", "0571-8765 4321"]);
 }
 
@@ -135,13 +160,18 @@ fn thunderbird_secondary_email_work_address_and_split_birthday() {
         ),
         ("San Francisco", "CA", "USA")
     );
-    assert_eq!(ann.custom["postcode"], "94105");
-    assert_eq!(ann.custom["nickname"], "annie");
-    let birthday: Vec<&str> = ["birth year", "birth month", "birth day"]
-        .iter()
-        .map(|k| ann.custom[*k].as_str())
-        .collect();
-    assert_eq!(birthday, ["1980", "5", "17"]);
+    assert_eq!(ann.card.postcode, "94105");
+    assert_eq!(ann.card.address_label, "work");
+    assert_eq!(ann.card.nickname, "annie");
+    assert_eq!(ann.card.department, "Purchasing");
+    assert_eq!(ann.card.websites, ["https://acme.example"]);
+    // Year, month and day columns make one birthday.
+    assert_eq!(ann.card.birthday, "1980-05-17");
+    assert!(ann.custom.is_empty(), "{:?}", ann.custom);
+    assert_eq!(
+        ann.phones,
+        ["+1 415 555 0100", "+1 415 555 0101", "+1 415 555 0199"]
+    );
     assert_eq!(c[1].name, "Support desk");
 }
 

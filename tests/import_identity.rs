@@ -112,7 +112,7 @@ fn phones_compare_in_the_default_region() {
 
 mod random_books {
     use super::*;
-    use dossier::domain::CustomerKind;
+    use dossier::domain::{Address, Card, CustomerKind};
     use proptest::prelude::*;
 
     /// Text as people type it: CJK, Latin with accents, punctuation that
@@ -184,8 +184,116 @@ mod random_books {
         }
     }
 
+    /// A word with none of the characters that separate list entries or
+    /// labels in the text forms (`,` `;` `:`): group names, handles.
+    fn plain(max: usize) -> impl Strategy<Value = String> {
+        prop::string::string_regex(&format!(
+            "[A-Za-zÀ-ÿ张伟欧阳娜李强王芳华信上海北京 .'&-]{{1,{max}}}"
+        ))
+        .unwrap()
+        .prop_map(|s| s.trim().to_string())
+        .prop_filter("not blank", |s| !s.is_empty())
+    }
+
+    fn day() -> impl Strategy<Value = String> {
+        (prop::option::of(1900i32..2020), 1u32..13, 1u32..29).prop_map(|(y, m, d)| match y {
+            Some(y) => format!("{y:04}-{m:02}-{d:02}"),
+            None => format!("--{m:02}-{d:02}"),
+        })
+    }
+
+    fn address() -> impl Strategy<Value = Address> {
+        (
+            prop::sample::select(vec!["", "home", "work", "other", "warehouse"]),
+            prop::option::of(lines()),
+            prop::option::of(words(10)),
+            prop::option::of(words(8)),
+            prop::option::of("[0-9A-Z]{3,7}"),
+            prop::option::of(words(8)),
+        )
+            .prop_map(|(label, street, city, region, postcode, country)| Address {
+                label: label.to_string(),
+                street: street.unwrap_or_default(),
+                city: city.unwrap_or_default(),
+                region: region.unwrap_or_default(),
+                postcode: postcode.unwrap_or_default(),
+                country: country.unwrap_or_default(),
+            })
+            .prop_filter("an address", |a| !a.is_empty())
+    }
+
+    prop_compose! {
+        /// Every address-book field (labels from what programs write).
+        fn card()(
+            parts in prop::option::of((words(6), words(6))),
+            prefix in prop::option::of(prop::sample::select(vec!["Dr.", "Mr.", "Ms.", "Prof."])),
+            suffix in prop::option::of(prop::sample::select(vec!["Jr.", "PhD", "III"])),
+            nickname in prop::option::of(words(8)),
+            department in prop::option::of(words(10)),
+            labels in prop::collection::vec(
+                prop::option::of(prop::sample::select(vec!["work", "mobile", "home", "fax", "pager", "other", "main"])),
+                3,
+            ),
+            postcode in prop::option::of("[0-9]{5}"),
+            address_label in prop::option::of(prop::sample::select(vec!["work", "home"])),
+            addresses in prop::collection::vec(address(), 0..3),
+            days in (prop::option::of(day()), prop::option::of(day())),
+            websites in prop::collection::vec("https://[a-z]{3,8}\\.example/[a-z0-9]{0,6}", 0..3),
+            ims in prop::collection::vec(
+                (prop::sample::select(vec!["wechat", "qq", "skype", "telegram"]), "[a-z0-9_]{3,12}"),
+                0..3,
+            ),
+            groups in prop::collection::vec(plain(10), 0..3),
+        ) -> (Card, Vec<Option<&'static str>>) {
+            let mut card = Card::default();
+            if let Some((g, f)) = parts {
+                card.given_name = g;
+                card.family_name = f;
+            }
+            card.prefix = prefix.unwrap_or_default().to_string();
+            card.suffix = suffix.unwrap_or_default().to_string();
+            card.nickname = nickname.unwrap_or_default();
+            card.department = department.unwrap_or_default();
+            card.postcode = postcode.unwrap_or_default();
+            card.address_label = address_label.unwrap_or_default().to_string();
+            card.addresses = addresses;
+            card.birthday = days.0.unwrap_or_default();
+            card.anniversary = days.1.unwrap_or_default();
+            card.websites = websites;
+            card.websites.dedup();
+            card.ims = ims.into_iter().map(|(s, h)| format!("{s}: {h}")).collect();
+            card.ims.dedup();
+            let mut seen = std::collections::HashSet::new();
+            card.groups = groups.into_iter().filter(|g| seen.insert(g.to_lowercase())).collect();
+            (card, labels)
+        }
+    }
+
+    /// A customer with every field, labels on its phones and emails.
+    fn full_customer(i: usize) -> impl Strategy<Value = Customer> {
+        (customer(i), card()).prop_map(|(mut c, (card, labels))| {
+            *c.card = card;
+            for (p, l) in c.phones.iter().zip(&labels) {
+                if let Some(l) = l {
+                    c.card.phone_labels.insert(p.clone(), l.to_string());
+                }
+            }
+            for (e, l) in c.emails.iter().zip(labels.iter().rev()) {
+                if let Some(l) = l.filter(|l| matches!(*l, "work" | "home" | "other")) {
+                    c.card.email_labels.insert(e.clone(), l.to_string());
+                }
+            }
+            if c.kind == CustomerKind::Enterprise {
+                // An organisation card has no person's name parts.
+                c.card.given_name.clear();
+                c.card.family_name.clear();
+            }
+            c
+        })
+    }
+
     fn book() -> impl Strategy<Value = Vec<Customer>> {
-        (1usize..12).prop_flat_map(|n| (0..n).map(customer).collect::<Vec<_>>())
+        (1usize..12).prop_flat_map(|n| (0..n).map(full_customer).collect::<Vec<_>>())
     }
 
     proptest! {

@@ -88,10 +88,8 @@ fn vcards_from_phones_icloud_and_vcard_4() {
     assert_eq!(
         kept,
         [
-            "BDAY",
             "GENDER",
             "PHOTO",
-            "URL",
             "X-ABLABEL",
             "X-ANDROID-CUSTOM",
             "X-SOCIALPROFILE"
@@ -118,10 +116,16 @@ fn vcards_from_phones_icloud_and_vcard_4() {
     assert_eq!(c[1].company, "北京恒通贸易有限公司");
     let ann = &c[3];
     assert_eq!(ann.address, "1 Market Street\nSuite 200");
-    assert_eq!(ann.custom["postcode"], "EC1A 1BB");
-    assert_eq!(ann.custom["department"], "Purchasing");
-    assert_eq!(ann.custom["prefix"], "Dr.");
+    assert_eq!(ann.card.postcode, "EC1A 1BB");
+    assert_eq!(ann.card.address_label, "work");
+    assert_eq!(ann.card.department, "Purchasing");
+    assert_eq!(ann.card.prefix, "Dr.");
+    assert_eq!(ann.card.birthday, "1980-05-17");
+    assert_eq!(ann.name_parts(), ("Lee".into(), "Ann".into()));
     assert_eq!(ann.phones, ["+44 20 7946 0958"], "direction marks removed");
+    // Apple's item2.X-ABLabel labels item2.TEL; item1.EMAIL is labelled Work.
+    assert_eq!(ann.card.phone_labels["+44 20 7946 0958"], "switchboard");
+    assert_eq!(ann.card.email_labels["ann@acme.example"], "work");
     assert_eq!(c[4].kind, CustomerKind::Enterprise);
     assert_eq!(c[4].emails, ["sales@initech.example"]);
     let group = r
@@ -214,7 +218,17 @@ fn google_and_outlook_shaped_exports_carry_every_field_back() {
         import_bytes(&mut s, bytes, format, &ImportOptions::default()).unwrap();
     }
     let project = |c: &Customer| {
-        let k = |key: &str| c.custom.get(key).cloned().unwrap_or_default();
+        let k = |key: &str| match key {
+            "prefix" => c.card.prefix.clone(),
+            "suffix" => c.card.suffix.clone(),
+            "department" => c.card.department.clone(),
+            "postcode" => c.card.postcode.clone(),
+            "website" => c.card.websites.join(", "),
+            "birthday" => c.card.birthday.clone(),
+            "categories" => c.card.groups.join(", "),
+            "nickname" => c.card.nickname.clone(),
+            _ => unreachable!(),
+        };
         (
             c.name.clone(),
             c.company.clone(),

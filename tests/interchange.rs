@@ -124,9 +124,15 @@ fn google_contacts_export_with_bom_and_quoted_newline() {
     assert_eq!(c[0].company, "Acme Inc");
     assert_eq!(c[0].notes, "Met at the fair.\nWants a quote.");
     assert_eq!((c[1].name.as_str(), c[1].city.as_str()), ("张伟", "上海"));
-    // Groups are kept (as the custom field `categories`), not dropped.
+    // Group Membership is read; Google's own "* myContacts" (every
+    // contact is in it) is no group of the customer.
     assert!(!r.ignored_columns.contains(&"Group Membership".to_string()));
-    assert_eq!(c[0].custom["categories"], "* myContacts");
+    assert!(c[0].card.groups.is_empty(), "{:?}", c[0].card.groups);
+    // Each value keeps its Type column's label; "* " marks Google's preferred.
+    assert_eq!(c[0].card.email_labels["ann@acme.example"], "work");
+    assert_eq!(c[0].card.email_labels["ann.lee@mail.example"], "home");
+    assert_eq!(c[0].card.phone_labels["+1 555 0100"], "mobile");
+    assert_eq!(c[0].card.phone_labels["+1 555 0101"], "work");
     // Classified on the way in: tags with reasons are there at once.
     let tags = s.tags(Kind::Customer, c[1].meta.id).unwrap();
     assert!(tags.iter().any(|t| t.dimension == "region"), "{tags:?}");

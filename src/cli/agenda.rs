@@ -3,7 +3,7 @@
 
 use super::output::to_json;
 use crate::domain::text::sanitize_for_terminal;
-use crate::store::{FollowUp, Store};
+use crate::store::{FollowUp, Occasion, Store};
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -16,6 +16,19 @@ use std::process::ExitCode;
 const TEXT_ROWS: usize = 20;
 /// Summaries are cut to this many characters in the text agenda.
 const SUMMARY_CHARS: usize = 40;
+
+/// Birthdays and anniversaries are listed from today to this many days ahead.
+pub const OCCASION_DAYS: i64 = 7;
+
+/// One birthday or anniversary for scripts (`--json`).
+#[derive(Serialize)]
+struct OccasionLine<'a> {
+    /// `birthday` or `anniversary`.
+    status: &'static str,
+    in_days: i64,
+    #[serde(flatten)]
+    occasion: &'a Occasion,
+}
 
 /// One reminder for scripts (`--json`).
 #[derive(Serialize)]
@@ -39,7 +52,9 @@ pub fn agenda(
         // (Dates are compared as ISO text, so the bound is a 4-digit year.)
         let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(today);
         let all = store.follow_ups_due(last, usize::MAX >> 1)?;
-        let text = crate::interchange::ics::reminders_ics(&all, store.clock().now());
+        // Every birthday and anniversary, as yearly events from the next one.
+        let days = store.occasions(today, today + chrono::Duration::days(366))?;
+        let text = crate::interchange::ics::calendar_ics(&all, &days, store.clock().now());
         // Like every file dossier writes: private, renamed into place, never
         // over the book, a link or (without --force) an existing file.
         let mut file = store
@@ -50,9 +65,12 @@ pub fn agenda(
             .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
         file.commit().map_err(|e| anyhow!("not written — {e}"))?;
         println!(
-            "{} open follow-up reminder{} written to {} — import it into your calendar app",
+            "{} open follow-up reminder{} and {} birthday{} or anniversar{} written to {} — import it into your calendar app",
             all.len(),
             if all.len() == 1 { "" } else { "s" },
+            days.len(),
+            if days.len() == 1 { "" } else { "s" },
+            if days.len() == 1 { "y" } else { "ies" },
             path.display()
         );
         return Ok(ExitCode::SUCCESS);
@@ -63,7 +81,16 @@ pub fn agenda(
     let total = store.count_follow_ups_due(today)?;
     let limit = if json { usize::MAX >> 1 } else { TEXT_ROWS };
     let due = store.follow_ups_due(today, limit)?;
+    let days = store.occasions(today, today + chrono::Duration::days(OCCASION_DAYS))?;
     if json {
+        for o in &days {
+            let line = OccasionLine {
+                status: o.what,
+                in_days: (o.date - today).num_days(),
+                occasion: o,
+            };
+            println!("{}", super::output::terminal_safe_json(to_json(&line)?));
+        }
         for f in &due {
             let line = AgendaLine {
                 status: if f.due < today {
@@ -79,7 +106,33 @@ pub fn agenda(
         return Ok(ExitCode::SUCCESS);
     }
     print!("{}", agenda_text(&due, total, today));
+    print!("{}", occasions_text(&days, today));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Birthdays and anniversaries of the coming days, one line each (nothing
+/// when there are none).
+fn occasions_text(days: &[Occasion], today: NaiveDate) -> String {
+    if days.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("Birthdays and anniversaries in the next {OCCASION_DAYS} days:\n");
+    for o in days {
+        let when = match (o.date - today).num_days() {
+            0 => "today".to_string(),
+            1 => "tomorrow".to_string(),
+            n => format!("in {n} days"),
+        };
+        let years = o.years.map(|y| format!(" ({y})")).unwrap_or_default();
+        out.push_str(&format!(
+            "  {when:<13} {} (#{}) — {}{years}, {}\n",
+            sanitize_for_terminal(&o.customer_name),
+            o.customer_id,
+            o.what,
+            o.date
+        ));
+    }
+    out
 }
 
 /// The text agenda: a headline with the counts, then one line per reminder.
@@ -170,6 +223,32 @@ mod tests {
             kind: "call".into(),
             touched_on: d("2026-11-20"),
         }
+    }
+
+    #[test]
+    fn birthdays_say_when_and_how_many_years() {
+        let o = |id, what, date: &str, day: &str, years| Occasion {
+            customer_id: id,
+            customer_name: "欧阳娜娜".into(),
+            what,
+            date: d(date),
+            day: day.into(),
+            years,
+        };
+        let text = occasions_text(
+            &[
+                o(4, "birthday", "2026-12-01", "1990-12-01", Some(36)),
+                o(5, "anniversary", "2026-12-03", "--12-03", None),
+            ],
+            d("2026-12-01"),
+        );
+        assert_eq!(
+            text,
+            "Birthdays and anniversaries in the next 7 days:\n\
+             \x20 today         欧阳娜娜 (#4) — birthday (36), 2026-12-01\n\
+             \x20 in 2 days     欧阳娜娜 (#5) — anniversary, 2026-12-03\n"
+        );
+        assert_eq!(occasions_text(&[], d("2026-12-01")), "");
     }
 
     #[test]

@@ -363,6 +363,8 @@ impl Command {
     }
 }
 
+// Parsed once per run: the size of the customer flags does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum AddKind {
     /// Add a customer (person or company).
@@ -379,6 +381,7 @@ pub enum AddKind {
     Activity(ActivityArgs),
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum EditKind {
     /// Change a customer's fields.
@@ -452,9 +455,11 @@ pub struct CustomerArgs {
     #[arg(long)]
     pub title: Option<String>,
     /// Phone numbers (repeat, or separate with commas); replaces the list.
+    /// A label goes first: --phone "mobile: +86 138 0013 8000"; the first is preferred.
     #[arg(long = "phone")]
     pub phones: Vec<String>,
     /// Email addresses (repeat, or separate with commas); replaces the list.
+    /// A label goes first: --email "work: ann@example.com".
     #[arg(long = "email")]
     pub emails: Vec<String>,
     #[arg(long)]
@@ -484,6 +489,47 @@ pub struct CustomerArgs {
     /// A custom field, KEY=VALUE (repeatable; an empty VALUE removes it).
     #[arg(long = "field", value_name = "KEY=VALUE")]
     pub custom: Vec<String>,
+    /// Given name (without it, split from --name: 欧阳娜娜 → 娜娜).
+    #[arg(long = "given-name")]
+    pub given_name: Option<String>,
+    /// Family name (without it, split from --name: 欧阳娜娜 → 欧阳).
+    #[arg(long = "family-name")]
+    pub family_name: Option<String>,
+    /// Honorific before the name (Dr., Mr.).
+    #[arg(long)]
+    pub prefix: Option<String>,
+    /// After the name (Jr., PhD).
+    #[arg(long)]
+    pub suffix: Option<String>,
+    #[arg(long)]
+    pub nickname: Option<String>,
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Postcode of the main address.
+    #[arg(long)]
+    pub postcode: Option<String>,
+    /// Label of the main address (work, home, …).
+    #[arg(long = "address-label")]
+    pub address_label: Option<String>,
+    /// A further address, "LABEL: street; city; region; postcode; country"
+    /// (repeat; replaces the list).
+    #[arg(long = "more-address", value_name = "ADDRESS")]
+    pub addresses: Vec<String>,
+    /// 1990-03-15, or --03-15 without the year.
+    #[arg(long, allow_hyphen_values = true)]
+    pub birthday: Option<String>,
+    /// 2015-06-01, or --06-01 without the year.
+    #[arg(long, allow_hyphen_values = true)]
+    pub anniversary: Option<String>,
+    /// A website (repeat; replaces the list).
+    #[arg(long = "website")]
+    pub websites: Vec<String>,
+    /// An IM handle, "SERVICE: HANDLE" such as "wechat: zw88" (repeat; replaces the list).
+    #[arg(long = "im", value_name = "SERVICE: HANDLE")]
+    pub ims: Vec<String>,
+    /// A group or category (repeat; replaces the list); each is a `group` tag.
+    #[arg(long = "group")]
+    pub groups: Vec<String>,
     #[command(flatten)]
     pub out: OutputArgs,
 }

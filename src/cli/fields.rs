@@ -42,6 +42,23 @@ impl CustomerArgs {
         push_list(&mut o, "needs", &self.needs);
         push(&mut o, "notes", &self.notes);
         push(&mut o, "owner", &self.owner);
+        // After the name, so a part given here is not split from it again.
+        push(&mut o, "given_name", &self.given_name);
+        push(&mut o, "family_name", &self.family_name);
+        push(&mut o, "prefix", &self.prefix);
+        push(&mut o, "suffix", &self.suffix);
+        push(&mut o, "nickname", &self.nickname);
+        push(&mut o, "department", &self.department);
+        push(&mut o, "postcode", &self.postcode);
+        push(&mut o, "address_label", &self.address_label);
+        if !self.addresses.is_empty() {
+            o.push(("addresses", self.addresses.join("\n")));
+        }
+        push(&mut o, "birthday", &self.birthday);
+        push(&mut o, "anniversary", &self.anniversary);
+        push_list(&mut o, "websites", &self.websites);
+        push_list(&mut o, "ims", &self.ims);
+        push_list(&mut o, "groups", &self.groups);
         o
     }
 }

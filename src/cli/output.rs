@@ -61,6 +61,12 @@ pub fn record_json(record: &AnyRecord, tags: &[Tag]) -> Result<serde_json::Value
     let mut v = serde_json::to_value(record)?;
     if let serde_json::Value::Object(map) = &mut v {
         map.insert("tags".into(), serde_json::to_value(tags)?);
+        // Name parts split from the name are not stored; show them anyway.
+        if let AnyRecord::Customer(c) = record {
+            let (family, given) = c.name_parts();
+            map.entry("given_name").or_insert(given.into());
+            map.entry("family_name").or_insert(family.into());
+        }
     }
     Ok(v)
 }
@@ -134,7 +140,12 @@ pub fn print_record(record: &AnyRecord, tags: &[Tag]) {
         .max(8);
     println!("{} {}", pad("id", width), meta.id);
     for spec in fields.specs() {
-        let value = fields.get(spec.name);
+        let value = match (record, spec.name) {
+            // The name's split is shown though not stored.
+            (AnyRecord::Customer(c), "given_name") => c.name_parts().1,
+            (AnyRecord::Customer(c), "family_name") => c.name_parts().0,
+            _ => fields.get(spec.name),
+        };
         if value.is_empty() {
             continue;
         }

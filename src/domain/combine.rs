@@ -21,7 +21,7 @@ fn digits(s: &str) -> String {
 }
 
 /// The text fields both rules treat alike, as (kept, incoming) pairs.
-fn text_fields<'a>(a: &'a mut Customer, b: &'a Customer) -> [(&'a mut String, &'a String); 11] {
+fn text_fields<'a>(a: &'a mut Customer, b: &'a Customer) -> [(&'a mut String, &'a String); 21] {
     [
         (&mut a.name, &b.name),
         (&mut a.company, &b.company),
@@ -34,7 +34,41 @@ fn text_fields<'a>(a: &'a mut Customer, b: &'a Customer) -> [(&'a mut String, &'
         (&mut a.source, &b.source),
         (&mut a.owner, &b.owner),
         (&mut a.notes, &b.notes),
+        (&mut a.card.given_name, &b.card.given_name),
+        (&mut a.card.family_name, &b.card.family_name),
+        (&mut a.card.prefix, &b.card.prefix),
+        (&mut a.card.suffix, &b.card.suffix),
+        (&mut a.card.nickname, &b.card.nickname),
+        (&mut a.card.department, &b.card.department),
+        (&mut a.card.postcode, &b.card.postcode),
+        (&mut a.card.address_label, &b.card.address_label),
+        (&mut a.card.birthday, &b.card.birthday),
+        (&mut a.card.anniversary, &b.card.anniversary),
     ]
+}
+
+/// Joins the card's lists and labels; `overwrite`: the incoming labels win.
+fn join_card(into: &mut Customer, from: &Customer, overwrite: bool) {
+    union(&mut into.card.websites, &from.card.websites, lower);
+    union(&mut into.card.ims, &from.card.ims, lower);
+    union(&mut into.card.groups, &from.card.groups, lower);
+    for a in &from.card.addresses {
+        if !into.card.addresses.contains(a) {
+            into.card.addresses.push(a.clone());
+        }
+    }
+    for (into, from) in [
+        (&mut into.card.phone_labels, &from.card.phone_labels),
+        (&mut into.card.email_labels, &from.card.email_labels),
+    ] {
+        for (k, v) in from {
+            if overwrite {
+                into.insert(k.clone(), v.clone());
+            } else {
+                into.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
 }
 
 /// Applies an imported row to a stored customer: every field the row
@@ -57,6 +91,7 @@ pub fn absorb(existing: &mut Customer, incoming: &Customer) {
     union(&mut existing.phones, &incoming.phones, digits);
     union(&mut existing.emails, &incoming.emails, lower);
     union(&mut existing.needs, &incoming.needs, lower);
+    join_card(existing, incoming, true);
     for (k, v) in &incoming.custom {
         existing.custom.insert(k.clone(), v.clone());
     }
@@ -84,6 +119,7 @@ pub fn combine_for_merge(kept: &Customer, duplicate: &Customer) -> Customer {
     union(&mut out.phones, &duplicate.phones, digits);
     union(&mut out.emails, &duplicate.emails, lower);
     union(&mut out.needs, &duplicate.needs, lower);
+    join_card(&mut out, duplicate, false);
     for (k, v) in &duplicate.custom {
         out.custom.entry(k.clone()).or_insert_with(|| v.clone());
     }

@@ -1,3 +1,4 @@
+use super::card::Card;
 use super::validate::{
     check_multiline_text, check_required, check_text, email_problem, phone_problem, MAX_LONG,
     MAX_SHORT,
@@ -104,6 +105,11 @@ pub struct Customer {
     pub owner: String,
     /// Custom fields, key → value.
     pub custom: BTreeMap<String, String>,
+    /// Name parts, labels, further addresses, days, websites, IM handles
+    /// and groups, as address books carry them.
+    /// Boxed: most customers have none of it, and lists hold many customers.
+    #[serde(flatten)]
+    pub card: Box<Card>,
 }
 
 impl Customer {
@@ -171,7 +177,83 @@ impl Customer {
             check_text(&mut e, "custom", k, MAX_SHORT);
             check_text(&mut e, "custom", v, MAX_LONG);
         }
+        self.card.validate(&mut e);
         e.into_result()
+    }
+
+    /// Family and given name: the ones kept, else the name typed as one
+    /// string split by the compound-surname list (欧阳娜娜 → 欧阳 / 娜娜,
+    /// "Ann Lee" → Lee / Ann) without its prefix and suffix. An enterprise
+    /// has none unless they were given.
+    pub fn name_parts(&self) -> (String, String) {
+        let card = &self.card;
+        if !card.given_name.is_empty() || !card.family_name.is_empty() {
+            return (card.family_name.clone(), card.given_name.clone());
+        }
+        self.split_name_parts()
+    }
+
+    /// Family and given name as the name splits into (see [`Self::name_parts`]).
+    pub fn split_name_parts(&self) -> (String, String) {
+        let card = &self.card;
+        if self.kind != CustomerKind::Individual {
+            return (String::new(), String::new());
+        }
+        let mut bare = self.name.trim();
+        if !card.prefix.is_empty() {
+            bare = bare.strip_prefix(card.prefix.as_str()).unwrap_or(bare);
+        }
+        if !card.suffix.is_empty() {
+            bare = bare.strip_suffix(card.suffix.as_str()).unwrap_or(bare);
+        }
+        super::text::split_name(bare.trim().trim_end_matches(','))
+    }
+
+    /// The first further address becomes the main one when the main one is
+    /// empty (what a vCard's first ADR is).
+    pub fn settle_addresses(&mut self) {
+        let main_empty = [&self.address, &self.city, &self.province, &self.country]
+            .iter()
+            .all(|s| s.trim().is_empty())
+            && self.card.postcode.trim().is_empty();
+        if main_empty && !self.card.addresses.is_empty() {
+            let a = self.card.addresses.remove(0);
+            self.address = a.street;
+            self.city = a.city;
+            self.province = a.region;
+            self.card.postcode = a.postcode;
+            self.country = a.country;
+            self.card.address_label = a.label;
+        } else if main_empty {
+            // A label of no address.
+            self.card.address_label.clear();
+        }
+    }
+
+    /// Keeps the name parts only where they say more than the name: a name
+    /// left empty is made of the parts; parts that the name splits into
+    /// anyway are not stored (so a renamed person's parts follow the name).
+    pub fn settle_name_parts(&mut self) {
+        let (g, f) = (
+            self.card.given_name.trim().to_string(),
+            self.card.family_name.trim().to_string(),
+        );
+        if self.name.trim().is_empty() && !(g.is_empty() && f.is_empty()) {
+            let cjk = g.chars().chain(f.chars()).any(super::card::is_cjk);
+            self.name = if cjk {
+                format!("{f}{g}")
+            } else {
+                format!("{g} {f}").trim().to_string()
+            };
+        }
+        if g.is_empty() && f.is_empty() {
+            return;
+        }
+        let derived = self.split_name_parts();
+        if derived == (f, g) {
+            self.card.given_name.clear();
+            self.card.family_name.clear();
+        }
     }
 }
 

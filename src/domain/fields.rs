@@ -4,6 +4,7 @@
 //! field has a name, a label, a type (which says how typed text is parsed),
 //! and `set`/`get` convert between the record and what a person types.
 
+use super::card;
 use super::dates::{parse_date, parse_optional_date};
 use super::text::split_list;
 use super::{
@@ -63,19 +64,36 @@ use FieldType::*;
 
 pub const CUSTOMER_FIELDS: &[FieldSpec] = &[
     req("name", "Name", Text),
+    f("given_name", "Given name", Text),
+    f("family_name", "Family name", Text),
+    f("prefix", "Name prefix", Text),
+    f("suffix", "Name suffix", Text),
+    f("nickname", "Nickname", Text),
     f("kind", "Kind", Choice(&["individual", "enterprise"])),
     f("company", "Company", Text),
+    f("department", "Department", Text),
     f("title", "Title", Text),
+    // `mobile: +86 138 0013 8000, work: +86 10 6552 9988` (first preferred).
     f("phones", "Phones", List),
     f("emails", "Emails", List),
     f("country", "Country", Text),
     f("province", "Province/State", Text),
     f("city", "City", Text),
     f("address", "Address", Text),
+    f("postcode", "Postcode", Text),
+    f("address_label", "Address label", Text),
+    // One per line: `home: street; city; region; postcode; country`.
+    f("addresses", "More addresses", LongText),
     f("industry", "Industry", Text),
     f("size", "Employees", Number),
     f("source", "Source", Text),
     f("needs", "Needs", List),
+    f("groups", "Groups", List),
+    f("birthday", "Birthday", Text),
+    f("anniversary", "Anniversary", Text),
+    f("websites", "Websites", List),
+    // `wechat: zhangwei88, qq: 10001`.
+    f("ims", "IM handles", List),
     f("owner", "Owner", Text),
     f("notes", "Notes", LongText),
 ];
@@ -246,11 +264,51 @@ impl Fields for Customer {
         let v = value.to_string();
         match field {
             "name" => self.name = v,
+            // One part given keeps the other as the name splits; a part left
+            // empty beside a given one is the name's split too.
+            "given_name" => {
+                let (family, given) = self.split_name_parts();
+                match (v.trim().is_empty(), self.card.family_name.is_empty()) {
+                    (false, true) => {
+                        self.card.family_name = family;
+                        self.card.given_name = v
+                    }
+                    (true, false) => self.card.given_name = given,
+                    _ => self.card.given_name = v,
+                }
+            }
+            "family_name" => {
+                let (family, given) = self.split_name_parts();
+                match (v.trim().is_empty(), self.card.given_name.is_empty()) {
+                    (false, true) => {
+                        self.card.given_name = given;
+                        self.card.family_name = v
+                    }
+                    (true, false) => self.card.family_name = family,
+                    _ => self.card.family_name = v,
+                }
+            }
+            "prefix" => self.card.prefix = v,
+            "suffix" => self.card.suffix = v,
+            "nickname" => self.card.nickname = v,
+            "department" => self.card.department = v,
+            "postcode" => self.card.postcode = v,
+            "address_label" => self.card.address_label = v,
+            "addresses" => self.card.addresses = card::parse_addresses(value)?,
+            "groups" => self.card.groups = split_list(value),
+            "birthday" => self.card.birthday = card::parse_day(value)?,
+            "anniversary" => self.card.anniversary = card::parse_day(value)?,
+            "websites" => self.card.websites = split_list(value),
+            "ims" => self.card.ims = split_list(value),
             "kind" => self.kind = value.parse::<CustomerKind>()?,
             "company" => self.company = v,
             "title" => self.title = v,
-            "phones" => self.phones = split_list(value),
-            "emails" => self.emails = split_list(value),
+            "phones" => {
+                (self.phones, self.card.phone_labels) = card::parse_labelled(split_list(value))
+            }
+            "emails" => {
+                (self.emails, self.card.email_labels) = card::parse_labelled(split_list(value))
+            }
             "country" => self.country = v,
             "province" => self.province = v,
             "city" => self.city = v,
@@ -269,11 +327,27 @@ impl Fields for Customer {
     fn get(&self, field: &str) -> String {
         match field {
             "name" => self.name.clone(),
+            // Only parts kept apart from the name (the name's own split is
+            // not stored, so a renamed person's parts follow the name).
+            "given_name" => self.card.given_name.clone(),
+            "family_name" => self.card.family_name.clone(),
+            "prefix" => self.card.prefix.clone(),
+            "suffix" => self.card.suffix.clone(),
+            "nickname" => self.card.nickname.clone(),
+            "department" => self.card.department.clone(),
+            "postcode" => self.card.postcode.clone(),
+            "address_label" => self.card.address_label.clone(),
+            "addresses" => card::addresses_text(&self.card.addresses),
+            "groups" => self.card.groups.join(", "),
+            "birthday" => self.card.birthday.clone(),
+            "anniversary" => self.card.anniversary.clone(),
+            "websites" => self.card.websites.join(", "),
+            "ims" => self.card.ims.join(", "),
             "kind" => self.kind.to_string(),
             "company" => self.company.clone(),
             "title" => self.title.clone(),
-            "phones" => self.phones.join(", "),
-            "emails" => self.emails.join(", "),
+            "phones" => card::labelled_list(&self.phones, &self.card.phone_labels),
+            "emails" => card::labelled_list(&self.emails, &self.card.email_labels),
             "country" => self.country.clone(),
             "province" => self.province.clone(),
             "city" => self.city.clone(),
@@ -520,7 +594,10 @@ mod tests {
         let records: [&mut dyn Fields; 5] = [&mut c, &mut o, &mut p, &mut t, &mut m];
         for r in records {
             for spec in r.specs() {
-                let v = samples(spec.ty);
+                let v = match spec.name {
+                    "birthday" | "anniversary" => "1990-03-15",
+                    _ => samples(spec.ty),
+                };
                 r.set(spec.name, v, today()).unwrap();
                 assert_eq!(r.get(spec.name), v, "field {}", spec.name);
             }

@@ -6,6 +6,7 @@
 //! message at the field and the CLI can print it as one line.
 
 mod activity;
+pub mod card;
 mod clock;
 mod combine;
 mod customer;
@@ -19,6 +20,7 @@ pub mod text;
 mod validate;
 
 pub use activity::{Activity, ActivityKind, Campaign, CampaignChannel, Goal, Region, Sentiment};
+pub use card::{Address, Card};
 pub use clock::Clock;
 pub use combine::{absorb, combine_for_merge};
 pub use customer::{channel_of_source, source_group};

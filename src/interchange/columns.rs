@@ -18,6 +18,18 @@ pub enum Target {
     GivenName,
     FamilyName,
     MiddleName,
+    /// A phone, email, website or IM column whose values carry a label
+    /// (`Mobile Phone` → phones labelled mobile, `微信` → ims labelled wechat).
+    Labelled(&'static str, &'static str),
+    /// One of several numbered values (Google's `Phone 1 - Value`): the
+    /// field and the group whose `… - Type` column holds the label.
+    Grouped(&'static str, String),
+    /// The label column of a group (`Phone 1 - Type`, `IM 1 - Service`).
+    GroupLabel(String),
+    /// A part of one of several addresses (`Address 2 - City`, Outlook's
+    /// `Home Street`): the address group and the part (street, city,
+    /// region, postcode, country, label).
+    AddressPart(String, &'static str),
     /// Read and dropped.
     Ignore,
 }
@@ -124,30 +136,13 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
             "phonenumber",
             "telephone",
             "tel",
-            "mobile",
-            "mobilephone",
-            "mobilenumber",
-            "cell",
-            "cellphone",
-            "businessphone",
-            "homephone",
-            "workphone",
             "primaryphone",
-            "companymainphone",
-            "otherphone",
-            "pagernumber",
             "carphone",
             "assistantsphone",
             "radiophone",
-            "座机号码",
-            "办公电话",
             "mainphone",
             "电话",
-            "手机",
-            "手机号",
-            "手机号码",
             "联系电话",
-            "座机",
             "电话号码",
             "联系方式",
         ],
@@ -162,11 +157,6 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
             "mail",
             "emailaddr",
             "secondaryemail",
-            "企业邮箱",
-            "个人邮箱",
-            "工作邮箱",
-            "workemail",
-            "personalemail",
             "primaryemail",
             "邮箱",
             "电子邮件",
@@ -321,9 +311,8 @@ const CUSTOMER_ALIASES: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Columns address books export that have no field of their own yet:
-/// kept as custom fields (`custom.KEY`) so no value is lost.
-const CUSTOM_ALIASES: &[(&str, &[&str])] = &[
+/// Address-book columns with a field of their own.
+const CARD_ALIASES: &[(&str, &[&str])] = &[
     (
         "prefix",
         &["prefix", "honorific", "nameprefix", "称谓", "称呼"],
@@ -341,7 +330,7 @@ const CUSTOM_ALIASES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "website",
+        "websites",
         &[
             "webpage",
             "website",
@@ -360,28 +349,8 @@ const CUSTOM_ALIASES: &[(&str, &[&str])] = &[
         &["birthday", "birthdate", "dateofbirth", "生日", "出生日期"],
     ),
     ("anniversary", &["anniversary", "纪念日"]),
-    ("birth year", &["birthyear"]),
-    ("birth month", &["birthmonth"]),
     (
-        "fax",
-        &[
-            "fax",
-            "faxnumber",
-            "businessfax",
-            "homefax",
-            "otherfax",
-            "传真",
-            "传真号码",
-        ],
-    ),
-    (
-        "wechat",
-        &["wechat", "wechatid", "weixin", "微信", "微信号"],
-    ),
-    ("qq", &["qq", "qq号", "qq号码"]),
-    ("skype", &["skype", "skypeid"]),
-    (
-        "categories",
+        "groups",
         &[
             "categories",
             "category",
@@ -413,6 +382,110 @@ const CUSTOM_ALIASES: &[(&str, &[&str])] = &[
         ],
     ),
 ];
+
+/// Columns whose values carry a label: field, label, headers.
+const LABELLED: &[(&str, &str, &[&str])] = &[
+    (
+        "phones",
+        "mobile",
+        &[
+            "mobile",
+            "mobilephone",
+            "mobilenumber",
+            "cell",
+            "cellphone",
+            "手机",
+            "手机号",
+            "手机号码",
+        ],
+    ),
+    (
+        "phones",
+        "work",
+        &["businessphone", "workphone", "办公电话", "座机", "座机号码"],
+    ),
+    ("phones", "home", &["homephone"]),
+    ("phones", "main", &["companymainphone"]),
+    ("phones", "other", &["otherphone"]),
+    ("phones", "pager", &["pagernumber", "pager"]),
+    (
+        "phones",
+        "fax",
+        &[
+            "fax",
+            "faxnumber",
+            "businessfax",
+            "homefax",
+            "otherfax",
+            "传真",
+            "传真号码",
+        ],
+    ),
+    ("emails", "work", &["workemail", "企业邮箱", "工作邮箱"]),
+    ("emails", "home", &["personalemail", "个人邮箱"]),
+    (
+        "ims",
+        "wechat",
+        &["wechat", "wechatid", "weixin", "微信", "微信号"],
+    ),
+    ("ims", "qq", &["qq", "qq号", "qq号码"]),
+    ("ims", "skype", &["skype", "skypeid"]),
+    ("ims", "whatsapp", &["whatsapp"]),
+    ("ims", "telegram", &["telegram"]),
+    ("ims", "dingtalk", &["dingtalk", "钉钉", "钉钉号"]),
+];
+
+/// Columns kept as custom fields (Thunderbird's split birthday, joined
+/// into the birthday on import).
+const CUSTOM_ALIASES: &[(&str, &[&str])] = &[
+    ("birth year", &["birthyear"]),
+    ("birth month", &["birthmonth"]),
+];
+
+/// Numbered groups of Google's export: `Phone 1 - Type` / `Phone 1 - Value`.
+fn numbered_group(header: &str) -> Option<(String, String)> {
+    let h = header.trim().trim_start_matches('\u{feff}').to_lowercase();
+    let (head, part) = h.split_once(" - ")?;
+    let (word, number) = head.rsplit_once(' ')?;
+    number.parse::<u32>().ok()?;
+    Some((format!("{word} {number}"), part.trim().to_string()))
+}
+
+/// An address part named by its group: Google's `Address 2 - City`,
+/// Outlook's `Home Street` / `Business Postal Code`, Thunderbird's
+/// `Work Address 2` / `Home ZipCode`.
+fn address_part(header: &str) -> Option<(String, &'static str)> {
+    if let Some((group, part)) = numbered_group(header) {
+        if !group.starts_with("address ") {
+            return None;
+        }
+        let part = match part.as_str() {
+            "street" | "extended address" | "po box" => "street",
+            "formatted" => "formatted",
+            "city" => "city",
+            "region" => "region",
+            "postal code" => "postcode",
+            "country" => "country",
+            "type" => "label",
+            _ => return None,
+        };
+        return Some((group, part));
+    }
+    let h = header.trim().to_lowercase();
+    let (group, rest) = h.split_once(' ')?;
+    if !matches!(group, "business" | "home" | "other" | "work") {
+        return None;
+    }
+    let part = match normalise(rest).as_str() {
+        "street" | "address" | "pobox" => "street",
+        "city" => "city",
+        "state" => "region",
+        "postalcode" | "zipcode" => "postcode",
+        "countryregion" | "country" => "country",
+        _ => return None,
+    };
+    Some((group.to_string(), part))
+}
 
 const GIVEN: &[&str] = &["firstname", "givenname", "forename", "名", "名字"];
 const FAMILY: &[&str] = &["lastname", "familyname", "surname", "姓", "姓氏"];
@@ -476,6 +549,36 @@ pub fn auto_target(kind: Kind, header: &str) -> Option<Target> {
         }
     }
     if kind == Kind::Customer {
+        if let Some((group, part)) = address_part(header) {
+            return Some(Target::AddressPart(group, part));
+        }
+        if let Some((group, part)) = numbered_group(header) {
+            let field = match group.split(' ').next() {
+                Some("phone") => Some("phones"),
+                Some("e-mail" | "email") => Some("emails"),
+                Some("website") => Some("websites"),
+                Some("im") => Some("ims"),
+                Some("event") => Some("events"),
+                _ => None,
+            };
+            if let Some(field) = field {
+                return Some(match part.as_str() {
+                    "type" | "service" | "label" => Target::GroupLabel(group),
+                    "value" => Target::Grouped(field, group),
+                    _ => Target::Ignore,
+                });
+            }
+        }
+        for (field, label, aliases) in LABELLED {
+            if aliases.contains(&n.as_str()) {
+                return Some(Target::Labelled(field, label));
+            }
+        }
+        for (field, aliases) in CARD_ALIASES {
+            if aliases.contains(&n.as_str()) {
+                return Some(Target::Field(field));
+            }
+        }
         for (field, aliases) in CUSTOMER_ALIASES {
             if aliases.contains(&n.as_str()) {
                 return Some(Target::Field(field));
@@ -520,7 +623,7 @@ pub fn in_context(kind: Kind, headers: &[&str], targets: &mut [Target]) {
     let contact_person = has(&["联系人", "联系人姓名", "姓名", "客户姓名"]);
     for (n, t) in norm.iter().zip(targets.iter_mut()) {
         if *t == Target::Field("title") && n == "title" && job_title {
-            *t = Target::Custom("prefix".into());
+            *t = Target::Field("prefix");
         }
         // Thunderbird splits the birthday into year, month and day columns.
         if n == "birthday" && has(&["birthyear", "birthmonth"]) {
@@ -579,13 +682,43 @@ mod tests {
     #[test]
     fn maps_common_exports() {
         let c = |h| auto_target(Kind::Customer, h);
-        assert_eq!(c("E-mail 1 - Value"), Some(Target::Field("emails")));
-        assert_eq!(c("Phone 2 - Value"), Some(Target::Field("phones")));
+        assert_eq!(
+            c("E-mail 1 - Value"),
+            Some(Target::Grouped("emails", "e-mail 1".into()))
+        );
+        assert_eq!(
+            c("Phone 2 - Value"),
+            Some(Target::Grouped("phones", "phone 2".into()))
+        );
+        assert_eq!(
+            c("Phone 2 - Type"),
+            Some(Target::GroupLabel("phone 2".into()))
+        );
+        assert_eq!(
+            c("Address 2 - City"),
+            Some(Target::AddressPart("address 2".into(), "city"))
+        );
+        assert_eq!(
+            c("Home Street"),
+            Some(Target::AddressPart("home".into(), "street"))
+        );
+        assert_eq!(
+            c("Mobile Phone"),
+            Some(Target::Labelled("phones", "mobile"))
+        );
+        assert_eq!(c("Business Fax"), Some(Target::Labelled("phones", "fax")));
+        assert_eq!(c("微信"), Some(Target::Labelled("ims", "wechat")));
+        assert_eq!(c("Birthday"), Some(Target::Field("birthday")));
+        assert_eq!(c("Group Membership"), Some(Target::Field("groups")));
+        assert_eq!(c("Phone"), Some(Target::Field("phones")));
         assert_eq!(c("Organization 1 - Name"), Some(Target::Field("company")));
-        assert_eq!(c("Business Country/Region"), Some(Target::Field("country")));
+        assert_eq!(
+            c("Business Country/Region"),
+            Some(Target::AddressPart("business".into(), "country"))
+        );
         assert_eq!(c("Job Title"), Some(Target::Field("title")));
         assert_eq!(c("First Name"), Some(Target::GivenName));
-        assert_eq!(c("手机号码"), Some(Target::Field("phones")));
+        assert_eq!(c("手机号码"), Some(Target::Labelled("phones", "mobile")));
         assert_eq!(c("公司名称"), Some(Target::Field("company")));
         assert_eq!(c("Province/State"), Some(Target::Field("province")));
         assert_eq!(c("custom.wechat"), Some(Target::Custom("wechat".into())));

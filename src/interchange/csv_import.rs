@@ -66,7 +66,9 @@ fn mapping(
         && !out.iter().any(|t| {
             matches!(
                 t,
-                Target::Field("name") | Target::GivenName | Target::FamilyName
+                Target::Field("name" | "given_name" | "family_name")
+                    | Target::GivenName
+                    | Target::FamilyName
             )
         })
     {

@@ -1,7 +1,7 @@
 //! Follow-up reminders as an iCalendar file (RFC 5545) that any calendar
 //! app imports: one all-day event per reminder, on its due date.
 
-use crate::store::FollowUp;
+use crate::store::{FollowUp, Occasion};
 use chrono::{DateTime, Duration, Utc};
 
 /// Content lines are folded at 75 octets (RFC 5545 §3.1).
@@ -10,6 +10,16 @@ const FOLD_AT: usize = 75;
 /// The reminders as a complete VCALENDAR, CRLF line ends, folded lines.
 /// `stamp` is the DTSTAMP of every event (when the file was written).
 pub fn reminders_ics(reminders: &[FollowUp], stamp: DateTime<Utc>) -> String {
+    calendar_ics(reminders, &[], stamp)
+}
+
+/// Follow-up reminders and customers' birthdays and anniversaries (one
+/// all-day event each, repeating every year) as a complete VCALENDAR.
+pub fn calendar_ics(
+    reminders: &[FollowUp],
+    occasions: &[Occasion],
+    stamp: DateTime<Utc>,
+) -> String {
     let mut out = String::new();
     let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
     line(&mut out, "BEGIN:VCALENDAR");
@@ -47,6 +57,42 @@ pub fn reminders_ics(reminders: &[FollowUp], stamp: DateTime<Utc>) -> String {
             r.kind, r.touched_on, r.summary, r.customer_id, r.activity_id
         );
         line(&mut out, &format!("DESCRIPTION:{}", text(&description)));
+        line(&mut out, "TRANSP:TRANSPARENT");
+        line(&mut out, "END:VEVENT");
+    }
+    for o in occasions {
+        line(&mut out, "BEGIN:VEVENT");
+        line(
+            &mut out,
+            &format!("UID:{}-{}@dossier", o.what, o.customer_id),
+        );
+        line(&mut out, &format!("DTSTAMP:{stamp}"));
+        line(
+            &mut out,
+            &format!("DTSTART;VALUE=DATE:{}", o.date.format("%Y%m%d")),
+        );
+        let end = o.date + Duration::days(1);
+        line(
+            &mut out,
+            &format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")),
+        );
+        line(&mut out, "RRULE:FREQ=YEARLY");
+        let what = if o.what == "birthday" {
+            "Birthday"
+        } else {
+            "Anniversary"
+        };
+        line(
+            &mut out,
+            &format!("SUMMARY:{}", text(&format!("{what}: {}", o.customer_name))),
+        );
+        line(
+            &mut out,
+            &format!(
+                "DESCRIPTION:{}",
+                text(&format!("Customer #{} ({})", o.customer_id, o.day))
+            ),
+        );
         line(&mut out, "TRANSP:TRANSPARENT");
         line(&mut out, "END:VEVENT");
     }
@@ -156,6 +202,31 @@ mod tests {
         assert!(!ics.contains('\x1b'));
         assert!(unfold(&ics).contains("SUMMARY:Follow up: A[2J\r\n"));
         assert!(unfold(&ics).contains("call on 2026-11-30: xy\\n"));
+    }
+
+    #[test]
+    fn birthdays_repeat_every_year() {
+        let o = Occasion {
+            customer_id: 9,
+            customer_name: "欧阳娜娜".into(),
+            what: "birthday",
+            date: NaiveDate::from_ymd_opt(2027, 3, 15).unwrap(),
+            day: "1990-03-15".into(),
+            years: Some(37),
+        };
+        let ics = unfold(&calendar_ics(&[], &[o], Utc::now()));
+        for expected in [
+            "UID:birthday-9@dossier",
+            "DTSTART;VALUE=DATE:20270315",
+            "DTEND;VALUE=DATE:20270316",
+            "RRULE:FREQ=YEARLY",
+            "SUMMARY:Birthday: 欧阳娜娜",
+        ] {
+            assert!(
+                ics.contains(&format!("{expected}\r\n")),
+                "{expected}\n{ics}"
+            );
+        }
     }
 
     #[test]

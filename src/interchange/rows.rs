@@ -20,6 +20,10 @@ pub(crate) struct RowValues {
     given: Vec<String>,
     family: Vec<String>,
     middle: Vec<String>,
+    /// Labelled values: field, label, cell.
+    labelled: Vec<(&'static str, String, String)>,
+    /// Address parts by group, in column order: group, part, cell.
+    address_parts: Vec<(String, &'static str, String)>,
 }
 
 impl RowValues {
@@ -33,7 +37,17 @@ impl RowValues {
         cells: impl Iterator<Item = &'a str>,
     ) -> RowValues {
         let mut v = RowValues::default();
-        for (target, cell) in mapping.iter().zip(cells) {
+        let cells: Vec<&str> = cells.collect();
+        // Labels of numbered groups (`Phone 1 - Type`), for their values.
+        let group_label = |group: &str| -> String {
+            mapping
+                .iter()
+                .zip(&cells)
+                .find(|(t, _)| matches!(t, Target::GroupLabel(g) if g == group))
+                .map(|(_, c)| crate::domain::card::normalise_label(c))
+                .unwrap_or_default()
+        };
+        for (target, cell) in mapping.iter().zip(cells.iter().copied()) {
             let cell = unguard_cell(cell.trim());
             if cell.is_empty() {
                 continue;
@@ -66,6 +80,12 @@ impl RowValues {
                     }
                 }
                 Target::Custom(k) => v.custom.push((k.clone(), cell)),
+                Target::Labelled(f, label) => v.labelled.push((f, label.to_string(), cell)),
+                Target::Grouped(f, group) => v.labelled.push((f, group_label(group), cell)),
+                Target::AddressPart(group, part) => {
+                    v.address_parts.push((group.clone(), part, cell))
+                }
+                Target::GroupLabel(_) => {}
                 Target::GivenName => v.given.push(cell),
                 Target::FamilyName => v.family.push(cell),
                 Target::MiddleName => v.middle.push(cell),
@@ -84,6 +104,8 @@ impl RowValues {
             && self.given.is_empty()
             && self.family.is_empty()
             && self.middle.is_empty()
+            && self.labelled.is_empty()
+            && self.address_parts.is_empty()
     }
 
     /// Sets every collected field; all problems are reported together.
@@ -115,15 +137,15 @@ impl RowValues {
     ) {
         for (field, value) in &self.fields {
             let set = match *field {
-                "phones" => {
-                    c.phones.extend(salvage::split_phones(value));
-                    Ok(())
-                }
-                "emails" => {
-                    c.emails.extend(salvage::split_emails(value));
+                "phones" | "emails" | "ims" | "websites" => {
+                    add_labelled(c, field, None, value);
                     Ok(())
                 }
                 "needs" => c.set(field, &value.replace(":::", ",").replace('\n', ","), today),
+                "groups" => {
+                    add_groups(c, value);
+                    Ok(())
+                }
                 _ => c.set(field, value, today),
             };
             if let Err(m) = set {
@@ -131,13 +153,57 @@ impl RowValues {
                 warnings.push(format!("{field}: {m} — kept in custom field '{key}'"));
             }
         }
+        // Fax and pager numbers after the numbers one calls.
+        let mut labelled: Vec<&(&'static str, String, String)> = self.labelled.iter().collect();
+        labelled.sort_by_key(|(f, l, _)| *f == "phones" && matches!(l.as_str(), "fax" | "pager"));
+        for (field, label, value) in labelled {
+            if *field == "events" {
+                let day_field = match label.as_str() {
+                    "anniversary" | "纪念日" => "anniversary",
+                    "birthday" | "生日" => "birthday",
+                    _ => {
+                        let key = format!("event {label}").trim().to_string();
+                        c.custom.insert(key, value.clone());
+                        continue;
+                    }
+                };
+                if let Err(m) = c.set(day_field, value, today) {
+                    let key = salvage::keep(c, day_field, value);
+                    warnings.push(format!("{day_field}: {m} — kept in custom field '{key}'"));
+                }
+                continue;
+            }
+            add_labelled(c, field, Some(label.as_str()), value);
+        }
+        self.apply_addresses(c);
         for (k, v) in &self.custom {
             c.custom.insert(k.clone(), v.clone());
+        }
+        // Thunderbird's birthday in three columns.
+        if let (Some(m), Some(d)) = (c.custom.get("birth month"), c.custom.get("birth day")) {
+            let y = c.custom.get("birth year").cloned().unwrap_or_default();
+            let text = if y.trim().is_empty() {
+                format!("--{:0>2}-{:0>2}", m.trim(), d.trim())
+            } else {
+                format!("{}-{:0>2}-{:0>2}", y.trim(), m.trim(), d.trim())
+            };
+            if let Ok(day) = crate::domain::card::parse_day(&text) {
+                c.card.birthday = day;
+                for k in ["birth year", "birth month", "birth day"] {
+                    c.custom.remove(k);
+                }
+            }
+        }
+        if c.name.trim().is_empty() && self.given.is_empty() && self.family.is_empty() {
+            // Only the name-part fields (given_name, family_name) were given.
+            c.settle_name_parts();
         }
         if c.name.trim().is_empty() {
             let given = self.given.join(" ");
             let family = self.family.join(" ");
             let middle = self.middle.join(" ");
+            c.card.given_name = given.clone();
+            c.card.family_name = family.clone();
             let cjk = given.chars().chain(family.chars()).any(is_cjk);
             c.name = if cjk {
                 format!("{family}{given}")
@@ -148,6 +214,138 @@ impl RowValues {
                     .collect::<Vec<_>>()
                     .join(" ")
             };
+        }
+    }
+}
+
+/// Adds the values of one cell to a labelled list field: each value may
+/// carry its own `label: ` (dossier's own export), else `label` applies.
+fn add_labelled(c: &mut Customer, field: &str, label: Option<&str>, cell: &str) {
+    let items = match field {
+        "phones" => salvage::split_phones(cell),
+        "emails" => salvage::split_emails(cell),
+        _ => cell
+            .split(":::")
+            .flat_map(|p| p.split(['\n', ',']))
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
+    };
+    let label = label.filter(|l| !l.is_empty());
+    for item in items {
+        let (own, value) = crate::domain::card::split_label(&item);
+        let value = value.to_string();
+        let label = own.or_else(|| label.map(str::to_string));
+        match field {
+            "phones" => {
+                if let Some(l) = label {
+                    c.card.phone_labels.insert(value.clone(), l);
+                }
+                c.phones.push(value);
+            }
+            "emails" => {
+                if let Some(l) = label {
+                    c.card.email_labels.insert(value.clone(), l);
+                }
+                c.emails.push(value);
+            }
+            "ims" => {
+                // An IM value written `service: handle` keeps its service.
+                let text = crate::domain::card::with_label(label.as_deref(), &value);
+                if !c.card.ims.contains(&text) {
+                    c.card.ims.push(text);
+                }
+            }
+            _ => {
+                // A website is written whole (`https://…` is no label).
+                if !c.card.websites.contains(&item) {
+                    c.card.websites.push(item.trim().to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Groups of a cell: Google's `* myContacts ::: Friends` (the system group
+/// every contact is in is left out), or a list.
+fn add_groups(c: &mut Customer, cell: &str) {
+    for g in cell.split(":::").flat_map(|p| p.split([',', ';', '\n'])) {
+        let g = g.trim().trim_start_matches('*').trim();
+        if g.is_empty() || g.eq_ignore_ascii_case("myContacts") {
+            continue;
+        }
+        if !c.card.groups.iter().any(|x| x == g) {
+            c.card.groups.push(g.to_string());
+        }
+    }
+}
+
+impl RowValues {
+    /// Addresses named by group (Google's `Address 2 - …`, Outlook's
+    /// Business/Home/Other): the first becomes the main address when the
+    /// row has none, the others further addresses.
+    fn apply_addresses(&self, c: &mut Customer) {
+        let mut groups: Vec<(&str, crate::domain::Address, String)> = Vec::new();
+        for (group, part, cell) in &self.address_parts {
+            let i = match groups.iter().position(|(g, _, _)| g == group) {
+                Some(i) => i,
+                None => {
+                    let label = match group.as_str() {
+                        "business" | "work" => "work",
+                        "home" => "home",
+                        "other" => "other",
+                        _ => "",
+                    };
+                    groups.push((
+                        group.as_str(),
+                        crate::domain::Address {
+                            label: label.into(),
+                            ..Default::default()
+                        },
+                        String::new(),
+                    ));
+                    groups.len() - 1
+                }
+            };
+            let (_, a, formatted) = &mut groups[i];
+            let slot = match *part {
+                "street" => &mut a.street,
+                "city" => &mut a.city,
+                "region" => &mut a.region,
+                "postcode" => &mut a.postcode,
+                "country" => &mut a.country,
+                "label" => {
+                    a.label = crate::domain::card::normalise_label(cell);
+                    continue;
+                }
+                _ => formatted,
+            };
+            if !slot.is_empty() {
+                slot.push('\n');
+            }
+            slot.push_str(cell);
+        }
+        for (_, mut a, formatted) in groups {
+            if a.street.is_empty() {
+                a.street = formatted;
+            }
+            if a.is_empty() {
+                continue;
+            }
+            let main_empty = [&c.address, &c.city, &c.province, &c.country]
+                .iter()
+                .all(|s| s.is_empty())
+                && c.card.postcode.is_empty();
+            if main_empty {
+                c.address = a.street;
+                c.city = a.city;
+                c.province = a.region;
+                c.card.postcode = a.postcode;
+                c.country = a.country;
+                c.card.address_label = a.label;
+            } else {
+                c.card.addresses.push(a);
+            }
         }
     }
 }

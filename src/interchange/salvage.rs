@@ -179,13 +179,17 @@ fn short_fields(c: &mut Customer) -> [(&'static str, &mut String); 9] {
 /// placeholder from the email or phone.
 pub(crate) fn salvage(c: &mut Customer, warnings: &mut Vec<String>) {
     let phones = std::mem::take(&mut c.phones);
-    for p in phones
+    let mut labels = std::mem::take(&mut c.card.phone_labels);
+    for (raw, p) in phones
         .iter()
-        .map(|p| clean_phone(p))
-        .filter(|p| !p.is_empty())
+        .map(|p| (p, clean_phone(p)))
+        .filter(|(_, p)| !p.is_empty())
     {
         match phone_problem(&p) {
             None => {
+                if let Some(l) = labels.remove(raw) {
+                    c.card.phone_labels.entry(p.clone()).or_insert(l);
+                }
                 if !c.phones.contains(&p) {
                     c.phones.push(p)
                 }
@@ -200,13 +204,17 @@ pub(crate) fn salvage(c: &mut Customer, warnings: &mut Vec<String>) {
         }
     }
     let emails = std::mem::take(&mut c.emails);
-    for e in emails
+    let mut labels = std::mem::take(&mut c.card.email_labels);
+    for (raw, e) in emails
         .iter()
-        .map(|e| clean_email(e))
-        .filter(|e| !e.is_empty())
+        .map(|e| (e, clean_email(e)))
+        .filter(|(_, e)| !e.is_empty())
     {
         match email_problem(&e) {
             None => {
+                if let Some(l) = labels.remove(raw) {
+                    c.card.email_labels.entry(e.clone()).or_insert(l);
+                }
                 if !c.emails.contains(&e) {
                     c.emails.push(e)
                 }

@@ -4,15 +4,120 @@
 use super::report::{Action, ImportReport};
 use super::vcard_raw;
 use super::{progress_bar, ImportOptions, InterchangeError, Result};
+use crate::domain::card::{parse_day, split_label, with_label};
+use crate::domain::Address;
 use crate::domain::{Customer, CustomerKind};
 use crate::store::{Store, UpsertError, Upserted};
-use calcard::vcard::{VCard, VCardEntry, VCardProperty, VCardValue};
+use calcard::vcard::{
+    VCard, VCardEntry, VCardParameterName, VCardParameterValue, VCardProperty, VCardValue,
+};
+
+/// The TYPE values of a property in lower case (`cell`, `work`, `x-qq`),
+/// whether it is the preferred one, and an IM service named by a parameter.
+fn types_of(e: &VCardEntry) -> (Vec<String>, bool, Option<String>) {
+    let mut types = Vec::new();
+    let mut pref = false;
+    let mut service = None;
+    for p in &e.params {
+        match (&p.name, &p.value) {
+            (VCardParameterName::Pref, _) => pref = true,
+            (VCardParameterName::ServiceType, VCardParameterValue::Text(t)) => {
+                service = Some(t.to_lowercase())
+            }
+            (VCardParameterName::Other(n), VCardParameterValue::Text(t))
+                if n.eq_ignore_ascii_case("X-SERVICE-TYPE") =>
+            {
+                service = Some(t.to_lowercase())
+            }
+            (_, VCardParameterValue::Type(t)) => types.push(format!("{t:?}").to_lowercase()),
+            (VCardParameterName::Type, VCardParameterValue::Text(t)) => {
+                for t in t.split(',') {
+                    let t = t.trim().to_lowercase();
+                    if t == "pref" {
+                        pref = true;
+                    } else if !t.is_empty() {
+                        types.push(t);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (types, pref, service)
+}
+
+/// The label of a phone, email or address from its TYPE values.
+fn label_of(types: &[String]) -> Option<String> {
+    const ORDER: &[(&str, &str)] = &[
+        ("fax", "fax"),
+        ("cell", "mobile"),
+        ("mobile", "mobile"),
+        ("pager", "pager"),
+        ("mainnumber", "main"),
+        ("main-number", "main"),
+        ("main", "main"),
+        ("work", "work"),
+        ("home", "home"),
+    ];
+    for (t, label) in ORDER {
+        if types.iter().any(|x| x == t) {
+            return Some(label.to_string());
+        }
+    }
+    const GENERIC: &[&str] = &[
+        "voice", "text", "internet", "x400", "pref", "msg", "video", "postal", "parcel", "dom",
+        "intl",
+    ];
+    types
+        .iter()
+        .find(|t| !GENERIC.contains(&t.as_str()))
+        .map(|t| t.trim_start_matches("x-").to_string())
+}
+
+/// The TYPE parameter written for a label.
+fn type_of_label(label: Option<&String>, generic: &str) -> String {
+    let t = match label.map(String::as_str) {
+        Some("mobile") => "CELL".to_string(),
+        Some("main") => "MAIN-NUMBER".to_string(),
+        Some(l) if l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            l.to_ascii_uppercase()
+        }
+        Some(l) => format!("\"{}\"", l.replace('"', "")),
+        None => String::new(),
+    };
+    match (generic.is_empty(), t.is_empty()) {
+        (true, _) => t,
+        (false, true) => generic.to_string(),
+        (false, false) => format!("{generic},{t}"),
+    }
+}
+
+/// IM services written as their own property by Chinese phones.
+const IM_PROPERTIES: &[(&str, &str)] = &[
+    ("X-QQ", "qq"),
+    ("X-WECHAT", "wechat"),
+    ("X-SKYPE", "skype"),
+    ("X-SKYPE-USERNAME", "skype"),
+    ("X-AIM", "aim"),
+    ("X-JABBER", "xmpp"),
+    ("X-MSN", "msn"),
+    ("X-ICQ", "icq"),
+    ("X-YAHOO", "yahoo"),
+    ("X-GOOGLE-TALK", "gtalk"),
+    ("X-GADUGADU", "gadugadu"),
+    ("X-TWITTER", "twitter"),
+];
 
 fn texts(e: &VCardEntry) -> Vec<String> {
     e.values
         .iter()
         .map(|v| match v {
             VCardValue::Component(parts) => parts.join(","),
+            VCardValue::PartialDateTime(p) => match (p.year, p.month, p.day) {
+                (Some(y), Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+                (None, Some(m), Some(d)) => format!("--{m:02}-{d:02}"),
+                _ => String::new(),
+            },
             other => other.as_text().unwrap_or_default().to_string(),
         })
         .collect()
@@ -28,8 +133,41 @@ fn is_cjk(s: &str) -> bool {
     s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
 }
 
+/// Apple's labels of grouped properties: `item2.X-ABLabel:switchboard`
+/// labels `item2.TEL`; `_$!<Mobile>!$_` is a built-in label.
+fn group_labels(card: &VCard) -> Vec<(String, String)> {
+    card.entries
+        .iter()
+        .filter(
+            |e| matches!(&e.name, VCardProperty::Other(n) if n.eq_ignore_ascii_case("X-ABLABEL")),
+        )
+        .filter_map(|e| {
+            let group = e.group.clone()?;
+            let raw = texts(e).join(",");
+            let l = raw
+                .trim()
+                .trim_start_matches("_$!<")
+                .trim_end_matches(">!$_");
+            let l = crate::domain::card::normalise_label(l);
+            (!l.is_empty()).then_some((group.to_lowercase(), l))
+        })
+        .collect()
+}
+
+/// The label of a property: Apple's group label, else its TYPE values.
+fn entry_label(e: &VCardEntry, groups: &[(String, String)]) -> Option<String> {
+    if let Some(g) = &e.group {
+        let g = g.to_lowercase();
+        if let Some((_, l)) = groups.iter().find(|(k, _)| *k == g) {
+            return Some(l.clone());
+        }
+    }
+    label_of(&types_of(e).0)
+}
+
 /// The customer a card describes.
 pub(super) fn to_customer(card: &VCard) -> Customer {
+    let groups = group_labels(card);
     let mut c = Customer {
         name: first_text(card, VCardProperty::Fn),
         ..Default::default()
@@ -49,53 +187,115 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
     if let Some(n) = card.property(&VCardProperty::N) {
         // N: family; given; additional; prefix; suffix.
         let parts = texts(n);
-        for (i, key) in [(3, "prefix"), (4, "suffix")] {
-            if let Some(v) = parts.get(i).map(|v| v.trim()).filter(|v| !v.is_empty()) {
-                c.custom.insert(key.into(), v.to_string());
-            }
-        }
+        let get = |i: usize| {
+            parts
+                .get(i)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        c.card.family_name = get(0);
+        c.card.given_name = get(1);
+        c.card.prefix = get(3);
+        c.card.suffix = get(4);
     }
+    c.card.nickname = first_text(card, VCardProperty::Nickname);
     if let Some(org) = card.property(&VCardProperty::Org) {
         let parts = texts(org);
         c.company = parts.first().cloned().unwrap_or_default();
         // ORG: organisation; unit (the department).
-        if let Some(unit) = parts.get(1).filter(|u| !u.trim().is_empty()) {
-            c.custom
-                .insert("department".into(), unit.trim().to_string());
-        }
+        c.card.department = parts
+            .get(1)
+            .map(|u| u.trim().to_string())
+            .unwrap_or_default();
     }
     c.title = first_text(card, VCardProperty::Title);
     if c.title.is_empty() {
         c.title = first_text(card, VCardProperty::Role);
     }
+    // The preferred phone and email come first.
+    let mut preferred = 0;
     for e in card.properties(&VCardProperty::Tel) {
         let t = texts(e).join("");
         let t = t.trim().trim_start_matches("tel:").to_string();
         if !t.is_empty() {
-            c.phones.push(t);
+            let (_, pref, _) = types_of(e);
+            if let Some(l) = entry_label(e, &groups) {
+                c.card.phone_labels.insert(t.clone(), l);
+            }
+            if pref {
+                c.phones.insert(preferred.min(c.phones.len()), t);
+                preferred += 1;
+            } else {
+                c.phones.push(t);
+            }
         }
     }
+    preferred = 0;
     for e in card.properties(&VCardProperty::Email) {
         let t = texts(e).join("").trim().to_string();
         if !t.is_empty() {
-            c.emails.push(t);
+            let (_, pref, _) = types_of(e);
+            if let Some(l) = entry_label(e, &groups) {
+                c.card.email_labels.insert(t.clone(), l);
+            }
+            if pref {
+                c.emails.insert(preferred.min(c.emails.len()), t);
+                preferred += 1;
+            } else {
+                c.emails.push(t);
+            }
         }
     }
-    if let Some(adr) = card.property(&VCardProperty::Adr) {
+    for adr in card.properties(&VCardProperty::Adr) {
         // ADR: post box; extended; street; city; region; postcode; country.
         let p = texts(adr);
         let get = |i: usize| p.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
         // Street first, then the extended line (suite, floor), then a PO box.
-        c.address = [get(2), get(1), get(0)]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n");
-        c.city = get(3);
-        c.province = get(4);
-        c.country = get(6);
-        if !get(5).is_empty() {
-            c.custom.insert("postcode".into(), get(5));
+        let a = Address {
+            label: entry_label(adr, &groups).unwrap_or_default(),
+            street: [get(2), get(1), get(0)]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            city: get(3),
+            region: get(4),
+            postcode: get(5),
+            country: get(6),
+        };
+        if a.is_empty() {
+            continue;
+        }
+        let main_empty = [
+            &c.address,
+            &c.city,
+            &c.province,
+            &c.country,
+            &c.card.postcode,
+        ]
+        .iter()
+        .all(|s| s.is_empty());
+        if main_empty {
+            c.address = a.street;
+            c.city = a.city;
+            c.province = a.region;
+            c.card.postcode = a.postcode;
+            c.country = a.country;
+            c.card.address_label = a.label;
+        } else {
+            c.card.addresses.push(a);
+        }
+    }
+    for (prop, key) in [
+        (VCardProperty::Bday, "birthday"),
+        (VCardProperty::Anniversary, "anniversary"),
+    ] {
+        set_day(&mut c, key, &first_text(card, prop));
+    }
+    for e in card.properties(&VCardProperty::Url) {
+        let t = texts(e).join(",").trim().to_string();
+        if !t.is_empty() && !c.card.websites.contains(&t) {
+            c.card.websites.push(t);
         }
     }
     c.notes = card
@@ -105,15 +305,46 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
         .join("\n");
     for e in card.properties(&VCardProperty::Categories) {
         for t in texts(e) {
-            c.needs.extend(crate::domain::text::split_list(&t));
+            for g in t.split(',').map(str::trim).filter(|g| !g.is_empty()) {
+                if !c.card.groups.iter().any(|x| x == g) {
+                    c.card.groups.push(g.to_string());
+                }
+            }
         }
     }
     for e in &card.entries {
+        if e.name == VCardProperty::Impp {
+            // `skype:bob` → `skype: bob`; a service parameter names it too.
+            let t = texts(e).join(",").trim().to_string();
+            let (_, _, service) = types_of(e);
+            let im = match (t.split_once(':'), service) {
+                (_, Some(s)) => with_label(Some(&s), t.split_once(':').map_or(t.as_str(), |p| p.1)),
+                (Some((scheme, handle)), None) => with_label(Some(&scheme.to_lowercase()), handle),
+                (None, None) => t.clone(),
+            };
+            if !t.is_empty() && !c.card.ims.contains(&im) {
+                c.card.ims.push(im);
+            }
+            continue;
+        }
         let VCardProperty::Other(name) = &e.name else {
             continue;
         };
         let value = texts(e).join(",");
-        match name.to_ascii_uppercase().as_str() {
+        let upper = name.to_ascii_uppercase();
+        if let Some((_, service)) = IM_PROPERTIES.iter().find(|(p, _)| *p == upper) {
+            let im = with_label(Some(service), value.trim());
+            if !value.trim().is_empty() && !c.card.ims.contains(&im) {
+                c.card.ims.push(im);
+            }
+            continue;
+        }
+        match upper.as_str() {
+            "X-ANNIVERSARY" | "X-MS-ANNIVERSARY" if c.card.anniversary.is_empty() => {
+                set_day(&mut c, "anniversary", &value)
+            }
+            "X-DOSSIER-NEEDS" => c.needs.extend(crate::domain::text::split_list(&value)),
+            "X-DOSSIER-IM" => c.card.ims.push(value),
             "X-DOSSIER-KIND" => c.kind = value.parse().unwrap_or_default(),
             "X-DOSSIER-INDUSTRY" => c.industry = value,
             "X-DOSSIER-SIZE" => c.size = value.trim().parse().ok(),
@@ -133,6 +364,21 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
         c.kind = CustomerKind::Enterprise;
     }
     c
+}
+
+/// Sets a birthday or anniversary; a day that cannot be read is kept in a
+/// custom field of that name.
+fn set_day(c: &mut Customer, key: &str, text: &str) {
+    if text.trim().is_empty() {
+        return;
+    }
+    match parse_day(text) {
+        Ok(day) if key == "birthday" => c.card.birthday = day,
+        Ok(day) => c.card.anniversary = day,
+        Err(_) => {
+            c.custom.insert(key.to_string(), text.trim().to_string());
+        }
+    }
 }
 
 pub(super) fn import(
@@ -240,6 +486,15 @@ fn esc(s: &str) -> String {
     out
 }
 
+/// `ORG:company;department`.
+fn org_line(company: &str, department: &str) -> String {
+    if department.is_empty() {
+        format!("ORG:{}", esc(company))
+    } else {
+        format!("ORG:{};{}", esc(company), esc(department))
+    }
+}
+
 /// Appends one content line, folded at 75 octets without splitting a character.
 fn line(out: &mut String, content: &str) {
     let mut width = 0;
@@ -262,76 +517,128 @@ pub(super) fn write(c: &Customer) -> String {
     line(&mut out, "BEGIN:VCARD");
     line(&mut out, "VERSION:3.0");
     line(&mut out, &format!("FN:{}", esc(&c.name)));
-    let custom = |k: &str| c.custom.get(k).map(String::as_str).unwrap_or("");
+    let card = &c.card;
+    // N: family; given; additional; prefix; suffix (RFC 6350 6.2.2); an
+    // organisation has no person's name unless one was given.
+    let (family, given) = c.name_parts();
+    line(
+        &mut out,
+        &format!(
+            "N:{};{};;{};{}",
+            esc(&family),
+            esc(&given),
+            esc(&card.prefix),
+            esc(&card.suffix)
+        ),
+    );
+    if !c.company.is_empty() || !card.department.is_empty() {
+        line(&mut out, &org_line(&c.company, &card.department));
+    }
     if c.kind == CustomerKind::Enterprise {
-        // An organisation card: no person's name; address books show the
-        // ORG (Apple needs X-ABShowAs to list it as a company).
-        line(&mut out, "N:;;;;");
-        if !c.company.is_empty() {
-            line(&mut out, &format!("ORG:{}", esc(&c.company)));
-        }
+        // Address books list it as a company (Apple needs X-ABShowAs).
         line(&mut out, "X-ABShowAs:COMPANY");
-    } else {
-        // N: family; given; additional; prefix; suffix (RFC 6350 6.2.2).
-        // FN may carry the honorific ("Dr. Ann Lee"); N keeps it in its slot.
-        let bare = c.name.trim();
-        let bare = bare.strip_prefix(custom("prefix")).unwrap_or(bare);
-        let bare = bare.strip_suffix(custom("suffix")).unwrap_or(bare);
-        let (family, given) = crate::domain::text::split_name(bare.trim().trim_end_matches(','));
-        line(
-            &mut out,
-            &format!(
-                "N:{};{};;{};{}",
-                esc(&family),
-                esc(&given),
-                esc(custom("prefix")),
-                esc(custom("suffix"))
-            ),
-        );
-        if !c.company.is_empty() {
-            let dept = custom("department");
-            if dept.is_empty() {
-                line(&mut out, &format!("ORG:{}", esc(&c.company)));
-            } else {
-                line(&mut out, &format!("ORG:{};{}", esc(&c.company), esc(dept)));
-            }
-        }
+    }
+    if !card.nickname.is_empty() {
+        line(&mut out, &format!("NICKNAME:{}", esc(&card.nickname)));
     }
     if !c.title.is_empty() {
         line(&mut out, &format!("TITLE:{}", esc(&c.title)));
     }
-    for p in &c.phones {
-        line(&mut out, &format!("TEL;TYPE=VOICE:{}", esc(p)));
+    // The first phone and email are the preferred ones (TYPE=PREF in 3.0).
+    for (i, p) in c.phones.iter().enumerate() {
+        let mut t = type_of_label(card.phone_labels.get(p), "VOICE");
+        if card
+            .phone_labels
+            .get(p)
+            .is_some_and(|l| l == "fax" || l == "mobile" || l == "pager")
+        {
+            t = type_of_label(card.phone_labels.get(p), "");
+        }
+        if i == 0 && c.phones.len() > 1 {
+            t.push_str(",PREF");
+        }
+        line(&mut out, &format!("TEL;TYPE={t}:{}", esc(p)));
     }
-    for e in &c.emails {
-        line(&mut out, &format!("EMAIL;TYPE=INTERNET:{}", esc(e)));
+    for (i, e) in c.emails.iter().enumerate() {
+        let mut t = type_of_label(card.email_labels.get(e), "INTERNET");
+        if i == 0 && c.emails.len() > 1 {
+            t.push_str(",PREF");
+        }
+        line(&mut out, &format!("EMAIL;TYPE={t}:{}", esc(e)));
     }
-    let postcode = custom("postcode");
-    if [&c.address, &c.city, &c.province, &c.country]
-        .iter()
-        .any(|s| !s.is_empty())
-        || !postcode.is_empty()
-    {
+    let main = Address {
+        label: card.address_label.clone(),
+        street: c.address.clone(),
+        city: c.city.clone(),
+        region: c.province.clone(),
+        postcode: card.postcode.clone(),
+        country: c.country.clone(),
+    };
+    for a in std::iter::once(&main).chain(&card.addresses) {
+        if a.is_empty() {
+            continue;
+        }
         // ADR slots (RFC 6350 6.3.1): PO box; extended; street; locality;
         // region; postal code; country.
+        let label = (!a.label.is_empty()).then_some(&a.label);
+        let t = type_of_label(label, "");
+        let params = if t.is_empty() {
+            String::new()
+        } else {
+            format!(";TYPE={t}")
+        };
         line(
             &mut out,
             &format!(
-                "ADR;TYPE=WORK:;;{};{};{};{};{}",
-                esc(&c.address),
-                esc(&c.city),
-                esc(&c.province),
-                esc(postcode),
-                esc(&c.country)
+                "ADR{params}:;;{};{};{};{};{}",
+                esc(&a.street),
+                esc(&a.city),
+                esc(&a.region),
+                esc(&a.postcode),
+                esc(&a.country)
             ),
         );
+    }
+    if !card.birthday.is_empty() {
+        // Without a year: RFC 6350's --MMDD.
+        let bday = match card.birthday.strip_prefix("--") {
+            Some(md) => format!("--{}", md.replace('-', "")),
+            None => card.birthday.clone(),
+        };
+        line(&mut out, &format!("BDAY:{bday}"));
+    }
+    if !card.anniversary.is_empty() {
+        // ANNIVERSARY is vCard 4; 3.0 readers know X-ANNIVERSARY.
+        line(&mut out, &format!("X-ANNIVERSARY:{}", card.anniversary));
+    }
+    for w in &card.websites {
+        line(&mut out, &format!("URL:{}", esc(w)));
+    }
+    for im in &card.ims {
+        let (service, handle) = split_label(im);
+        match service.as_deref() {
+            Some(s) => match IM_PROPERTIES.iter().find(|(_, name)| *name == s) {
+                Some((prop, _)) if !prop.starts_with("X-SKYPE-") => {
+                    line(&mut out, &format!("{prop}:{}", esc(handle)))
+                }
+                _ if s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+                    line(&mut out, &format!("IMPP:{s}:{}", esc(handle)))
+                }
+                _ => line(&mut out, &format!("X-DOSSIER-IM:{}", esc(im))),
+            },
+            None => line(&mut out, &format!("X-DOSSIER-IM:{}", esc(im))),
+        }
     }
     if !c.notes.is_empty() {
         line(&mut out, &format!("NOTE:{}", esc(&c.notes)));
     }
+    if !card.groups.is_empty() {
+        let groups: Vec<String> = card.groups.iter().map(|n| esc(n)).collect();
+        line(&mut out, &format!("CATEGORIES:{}", groups.join(",")));
+    }
     if !c.needs.is_empty() {
         let needs: Vec<String> = c.needs.iter().map(|n| esc(n)).collect();
-        line(&mut out, &format!("CATEGORIES:{}", needs.join(",")));
+        line(&mut out, &format!("X-DOSSIER-NEEDS:{}", needs.join(",")));
     }
     line(&mut out, &format!("X-DOSSIER-KIND:{}", c.kind));
     for (prop, value) in [

@@ -201,6 +201,25 @@ const READ: &[&str] = &[
     "KIND",
     "X-ADDRESSBOOKSERVER-KIND",
     "X-ABSHOWAS",
+    "NICKNAME",
+    "BDAY",
+    "ANNIVERSARY",
+    "X-ANNIVERSARY",
+    "X-MS-ANNIVERSARY",
+    "URL",
+    "IMPP",
+    "X-QQ",
+    "X-WECHAT",
+    "X-SKYPE",
+    "X-SKYPE-USERNAME",
+    "X-AIM",
+    "X-JABBER",
+    "X-MSN",
+    "X-ICQ",
+    "X-YAHOO",
+    "X-GOOGLE-TALK",
+    "X-GADUGADU",
+    "X-TWITTER",
 ];
 
 /// Prefix of the custom fields holding properties kept verbatim.
@@ -327,19 +346,20 @@ mod tests {
             keys,
             [
                 "vcard X-ABLABEL",
-                "vcard BDAY",
                 "vcard X-SOCIALPROFILE",
                 "vcard GENDER",
                 "vcard PHOTO"
             ]
         );
-        assert_eq!(kept[2].1.lines().count(), 2);
-        assert_eq!(kept[4].1, "PHOTO;ENCODING=b;TYPE=JPEG:AAAABBBB");
+        assert_eq!(kept[1].1.lines().count(), 2);
+        assert_eq!(kept[3].1, "PHOTO;ENCODING=b;TYPE=JPEG:AAAABBBB");
         assert!(large.is_empty());
         assert_eq!(
-            lines_to_write("vcard BDAY", "BDAY:1980-05-17\nEND:VCARD\nBEGIN:VCARD"),
-            ["BDAY:1980-05-17"]
+            lines_to_write("vcard GENDER", "GENDER:F\nEND:VCARD\nBEGIN:VCARD"),
+            ["GENDER:F"]
         );
+        // BDAY is read into the birthday field, so it is never written back raw.
+        assert!(lines_to_write("vcard BDAY", "BDAY:1980-05-17").is_empty());
         assert!(lines_to_write("vcard END", "END:VCARD").is_empty());
     }
 

@@ -266,6 +266,10 @@ impl Store {
         for s in subjects {
             dims.extend(rules.dimensions(*s).iter().map(|d| d.name.clone()));
         }
+        if kind == Kind::Customer {
+            // Address-book groups filter like tags.
+            dims.push(super::customers::GROUP_DIMENSION.to_string());
+        }
         dims.sort();
         dims.dedup();
         let mut all = self.tag_distributions(kind)?;

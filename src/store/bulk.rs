@@ -31,16 +31,16 @@ fn adds_nothing(stored: &Customer, row: &Customer) -> bool {
 /// The customer columns written by an import, in statement order.
 const INSERT: &str = concat!(
     "INSERT INTO customers (created_at, updated_at, version, name, kind, company, title, \
-    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom, uuid) \
-    VALUES (?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ",
+    phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom, card, uuid) \
+    VALUES (?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ",
     super::rows::new_uuid_sql!(),
     ")"
 );
 
 const UPDATE: &str = "UPDATE customers SET updated_at = ?1, name = ?2, kind = ?3, company = ?4, \
     title = ?5, phones = ?6, emails = ?7, country = ?8, province = ?9, city = ?10, address = ?11, \
-    industry = ?12, size = ?13, source = ?14, needs = ?15, notes = ?16, owner = ?17, custom = ?18 \
-    WHERE id = ?19";
+    industry = ?12, size = ?13, source = ?14, needs = ?15, notes = ?16, owner = ?17, custom = ?18, card = ?19 \
+    WHERE id = ?20";
 
 /// A customer's list and map columns as stored (JSON text).
 struct JsonColumns {
@@ -48,6 +48,7 @@ struct JsonColumns {
     emails: String,
     needs: String,
     custom: String,
+    card: String,
 }
 
 impl JsonColumns {
@@ -57,6 +58,7 @@ impl JsonColumns {
             emails: to_json_list(&c.emails),
             needs: to_json_list(&c.needs),
             custom: to_json_map(&c.custom),
+            card: c.card.to_json(),
         }
     }
 }
@@ -72,7 +74,7 @@ fn write(
     id: Option<i64>,
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let fields: [&dyn rusqlite::ToSql; 18] = [
+    let fields: [&dyn rusqlite::ToSql; 19] = [
         &now,
         &c.name,
         &c.kind.as_str(),
@@ -91,6 +93,7 @@ fn write(
         &c.notes,
         &c.owner,
         &json.custom,
+        &json.card,
     ];
     match id {
         None => stmt.execute(&fields[..])?,

@@ -60,19 +60,20 @@ impl Restorable for Customer {
     fn write(&self, conn: &Connection) -> Result<i64> {
         let c = self;
         conn.prepare_cached(
-            "INSERT INTO customers (id, uuid, created_at, updated_at, version, deleted_at, name, kind, company, title, phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom)
-             VALUES (NULLIF(?1, 0), ?23, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+            "INSERT INTO customers (id, uuid, created_at, updated_at, version, deleted_at, name, kind, company, title, phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom, card)
+             VALUES (NULLIF(?1, 0), ?23, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?24)
              ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, updated_at = excluded.updated_at, version = excluded.version,
              deleted_at = excluded.deleted_at, name = excluded.name, kind = excluded.kind, company = excluded.company, title = excluded.title,
              phones = excluded.phones, emails = excluded.emails, country = excluded.country, province = excluded.province, city = excluded.city,
              address = excluded.address, industry = excluded.industry, size = excluded.size, source = excluded.source, needs = excluded.needs,
-             notes = excluded.notes, owner = excluded.owner, custom = excluded.custom",
+             notes = excluded.notes, owner = excluded.owner, custom = excluded.custom, card = excluded.card",
         )?
         .execute(params![
             c.meta.id, c.meta.created_at, c.meta.updated_at, c.meta.version, c.meta.deleted_at,
             c.name, c.kind.as_str(), c.company, c.title, to_json_list(&c.phones), to_json_list(&c.emails),
             c.country, c.province, c.city, c.address, c.industry, c.size, c.source,
             to_json_list(&c.needs), c.notes, c.owner, to_json_map(&c.custom), uuid_param(&c.meta),
+            c.card.to_json(),
         ])?;
         Ok(written_id(conn, &c.meta))
     }

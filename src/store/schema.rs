@@ -251,6 +251,13 @@ CREATE INDEX activities_open_follow_ups ON activities(next_follow_up)
 ALTER TABLE opportunities ADD COLUMN moved_at TEXT;
 UPDATE opportunities SET moved_at = updated_at;
 "#,
+    // What address books carry beyond the first fields (name parts, labels
+    // of phones and emails, further addresses, birthday and anniversary,
+    // websites, IM handles, groups): one JSON object per customer, `{}`
+    // when there is nothing (domain::Card).
+    r#"
+ALTER TABLE customers ADD COLUMN card TEXT NOT NULL DEFAULT '{}';
+"#,
 ];
 
 /// Takes a backup of the database before it is migrated from the given version.

@@ -311,6 +311,9 @@ pub fn ids_with_tag(
     dimension: &str,
     value: &str,
 ) -> Result<Vec<i64>> {
+    if kind == Kind::Customer && dimension == super::customers::GROUP_DIMENSION {
+        return super::customers::ids_in_group(conn, value);
+    }
     let needle = needle(dimension, value);
     let mut out = Vec::new();
     for_each_live_set(conn, kind, |id, set| {
@@ -394,6 +397,16 @@ impl Store {
     /// rules give it today. A stored value that today's facts no longer
     /// give (the day's sweep has not run yet) says so in its reason.
     pub fn tags(&self, kind: Kind, id: i64) -> Result<Vec<Tag>> {
+        let mut tags = self.classified_tags(kind, id)?;
+        if kind == Kind::Customer {
+            if let Ok(c) = self.customer(id) {
+                tags.extend(super::customers::group_tags(&c));
+            }
+        }
+        Ok(tags)
+    }
+
+    fn classified_tags(&self, kind: Kind, id: i64) -> Result<Vec<Tag>> {
         let stored = stored_values(&self.conn, kind, id)?;
         if stored.is_empty() {
             return Ok(Vec::new());
@@ -475,7 +488,21 @@ impl Store {
                 .filter(|l| !l.is_empty())
                 .for_each(|l| counts.add(l));
         })?;
-        Ok(counts.by_dimension())
+        let mut out = counts.by_dimension();
+        if kind == Kind::Customer {
+            let groups = out
+                .entry(super::customers::GROUP_DIMENSION.to_string())
+                .or_default();
+            super::customers::each_with_groups(&self.conn, |_, list| {
+                for g in list {
+                    *groups.entry(g.clone()).or_insert(0) += 1;
+                }
+            })?;
+            if groups.is_empty() {
+                out.remove(super::customers::GROUP_DIMENSION);
+            }
+        }
+        Ok(out)
     }
 }
 
