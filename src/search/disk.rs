@@ -151,6 +151,7 @@ pub fn save(index: &SearchIndex, seq: i64, path: &Path) -> io::Result<()> {
         name.push(format!(".tmp-{}", std::process::id()));
         PathBuf::from(name)
     };
+    remove_orphans(path);
     let written = write_file(index, seq, &tmp);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -163,6 +164,34 @@ pub fn save(index: &SearchIndex, seq: i64, path: &Path) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Removes temporary files left by processes that died while saving.
+fn remove_orphans(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!("{}.tmp-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(pid) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let alive = pid
+            .parse::<u32>()
+            .map(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
+        if cfg!(target_os = "linux") && alive == Ok(false) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 fn write_file(index: &SearchIndex, seq: i64, tmp: &Path) -> io::Result<()> {

@@ -230,4 +230,25 @@ mod tests {
             .is_empty());
         assert!(engine.pick_customers("", 10).is_none());
     }
+
+    #[test]
+    fn writes_by_another_connection_reach_the_open_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.db");
+        let store = Store::open(&path).unwrap();
+        let mut engine = SearchEngine::start(&store);
+        engine.wait(&store, Duration::from_secs(60), false);
+        assert!(engine.pick_customers("xiamen", 10).is_none_or(|c| c.is_empty()));
+        // Another process (its own connection) adds a customer.
+        let mut other = Store::open(&path).unwrap();
+        let c = Customer {
+            name: "王芳".into(),
+            company: "厦门远航贸易".into(),
+            ..Default::default()
+        };
+        let id = other.add_customer(&c).unwrap().meta.id;
+        engine.catch_up(&store);
+        let found = engine.pick_customers("xiamen", 10).unwrap();
+        assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![id]);
+    }
 }
