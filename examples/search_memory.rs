@@ -87,7 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{}", index.memory_report());
     if let Some(text) = args.get(2) {
         // Profiling aid: one fresh query, many times.
-        let q = index.parse_query(&text)?;
+        let q = index.parse_query(text)?;
         let cpu0 = cpu_ms();
         let mut times: Vec<f64> = (0..50)
             .map(|_| {

@@ -238,7 +238,9 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let mut engine = SearchEngine::start(&store);
         engine.wait(&store, Duration::from_secs(60), false);
-        assert!(engine.pick_customers("xiamen", 10).is_none_or(|c| c.is_empty()));
+        assert!(engine
+            .pick_customers("xiamen", 10)
+            .is_none_or(|c| c.is_empty()));
         // Another process (its own connection) adds a customer.
         let mut other = Store::open(&path).unwrap();
         let c = Customer {
