@@ -194,3 +194,40 @@ fn a_process_killed_while_writing_the_index_leaves_no_wrong_results() {
     catch_up(&mut index, &store, 1000).unwrap().unwrap();
     assert_eq!(ids(&index, "xiamen"), vec![id]);
 }
+
+#[test]
+fn a_book_replaced_by_a_copy_with_another_history_is_reindexed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, id) = book(dir.path());
+    assert_eq!(cli_ids(&path, "chongqing"), vec![id]);
+    let copy = dir.path().join("copy.db");
+    let out = dossier(&path, &["backup", copy.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    // The book moves on and its index file is saved at the new position.
+    let out = dossier(&path, &["edit", "customer", &id.to_string(), "--company", "长沙明达"]);
+    assert!(out.status.success(), "{out:?}");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--db")
+        .arg(&path)
+        .args(["search", "changsha"])
+        .env("DOSSIER_SEARCH_RESAVE_AFTER", "0")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // The copy takes other writes (more of them: its log passes the
+    // index's position), then replaces the book.
+    let other = (id + 1).to_string();
+    for company in ["厦门远航", "厦门远航贸易", "厦门远航物流"] {
+        let out = dossier(&copy, &["edit", "customer", &other, "--company", company]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(side);
+    }
+    std::fs::copy(&copy, &path).unwrap();
+    assert_eq!(cli_ids(&path, "xiamen"), vec![id + 1]);
+    assert!(cli_ids(&path, "changsha").is_empty(), "not the other history");
+    assert_eq!(cli_ids(&path, "chongqing"), vec![id]);
+}

@@ -93,7 +93,17 @@ pub fn dependants(conn: &Connection, customer: i64) -> Result<Vec<(Kind, i64)>> 
     Ok(out)
 }
 
-/// Drops the log up to `seq` (an index file holding it was written).
+/// The token of the log row at `seq` (`None`: no such row — the book's
+/// history is not the one an index at `seq` was built from).
+pub fn token_at(conn: &Connection, seq: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT tok FROM search_log WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Drops the log before `seq` (an index file holding it was written).
 pub fn prune(conn: &Connection, seq: i64) -> Result<()> {
     conn.execute_batch("SAVEPOINT search_prune")?;
     let done = (|| -> Result<()> {
@@ -101,7 +111,8 @@ pub fn prune(conn: &Connection, seq: i64) -> Result<()> {
             "UPDATE search_state SET pruned = max(pruned, ?1) WHERE only = 1",
             [seq],
         )?;
-        conn.execute("DELETE FROM search_log WHERE seq <= ?1", [seq])?;
+        // The row at `seq` stays: its token identifies the position.
+        conn.execute("DELETE FROM search_log WHERE seq < ?1", [seq])?;
         Ok(())
     })();
     match done {

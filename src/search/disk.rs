@@ -76,8 +76,9 @@ fn bytes_of<T: Plain>(v: &[T]) -> &[u8] {
 }
 
 /// Header words after the magic: layout, seq, live, garbage, file length,
-/// then (offset, elements) per section, then the checksum of all before.
-const WORDS: usize = 5 + 2 * SECTIONS;
+/// the change-log token at seq, then (offset, elements) per section, then
+/// the checksum of all before.
+const WORDS: usize = 6 + 2 * SECTIONS;
 
 struct Out<W: Write> {
     w: W,
@@ -145,14 +146,14 @@ fn read_names(mut b: &[u8]) -> Option<[Vec<String>; 2]> {
 
 /// Writes `index` (holding the change log up to `seq`) to `path`, whole or
 /// not at all.
-pub fn save(index: &SearchIndex, seq: i64, path: &Path) -> io::Result<()> {
+pub fn save(index: &SearchIndex, seq: i64, token: i64, path: &Path) -> io::Result<()> {
     let tmp = {
         let mut name = path.as_os_str().to_owned();
         name.push(format!(".tmp-{}", std::process::id()));
         PathBuf::from(name)
     };
     remove_orphans(path);
-    let written = write_file(index, seq, &tmp);
+    let written = write_file(index, seq, token, &tmp);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
@@ -194,7 +195,7 @@ fn remove_orphans(path: &Path) {
     }
 }
 
-fn write_file(index: &SearchIndex, seq: i64, tmp: &Path) -> io::Result<()> {
+fn write_file(index: &SearchIndex, seq: i64, token: i64, tmp: &Path) -> io::Result<()> {
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
@@ -250,6 +251,7 @@ fn write_file(index: &SearchIndex, seq: i64, tmp: &Path) -> io::Result<()> {
         index.slots.live as u64,
         index.garbage as u64,
         total,
+        token as u64,
     ];
     for (at, n) in sections {
         words.push(at);
@@ -267,9 +269,10 @@ fn write_file(index: &SearchIndex, seq: i64, tmp: &Path) -> io::Result<()> {
     file.sync_all()
 }
 
-/// Opens the index file at `path`: the index and the change-log position it
-/// holds. `None` if it is missing or does not check out.
-pub fn open(path: &Path) -> Option<(SearchIndex, i64)> {
+/// Opens the index file at `path`: the index, and the change-log position
+/// it holds with that position's token. `None` if it is missing or does not
+/// check out.
+pub fn open(path: &Path) -> Option<(SearchIndex, i64, i64)> {
     let mut file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     let mut head = vec![0u8; 8 + (WORDS + 1) * 8];
@@ -285,7 +288,8 @@ pub fn open(path: &Path) -> Option<(SearchIndex, i64)> {
         return None;
     }
     let (seq, live, garbage) = (words[1] as i64, words[2] as usize, words[3] as usize);
-    let section = |i: usize| (words[5 + 2 * i], words[6 + 2 * i] as usize);
+    let token = words[5] as i64;
+    let section = |i: usize| (words[6 + 2 * i], words[7 + 2 * i] as usize);
     let map = |i: usize, size: usize| -> Option<Option<memmap2::MmapMut>> {
         let (at, n) = section(i);
         let bytes = n.checked_mul(size)? as u64;
@@ -376,7 +380,7 @@ pub fn open(path: &Path) -> Option<(SearchIndex, i64)> {
         garbage,
         postings,
     );
-    Some((index, seq))
+    Some((index, seq, token))
 }
 
 use std::mem::size_of;

@@ -58,8 +58,11 @@ pub fn open_index_until(store: &Store, stop: &AtomicBool) -> Result<SearchIndex>
     };
     let path = disk::index_path(db);
     let head = changes::head(store.conn())?;
-    if let Some((mut index, seq)) = disk::open(&path) {
-        if (head.pruned..=head.seq).contains(&seq) {
+    if let Some((mut index, seq, token)) = disk::open(&path) {
+        // The position must be in the log, and be the same change: a book
+        // replaced by a copy with another history has other tokens.
+        let same_history = changes::token_at(store.conn(), seq)? == Some(token);
+        if (head.pruned..=head.seq).contains(&seq) && same_history {
             index.log_seq = seq;
             if let Some(n) = catch_up(&mut index, store, CATCH_UP_MAX)? {
                 if n > resave_after() {
@@ -80,7 +83,7 @@ pub fn rebuild_index(store: &Store, stop: &AtomicBool) -> Result<SearchIndex> {
         return Ok(index);
     };
     if save_index(&index, store) {
-        if let Some((mut mapped, seq)) = disk::open(&disk::index_path(db)) {
+        if let Some((mut mapped, seq, _)) = disk::open(&disk::index_path(db)) {
             if seq == index.log_seq {
                 mapped.log_seq = seq;
                 index = mapped;
@@ -98,7 +101,13 @@ fn save_index(index: &SearchIndex, store: &Store) -> bool {
     let Some(db) = store.path() else {
         return false;
     };
-    match disk::save(index, index.log_seq, &disk::index_path(db)) {
+    let token = match changes::token_at(store.conn(), index.log_seq) {
+        Ok(Some(t)) => t,
+        // No row at the position (an empty log): the file could not be
+        // checked against the book's history, so it is not written.
+        _ => return false,
+    };
+    match disk::save(index, index.log_seq, token, &disk::index_path(db)) {
         Ok(()) => {
             if let Err(e) = changes::prune(store.conn(), index.log_seq) {
                 tracing::warn!("search index: the change log was not pruned: {e}");

@@ -255,15 +255,21 @@ UPDATE opportunities SET moved_at = updated_at;
     // src/search/changes.rs) catches up from this log: every write to a
     // record or its tags, by any process, adds a row in the same
     // transaction. `deps`: the record's deals and activities show its text
-    // too. Rows the index file already holds are pruned; `pruned` says up
-    // to where, so an older index knows it cannot catch up from here.
+    // too. Rows the index file already holds are pruned (but the newest);
+    // `pruned` says up to where, so an older index knows it cannot catch
+    // up from here. `tok`: a random number an index file remembers for its
+    // position, so a book replaced by a copy with another history (a
+    // restored backup) is not taken for the one the index was built from.
     r#"
 CREATE TABLE search_log (
     seq  INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
     id   INTEGER NOT NULL,
-    deps INTEGER NOT NULL DEFAULT 0
+    deps INTEGER NOT NULL DEFAULT 0,
+    tok  INTEGER NOT NULL DEFAULT (random())
 );
+-- The first row: every book's log has a position an index can name.
+INSERT INTO search_log (kind, id) VALUES ('book', 0);
 CREATE TABLE search_state (
     only   INTEGER PRIMARY KEY CHECK (only = 1),
     pruned INTEGER NOT NULL
