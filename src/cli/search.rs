@@ -3,7 +3,7 @@
 use super::output::pad;
 use crate::domain::text::sanitize_for_terminal as clean;
 use crate::domain::Kind;
-use crate::search::{load_index, Hit};
+use crate::search::{open_index, Hit};
 use crate::store::Store;
 use anyhow::{anyhow, Result};
 use std::io::{IsTerminal, Write};
@@ -17,7 +17,7 @@ pub fn search(
     json: bool,
     limit: usize,
 ) -> Result<ExitCode> {
-    let index = load_index(store).map_err(|e| anyhow!("{e}"))?;
+    let index = open_index(store).map_err(|e| anyhow!("{e}"))?;
     let mut query = index.parse_query(&words.join(" "))?;
     if let Some(kind) = kind {
         query = query.with_kind(kind);

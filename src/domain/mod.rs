@@ -67,6 +67,7 @@ fn epoch() -> DateTime<Utc> {
 /// The four kinds of record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[repr(u8)] // stored as one byte in the search index file
 pub enum Kind {
     Customer,
     Opportunity,

@@ -2,6 +2,7 @@
 //! files cost little memory and scan fast. No SQL here — the loader feeds it
 //! [`DocInput`]s.
 
+use super::flat::{Flat, Plain};
 use super::pinyin_keys::pinyin_keys;
 use super::postings::Postings;
 use super::slots::{Interner, Slots};
@@ -72,6 +73,7 @@ impl Derive {
 
 /// One searchable text of a record, in the shared text arena (12 bytes).
 #[derive(Debug, Clone, Copy)]
+#[repr(C)]
 pub(crate) struct Span {
     pub mask: u32,
     pub start: u32,
@@ -100,6 +102,7 @@ impl Span {
 
 /// One record: where its spans and attributes are.
 #[derive(Debug, Clone, Copy)]
+#[repr(C)]
 pub(crate) struct Doc {
     pub id: i64,
     /// Union of the span masks.
@@ -123,16 +126,21 @@ pub struct DocInput {
     pub attrs: Vec<(String, String)>,
 }
 
+// SAFETY: `#[repr(C)]` plain data (the enums are `#[repr(u8)]`), read back
+// only from files [`super::disk::save`] wrote in the same format version.
+unsafe impl Plain for Doc {}
+unsafe impl Plain for Span {}
+
 /// Attribute codes pack the key id in the top 8 bits, the value in the rest.
 pub(crate) const VALUE_BITS: u32 = 24;
 
 /// The in-memory search index over every live record.
 #[derive(Debug, Default, Clone)]
 pub struct SearchIndex {
-    pub(crate) docs: Vec<Doc>,
-    pub(crate) spans: Vec<Span>,
-    pub(crate) attrs: Vec<u32>,
-    pub(crate) text: String,
+    pub(crate) docs: Flat<Doc>,
+    pub(crate) spans: Flat<Span>,
+    pub(crate) attrs: Flat<u32>,
+    pub(crate) text: Flat<u8>,
     pub(crate) keys: Interner,
     pub(crate) values: Interner,
     pub(crate) slots: Slots,
@@ -146,6 +154,8 @@ pub struct SearchIndex {
     epoch: u64,
     /// Distinct texts and the records holding them (see [`Postings`]).
     pub(crate) postings: Postings,
+    /// See [`SearchIndex::log_seq`].
+    pub(crate) log_seq: i64,
 }
 
 impl SearchIndex {
@@ -154,6 +164,43 @@ impl SearchIndex {
             epoch: next_epoch(),
             ..Self::default()
         }
+    }
+
+    /// An index read from its file ([`super::disk`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_parts(
+        docs: Flat<Doc>,
+        spans: Flat<Span>,
+        attrs: Flat<u32>,
+        text: Flat<u8>,
+        keys: Interner,
+        values: Interner,
+        slots: Slots,
+        free: Vec<u32>,
+        garbage: usize,
+        postings: Postings,
+    ) -> SearchIndex {
+        SearchIndex {
+            docs,
+            spans,
+            attrs,
+            text,
+            keys,
+            values,
+            slots,
+            free,
+            dedupe: None,
+            garbage,
+            epoch: next_epoch(),
+            postings,
+            log_seq: 0,
+        }
+    }
+
+    /// The position in the book's change log this index holds (0: unknown,
+    /// an index built from a book in memory).
+    pub fn log_seq(&self) -> i64 {
+        self.log_seq
     }
 
     /// Number of live records.
@@ -250,24 +297,27 @@ impl SearchIndex {
     }
 
     pub(crate) fn doc_spans(&self, d: &Doc) -> &[Span] {
-        &self.spans[d.spans as usize..d.spans as usize + d.n_spans as usize]
+        self.spans
+            .range(d.spans as usize..d.spans as usize + d.n_spans as usize)
     }
 
     pub(crate) fn doc_attrs(&self, d: &Doc) -> &[u32] {
-        &self.attrs[d.attrs as usize..d.attrs as usize + d.n_attrs as usize]
+        self.attrs
+            .range(d.attrs as usize..d.attrs as usize + d.n_attrs as usize)
     }
 
     /// The case-folded text of a span.
     #[inline]
     pub(crate) fn folded(&self, s: &Span) -> &str {
-        &self.text[s.start as usize..s.start as usize + s.len as usize]
+        self.text
+            .str(s.start as usize..s.start as usize + s.len as usize)
     }
 
     /// The text of a span as typed.
     pub(crate) fn original(&self, s: &Span) -> &str {
         if s.derive == Derive::PlainOriginal {
             let at = s.start as usize + s.len as usize;
-            &self.text[at..at + s.len as usize]
+            self.text.str(at..at + s.len as usize)
         } else {
             self.folded(s)
         }
@@ -309,8 +359,8 @@ impl SearchIndex {
             if let Some(&(start, n)) = map.get(&key) {
                 let at = start as usize;
                 let same = n as usize == len
-                    && &self.text[at..at + folded.len()] == folded
-                    && original.is_none_or(|o| &self.text[at + folded.len()..at + len] == o);
+                    && self.text.str(at..at + folded.len()) == folded
+                    && original.is_none_or(|o| self.text.str(at + folded.len()..at + len) == o);
                 if same {
                     return start;
                 }

@@ -3,6 +3,7 @@
 //! table in id order, so a million records load without a tag map in memory.
 
 use super::index::DocInput;
+use super::{changes, disk};
 use super::{Field, SearchIndex};
 use crate::domain::Kind;
 use crate::store::{Result, Store, StoreError};
@@ -30,6 +31,130 @@ fn select(kind: Kind) -> &'static str {
     }
 }
 
+/// More changes than this since the index file was written: rebuilding is
+/// about as quick as catching up one record at a time.
+const CATCH_UP_MAX: usize = 150_000;
+/// After catching up more changes than this, the file is written again, so
+/// the next process does not repeat the work (`DOSSIER_SEARCH_RESAVE_AFTER`
+/// overrides it, for tests).
+fn resave_after() -> usize {
+    std::env::var("DOSSIER_SEARCH_RESAVE_AFTER")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000)
+}
+
+/// The index of a book: its file beside the book (memory-mapped, caught up
+/// with the writes since), or built and saved when the file is missing,
+/// damaged or too far behind. A book in memory is indexed from scratch.
+pub fn open_index(store: &Store) -> Result<SearchIndex> {
+    open_index_until(store, &AtomicBool::new(false))
+}
+
+/// Like [`open_index`], giving up (with an error) soon after `stop` is set.
+pub fn open_index_until(store: &Store, stop: &AtomicBool) -> Result<SearchIndex> {
+    let Some(db) = store.path() else {
+        return load_index_until(store, stop);
+    };
+    let path = disk::index_path(db);
+    let head = changes::head(store.conn())?;
+    if let Some((mut index, seq, token)) = disk::open(&path) {
+        // The position must be in the log, and be the same change: a book
+        // replaced by a copy with another history has other tokens.
+        let same_history = changes::token_at(store.conn(), seq)? == Some(token);
+        if (head.pruned..=head.seq).contains(&seq) && same_history {
+            index.log_seq = seq;
+            if let Some(n) = catch_up(&mut index, store, CATCH_UP_MAX)? {
+                if n > resave_after() {
+                    save_index(&index, store);
+                }
+                return Ok(index);
+            }
+        }
+    }
+    rebuild_index(store, stop)
+}
+
+/// Builds the index from the book and saves it beside the book; the saved
+/// file is then used in place of the built arrays (mapped, not on the heap).
+pub fn rebuild_index(store: &Store, stop: &AtomicBool) -> Result<SearchIndex> {
+    let mut index = load_index_until(store, stop)?;
+    let Some(db) = store.path() else {
+        return Ok(index);
+    };
+    if save_index(&index, store) {
+        if let Some((mut mapped, seq, _)) = disk::open(&disk::index_path(db)) {
+            if seq == index.log_seq {
+                mapped.log_seq = seq;
+                index = mapped;
+                // Writes that landed while building.
+                catch_up(&mut index, store, CATCH_UP_MAX)?;
+            }
+        }
+    }
+    Ok(index)
+}
+
+/// Writes the index file of the book and prunes the change log it holds.
+/// A failure only costs speed (the next process rebuilds): it is logged.
+fn save_index(index: &SearchIndex, store: &Store) -> bool {
+    let Some(db) = store.path() else {
+        return false;
+    };
+    let token = match changes::token_at(store.conn(), index.log_seq) {
+        Ok(Some(t)) => t,
+        // No row at the position (an empty log): the file could not be
+        // checked against the book's history, so it is not written.
+        _ => return false,
+    };
+    match disk::save(index, index.log_seq, token, &disk::index_path(db)) {
+        Ok(()) => {
+            if let Err(e) = changes::prune(store.conn(), index.log_seq) {
+                tracing::warn!("search index: the change log was not pruned: {e}");
+            }
+            true
+        }
+        Err(e) => {
+            tracing::warn!("search index: not saved: {e}");
+            false
+        }
+    }
+}
+
+/// The newest position of the book's change log: an index whose
+/// [`SearchIndex::log_seq`] is older has writes to catch up ([`catch_up`]).
+pub fn log_head(store: &Store) -> Result<i64> {
+    Ok(changes::head(store.conn())?.seq)
+}
+
+/// Applies the writes the change log holds after the index's position.
+/// Returns how many records changed, or `None` when the index cannot catch
+/// up (the log was pruned past it, or holds more than `max` changes): then
+/// it must be reopened or rebuilt.
+pub fn catch_up(index: &mut SearchIndex, store: &Store, max: usize) -> Result<Option<usize>> {
+    let conn = store.conn();
+    let head = changes::head(conn)?;
+    if head.seq == index.log_seq {
+        return Ok(Some(0));
+    }
+    if index.log_seq < head.pruned || index.log_seq > head.seq {
+        return Ok(None);
+    }
+    let Some(list) = changes::since(conn, index.log_seq, head.seq, max)? else {
+        return Ok(None);
+    };
+    for c in &list {
+        refresh_record(index, store, c.kind, c.id)?;
+        if c.deps && c.kind == Kind::Customer {
+            for (kind, id) in changes::dependants(conn, c.id)? {
+                refresh_record(index, store, kind, id)?;
+            }
+        }
+    }
+    index.log_seq = head.seq;
+    Ok(Some(list.len()))
+}
+
 /// Builds the index of every live record.
 pub fn load_index(store: &Store) -> Result<SearchIndex> {
     load_index_until(store, &AtomicBool::new(false))
@@ -39,6 +164,8 @@ pub fn load_index(store: &Store) -> Result<SearchIndex> {
 pub fn load_index_until(store: &Store, stop: &AtomicBool) -> Result<SearchIndex> {
     let conn = store.conn();
     let mut index = SearchIndex::new();
+    // Writes from here on are caught up later (refreshing is idempotent).
+    index.log_seq = changes::head(conn)?.seq;
     let total: i64 = Kind::ALL.iter().try_fold(0i64, |acc, k| {
         conn.query_row(
             &format!(

@@ -26,6 +26,9 @@
 //! ```
 
 mod arena;
+mod changes;
+mod disk;
+mod flat;
 mod hits;
 mod index;
 mod keyscan;
@@ -41,8 +44,12 @@ mod slots;
 pub mod text;
 mod worker;
 
+pub use disk::index_path;
 pub use index::{DocInput, SearchIndex};
-pub use load::{load_index, load_index_until, refresh_record};
+pub use load::{
+    catch_up, load_index, load_index_until, log_head, open_index, open_index_until, rebuild_index,
+    refresh_record,
+};
 pub use matcher::{Matcher, SkimMatcher, SubstringMatcher};
 pub use narrowing::Narrowing;
 pub use pinyin_keys::{pinyin_keys, sort_ids_by_text, sort_key, PinyinKey, Readings};
@@ -58,6 +65,7 @@ use std::fmt;
 /// higher in this list ([`Field::weight`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[repr(u8)]
 pub enum Field {
     /// Customer or product name, deal title, activity summary.
     Name,

@@ -8,6 +8,7 @@
 //! stale here and searched one by one, until there are enough of them to
 //! make a rebuild worth it.
 
+use super::flat::Flat;
 use super::index::{Doc, Span};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -22,12 +23,12 @@ pub(crate) struct Postings {
     /// Which build this is (0: never built, no keys).
     pub build: u64,
     /// One span per distinct key; its text is in the index's arena.
-    pub keys: Vec<Span>,
+    pub keys: Flat<Span>,
     /// Key `k`'s records are `slots[offsets[k]..offsets[k + 1]]`.
-    offsets: Vec<u32>,
-    slots: Vec<u32>,
+    pub(crate) offsets: Flat<u32>,
+    pub(crate) slots: Flat<u32>,
     /// Bit per slot: changed since the build, so its postings are stale.
-    stale: Vec<u64>,
+    pub(crate) stale: Vec<u64>,
     /// The stale slots, each once: searched record by record.
     pub dirty: Vec<u32>,
 }
@@ -40,7 +41,7 @@ fn key_of(s: &Span) -> u64 {
 
 impl Postings {
     /// The postings of every live record.
-    pub fn build(docs: &[Doc], spans: &[Span]) -> Postings {
+    pub fn build(docs: &Flat<Doc>, spans: &Flat<Span>) -> Postings {
         let live = || {
             docs.iter()
                 .enumerate()
@@ -48,7 +49,7 @@ impl Postings {
                 .map(|(slot, d)| {
                     (
                         slot as u32,
-                        &spans[d.spans as usize..][..d.n_spans as usize],
+                        spans.range(d.spans as usize..d.spans as usize + d.n_spans as usize),
                     )
                 })
         };
@@ -86,18 +87,42 @@ impl Postings {
         keys.shrink_to_fit();
         Postings {
             build: NEXT_BUILD.fetch_add(1, Ordering::Relaxed),
-            keys,
-            offsets,
-            slots,
+            keys: keys.into(),
+            offsets: offsets.into(),
+            slots: slots.into(),
             stale: vec![0; docs.len().div_ceil(64)],
             dirty: Vec::new(),
         }
     }
 
+    /// Postings read from an index file, with the records changed after
+    /// they were built (`dirty`) marked stale.
+    pub fn from_parts(
+        keys: Flat<Span>,
+        offsets: Flat<u32>,
+        slots: Flat<u32>,
+        docs: usize,
+        dirty: Vec<u32>,
+    ) -> Postings {
+        let mut p = Postings {
+            build: NEXT_BUILD.fetch_add(1, Ordering::Relaxed),
+            keys,
+            offsets,
+            slots,
+            stale: vec![0; docs.div_ceil(64)],
+            dirty: Vec::with_capacity(dirty.len()),
+        };
+        for slot in dirty {
+            p.mark(slot);
+        }
+        p
+    }
+
     /// The records holding key `k` (some may be stale).
     #[inline]
     pub fn postings(&self, k: u32) -> &[u32] {
-        &self.slots[self.offsets[k as usize] as usize..self.offsets[k as usize + 1] as usize]
+        self.slots
+            .range(self.offsets[k as usize] as usize..self.offsets[k as usize + 1] as usize)
     }
 
     /// Marks a slot whose record changed (added, edited or removed).
@@ -121,8 +146,9 @@ impl Postings {
 
     /// Heap bytes held.
     pub fn bytes(&self) -> usize {
-        self.keys.capacity() * std::mem::size_of::<Span>()
-            + (self.offsets.capacity() + self.slots.capacity() + self.dirty.capacity()) * 4
+        self.keys.heap_capacity() * std::mem::size_of::<Span>()
+            + (self.offsets.heap_capacity() + self.slots.heap_capacity() + self.dirty.capacity())
+                * 4
             + self.stale.capacity() * 8
     }
 
@@ -131,8 +157,8 @@ impl Postings {
         format!(
             "keys {} ({} MB), postings {} MB, dirty {}",
             self.keys.len(),
-            (self.keys.capacity() * std::mem::size_of::<Span>()) >> 20,
-            ((self.offsets.capacity() + self.slots.capacity()) * 4) >> 20,
+            (self.keys.heap_capacity() * std::mem::size_of::<Span>()) >> 20,
+            ((self.offsets.heap_capacity() + self.slots.heap_capacity()) * 4) >> 20,
             self.dirty.len()
         )
     }

@@ -1,6 +1,7 @@
 //! Small lookup tables of the index: interned attribute strings, and the
 //! record → slot map.
 
+use super::flat::Flat;
 use crate::domain::Kind;
 use std::collections::HashMap;
 
@@ -12,6 +13,15 @@ pub(crate) struct Interner {
 }
 
 impl Interner {
+    pub fn from_names(names: Vec<String>) -> Interner {
+        let ids = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        Interner { ids, names }
+    }
+
     pub fn intern(&mut self, s: &str) -> u32 {
         if let Some(&id) = self.ids.get(s) {
             return id;
@@ -31,8 +41,8 @@ impl Interner {
 /// for any others.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Slots {
-    dense: [Vec<u32>; 4],
-    sparse: HashMap<(Kind, i64), u32>,
+    pub(crate) dense: [Flat<u32>; 4],
+    pub(crate) sparse: HashMap<(Kind, i64), u32>,
     pub live: usize,
 }
 
@@ -41,7 +51,7 @@ const NO_SLOT: u32 = u32::MAX;
 const DENSE_IDS: i64 = 1 << 26;
 
 impl Slots {
-    fn table(kind: Kind) -> usize {
+    pub(crate) fn table(kind: Kind) -> usize {
         match kind {
             Kind::Customer => 0,
             Kind::Opportunity => 1,
@@ -52,7 +62,11 @@ impl Slots {
 
     pub fn get(&self, kind: Kind, id: i64) -> Option<u32> {
         if (0..DENSE_IDS).contains(&id) {
-            let s = *self.dense[Self::table(kind)].get(id as usize)?;
+            let t = &self.dense[Self::table(kind)];
+            if id as usize >= t.len() {
+                return None;
+            }
+            let s = t[id as usize];
             (s != NO_SLOT).then_some(s)
         } else {
             self.sparse.get(&(kind, id)).copied()
@@ -62,8 +76,8 @@ impl Slots {
     pub fn insert(&mut self, kind: Kind, id: i64, slot: u32) {
         if (0..DENSE_IDS).contains(&id) {
             let t = &mut self.dense[Self::table(kind)];
-            if t.len() <= id as usize {
-                t.resize(id as usize + 1, NO_SLOT);
+            while t.len() <= id as usize {
+                t.push(NO_SLOT);
             }
             if t[id as usize] == NO_SLOT {
                 self.live += 1;
@@ -77,9 +91,13 @@ impl Slots {
     pub fn remove(&mut self, kind: Kind, id: i64) -> Option<u32> {
         let old = if (0..DENSE_IDS).contains(&id) {
             let t = &mut self.dense[Self::table(kind)];
-            let s = t.get_mut(id as usize)?;
-            let old = *s;
-            *s = NO_SLOT;
+            if id as usize >= t.len() {
+                return None;
+            }
+            let old = t[id as usize];
+            if old != NO_SLOT {
+                t[id as usize] = NO_SLOT;
+            }
             (old != NO_SLOT).then_some(old)
         } else {
             self.sparse.remove(&(kind, id))
@@ -91,7 +109,10 @@ impl Slots {
     }
 
     pub fn bytes(&self) -> usize {
-        self.dense.iter().map(|t| t.capacity() * 4).sum::<usize>()
+        self.dense
+            .iter()
+            .map(|t| t.heap_capacity() * 4)
+            .sum::<usize>()
             + self.sparse.capacity() * (std::mem::size_of::<(Kind, i64)>() + 5)
     }
 }

@@ -34,7 +34,7 @@ pub fn spawn_build(path: PathBuf) -> BuildHandle {
         .name("search-index".into())
         .spawn(move || {
             let built =
-                Store::open(&path).and_then(|store| super::load_index_until(&store, &stopped));
+                Store::open(&path).and_then(|store| super::open_index_until(&store, &stopped));
             let _ = tx.send(built);
         })
         .ok();

@@ -258,6 +258,76 @@ UPDATE opportunities SET moved_at = updated_at;
     r#"
 ALTER TABLE customers ADD COLUMN card TEXT NOT NULL DEFAULT '{}';
 "#,
+    // The search index file beside the book (`book.db.search`, see
+    // src/search/changes.rs) catches up from this log: every write to a
+    // record or its tags, by any process, adds a row in the same
+    // transaction. `deps`: the record's deals and activities show its text
+    // too. Rows the index file already holds are pruned (but the newest);
+    // `pruned` says up to where, so an older index knows it cannot catch
+    // up from here. `tok`: a random number an index file remembers for its
+    // position, so a book replaced by a copy with another history (a
+    // restored backup) is not taken for the one the index was built from.
+    r#"
+CREATE TABLE search_log (
+    seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    id   INTEGER NOT NULL,
+    deps INTEGER NOT NULL DEFAULT 0,
+    tok  INTEGER NOT NULL DEFAULT (random())
+);
+-- The first row: every book's log has a position an index can name.
+INSERT INTO search_log (kind, id) VALUES ('book', 0);
+CREATE TABLE search_state (
+    only   INTEGER PRIMARY KEY CHECK (only = 1),
+    pruned INTEGER NOT NULL
+);
+INSERT INTO search_state (only, pruned) VALUES (1, 0);
+CREATE TRIGGER search_log_customers_insert AFTER INSERT ON customers BEGIN
+    INSERT INTO search_log (kind, id) VALUES ('customer', NEW.id);
+END;
+CREATE TRIGGER search_log_customers_update AFTER UPDATE ON customers WHEN NOT (OLD.uuid IS NULL AND NEW.uuid IS NOT NULL) BEGIN
+    INSERT INTO search_log (kind, id, deps) VALUES ('customer', NEW.id, 1);
+END;
+CREATE TRIGGER search_log_customers_delete AFTER DELETE ON customers BEGIN
+    INSERT INTO search_log (kind, id, deps) VALUES ('customer', OLD.id, 1);
+END;
+CREATE TRIGGER search_log_opportunities_insert AFTER INSERT ON opportunities BEGIN
+    INSERT INTO search_log (kind, id) VALUES ('opportunity', NEW.id);
+END;
+CREATE TRIGGER search_log_opportunities_update AFTER UPDATE ON opportunities WHEN NOT (OLD.uuid IS NULL AND NEW.uuid IS NOT NULL) BEGIN
+    INSERT INTO search_log (kind, id, deps) VALUES ('opportunity', NEW.id, 0);
+END;
+CREATE TRIGGER search_log_opportunities_delete AFTER DELETE ON opportunities BEGIN
+    INSERT INTO search_log (kind, id, deps) VALUES ('opportunity', OLD.id, 0);
+END;
+CREATE TRIGGER search_log_products_insert AFTER INSERT ON products BEGIN
+    INSERT INTO search_log (kind, id) VALUES ('product', NEW.id);
+END;
+CREATE TRIGGER search_log_products_update AFTER UPDATE ON products WHEN NOT (OLD.uuid IS NULL AND NEW.uuid IS NOT NULL) BEGIN
+    INSERT INTO search_log (kind, id, deps) VALUES ('product', NEW.id, 0);
+END;
+CREATE TRIGGER search_log_products_delete AFTER DELETE ON products BEGIN
+    INSERT INTO search_log (kind, id, deps) VALUES ('product', OLD.id, 0);
+END;
+CREATE TRIGGER search_log_activities_insert AFTER INSERT ON activities BEGIN
+    INSERT INTO search_log (kind, id) VALUES ('activity', NEW.id);
+END;
+CREATE TRIGGER search_log_activities_update AFTER UPDATE ON activities WHEN NOT (OLD.uuid IS NULL AND NEW.uuid IS NOT NULL) BEGIN
+    INSERT INTO search_log (kind, id, deps) VALUES ('activity', NEW.id, 0);
+END;
+CREATE TRIGGER search_log_activities_delete AFTER DELETE ON activities BEGIN
+    INSERT INTO search_log (kind, id, deps) VALUES ('activity', OLD.id, 0);
+END;
+CREATE TRIGGER search_log_tag_sets_insert AFTER INSERT ON tag_sets BEGIN
+    INSERT INTO search_log (kind, id) VALUES (NEW.record_kind, NEW.record_id);
+END;
+CREATE TRIGGER search_log_tag_sets_update AFTER UPDATE ON tag_sets BEGIN
+    INSERT INTO search_log (kind, id) VALUES (NEW.record_kind, NEW.record_id);
+END;
+CREATE TRIGGER search_log_tag_sets_delete AFTER DELETE ON tag_sets BEGIN
+    INSERT INTO search_log (kind, id) VALUES (OLD.record_kind, OLD.record_id);
+END;
+"#,
 ];
 
 /// Takes a backup of the database before it is migrated from the given version.

@@ -5,7 +5,8 @@ use super::effect::Outcome;
 use super::search::{SearchOutcome, LIMIT};
 use crate::domain::Kind;
 use crate::search::{
-    load_index, refresh_record, spawn_build, BuildHandle, QueryWorker, SearchIndex, SharedIndex,
+    catch_up, load_index, log_head, refresh_record, spawn_build, BuildHandle, QueryWorker,
+    SearchIndex, SharedIndex,
 };
 use crate::store::{Choice, Store};
 use std::sync::{Arc, RwLock};
@@ -18,7 +19,15 @@ pub struct SearchEngine {
     build: Option<BuildHandle>,
     /// The index is ready but the app has not been told.
     announce: Option<Result<(), String>>,
+    /// When the book's change log was last looked at (writes by other
+    /// processes and by the background sweep reach the index from there).
+    checked: Instant,
 }
+
+/// How often the change log is looked at.
+const CATCH_UP_EVERY: Duration = Duration::from_millis(500);
+/// More changes than this at once: the index is reopened instead.
+const CATCH_UP_MAX: usize = 20_000;
 
 impl SearchEngine {
     /// Starts building the index of `store` (in the background for a file
@@ -31,6 +40,7 @@ impl SearchEngine {
             worker,
             build: None,
             announce: None,
+            checked: Instant::now(),
         };
         match store.path() {
             Some(p) => engine.build = Some(spawn_build(p.to_path_buf())),
@@ -66,9 +76,39 @@ impl SearchEngine {
         let _ = refresh_record(&mut index, store, kind, id);
     }
 
+    /// Applies writes made since the index was read — by another process
+    /// (the CLI, an import) or by this one (a background sweep's re-tags).
+    /// Cheap when there are none: one look at the change log.
+    pub fn catch_up(&mut self, store: &Store) {
+        self.checked = Instant::now();
+        if self.build.is_some() {
+            return;
+        }
+        let Ok(head) = log_head(store) else {
+            return;
+        };
+        let seq = match self.shared.read() {
+            Ok(i) => i.log_seq(),
+            Err(p) => p.into_inner().log_seq(),
+        };
+        if head == seq {
+            return;
+        }
+        let caught = {
+            let mut index = self.shared.write().unwrap_or_else(|p| p.into_inner());
+            catch_up(&mut index, store, CATCH_UP_MAX)
+        };
+        if matches!(caught, Ok(None)) {
+            self.rebuild(store);
+        }
+    }
+
     /// What has arrived, without waiting.
     pub fn poll(&mut self, store: &Store) -> Vec<Outcome> {
         let mut out = Vec::new();
+        if self.checked.elapsed() >= CATCH_UP_EVERY {
+            self.catch_up(store);
+        }
         if let Some(b) = self.build.as_mut() {
             if let Some(built) = b.try_finish(store) {
                 self.build = None;
@@ -189,5 +229,28 @@ mod tests {
             .unwrap()
             .is_empty());
         assert!(engine.pick_customers("", 10).is_none());
+    }
+
+    #[test]
+    fn writes_by_another_connection_reach_the_open_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.db");
+        let store = Store::open(&path).unwrap();
+        let mut engine = SearchEngine::start(&store);
+        engine.wait(&store, Duration::from_secs(60), false);
+        assert!(engine
+            .pick_customers("xiamen", 10)
+            .is_none_or(|c| c.is_empty()));
+        // Another process (its own connection) adds a customer.
+        let mut other = Store::open(&path).unwrap();
+        let c = Customer {
+            name: "王芳".into(),
+            company: "厦门远航贸易".into(),
+            ..Default::default()
+        };
+        let id = other.add_customer(&c).unwrap().meta.id;
+        engine.catch_up(&store);
+        let found = engine.pick_customers("xiamen", 10).unwrap();
+        assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![id]);
     }
 }
