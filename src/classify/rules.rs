@@ -18,7 +18,9 @@
 //! `value_from = "industry"` is short for one rule with value `"{industry}"`.
 
 use super::facts::Subject;
+use crate::i18n::Lang;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -147,8 +149,9 @@ pub(crate) struct Rule {
     pub name: String,
     pub value: ValueSpec,
     pub when: Vec<Condition>,
-    /// The reason as a sentence a salesperson reads (`say = "…"`).
-    pub say: Option<Vec<SayPiece>>,
+    /// The reason as a sentence a salesperson reads (`say = "…"`, or
+    /// `say = { en = "…", zh = "…" }`).
+    pub say: Says,
 }
 
 /// A piece of a `say` sentence.
@@ -163,17 +166,25 @@ pub(crate) enum SayPiece {
     Limit,
 }
 
+/// A `say` sentence in each language ([`Lang`] order); a language the
+/// file gives none for uses the English one.
+pub(crate) type Says = [Option<Vec<SayPiece>>; 2];
+
 /// One dimension of a subject, e.g. the customer's `value`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dimension {
     pub name: String,
-    /// A label for screens, e.g. "value 客户价值".
-    pub label: String,
+    /// The dimension's label in each language ([`Lang`] order), e.g.
+    /// "value" and "客户价值".
+    pub labels: [String; 2],
+    /// Labels of the dimension's values (`values = { high = { zh = "高" } }`):
+    /// value id → label in each language, when the file gives one.
+    pub value_labels: BTreeMap<String, [Option<String>; 2]>,
     pub(crate) only_if: Vec<Condition>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) default: Option<String>,
     /// The default's reason as a sentence (`say_default = "…"`).
-    pub(crate) say_default: Option<Vec<SayPiece>>,
+    pub(crate) say_default: Says,
 }
 
 impl Dimension {
@@ -190,6 +201,91 @@ impl Dimension {
                 .rules
                 .iter()
                 .any(|r| matches!(&r.value, ValueSpec::Fixed(v) if v == value))
+    }
+}
+
+impl Dimension {
+    /// The dimension's label in `lang` ("value", "客户价值").
+    pub fn label(&self, lang: Lang) -> &str {
+        &self.labels[lang as usize]
+    }
+
+    /// A value's label in `lang` ("高" for `high`); the English label, else
+    /// the value itself with `_` as spaces, where the file gives none.
+    pub fn value_label<'a>(&'a self, value: &'a str, lang: Lang) -> Cow<'a, str> {
+        let labels = self.value_labels.get(value);
+        match labels.and_then(|l| l[lang as usize].as_deref().or(l[0].as_deref())) {
+            Some(l) => Cow::Borrowed(l),
+            None if value.contains('_') => Cow::Owned(value.replace('_', " ")),
+            None => Cow::Borrowed(value),
+        }
+    }
+
+    /// Whether `typed` names this dimension: its id or its label in any
+    /// language (ASCII case ignored).
+    pub fn is_named(&self, typed: &str) -> bool {
+        let t = typed.trim();
+        self.name.eq_ignore_ascii_case(t) || self.labels.iter().any(|l| l.eq_ignore_ascii_case(t))
+    }
+
+    /// The value id `typed` names: a value's label in any language (`高`,
+    /// `流失`), or the text itself (an id, or a value built from a field).
+    pub fn value_id(&self, typed: &str) -> String {
+        let t = typed.trim();
+        let by_label = self.value_labels.iter().find(|(id, labels)| {
+            id.eq_ignore_ascii_case(t)
+                || labels
+                    .iter()
+                    .flatten()
+                    .any(|l| l.eq_ignore_ascii_case(t))
+        });
+        match by_label {
+            Some((id, _)) => id.clone(),
+            None if t.contains(' ') && self.allows(&t.replace(' ', "_")) => t.replace(' ', "_"),
+            None => t.to_string(),
+        }
+    }
+}
+
+impl RuleSet {
+    /// The dimension of `subject` that `typed` names, by id or by label
+    /// in either language (`value`, `客户价值`, `价值`'s full label only).
+    pub fn find_dimension(&self, subject: Subject, typed: &str) -> Option<&Dimension> {
+        let dims = self.dimensions(subject);
+        dims.iter()
+            .find(|d| d.name.eq_ignore_ascii_case(typed.trim()))
+            .or_else(|| dims.iter().find(|d| d.is_named(typed)))
+            .or_else(|| {
+                // A short Chinese form: 价值 for 客户价值, 阶段 for 商机阶段.
+                let t = typed.trim();
+                let mut found = dims
+                    .iter()
+                    .filter(|d| !t.is_ascii() && d.labels[1].ends_with(t));
+                let first = found.next()?;
+                found.next().is_none().then_some(first)
+            })
+    }
+
+    /// A tag as a person reads it in `lang`: (dimension label, value label).
+    /// A dimension the rules no longer have shows its ids.
+    pub fn tag_label(&self, subject: Subject, dimension: &str, value: &str, lang: Lang) -> (String, String) {
+        match self.dimensions(subject).iter().find(|d| d.name == dimension) {
+            Some(d) => (d.label(lang).to_string(), d.value_label(value, lang).into_owned()),
+            None => (dimension.to_string(), value.to_string()),
+        }
+    }
+
+    /// Reads a tag filter typed as `DIM=VALUE` or `DIM:VALUE`, in ids or
+    /// labels of either language (`value=high`, `价值:高`, `生命周期:流失`),
+    /// into the (dimension, value) ids stored. `None` when the dimension
+    /// is not one of `subject`'s.
+    pub fn parse_tag_filter(&self, subject: Subject, typed: &str) -> Option<(String, String)> {
+        let (dim, value) = typed
+            .split_once(['=', ':', '：'])
+            .map(|(d, v)| (d.trim(), v.trim()))
+            .filter(|(d, v)| !d.is_empty() && !v.is_empty())?;
+        let d = self.find_dimension(subject, dim)?;
+        Some((d.name.clone(), d.value_id(value)))
     }
 }
 
@@ -217,14 +313,43 @@ struct RawFile {
     campaign: BTreeMap<String, Spanned<RawDim>>,
 }
 
+/// A text in one form for every language, or one per language:
+/// `"high"` or `{ en = "high", zh = "高" }`.
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+enum RawText {
+    Plain(String),
+    ByLang(ByLang),
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct ByLang {
+    en: Option<String>,
+    zh: Option<String>,
+}
+
+impl RawText {
+    /// The text in each language ([`Lang`] order); `None` where not given.
+    fn by_lang(&self) -> [Option<&str>; 2] {
+        match self {
+            RawText::Plain(s) => [Some(s), Some(s)],
+            RawText::ByLang(b) => [b.en.as_deref(), b.zh.as_deref()],
+        }
+    }
+}
+
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct RawDim {
-    label: Option<String>,
+    label: Option<RawText>,
+    /// Labels of values: `values = { high = { en = "high", zh = "高" } }`.
+    #[serde(default)]
+    values: BTreeMap<String, RawText>,
     enabled: Option<bool>,
     default: Option<String>,
     value_from: Option<Spanned<String>>,
-    say_default: Option<Spanned<String>>,
+    say_default: Option<Spanned<RawText>>,
     #[serde(default)]
     only_if: Vec<Spanned<RawCond>>,
     #[serde(default)]
@@ -236,7 +361,7 @@ struct RawDim {
 struct RawRule {
     value: Spanned<String>,
     name: Option<String>,
-    say: Option<Spanned<String>>,
+    say: Option<Spanned<RawText>>,
     #[serde(default)]
     when: Vec<Spanned<RawCond>>,
 }
@@ -575,7 +700,7 @@ fn compile_dim(
             name: format!("{name}.{}", from.get_ref()),
             value,
             when: Vec::new(),
-            say: None,
+            say: [None, None],
         });
     }
     for r in &dim.rules {
@@ -598,11 +723,7 @@ fn compile_dim(
             .iter()
             .map(|c| compile_cond(src, subject, c, settings))
             .collect::<Result<_, _>>()?;
-        let say = rule
-            .say
-            .as_ref()
-            .map(|s| say(src, subject, s, settings))
-            .transpose()?;
+        let say = says(src, subject, rule.say.as_ref(), settings)?;
         rules.push(Rule {
             name: rule_name,
             value,
@@ -616,35 +737,65 @@ fn compile_dim(
             format!("{subject}.{name} has no rules, no value_from and no default"),
         ));
     }
+    let label = dim.label.as_ref().map(RawText::by_lang).unwrap_or([None, None]);
+    let en_label = label[0].unwrap_or(name).to_string();
+    let value_labels = dim
+        .values
+        .iter()
+        .map(|(v, l)| {
+            let [en, zh] = l.by_lang();
+            (v.clone(), [en.map(str::to_string), zh.map(str::to_string)])
+        })
+        .collect();
     Ok(Dimension {
         name: name.to_string(),
-        label: dim.label.clone().unwrap_or_else(|| name.to_string()),
+        labels: [en_label.clone(), label[1].map_or(en_label, str::to_string)],
+        value_labels,
         only_if,
         rules,
         default: dim.default.clone(),
-        say_default: dim
-            .say_default
-            .as_ref()
-            .map(|s| say(src, subject, s, settings))
-            .transpose()?,
+        say_default: says(src, subject, dim.say_default.as_ref(), settings)?,
     })
+}
+
+/// A `say` sentence in each language; a language without one uses English.
+fn says(
+    src: &Source,
+    subject: Subject,
+    text: Option<&Spanned<RawText>>,
+    settings: &BTreeMap<String, Setting>,
+) -> Result<Says, RuleError> {
+    let Some(text) = text else {
+        return Ok([None, None]);
+    };
+    let [en, zh] = text.get_ref().by_lang();
+    let span = text.span();
+    let en = en
+        .map(|t| say(src, subject, t, span.clone(), settings))
+        .transpose()?;
+    let zh = match zh {
+        Some(t) => Some(say(src, subject, t, span, settings)?),
+        None => en.clone(),
+    };
+    Ok([en, zh])
 }
 
 /// A `say` sentence: text with `{fact}`, `{setting}` and `{limit}` in it.
 fn say(
     src: &Source,
     subject: Subject,
-    text: &Spanned<String>,
+    text: &str,
+    span: Range<usize>,
     settings: &BTreeMap<String, Setting>,
 ) -> Result<Vec<SayPiece>, RuleError> {
     let mut pieces = Vec::new();
-    let mut rest = text.get_ref().as_str();
+    let mut rest = text;
     while let Some(open) = rest.find('{') {
         if open > 0 {
             pieces.push(SayPiece::Lit(rest[..open].to_string()));
         }
         let Some(close) = rest[open..].find('}') else {
-            return Err(src.error(text.span(), "a '{' without its '}' in say"));
+            return Err(src.error(span, "a '{' without its '}' in say"));
         };
         let name = &rest[open + 1..open + close];
         let piece = if name == "limit" {
@@ -658,7 +809,7 @@ fn say(
                 Some(Setting::List(l)) => SayPiece::Lit(l.join(", ")),
                 None => {
                     return Err(src.error(
-                        text.span(),
+                        span,
                         format!("'{{{name}}}' in say is not a {subject} fact, a setting or limit"),
                     ))
                 }
