@@ -93,7 +93,7 @@ fn won_deal_makes_a_customer_existing_and_deleting_it_undoes_that() {
         .reason;
     assert_eq!(
         reason,
-        "Won 150,000 in the last 12 months — high starts at 100,000 (rule amount.high)"
+        "Won 150,000 in the last 12 months — high starts at 100,000"
     );
 
     s.delete(Kind::Opportunity, deal.meta.id, None).unwrap();

@@ -23,6 +23,13 @@ fn version_number(s: &str) -> Result<i64, String> {
     }
 }
 
+/// Reads a language typed after --lang.
+fn lang_name(s: &str) -> Result<String, String> {
+    crate::i18n::Lang::parse(s)
+        .map(|_| s.to_string())
+        .ok_or_else(|| crate::tr!("cli-bad-lang"))
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dossier",
@@ -35,6 +42,11 @@ pub struct Cli {
     /// Database file (default: the XDG data dir, or $DOSSIER_DB).
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// Language: en (English) or zh (简体中文); default: `lang` in the
+    /// config file, else the locale (LANG=zh_CN.UTF-8 → 简体中文).
+    #[arg(long, global = true, value_name = "LANG", value_parser = lang_name)]
+    pub lang: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -320,6 +332,12 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Print a shell completion script: dossier completions bash >
+    /// ~/.local/share/bash-completion/completions/dossier
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// Generate a synthetic book for benchmarks (deterministic).
     Gen {
         /// Number of customers.
@@ -359,6 +377,7 @@ impl Command {
             Command::Panic => "__panic",
             Command::Search { .. } => "search",
             Command::Gen { .. } => "gen",
+            Command::Completions { .. } => "completions",
         }
     }
 }

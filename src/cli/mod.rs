@@ -6,6 +6,7 @@ mod args;
 mod classify;
 pub mod crash_writer;
 mod fields;
+pub mod help;
 mod interchange;
 pub mod log;
 mod output;
@@ -14,8 +15,39 @@ mod search;
 
 pub use args::{Cli, Command};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use std::ffi::OsString;
 use std::process::ExitCode;
+
+/// The value of `--lang` on the command line, read before clap parses it
+/// (the help clap prints must already be in that language).
+fn lang_flag(args: &[OsString]) -> Option<String> {
+    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--lang" {
+            return it.next().map(|v| v.into_owned());
+        }
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+/// Chooses the language of this run: `--lang`, else `lang` in the config
+/// file (`config.toml` in the config dir), else the locale.
+pub fn choose_lang(args: &[OsString]) -> crate::i18n::Lang {
+    let config = crate::classify::config_dir().map(|d| d.join("config.toml"));
+    crate::i18n::choose(lang_flag(args).as_deref(), config.as_deref())
+}
+
+/// The command line's definition, with its help in the language in force.
+pub fn command() -> clap::Command {
+    help::localized(Cli::command(), crate::i18n::current())
+}
 
 /// Entry point of the `dossier` binary.
 pub fn main() -> ExitCode {
@@ -28,7 +60,12 @@ pub fn main() -> ExitCode {
     }
     let log = log::init();
     log::install_panic_hook(log);
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    crate::i18n::set(choose_lang(&args));
+    let cli = match command()
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
@@ -40,8 +77,11 @@ pub fn main() -> ExitCode {
             tracing::info!("command failed");
             tracing::debug!("command failed: {err:#}");
             eprintln!(
-                "error: {}",
-                crate::domain::text::sanitize_for_terminal(&format!("{err:#}"))
+                "{}",
+                crate::tr!(
+                    "cli-error",
+                    message = crate::domain::text::sanitize_for_terminal(&format!("{err:#}"))
+                )
             );
             ExitCode::FAILURE
         }

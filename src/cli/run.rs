@@ -23,6 +23,12 @@ fn tui_demo(store: &mut Store) -> Result<String> {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    if let Some(Command::Completions { shell }) = cli.command {
+        // Completions need no book.
+        let mut cmd = super::command();
+        clap_complete::generate(shell, &mut cmd, "dossier", &mut std::io::stdout());
+        return Ok(ExitCode::SUCCESS);
+    }
     let path = cli.db.clone().unwrap_or_else(default_db_path);
     let what = cli.command.as_ref().map_or("tui", |c| c.name());
     tracing::info!(command = what, db = %path.display(), "start");
@@ -168,6 +174,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Panic => panic!("a test panic asked for with `dossier __panic`"),
+        Command::Completions { .. } => Ok(ExitCode::SUCCESS),
         Command::Gen { customers, seed } => {
             let started = std::time::Instant::now();
             let summary = crate::sample::gen::generate(&mut store, customers, seed)?;
