@@ -91,6 +91,14 @@ pub enum FormatArg {
     Json,
 }
 
+/// How `show` prints a record for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    #[value(alias = "markdown")]
+    Md,
+}
+
 /// The column layout of a CSV export, for another program to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShapeArg {
@@ -118,6 +126,10 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// text (default) or md: the whole file as one Markdown page to
+        /// share or print.
+        #[arg(long, value_enum, conflicts_with = "json")]
+        format: Option<ShowFormat>,
     },
     /// List records, oldest first, a page at a time.
     List {

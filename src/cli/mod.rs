@@ -9,7 +9,9 @@ mod fields;
 pub mod help;
 mod interchange;
 pub mod log;
+mod markdown;
 mod output;
+mod people;
 mod run;
 mod search;
 
@@ -76,11 +78,15 @@ pub fn main() -> ExitCode {
             // at debug level.
             tracing::info!("command failed");
             tracing::debug!("command failed: {err:#}");
+            let text = match err.downcast_ref::<crate::store::StoreError>() {
+                Some(e) => people::store_error_text(e),
+                None => format!("{err:#}"),
+            };
             eprintln!(
                 "{}",
                 crate::tr!(
                     "cli-error",
-                    message = crate::domain::text::sanitize_for_terminal(&format!("{err:#}"))
+                    message = crate::domain::text::sanitize_for_terminal(&text)
                 )
             );
             ExitCode::FAILURE

@@ -20,6 +20,11 @@ pub(crate) const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/i18n/zh-CN/cli.ftl"),
     ),
     (
+        "fields.ftl",
+        include_str!("../../assets/i18n/en/fields.ftl"),
+        include_str!("../../assets/i18n/zh-CN/fields.ftl"),
+    ),
+    (
         "help.ftl",
         include_str!("../../assets/i18n/en/help.ftl"),
         include_str!("../../assets/i18n/zh-CN/help.ftl"),

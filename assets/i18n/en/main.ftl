@@ -21,3 +21,39 @@ date-required = is required — use YYYY-MM-DD, today, tomorrow or +3d
 date-invalid = '{ $input }' is not a date — use YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday like mon
 date-out-of-range = '{ $input }' is out of range — dates run from 0001-01-01 to 9999-12-31
 date-follow-up-missing = type the follow-up date after @ — @fri, @+2w or @2026-12-04
+
+## Record kinds and activity kinds.
+kind-customer = customer
+kind-opportunity = opportunity
+kind-product = product
+kind-activity = activity
+activity-call = call
+activity-visit = visit
+activity-meeting = meeting
+activity-email = email
+activity-note = note
+activity-campaign = campaign
+
+## Follow-up reminders.
+follow-up-answered = follow-up { $due } answered by #{ $by } on { $on }
+follow-up-done = follow-up { $due } done { $on }
+follow-up-overdue = follow-up { $due } overdue
+follow-up-open = follow-up { $due } open
+
+## doctor: the checks and what they found.
+doctor-check-integrity = integrity
+doctor-check-links = links between records
+doctor-check-orphans = orphan tags
+doctor-check-history = tags agree with their history
+doctor-check-parts = records agree with their parts
+doctor-check-untagged = every record carries the tags the rules give it
+doctor-check-rules = tags agree with the rules
+doctor-could-not-run = the check could not run: { $error }
+doctor-more-untagged = … and { $count } more records without tags
+doctor-note-sample = tags were compared with the rules for a random sample of { $sample } records of each kind
+doctor-note-no-sweep = tags were not compared with the rules: today's sweep has not run (dossier classify runs it)
+doctor-note-not-compared = tags were not compared with the rules: { $error }
+doctor-note-trash-tags = { $count ->
+    [one] 1 record in the trash keeps its tags, so a restore brings them back
+   *[other] { $count } records in the trash keep their tags, so a restore brings them back
+}
