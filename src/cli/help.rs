@@ -31,6 +31,7 @@ fn builtin_arg(a: &Arg) -> bool {
     matches!(a.get_id().as_str(), "help" | "version")
 }
 
+#[cfg(test)]
 /// Every (key, text) the help of `cmd` shows as the clap definitions give
 /// it, for the completeness test: visible commands and options only.
 pub(crate) fn entries(cmd: &Command) -> Vec<(String, String)> {
@@ -39,6 +40,7 @@ pub(crate) fn entries(cmd: &Command) -> Vec<(String, String)> {
     out
 }
 
+#[cfg(test)]
 fn walk<'a>(cmd: &'a Command, path: &mut Vec<&'a str>, out: &mut Vec<(String, String)>) {
     if let Some(about) = cmd.get_about() {
         out.push((command_key(path), about.to_string()));

@@ -17,6 +17,12 @@ mod search;
 
 pub use args::{Cli, Command};
 
+/// The catalog key of a field's label (`field-customer-city`), for the
+/// catalog completeness test and the screens.
+pub fn people_field_key(specs: &'static [crate::domain::fields::FieldSpec], name: &str) -> String {
+    people::field_key(specs, name)
+}
+
 use clap::{CommandFactory, FromArgMatches};
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -54,7 +54,9 @@ impl AnyRecord {
             AnyRecord::Customer(r) => r.name.clone(),
             AnyRecord::Opportunity(r) => r.title.clone(),
             AnyRecord::Product(r) => r.name.clone(),
-            AnyRecord::Activity(r) => format!("{} {}: {}", r.date, r.kind, r.summary),
+            AnyRecord::Activity(r) => {
+                format!("{} {}: {}", r.date, activity_kind(r.kind.as_str()), r.summary)
+            }
         }
     }
 }

@@ -336,7 +336,10 @@ fn report_saved(
 
 fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
     let today = store.clock().today();
-    let not_saved = |kind: &str, e: ValidationErrors| anyhow!("{kind} not saved — {e}");
+    let not_saved = |kind: &str, e: ValidationErrors| {
+        let kind: Kind = kind.parse().unwrap_or(Kind::Customer);
+        anyhow!("{}", tr!("cli-kind-not-saved", kind = kind_name(kind), problems = e.to_string()))
+    };
     let (record, json) = match add {
         AddKind::Customer(args) => {
             let mut c = Customer::default();
@@ -421,7 +424,13 @@ fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
 fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(Written<AnyRecord>, bool)> {
     let today = store.clock().today();
     let not_saved =
-        |kind: &str, id: i64, e: ValidationErrors| anyhow!("{kind} {id} not saved — {e}");
+        |kind: &str, id: i64, e: ValidationErrors| {
+            let kind: Kind = kind.parse().unwrap_or(Kind::Customer);
+            anyhow!(
+                "{}",
+                tr!("cli-record-not-saved", kind = kind_name(kind), id = id, problems = e.to_string())
+            )
+        };
     let (record, json) = match edit {
         EditKind::Customer { id, edit, fields } => {
             let AnyRecord::Customer(mut c) = for_edit(store, Kind::Customer, id, &edit)? else {

@@ -84,3 +84,19 @@ err-conflict = { $kind } { $id } was changed elsewhere (you read version { $expe
 err-newer-schema = the database { $path } was written by a newer dossier (schema version { $found }, this build knows up to { $supported }) — upgrade dossier to open it
 err-disk-full = the disk is full — nothing was saved by this change, and everything saved before is intact; free some space and try again
 err-busy = the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was saved by this change; try again in a moment
+cli-kind-not-saved = { $kind } not saved — { $problems }
+cli-record-not-saved = { $kind } { $id } not saved — { $problems }
+
+## export, duplicates, merge.
+cli-export-disk-full = the disk is full — { $path } was not written (no partial file was left) and the book is unchanged; free some space and try again
+cli-not-exported = not exported — { $error }
+cli-no-duplicates = no likely duplicates
+cli-duplicates-found = { $count ->
+    [one] 1 likely duplicate pair — merge it with: dossier merge KEEP DUPLICATE
+   *[other] { $count } likely duplicate pairs, { $shown } shown — merge one with: dossier merge KEEP DUPLICATE
+}
+cli-not-merged = not merged — { $error }
+cli-merged = merged customer { $duplicate } into { $keep } ({ $deals } deal(s), { $activities } activit(ies) moved; { $duplicate } is in the trash) — undo with: dossier unmerge { $merge }
+cli-no-merge-to-undo = there is no merge to undo
+cli-not-undone = not undone — { $error }
+cli-unmerged = merge { $merge } undone: customers { $kept } and { $merged } are separate again

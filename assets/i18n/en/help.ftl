@@ -64,6 +64,7 @@ help-edit-activity = Change an activity (touch or campaign)
 help-activity--if-version = Refuse the edit if the record is no longer at this version (as read with `show --json`); without it, the current version is used
 help-show = Show one record with its tags (and a customer's deals and timeline); --format md prints it as a page to share
 help-show--json = Print JSON instead of text
+help-show--format = text (default) or md: the whole file as one Markdown page to share or print
 help-list = List records, oldest first, a page at a time
 help-list--json = Print one JSON object per line
 help-list--limit = How many rows at most

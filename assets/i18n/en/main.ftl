@@ -57,3 +57,11 @@ doctor-note-trash-tags = { $count ->
     [one] 1 record in the trash keeps its tags, so a restore brings them back
    *[other] { $count } records in the trash keep their tags, so a restore brings them back
 }
+
+## Validation: what is wrong with a field, worded for the person who typed it.
+valid-too-long = is { $length } characters long — at most { $max } are allowed
+valid-control-chars = contains control characters (such as escape codes) — type plain text
+valid-currency = '{ $input }' is not a currency code — expected three letters such as CNY, USD or EUR
+valid-required = is required
+valid-email = '{ $input }' is not an email address — expected name@example.com
+valid-phone = '{ $input }' is not a phone number — digits, spaces, + - ( ) and an extension only

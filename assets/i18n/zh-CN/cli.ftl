@@ -72,3 +72,16 @@ err-conflict = { $kind } { $id } 已在别处被修改（你读取的是版本 {
 err-newer-schema = 数据库 { $path } 由更新版本的 dossier 写入（结构版本 { $found }，本程序最高支持 { $supported }）— 请升级 dossier 后再打开
 err-disk-full = 磁盘已满 — 这次修改没有保存任何内容，之前保存的都完好；请腾出空间后重试
 err-busy = 数据库正忙（另一个 dossier 或每日标签刷新正在写入）— 这次修改没有保存任何内容；请稍后重试
+cli-kind-not-saved = { $kind }未保存 — { $problems }
+cli-record-not-saved = { $kind } { $id } 未保存 — { $problems }
+
+## 导出、查重、合并。
+cli-export-disk-full = 磁盘已满 — 未写入 { $path }（没有留下不完整的文件），数据库未改动；请腾出空间后重试
+cli-not-exported = 未导出 — { $error }
+cli-no-duplicates = 没有疑似重复的客户
+cli-duplicates-found = { $count } 对疑似重复，显示 { $shown } 对 — 合并：dossier merge 保留编号 重复编号
+cli-not-merged = 未合并 — { $error }
+cli-merged = 已将客户 { $duplicate } 合并进 { $keep }（转移 { $deals } 个商机、{ $activities } 条活动；{ $duplicate } 已移入回收站）— 撤销：dossier unmerge { $merge }
+cli-no-merge-to-undo = 没有可撤销的合并
+cli-not-undone = 未撤销 — { $error }
+cli-unmerged = 合并 { $merge } 已撤销：客户 { $kept } 和 { $merged } 重新分开

@@ -63,6 +63,7 @@ help-edit-activity = 修改一条活动（接触或市场活动）
 help-activity--if-version = 记录已不是此版本时拒绝修改（版本见 `show --json`）；不指定则使用当前版本
 help-show = 显示一条记录及其标签（客户还显示商机和时间线）；--format md 输出为可分享的一页
 help-show--json = 输出 JSON 而不是文本
+help-show--format = text（默认）或 md：把整份档案输出为一页 Markdown，便于分享或打印
 help-list = 列出记录，按创建先后，一次一页
 help-list--json = 每行输出一个 JSON 对象
 help-list--limit = 最多显示多少行

@@ -54,3 +54,11 @@ doctor-note-sample = 已对每种记录随机抽取 { $sample } 条，比对标�
 doctor-note-no-sweep = 未比对标签与规则：今天的分类尚未运行（运行 dossier classify 即可）
 doctor-note-not-compared = 未比对标签与规则：{ $error }
 doctor-note-trash-tags = 回收站中有 { $count } 条记录保留着标签，恢复后标签随之恢复
+
+## 校验：字段哪里不对，说给输入的人听。
+valid-too-long = 长 { $length } 个字符 — 最多 { $max } 个
+valid-control-chars = 含有控制字符（如转义码）— 请输入纯文本
+valid-currency = “{ $input }”不是币种代码 — 应为三个字母，如 CNY、USD 或 EUR
+valid-required = 必填
+valid-email = “{ $input }”不是电子邮箱 — 应形如 name@example.com
+valid-phone = “{ $input }”不是电话号码 — 只能包含数字、空格、+ - ( ) 和分机号
