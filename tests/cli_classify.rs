@@ -53,8 +53,14 @@ fn why_prints_tags_with_reasons_and_history() {
     let out = ok(dir.path(), &["why", "customer", "1"]);
     assert!(out.contains("customer 1 — Ann"), "{out}");
     // A sentence with the facts in it, no rule id (issues 16 and 18).
-    let status = out.lines().find(|l| l.trim_start().starts_with("status")).unwrap();
-    assert!(status.contains("existing") && status.contains("1 purchase(s) so far"), "{out}");
+    let status = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("status"))
+        .unwrap();
+    assert!(
+        status.contains("existing") && status.contains("1 purchase(s) so far"),
+        "{out}"
+    );
     assert!(!out.contains("(rule "), "{out}");
     assert!(out.contains("History"), "{out}");
     assert!(out.contains("prospect → existing"), "{out}");

@@ -42,21 +42,49 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 fn book() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    ok(p, &["add", "customer", "--name", "Ann", "--company", "上海华信科技"]);
+    ok(
+        p,
+        &[
+            "add",
+            "customer",
+            "--name",
+            "Ann",
+            "--company",
+            "上海华信科技",
+        ],
+    );
     ok(p, &["add", "customer", "--name", "Bob"]);
     ok(p, &["add", "customer", "--name", "Carl"]);
     ok(
         p,
         &[
-            "add", "opportunity", "--customer", "1", "--title", "Forklifts", "--amount", "254000",
-            "--stage", "won",
+            "add",
+            "opportunity",
+            "--customer",
+            "1",
+            "--title",
+            "Forklifts",
+            "--amount",
+            "254000",
+            "--stage",
+            "won",
         ],
     );
     ok(
         p,
         &[
-            "add", "opportunity", "--customer", "2", "--title", "Pallets", "--amount", "3000",
-            "--stage", "won", "--closed-on", "2024-10-01",
+            "add",
+            "opportunity",
+            "--customer",
+            "2",
+            "--title",
+            "Pallets",
+            "--amount",
+            "3000",
+            "--stage",
+            "won",
+            "--closed-on",
+            "2024-10-01",
         ],
     );
     dir
@@ -72,21 +100,37 @@ fn why_in_chinese_has_labels_and_sentences() {
     assert!(value.contains("近 12 个月成交 254,000"), "{out}");
     assert!(out.contains("标签") && out.contains("历史"), "{out}");
     // No rule ids and no English tag ids where a person reads.
-    assert!(!out.contains("(rule ") && !out.contains("value.high"), "{out}");
+    assert!(
+        !out.contains("(rule ") && !out.contains("value.high"),
+        "{out}"
+    );
     assert!(!value.contains("high"), "{out}");
     // The same in English.
     let out = ok(dir.path(), &["--lang", "en", "why", "customer", "1"]);
-    let value = out.lines().find(|l| l.trim_start().starts_with("value ")).unwrap();
-    assert!(value.contains("high") && value.contains("Won 254,000 in the last 12 months"), "{out}");
+    let value = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("value "))
+        .unwrap();
+    assert!(
+        value.contains("high") && value.contains("Won 254,000 in the last 12 months"),
+        "{out}"
+    );
 }
 
 #[test]
 fn why_json_keeps_ids_and_names_the_rules() {
     let dir = book();
-    let out = ok(dir.path(), &["--lang", "zh", "why", "customer", "1", "--json"]);
+    let out = ok(
+        dir.path(),
+        &["--lang", "zh", "why", "customer", "1", "--json"],
+    );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let tags = v["tags"].as_array().unwrap();
-    assert!(tags.iter().any(|t| t["dimension"] == "value" && t["value"] == "high"), "{out}");
+    assert!(
+        tags.iter()
+            .any(|t| t["dimension"] == "value" && t["value"] == "high"),
+        "{out}"
+    );
     assert_eq!(v["rules"]["value"], "value.high", "{out}");
 }
 
@@ -97,13 +141,25 @@ fn show_in_chinese_labels_fields_and_tags() {
     assert!(out.contains("姓名") && out.contains("Bob"), "{out}");
     assert!(out.contains("生命周期: 流失"), "{out}");
     assert!(out.contains("商机") && out.contains("赢单"), "{out}");
-    let md = ok(dir.path(), &["--lang", "zh", "show", "customer", "1", "--format", "md"]);
+    let md = ok(
+        dir.path(),
+        &["--lang", "zh", "show", "customer", "1", "--format", "md"],
+    );
     assert!(md.starts_with("# Ann\n"), "{md}");
     assert!(md.contains("| 公司 | 上海华信科技 |"), "{md}");
-    assert!(md.contains("- **客户价值**: 高 — 近 12 个月成交 254,000"), "{md}");
-    assert!(md.contains("## 商机") && md.contains("| Forklifts | 赢单 |"), "{md}");
+    assert!(
+        md.contains("- **客户价值**: 高 — 近 12 个月成交 254,000"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## 商机") && md.contains("| Forklifts | 赢单 |"),
+        "{md}"
+    );
     // JSON keeps the stable ids.
-    let json = ok(dir.path(), &["--lang", "zh", "show", "customer", "1", "--json"]);
+    let json = ok(
+        dir.path(),
+        &["--lang", "zh", "show", "customer", "1", "--json"],
+    );
     assert!(json.contains("\"value\": \"high\""), "{json}");
 }
 
@@ -117,7 +173,18 @@ fn errors_in_chinese() {
     let out = dossier_env(
         dir.path(),
         &[],
-        &["--lang", "zh", "add", "activity", "--customer", "1", "--kind", "call", "--follow-up", "某天"],
+        &[
+            "--lang",
+            "zh",
+            "add",
+            "activity",
+            "--customer",
+            "1",
+            "--kind",
+            "call",
+            "--follow-up",
+            "某天",
+        ],
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("“某天”不是日期"), "{err}");
@@ -130,7 +197,10 @@ fn chinese_tag_filters_in_list_and_search() {
     let dir = book();
     let p = dir.path();
     let out = ok(p, &["list", "customer", "--tag", "价值:高"]);
-    assert!(out.contains("Ann") && !out.contains("Bob") && !out.contains("Carl"), "{out}");
+    assert!(
+        out.contains("Ann") && !out.contains("Bob") && !out.contains("Carl"),
+        "{out}"
+    );
     let out = ok(p, &["list", "customer", "--tag", "客户价值=高"]);
     assert!(out.contains("Ann") && !out.contains("Bob"), "{out}");
     let out = ok(p, &["list", "customer", "--tag", "value=high"]);
@@ -152,16 +222,34 @@ fn chinese_dates_on_the_command_line() {
     let out = ok(
         dir.path(),
         &[
-            "add", "activity", "--customer", "1", "--kind", "call", "--summary", "报价",
-            "--follow-up", "下周五", "--json",
+            "add",
+            "activity",
+            "--customer",
+            "1",
+            "--kind",
+            "call",
+            "--summary",
+            "报价",
+            "--follow-up",
+            "下周五",
+            "--json",
         ],
     );
     assert!(out.contains("\"next_follow_up\": \"2026-12-04\""), "{out}");
     let out = ok(
         dir.path(),
         &[
-            "add", "activity", "--customer", "1", "--kind", "call", "--summary", "回电",
-            "--follow-up", "+3天", "--json",
+            "add",
+            "activity",
+            "--customer",
+            "1",
+            "--kind",
+            "call",
+            "--summary",
+            "回电",
+            "--follow-up",
+            "+3天",
+            "--json",
         ],
     );
     assert!(out.contains("\"next_follow_up\": \"2026-11-26\""), "{out}");
@@ -176,9 +264,17 @@ fn the_locale_and_the_config_file_choose_the_language() {
     let out = ok_env(p, &[("LANG", "en_US.UTF-8")], &["why", "customer", "1"]);
     assert!(out.contains("value") && !out.contains("客户价值"), "{out}");
     // LC_ALL wins over LANG; --lang wins over both.
-    let out = ok_env(p, &[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")], &["why", "customer", "1"]);
+    let out = ok_env(
+        p,
+        &[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")],
+        &["why", "customer", "1"],
+    );
     assert!(!out.contains("客户价值"), "{out}");
-    let out = ok_env(p, &[("LC_ALL", "en_US.UTF-8")], &["--lang", "zh", "why", "customer", "1"]);
+    let out = ok_env(
+        p,
+        &[("LC_ALL", "en_US.UTF-8")],
+        &["--lang", "zh", "why", "customer", "1"],
+    );
     assert!(out.contains("客户价值"), "{out}");
     // `lang` in the config file wins over the locale.
     std::fs::create_dir_all(p.join("config")).unwrap();
@@ -191,14 +287,20 @@ fn the_locale_and_the_config_file_choose_the_language() {
 fn help_in_the_chosen_language() {
     let dir = tempfile::tempdir().unwrap();
     let out = ok(dir.path(), &["--lang", "zh", "--help"]);
-    assert!(out.contains("用法：") && out.contains("命令") && out.contains("新增记录"), "{out}");
+    assert!(
+        out.contains("用法：") && out.contains("命令") && out.contains("新增记录"),
+        "{out}"
+    );
     assert!(!out.contains("Usage:"), "{out}");
     let out = ok(dir.path(), &["--lang", "zh", "list", "--help"]);
     assert!(out.contains("只列出带此标签的记录"), "{out}");
     let out = ok_env(dir.path(), &[("LANG", "zh_CN.UTF-8")], &["why", "--help"]);
     assert!(out.contains("记录为什么带这些标签"), "{out}");
     let out = ok(dir.path(), &["list", "--help"]);
-    assert!(out.contains("Usage:") && out.contains("Only records carrying this tag"), "{out}");
+    assert!(
+        out.contains("Usage:") && out.contains("Only records carrying this tag"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -206,10 +308,39 @@ fn completions_for_each_shell() {
     let dir = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish"] {
         let out = ok(dir.path(), &["completions", shell]);
-        assert!(out.contains("dossier") && out.contains("search"), "{shell}: {out}");
+        assert!(
+            out.contains("dossier") && out.contains("search"),
+            "{shell}: {out}"
+        );
     }
     let out = ok(dir.path(), &["completions", "bash"]);
     assert!(out.contains("complete -F"), "{out}");
     // No book was created for it.
     assert!(!dir.path().join("book.db").exists());
+}
+
+#[test]
+fn export_with_labels_is_for_people_plain_csv_keeps_ids() {
+    let dir = book();
+    let p = dir.path();
+    let out = ok(
+        p,
+        &["--lang", "zh", "export", "--labels", "--tag", "价值:高"],
+    );
+    let mut lines = out.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("id,姓名,类型,公司"), "{out}");
+    assert!(
+        header.contains("客户价值") && header.contains("生命周期"),
+        "{out}"
+    );
+    let ann = lines.next().unwrap();
+    assert!(ann.starts_with("1,Ann,") && ann.contains(",高,"), "{out}");
+    assert!(lines.next().is_none(), "only Ann is of high value: {out}");
+    let out = ok(p, &["--lang", "en", "export", "--labels"]);
+    assert!(out.starts_with("id,Name,Kind,Company"), "{out}");
+    // The plain CSV keeps field names and no labels.
+    let out = ok(p, &["--lang", "zh", "export"]);
+    assert!(out.starts_with("id,name,kind,company"), "{out}");
+    assert!(!out.contains("客户价值"), "{out}");
 }

@@ -35,11 +35,7 @@ impl Dimension {
     pub fn value_id(&self, typed: &str) -> String {
         let t = typed.trim();
         let by_label = self.value_labels.iter().find(|(id, labels)| {
-            id.eq_ignore_ascii_case(t)
-                || labels
-                    .iter()
-                    .flatten()
-                    .any(|l| l.eq_ignore_ascii_case(t))
+            id.eq_ignore_ascii_case(t) || labels.iter().flatten().any(|l| l.eq_ignore_ascii_case(t))
         });
         match by_label {
             Some((id, _)) => id.clone(),
@@ -70,9 +66,22 @@ impl RuleSet {
 
     /// A tag as a person reads it in `lang`: (dimension label, value label).
     /// A dimension the rules no longer have shows its ids.
-    pub fn tag_label(&self, subject: Subject, dimension: &str, value: &str, lang: Lang) -> (String, String) {
-        match self.dimensions(subject).iter().find(|d| d.name == dimension) {
-            Some(d) => (d.label(lang).to_string(), d.value_label(value, lang).into_owned()),
+    pub fn tag_label(
+        &self,
+        subject: Subject,
+        dimension: &str,
+        value: &str,
+        lang: Lang,
+    ) -> (String, String) {
+        match self
+            .dimensions(subject)
+            .iter()
+            .find(|d| d.name == dimension)
+        {
+            Some(d) => (
+                d.label(lang).to_string(),
+                d.value_label(value, lang).into_owned(),
+            ),
             None => (dimension.to_string(), value.to_string()),
         }
     }
@@ -90,7 +99,6 @@ impl RuleSet {
         Some((d.name.clone(), d.value_id(value)))
     }
 }
-
 
 impl RuleSet {
     /// A search query with its tag filters typed in labels rewritten to

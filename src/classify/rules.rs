@@ -650,7 +650,11 @@ fn compile_dim(
             format!("{subject}.{name} has no rules, no value_from and no default"),
         ));
     }
-    let label = dim.label.as_ref().map(RawText::by_lang).unwrap_or([None, None]);
+    let label = dim
+        .label
+        .as_ref()
+        .map(RawText::by_lang)
+        .unwrap_or([None, None]);
     let en_label = label[0].unwrap_or(name).to_string();
     let value_labels = dim
         .values

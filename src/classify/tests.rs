@@ -4,8 +4,8 @@ use super::compute::{customer_facts, CustomerProfile, DealRow};
 use super::facts::{FactValue, Facts, Subject};
 use super::rules::BUILTIN_RULES;
 use super::{CutPoints, RuleSet};
-use crate::i18n::Lang;
 use crate::domain::Stage;
+use crate::i18n::Lang;
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
@@ -309,19 +309,44 @@ fn builtin_rules_speak_both_languages() {
     let rules = RuleSet::builtin();
     for subject in Subject::ALL {
         for d in rules.dimensions(subject) {
-            assert_ne!(d.label(Lang::Zh), d.label(Lang::En), "{subject}.{} zh label", d.name);
+            assert_ne!(
+                d.label(Lang::Zh),
+                d.label(Lang::En),
+                "{subject}.{} zh label",
+                d.name
+            );
             for r in &d.rules {
-                let from_field = r.when.is_empty() && matches!(r.value, super::rules::ValueSpec::Template(_));
+                let from_field =
+                    r.when.is_empty() && matches!(r.value, super::rules::ValueSpec::Template(_));
                 if !from_field {
-                    assert!(r.say[0].is_some() && r.say[1] != r.say[0], "{subject} rule {} says nothing in both", r.name);
+                    assert!(
+                        r.say[0].is_some() && r.say[1] != r.say[0],
+                        "{subject} rule {} says nothing in both",
+                        r.name
+                    );
                 }
                 if let super::rules::ValueSpec::Fixed(v) = &r.value {
-                    assert!(d.value_labels.get(v).and_then(|l| l[1].as_ref()).is_some(), "{subject}.{} value {v} has no zh label", d.name);
+                    assert!(
+                        d.value_labels.get(v).and_then(|l| l[1].as_ref()).is_some(),
+                        "{subject}.{} value {v} has no zh label",
+                        d.name
+                    );
                 }
             }
             if let Some(def) = &d.default {
-                assert!(d.say_default[0].is_some() && d.say_default[1] != d.say_default[0], "{subject}.{} default", d.name);
-                assert!(d.value_labels.get(def).and_then(|l| l[1].as_ref()).is_some(), "{subject}.{} default {def} has no zh label", d.name);
+                assert!(
+                    d.say_default[0].is_some() && d.say_default[1] != d.say_default[0],
+                    "{subject}.{} default",
+                    d.name
+                );
+                assert!(
+                    d.value_labels
+                        .get(def)
+                        .and_then(|l| l[1].as_ref())
+                        .is_some(),
+                    "{subject}.{} default {def} has no zh label",
+                    d.name
+                );
             }
         }
     }
@@ -341,10 +366,7 @@ fn builtin_rules_speak_both_languages() {
 fn tag_filters_read_ids_and_labels(#[case] typed: &str, #[case] want: Option<(&str, &str)>) {
     let rules = RuleSet::builtin();
     let got = rules.parse_tag_filter(Subject::Customer, typed);
-    assert_eq!(
-        got.as_ref().map(|(d, v)| (d.as_str(), v.as_str())),
-        want
-    );
+    assert_eq!(got.as_ref().map(|(d, v)| (d.as_str(), v.as_str())), want);
 }
 
 #[test]
@@ -364,7 +386,9 @@ fn tags_read_as_labels_in_each_language() {
     );
     // A value built from a field keeps its text.
     assert_eq!(
-        rules.tag_label(Subject::Customer, "location", "上海 上海", Lang::Zh).1,
+        rules
+            .tag_label(Subject::Customer, "location", "上海 上海", Lang::Zh)
+            .1,
         "上海 上海"
     );
 }
@@ -635,5 +659,8 @@ fn reasons_are_sentences(
     let o = outcomes.iter().find(|o| o.dim.name == dim).unwrap();
     let reason = o.reason_in(lang, &f, &cuts);
     assert_eq!(reason, want);
-    assert!(!reason.contains("rule ") && !reason.contains(&format!("{dim}.")), "{reason}");
+    assert!(
+        !reason.contains("rule ") && !reason.contains(&format!("{dim}.")),
+        "{reason}"
+    );
 }

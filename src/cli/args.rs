@@ -256,6 +256,10 @@ pub enum Command {
         /// book, its -wal/-shm files or a symbolic link).
         #[arg(long)]
         force: bool,
+        /// CSV for people: headers and tags as labels in the chosen
+        /// language (the plain CSV keeps ids and imports back).
+        #[arg(long, conflicts_with = "shape")]
+        labels: bool,
     },
     /// List likely duplicate customers (same email or phone, similar name and company).
     Duplicates {

@@ -3,13 +3,13 @@
 
 use super::output::{pad, AnyRecord};
 use super::people::{kind_name, live_reasons, stored_reason, Labels};
-use crate::tr;
-use std::collections::BTreeMap;
 use crate::classify::{format_num, FactValue, RuleSet};
 use crate::domain::text::sanitize_for_terminal as clean;
 use crate::domain::Kind;
 use crate::store::{Page, Store, SweepReport, Visibility};
+use crate::tr;
 use anyhow::{anyhow, bail, Result};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -36,15 +36,15 @@ pub fn refresh(store: &mut Store) -> Result<()> {
     if customers > 50_000 {
         eprintln!(
             "{}",
-            tr!("cli-classifying-large", customers = format_num(customers as f64))
+            tr!(
+                "cli-classifying-large",
+                customers = format_num(customers as f64)
+            )
         );
     }
     if let Some(report) = store.sweep_if_stale()? {
         if report.changed > 0 {
-            eprintln!(
-                "{}",
-                tr!("cli-reclassified", count = report.changed)
-            );
+            eprintln!("{}", tr!("cli-reclassified", count = report.changed));
         }
     }
     Ok(())
@@ -69,8 +69,9 @@ pub fn classify(
                     )
                 );
             }
-            let rules = RuleSet::with_user_file(path)
-                .map_err(|e| anyhow!("{}", tr!("cli-rule-file-refused", problem = e.to_string())))?;
+            let rules = RuleSet::with_user_file(path).map_err(|e| {
+                anyhow!("{}", tr!("cli-rule-file-refused", problem = e.to_string()))
+            })?;
             store.sweep_with(&rules, true)?
         }
         None => {
@@ -90,7 +91,15 @@ fn print_report(r: &SweepReport, labels: &Labels) {
     let counted: Vec<String> = r
         .evaluated
         .iter()
-        .map(|(kind, n)| format!("{} {}", format_num(*n as f64), kind.parse::<Kind>().map(kind_name).unwrap_or_else(|_| kind.clone())))
+        .map(|(kind, n)| {
+            format!(
+                "{} {}",
+                format_num(*n as f64),
+                kind.parse::<Kind>()
+                    .map(kind_name)
+                    .unwrap_or_else(|_| kind.clone())
+            )
+        })
         .collect();
     println!(
         "{}",
@@ -213,7 +222,12 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
 /// Records of `kind` carrying every `DIM=VALUE` in `filters`, a page at a time.
 /// A filter is `DIM=VALUE` or `DIM:VALUE`, in ids or in labels of either
 /// language (`value=high`, `价值:高`, `生命周期:流失`).
-pub fn tagged(store: &mut Store, kind: Kind, filters: &[String], page: Page) -> Result<Vec<AnyRecord>> {
+pub fn tagged(
+    store: &mut Store,
+    kind: Kind,
+    filters: &[String],
+    page: Page,
+) -> Result<Vec<AnyRecord>> {
     let labels = Labels::load(store)?;
     let mut ids: Option<Vec<i64>> = None;
     for f in filters {

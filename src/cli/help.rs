@@ -45,7 +45,10 @@ fn walk<'a>(cmd: &'a Command, path: &mut Vec<&'a str>, out: &mut Vec<(String, St
     if let Some(about) = cmd.get_about() {
         out.push((command_key(path), about.to_string()));
     }
-    for a in cmd.get_arguments().filter(|a| !a.is_hide_set() && !builtin_arg(a)) {
+    for a in cmd
+        .get_arguments()
+        .filter(|a| !a.is_hide_set() && !builtin_arg(a))
+    {
         // Global options are described once, at the top.
         if a.is_global_set() && !path.is_empty() {
             continue;
@@ -93,7 +96,11 @@ fn localize(mut cmd: Command, path: &mut Vec<String>, lang: Lang, globals: &[Str
         .collect();
     for (id, positional) in &ids {
         let global = globals.contains(id);
-        let key = if global { arg_key(&[], id) } else { arg_key(&p, id) };
+        let key = if global {
+            arg_key(&[], id)
+        } else {
+            arg_key(&p, id)
+        };
         let help = i18n::has(lang, &key).then(|| i18n::message(lang, &key, &[]));
         cmd = cmd.mut_arg(id, |a| {
             let a = match help {
@@ -101,7 +108,11 @@ fn localize(mut cmd: Command, path: &mut Vec<String>, lang: Lang, globals: &[Str
                 None => a,
             };
             if lang == Lang::Zh {
-                let heading = if *positional { "help-heading-arguments" } else { "help-heading-options" };
+                let heading = if *positional {
+                    "help-heading-arguments"
+                } else {
+                    "help-heading-options"
+                };
                 a.help_heading(i18n::message(lang, heading, &[]))
             } else {
                 a
@@ -133,7 +144,10 @@ fn localize(mut cmd: Command, path: &mut Vec<String>, lang: Lang, globals: &[Str
             .filter(|a| a.is_global_set())
             .map(|a| a.get_id().to_string()),
     );
-    let subs: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
     for name in subs {
         path.push(name.clone());
         cmd = cmd.mut_subcommand(&name, |s| localize(s, path, lang, &globals));

@@ -138,16 +138,17 @@ pub fn export(
         Some(path) => {
             // A temporary file renamed into place: a failed export leaves no
             // partial file, and the book itself can never be the target.
-            let mut file = store
-                .output_file(path, force)
-                .map_err(|e| anyhow!("{}", crate::tr!("cli-not-exported", error = e.to_string())))?;
+            let mut file = store.output_file(path, force).map_err(|e| {
+                anyhow!("{}", crate::tr!("cli-not-exported", error = e.to_string()))
+            })?;
             let mut w = std::io::BufWriter::new(file.file());
             let n = interchange::export(store, &opts, &mut w).map_err(|e| export_error(path, e))?;
             w.flush()
                 .map_err(|e| export_error(path, interchange::InterchangeError::from(e)))?;
             drop(w);
-            file.commit()
-                .map_err(|e| anyhow!("{}", crate::tr!("cli-not-exported", error = e.to_string())))?;
+            file.commit().map_err(|e| {
+                anyhow!("{}", crate::tr!("cli-not-exported", error = e.to_string()))
+            })?;
             n
         }
         None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
@@ -173,12 +174,10 @@ pub fn export(
             n
         }
     };
-    eprintln!(
-        "exported {n} record(s){}",
-        output
-            .map(|p| format!(" to {}", p.display()))
-            .unwrap_or_default()
-    );
+    let to = output
+        .map(|p| crate::tr!("cli-exported-to", path = p.display().to_string()))
+        .unwrap_or_default();
+    eprintln!("{}", crate::tr!("cli-exported", count = n, to = to));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -266,7 +265,12 @@ pub fn unmerge(store: &mut Store, merge: Option<i64>) -> Result<ExitCode> {
         .map_err(|e| anyhow!("{}", crate::tr!("cli-not-undone", error = e.to_string())))?;
     println!(
         "{}",
-        crate::tr!("cli-unmerged", merge = id, kept = m.kept_id, merged = m.merged_id)
+        crate::tr!(
+            "cli-unmerged",
+            merge = id,
+            kept = m.kept_id,
+            merged = m.merged_id
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

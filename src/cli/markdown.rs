@@ -60,7 +60,12 @@ pub fn page(store: &mut Store, kind: Kind, id: i64) -> Result<String> {
             updated = meta.updated_at.format("%Y-%m-%d %H:%M").to_string()
         )
     );
-    let _ = writeln!(md, "| {} | {} |\n|---|---|", tr!("md-field"), tr!("md-value"));
+    let _ = writeln!(
+        md,
+        "| {} | {} |\n|---|---|",
+        tr!("md-field"),
+        tr!("md-value")
+    );
     for (label, value) in field_rows(&record, &labels) {
         let _ = writeln!(md, "| {} | {} |", cell(&label), cell(&value));
     }
@@ -68,7 +73,13 @@ pub fn page(store: &mut Store, kind: Kind, id: i64) -> Result<String> {
     if !rows.is_empty() {
         let _ = writeln!(md, "\n## {}\n", tr!("cli-heading-tags"));
         for (dim, value, reason) in rows {
-            let _ = writeln!(md, "- **{}**: {} — {}", cell(&dim), cell(&value), cell(&reason));
+            let _ = writeln!(
+                md,
+                "- **{}**: {} — {}",
+                cell(&dim),
+                cell(&value),
+                cell(&reason)
+            );
         }
     }
     if kind == Kind::Customer {

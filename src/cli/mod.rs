@@ -8,6 +8,7 @@ pub mod crash_writer;
 mod fields;
 pub mod help;
 mod interchange;
+mod labelled_csv;
 pub mod log;
 mod markdown;
 mod output;

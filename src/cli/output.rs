@@ -1,9 +1,9 @@
 //! Printing records for people (sanitised text) and for scripts (JSON).
 
+use super::people::{field_label, stored_reason, Labels, Reason};
 use crate::domain::text::{sanitize_for_terminal as clean, sanitize_multiline};
 use crate::domain::{fields::Fields, Activity, Customer, Kind, Opportunity, Product};
 use crate::store::{Store, Tag};
-use super::people::{field_label, stored_reason, Labels, Reason};
 use crate::tr;
 use anyhow::Result;
 use serde::Serialize;
@@ -55,7 +55,12 @@ impl AnyRecord {
             AnyRecord::Opportunity(r) => r.title.clone(),
             AnyRecord::Product(r) => r.name.clone(),
             AnyRecord::Activity(r) => {
-                format!("{} {}: {}", r.date, activity_kind(r.kind.as_str()), r.summary)
+                format!(
+                    "{} {}: {}",
+                    r.date,
+                    activity_kind(r.kind.as_str()),
+                    r.summary
+                )
             }
         }
     }
@@ -166,7 +171,11 @@ pub fn field_rows(record: &AnyRecord, labels: &Labels) -> Vec<(String, String)> 
     if let AnyRecord::Opportunity(o) = record {
         for (i, item) in o.items.iter().enumerate() {
             rows.push((
-                if i == 0 { tr!("cli-field-lines") } else { String::new() },
+                if i == 0 {
+                    tr!("cli-field-lines")
+                } else {
+                    String::new()
+                },
                 tr!(
                     "cli-line-item",
                     product = item.product_id,
@@ -215,12 +224,18 @@ pub fn print_record(
         .max(8);
     println!("{} {}", pad("id", width), meta.id);
     for (label, value) in &rows {
-        let value = sanitize_multiline(value).replace('\n', &format!("\n{}", " ".repeat(width + 1)));
+        let value =
+            sanitize_multiline(value).replace('\n', &format!("\n{}", " ".repeat(width + 1)));
         println!("{} {}", pad(label, width), value);
     }
     let trashed = meta
         .deleted_at
-        .map(|d| tr!("cli-in-trash-since", at = d.format("%Y-%m-%d %H:%M").to_string()))
+        .map(|d| {
+            tr!(
+                "cli-in-trash-since",
+                at = d.format("%Y-%m-%d %H:%M").to_string()
+            )
+        })
         .unwrap_or_default();
     println!(
         "{} {}{}",
@@ -237,12 +252,7 @@ pub fn print_record(
     if !rows.is_empty() {
         println!("\n{}", tr!("cli-heading-tags"));
         for (dim, value, reason) in rows {
-            println!(
-                "  {}: {}  ({})",
-                clean(&dim),
-                clean(&value),
-                clean(&reason)
-            );
+            println!("  {}: {}  ({})", clean(&dim), clean(&value), clean(&reason));
         }
     }
 }

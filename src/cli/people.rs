@@ -109,7 +109,11 @@ pub struct Reason {
 /// The reasons of a record's tags, worded afresh in the language in force
 /// from today's facts, by (dimension, value). A stored tag the rules no
 /// longer give has none here: its stored reason is shown.
-pub fn live_reasons(store: &mut Store, kind: Kind, id: i64) -> Result<BTreeMap<(String, String), Reason>> {
+pub fn live_reasons(
+    store: &mut Store,
+    kind: Kind,
+    id: i64,
+) -> Result<BTreeMap<(String, String), Reason>> {
     let Some(facts) = store.facts(kind, id)? else {
         return Ok(BTreeMap::new());
     };

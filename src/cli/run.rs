@@ -4,10 +4,10 @@ use super::args::{AddKind, Cli, Command, EditArgs, EditKind, KindArg, ShowFormat
 use super::fields::FieldEdits;
 use super::output::{list_line, print_record, record_json, to_json, to_json_pretty, AnyRecord};
 use super::people::{kind_name, live_reasons, Labels};
-use crate::tr;
 use crate::domain::fields::{parse_line_item, Fields};
 use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
 use crate::store::{default_db_path, Page, Store, StoreError, Visibility, Written};
+use crate::tr;
 use anyhow::{anyhow, Context, Result};
 use chrono::NaiveDate;
 use std::process::ExitCode;
@@ -106,7 +106,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             store.delete(kind, id, version).map_err(explain)?;
             println!(
                 "{}",
-                tr!("cli-deleted", kind = kind_name(kind), id = id, cmd = format!("dossier restore {kind} {id}"))
+                tr!(
+                    "cli-deleted",
+                    kind = kind_name(kind),
+                    id = id,
+                    cmd = format!("dossier restore {kind} {id}")
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -159,6 +164,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             tags,
             output,
             force,
+            labels,
+        } if labels => {
+            super::labelled_csv::export(&mut store, format, kind, &tags, (output, force))
+        }
+        Command::Export {
+            format,
+            shape,
+            kind,
+            tags,
+            output,
+            force,
+            labels: _,
         } => super::interchange::export(&store, (format, shape), kind, tags, (output, force)),
         Command::Duplicates { limit, json } => super::interchange::duplicates(&store, limit, json),
         Command::Merge { keep, duplicate } => {
@@ -217,7 +234,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// Words a store error for the command line.
 pub(super) fn explain(e: StoreError) -> anyhow::Error {
     match &e {
-        StoreError::Io { .. } | StoreError::Corrupt { .. } | StoreError::Refused(_) | StoreError::Sqlite(_) => {
+        StoreError::Io { .. }
+        | StoreError::Corrupt { .. }
+        | StoreError::Refused(_)
+        | StoreError::Sqlite(_) => {
             anyhow!("{e}")
         }
         _ => anyhow!("{}", super::people::store_error_text(&e)),
@@ -327,7 +347,11 @@ fn report_saved(
         for f in answered {
             println!(
                 "  {}",
-                tr!("cli-follow-up-answered", due = f.due.to_string(), activity = f.activity_id)
+                tr!(
+                    "cli-follow-up-answered",
+                    due = f.due.to_string(),
+                    activity = f.activity_id
+                )
             );
         }
     }
@@ -338,7 +362,14 @@ fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
     let today = store.clock().today();
     let not_saved = |kind: &str, e: ValidationErrors| {
         let kind: Kind = kind.parse().unwrap_or(Kind::Customer);
-        anyhow!("{}", tr!("cli-kind-not-saved", kind = kind_name(kind), problems = e.to_string()))
+        anyhow!(
+            "{}",
+            tr!(
+                "cli-kind-not-saved",
+                kind = kind_name(kind),
+                problems = e.to_string()
+            )
+        )
     };
     let (record, json) = match add {
         AddKind::Customer(args) => {
@@ -423,14 +454,18 @@ fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
 /// is a conflict).
 fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(Written<AnyRecord>, bool)> {
     let today = store.clock().today();
-    let not_saved =
-        |kind: &str, id: i64, e: ValidationErrors| {
-            let kind: Kind = kind.parse().unwrap_or(Kind::Customer);
-            anyhow!(
-                "{}",
-                tr!("cli-record-not-saved", kind = kind_name(kind), id = id, problems = e.to_string())
+    let not_saved = |kind: &str, id: i64, e: ValidationErrors| {
+        let kind: Kind = kind.parse().unwrap_or(Kind::Customer);
+        anyhow!(
+            "{}",
+            tr!(
+                "cli-record-not-saved",
+                kind = kind_name(kind),
+                id = id,
+                problems = e.to_string()
             )
-        };
+        )
+    };
     let (record, json) = match edit {
         EditKind::Customer { id, edit, fields } => {
             let AnyRecord::Customer(mut c) = for_edit(store, Kind::Customer, id, &edit)? else {
@@ -571,7 +606,10 @@ fn print_list(
         let last = records.last().map(|r| r.meta().id).unwrap_or(after);
         eprintln!(
             "{}",
-            tr!("cli-list-more", cmd = format!("dossier list {kind} --after {last}"))
+            tr!(
+                "cli-list-more",
+                cmd = format!("dossier list {kind} --after {last}")
+            )
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -592,7 +630,10 @@ fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
                 super::output::pad(&kind_name(e.kind), 12),
                 e.id,
                 super::output::pad(&e.label, 40),
-                tr!("cli-deleted-at", at = e.deleted_at.format("%Y-%m-%d %H:%M").to_string())
+                tr!(
+                    "cli-deleted-at",
+                    at = e.deleted_at.format("%Y-%m-%d %H:%M").to_string()
+                )
             );
         }
     }
@@ -610,7 +651,11 @@ fn doctor(store: &mut Store, json: bool) -> Result<ExitCode> {
             } else {
                 tr!("cli-doctor-fail")
             };
-            println!("{}  {}", super::output::pad(&mark, 4), crate::store::doctor_check_name(check.name));
+            println!(
+                "{}  {}",
+                super::output::pad(&mark, 4),
+                crate::store::doctor_check_name(check.name)
+            );
             for p in &check.problems {
                 println!("        {}", crate::domain::text::sanitize_for_terminal(p));
             }

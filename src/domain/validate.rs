@@ -96,19 +96,13 @@ fn check_text_lines(
 ) {
     let n = value.chars().count();
     if n > max {
-        errs.add(
-            field,
-            crate::tr!("valid-too-long", length = n, max = max),
-        );
+        errs.add(field, crate::tr!("valid-too-long", length = n, max = max));
     }
     if value.chars().any(|c| {
         (c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
             || is_direction_override(c)
     }) {
-        errs.add(
-            field,
-            crate::tr!("valid-control-chars"),
-        );
+        errs.add(field, crate::tr!("valid-control-chars"));
     }
 }
 

@@ -26,7 +26,9 @@ impl Lang {
         let base = n.split(['.', '@']).next().unwrap_or("");
         match base {
             "en" | "english" | "c" | "posix" => Some(Lang::En),
-            "zh" | "zh-cn" | "zh-sg" | "zh-hans" | "zh-hans-cn" | "chinese" | "cn" => Some(Lang::Zh),
+            "zh" | "zh-cn" | "zh-sg" | "zh-hans" | "zh-hans-cn" | "chinese" | "cn" => {
+                Some(Lang::Zh)
+            }
             _ if name.trim() == "中文" || name.trim() == "简体中文" => Some(Lang::Zh),
             _ if base.starts_with("en-") => Some(Lang::En),
             _ => None,
@@ -62,7 +64,10 @@ pub fn from_locale(lc_all: Option<&str>, lc_messages: Option<&str>, lang: Option
         .unwrap_or("");
     let l = locale.to_ascii_lowercase().replace('-', "_");
     let base = l.split(['.', '@']).next().unwrap_or("");
-    if matches!(base, "zh_cn" | "zh_sg" | "zh_hans" | "zh_hans_cn" | "zh_hans_sg") {
+    if matches!(
+        base,
+        "zh_cn" | "zh_sg" | "zh_hans" | "zh_hans_cn" | "zh_hans_sg"
+    ) {
         Lang::Zh
     } else {
         Lang::En

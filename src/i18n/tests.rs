@@ -8,40 +8,34 @@ use std::path::Path;
 
 /// Every message of one language: key → the variables it uses.
 fn catalog(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (name, en, zh) in FILES {
         let text = lang.pick(*en, *zh);
-        let res = fluent_syntax::parser::parse(text)
+        // The files parse (the bundle would refuse them at start-up).
+        fluent_syntax::parser::parse(text)
             .unwrap_or_else(|(_, errs)| panic!("{}/{name}: {errs:?}", lang.code()));
-        for entry in res.body {
-            if let fluent_syntax::ast::Entry::Message(m) = entry {
-                let key = m.id.name.to_string();
-                // The variables: `{ $name }` anywhere in the message's text.
-                let start = text.find(&format!("\n{key} =")).map_or(0, |i| i + 1);
-                let rest = &text[start..];
-                let end = rest[1..]
-                    .find("\n\n")
-                    .into_iter()
-                    .chain(rest[1..].find(|c: char| c == '\n').and_then(|i| {
-                        // A message ends at the next line that starts a new entry.
-                        let mut at = i + 1;
-                        loop {
-                            let line = rest[at + 1..].lines().next().unwrap_or("");
-                            if line.is_empty() || !line.starts_with([' ', '}', '[', '*']) {
-                                return Some(at);
-                            }
-                            at += line.len() + 1;
-                        }
-                    }))
-                    .min()
-                    .unwrap_or(rest.len() - 1)
-                    + 1;
-                let vars = rest[..end]
-                    .split("$")
-                    .skip(1)
-                    .map(|v| v.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect())
-                    .collect();
-                assert!(out.insert(key.clone(), vars).is_none(), "{key} twice in {}", lang.code());
+        // A message starts at `key =` and goes on over indented lines.
+        let mut current: Option<String> = None;
+        for line in text.lines() {
+            let starts_entry = line.starts_with(|c: char| c.is_ascii_lowercase());
+            if starts_entry {
+                let key = line.split('=').next().unwrap_or("").trim().to_string();
+                assert!(
+                    out.insert(key.clone(), BTreeSet::new()).is_none(),
+                    "{key} twice in {}",
+                    lang.code()
+                );
+                current = Some(key);
+            } else if !line.starts_with([' ', '}', '[', '*']) {
+                current = None;
+            }
+            if let Some(key) = &current {
+                let vars = line.split('$').skip(1).map(|v| {
+                    v.chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect::<String>()
+                });
+                out.get_mut(key).unwrap().extend(vars);
             }
         }
     }
@@ -56,7 +50,10 @@ fn sources() -> Vec<(String, String)> {
             if p.is_dir() {
                 walk(&p, out);
             } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("i18n/tests.rs") {
-                out.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
+                out.push((
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                ));
             }
         }
     }
@@ -91,15 +88,21 @@ fn keys_in_code(text: &str) -> Vec<String> {
 
 /// Keys made at run time from the command line and the field lists.
 fn generated_keys() -> BTreeSet<String> {
-    use clap::CommandFactory;
     use crate::domain::fields::{
         CAMPAIGN_FIELDS, CUSTOMER_FIELDS, OPPORTUNITY_FIELDS, PRODUCT_FIELDS, TOUCH_FIELDS,
     };
+    use clap::CommandFactory;
     let mut keys: BTreeSet<String> = crate::cli::help::entries(&crate::cli::Cli::command())
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    for specs in [CUSTOMER_FIELDS, OPPORTUNITY_FIELDS, PRODUCT_FIELDS, TOUCH_FIELDS, CAMPAIGN_FIELDS] {
+    for specs in [
+        CUSTOMER_FIELDS,
+        OPPORTUNITY_FIELDS,
+        PRODUCT_FIELDS,
+        TOUCH_FIELDS,
+        CAMPAIGN_FIELDS,
+    ] {
         for s in specs {
             keys.insert(crate::cli::people_field_key(specs, s.name));
         }
@@ -128,13 +131,19 @@ fn every_key_the_code_uses_is_in_the_catalog_and_every_key_is_used() {
     let mut literal_text = String::new();
     for (file, text) in sources() {
         for key in keys_in_code(&text) {
-            assert!(en.contains_key(&key), "{file}: '{key}' is not in the catalog");
+            assert!(
+                en.contains_key(&key),
+                "{file}: '{key}' is not in the catalog"
+            );
             used.insert(key);
         }
         literal_text.push_str(&text);
     }
     for key in &generated {
-        assert!(en.contains_key(key), "'{key}' (help or field label) is not in the catalog");
+        assert!(
+            en.contains_key(key),
+            "'{key}' (help or field label) is not in the catalog"
+        );
     }
     let unused: Vec<&String> = en
         .keys()
@@ -153,7 +162,10 @@ fn every_message_formats_without_errors_in_both_languages() {
         for (key, vars) in catalog(lang) {
             let args: Vec<(&str, Arg)> = vars.iter().map(|v| (v.as_str(), Arg::Num(2.0))).collect();
             let text = message(lang, &key, &args);
-            assert!(!text.contains("{$") && !text.contains("{ $") && text != key, "{key}: {text}");
+            assert!(
+                !text.contains("{$") && !text.contains("{ $") && text != key,
+                "{key}: {text}"
+            );
         }
     }
 }
@@ -188,7 +200,12 @@ fn plurals_and_arguments() {
 #[case(None, None, Some("en_US.UTF-8"), Lang::En)]
 #[case(None, None, Some("C"), Lang::En)]
 #[case(None, Some("zh_CN.UTF-8"), Some("en_US.UTF-8"), Lang::Zh)]
-#[case(Some("en_GB.UTF-8"), Some("zh_CN.UTF-8"), Some("zh_CN.UTF-8"), Lang::En)]
+#[case(
+    Some("en_GB.UTF-8"),
+    Some("zh_CN.UTF-8"),
+    Some("zh_CN.UTF-8"),
+    Lang::En
+)]
 #[case(Some(""), None, Some("zh_CN.UTF-8"), Lang::Zh)]
 #[case(Some("zh_CN@pinyin"), None, None, Lang::Zh)]
 fn the_locale_picks_the_language(

@@ -264,8 +264,9 @@ impl Store {
         // the others still run.
         let run = |name: &'static str, check: fn(&Connection) -> Result<Vec<String>>| {
             let started = std::time::Instant::now();
-            let problems =
-                check(conn).unwrap_or_else(|e| vec![crate::tr!("doctor-could-not-run", error = e.to_string())]);
+            let problems = check(conn).unwrap_or_else(|e| {
+                vec![crate::tr!("doctor-could-not-run", error = e.to_string())]
+            });
             let ms = started.elapsed().as_millis() as u64;
             tracing::info!(check = name, ms, problems = problems.len(), "doctor");
             DoctorCheck { name, problems }
@@ -297,18 +298,24 @@ impl Store {
                     problems,
                 });
                 let live = self.counts()?;
-                if [live.customers, live.opportunities, live.products, live.activities]
-                    .iter()
-                    .any(|&n| n as usize > RULES_SAMPLE)
+                if [
+                    live.customers,
+                    live.opportunities,
+                    live.products,
+                    live.activities,
+                ]
+                .iter()
+                .any(|&n| n as usize > RULES_SAMPLE)
                 {
                     notes.push(crate::tr!("doctor-note-sample", sample = RULES_SAMPLE));
                 }
             }
             Ok(None) => notes.push(crate::tr!("doctor-note-no-sweep")),
             // On a damaged file the integrity check already says why.
-            Err(e) if !healthy_so_far => {
-                notes.push(crate::tr!("doctor-note-not-compared", error = e.to_string()))
-            }
+            Err(e) if !healthy_so_far => notes.push(crate::tr!(
+                "doctor-note-not-compared",
+                error = e.to_string()
+            )),
             Err(e) => checks.push(DoctorCheck {
                 name: "tags agree with the rules",
                 problems: vec![crate::tr!("doctor-could-not-run", error = e.to_string())],

@@ -100,3 +100,9 @@ cli-merged = merged customer { $duplicate } into { $keep } ({ $deals } deal(s), 
 cli-no-merge-to-undo = there is no merge to undo
 cli-not-undone = not undone — { $error }
 cli-unmerged = merge { $merge } undone: customers { $kept } and { $merged } are separate again
+cli-exported = { $count ->
+    [one] exported 1 record{ $to }
+   *[other] exported { $count } records{ $to }
+}
+cli-exported-to = { " " }to { $path }
+cli-labels-csv-only = --labels is for --format csv: vCard and JSON keep their own field names

@@ -97,6 +97,7 @@ help-export--kind = Which kind of record (CSV default: customer; JSON default: e
 help-export--tags = Only records carrying this tag, DIMENSION=VALUE in ids or labels (repeatable: all must match)
 help-export--output = Write to this file (created private) instead of standard output
 help-export--force = Replace the file named by --output if it exists (never the open book, its -wal/-shm files or a symbolic link)
+help-export--labels = CSV for people: headers and tags as labels in the chosen language (the plain CSV keeps ids and imports back)
 help-duplicates = List likely duplicate customers (same email or phone, similar name and company)
 help-duplicates--limit = How many pairs at most
 help-merge = Merge customer DUPLICATE into KEEP (deals and activities move; undo with unmerge)

@@ -85,3 +85,6 @@ cli-merged = 已将客户 { $duplicate } 合并进 { $keep }（转移 { $deals }
 cli-no-merge-to-undo = 没有可撤销的合并
 cli-not-undone = 未撤销 — { $error }
 cli-unmerged = 合并 { $merge } 已撤销：客户 { $kept } 和 { $merged } 重新分开
+cli-exported = 已导出 { $count } 条记录{ $to }
+cli-exported-to = 到 { $path }
+cli-labels-csv-only = --labels 只用于 --format csv：vCard 和 JSON 保留各自的字段名

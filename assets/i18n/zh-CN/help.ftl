@@ -96,6 +96,7 @@ help-export--kind = 导出哪种记录（CSV 默认 customer；JSON 默认全部
 help-export--tags = 只导出带此标签的记录，写作 维度=值，可用编号或名称（可重复，须全部满足）
 help-export--output = 写入此文件（仅本人可读）而不是标准输出
 help-export--force = 覆盖 --output 指定的已有文件（绝不覆盖正在使用的库、其 -wal/-shm 文件或符号链接）
+help-export--labels = 给人看的 CSV：标题和标签都用所选语言的名称（普通 CSV 保留编号，可以再导入）
 help-duplicates = 列出可能重复的客户（相同邮箱或电话，相近的姓名和公司）
 help-duplicates--limit = 最多显示多少对
 help-merge = 将客户 DUPLICATE 合并进 KEEP（商机和活动随之转移；可用 unmerge 撤销）
