@@ -105,7 +105,7 @@ fn print_report(r: &SweepReport, labels: &Labels) {
         "{}",
         tr!(
             "cli-classified",
-            counted = counted.join(", "),
+            counted = counted.join(&tr!("cli-list-separator")),
             seconds = format!("{:.1}", r.elapsed_ms as f64 / 1000.0)
         )
     );
@@ -180,7 +180,7 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
                 .map_or_else(|| stored_reason(&t.reason).to_string(), |r| r.text.clone());
             println!(
                 "  {}  {}  {}",
-                pad(&clean(&dim), 16),
+                pad(&clean(&dim), 19),
                 pad(&clean(&value), 14),
                 clean(&reason)
             );
@@ -209,7 +209,7 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
             println!(
                 "  {}  {}  {} → {}  {}",
                 h.at.format("%Y-%m-%d %H:%M"),
-                pad(&clean(&dim), 16),
+                pad(&clean(&dim), 19),
                 clean(&label(&h.old)),
                 clean(&label(&h.new)),
                 clean(stored_reason(&h.reason))

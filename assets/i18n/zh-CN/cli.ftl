@@ -88,3 +88,4 @@ cli-unmerged = 合并 { $merge } 已撤销：客户 { $kept } 和 { $merged } �
 cli-exported = 已导出 { $count } 条记录{ $to }
 cli-exported-to = 到 { $path }
 cli-labels-csv-only = --labels 只用于 --format csv：vCard 和 JSON 保留各自的字段名
+cli-list-separator = 、
