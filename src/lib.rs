@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod cli;
 pub mod domain;
+pub mod i18n;
 pub mod interchange;
 pub mod sample;
 pub mod search;

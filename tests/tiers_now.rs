@@ -68,7 +68,7 @@ fn the_first_big_deal_of_a_new_book_is_high_value_at_once() {
     assert_eq!(
         reason,
         "Won 254,000 in the last 12 months — 100,000 is the mark while the book is too \
-         small for percentiles (rule value.high)"
+         small for percentiles"
     );
     // Stored so, not only shown so: the list filter reads the stored tag.
     assert_eq!(

@@ -4,6 +4,8 @@ use super::cuts::CutPoints;
 use super::facts::{FactValue, Facts};
 use super::rules::{Condition, Dimension, Op, Piece, Rhs, RuleSet, SayPiece, ValueSpec};
 use super::Tag;
+use crate::i18n::Lang;
+use crate::tr_in;
 use std::borrow::Cow;
 use std::fmt::Write;
 
@@ -93,10 +95,10 @@ impl Condition {
     }
 
     /// `revenue_12m 182,000 ≥ 100,000 (amount_high)`
-    fn explain(&self, facts: &Facts, cuts: &CutPoints, out: &mut String) {
+    fn explain(&self, facts: &Facts, cuts: &CutPoints, lang: Lang, out: &mut String) {
         let name = facts.subject().fact_names()[self.fact];
         let _ = match facts.get(self.fact) {
-            None => write!(out, "{name} none"),
+            None => write!(out, "{name} {}", tr_in!(lang, "reason-none")),
             Some(FactValue::Num(v)) => write!(out, "{name} {}", format_num(*v)),
             Some(FactValue::Text(t)) => write!(out, "{name} \"{t}\""),
         };
@@ -110,18 +112,10 @@ impl Condition {
                 Some(s) => write!(out, "{} ({s})", format_num(*value)),
                 None => write!(out, "{}", format_num(*value)),
             },
-            Rhs::Percentile(p) => match (
-                self.floor_in_force(facts, cuts),
-                cuts.get(facts.subject(), self.fact, *p),
-            ) {
-                (Some((floor, name)), _) => write!(
-                    out,
-                    "{} ({name}: too few in the book for percentiles)",
-                    format_num(floor)
-                ),
-                (None, Some(c)) => write!(out, "{} (p{p} of the book)", format_num(c)),
-                (None, None) => write!(out, "p{p} of the book (not computed yet)"),
-            },
+            Rhs::Percentile(_) => {
+                self.limit(facts, cuts, lang, out);
+                Ok(())
+            }
             Rhs::Text(t) => write!(out, "\"{t}\""),
             Rhs::List { values, setting } => match setting {
                 Some(s) => write!(out, "{s}"),
@@ -210,6 +204,7 @@ fn sentence(
     first: Option<&Condition>,
     facts: &Facts,
     cuts: &CutPoints,
+    lang: Lang,
 ) -> String {
     let mut out = String::new();
     for p in pieces {
@@ -218,11 +213,11 @@ fn sentence(
             SayPiece::Fact(i) => match facts.get(*i) {
                 Some(FactValue::Num(n)) => out.push_str(&format_num(*n)),
                 Some(FactValue::Text(t)) => out.push_str(t),
-                None => out.push_str("none"),
+                None => out.push_str(&tr_in!(lang, "reason-none")),
             },
             SayPiece::Limit => {
                 if let Some(c) = first {
-                    c.limit(facts, cuts, &mut out);
+                    c.limit(facts, cuts, lang, &mut out);
                 }
             }
         }
@@ -236,99 +231,102 @@ fn sentence(
 
 impl Condition {
     /// What the condition compares with, in words.
-    fn limit(&self, facts: &Facts, cuts: &CutPoints, out: &mut String) {
-        let _ = match &self.rhs {
-            Rhs::Num { value, .. } => write!(out, "{}", format_num(*value)),
-            Rhs::Percentile(p) => match (
+    fn limit(&self, facts: &Facts, cuts: &CutPoints, lang: Lang, out: &mut String) {
+        match &self.rhs {
+            Rhs::Num { value, .. } => out.push_str(&format_num(*value)),
+            Rhs::Percentile(p) => out.push_str(&match (
                 self.floor_in_force(facts, cuts),
                 cuts.get(facts.subject(), self.fact, *p),
             ) {
-                (Some((floor, _)), _) => write!(
-                    out,
-                    "{} is the mark while the book is too small for percentiles",
-                    format_num(floor)
+                (Some((floor, _)), _) => {
+                    tr_in!(lang, "reason-limit-floor", floor = format_num(floor))
+                }
+                (None, Some(c)) => tr_in!(
+                    lang,
+                    "reason-limit-top",
+                    percent = 100 - *p as u32,
+                    cut = format_num(c)
                 ),
-                (None, Some(c)) => write!(
-                    out,
-                    "the top {} % of the book starts at {}",
-                    100 - *p as u32,
-                    format_num(c)
-                ),
-                (None, None) => write!(out, "the book's p{p} is not computed yet"),
-            },
-            Rhs::Text(t) => write!(out, "{t}"),
-            Rhs::List { values, .. } => write!(out, "{}", values.join(", ")),
-            Rhs::None => Ok(()),
-        };
+                (None, None) => tr_in!(lang, "reason-limit-not-computed", percentile = *p as u32),
+            }),
+            Rhs::Text(t) => out.push_str(t),
+            Rhs::List { values, .. } => out.push_str(&values.join(", ")),
+            Rhs::None => {}
+        }
+    }
+}
+
+/// How a subject is named inside a sentence ("the customer's", "客户的").
+fn subject_name(subject: super::Subject, lang: Lang) -> String {
+    use super::Subject;
+    match subject {
+        Subject::Customer => tr_in!(lang, "subject-customer"),
+        Subject::Opportunity => tr_in!(lang, "subject-opportunity"),
+        Subject::Product => tr_in!(lang, "subject-product"),
+        Subject::Campaign => tr_in!(lang, "subject-campaign"),
     }
 }
 
 impl Outcome<'_> {
-    /// The rule's `say` sentence when it has one ("Won 254,000 in the last
-    /// 12 months — the top 20 % of the book starts at 236,000 (rule
-    /// value.high)"), else `value=high because revenue_12m 182,000 ≥
-    /// 100,000 (amount_high) (rule value.high)`.
+    /// The reason in the language in force: the rule's `say` sentence
+    /// ("Won 254,000 in the last 12 months — the top 20 % of the book
+    /// starts at 236,000"), else the comparisons the rule made.
     pub fn reason(&self, facts: &Facts, cuts: &CutPoints) -> String {
-        match self.rule.map(|i| &self.dim.rules[i]) {
-            Some(rule) => {
-                if let Some(say) = &rule.say {
-                    let first = rule.when.first();
-                    return format!("{} (rule {})", sentence(say, first, facts, cuts), rule.name);
-                }
-            }
-            None => {
-                if let Some(say) = &self.dim.say_default {
-                    return format!(
-                        "{} (default of {})",
-                        sentence(say, None, facts, cuts),
-                        self.dim.name
-                    );
-                }
-            }
-        }
-        self.technical_reason(facts, cuts)
+        self.reason_in(crate::i18n::current(), facts, cuts)
     }
 
-    /// The rule and the comparisons it made, for rules without a sentence.
-    fn technical_reason(&self, facts: &Facts, cuts: &CutPoints) -> String {
-        let mut out = format!("{}={}", self.dim.name, self.value);
+    /// The name of the rule that gave the value (`value.high`), `None`
+    /// for the dimension's default. For machines (`why --json`), never
+    /// for a person to read.
+    pub fn rule_name(&self) -> Option<&str> {
+        self.rule.map(|i| self.dim.rules[i].name.as_str())
+    }
+
+    /// [`Outcome::reason`] in `lang`.
+    pub fn reason_in(&self, lang: Lang, facts: &Facts, cuts: &CutPoints) -> String {
+        let l = lang as usize;
         match self.rule.map(|i| &self.dim.rules[i]) {
             Some(rule) => {
-                let conds: Vec<&Condition> = self.dim.only_if.iter().chain(&rule.when).collect();
-                let shown: Vec<&Condition> = if rule.when.is_empty() {
-                    // A value taken from a field: name the field.
-                    match &rule.value {
-                        ValueSpec::Template(_) => Vec::new(),
-                        ValueSpec::Fixed(_) => conds,
-                    }
-                } else {
-                    rule.when.iter().collect()
-                };
-                if !shown.is_empty() {
-                    out.push_str(" because ");
-                    for (i, c) in shown.iter().enumerate() {
-                        if i > 0 {
-                            out.push_str(" and ");
-                        }
-                        c.explain(facts, cuts, &mut out);
-                    }
-                } else if let ValueSpec::Template(pieces) = &rule.value {
-                    let names: Vec<&str> = pieces
-                        .iter()
-                        .filter_map(|p| match p {
-                            Piece::Fact(i) => Some(facts.subject().fact_names()[*i]),
-                            Piece::Lit(_) => None,
-                        })
-                        .collect();
-                    let _ = write!(out, " from {}", names.join(" and "));
+                if let Some(say) = &rule.say[l] {
+                    return sentence(say, rule.when.first(), facts, cuts, lang);
                 }
-                let _ = write!(out, " (rule {})", rule.name);
             }
             None => {
-                let _ = write!(out, ": no rule matched (default of {})", self.dim.name);
+                if let Some(say) = &self.dim.say_default[l] {
+                    return sentence(say, None, facts, cuts, lang);
+                }
             }
         }
-        out
+        self.plain_reason(facts, cuts, lang)
+    }
+
+    /// The comparisons a rule made, for rules without a sentence (a
+    /// user's own rules): `high: revenue_12m 182,000 ≥ 100,000`.
+    fn plain_reason(&self, facts: &Facts, cuts: &CutPoints, lang: Lang) -> String {
+        let value = self.dim.value_label(&self.value, lang);
+        let Some(rule) = self.rule.map(|i| &self.dim.rules[i]) else {
+            return tr_in!(lang, "reason-default", value = value);
+        };
+        if rule.when.is_empty() {
+            if let ValueSpec::Template(_) = &rule.value {
+                // A value taken from a field.
+                return tr_in!(
+                    lang,
+                    "reason-from-field",
+                    subject = subject_name(facts.subject(), lang),
+                    field = self.dim.label(lang)
+                );
+            }
+            return tr_in!(lang, "reason-always", value = value);
+        }
+        let mut conds = String::new();
+        for (i, c) in rule.when.iter().enumerate() {
+            if i > 0 {
+                conds.push_str(&tr_in!(lang, "reason-and"));
+            }
+            c.explain(facts, cuts, lang, &mut conds);
+        }
+        tr_in!(lang, "reason-because", value = value, conditions = conds)
     }
 }
 

@@ -12,6 +12,7 @@ pub mod compute;
 pub mod cuts;
 pub mod eval;
 pub mod facts;
+pub mod labels;
 pub mod rules;
 
 #[cfg(test)]

@@ -147,8 +147,9 @@ pub(crate) struct Rule {
     pub name: String,
     pub value: ValueSpec,
     pub when: Vec<Condition>,
-    /// The reason as a sentence a salesperson reads (`say = "…"`).
-    pub say: Option<Vec<SayPiece>>,
+    /// The reason as a sentence a salesperson reads (`say = "…"`, or
+    /// `say = { en = "…", zh = "…" }`).
+    pub say: Says,
 }
 
 /// A piece of a `say` sentence.
@@ -163,17 +164,25 @@ pub(crate) enum SayPiece {
     Limit,
 }
 
+/// A `say` sentence in each language ([`Lang`] order); a language the
+/// file gives none for uses the English one.
+pub(crate) type Says = [Option<Vec<SayPiece>>; 2];
+
 /// One dimension of a subject, e.g. the customer's `value`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dimension {
     pub name: String,
-    /// A label for screens, e.g. "value 客户价值".
-    pub label: String,
+    /// The dimension's label in each language ([`Lang`] order), e.g.
+    /// "value" and "客户价值".
+    pub labels: [String; 2],
+    /// Labels of the dimension's values (`values = { high = { zh = "高" } }`):
+    /// value id → label in each language, when the file gives one.
+    pub value_labels: BTreeMap<String, [Option<String>; 2]>,
     pub(crate) only_if: Vec<Condition>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) default: Option<String>,
     /// The default's reason as a sentence (`say_default = "…"`).
-    pub(crate) say_default: Option<Vec<SayPiece>>,
+    pub(crate) say_default: Says,
     /// A list-valued dimension (`multi = true`, e.g. a product's audience):
     /// each comma-separated item of the value is a tag of its own, so a
     /// filter by one value finds every record that has it among others.
@@ -221,14 +230,43 @@ struct RawFile {
     campaign: BTreeMap<String, Spanned<RawDim>>,
 }
 
+/// A text in one form for every language, or one per language:
+/// `"high"` or `{ en = "high", zh = "高" }`.
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+enum RawText {
+    Plain(String),
+    ByLang(ByLang),
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct ByLang {
+    en: Option<String>,
+    zh: Option<String>,
+}
+
+impl RawText {
+    /// The text in each language ([`Lang`] order); `None` where not given.
+    fn by_lang(&self) -> [Option<&str>; 2] {
+        match self {
+            RawText::Plain(s) => [Some(s), Some(s)],
+            RawText::ByLang(b) => [b.en.as_deref(), b.zh.as_deref()],
+        }
+    }
+}
+
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct RawDim {
-    label: Option<String>,
+    label: Option<RawText>,
+    /// Labels of values: `values = { high = { en = "high", zh = "高" } }`.
+    #[serde(default)]
+    values: BTreeMap<String, RawText>,
     enabled: Option<bool>,
     default: Option<String>,
     value_from: Option<Spanned<String>>,
-    say_default: Option<Spanned<String>>,
+    say_default: Option<Spanned<RawText>>,
     #[serde(default)]
     multi: bool,
     #[serde(default)]
@@ -242,7 +280,7 @@ struct RawDim {
 struct RawRule {
     value: Spanned<String>,
     name: Option<String>,
-    say: Option<Spanned<String>>,
+    say: Option<Spanned<RawText>>,
     #[serde(default)]
     when: Vec<Spanned<RawCond>>,
 }
@@ -581,7 +619,7 @@ fn compile_dim(
             name: format!("{name}.{}", from.get_ref()),
             value,
             when: Vec::new(),
-            say: None,
+            say: [None, None],
         });
     }
     for r in &dim.rules {
@@ -604,11 +642,7 @@ fn compile_dim(
             .iter()
             .map(|c| compile_cond(src, subject, c, settings))
             .collect::<Result<_, _>>()?;
-        let say = rule
-            .say
-            .as_ref()
-            .map(|s| say(src, subject, s, settings))
-            .transpose()?;
+        let say = says(src, subject, rule.say.as_ref(), settings)?;
         rules.push(Rule {
             name: rule_name,
             value,
@@ -622,36 +656,70 @@ fn compile_dim(
             format!("{subject}.{name} has no rules, no value_from and no default"),
         ));
     }
+    let label = dim
+        .label
+        .as_ref()
+        .map(RawText::by_lang)
+        .unwrap_or([None, None]);
+    let en_label = label[0].unwrap_or(name).to_string();
+    let value_labels = dim
+        .values
+        .iter()
+        .map(|(v, l)| {
+            let [en, zh] = l.by_lang();
+            (v.clone(), [en.map(str::to_string), zh.map(str::to_string)])
+        })
+        .collect();
     Ok(Dimension {
         name: name.to_string(),
-        label: dim.label.clone().unwrap_or_else(|| name.to_string()),
+        labels: [en_label.clone(), label[1].map_or(en_label, str::to_string)],
+        value_labels,
         only_if,
         rules,
         default: dim.default.clone(),
-        say_default: dim
-            .say_default
-            .as_ref()
-            .map(|s| say(src, subject, s, settings))
-            .transpose()?,
+        say_default: says(src, subject, dim.say_default.as_ref(), settings)?,
         multi: dim.multi,
     })
+}
+
+/// A `say` sentence in each language; a language without one uses English.
+fn says(
+    src: &Source,
+    subject: Subject,
+    text: Option<&Spanned<RawText>>,
+    settings: &BTreeMap<String, Setting>,
+) -> Result<Says, RuleError> {
+    let Some(text) = text else {
+        return Ok([None, None]);
+    };
+    let [en, zh] = text.get_ref().by_lang();
+    let span = text.span();
+    let en = en
+        .map(|t| say(src, subject, t, span.clone(), settings))
+        .transpose()?;
+    let zh = match zh {
+        Some(t) => Some(say(src, subject, t, span, settings)?),
+        None => en.clone(),
+    };
+    Ok([en, zh])
 }
 
 /// A `say` sentence: text with `{fact}`, `{setting}` and `{limit}` in it.
 fn say(
     src: &Source,
     subject: Subject,
-    text: &Spanned<String>,
+    text: &str,
+    span: Range<usize>,
     settings: &BTreeMap<String, Setting>,
 ) -> Result<Vec<SayPiece>, RuleError> {
     let mut pieces = Vec::new();
-    let mut rest = text.get_ref().as_str();
+    let mut rest = text;
     while let Some(open) = rest.find('{') {
         if open > 0 {
             pieces.push(SayPiece::Lit(rest[..open].to_string()));
         }
         let Some(close) = rest[open..].find('}') else {
-            return Err(src.error(text.span(), "a '{' without its '}' in say"));
+            return Err(src.error(span, "a '{' without its '}' in say"));
         };
         let name = &rest[open + 1..open + close];
         let piece = if name == "limit" {
@@ -665,7 +733,7 @@ fn say(
                 Some(Setting::List(l)) => SayPiece::Lit(l.join(", ")),
                 None => {
                     return Err(src.error(
-                        text.span(),
+                        span,
                         format!("'{{{name}}}' in say is not a {subject} fact, a setting or limit"),
                     ))
                 }

@@ -2,8 +2,10 @@
 
 use super::compute::{customer_facts, CustomerProfile, DealRow};
 use super::facts::{FactValue, Facts, Subject};
+use super::rules::BUILTIN_RULES;
 use super::{CutPoints, RuleSet};
 use crate::domain::Stage;
+use crate::i18n::Lang;
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
@@ -262,23 +264,132 @@ fn reasons_name_rule_and_facts() {
     // Issue 18: reasons read as sentences with the facts in them.
     assert_eq!(
         reason("amount"),
-        "Won 182,000 in the last 12 months — high starts at 100,000 (rule amount.high)"
+        "Won 182,000 in the last 12 months — high starts at 100,000"
     );
     assert_eq!(
         reason("value"),
-        "Won 182,000 in the last 12 months — the top 20 % of the book starts at 50,000 (rule value.high)"
+        "Won 182,000 in the last 12 months — the top 20 % of the book starts at 50,000"
     );
-    // A rule without a sentence still names its comparisons.
-    assert_eq!(
-        reason("status"),
-        "status=prospect: no rule matched (default of status)"
-    );
+    assert_eq!(reason("status"), "No purchase yet");
     let f = facts(C, &[("industry", T("tech"))]);
     let tags = rules.tags(&f, &test_cuts());
     let t = tags.iter().find(|t| t.dimension == "industry").unwrap();
+    assert_eq!(t.reason, "Taken from the customer's industry");
+}
+
+/// A user's rule without a sentence says its comparisons in words, with
+/// no rule id in it.
+#[test]
+fn a_rule_without_a_sentence_says_its_comparisons() {
+    let user = r#"
+[customer.vip]
+label = { en = "VIP", zh = "贵宾" }
+values = { yes = { zh = "是" } }
+rules = [{ value = "yes", when = [{ fact = "revenue_12m", op = ">=", value = 1000 }] }]
+"#;
+    let rules = RuleSet::from_texts(&[("built-in", BUILTIN_RULES), ("mine", user)]).unwrap();
+    let f = facts(C, &[("revenue_12m", N(5_000.0))]);
+    let outcomes = rules.evaluate(&f, &test_cuts());
+    let vip = outcomes.iter().find(|o| o.dim.name == "vip").unwrap();
     assert_eq!(
-        t.reason,
-        "industry=tech from industry (rule industry.industry)"
+        vip.reason_in(Lang::En, &f, &test_cuts()),
+        "yes because revenue_12m 5,000 ≥ 1,000"
+    );
+    assert_eq!(
+        vip.reason_in(Lang::Zh, &f, &test_cuts()),
+        "是，因为 revenue_12m 5,000 ≥ 1,000"
+    );
+    assert_eq!(vip.rule_name(), Some("vip.yes"));
+}
+
+/// Every built-in rule and default speaks both languages in a sentence,
+/// and every fixed value has a Chinese label.
+#[test]
+fn builtin_rules_speak_both_languages() {
+    let rules = RuleSet::builtin();
+    for subject in Subject::ALL {
+        for d in rules.dimensions(subject) {
+            assert_ne!(
+                d.label(Lang::Zh),
+                d.label(Lang::En),
+                "{subject}.{} zh label",
+                d.name
+            );
+            for r in &d.rules {
+                let from_field =
+                    r.when.is_empty() && matches!(r.value, super::rules::ValueSpec::Template(_));
+                if !from_field {
+                    assert!(
+                        r.say[0].is_some() && r.say[1] != r.say[0],
+                        "{subject} rule {} says nothing in both",
+                        r.name
+                    );
+                }
+                if let super::rules::ValueSpec::Fixed(v) = &r.value {
+                    assert!(
+                        d.value_labels.get(v).and_then(|l| l[1].as_ref()).is_some(),
+                        "{subject}.{} value {v} has no zh label",
+                        d.name
+                    );
+                }
+            }
+            if let Some(def) = &d.default {
+                assert!(
+                    d.say_default[0].is_some() && d.say_default[1] != d.say_default[0],
+                    "{subject}.{} default",
+                    d.name
+                );
+                assert!(
+                    d.value_labels
+                        .get(def)
+                        .and_then(|l| l[1].as_ref())
+                        .is_some(),
+                    "{subject}.{} default {def} has no zh label",
+                    d.name
+                );
+            }
+        }
+    }
+}
+
+#[rstest::rstest]
+#[case("value=high", Some(("value", "high")))]
+#[case("价值:高", Some(("value", "high")))]
+#[case("客户价值=高", Some(("value", "high")))]
+#[case("生命周期:流失", Some(("lifecycle", "churned")))]
+#[case("忠诚度：流失", Some(("loyalty", "lost")))]
+#[case("Value:High", Some(("value", "high")))]
+#[case("follow-up=due today", Some(("follow_up", "due_today")))]
+#[case("跟进=已逾期", Some(("follow_up", "overdue")))]
+#[case("city:上海", None)]
+#[case("value", None)]
+fn tag_filters_read_ids_and_labels(#[case] typed: &str, #[case] want: Option<(&str, &str)>) {
+    let rules = RuleSet::builtin();
+    let got = rules.parse_tag_filter(Subject::Customer, typed);
+    assert_eq!(got.as_ref().map(|(d, v)| (d.as_str(), v.as_str())), want);
+}
+
+#[test]
+fn tags_read_as_labels_in_each_language() {
+    let rules = RuleSet::builtin();
+    assert_eq!(
+        rules.tag_label(Subject::Customer, "lifecycle", "churned", Lang::Zh),
+        ("生命周期".to_string(), "流失".to_string())
+    );
+    assert_eq!(
+        rules.tag_label(Subject::Customer, "follow_up", "none_planned", Lang::En),
+        ("follow-up".to_string(), "none planned".to_string())
+    );
+    assert_eq!(
+        rules.tag_label(Subject::Opportunity, "stage", "qualified", Lang::Zh),
+        ("商机阶段".to_string(), "意向".to_string())
+    );
+    // A value built from a field keeps its text.
+    assert_eq!(
+        rules
+            .tag_label(Subject::Customer, "location", "上海 上海", Lang::Zh)
+            .1,
+        "上海 上海"
     );
 }
 
@@ -502,29 +613,54 @@ fn lifecycle_and_loyalty_agree() {
 /// sentence with the facts in it (issue 18).
 #[rstest::rstest]
 #[case::floor_on_a_small_book(
-    &[("revenue_12m", N(254_000.0))], None, "value",
-    "Won 254,000 in the last 12 months — 100,000 is the mark while the book is too small for percentiles (rule value.high)")]
+    &[("revenue_12m", N(254_000.0))], None, "value", Lang::En,
+    "Won 254,000 in the last 12 months — 100,000 is the mark while the book is too small for percentiles")]
+#[case::top_of_the_book(
+    &[("revenue_12m", N(254_000.0))], Some(()), "value", Lang::En,
+    "Won 254,000 in the last 12 months — the top 20 % of the book starts at 50,000")]
+#[case::top_of_the_book_zh(
+    &[("revenue_12m", N(254_000.0))], Some(()), "value", Lang::Zh,
+    "近 12 个月成交 254,000，位于前 20 %（门槛 50,000）")]
 #[case::churned(
-    &[("orders_total", N(2.0)), ("days_since_last_purchase", N(400.0)), ("days_since_first_purchase", N(900.0))], Some(()), "lifecycle",
-    "No purchase for 400 days — churned after 365 (rule lifecycle.churned)")]
+    &[("orders_total", N(2.0)), ("days_since_last_purchase", N(400.0)), ("days_since_first_purchase", N(900.0))], Some(()), "lifecycle", Lang::En,
+    "No purchase for 400 days — churned after 365")]
+#[case::churned_zh(
+    &[("orders_total", N(2.0)), ("days_since_last_purchase", N(400.0)), ("days_since_first_purchase", N(900.0))], Some(()), "lifecycle", Lang::Zh,
+    "已 400 天没有成交 — 超过 365 天即算流失")]
 #[case::churned_over_loyal(
-    &[("orders_total", N(4.0)), ("purchase_gap_ratio", N(3.5)), ("days_since_last_purchase", N(120.0)), ("won_deals_12m", N(3.0))], Some(()), "loyalty",
-    "Churned (no purchase for 120 days, 3.50× its usual gap) — churn comes before loyal (rule loyalty.lost_as_churned)")]
+    &[("orders_total", N(4.0)), ("purchase_gap_ratio", N(3.5)), ("days_since_last_purchase", N(120.0)), ("won_deals_12m", N(3.0))], Some(()), "loyalty", Lang::En,
+    "Churned (no purchase for 120 days, 3.50× its usual gap) — churn comes before loyal")]
 #[case::first_purchase(
-    &[("orders_total", N(1.0)), ("days_since_last_purchase", N(5.0))], Some(()), "loyalty",
-    "One purchase so far — too early to call it loyal or swing (rule loyalty.first_purchase)")]
+    &[("orders_total", N(1.0)), ("days_since_last_purchase", N(5.0))], Some(()), "loyalty", Lang::En,
+    "One purchase so far — too early to call it loyal or swing")]
 #[case::default_sentence(
-    &[("orders_total", N(3.0)), ("won_deals_12m", N(2.0)), ("lost_deals_12m", N(0.0))], Some(()), "loyalty",
-    "Won 2 deal(s) in the last 12 months — loyal from 3 (default of loyalty)")]
+    &[("orders_total", N(3.0)), ("won_deals_12m", N(2.0)), ("lost_deals_12m", N(0.0))], Some(()), "loyalty", Lang::En,
+    "Won 2 deal(s) in the last 12 months — loyal from 3")]
+#[case::feedback_positive(
+    &[("last_sentiment", T("positive"))], Some(()), "feedback", Lang::En,
+    "The last touch went well")]
+#[case::feedback_positive_zh(
+    &[("last_sentiment", T("positive"))], Some(()), "feedback", Lang::Zh,
+    "最近一次接触的反馈是正面的")]
+#[case::from_a_field_zh(
+    &[("industry", T("tech"))], Some(()), "industry", Lang::Zh,
+    "取自客户的行业")]
 fn reasons_are_sentences(
     #[case] given: &[(&str, V)],
     #[case] book: Option<()>,
     #[case] dim: &str,
+    #[case] lang: Lang,
     #[case] want: &str,
 ) {
     let rules = RuleSet::builtin();
     let cuts = book.map(|_| test_cuts()).unwrap_or_default();
-    let tags = rules.tags(&facts(C, given), &cuts);
-    let t = tags.iter().find(|t| t.dimension == dim).unwrap();
-    assert_eq!(t.reason, want);
+    let f = facts(C, given);
+    let outcomes = rules.evaluate(&f, &cuts);
+    let o = outcomes.iter().find(|o| o.dim.name == dim).unwrap();
+    let reason = o.reason_in(lang, &f, &cuts);
+    assert_eq!(reason, want);
+    assert!(
+        !reason.contains("rule ") && !reason.contains(&format!("{dim}.")),
+        "{reason}"
+    );
 }

@@ -23,6 +23,13 @@ fn version_number(s: &str) -> Result<i64, String> {
     }
 }
 
+/// Reads a language typed after --lang.
+fn lang_name(s: &str) -> Result<String, String> {
+    crate::i18n::Lang::parse(s)
+        .map(|_| s.to_string())
+        .ok_or_else(|| crate::tr!("cli-bad-lang"))
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dossier",
@@ -35,6 +42,11 @@ pub struct Cli {
     /// Database file (default: the XDG data dir, or $DOSSIER_DB).
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// Language: en (English) or zh (简体中文); default: `lang` in the
+    /// config file, else the locale (LANG=zh_CN.UTF-8 → 简体中文).
+    #[arg(long, global = true, value_name = "LANG", value_parser = lang_name)]
+    pub lang: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -79,6 +91,14 @@ pub enum FormatArg {
     Json,
 }
 
+/// How `show` prints a record for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    #[value(alias = "markdown")]
+    Md,
+}
+
 /// The column layout of a CSV export, for another program to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShapeArg {
@@ -106,6 +126,10 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// text (default) or md: the whole file as one Markdown page to
+        /// share or print.
+        #[arg(long, value_enum, conflicts_with = "json")]
+        format: Option<ShowFormat>,
     },
     /// List records, oldest first, a page at a time.
     List {
@@ -232,6 +256,10 @@ pub enum Command {
         /// book, its -wal/-shm files or a symbolic link).
         #[arg(long)]
         force: bool,
+        /// CSV for people: headers and tags as labels in the chosen
+        /// language (the plain CSV keeps ids and imports back).
+        #[arg(long, conflicts_with = "shape")]
+        labels: bool,
     },
     /// List likely duplicate customers (same email or phone, similar name and company).
     Duplicates {
@@ -320,6 +348,12 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Print a shell completion script: dossier completions bash >
+    /// ~/.local/share/bash-completion/completions/dossier
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// Generate a synthetic book for benchmarks (deterministic).
     Gen {
         /// Number of customers.
@@ -359,6 +393,7 @@ impl Command {
             Command::Panic => "__panic",
             Command::Search { .. } => "search",
             Command::Gen { .. } => "gen",
+            Command::Completions { .. } => "completions",
         }
     }
 }

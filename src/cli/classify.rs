@@ -2,11 +2,14 @@
 //! command line.
 
 use super::output::{pad, AnyRecord};
+use super::people::{kind_name, live_reasons, stored_reason, Labels};
 use crate::classify::{format_num, FactValue, RuleSet};
 use crate::domain::text::sanitize_for_terminal as clean;
 use crate::domain::Kind;
 use crate::store::{Page, Store, SweepReport, Visibility};
+use crate::tr;
 use anyhow::{anyhow, bail, Result};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -15,8 +18,8 @@ fn warn_rules(store: &mut Store) -> Result<()> {
     store.rules()?;
     if let Some(problem) = store.rules_problem() {
         eprintln!(
-            "warning: {} — your rules file was not used; the built-in rules are in force",
-            clean(&problem.to_string())
+            "{}",
+            tr!("cli-rules-refused", problem = clean(&problem.to_string()))
         );
     }
     Ok(())
@@ -32,16 +35,16 @@ pub fn refresh(store: &mut Store) -> Result<()> {
     let customers = store.counts()?.customers;
     if customers > 50_000 {
         eprintln!(
-            "(classifying the book for today: {} customers — a first classification of a large book takes a while)",
-            format_num(customers as f64)
+            "{}",
+            tr!(
+                "cli-classifying-large",
+                customers = format_num(customers as f64)
+            )
         );
     }
     if let Some(report) = store.sweep_if_stale()? {
         if report.changed > 0 {
-            eprintln!(
-                "(re-classified the book for today: {} record(s) changed tags)",
-                format_num(report.changed as f64)
-            );
+            eprintln!("{}", tr!("cli-reclassified", count = report.changed));
         }
     }
     Ok(())
@@ -57,14 +60,18 @@ pub fn classify(
         Some(path) => {
             if !dry_run {
                 bail!(
-                    "--rules tries a file without applying it, so it needs --dry-run; to apply it, copy it to {}",
-                    crate::classify::config_dir()
-                        .map(|d| d.join("rules.toml").display().to_string())
-                        .unwrap_or_else(|| "your config dir as rules.toml".into())
+                    "{}",
+                    tr!(
+                        "cli-rules-needs-dry-run",
+                        path = crate::classify::config_dir()
+                            .map(|d| d.join("rules.toml").display().to_string())
+                            .unwrap_or_else(|| "rules.toml".into())
+                    )
                 );
             }
-            let rules = RuleSet::with_user_file(path)
-                .map_err(|e| anyhow!("{e} — the rule file was refused"))?;
+            let rules = RuleSet::with_user_file(path).map_err(|e| {
+                anyhow!("{}", tr!("cli-rule-file-refused", problem = e.to_string()))
+            })?;
             store.sweep_with(&rules, true)?
         }
         None => {
@@ -75,44 +82,59 @@ pub fn classify(
     if json {
         println!("{}", super::output::to_json_pretty(&report)?);
     } else {
-        print_report(&report);
+        print_report(&report, &Labels::load(store)?);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_report(r: &SweepReport) {
+fn print_report(r: &SweepReport, labels: &Labels) {
     let counted: Vec<String> = r
         .evaluated
         .iter()
-        .map(|(kind, n)| format!("{} {kind}", format_num(*n as f64)))
+        .map(|(kind, n)| {
+            format!(
+                "{} {}",
+                format_num(*n as f64),
+                kind.parse::<Kind>()
+                    .map(kind_name)
+                    .unwrap_or_else(|_| kind.clone())
+            )
+        })
         .collect();
     println!(
-        "classified {} in {:.1} s",
-        counted.join(", "),
-        r.elapsed_ms as f64 / 1000.0
+        "{}",
+        tr!(
+            "cli-classified",
+            counted = counted.join(&tr!("cli-list-separator")),
+            seconds = format!("{:.1}", r.elapsed_ms as f64 / 1000.0)
+        )
     );
-    let verb = if r.dry_run { "would change" } else { "changed" };
-    println!("{} record(s) {verb} tags", format_num(r.changed as f64));
+    if r.dry_run {
+        println!("{}", tr!("cli-classify-would-change", count = r.changed));
+    } else {
+        println!("{}", tr!("cli-classify-changed", count = r.changed));
+    }
     if !r.moves.is_empty() {
         println!(
             "\n{}  {}  {:>9}  {:>9}",
-            pad("record", 11),
-            pad("tag", 34),
-            "gain",
-            "lose"
+            pad(&tr!("cli-col-record"), 11),
+            pad(&tr!("cli-col-tag"), 34),
+            tr!("cli-col-gain"),
+            tr!("cli-col-lose")
         );
     }
     for m in &r.moves {
+        let (dim, value) = labels.tag(m.kind, &m.dimension, &m.value);
         println!(
             "{}  {}  {:>9}  {:>9}",
-            pad(m.kind.as_str(), 11),
-            pad(&clean(&format!("{}={}", m.dimension, m.value)), 34),
+            pad(&kind_name(m.kind), 11),
+            pad(&clean(&format!("{dim}: {value}")), 34),
             format!("+{}", format_num(m.gained as f64)),
             format!("-{}", format_num(m.lost as f64))
         );
     }
     if r.dry_run {
-        println!("\n(dry run: nothing was written)");
+        println!("\n{}", tr!("cli-dry-run-nothing-written"));
     }
 }
 
@@ -120,35 +142,47 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
     let record = AnyRecord::load(store, kind, id)?;
     let tags = store.tags(kind, id)?;
     let history = store.tag_history(kind, id)?;
+    let reasons = live_reasons(store, kind, id)?;
     if json {
+        // Ids and rule names for scripts; the reasons as stored.
+        let rules: BTreeMap<&str, Option<&str>> = tags
+            .iter()
+            .filter_map(|t| {
+                let r = reasons.get(&(t.dimension.clone(), t.value.clone()))?;
+                Some((t.dimension.as_str(), r.rule.as_deref()))
+            })
+            .collect();
         let v = serde_json::json!({
             "kind": kind,
             "id": id,
             "label": record.label(),
             "tags": tags,
+            "rules": rules,
             "history": history,
         });
         println!("{}", super::output::to_json_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{kind} {id} — {}", clean(&record.label()));
+    let labels = Labels::load(store)?;
+    println!("{} {id} — {}", kind_name(kind), clean(&record.label()));
     if tags.is_empty() {
-        println!(
-            "\nNo tags{}.",
-            if kind == Kind::Activity {
-                " (touches carry none; campaigns do)"
-            } else {
-                ""
-            }
-        );
+        if kind == Kind::Activity {
+            println!("\n{}", tr!("cli-why-no-tags-touch"));
+        } else {
+            println!("\n{}", tr!("cli-why-no-tags"));
+        }
     } else {
-        println!("\nTags");
+        println!("\n{}", tr!("cli-heading-tags"));
         for t in &tags {
+            let (dim, value) = labels.tag(kind, &t.dimension, &t.value);
+            let reason = reasons
+                .get(&(t.dimension.clone(), t.value.clone()))
+                .map_or_else(|| stored_reason(&t.reason).to_string(), |r| r.text.clone());
             println!(
                 "  {}  {}  {}",
-                pad(&clean(&t.dimension), 13),
-                pad(&clean(&t.value), 16),
-                clean(&t.reason)
+                pad(&clean(&dim), 19),
+                pad(&clean(&value), 14),
+                clean(&reason)
             );
         }
     }
@@ -162,18 +196,23 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
                 })
             })
             .collect();
-        println!("\nFacts today\n  {}", shown.join(" · "));
+        println!("\n{}\n  {}", tr!("cli-heading-facts"), shown.join(" · "));
     }
     if !history.is_empty() {
-        println!("\nHistory");
+        println!("\n{}", tr!("cli-heading-history"));
         for h in &history {
+            let label = |v: &Option<String>| match v {
+                Some(v) => labels.tag(kind, &h.dimension, v).1,
+                None => "–".to_string(),
+            };
+            let (dim, _) = labels.tag(kind, &h.dimension, "");
             println!(
                 "  {}  {}  {} → {}  {}",
                 h.at.format("%Y-%m-%d %H:%M"),
-                pad(&clean(&h.dimension), 13),
-                clean(h.old.as_deref().unwrap_or("–")),
-                clean(h.new.as_deref().unwrap_or("–")),
-                clean(&h.reason)
+                pad(&clean(&dim), 19),
+                clean(&label(&h.old)),
+                clean(&label(&h.new)),
+                clean(stored_reason(&h.reason))
             );
         }
     }
@@ -181,20 +220,28 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
 }
 
 /// Records of `kind` carrying every `DIM=VALUE` in `filters`, a page at a time.
-pub fn tagged(store: &Store, kind: Kind, filters: &[String], page: Page) -> Result<Vec<AnyRecord>> {
+/// A filter is `DIM=VALUE` or `DIM:VALUE`, in ids or in labels of either
+/// language (`value=high`, `价值:高`, `生命周期:流失`).
+pub fn tagged(
+    store: &mut Store,
+    kind: Kind,
+    filters: &[String],
+    page: Page,
+) -> Result<Vec<AnyRecord>> {
+    let labels = Labels::load(store)?;
     let mut ids: Option<Vec<i64>> = None;
     for f in filters {
-        let (dim, value) = f
-            .split_once('=')
-            .map(|(d, v)| (d.trim(), v.trim()))
-            .filter(|(d, v)| !d.is_empty() && !v.is_empty())
-            .ok_or_else(|| {
-                anyhow!(
-                    "--tag '{}' is not DIMENSION=VALUE (e.g. value=high)",
-                    clean(f)
-                )
-            })?;
-        let found = store.ids_with_tag(kind, dim, value)?;
+        let (dim, value) = match labels.filter(kind, f) {
+            Some(found) => found,
+            // A dimension the rules do not know may still be stored (a
+            // user's rule since removed): look it up as typed.
+            None => f
+                .split_once(['=', ':'])
+                .map(|(d, v)| (d.trim().to_string(), v.trim().to_string()))
+                .filter(|(d, v)| !d.is_empty() && !v.is_empty())
+                .ok_or_else(|| anyhow!("{}", tr!("cli-bad-tag-filter", filter = clean(f))))?,
+        };
+        let found = store.ids_with_tag(kind, &dim, &value)?;
         ids = Some(match ids {
             None => found,
             Some(prev) => prev

@@ -132,21 +132,23 @@ pub fn export(
             (FormatArg::Json, None) => Format::Json,
         },
         kind: kind.map(Kind::from),
-        tags,
+        tags: tags_in_ids(kind.map_or(Kind::Customer, Kind::from), tags),
     };
     let n = match &output {
         Some(path) => {
             // A temporary file renamed into place: a failed export leaves no
             // partial file, and the book itself can never be the target.
-            let mut file = store
-                .output_file(path, force)
-                .map_err(|e| anyhow!("not exported — {e}"))?;
+            let mut file = store.output_file(path, force).map_err(|e| {
+                anyhow!("{}", crate::tr!("cli-not-exported", error = e.to_string()))
+            })?;
             let mut w = std::io::BufWriter::new(file.file());
             let n = interchange::export(store, &opts, &mut w).map_err(|e| export_error(path, e))?;
             w.flush()
                 .map_err(|e| export_error(path, interchange::InterchangeError::from(e)))?;
             drop(w);
-            file.commit().map_err(|e| anyhow!("not exported — {e}"))?;
+            file.commit().map_err(|e| {
+                anyhow!("{}", crate::tr!("cli-not-exported", error = e.to_string()))
+            })?;
             n
         }
         None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
@@ -172,12 +174,10 @@ pub fn export(
             n
         }
     };
-    eprintln!(
-        "exported {n} record(s){}",
-        output
-            .map(|p| format!(" to {}", p.display()))
-            .unwrap_or_default()
-    );
+    let to = output
+        .map(|p| crate::tr!("cli-exported-to", path = p.display().to_string()))
+        .unwrap_or_default();
+    eprintln!("{}", crate::tr!("cli-exported", count = n, to = to));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -187,12 +187,12 @@ fn export_error(path: &Path, e: interchange::InterchangeError) -> anyhow::Error 
     if let interchange::InterchangeError::Write(io) = &e {
         if crate::store::is_out_of_space(io) {
             return anyhow!(
-                "the disk is full — {} was not written (no partial file was left) and the book is unchanged; free some space and try again",
-                path.display()
+                "{}",
+                crate::tr!("cli-export-disk-full", path = path.display().to_string())
             );
         }
     }
-    anyhow!("not exported — {e}")
+    anyhow!("{}", crate::tr!("cli-not-exported", error = e.to_string()))
 }
 
 pub fn duplicates(store: &Store, limit: usize, json: bool) -> Result<ExitCode> {
@@ -219,16 +219,15 @@ pub fn duplicates(store: &Store, limit: usize, json: bool) -> Result<ExitCode> {
     }
     if !json {
         if pairs.is_empty() {
-            println!("no likely duplicates");
+            println!("{}", crate::tr!("cli-no-duplicates"));
         } else {
             println!(
-                "{} likely duplicate pair(s){} — merge one with: dossier merge KEEP DUPLICATE",
-                pairs.len(),
-                if pairs.len() > limit {
-                    format!(", first {limit} shown")
-                } else {
-                    String::new()
-                }
+                "{}",
+                crate::tr!(
+                    "cli-duplicates-found",
+                    count = pairs.len(),
+                    shown = pairs.len().min(limit)
+                )
             );
         }
     }
@@ -238,12 +237,17 @@ pub fn duplicates(store: &Store, limit: usize, json: bool) -> Result<ExitCode> {
 pub fn merge(store: &mut Store, keep: i64, duplicate: i64) -> Result<ExitCode> {
     let m = store
         .merge_customers(keep, duplicate)
-        .map_err(|e| anyhow!("not merged — {e}"))?;
+        .map_err(|e| anyhow!("{}", crate::tr!("cli-not-merged", error = e.to_string())))?;
     println!(
-        "merged customer {duplicate} into {keep} ({} deal(s), {} activit(ies) moved; {duplicate} is in the trash) — undo with: dossier unmerge {}",
-        m.opportunities.len(),
-        m.activities.len(),
-        m.id
+        "{}",
+        crate::tr!(
+            "cli-merged",
+            duplicate = duplicate,
+            keep = keep,
+            deals = m.opportunities.len(),
+            activities = m.activities.len(),
+            merge = m.id
+        )
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -254,12 +258,32 @@ pub fn unmerge(store: &mut Store, merge: Option<i64>) -> Result<ExitCode> {
         None => store
             .last_merge()?
             .map(|m| m.id)
-            .ok_or_else(|| anyhow!("there is no merge to undo"))?,
+            .ok_or_else(|| anyhow!("{}", crate::tr!("cli-no-merge-to-undo")))?,
     };
-    let m = store.unmerge(id).map_err(|e| anyhow!("not undone — {e}"))?;
+    let m = store
+        .unmerge(id)
+        .map_err(|e| anyhow!("{}", crate::tr!("cli-not-undone", error = e.to_string())))?;
     println!(
-        "merge {id} undone: customers {} and {} are separate again",
-        m.kept_id, m.merged_id
+        "{}",
+        crate::tr!(
+            "cli-unmerged",
+            merge = id,
+            kept = m.kept_id,
+            merged = m.merged_id
+        )
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--tag` filters typed in labels (`价值:高`) as the `DIM=VALUE` ids the
+/// export reads; a filter the rules do not know is passed on as typed.
+fn tags_in_ids(kind: Kind, tags: Vec<String>) -> Vec<String> {
+    let (rules, _) = crate::classify::RuleSet::load(crate::classify::config_dir().as_deref());
+    let subject = super::people::subject_of(kind);
+    tags.into_iter()
+        .map(|t| match rules.parse_tag_filter(subject, &t) {
+            Some((d, v)) => format!("{d}={v}"),
+            None => t,
+        })
+        .collect()
 }

@@ -1,10 +1,13 @@
 //! Printing records for people (sanitised text) and for scripts (JSON).
 
+use super::people::{field_label, stored_reason, Labels, Reason};
 use crate::domain::text::{sanitize_for_terminal as clean, sanitize_multiline};
 use crate::domain::{fields::Fields, Activity, Customer, Kind, Opportunity, Product};
 use crate::store::{Store, Tag};
+use crate::tr;
 use anyhow::Result;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use unicode_width::UnicodeWidthStr;
 
 /// A record of any kind, for generic printing.
@@ -51,7 +54,14 @@ impl AnyRecord {
             AnyRecord::Customer(r) => r.name.clone(),
             AnyRecord::Opportunity(r) => r.title.clone(),
             AnyRecord::Product(r) => r.name.clone(),
-            AnyRecord::Activity(r) => format!("{} {}: {}", r.date, r.kind, r.summary),
+            AnyRecord::Activity(r) => {
+                format!(
+                    "{} {}: {}",
+                    r.date,
+                    activity_kind(r.kind.as_str()),
+                    r.summary
+                )
+            }
         }
     }
 }
@@ -127,19 +137,24 @@ pub fn pad(s: &str, width: usize) -> String {
     out
 }
 
-/// Prints one record as `label: value` lines, then its tags.
-pub fn print_record(record: &AnyRecord, tags: &[Tag]) {
-    let meta = record.meta();
+/// The kind of a loaded record.
+pub fn kind_of(record: &AnyRecord) -> Kind {
+    match record {
+        AnyRecord::Customer(_) => Kind::Customer,
+        AnyRecord::Opportunity(_) => Kind::Opportunity,
+        AnyRecord::Product(_) => Kind::Product,
+        AnyRecord::Activity(_) => Kind::Activity,
+    }
+}
+
+/// A record's fields as (label, value) for people, in the language in
+/// force: empty fields left out, choices shown as their labels.
+pub fn field_rows(record: &AnyRecord, labels: &Labels) -> Vec<(String, String)> {
+    let kind = kind_of(record);
     let fields = record.fields();
-    let width = fields
-        .specs()
-        .iter()
-        .map(|s| s.label.width())
-        .max()
-        .unwrap_or(8)
-        .max(8);
-    println!("{} {}", pad("id", width), meta.id);
-    for spec in fields.specs() {
+    let mut rows = Vec::new();
+    let specs = fields.specs();
+    for spec in specs {
         let value = match (record, spec.name) {
             // The name's split is shown though not stored.
             (AnyRecord::Customer(c), "given_name") => c.name_parts().1,
@@ -149,55 +164,112 @@ pub fn print_record(record: &AnyRecord, tags: &[Tag]) {
         if value.is_empty() {
             continue;
         }
-        let value = if matches!(spec.ty, crate::domain::fields::FieldType::LongText) {
-            sanitize_multiline(&value).replace('\n', &format!("\n{}", " ".repeat(width + 1)))
-        } else {
-            clean(&value)
+        let value = match (kind, spec.name) {
+            (Kind::Opportunity, "stage") => labels.stage(&value),
+            (Kind::Activity, "kind") => activity_kind(&value),
+            (Kind::Customer, "kind") => labels.tag(Kind::Customer, "type", &value).1,
+            (Kind::Activity, "sentiment") => labels.tag(Kind::Customer, "feedback", &value).1,
+            (Kind::Activity, "region" | "goal") => labels.tag(Kind::Activity, spec.name, &value).1,
+            _ => value,
         };
-        println!("{} {}", pad(spec.label, width), value);
+        rows.push((field_label(specs, spec), value));
     }
     if let AnyRecord::Customer(c) = record {
         for (k, v) in &c.custom {
-            println!("{} {}", pad(k, width), clean(v));
+            rows.push((k.clone(), v.clone()));
         }
     }
     if let AnyRecord::Opportunity(o) = record {
         for (i, item) in o.items.iter().enumerate() {
-            println!(
-                "{} product {} × {} @ {} = {}",
-                pad(if i == 0 { "Lines" } else { "" }, width),
-                item.product_id,
-                item.quantity,
-                item.unit_price,
-                item.total()
-            );
+            rows.push((
+                if i == 0 {
+                    tr!("cli-field-lines")
+                } else {
+                    String::new()
+                },
+                tr!(
+                    "cli-line-item",
+                    product = item.product_id,
+                    quantity = item.quantity.to_string(),
+                    price = item.unit_price.to_string(),
+                    total = item.total().to_string()
+                ),
+            ));
         }
     }
+    rows
+}
+
+/// A tag as (dimension label, value label, reason) for people.
+pub fn tag_rows(
+    kind: Kind,
+    tags: &[Tag],
+    labels: &Labels,
+    reasons: &BTreeMap<(String, String), Reason>,
+) -> Vec<(String, String, String)> {
+    tags.iter()
+        .map(|t| {
+            let (dim, value) = labels.tag(kind, &t.dimension, &t.value);
+            let reason = reasons
+                .get(&(t.dimension.clone(), t.value.clone()))
+                .map_or_else(|| stored_reason(&t.reason).to_string(), |r| r.text.clone());
+            (dim, value, reason)
+        })
+        .collect()
+}
+
+/// Prints one record as `label: value` lines, then its tags.
+pub fn print_record(
+    record: &AnyRecord,
+    tags: &[Tag],
+    labels: &Labels,
+    reasons: &BTreeMap<(String, String), Reason>,
+) {
+    let meta = record.meta();
+    let rows = field_rows(record, labels);
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.width())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    println!("{} {}", pad("id", width), meta.id);
+    for (label, value) in &rows {
+        let value =
+            sanitize_multiline(value).replace('\n', &format!("\n{}", " ".repeat(width + 1)));
+        println!("{} {}", pad(label, width), value);
+    }
+    let trashed = meta
+        .deleted_at
+        .map(|d| {
+            tr!(
+                "cli-in-trash-since",
+                at = d.format("%Y-%m-%d %H:%M").to_string()
+            )
+        })
+        .unwrap_or_default();
     println!(
-        "{} version {}, created {}, updated {}{}",
+        "{} {}{}",
         pad("", width),
-        meta.version,
-        meta.created_at.format("%Y-%m-%d %H:%M"),
-        meta.updated_at.format("%Y-%m-%d %H:%M"),
-        meta.deleted_at
-            .map(|d| format!(", in the trash since {}", d.format("%Y-%m-%d %H:%M")))
-            .unwrap_or_default()
+        tr!(
+            "cli-version-line",
+            version = meta.version,
+            created = meta.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            updated = meta.updated_at.format("%Y-%m-%d %H:%M").to_string()
+        ),
+        trashed
     );
-    if !tags.is_empty() {
-        println!("\nTags");
-        for t in tags {
-            println!(
-                "  {}={}  ({})",
-                clean(&t.dimension),
-                clean(&t.value),
-                clean(&t.reason)
-            );
+    let rows = tag_rows(kind_of(record), tags, labels, reasons);
+    if !rows.is_empty() {
+        println!("\n{}", tr!("cli-heading-tags"));
+        for (dim, value, reason) in rows {
+            println!("  {}: {}  ({})", clean(&dim), clean(&value), clean(&reason));
         }
     }
 }
 
 /// One line per record for `list`.
-pub fn list_line(record: &AnyRecord) -> String {
+pub fn list_line(record: &AnyRecord, labels: &Labels) -> String {
     let id = format!("{:>7}", record.meta().id);
     match record {
         AnyRecord::Customer(c) => format!(
@@ -209,7 +281,7 @@ pub fn list_line(record: &AnyRecord) -> String {
         AnyRecord::Opportunity(o) => format!(
             "{id}  {}  {}  {:>14}  {}",
             pad(&o.title, 30),
-            pad(o.stage.as_str(), 11),
+            pad(&labels.stage(o.stage.as_str()), 11),
             o.amount.display_with(&o.currency),
             o.close_date().map(|d| d.to_string()).unwrap_or_default()
         ),
@@ -223,14 +295,27 @@ pub fn list_line(record: &AnyRecord) -> String {
         AnyRecord::Activity(a) => format!(
             "{id}  {}  {}  {}  {}",
             a.date,
-            pad(a.kind.as_str(), 8),
+            pad(&activity_kind(a.kind.as_str()), 8),
             pad(
                 &a.customer_id
-                    .map(|c| format!("customer {c}"))
+                    .map(|c| tr!("cli-customer-ref", id = c))
                     .unwrap_or_default(),
                 15
             ),
             pad(&a.summary, 40)
         ),
+    }
+}
+
+/// An activity kind for people (call → 电话).
+pub fn activity_kind(kind: &str) -> String {
+    match kind {
+        "call" => tr!("activity-call"),
+        "visit" => tr!("activity-visit"),
+        "meeting" => tr!("activity-meeting"),
+        "email" => tr!("activity-email"),
+        "note" => tr!("activity-note"),
+        "campaign" => tr!("activity-campaign"),
+        other => other.to_string(),
     }
 }

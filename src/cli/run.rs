@@ -1,11 +1,13 @@
 //! Carrying out a parsed command.
 
-use super::args::{AddKind, Cli, Command, EditArgs, EditKind, KindArg};
+use super::args::{AddKind, Cli, Command, EditArgs, EditKind, KindArg, ShowFormat};
 use super::fields::FieldEdits;
 use super::output::{list_line, print_record, record_json, to_json, to_json_pretty, AnyRecord};
+use super::people::{kind_name, live_reasons, Labels};
 use crate::domain::fields::{parse_line_item, Fields};
 use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
 use crate::store::{default_db_path, Page, Store, StoreError, Visibility, Written};
+use crate::tr;
 use anyhow::{anyhow, Context, Result};
 use chrono::NaiveDate;
 use std::process::ExitCode;
@@ -13,16 +15,22 @@ use std::process::ExitCode;
 /// The demo loader the TUI offers on an empty book.
 fn tui_demo(store: &mut Store) -> Result<String> {
     let s = crate::sample::demo::load_demo(store, false)?;
-    Ok(format!(
-        "Demo book loaded: {} customers, {} opportunities, {} products, {} activities",
-        s.customers,
-        s.opportunities,
-        s.products,
-        s.activities()
+    Ok(tr!(
+        "cli-demo-loaded",
+        customers = s.customers,
+        opportunities = s.opportunities,
+        products = s.products,
+        activities = s.activities()
     ))
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    if let Some(Command::Completions { shell }) = cli.command {
+        // Completions need no book.
+        let mut cmd = super::command();
+        clap_complete::generate(shell, &mut cmd, "dossier", &mut std::io::stdout());
+        return Ok(ExitCode::SUCCESS);
+    }
     let path = cli.db.clone().unwrap_or_else(default_db_path);
     let what = cli.command.as_ref().map_or("tui", |c| c.name());
     tracing::info!(command = what, db = %path.display(), "start");
@@ -43,9 +51,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Add(add) => add_record(&mut store, add),
         Command::Edit(edit) => edit_record(&mut store, edit),
-        Command::Show { kind, id, json } => {
+        Command::Show {
+            kind,
+            id,
+            json,
+            format,
+        } => {
             super::classify::refresh(&mut store)?;
-            show(&store, kind.into(), id, json)
+            match format {
+                Some(ShowFormat::Md) => super::markdown::show(&mut store, kind.into(), id),
+                _ => show(&mut store, kind.into(), id, json),
+            }
         }
         Command::List {
             kind,
@@ -65,8 +81,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     Visibility::Live
                 },
             };
-            let records = super::classify::tagged(&store, kind.into(), &tags, page)?;
-            print_list(&store, kind.into(), &records, json, limit, after)
+            let records = super::classify::tagged(&mut store, kind.into(), &tags, page)?;
+            print_list(&mut store, kind.into(), &records, json, limit, after)
         }
         Command::List {
             kind,
@@ -75,7 +91,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             after,
             trash,
             tags: _,
-        } => list(&store, kind, json, limit, after, trash),
+        } => list(&mut store, kind, json, limit, after, trash),
         Command::Classify {
             dry_run,
             rules,
@@ -88,13 +104,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Delete { kind, id, version } => {
             let kind: Kind = kind.into();
             store.delete(kind, id, version).map_err(explain)?;
-            println!("{kind} {id} moved to the trash — undo with: dossier restore {kind} {id}");
+            println!(
+                "{}",
+                tr!(
+                    "cli-deleted",
+                    kind = kind_name(kind),
+                    id = id,
+                    cmd = format!("dossier restore {kind} {id}")
+                )
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { kind, id } => {
             let kind: Kind = kind.into();
             store.restore(kind, id).map_err(explain)?;
-            println!("{kind} {id} restored");
+            println!("{}", tr!("cli-restored", kind = kind_name(kind), id = id));
             Ok(ExitCode::SUCCESS)
         }
         Command::Trash { empty, json } => trash(&mut store, empty, json),
@@ -103,13 +127,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             kind,
             json,
             limit,
-        } => super::search::search(&store, &query, kind.map(Into::into), json, limit),
+        } => super::search::search(&mut store, &query, kind.map(Into::into), json, limit),
         Command::Demo { force } => {
             let summary = crate::sample::demo::load_demo(&mut store, force)?;
             println!(
-                "demo book loaded into {}: {}",
-                path.display(),
-                to_json(&summary)?
+                "{}",
+                tr!(
+                    "cli-demo-loaded-into",
+                    path = path.display().to_string(),
+                    summary = to_json(&summary)?
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -132,11 +159,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         ),
         Command::Export {
             format,
+            shape: _,
+            kind,
+            tags,
+            output,
+            force,
+            labels,
+        } if labels => {
+            super::labelled_csv::export(&mut store, format, kind, &tags, (output, force))
+        }
+        Command::Export {
+            format,
             shape,
             kind,
             tags,
             output,
             force,
+            labels: _,
         } => super::interchange::export(&store, (format, shape), kind, tags, (output, force)),
         Command::Duplicates { limit, json } => super::interchange::duplicates(&store, limit, json),
         Command::Merge { keep, duplicate } => {
@@ -149,9 +188,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             store.backup_file(&target, force).map_err(explain)?;
             println!(
-                "backup of {} written to {} and checked",
-                path.display(),
-                target.display()
+                "{}",
+                tr!(
+                    "cli-backup-written",
+                    book = path.display().to_string(),
+                    target = target.display().to_string()
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -168,17 +210,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Panic => panic!("a test panic asked for with `dossier __panic`"),
+        Command::Completions { .. } => Ok(ExitCode::SUCCESS),
         Command::Gen { customers, seed } => {
             let started = std::time::Instant::now();
             let summary = crate::sample::gen::generate(&mut store, customers, seed)?;
             println!(
-                "generated {} customers, {} opportunities, {} activities, {} products in {:.1} s into {}",
-                summary.customers,
-                summary.opportunities,
-                summary.activities,
-                summary.products,
-                started.elapsed().as_secs_f64(),
-                path.display()
+                "{}",
+                tr!(
+                    "cli-generated",
+                    customers = summary.customers,
+                    opportunities = summary.opportunities,
+                    activities = summary.activities,
+                    products = summary.products,
+                    seconds = format!("{:.1}", started.elapsed().as_secs_f64()),
+                    path = path.display().to_string()
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -188,8 +234,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// Words a store error for the command line.
 pub(super) fn explain(e: StoreError) -> anyhow::Error {
     match &e {
-        StoreError::Invalid(v) => anyhow!("not saved — {v}"),
-        _ => anyhow!("{e}"),
+        StoreError::Io { .. }
+        | StoreError::Corrupt { .. }
+        | StoreError::Refused(_)
+        | StoreError::Sqlite(_) => {
+            anyhow!("{e}")
+        }
+        _ => anyhow!("{}", super::people::store_error_text(&e)),
     }
 }
 
@@ -266,23 +317,41 @@ fn report_saved(
         let tags = store.tags(kind, meta.id)?;
         println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
     } else {
-        println!(
-            "{verb} {kind} {}: {} (version {})",
-            meta.id,
-            crate::domain::text::sanitize_for_terminal(&record.label()),
-            meta.version
+        let labels = Labels::load(store)?;
+        let line = tr!(
+            "cli-saved",
+            verb = verb,
+            kind = kind_name(kind),
+            id = meta.id,
+            label = crate::domain::text::sanitize_for_terminal(&record.label()),
+            version = meta.version
         );
+        println!("{line}");
         for c in changes {
+            let (dim, _) = labels.tag(c.kind, &c.dimension, "");
+            let value = |v: &Option<String>| match v {
+                Some(v) => labels.tag(c.kind, &c.dimension, v).1,
+                None => "–".to_string(),
+            };
             println!(
-                "  tag {} {}",
-                c.kind,
-                crate::domain::text::sanitize_for_terminal(&c.to_string())
+                "  {}",
+                crate::domain::text::sanitize_for_terminal(&tr!(
+                    "cli-tag-change",
+                    kind = kind_name(c.kind),
+                    dimension = dim,
+                    old = value(&c.old),
+                    new = value(&c.new)
+                ))
             );
         }
         for f in answered {
             println!(
-                "  follow-up due {} (set on activity {}) closed: this contact answers it",
-                f.due, f.activity_id
+                "  {}",
+                tr!(
+                    "cli-follow-up-answered",
+                    due = f.due.to_string(),
+                    activity = f.activity_id
+                )
             );
         }
     }
@@ -291,7 +360,17 @@ fn report_saved(
 
 fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
     let today = store.clock().today();
-    let not_saved = |kind: &str, e: ValidationErrors| anyhow!("{kind} not saved — {e}");
+    let not_saved = |kind: &str, e: ValidationErrors| {
+        let kind: Kind = kind.parse().unwrap_or(Kind::Customer);
+        anyhow!(
+            "{}",
+            tr!(
+                "cli-kind-not-saved",
+                kind = kind_name(kind),
+                problems = e.to_string()
+            )
+        )
+    };
     let (record, json) = match add {
         AddKind::Customer(args) => {
             let mut c = Customer::default();
@@ -327,7 +406,7 @@ fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
             (saved.map(AnyRecord::Activity), args.out.json)
         }
     };
-    report_saved(store, "added", record, json)
+    report_saved(store, &tr!("cli-verb-added"), record, json)
 }
 
 /// Loads a live record for editing, honouring `--if-version`.
@@ -368,15 +447,25 @@ fn edit_record(store: &mut Store, edit: EditKind) -> Result<ExitCode> {
     } else {
         edit_latest(store, edit)?
     };
-    report_saved(store, "saved", record, json)
+    report_saved(store, &tr!("cli-verb-saved"), record, json)
 }
 
 /// Reads the record, applies the edit and saves it (a stale `--if-version`
 /// is a conflict).
 fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(Written<AnyRecord>, bool)> {
     let today = store.clock().today();
-    let not_saved =
-        |kind: &str, id: i64, e: ValidationErrors| anyhow!("{kind} {id} not saved — {e}");
+    let not_saved = |kind: &str, id: i64, e: ValidationErrors| {
+        let kind: Kind = kind.parse().unwrap_or(Kind::Customer);
+        anyhow!(
+            "{}",
+            tr!(
+                "cli-record-not-saved",
+                kind = kind_name(kind),
+                id = id,
+                problems = e.to_string()
+            )
+        )
+    };
     let (record, json) = match edit {
         EditKind::Customer { id, edit, fields } => {
             let AnyRecord::Customer(mut c) = for_edit(store, Kind::Customer, id, &edit)? else {
@@ -421,32 +510,33 @@ fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(Written<AnyRecord>,
     Ok((record, json))
 }
 
-fn show(store: &Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
+fn show(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
     let record = AnyRecord::load(store, kind, id)?;
     let tags = store.tags(kind, id)?;
     if json {
         println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
         return Ok(ExitCode::SUCCESS);
     }
-    print_record(&record, &tags);
+    let labels = Labels::load(store)?;
+    let reasons = live_reasons(store, kind, id)?;
+    print_record(&record, &tags, &labels, &reasons);
     if kind == Kind::Customer {
         let deals = store.opportunities_of_customer(id)?;
         if !deals.is_empty() {
-            println!("\nDeals");
+            println!("\n{}", tr!("cli-heading-deals"));
             for o in deals {
-                println!("{}", list_line(&AnyRecord::Opportunity(o)));
+                println!("{}", list_line(&AnyRecord::Opportunity(o), &labels));
             }
         }
         let timeline = store.activities_of_customer(id)?;
         if !timeline.is_empty() {
-            println!("\nTimeline");
+            println!("\n{}", tr!("cli-heading-timeline"));
             let today = store.clock().today();
             for a in timeline {
-                let note = a
-                    .follow_up_note(today)
+                let note = super::markdown::follow_up_note(&a, today)
                     .map(|n| format!("  ({n})"))
                     .unwrap_or_default();
-                println!("{}{note}", list_line(&AnyRecord::Activity(a)));
+                println!("{}{note}", list_line(&AnyRecord::Activity(a), &labels));
             }
         }
     }
@@ -454,7 +544,7 @@ fn show(store: &Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
 }
 
 fn list(
-    store: &Store,
+    store: &mut Store,
     kind: KindArg,
     json: bool,
     limit: usize,
@@ -496,32 +586,39 @@ fn list(
 }
 
 fn print_list(
-    store: &Store,
+    store: &mut Store,
     kind: Kind,
     records: &[AnyRecord],
     json: bool,
     limit: usize,
     after: i64,
 ) -> Result<ExitCode> {
+    let labels = Labels::load(store)?;
     for r in records {
         if json {
             let tags = store.tags(kind, r.meta().id)?;
             println!("{}", to_json(&record_json(r, &tags)?)?);
         } else {
-            println!("{}", list_line(r));
+            println!("{}", list_line(r, &labels));
         }
     }
     if !json && records.len() == limit {
         let last = records.last().map(|r| r.meta().id).unwrap_or(after);
-        eprintln!("(more: dossier list {kind} --after {last})");
+        eprintln!(
+            "{}",
+            tr!(
+                "cli-list-more",
+                cmd = format!("dossier list {kind} --after {last}")
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
     if empty {
-        let n = store.empty_trash().context("emptying the trash")?;
-        println!("{n} record(s) deleted for good");
+        let n = store.empty_trash().context(tr!("cli-emptying-trash"))?;
+        println!("{}", tr!("cli-trash-emptied", count = n));
         return Ok(ExitCode::SUCCESS);
     }
     for e in store.trash()? {
@@ -529,11 +626,14 @@ fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
             println!("{}", to_json(&e)?);
         } else {
             println!(
-                "{:>12} {:>7}  {}  deleted {}",
-                e.kind.as_str(),
+                "{} {:>7}  {}  {}",
+                super::output::pad(&kind_name(e.kind), 12),
                 e.id,
                 super::output::pad(&e.label, 40),
-                e.deleted_at.format("%Y-%m-%d %H:%M")
+                tr!(
+                    "cli-deleted-at",
+                    at = e.deleted_at.format("%Y-%m-%d %H:%M").to_string()
+                )
             );
         }
     }
@@ -547,26 +647,28 @@ fn doctor(store: &mut Store, json: bool) -> Result<ExitCode> {
     } else {
         for check in &report.checks {
             let mark = if check.problems.is_empty() {
-                "ok  "
+                tr!("cli-doctor-ok")
             } else {
-                "FAIL"
+                tr!("cli-doctor-fail")
             };
-            println!("{mark}  {}", check.name);
+            println!(
+                "{}  {}",
+                super::output::pad(&mark, 4),
+                crate::store::doctor_check_name(check.name)
+            );
             for p in &check.problems {
                 println!("        {}", crate::domain::text::sanitize_for_terminal(p));
             }
         }
         for note in &report.notes {
-            println!("note  {note}");
+            println!("{}  {note}", super::output::pad(&tr!("cli-doctor-note"), 4));
         }
     }
     Ok(if report.is_healthy() {
         ExitCode::SUCCESS
     } else {
         if !json {
-            eprintln!(
-                "problems found — take a copy with `dossier backup PATH` before changing anything"
-            );
+            eprintln!("{}", tr!("cli-doctor-problems"));
         }
         ExitCode::FAILURE
     })

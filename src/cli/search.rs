@@ -11,21 +11,22 @@ use std::process::ExitCode;
 
 /// Runs a search and prints one line (or one JSON object) per hit.
 pub fn search(
-    store: &Store,
+    store: &mut Store,
     words: &[String],
     kind: Option<Kind>,
     json: bool,
     limit: usize,
 ) -> Result<ExitCode> {
+    // Filters typed in labels (价值:高, 生命周期:流失) become the ids the
+    // index holds.
+    let typed = store.rules()?.query_in_ids(&words.join(" "));
     let index = open_index(store).map_err(|e| anyhow!("{e}"))?;
-    let mut query = index.parse_query(&words.join(" "))?;
+    let mut query = index.parse_query(&typed)?;
     if let Some(kind) = kind {
         query = query.with_kind(kind);
     }
     if query.is_empty() {
-        return Err(anyhow!(
-            "nothing to search for — give words and/or filters, e.g. dossier search 'city:上海 zhang'"
-        ));
+        return Err(anyhow!("{}", crate::tr!("cli-search-empty")));
     }
     let hits = index.search(&query, limit);
     let bold = !json && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -39,7 +40,10 @@ pub fn search(
         }
     }
     if hits.is_empty() && !json {
-        eprintln!("no matches for '{}'", clean(&query.to_string()));
+        eprintln!(
+            "{}",
+            crate::tr!("cli-search-no-matches", query = clean(&query.to_string()))
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -48,8 +52,8 @@ pub fn search(
 /// terminal.
 fn hit_line(hit: &Hit, bold: bool) -> String {
     format!(
-        "{:<11} {:>7}  {}  {}  {}: {}",
-        hit.kind.as_str(),
+        "{} {:>7}  {}  {}  {}: {}",
+        pad(&super::people::kind_name(hit.kind), 11),
         hit.id,
         pad(&hit.label, 24),
         pad(&hit.detail, 24),

@@ -2,23 +2,31 @@
 
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
-/// Parses `2026-11-23`, `2026/11/23`, `today`, `tomorrow`, `yesterday`,
-/// `+3d`, `-2d`, `+2w`, `+1m`, `+1y`, and weekday names (`mon`, `friday`:
-/// the next such day after today).
+/// Parses `2026-11-23`, `2026/11/23`, `2026年11月23日`, `today`,
+/// `tomorrow`, `yesterday`, `+3d`, `-2d`, `+2w`, `+1m`, `+1y`, weekday
+/// names (`mon`, `friday`: the next such day after today), and the same in
+/// Chinese: `今天`, `明天`, `后天`, `昨天`, `+3天`, `+2周`, `+1个月`, `+1年`,
+/// `3天后`, `周五` / `星期五` (the next Friday), `下周五` (Friday of next
+/// week), `本周五`.
 pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let s = input.trim().to_lowercase();
     let bad = || {
-        format!(
-            "'{}' is not a date — use YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday like mon",
-            super::text::cut_for_message(input.trim())
+        crate::tr!(
+            "date-invalid",
+            input = super::text::cut_for_message(input.trim())
         )
     };
     match s.as_str() {
-        "" => return Err("is required — use YYYY-MM-DD, today, tomorrow or +3d".into()),
-        "today" | "t" | "今天" => return Ok(today),
-        "tomorrow" | "tm" | "明天" => return Ok(today + Duration::days(1)),
+        "" => return Err(crate::tr!("date-required")),
+        "today" | "t" | "今天" | "今日" => return Ok(today),
+        "tomorrow" | "tm" | "明天" | "明日" => return Ok(today + Duration::days(1)),
+        "后天" => return Ok(today + Duration::days(2)),
         "yesterday" | "昨天" => return Ok(today - Duration::days(1)),
+        "前天" => return Ok(today - Duration::days(2)),
         _ => {}
+    }
+    if let Some(d) = chinese_week_day(&s, today) {
+        return Ok(d);
     }
     if let Some(day) = weekday(&s) {
         let mut d = today + Duration::days(1);
@@ -27,8 +35,23 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         }
         return Ok(d);
     }
+    // `3天后` is `+3天`; `3天前` is `-3天`.
+    let s = match (s.strip_suffix('后'), s.strip_suffix('前')) {
+        (Some(n), _) if !n.starts_with(['+', '-']) => format!("+{n}"),
+        (_, Some(n)) if !n.starts_with(['+', '-']) => format!("-{n}"),
+        _ => s,
+    };
     if let Some(rest) = s.strip_prefix('+').or_else(|| s.strip_prefix('-')) {
         let sign: i64 = if s.starts_with('-') { -1 } else { 1 };
+        let rest = rest
+            .replace("个月", "m")
+            .replace("天", "d")
+            .replace("日", "d")
+            .replace("周", "w")
+            .replace("星期", "w")
+            .replace("月", "m")
+            .replace("年", "y");
+        let rest = rest.as_str();
         let unit = rest.chars().last().ok_or_else(bad)?;
         let (num, unit) = if unit.is_ascii_digit() {
             (rest, 'd')
@@ -54,16 +77,16 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         };
         return out.ok_or_else(bad);
     }
-    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"] {
+    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"] {
         if let Ok(d) = NaiveDate::parse_from_str(&s, fmt) {
             // Four-digit years: dates are stored as YYYY-MM-DD text, which
             // sorts and compares correctly only within them.
             if (1..=9999).contains(&d.year()) {
                 return Ok(d);
             }
-            return Err(format!(
-                "'{}' is out of range — dates run from 0001-01-01 to 9999-12-31",
-                super::text::cut_for_message(input.trim())
+            return Err(crate::tr!(
+                "date-out-of-range",
+                input = super::text::cut_for_message(input.trim())
             ));
         }
     }
@@ -94,7 +117,7 @@ pub fn split_follow_up(
     };
     let date = words[at].trim_start_matches('@');
     if date.is_empty() {
-        return Err("type the follow-up date after @ — @fri, @+2w or @2026-12-04".into());
+        return Err(crate::tr!("date-follow-up-missing"));
     }
     let due = parse_date(date, today)?;
     let rest: Vec<&str> = words
@@ -104,6 +127,42 @@ pub fn split_follow_up(
         .map(|(_, w)| *w)
         .collect();
     Ok((rest.join(" "), Some(due)))
+}
+
+/// `周五`, `星期五`, `礼拜五` (the next Friday after today, like `fri`),
+/// `本周五` / `这周五` (this week's, Monday first) and `下周五` (next week's).
+fn chinese_week_day(s: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let (week, rest) = if let Some(r) = s.strip_prefix("下下") {
+        (2, r)
+    } else if let Some(r) = s.strip_prefix('下') {
+        (1, r)
+    } else if let Some(r) = s.strip_prefix('本').or_else(|| s.strip_prefix('这')) {
+        (0, r)
+    } else {
+        (-1, s)
+    };
+    let name = ["星期", "礼拜", "周"]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))?;
+    let day = match name {
+        "一" | "1" => Weekday::Mon,
+        "二" | "2" => Weekday::Tue,
+        "三" | "3" => Weekday::Wed,
+        "四" | "4" => Weekday::Thu,
+        "五" | "5" => Weekday::Fri,
+        "六" | "6" => Weekday::Sat,
+        "日" | "天" | "七" | "7" => Weekday::Sun,
+        _ => return None,
+    };
+    if week < 0 {
+        let mut d = today + Duration::days(1);
+        while d.weekday() != day {
+            d += Duration::days(1);
+        }
+        return Some(d);
+    }
+    let monday = today - Duration::days(today.weekday().num_days_from_monday() as i64);
+    Some(monday + Duration::weeks(week) + Duration::days(day.num_days_from_monday() as i64))
 }
 
 fn weekday(s: &str) -> Option<Weekday> {
@@ -142,6 +201,22 @@ mod tests {
     #[case("mon", "2026-11-30")]
     #[case("fri", "2026-11-27")]
     #[case("9999-12-31", "9999-12-31")]
+    #[case("今天", "2026-11-23")]
+    #[case("明天", "2026-11-24")]
+    #[case("后天", "2026-11-25")]
+    #[case("昨天", "2026-11-22")]
+    #[case("+3天", "2026-11-26")]
+    #[case("3天后", "2026-11-26")]
+    #[case("+2周", "2026-12-07")]
+    #[case("+1个月", "2026-12-23")]
+    #[case("+1年", "2027-11-23")]
+    #[case("周五", "2026-11-27")]
+    #[case("星期五", "2026-11-27")]
+    #[case("本周五", "2026-11-27")]
+    #[case("下周五", "2026-12-04")]
+    #[case("下周一", "2026-11-30")]
+    #[case("周日", "2026-11-29")]
+    #[case("2026年12月4日", "2026-12-04")]
     #[case("0001-01-01", "0001-01-01")]
     fn parses(#[case] input: &str, #[case] want: &str) {
         assert_eq!(parse_date(input, d("2026-11-23")), Ok(d(want)));
@@ -154,6 +229,9 @@ mod tests {
     #[case("+d")]
     #[case("+99999999d")]
     #[case("0000-01-01")]
+    #[case("周八")]
+    #[case("+天")]
+    #[case("下个")]
     fn refuses(#[case] input: &str) {
         assert!(parse_date(input, d("2026-11-23")).is_err());
     }
@@ -168,6 +246,7 @@ mod tests {
     #[case("sends specs @fri", "sends specs", Some("2026-11-27"))]
     #[case("@+2w wants a demo", "wants a demo", Some("2026-12-07"))]
     #[case("quote @2026-12-04", "quote", Some("2026-12-04"))]
+    #[case("发报价 @下周五", "发报价", Some("2026-12-04"))]
     #[case("mailed ann@example.cn", "mailed ann@example.cn", None)]
     #[case("no date", "no date", None)]
     fn a_quick_touch_takes_its_follow_up_after_an_at(

@@ -96,19 +96,13 @@ fn check_text_lines(
 ) {
     let n = value.chars().count();
     if n > max {
-        errs.add(
-            field,
-            format!("is {n} characters long — at most {max} are allowed"),
-        );
+        errs.add(field, crate::tr!("valid-too-long", length = n, max = max));
     }
     if value.chars().any(|c| {
         (c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
             || is_direction_override(c)
     }) {
-        errs.add(
-            field,
-            "contains control characters (such as escape codes) — type plain text",
-        );
+        errs.add(field, crate::tr!("valid-control-chars"));
     }
 }
 
@@ -126,9 +120,9 @@ pub(crate) fn check_currency(errs: &mut ValidationErrors, value: &str) {
     if value.len() != 3 || !value.chars().all(|c| c.is_ascii_uppercase()) {
         errs.add(
             "currency",
-            format!(
-                "'{}' is not a currency code — expected three letters such as CNY, USD or EUR",
-                super::text::cut_for_message(value)
+            crate::tr!(
+                "valid-currency",
+                input = super::text::cut_for_message(value)
             ),
         );
     }
@@ -136,7 +130,7 @@ pub(crate) fn check_currency(errs: &mut ValidationErrors, value: &str) {
 
 pub(crate) fn check_required(errs: &mut ValidationErrors, field: &str, value: &str) {
     if value.trim().is_empty() {
-        errs.add(field, "is required");
+        errs.add(field, crate::tr!("valid-required"));
     }
 }
 
@@ -157,18 +151,15 @@ pub fn email_problem(email: &str) -> Option<String> {
     if shape_ok {
         None
     } else {
-        Some(format!(
-            "'{}' is not an email address — expected name@example.com",
-            super::text::cut_for_message(e)
+        Some(crate::tr!(
+            "valid-email",
+            input = super::text::cut_for_message(e)
         ))
     }
 }
 
 fn not_a_phone(p: &str) -> String {
-    format!(
-        "'{}' is not a phone number — digits, spaces, + - ( ) and an extension only",
-        super::text::cut_for_message(p)
-    )
+    crate::tr!("valid-phone", input = super::text::cut_for_message(p))
 }
 
 /// Phones as address books write them: digits, spaces, `+ - ( ) . /`, a

@@ -253,7 +253,7 @@ impl Store {
             }
         }
         if more > 0 {
-            problems.push(format!("… and {more} more records without tags"));
+            problems.push(crate::tr!("doctor-more-untagged", count = more));
         }
         Ok(problems)
     }
@@ -265,8 +265,9 @@ impl Store {
         // the others still run.
         let run = |name: &'static str, check: fn(&Connection) -> Result<Vec<String>>| {
             let started = std::time::Instant::now();
-            let problems =
-                check(conn).unwrap_or_else(|e| vec![format!("the check could not run: {e}")]);
+            let problems = check(conn).unwrap_or_else(|e| {
+                vec![crate::tr!("doctor-could-not-run", error = e.to_string())]
+            });
             let ms = started.elapsed().as_millis() as u64;
             tracing::info!(check = name, ms, problems = problems.len(), "doctor");
             DoctorCheck { name, problems }
@@ -280,7 +281,7 @@ impl Store {
         ];
         let untagged = self
             .untagged()
-            .unwrap_or_else(|e| vec![format!("the check could not run: {e}")]);
+            .unwrap_or_else(|e| vec![crate::tr!("doctor-could-not-run", error = e.to_string())]);
         checks.push(DoctorCheck {
             name: "every record carries the tags the rules give it",
             problems: untagged,
@@ -298,25 +299,27 @@ impl Store {
                     problems,
                 });
                 let live = self.counts()?;
-                if [live.customers, live.opportunities, live.products, live.activities]
-                    .iter()
-                    .any(|&n| n as usize > RULES_SAMPLE)
+                if [
+                    live.customers,
+                    live.opportunities,
+                    live.products,
+                    live.activities,
+                ]
+                .iter()
+                .any(|&n| n as usize > RULES_SAMPLE)
                 {
-                    notes.push(format!(
-                        "tags were compared with the rules for a random sample of {RULES_SAMPLE} records of each kind"
-                    ));
+                    notes.push(crate::tr!("doctor-note-sample", sample = RULES_SAMPLE));
                 }
             }
-            Ok(None) => notes.push(
-                "tags were not compared with the rules: today's sweep has not run (dossier classify runs it)".into(),
-            ),
+            Ok(None) => notes.push(crate::tr!("doctor-note-no-sweep")),
             // On a damaged file the integrity check already says why.
-            Err(e) if !healthy_so_far => {
-                notes.push(format!("tags were not compared with the rules: {e}"))
-            }
+            Err(e) if !healthy_so_far => notes.push(crate::tr!(
+                "doctor-note-not-compared",
+                error = e.to_string()
+            )),
             Err(e) => checks.push(DoctorCheck {
                 name: "tags agree with the rules",
-                problems: vec![format!("the check could not run: {e}")],
+                problems: vec![crate::tr!("doctor-could-not-run", error = e.to_string())],
             }),
         }
         let conn = &self.conn;
@@ -337,10 +340,23 @@ impl Store {
             .sum::<rusqlite::Result<i64>>()
             .unwrap_or(0);
         if trashed_tags > 0 {
-            notes.push(format!(
-                "{trashed_tags} record(s) in the trash keep their tags, so a restore brings them back"
-            ));
+            notes.push(crate::tr!("doctor-note-trash-tags", count = trashed_tags));
         }
         Ok(DoctorReport { checks, notes })
+    }
+}
+
+/// A check's name (its id in `doctor --json`) as a person reads it, in
+/// the language in force.
+pub fn doctor_check_name(name: &str) -> String {
+    match name {
+        "integrity" => crate::tr!("doctor-check-integrity"),
+        "links between records" => crate::tr!("doctor-check-links"),
+        "orphan tags" => crate::tr!("doctor-check-orphans"),
+        "tags agree with their history" => crate::tr!("doctor-check-history"),
+        "records agree with their parts" => crate::tr!("doctor-check-parts"),
+        "every record carries the tags the rules give it" => crate::tr!("doctor-check-untagged"),
+        "tags agree with the rules" => crate::tr!("doctor-check-rules"),
+        other => other.to_string(),
     }
 }

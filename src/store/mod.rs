@@ -41,7 +41,7 @@ pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
 pub use browse_lists::{ListEntry, ListQuery, ListRows, ListSort, TAG_ORDER};
 pub use bulk::{CustomerImport, PreparedCustomer, UpsertError, Upserted, BATCH_ROWS};
 pub use customers::Occasion;
-pub use doctor::{DoctorCheck, DoctorReport};
+pub use doctor::{doctor_check_name, DoctorCheck, DoctorReport};
 pub use merge::{likely_duplicates, DuplicatePair, MergeRecord};
 pub use open::{default_db_path, open_reader, FULL_CHECK_AT_OPEN_MAX};
 pub use reports::{ClosingDeal, FollowUp, ProductSales, StageTotal};

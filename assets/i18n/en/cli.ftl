@@ -1,0 +1,109 @@
+## The command line: output and errors.
+
+cli-error = error: { $message }
+cli-bad-lang = expected a language: en (English) or zh (简体中文)
+cli-not-saved = not saved — { $problems }
+cli-verb-added = added
+cli-verb-saved = saved
+cli-saved = { $verb } { $kind } { $id }: { $label } (version { $version })
+cli-tag-change = tag { $kind } { $dimension }: { $old } → { $new }
+cli-follow-up-answered = follow-up due { $due } (set on activity { $activity }) closed: this contact answers it
+cli-deleted = { $kind } { $id } moved to the trash — undo with: { $cmd }
+cli-restored = { $kind } { $id } restored
+cli-deleted-at = deleted { $at }
+cli-trash-emptied = { $count ->
+    [one] 1 record deleted for good
+   *[other] { $count } records deleted for good
+}
+cli-emptying-trash = emptying the trash
+cli-list-more = (more: { $cmd })
+cli-demo-loaded = Demo book loaded: { $customers } customers, { $opportunities } opportunities, { $products } products, { $activities } activities
+cli-demo-loaded-into = demo book loaded into { $path }: { $summary }
+cli-backup-written = backup of { $book } written to { $target } and checked
+cli-generated = generated { $customers } customers, { $opportunities } opportunities, { $activities } activities, { $products } products in { $seconds } s into { $path }
+cli-customer-ref = customer { $id }
+
+## show and why.
+cli-heading-tags = Tags
+cli-heading-facts = Facts today
+cli-heading-history = History
+cli-heading-deals = Deals
+cli-heading-timeline = Timeline
+cli-field-lines = Lines
+cli-line-item = product { $product } × { $quantity } @ { $price } = { $total }
+cli-version-line = version { $version }, created { $created }, updated { $updated }
+cli-in-trash-since = , in the trash since { $at }
+cli-why-no-tags = No tags.
+cli-why-no-tags-touch = No tags (touches carry none; campaigns do).
+md-field = Field
+md-value = Value
+md-deal-title = Title
+md-deal-stage = Stage
+md-deal-amount = Amount
+md-deal-close = Close date
+
+## classify and tag filters.
+cli-rules-refused = warning: { $problem } — your rules file was not used; the built-in rules are in force
+cli-rule-file-refused = { $problem } — the rule file was refused
+cli-rules-needs-dry-run = --rules tries a file without applying it, so it needs --dry-run; to apply it, copy it to { $path }
+cli-classifying-large = (classifying the book for today: { $customers } customers — a first classification of a large book takes a while)
+cli-reclassified = { $count ->
+    [one] (re-classified the book for today: 1 record changed tags)
+   *[other] (re-classified the book for today: { $count } records changed tags)
+}
+cli-classified = classified { $counted } in { $seconds } s
+cli-classify-changed = { $count ->
+    [one] 1 record changed tags
+   *[other] { $count } records changed tags
+}
+cli-classify-would-change = { $count ->
+    [one] 1 record would change tags
+   *[other] { $count } records would change tags
+}
+cli-col-record = record
+cli-col-tag = tag
+cli-col-gain = gain
+cli-col-lose = lose
+cli-dry-run-nothing-written = (dry run: nothing was written)
+cli-bad-tag-filter = --tag '{ $filter }' is not DIMENSION=VALUE (e.g. value=high or 价值:高)
+
+## search.
+cli-search-empty = nothing to search for — give words and/or filters, e.g. dossier search 'city:上海 zhang'
+cli-search-no-matches = no matches for '{ $query }'
+
+## doctor.
+cli-doctor-ok = ok
+cli-doctor-fail = FAIL
+cli-doctor-note = note
+cli-doctor-problems = problems found — take a copy with `dossier backup PATH` before changing anything
+
+## Errors of the book.
+err-not-found = { $kind } { $id } not found
+err-in-trash = { $kind } { $id } is in the trash — restore it first ({ $cmd })
+err-conflict = { $kind } { $id } was changed elsewhere (you read version { $expected }, it is now at version { $found }) — reload it and make your change again
+err-newer-schema = the database { $path } was written by a newer dossier (schema version { $found }, this build knows up to { $supported }) — upgrade dossier to open it
+err-disk-full = the disk is full — nothing was saved by this change, and everything saved before is intact; free some space and try again
+err-busy = the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was saved by this change; try again in a moment
+cli-kind-not-saved = { $kind } not saved — { $problems }
+cli-record-not-saved = { $kind } { $id } not saved — { $problems }
+
+## export, duplicates, merge.
+cli-export-disk-full = the disk is full — { $path } was not written (no partial file was left) and the book is unchanged; free some space and try again
+cli-not-exported = not exported — { $error }
+cli-no-duplicates = no likely duplicates
+cli-duplicates-found = { $count ->
+    [one] 1 likely duplicate pair — merge it with: dossier merge KEEP DUPLICATE
+   *[other] { $count } likely duplicate pairs, { $shown } shown — merge one with: dossier merge KEEP DUPLICATE
+}
+cli-not-merged = not merged — { $error }
+cli-merged = merged customer { $duplicate } into { $keep } ({ $deals } deal(s), { $activities } activit(ies) moved; { $duplicate } is in the trash) — undo with: dossier unmerge { $merge }
+cli-no-merge-to-undo = there is no merge to undo
+cli-not-undone = not undone — { $error }
+cli-unmerged = merge { $merge } undone: customers { $kept } and { $merged } are separate again
+cli-exported = { $count ->
+    [one] exported 1 record{ $to }
+   *[other] exported { $count } records{ $to }
+}
+cli-exported-to = { " " }to { $path }
+cli-labels-csv-only = --labels is for --format csv: vCard and JSON keep their own field names
+cli-list-separator = { ", " }

@@ -1,0 +1,91 @@
+## 命令行：输出与错误。
+
+cli-error = 错误：{ $message }
+cli-bad-lang = 请指定语言：en（English）或 zh（简体中文）
+cli-not-saved = 未保存 — { $problems }
+cli-verb-added = 已新增
+cli-verb-saved = 已保存
+cli-saved = { $verb }{ $kind } { $id }：{ $label }（版本 { $version }）
+cli-tag-change = 标签 { $kind } { $dimension }：{ $old } → { $new }
+cli-follow-up-answered = { $due } 到期的跟进（由活动 { $activity } 设置）已关闭：这次联系回应了它
+cli-deleted = { $kind } { $id } 已移入回收站 — 撤销：{ $cmd }
+cli-restored = { $kind } { $id } 已恢复
+cli-deleted-at = 删除于 { $at }
+cli-trash-emptied = 已永久删除 { $count } 条记录
+cli-emptying-trash = 清空回收站
+cli-list-more = （还有更多：{ $cmd }）
+cli-demo-loaded = 演示数据已载入：{ $customers } 个客户、{ $opportunities } 个商机、{ $products } 个产品、{ $activities } 条活动
+cli-demo-loaded-into = 演示数据已载入 { $path }：{ $summary }
+cli-backup-written = { $book } 的备份已写入 { $target } 并通过检查
+cli-generated = 已生成 { $customers } 个客户、{ $opportunities } 个商机、{ $activities } 条活动、{ $products } 个产品，用时 { $seconds } 秒，写入 { $path }
+cli-customer-ref = 客户 { $id }
+
+## show 与 why。
+cli-heading-tags = 标签
+cli-heading-facts = 今日事实
+cli-heading-history = 历史
+cli-heading-deals = 商机
+cli-heading-timeline = 时间线
+cli-field-lines = 明细
+cli-line-item = 产品 { $product } × { $quantity } @ { $price } = { $total }
+cli-version-line = 版本 { $version }，创建于 { $created }，更新于 { $updated }
+cli-in-trash-since = ，{ $at } 起在回收站中
+cli-why-no-tags = 没有标签。
+cli-why-no-tags-touch = 没有标签（接触记录不带标签，市场活动才有）。
+md-field = 字段
+md-value = 内容
+md-deal-title = 标题
+md-deal-stage = 阶段
+md-deal-amount = 金额
+md-deal-close = 成交日期
+
+## classify 与标签筛选。
+cli-rules-refused = 警告：{ $problem } — 未使用你的规则文件，当前使用内置规则
+cli-rule-file-refused = { $problem } — 规则文件被拒绝
+cli-rules-needs-dry-run = --rules 只试用规则文件而不应用，需要与 --dry-run 一起使用；要应用它，请复制到 { $path }
+cli-classifying-large = （正在为今天分类：{ $customers } 个客户 — 大库首次分类需要一些时间）
+cli-reclassified = （已为今天重新分类：{ $count } 条记录的标签有变化）
+cli-classified = 已分类 { $counted }，用时 { $seconds } 秒
+cli-classify-changed = { $count } 条记录的标签有变化
+cli-classify-would-change = 将有 { $count } 条记录的标签变化
+cli-col-record = 记录
+cli-col-tag = 标签
+cli-col-gain = 增加
+cli-col-lose = 减少
+cli-dry-run-nothing-written = （试运行：未写入任何内容）
+cli-bad-tag-filter = --tag “{ $filter }”不是 维度=值 的形式（如 value=high 或 价值:高）
+
+## search。
+cli-search-empty = 没有要查找的内容 — 请给出关键词和/或筛选条件，如 dossier search 'city:上海 zhang'
+cli-search-no-matches = 没有与“{ $query }”匹配的结果
+
+## doctor。
+cli-doctor-ok = 正常
+cli-doctor-fail = 异常
+cli-doctor-note = 注意
+cli-doctor-problems = 发现问题 — 在做任何修改之前，请先用 `dossier backup PATH` 备份
+
+## 数据库错误。
+err-not-found = 找不到{ $kind } { $id }
+err-in-trash = { $kind } { $id } 在回收站中 — 请先恢复（{ $cmd }）
+err-conflict = { $kind } { $id } 已在别处被修改（你读取的是版本 { $expected }，现在是版本 { $found }）— 请重新载入后再修改
+err-newer-schema = 数据库 { $path } 由更新版本的 dossier 写入（结构版本 { $found }，本程序最高支持 { $supported }）— 请升级 dossier 后再打开
+err-disk-full = 磁盘已满 — 这次修改没有保存任何内容，之前保存的都完好；请腾出空间后重试
+err-busy = 数据库正忙（另一个 dossier 或每日标签刷新正在写入）— 这次修改没有保存任何内容；请稍后重试
+cli-kind-not-saved = { $kind }未保存 — { $problems }
+cli-record-not-saved = { $kind } { $id } 未保存 — { $problems }
+
+## 导出、查重、合并。
+cli-export-disk-full = 磁盘已满 — 未写入 { $path }（没有留下不完整的文件），数据库未改动；请腾出空间后重试
+cli-not-exported = 未导出 — { $error }
+cli-no-duplicates = 没有疑似重复的客户
+cli-duplicates-found = { $count } 对疑似重复，显示 { $shown } 对 — 合并：dossier merge 保留编号 重复编号
+cli-not-merged = 未合并 — { $error }
+cli-merged = 已将客户 { $duplicate } 合并进 { $keep }（转移 { $deals } 个商机、{ $activities } 条活动；{ $duplicate } 已移入回收站）— 撤销：dossier unmerge { $merge }
+cli-no-merge-to-undo = 没有可撤销的合并
+cli-not-undone = 未撤销 — { $error }
+cli-unmerged = 合并 { $merge } 已撤销：客户 { $kept } 和 { $merged } 重新分开
+cli-exported = 已导出 { $count } 条记录{ $to }
+cli-exported-to = 到 { $path }
+cli-labels-csv-only = --labels 只用于 --format csv：vCard 和 JSON 保留各自的字段名
+cli-list-separator = 、

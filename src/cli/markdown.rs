@@ -1,0 +1,134 @@
+//! `dossier show KIND ID --format md`: a record's whole file as one
+//! Markdown page to share or print — fields, tags with reasons, and for a
+//! customer the deals and the timeline — in the language in force.
+
+use super::output::{activity_kind, field_rows, kind_of, tag_rows, AnyRecord};
+use super::people::{kind_name, live_reasons, Labels};
+use crate::domain::text::sanitize_multiline;
+use crate::domain::{Activity, Kind};
+use crate::store::Store;
+use crate::tr;
+use anyhow::Result;
+use chrono::NaiveDate;
+use std::fmt::Write;
+use std::process::ExitCode;
+
+/// Text safe inside a Markdown table cell: one line, no `|`, no escape
+/// sequences.
+fn cell(s: &str) -> String {
+    sanitize_multiline(s)
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+        .trim()
+        .to_string()
+}
+
+/// A follow-up's state for people ("跟进 2026-12-04 已逾期").
+pub fn follow_up_note(a: &Activity, today: NaiveDate) -> Option<String> {
+    let due = a.next_follow_up?.to_string();
+    Some(match (a.follow_up_done, a.follow_up_closed_by) {
+        (Some(on), Some(by)) => tr!(
+            "follow-up-answered",
+            due = due,
+            by = by,
+            on = on.to_string()
+        ),
+        (Some(on), None) => tr!("follow-up-done", due = due, on = on.to_string()),
+        (None, _) if a.next_follow_up < Some(today) => tr!("follow-up-overdue", due = due),
+        (None, _) => tr!("follow-up-open", due = due),
+    })
+}
+
+/// The page for one record.
+pub fn page(store: &mut Store, kind: Kind, id: i64) -> Result<String> {
+    let record = AnyRecord::load(store, kind, id)?;
+    let tags = store.tags(kind, id)?;
+    let labels = Labels::load(store)?;
+    let reasons = live_reasons(store, kind, id)?;
+    let meta = record.meta();
+    let mut md = String::new();
+    let _ = writeln!(md, "# {}\n", cell(&record.label()));
+    let _ = writeln!(
+        md,
+        "*{} #{} · {}*\n",
+        kind_name(kind_of(&record)),
+        meta.id,
+        tr!(
+            "cli-version-line",
+            version = meta.version,
+            created = meta.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            updated = meta.updated_at.format("%Y-%m-%d %H:%M").to_string()
+        )
+    );
+    let _ = writeln!(
+        md,
+        "| {} | {} |\n|---|---|",
+        tr!("md-field"),
+        tr!("md-value")
+    );
+    for (label, value) in field_rows(&record, &labels) {
+        let _ = writeln!(md, "| {} | {} |", cell(&label), cell(&value));
+    }
+    let rows = tag_rows(kind, &tags, &labels, &reasons);
+    if !rows.is_empty() {
+        let _ = writeln!(md, "\n## {}\n", tr!("cli-heading-tags"));
+        for (dim, value, reason) in rows {
+            let _ = writeln!(
+                md,
+                "- **{}**: {} — {}",
+                cell(&dim),
+                cell(&value),
+                cell(&reason)
+            );
+        }
+    }
+    if kind == Kind::Customer {
+        let deals = store.opportunities_of_customer(id)?;
+        if !deals.is_empty() {
+            let _ = writeln!(md, "\n## {}\n", tr!("cli-heading-deals"));
+            let _ = writeln!(
+                md,
+                "| # | {} | {} | {} | {} |\n|---|---|---|---|---|",
+                tr!("md-deal-title"),
+                tr!("md-deal-stage"),
+                tr!("md-deal-amount"),
+                tr!("md-deal-close")
+            );
+            for o in deals {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} |",
+                    o.meta.id,
+                    cell(&o.title),
+                    cell(&labels.stage(o.stage.as_str())),
+                    cell(&o.amount.display_with(&o.currency)),
+                    o.close_date().map(|d| d.to_string()).unwrap_or_default()
+                );
+            }
+        }
+        let timeline = store.activities_of_customer(id)?;
+        if !timeline.is_empty() {
+            let _ = writeln!(md, "\n## {}\n", tr!("cli-heading-timeline"));
+            let today = store.clock().today();
+            for a in timeline {
+                let note = follow_up_note(&a, today)
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    md,
+                    "- {} **{}** {}{note}",
+                    a.date,
+                    activity_kind(a.kind.as_str()),
+                    cell(&a.summary)
+                );
+            }
+        }
+    }
+    Ok(md)
+}
+
+/// Prints the page.
+pub fn show(store: &mut Store, kind: Kind, id: i64) -> Result<ExitCode> {
+    print!("{}", page(store, kind, id)?);
+    Ok(ExitCode::SUCCESS)
+}
