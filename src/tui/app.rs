@@ -58,14 +58,6 @@ pub struct Status {
     pub error: bool,
 }
 
-/// A tab that only lists its first page (completed in a later issue).
-#[derive(Debug, Clone, Default)]
-pub struct SimpleList {
-    pub rows: Vec<Vec<String>>,
-    pub cursor: usize,
-    pub loaded: bool,
-}
-
 /// Something `u` can take back: only the last action, so `u` never
 /// reaches silently past a later change.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,7 +101,6 @@ pub struct App {
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub customers: CustomerList,
-    pub lists: [SimpleList; 3],
     pub counts: Counts,
     /// Wide terminals: whether the detail pane is beside the table.
     pub detail_open: bool,
@@ -146,7 +137,6 @@ impl App {
             tab: Tab::Customers,
             size: (80, 24),
             customers: CustomerList::default(),
-            lists: Default::default(),
             counts: Counts::default(),
             detail_open: true,
             detail_full: false,
@@ -350,12 +340,6 @@ impl App {
             }
             Outcome::Rows { range, rows } => self.customers.set_rows(range, rows),
             Outcome::Detail(file) => self.customers.set_detail(*file),
-            Outcome::List(tab, data) => {
-                let l = &mut self.lists[list_index(tab)];
-                l.rows = data;
-                l.loaded = true;
-                l.cursor = l.cursor.min(l.rows.len().saturating_sub(1));
-            }
             Outcome::Counts(c) => self.counts = c,
             Outcome::Saved {
                 customer,
@@ -375,7 +359,6 @@ impl App {
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(customer.meta.id)));
                 self.reload_counts(&mut fx);
-                self.lists = Default::default();
                 self.tabs.invalidate();
             }
             Outcome::SaveFailed { message, fields } => {
@@ -424,7 +407,6 @@ impl App {
                     describe_changes(&changes, id)
                 ));
                 self.customers.invalidate();
-                self.lists = Default::default();
                 self.tabs.invalidate();
             }
             Outcome::FollowUpDone {
@@ -434,7 +416,6 @@ impl App {
             } => {
                 self.info(format!("{what}{}", describe_changes(&changes, customer)));
                 self.customers.invalidate();
-                self.lists = Default::default();
                 self.tabs.invalidate();
             }
             Outcome::DemoLoaded(summary) => {
@@ -442,7 +423,6 @@ impl App {
                 fx.push(Effect::Sweep { force: true });
                 fx.push(self.customers.reload(None));
                 self.reload_counts(&mut fx);
-                self.lists = Default::default();
                 self.tabs.invalidate();
             }
             Outcome::Swept {
@@ -459,7 +439,6 @@ impl App {
                 if changed > 0 {
                     self.customers.invalidate();
                     fx.push(self.customers.reload(None));
-                    self.lists = Default::default();
                     self.tabs.invalidate();
                 }
             }
@@ -510,7 +489,6 @@ impl App {
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(keep)));
                 self.reload_counts(&mut fx);
-                self.lists = Default::default();
             }
             Outcome::Unmerged {
                 keep,
@@ -525,7 +503,6 @@ impl App {
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(keep)));
                 self.reload_counts(&mut fx);
-                self.lists = Default::default();
             }
             Outcome::Trash(entries) => {
                 if let Some(t) = self.trash.as_mut() {
@@ -593,21 +570,6 @@ impl App {
         if self.tab == Tab::Dashboard {
             fx.push(Effect::LoadCounts);
         }
-    }
-}
-
-pub(super) fn list_index(tab: Tab) -> usize {
-    match tab {
-        Tab::Opportunities => 0,
-        Tab::Products => 1,
-        _ => 2,
-    }
-}
-
-impl App {
-    /// The simple list behind a listing tab.
-    pub fn simple_list(&self, tab: Tab) -> &SimpleList {
-        &self.lists[list_index(tab)]
     }
 }
 

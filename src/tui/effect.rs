@@ -7,12 +7,11 @@
 
 use super::action::Action;
 use super::app::App;
-use super::app::Tab;
 use super::search::SearchEngine;
 use crate::domain::{Activity, Customer, Kind, ValidationErrors};
 use crate::store::{
-    likely_duplicates, sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Page,
-    Store, StoreError, TagChange, TrashEntry, Written,
+    likely_duplicates, sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Store,
+    StoreError, TagChange, TrashEntry, Written,
 };
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -27,9 +26,6 @@ const BACKGROUND_SORT_ABOVE: i64 = 20_000;
 
 /// Ids shown while a big book's full list loads.
 const FIRST_PAGE: usize = 200;
-
-/// Rows shown by the tabs that only list (first page).
-pub const SIMPLE_LIST_LIMIT: usize = 500;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -60,7 +56,6 @@ pub enum Effect {
         ids: Vec<i64>,
     },
     LoadDetail(i64),
-    LoadList(Tab),
     LoadCounts,
     SaveCustomer(Box<Customer>),
     DeleteCustomer {
@@ -141,7 +136,6 @@ pub enum Outcome {
         rows: Vec<CustomerRow>,
     },
     Detail(Box<CustomerFile>),
-    List(Tab, Vec<Vec<String>>),
     Counts(Counts),
     Saved {
         customer: Box<Customer>,
@@ -503,10 +497,6 @@ impl Runtime {
                 Ok(f) => Some(Outcome::Detail(Box::new(f))),
                 Err(e) => failed(e),
             },
-            Effect::LoadList(tab) => match simple_rows(&self.store, tab) {
-                Ok(rows) => Some(Outcome::List(tab, rows)),
-                Err(e) => failed(e),
-            },
             // Counting scans every table: on a file book, off this thread.
             Effect::LoadCounts if self.store.path().is_some() => {
                 self.perform(Effect::Tabs(super::tabs::TabEffect::Counts))
@@ -819,56 +809,6 @@ fn sweep(store: &mut Store, force: bool) -> Result<Option<crate::store::SweepRep
     } else {
         store.sweep_if_stale()
     }
-}
-
-/// The first page of a tab that only lists (until it gets its own issue).
-fn simple_rows(store: &Store, tab: Tab) -> Result<Vec<Vec<String>>, StoreError> {
-    let page = Page {
-        limit: SIMPLE_LIST_LIMIT,
-        ..Page::default()
-    };
-    Ok(match tab {
-        Tab::Opportunities => store
-            .opportunities(page)?
-            .into_iter()
-            .map(|o| {
-                vec![
-                    o.meta.id.to_string(),
-                    o.title,
-                    o.stage.to_string(),
-                    o.amount.display_with(&o.currency),
-                    o.expected_close.map(|d| d.to_string()).unwrap_or_default(),
-                ]
-            })
-            .collect(),
-        Tab::Products => store
-            .products(page)?
-            .into_iter()
-            .map(|p| {
-                vec![
-                    p.meta.id.to_string(),
-                    p.name,
-                    p.category,
-                    p.price.display_with(&p.currency),
-                    if p.active { "active" } else { "inactive" }.into(),
-                ]
-            })
-            .collect(),
-        Tab::Activities => store
-            .activities(page)?
-            .into_iter()
-            .map(|a| {
-                vec![
-                    a.meta.id.to_string(),
-                    a.date.to_string(),
-                    a.kind.to_string(),
-                    a.customer_id.map(|c| c.to_string()).unwrap_or_default(),
-                    a.summary,
-                ]
-            })
-            .collect(),
-        Tab::Dashboard | Tab::Customers => Vec::new(),
-    })
 }
 
 /// The records a merge (or its undo) changed: both customers, and the deals

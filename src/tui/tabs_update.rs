@@ -510,7 +510,6 @@ impl App {
                 }
                 // Customers' tags may have moved with the save.
                 self.customers.invalidate();
-                self.lists = Default::default();
             }
             TabOutcome::Deleted(d, changes) => {
                 let key = self

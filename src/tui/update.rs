@@ -2,7 +2,7 @@
 //! touch entry, a form, or a list.
 
 use super::action::Action;
-use super::app::{list_index, App, Tab, Undo};
+use super::app::{App, Tab, Undo};
 use super::effect::Effect;
 use super::form::CustomerForm;
 use super::overlay::{Confirm, Pending, TouchEntry};
@@ -265,14 +265,8 @@ impl App {
             }
             ref a if step(a).is_some() => {
                 let d = step(a).unwrap_or(0);
-                match self.tab {
-                    Tab::Customers => self.customers.move_by(d, rows),
-                    Tab::Dashboard => {}
-                    t => {
-                        let l = &mut self.lists[list_index(t)];
-                        let last = l.rows.len().saturating_sub(1) as isize;
-                        l.cursor = (l.cursor as isize).saturating_add(d).clamp(0, last) as usize;
-                    }
+                if self.tab == Tab::Customers {
+                    self.customers.move_by(d, rows);
                 }
             }
             Action::DetailDown | Action::DetailUp if self.tab == Tab::Customers => {
@@ -292,7 +286,6 @@ impl App {
             Action::Reload => {
                 self.customers.invalidate();
                 fx.push(self.customers.reload(None));
-                self.lists = Default::default();
                 self.tabs.invalidate();
                 if self.tab != Tab::Customers && self.tab != Tab::Dashboard {
                     self.switch_tab(self.tab, fx);
@@ -300,17 +293,7 @@ impl App {
                 self.reload_counts(fx);
                 self.info("Reloaded");
             }
-            _ if self.tab != Tab::Customers => {
-                if matches!(
-                    action,
-                    Action::Add | Action::Edit | Action::Delete | Action::LogTouch | Action::Merge
-                ) {
-                    self.info(format!(
-                        "{} can only be listed here so far — customers can be edited on tab 2",
-                        self.tab.title()
-                    ));
-                }
-            }
+            _ if self.tab != Tab::Customers => {}
             Action::SortNext => {
                 let next = self.customers.sort.next();
                 fx.push(self.customers.request_sort(next, false));
