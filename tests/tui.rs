@@ -498,7 +498,7 @@ fn after_an_unmerge_a_save_reports_only_its_own_tag_changes() {
     // Bob Stone (customer 4): a change of notes moves none of his tags.
     let mut bob = h.rt.store.customer(4).unwrap();
     bob.notes = "prefers email".into();
-    h.rt.run_all(&mut h.app, vec![Effect::SaveCustomer(Box::new(bob))]);
+    h.rt.run_all(&mut h.app, vec![Effect::Save(Box::new(bob.into()))]);
     let status = h.app.status.as_ref().map(|s| s.text.clone()).unwrap();
     assert!(status.contains("no tag changed"), "{status}");
 }

@@ -117,7 +117,7 @@ fn print_report(r: &SweepReport) {
 }
 
 pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
-    let record = AnyRecord::load(store, kind, id)?;
+    let record = super::output::load_record(store, kind, id)?;
     let tags = store.tags(kind, id)?;
     let history = store.tag_history(kind, id)?;
     if json {
@@ -212,7 +212,7 @@ pub fn tagged(store: &Store, kind: Kind, filters: &[String], page: Page) -> Resu
         if out.len() == page.limit {
             break;
         }
-        let record = AnyRecord::load(store, kind, id)?;
+        let record = super::output::load_record(store, kind, id)?;
         let trashed = record.meta().deleted_at.is_some();
         let wanted = match page.visibility {
             Visibility::Live => !trashed,

@@ -1,59 +1,22 @@
 //! Printing records for people (sanitised text) and for scripts (JSON).
 
 use crate::domain::text::{sanitize_for_terminal as clean, sanitize_multiline};
-use crate::domain::{fields::Fields, Activity, Customer, Kind, Opportunity, Product};
+use crate::domain::Kind;
 use crate::store::{Store, Tag};
 use anyhow::Result;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-/// A record of any kind, for generic printing.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum AnyRecord {
-    Customer(Customer),
-    Opportunity(Opportunity),
-    Product(Product),
-    Activity(Activity),
-}
+pub use crate::domain::AnyRecord;
 
-impl AnyRecord {
-    pub fn load(store: &Store, kind: Kind, id: i64) -> Result<AnyRecord> {
-        Ok(match kind {
-            Kind::Customer => AnyRecord::Customer(store.customer(id)?),
-            Kind::Opportunity => AnyRecord::Opportunity(store.opportunity(id)?),
-            Kind::Product => AnyRecord::Product(store.product(id)?),
-            Kind::Activity => AnyRecord::Activity(store.activity(id)?),
-        })
-    }
-
-    pub fn fields(&self) -> &dyn Fields {
-        match self {
-            AnyRecord::Customer(r) => r,
-            AnyRecord::Opportunity(r) => r,
-            AnyRecord::Product(r) => r,
-            AnyRecord::Activity(r) => r,
-        }
-    }
-
-    pub fn meta(&self) -> &crate::domain::Meta {
-        match self {
-            AnyRecord::Customer(r) => &r.meta,
-            AnyRecord::Opportunity(r) => &r.meta,
-            AnyRecord::Product(r) => &r.meta,
-            AnyRecord::Activity(r) => &r.meta,
-        }
-    }
-
-    /// Name or title, for one-line mentions.
-    pub fn label(&self) -> String {
-        match self {
-            AnyRecord::Customer(r) => r.name.clone(),
-            AnyRecord::Opportunity(r) => r.title.clone(),
-            AnyRecord::Product(r) => r.name.clone(),
-            AnyRecord::Activity(r) => format!("{} {}: {}", r.date, r.kind, r.summary),
-        }
-    }
+/// Reads a record of any kind.
+pub fn load_record(store: &Store, kind: Kind, id: i64) -> Result<AnyRecord> {
+    Ok(match kind {
+        Kind::Customer => AnyRecord::Customer(store.customer(id)?),
+        Kind::Opportunity => AnyRecord::Opportunity(store.opportunity(id)?),
+        Kind::Product => AnyRecord::Product(store.product(id)?),
+        Kind::Activity => AnyRecord::Activity(store.activity(id)?),
+    })
 }
 
 /// The record as JSON with its tags under `"tags"`.

@@ -6,9 +6,9 @@
 use super::action::Action;
 use super::customers::CustomerList;
 use super::effect::{Effect, Outcome};
-use super::form::CustomerForm;
 use super::keymap::{Context, KeyMap};
 use super::overlay::{Confirm, Pending, TouchEntry};
+use super::record_form::RecordForm;
 use super::theme::Theme;
 use crate::store::{Counts, TagChange};
 use chrono::NaiveDate;
@@ -108,7 +108,8 @@ pub struct App {
     pub detail_full: bool,
     /// Detail pane scroll: (customer id, lines scrolled).
     pub detail_scroll: (i64, u16),
-    pub form: Option<CustomerForm>,
+    /// The one form, for a record of any kind.
+    pub form: Option<RecordForm>,
     pub touch: Option<TouchEntry>,
     pub confirm: Option<Confirm>,
     pub help: bool,
@@ -445,7 +446,10 @@ impl App {
             Outcome::DuplicateWarning { typed, warning } => {
                 if let Some(form) = self.form.as_mut() {
                     // Only for what is still typed (a slow answer may be stale).
-                    if form.is_new() && form.identity().name == typed {
+                    if form.is_new()
+                        && form.base.kind() == crate::domain::Kind::Customer
+                        && form.identity().name == typed
+                    {
                         form.duplicate = warning;
                     }
                 }

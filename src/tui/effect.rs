@@ -8,7 +8,7 @@
 use super::action::Action;
 use super::app::App;
 use super::search::SearchEngine;
-use crate::domain::{Activity, Customer, Kind, ValidationErrors};
+use crate::domain::{Activity, AnyRecord, Customer, Kind, ValidationErrors};
 use crate::store::{
     likely_duplicates, sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Store,
     StoreError, TagChange, TrashEntry, Written,
@@ -57,7 +57,8 @@ pub enum Effect {
     },
     LoadDetail(i64),
     LoadCounts,
-    SaveCustomer(Box<Customer>),
+    /// Save a record of any kind (the store re-tags in the same write).
+    Save(Box<AnyRecord>),
     DeleteCustomer {
         id: i64,
         version: i64,
@@ -505,9 +506,12 @@ impl Runtime {
                 Ok(c) => Some(Outcome::Counts(c)),
                 Err(e) => failed(e),
             },
-            Effect::SaveCustomer(c) => {
+            Effect::Save(record) => {
+                let AnyRecord::Customer(c) = *record else {
+                    return Some(Outcome::Tabs(super::tabs::save(&mut self.store, *record)));
+                };
                 let added = c.meta.id == 0;
-                Some(match self.store.save(&*c) {
+                Some(match self.store.save(&c) {
                     Ok(Written {
                         record: customer,
                         changes,

@@ -11,7 +11,7 @@ pub mod app;
 pub mod customers;
 pub mod dashboard;
 pub mod effect;
-pub mod form;
+pub mod field;
 pub mod keymap;
 pub mod opportunities;
 pub mod overlay;

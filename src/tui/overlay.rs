@@ -1,7 +1,7 @@
 //! Small overlays: a yes/no question, and the quick touch entry
 //! (`t`, a kind letter, the text, Enter).
 
-use super::form::input_request;
+use super::field::input_request;
 use crate::domain::dates::split_follow_up;
 use crate::domain::{Activity, ActivityKind, Sentiment};
 use chrono::NaiveDate;

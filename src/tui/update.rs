@@ -4,10 +4,11 @@
 use super::action::Action;
 use super::app::{App, Tab, Undo};
 use super::effect::Effect;
-use super::form::CustomerForm;
 use super::overlay::{Confirm, Pending, TouchEntry};
+use super::record_form::RecordForm;
 use super::search::SearchMode;
-use crate::domain::Customer;
+use super::tabs::TabEffect;
+use crate::domain::{AnyRecord, Customer};
 
 impl App {
     pub(super) fn update_confirm(&mut self, action: Action, fx: &mut Vec<Effect>) {
@@ -21,7 +22,6 @@ impl App {
                 }
                 Pending::DiscardForm => {
                     self.form = None;
-                    self.tabs.form = None;
                     self.info("Changes discarded");
                 }
                 Pending::DiscardAndQuit | Pending::Quit => self.quit = true,
@@ -49,31 +49,45 @@ impl App {
         }
     }
 
+    /// An action while the form (any kind of record) is open.
     pub(super) fn update_form(&mut self, action: Action, fx: &mut Vec<Effect>) {
         let Some(form) = self.form.as_mut() else {
             return;
         };
         match action {
             Action::NextField | Action::PrevField => {
+                let delta = if action == Action::NextField { 1 } else { -1 };
+                if form.picker_move(delta) {
+                    return;
+                }
                 let left = form.fields[form.focus].key;
-                if action == Action::NextField {
+                if delta == 1 {
                     form.next_field();
                 } else {
                     form.prev_field();
                 }
-                // Leaving a field that identifies a person: is it someone we know?
-                if form.is_new() && ["name", "company", "phones", "emails"].contains(&left) {
-                    let c = form.identity();
-                    if c.name.is_empty() && c.phones.is_empty() && c.emails.is_empty() {
-                        form.duplicate = None;
-                    } else {
-                        fx.push(Effect::CheckDuplicates(Box::new(c)));
-                    }
+                // Customer hook: is the person typed someone we know?
+                if let Some(c) = form.identity_check(left) {
+                    fx.push(Effect::CheckDuplicates(Box::new(c)));
                 }
             }
-            Action::Key(k) => form.handle_key(&k),
-            Action::Save => match form.to_customer() {
-                Ok(c) => fx.push(Effect::SaveCustomer(Box::new(c))),
+            Action::Key(k) => {
+                if let Some(req) = form.handle_key(&k) {
+                    fx.push(Effect::Tabs(TabEffect::Pick(req)));
+                }
+            }
+            Action::Save => match form.to_record() {
+                Ok(record) => match form.confirm_big_change(&record) {
+                    Some(warning) => {
+                        let key = self
+                            .keymap
+                            .key_for(super::keymap::Context::Form, &Action::Save)
+                            .unwrap_or("ctrl-s")
+                            .to_string();
+                        self.error(format!("{warning} — {key} again to save it, or fix it"));
+                    }
+                    None => fx.push(Effect::Save(Box::new(record))),
+                },
                 Err(errors) => {
                     let n = errors.0.len();
                     form.set_errors(errors);
@@ -83,15 +97,26 @@ impl App {
                     ));
                 }
             },
+            Action::Cancel if form.close_picker() => {}
+            Action::Cancel if !form.is_dirty() => self.form = None,
             Action::Cancel | Action::Quit | Action::Interrupt => {
                 let dirty = form.is_dirty();
-                if action == Action::Cancel && !dirty {
-                    self.form = None;
-                } else {
-                    self.ask_to_leave_form(action, dirty);
-                }
+                self.ask_to_leave_form(action, dirty);
             }
             _ => {}
+        }
+    }
+
+    /// Opens the form on a record of any kind. A customer has no links to
+    /// read, so its form opens at once; the other kinds read the labels of
+    /// their linked records first.
+    pub(super) fn open_form(&mut self, record: AnyRecord, fx: &mut Vec<Effect>) {
+        match record {
+            AnyRecord::Customer(_) => {
+                let none = std::collections::HashMap::new();
+                self.form = Some(RecordForm::new(record, &[], &none, self.today));
+            }
+            other => fx.push(Effect::Tabs(TabEffect::OpenForm(Box::new(other)))),
         }
     }
 
@@ -316,9 +341,12 @@ impl App {
                     self.detail_full = !self.detail_full;
                 }
             }
-            Action::Add => self.form = Some(CustomerForm::new(&Customer::default())),
+            Action::Add => self.open_form(Customer::default().into(), fx),
             Action::Edit => match self.customers.selected_file() {
-                Some(f) => self.form = Some(CustomerForm::new(&f.customer)),
+                Some(f) => {
+                    let c = f.customer.clone();
+                    self.open_form(c.into(), fx)
+                }
                 None if self.customers.ids.is_empty() => {
                     self.info("No customer to edit — press a to add one")
                 }

@@ -77,16 +77,16 @@ impl Harness {
 
     /// Focuses the form field named `key`.
     pub fn focus(&mut self, key: &str) -> &mut Self {
-        let form = self.app.tabs.form.as_ref().expect("a form is open");
+        let form = self.app.form.as_ref().expect("a form is open");
         let i = form.fields.iter().position(|f| f.key == key).unwrap();
-        self.app.tabs.form.as_mut().unwrap().focus = i;
+        self.app.form.as_mut().unwrap().focus = i;
         self
     }
 
     /// Tabs through the form (as a person would) to the field `key`.
     pub fn tab_to(&mut self, key: &str) -> &mut Self {
         for _ in 0..40 {
-            let form = self.app.tabs.form.as_ref().expect("a form is open");
+            let form = self.app.form.as_ref().expect("a form is open");
             if form.fields[form.focus].key == key {
                 return self;
             }
