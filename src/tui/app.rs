@@ -357,7 +357,8 @@ impl App {
                     describe_changes(&changes, customer.meta.id)
                 };
                 self.info(format!("{verb} {}{}", customer.name, tags));
-                self.customers.invalidate();
+                // The new id list clears the rows and the file and asks for
+                // them once (forgetting them here too read them twice).
                 fx.push(self.customers.reload(Some(customer.meta.id)));
                 self.reload_counts(&mut fx);
                 self.tabs.invalidate();
@@ -607,4 +608,19 @@ pub fn describe_new_tags(changes: &[TagChange], id: i64) -> String {
 /// campaigns).
 pub fn describe_changes(changes: &[TagChange], id: i64) -> String {
     super::status::describe(changes, (crate::domain::Kind::Customer, id), None)
+}
+
+impl super::effect::Model for App {
+    fn update(&mut self, action: Action) -> Vec<Effect> {
+        App::update(self, action)
+    }
+    fn apply(&mut self, outcome: Outcome) -> Vec<Effect> {
+        App::apply(self, outcome)
+    }
+    fn search_waiting(&self) -> bool {
+        self.search.waiting
+    }
+    fn search_ready(&self) -> bool {
+        self.search.ready
+    }
 }

@@ -6,7 +6,6 @@
 //! here for the status line.
 
 use super::action::Action;
-use super::app::App;
 use super::search::SearchEngine;
 use crate::domain::{Activity, AnyRecord, Customer, Kind, ValidationErrors};
 use crate::store::{
@@ -17,6 +16,20 @@ use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::time::{Duration, Instant};
+
+/// What the runtime needs of the application: hand it an action or an
+/// outcome, take the effects that follow. The runtime never sees the app's
+/// state (this is the narrow interface the app implements).
+pub trait Model {
+    /// The person did something.
+    fn update(&mut self, action: Action) -> Vec<Effect>;
+    /// An effect's answer came back.
+    fn apply(&mut self, outcome: Outcome) -> Vec<Effect>;
+    /// An answer to the newest search is still awaited.
+    fn search_waiting(&self) -> bool;
+    /// The search index has been built.
+    fn search_ready(&self) -> bool;
+}
 
 /// Loads the demo book into an empty store; returns a one-line summary.
 pub type DemoLoader = fn(&mut Store) -> anyhow::Result<String>;
@@ -276,13 +289,13 @@ impl Runtime {
     }
 
     /// Feeds an action to the app and performs every effect that follows.
-    pub fn dispatch(&mut self, app: &mut App, action: Action) {
+    pub fn dispatch(&mut self, app: &mut dyn Model, action: Action) {
         let effects = app.update(action);
         self.run_all(app, effects);
     }
 
     /// Hands background outcomes (finished sorts) to the app.
-    pub fn poll(&mut self, app: &mut App) -> bool {
+    pub fn poll(&mut self, app: &mut dyn Model) -> bool {
         let mut any = false;
         while let Ok(o) = self.rx.try_recv() {
             any = true;
@@ -302,13 +315,13 @@ impl Runtime {
     /// Blocks (up to `timeout`) until the search index is built and the
     /// answer to the app's newest query has been applied. For tests, which
     /// must not race the worker thread; true when nothing is left waiting.
-    pub fn wait_search(&mut self, app: &mut App, timeout: Duration) -> bool {
+    pub fn wait_search(&mut self, app: &mut dyn Model, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         for o in self.search.wait(&self.store, timeout, false) {
             let effects = app.apply(o);
             self.run_all(app, effects);
         }
-        while app.search.waiting {
+        while app.search_waiting() {
             let left = deadline.saturating_duration_since(Instant::now());
             let got = self.search.wait(&self.store, left, true);
             if got.is_empty() {
@@ -319,10 +332,10 @@ impl Runtime {
                 self.run_all(app, effects);
             }
         }
-        app.search.ready
+        app.search_ready()
     }
 
-    pub fn run_all(&mut self, app: &mut App, effects: Vec<Effect>) {
+    pub fn run_all(&mut self, app: &mut dyn Model, effects: Vec<Effect>) {
         let mut queue: VecDeque<Effect> = effects.into();
         while let Some(e) = queue.pop_front() {
             if let Some(o) = self.perform(e) {

@@ -35,7 +35,7 @@ pub mod widgets;
 
 pub use action::Action;
 pub use app::App;
-pub use effect::{DemoLoader, Effect, Outcome, Runtime};
+pub use effect::{DemoLoader, Effect, Model, Outcome, Runtime};
 
 use crate::store::Store;
 use anyhow::Context as _;
