@@ -43,7 +43,7 @@ fn opportunities_list_sorts_filters_and_moves_stages() {
         .position(|(d, v, _)| d == "urgency" && v == "urgent")
         .expect("some deal is urgent");
     for _ in 0..urgent {
-        h.act(Action::NextField);
+        h.act(Action::Down);
     }
     h.key(KeyCode::Enter);
     let list = &h.app.tabs.deals.list;

@@ -188,17 +188,40 @@ impl App {
             }
     }
 
-    /// Which key bindings apply now.
+    /// Which key bindings apply now: the open prompt's, else the form's,
+    /// else the list's.
     pub fn context(&self) -> Context {
         if self.confirm.is_some() {
             Context::Confirm
         } else if self.trash.is_some() {
             Context::Trash
-        } else if self.form.is_some() || self.touch.is_some() || self.tabs.modal() {
-            Context::Form
+        } else if let Some(touch) = &self.touch {
+            if touch.kind.is_none() {
+                Context::Touch
+            } else {
+                Context::Prompt
+            }
+        } else if let Some(form) = &self.form {
+            if form.picker.is_some() {
+                Context::Picker
+            } else {
+                Context::Form
+            }
+        } else if self.tabs.filter.is_some() {
+            Context::Filter
+        } else if self.tabs.reason.is_some() {
+            Context::Prompt
         } else {
             Context::List
         }
+    }
+
+    /// Whether what is open reads typed text.
+    fn typing(&self) -> bool {
+        matches!(
+            self.context(),
+            Context::Form | Context::Picker | Context::Filter | Context::Prompt
+        )
     }
 
     /// Turns a key press into an action: a binding of the current context,
@@ -230,20 +253,25 @@ impl App {
     pub fn paste_actions(&self, text: &str) -> Vec<Action> {
         use ratatui::crossterm::event::{KeyCode, KeyModifiers};
         let searching = self.search.mode.is_some() && !self.search_input_blocked();
-        let typing =
-            self.confirm.is_none() && !self.help && (searching || self.context() == Context::Form);
+        let typing = self.confirm.is_none() && !self.help && (searching || self.typing());
         if !typing {
             return Vec::new();
         }
+        // Multi-line text (Notes) keeps the paste's line breaks.
+        let lines = !searching
+            && self.context() == Context::Form
+            && self.form.as_ref().is_some_and(|f| f.focus_is_multiline());
         text.chars()
             .filter_map(|c| match c {
-                '\n' | '\r' | '\t' => Some(' '),
+                '\n' if lines => Some(KeyCode::Enter),
+                '\r' if lines => None,
+                '\n' | '\r' | '\t' => Some(KeyCode::Char(' ')),
                 c if c.is_control() => None,
                 '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
-                c => Some(c),
+                c => Some(KeyCode::Char(c)),
             })
             .take(PASTE_MAX_CHARS)
-            .map(|c| Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+            .map(|c| Action::Key(KeyEvent::new(c, KeyModifiers::NONE)))
             .collect()
     }
 

@@ -14,7 +14,6 @@ use super::records::{Column, Listed, RecordList};
 use super::status::describe;
 use super::tabs::{new_campaign, new_touch, ListKind, ReasonPrompt, TabOutcome};
 use crate::domain::{AnyRecord, Kind, Opportunity, Product, Stage};
-use ratatui::crossterm::event::KeyCode;
 use tui_input::Input;
 
 /// Movement, sorting and filtering shared by the three lists; returns a
@@ -324,9 +323,9 @@ impl App {
     pub(super) fn update_tabs_modal(&mut self, action: Action, fx: &mut Vec<Effect>) {
         if let Some(f) = self.tabs.filter.as_mut() {
             match action {
-                Action::NextField | Action::Down => f.move_by(1),
-                Action::PrevField | Action::Up => f.move_by(-1),
-                Action::Key(k) if k.code == KeyCode::Enter => {
+                Action::Down => f.move_by(1),
+                Action::Up => f.move_by(-1),
+                Action::Confirm => {
                     let Some(chosen) = f.chosen() else { return };
                     let kind = f.kind;
                     self.tabs.filter = None;
@@ -348,8 +347,7 @@ impl App {
                     self.tabs.reason = None;
                     self.info("Stage not changed");
                 }
-                Action::Save => self.finish_reason(fx),
-                Action::Key(k) if k.code == KeyCode::Enter => self.finish_reason(fx),
+                Action::Confirm | Action::Save => self.finish_reason(fx),
                 Action::Key(k) => {
                     if let Some(req) = super::field::input_request(&k) {
                         r.input.handle(req);

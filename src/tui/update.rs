@@ -54,14 +54,31 @@ impl App {
         let Some(form) = self.form.as_mut() else {
             return;
         };
+        if form.picker.is_some() {
+            match action {
+                Action::Down => {
+                    form.picker_move(1);
+                }
+                Action::Up => {
+                    form.picker_move(-1);
+                }
+                Action::Confirm => form.choose(),
+                Action::Cancel | Action::Interrupt => {
+                    form.close_picker();
+                }
+                Action::Key(k) => {
+                    if let Some(req) = form.handle_key(&k) {
+                        fx.push(Effect::Tabs(TabEffect::Pick(req)));
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
         match action {
             Action::NextField | Action::PrevField => {
-                let delta = if action == Action::NextField { 1 } else { -1 };
-                if form.picker_move(delta) {
-                    return;
-                }
                 let left = form.fields[form.focus].key;
-                if delta == 1 {
+                if action == Action::NextField {
                     form.next_field();
                 } else {
                     form.prev_field();
@@ -97,7 +114,6 @@ impl App {
                     ));
                 }
             },
-            Action::Cancel if form.close_picker() => {}
             Action::Cancel if !form.is_dirty() => self.form = None,
             Action::Cancel | Action::Quit | Action::Interrupt => {
                 let dirty = form.is_dirty();
@@ -121,9 +137,23 @@ impl App {
     }
 
     pub(super) fn update_touch(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        use crate::domain::ActivityKind;
         let Some(touch) = self.touch.as_mut() else {
             return;
         };
+        let kind = match action {
+            Action::TouchCall => Some(ActivityKind::Call),
+            Action::TouchVisit => Some(ActivityKind::Visit),
+            Action::TouchMeeting => Some(ActivityKind::Meeting),
+            Action::TouchEmail => Some(ActivityKind::Email),
+            Action::TouchNote => Some(ActivityKind::Note),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            touch.kind = Some(kind);
+            touch.problem = None;
+            return;
+        }
         match action {
             // Ctrl-C closes the prompt like Esc: nothing is quit or lost
             // but the one line typed.
@@ -131,14 +161,21 @@ impl App {
                 self.touch = None;
                 self.info("Touch not logged");
             }
-            Action::Key(k) => {
-                if let Some(activity) = touch.handle_key(&k, self.today) {
-                    let name = touch.name.clone();
-                    self.touch = None;
-                    fx.push(Effect::LogTouch(Box::new(activity), name));
+            Action::Key(k) if touch.kind.is_none() => {
+                if let Some(c) = super::field::typed_char(&k) {
+                    let keys: Vec<String> = self
+                        .keymap
+                        .bindings(super::keymap::Context::Touch)
+                        .iter()
+                        .filter(|b| b.action != Action::Cancel)
+                        .filter_map(|b| b.keys.first().cloned())
+                        .collect();
+                    touch.problem =
+                        Some(format!("'{c}' is not a touch kind — {}", keys.join(", ")));
                 }
             }
-            Action::Save => {
+            Action::Key(k) => touch.edit(&k),
+            Action::Confirm | Action::Save => {
                 if let Some(activity) = touch.finish(self.today) {
                     let name = touch.name.clone();
                     self.touch = None;

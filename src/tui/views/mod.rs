@@ -106,6 +106,13 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 fn hint(app: &App) -> String {
     use super::action::Action;
     use super::keymap::Context;
+    let ctx = app.context();
+    if matches!(
+        ctx,
+        Context::Picker | Context::Filter | Context::Touch | Context::Prompt
+    ) {
+        return prompt_hint(app, ctx);
+    }
     if let Some(form) = &app.form {
         return form_hint(app, form);
     }
@@ -152,6 +159,19 @@ fn hint(app: &App) -> String {
     parts.join(" · ")
 }
 
+/// The keys of the open prompt, as the key map binds them.
+fn prompt_hint(app: &App, ctx: super::keymap::Context) -> String {
+    app.keymap
+        .bindings(ctx)
+        .iter()
+        .filter_map(|b| {
+            let key = b.keys.first()?;
+            Some(format!("{} {}", help::pretty(key), b.desc.to_lowercase()))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// The keys of the open form, for what the focused field is.
 fn form_hint(app: &App, form: &crate::tui::record_form::RecordForm) -> String {
     use super::action::Action;
@@ -164,9 +184,7 @@ fn form_hint(app: &App, form: &crate::tui::record_form::RecordForm) -> String {
     };
     let field = form.fields.get(form.focus);
     let mut parts = vec![format!("{} next field", key(Action::NextField))];
-    if form.picker.is_some() {
-        parts.push("enter pick".into());
-    } else if field.is_some_and(|f| f.choices.is_some()) {
+    if field.is_some_and(|f| f.choices.is_some()) {
         parts.push("←/→ choose".into());
     } else if form.focus_is_multiline() {
         parts.push("enter new line".into());

@@ -12,7 +12,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// The widest label column (a longer label is cut).
 const LABEL_MAX: u16 = 24;
@@ -170,7 +170,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
             } else {
                 0
             };
-            let shown = super::fit(&skip_cells(&clean(line), scroll), width);
+            let shown = super::fit(&super::overlay::skip_cells(&clean(line), scroll), width);
             let mut spans = vec![Span::styled(shown, style)];
             if more && !focused {
                 spans.push(Span::styled(" …", t.dim()));
@@ -203,18 +203,6 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     if let Some(p) = &form.picker {
         draw_picker(frame, app, p, focus_rect.unwrap_or(fields_area), area);
     }
-}
-
-/// `text` without its first `cells` display columns.
-fn skip_cells(text: &str, cells: usize) -> String {
-    let mut used = 0;
-    text.chars()
-        .skip_while(|c| {
-            let skip = used < cells;
-            used += c.width().unwrap_or(0);
-            skip
-        })
-        .collect()
 }
 
 /// A choice: every option when they fit, else `‹ chosen ›  n/m`.
@@ -331,10 +319,15 @@ pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let prompt = "Why? ";
+    let room = (inner.width as usize).saturating_sub(prompt.len() + 1);
+    let scroll = r.input.visual_scroll(room);
     let lines = vec![
         Line::from(vec![
             Span::styled(prompt, t.label()),
-            Span::raw(clean(r.input.value())),
+            Span::raw(super::fit(
+                &super::overlay::skip_cells(&clean(r.input.value()), scroll),
+                room,
+            )),
         ]),
         match &r.problem {
             Some(p) => Line::styled(clean(p), t.error()),
@@ -350,7 +343,7 @@ pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
         ),
     ];
     frame.render_widget(Paragraph::new(lines), inner);
-    let x = (prompt.len() + r.input.visual_cursor()) as u16;
+    let x = (prompt.len() + r.input.visual_cursor() - scroll) as u16;
     if x < inner.width {
         frame.set_cursor_position((inner.x + x, inner.y));
     }
