@@ -6,8 +6,8 @@ use dossier::domain::Money;
 use dossier::tui::Action;
 use ratatui::crossterm::event::KeyCode;
 
-mod tabs_harness;
-use tabs_harness::{demo, Harness};
+mod support;
+use support::{demo, Harness};
 
 fn edit_selected_product(h: &mut Harness, price: Money) -> i64 {
     h.act(Action::TabProducts);

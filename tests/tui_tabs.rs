@@ -8,8 +8,8 @@ use dossier::tui::dashboard::Target;
 use dossier::tui::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-mod tabs_harness;
-use tabs_harness::{demo, today, Harness};
+mod support;
+use support::{demo, today, Harness};
 
 #[test]
 fn opportunities_list_sorts_filters_and_moves_stages() {

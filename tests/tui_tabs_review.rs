@@ -17,8 +17,8 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::Terminal;
 
-mod tabs_harness;
-use tabs_harness::{demo, today, Harness};
+mod support;
+use support::{demo, today, Harness};
 
 #[test]
 fn lists_page_past_five_thousand_and_sort_and_filter_all_rows() {
