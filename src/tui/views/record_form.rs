@@ -295,11 +295,7 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
             spans.push(Span::styled(format!("  {}", clean(&c.detail)), t.dim()));
         }
         let line = Line::from(spans);
-        lines.push(if i == p.cursor {
-            line.style(t.selected())
-        } else {
-            line
-        });
+        lines.push(if i == p.cursor { t.select(line) } else { line });
     }
     frame.render_widget(Paragraph::new(lines), inner);
     let x = 2 + p.query.visual_cursor() as u16;
