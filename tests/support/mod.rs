@@ -4,6 +4,8 @@
 //! for tests about app state. Each test file uses part of it.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use chrono::NaiveDate;
 use dossier::domain::{Clock, Kind};
 use dossier::sample::demo::load_demo;
