@@ -167,3 +167,29 @@ fn cjk_in_the_detail_pane_never_covers_a_border() {
         }
     }
 }
+
+#[test]
+fn the_selected_list_row_is_readable_on_every_tab() {
+    for key in ['2', '3', '4', '5'] {
+        let mut h = Harness::new(demo(), 120, 40);
+        h.app.theme = colour_theme();
+        h.key(ratatui::crossterm::event::KeyCode::Char(key));
+        // A row with an empty tag column ("·") selected, where there is one.
+        for _ in 0..40 {
+            if h.screen().lines().nth(3).is_some_and(|l| l.contains('·')) {
+                break;
+            }
+            h.key(ratatui::crossterm::event::KeyCode::Char('j'));
+        }
+        let buf = buffer(&h);
+        for y in 2..38 {
+            let cells: Vec<_> = row(&buf, y, 0, 120)
+                .into_iter()
+                .filter(|c| selected(c, true))
+                .collect();
+            if cells.len() > 20 {
+                assert_readable(&cells, true, &format!("tab {key} row {y}"));
+            }
+        }
+    }
+}
