@@ -5,52 +5,20 @@
 
 use dossier::domain::Customer;
 use dossier::store::Store;
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-use std::io::Read;
 use std::path::Path;
-use std::time::{Duration, Instant};
+
+mod support;
+use support::pty::Session;
 
 /// Runs dossier in a pseudo-terminal and returns everything it printed.
 fn in_terminal(db: &Path, args: &[&str]) -> String {
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 50,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
+    let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
     cmd.arg("--db");
     cmd.arg(db);
     cmd.args(args);
     cmd.env("DOSSIER_NOW", "2026-11-23");
     cmd.env("DOSSIER_LOG_DIR", db.with_extension("logs"));
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    // Drain on a thread so the child never blocks on a full terminal.
-    let drain = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            out.extend_from_slice(&buf[..n]);
-        }
-        out
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(start.elapsed() < Duration::from_secs(20), "dossier hung");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    drop(pty.master);
-    let out = drain.join().unwrap();
+    let (status, out) = Session::spawn(cmd, 50, 200).finish();
     let text = String::from_utf8_lossy(&out).into_owned();
     assert!(status.success(), "dossier {args:?} failed: {text}");
     text

@@ -8,10 +8,13 @@ use dossier::store::Store;
 use dossier::tui::app::Tab;
 use dossier::tui::keymap::KeyMap;
 use dossier::tui::theme::Theme;
-use dossier::tui::{views, Action, App, Effect, Runtime};
+use dossier::tui::{Action, App, Effect, Runtime};
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
+
+mod support;
+use support::Harness;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
@@ -87,53 +90,9 @@ fn seeded() -> Store {
     s
 }
 
-struct Harness {
-    app: App,
-    rt: Runtime,
-}
-
-impl Harness {
-    fn new(store: Store, w: u16, h: u16) -> Harness {
-        let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
-        let mut rt = Runtime::new(store, None);
-        rt.dispatch(&mut app, Action::Resize(w, h));
-        let start = app.start(false);
-        rt.run_all(&mut app, start);
-        Harness { app, rt }
-    }
-
-    fn act(&mut self, a: Action) -> &mut Self {
-        self.rt.dispatch(&mut self.app, a);
-        self
-    }
-
-    /// A key as the main loop handles it: through the key map.
-    fn key(&mut self, code: KeyCode, mods: KeyModifiers) -> &mut Self {
-        let ev = KeyEvent::new(code, mods);
-        if let Some(a) = self.app.key_action(&ev) {
-            self.rt.dispatch(&mut self.app, a);
-        }
-        self
-    }
-
-    fn typed(&mut self, s: &str) -> &mut Self {
-        for ch in s.chars() {
-            self.key(KeyCode::Char(ch), KeyModifiers::NONE);
-        }
-        self
-    }
-
-    fn screen(&self) -> String {
-        let (w, h) = self.app.size;
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| views::draw(f, &self.app)).unwrap();
-        t.backend().to_string()
-    }
-}
-
 #[test]
 fn lists_scrolls_and_shows_the_selected_file() {
-    let mut h = Harness::new(seeded(), 120, 40);
+    let mut h = Harness::open(seeded(), 120, 40);
     assert_eq!(h.app.customers.ids.len(), 30);
     assert_eq!(h.app.customers.selected_id(), Some(1));
     let file = h.app.customers.selected_file().unwrap();
@@ -151,7 +110,7 @@ fn lists_scrolls_and_shows_the_selected_file() {
 
 #[test]
 fn sorts_by_name_and_reverses() {
-    let mut h = Harness::new(seeded(), 120, 40);
+    let mut h = Harness::open(seeded(), 120, 40);
     h.act(Action::SortNext); // id → name
     let first = h.app.customers.selected_row().map(|r| r.name.clone());
     // The selection stays on the same customer after a sort.
@@ -175,13 +134,12 @@ fn sorts_by_name_and_reverses() {
 
 #[test]
 fn adds_a_customer_through_the_form() {
-    let mut h = Harness::new(store(), 80, 24);
+    let mut h = Harness::open(store(), 80, 24);
     h.act(Action::Add);
     assert!(h.app.form.is_some());
     h.typed("陈静");
-    h.key(KeyCode::Tab, KeyModifiers::NONE)
-        .key(KeyCode::Right, KeyModifiers::NONE); // kind: enterprise
-    h.key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    h.key(KeyCode::Tab).key(KeyCode::Right); // kind: enterprise
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(h.app.form.is_none(), "form closes after save");
     let status = h.app.status.clone().unwrap();
     assert!(status.text.starts_with("Added 陈静"), "{}", status.text);
@@ -192,7 +150,7 @@ fn adds_a_customer_through_the_form() {
 
 #[test]
 fn bad_input_is_shown_at_the_field_and_nothing_is_written() {
-    let mut h = Harness::new(store(), 80, 24);
+    let mut h = Harness::open(store(), 80, 24);
     h.act(Action::Add);
     h.typed("Ann");
     for _ in 0..11 {
@@ -212,7 +170,7 @@ fn bad_input_is_shown_at_the_field_and_nothing_is_written() {
 
 #[test]
 fn escape_asks_before_discarding_changes() {
-    let mut h = Harness::new(store(), 80, 24);
+    let mut h = Harness::open(store(), 80, 24);
     h.act(Action::Add).act(Action::Cancel);
     assert!(h.app.form.is_none(), "an untouched form just closes");
     h.act(Action::Add).typed("x").act(Action::Cancel);
@@ -230,7 +188,7 @@ fn escape_asks_before_discarding_changes() {
 
 #[test]
 fn deletes_with_confirmation_and_undoes() {
-    let mut h = Harness::new(seeded(), 120, 40);
+    let mut h = Harness::open(seeded(), 120, 40);
     h.act(Action::Delete);
     assert!(h.app.confirm.is_some());
     h.act(Action::Confirm);
@@ -244,11 +202,11 @@ fn deletes_with_confirmation_and_undoes() {
 
 #[test]
 fn logs_a_touch_in_three_keys_plus_text() {
-    let mut h = Harness::new(seeded(), 120, 40);
-    h.key(KeyCode::Char('t'), KeyModifiers::NONE)
-        .key(KeyCode::Char('c'), KeyModifiers::NONE)
+    let mut h = Harness::open(seeded(), 120, 40);
+    h.key(KeyCode::Char('t'))
+        .key(KeyCode::Char('c'))
         .typed("报价已发")
-        .key(KeyCode::Enter, KeyModifiers::NONE);
+        .key(KeyCode::Enter);
     assert!(h.app.touch.is_none());
     let timeline = h.rt.store.activities_of_customer(1).unwrap();
     assert_eq!(timeline.len(), 2);
@@ -257,10 +215,10 @@ fn logs_a_touch_in_three_keys_plus_text() {
     assert_eq!(call.date, today());
     assert_eq!(h.app.customers.selected_file().unwrap().activities.len(), 2);
     // A leading minus marks a negative touch.
-    h.key(KeyCode::Char('t'), KeyModifiers::NONE)
-        .key(KeyCode::Char('v'), KeyModifiers::NONE)
+    h.key(KeyCode::Char('t'))
+        .key(KeyCode::Char('v'))
         .typed("- 交期不满意")
-        .key(KeyCode::Enter, KeyModifiers::NONE);
+        .key(KeyCode::Enter);
     let timeline = h.rt.store.activities_of_customer(1).unwrap();
     let visit = timeline.iter().find(|a| a.summary == "交期不满意").unwrap();
     assert_eq!(visit.sentiment, Some(Sentiment::Negative));
@@ -268,7 +226,7 @@ fn logs_a_touch_in_three_keys_plus_text() {
 
 #[test]
 fn a_conflict_is_a_message_not_a_crash() {
-    let mut h = Harness::new(seeded(), 120, 40);
+    let mut h = Harness::open(seeded(), 120, 40);
     h.act(Action::Edit);
     // Another instance saves the same customer first.
     let mut other = h.rt.store.customer(1).unwrap();
@@ -286,7 +244,7 @@ fn a_conflict_is_a_message_not_a_crash() {
 
 #[test]
 fn tabs_switch_by_number_and_tab_key() {
-    let mut h = Harness::new(seeded(), 80, 24);
+    let mut h = Harness::open(seeded(), 80, 24);
     h.act(Action::TabOpportunities);
     assert_eq!(h.app.tab, Tab::Opportunities);
     assert_eq!(h.app.tabs.deals.list.len(), 2);
@@ -318,7 +276,7 @@ fn the_empty_book_offers_the_demo() {
 
 #[test]
 fn moving_asks_only_for_the_rows_on_screen() {
-    let mut h = Harness::new(seeded(), 80, 24);
+    let mut h = Harness::open(seeded(), 80, 24);
     let fx = h.app.update(Action::Bottom);
     let rows: Vec<usize> = fx
         .iter()
@@ -338,30 +296,30 @@ fn moving_asks_only_for_the_rows_on_screen() {
 
 #[test]
 fn snapshot_list_80x24() {
-    let h = Harness::new(seeded(), 80, 24);
+    let h = Harness::open(seeded(), 80, 24);
     insta::assert_snapshot!(h.screen());
 }
 
 #[test]
 fn snapshot_list_and_detail_120x40() {
-    let h = Harness::new(seeded(), 120, 40);
+    let h = Harness::open(seeded(), 120, 40);
     insta::assert_snapshot!(h.screen());
 }
 
 #[test]
 fn snapshot_detail_80x24() {
-    let mut h = Harness::new(seeded(), 80, 24);
+    let mut h = Harness::open(seeded(), 80, 24);
     h.act(Action::ToggleDetail);
     insta::assert_snapshot!(h.screen());
 }
 
 fn form_with_errors(w: u16, hgt: u16) -> String {
-    let mut h = Harness::new(seeded(), w, hgt);
+    let mut h = Harness::open(seeded(), w, hgt);
     h.act(Action::Edit);
     for _ in 0..5 {
         h.act(Action::NextField);
     }
-    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL)
+    h.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL)
         .typed("zhang@");
     h.act(Action::Save);
     h.screen()
@@ -379,14 +337,14 @@ fn snapshot_form_with_error_120x40() {
 
 #[test]
 fn snapshot_help_80x24() {
-    let mut h = Harness::new(seeded(), 80, 24);
+    let mut h = Harness::open(seeded(), 80, 24);
     h.act(Action::Help);
     insta::assert_snapshot!(h.screen());
 }
 
 #[test]
 fn snapshot_help_120x40() {
-    let mut h = Harness::new(seeded(), 120, 40);
+    let mut h = Harness::open(seeded(), 120, 40);
     h.act(Action::Help);
     insta::assert_snapshot!(h.screen());
 }
@@ -434,7 +392,7 @@ fn a_busy_book_is_a_message_not_a_crash() {
     s.conn()
         .busy_timeout(std::time::Duration::from_millis(50))
         .unwrap();
-    let mut h = Harness::new(s, 80, 24);
+    let mut h = Harness::open(s, 80, 24);
     // Another process holds the write lock.
     let other = rusqlite::Connection::open(&path).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -458,15 +416,16 @@ fn snapshot_empty_book_offers_the_demo_80x24() {
     rt.dispatch(&mut app, Action::Resize(80, 24));
     let start = app.start(true);
     rt.run_all(&mut app, start);
-    let h = Harness { app, rt };
+    let term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let h = Harness { app, rt, term };
     insta::assert_snapshot!(h.screen());
 }
 
 #[test]
 fn snapshot_touch_entry_120x40() {
-    let mut h = Harness::new(seeded(), 120, 40);
-    h.key(KeyCode::Char('t'), KeyModifiers::NONE)
-        .key(KeyCode::Char('m'), KeyModifiers::NONE)
+    let mut h = Harness::open(seeded(), 120, 40);
+    h.key(KeyCode::Char('t'))
+        .key(KeyCode::Char('m'))
         .typed("+ 签约意向强");
     insta::assert_snapshot!(h.screen());
 }
@@ -487,7 +446,7 @@ fn after_an_unmerge_a_save_reports_only_its_own_tag_changes() {
     twin.kind = CustomerKind::Enterprise;
     let twin = s.add_customer(&twin).unwrap().meta.id;
     let merge = s.merge_customers(carl, twin).unwrap().id;
-    let mut h = Harness::new(s, 120, 40);
+    let mut h = Harness::open(s, 120, 40);
     h.rt.run_all(
         &mut h.app,
         vec![Effect::Unmerge {
@@ -498,7 +457,7 @@ fn after_an_unmerge_a_save_reports_only_its_own_tag_changes() {
     // Bob Stone (customer 4): a change of notes moves none of his tags.
     let mut bob = h.rt.store.customer(4).unwrap();
     bob.notes = "prefers email".into();
-    h.rt.run_all(&mut h.app, vec![Effect::SaveCustomer(Box::new(bob))]);
+    h.rt.run_all(&mut h.app, vec![Effect::Save(Box::new(bob.into()))]);
     let status = h.app.status.as_ref().map(|s| s.text.clone()).unwrap();
     assert!(status.contains("no tag changed"), "{status}");
 }
@@ -510,9 +469,8 @@ fn the_trash_restores_and_deletes_for_good() {
     let mut s = seeded();
     s.delete(Kind::Customer, 4, None).unwrap();
     s.delete(Kind::Opportunity, 2, None).unwrap();
-    let mut h = Harness::new(s, 120, 40);
-    let none = KeyModifiers::NONE;
-    h.key(KeyCode::Char('T'), none);
+    let mut h = Harness::open(s, 120, 40);
+    h.key(KeyCode::Char('T'));
     let screen = h.screen();
     assert!(screen.contains("Trash (2)"), "{screen}");
     assert!(screen.contains("Bob Stone"), "{screen}");
@@ -520,10 +478,10 @@ fn the_trash_restores_and_deletes_for_good() {
     // Both went at the same (fixed) time: find Bob.
     for _ in 0..2 {
         if h.app.trash.as_ref().unwrap().selected().unwrap().label != "Bob Stone" {
-            h.key(KeyCode::Char('j'), none);
+            h.key(KeyCode::Char('j'));
         }
     }
-    h.key(KeyCode::Char('r'), none);
+    h.key(KeyCode::Char('r'));
     assert!(h.rt.store.customer(4).unwrap().meta.deleted_at.is_none());
     assert!(h.screen().contains("Trash (1)"));
     assert!(h
@@ -533,22 +491,22 @@ fn the_trash_restores_and_deletes_for_good() {
         .unwrap()
         .text
         .contains("Bob Stone restored"));
-    h.key(KeyCode::Char('D'), none);
+    h.key(KeyCode::Char('D'));
     assert!(h.screen().contains("for good?"));
-    h.key(KeyCode::Char('y'), none);
+    h.key(KeyCode::Char('y'));
     assert!(h.rt.store.opportunity(2).is_err(), "purged");
     assert!(h.screen().contains("The trash is empty"));
-    h.key(KeyCode::Esc, none);
+    h.key(KeyCode::Esc);
     assert!(h.app.trash.is_none());
 }
 
 /// Ctrl-C in the quick touch prompt closes the prompt; it never quits.
 #[test]
 fn ctrl_c_in_the_touch_prompt_closes_it() {
-    let mut h = Harness::new(seeded(), 120, 40);
+    let mut h = Harness::open(seeded(), 120, 40);
     h.typed("tc").typed("called about the quote");
     assert!(h.app.touch.is_some());
-    h.key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    h.key_mod(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(h.app.touch.is_none());
     assert!(!h.app.quit && h.app.confirm.is_none());
 }
@@ -577,11 +535,11 @@ fn the_status_line_leads_with_the_important_change_and_h_shows_the_log() {
         " · status: prospect → existing, value: low → high, location: – → Lyon, rfm: hibernating → new"
     );
 
-    let mut h = Harness::new(seeded(), 80, 24);
+    let mut h = Harness::open(seeded(), 80, 24);
     let long = format!("Saved {}", "x".repeat(150));
     h.app.info(long.clone());
     h.app.error("second");
-    h.key(KeyCode::Char('H'), KeyModifiers::NONE);
+    h.key(KeyCode::Char('H'));
     let screen = h.screen();
     assert!(screen.contains("Messages"), "{screen}");
     // Newest first, the long one wrapped whole.
@@ -589,6 +547,6 @@ fn the_status_line_leads_with_the_important_change_and_h_shows_the_log() {
     let first = screen.find("Saved").unwrap();
     assert!(second < first, "{screen}");
     assert!(screen.matches('x').count() >= 150, "{screen}");
-    h.key(KeyCode::Char('j'), KeyModifiers::NONE);
+    h.key(KeyCode::Char('j'));
     assert!(!h.app.messages_open, "any key closes");
 }

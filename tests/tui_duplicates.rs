@@ -5,12 +5,11 @@
 use chrono::NaiveDate;
 use dossier::domain::{Clock, Customer, Kind, Opportunity};
 use dossier::store::Store;
-use dossier::tui::keymap::KeyMap;
-use dossier::tui::theme::Theme;
-use dossier::tui::{views, Action, App, Runtime};
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
+use dossier::tui::Action;
+use ratatui::crossterm::event::KeyCode;
+
+mod support;
+use support::Harness;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
@@ -41,66 +40,9 @@ fn book() -> Store {
     s
 }
 
-struct Harness {
-    app: App,
-    rt: Runtime,
-}
-
-impl Harness {
-    fn new(store: Store) -> Harness {
-        let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
-        let mut rt = Runtime::new(store, None);
-        rt.dispatch(&mut app, Action::Resize(120, 40));
-        let start = app.start(false);
-        rt.run_all(&mut app, start);
-        Harness { app, rt }
-    }
-
-    fn act(&mut self, a: Action) -> &mut Self {
-        self.rt.dispatch(&mut self.app, a);
-        self
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        let ev = KeyEvent::new(code, KeyModifiers::NONE);
-        if let Some(a) = self.app.key_action(&ev) {
-            self.rt.dispatch(&mut self.app, a);
-        }
-        self
-    }
-
-    fn typed(&mut self, s: &str) -> &mut Self {
-        for ch in s.chars() {
-            self.key(KeyCode::Char(ch));
-        }
-        self
-    }
-
-    /// Ctrl-K search; the hits (kind, id, detail) once the worker answers.
-    fn global_search(&mut self, text: &str) -> Vec<(Kind, i64, String)> {
-        let ev = KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL);
-        if let Some(a) = self.app.key_action(&ev) {
-            self.rt.dispatch(&mut self.app, a);
-        }
-        self.typed(text);
-        let wait = std::time::Duration::from_secs(20);
-        assert!(self.rt.wait_search(&mut self.app, wait), "no answer");
-        let hits = self.app.search.hits.iter();
-        let out = hits.map(|h| (h.kind, h.id, h.detail.clone())).collect();
-        self.key(KeyCode::Esc);
-        out
-    }
-
-    fn screen(&self) -> String {
-        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        t.draw(|f| views::draw(f, &self.app)).unwrap();
-        t.backend().to_string()
-    }
-}
-
 #[test]
 fn typing_a_known_phone_warns_before_saving() {
-    let mut h = Harness::new(book());
+    let mut h = Harness::open(book(), 120, 40);
     h.act(Action::Add).typed("Wei Zhang");
     assert!(h.app.form.as_ref().unwrap().duplicate.is_none());
     // Down to the phones field, type the known number, leave the field.
@@ -120,7 +62,7 @@ fn typing_a_known_phone_warns_before_saving() {
 
 #[test]
 fn merge_from_the_selected_customer_and_undo() {
-    let mut h = Harness::new(book());
+    let mut h = Harness::open(book(), 120, 40);
     assert_eq!(h.app.customers.selected_id(), Some(1));
     h.key(KeyCode::Char('M'));
     let q = h.app.confirm.clone().expect("asks before merging");
@@ -141,7 +83,7 @@ fn merge_from_the_selected_customer_and_undo() {
 
 #[test]
 fn merge_says_so_when_there_is_no_duplicate() {
-    let mut h = Harness::new(book());
+    let mut h = Harness::open(book(), 120, 40);
     h.act(Action::Bottom).key(KeyCode::Char('M'));
     assert!(h.app.confirm.is_none());
     assert_eq!(
@@ -152,7 +94,7 @@ fn merge_says_so_when_there_is_no_duplicate() {
 
 #[test]
 fn merge_and_undo_keep_the_search_index_current() {
-    let mut h = Harness::new(book());
+    let mut h = Harness::open(book(), 120, 40);
     assert_eq!(
         h.global_search("打印机"),
         vec![(Kind::Opportunity, 1, "章伟".to_string())]

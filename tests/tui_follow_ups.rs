@@ -7,8 +7,8 @@ use dossier::tui::app::Tab;
 use dossier::tui::Action;
 use ratatui::crossterm::event::KeyCode;
 
-mod tabs_harness;
-use tabs_harness::{demo, today, Harness};
+mod support;
+use support::{demo, today, Harness};
 
 fn follow_up_ids(h: &Harness) -> Vec<i64> {
     let data = h

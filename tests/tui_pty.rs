@@ -2,36 +2,11 @@
 //! adds a customer through the form, quits, and reads it back with
 //! `dossier show --json`.
 
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-struct Screen {
-    parser: Arc<Mutex<vt100::Parser>>,
-}
-
-impl Screen {
-    fn text(&self) -> String {
-        self.parser
-            .lock()
-            .map(|p| p.screen().contents())
-            .unwrap_or_default()
-    }
-
-    /// Waits until `needle` is on screen; panics with the screen after 15 s.
-    fn wait_for(&self, needle: &str) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(15) {
-            if self.text().contains(needle) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("timed out waiting for {needle:?}; screen:\n{}", self.text());
-    }
-}
+mod support;
+use support::pty::Session;
 
 fn show_json(db: &Path) -> serde_json::Value {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
@@ -46,89 +21,6 @@ fn show_json(db: &Path) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// The real binary on a 80×24 pseudo-terminal, its screen kept by a vt100
-/// parser fed from a background thread.
-struct Session {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    keys: Box<dyn Write + Send>,
-    /// Kept open for the child's lifetime.
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-    screen: Screen,
-}
-
-impl Session {
-    fn start(db: &Path, config: &Path) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
-        cmd.arg("--db");
-        cmd.arg(db);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("DOSSIER_CONFIG_DIR", config);
-        cmd.env("DOSSIER_NOW", "2026-03-02");
-        cmd.env_remove("NO_COLOR");
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let sink = parser.clone();
-        // Drain the terminal output so the child never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                if let Ok(mut p) = sink.lock() {
-                    p.process(&buf[..n]);
-                }
-            }
-        });
-        let keys = pty.master.take_writer().unwrap();
-        Session {
-            child,
-            keys,
-            _master: pty.master,
-            screen: Screen { parser },
-        }
-    }
-
-    fn send(&mut self, s: &str) {
-        self.keys.write_all(s.as_bytes()).unwrap();
-        self.keys.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(100));
-    }
-
-    /// Waits for the process to end; panics with the screen after 15 s.
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                let _ = self.child.kill();
-                panic!("dossier did not quit; screen:\n{}", self.screen.text());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn in_alternate_screen(&self) -> bool {
-        self.screen
-            .parser
-            .lock()
-            .map(|p| p.screen().alternate_screen())
-            .unwrap_or(true)
-    }
 }
 
 #[test]
@@ -206,49 +98,13 @@ fn a_panic_restores_the_terminal_and_shows_the_message_and_log_path() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("panic.db");
     let logs = dir.path().join("logs");
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.arg("--db");
-    cmd.arg(&db);
-    cmd.env("TERM", "xterm-256color");
+    let mut cmd = Session::command(&db);
     cmd.env("DOSSIER_CONFIG_DIR", dir.path());
     cmd.env("DOSSIER_LOG_DIR", &logs);
     cmd.env("DOSSIER_TEST_PANIC", "1");
     cmd.env("RUST_BACKTRACE", "0");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let raw = Arc::new(Mutex::new(Vec::new()));
-    let sink = raw.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            if let Ok(mut r) = sink.lock() {
-                r.extend_from_slice(&buf[..n]);
-            }
-        }
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(start.elapsed() < Duration::from_secs(15), "dossier hung");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    std::thread::sleep(Duration::from_millis(300));
+    let (status, bytes) = Session::spawn(cmd, 24, 80).finish();
     assert!(!status.success());
-    let bytes = raw.lock().unwrap().clone();
     let mut parser = vt100::Parser::new(24, 80, 0);
     parser.process(&bytes);
     // The UI had entered the alternate screen, and left it before exiting.
@@ -400,9 +256,9 @@ fn a_big_paste_lands_in_the_field_in_one_go_without_a_busy_loop() {
     paste.push_str(&"名".repeat(990));
     paste.push_str("\r\x1b[201~");
     s.send(&paste);
-    // The field shows the end of its text: the paste arrived whole.
-    s.screen
-        .wait_for("名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名名");
+    // The field shows the end of its text: the paste arrived whole (a
+    // run of 名 wider than the 16-column label column leaves at 80).
+    s.screen.wait_for(&"名".repeat(28));
     let pid = s.child.process_id().unwrap() as i32;
     // Idle after the paste: a busy loop would burn a whole core.
     let before = cpu_ticks(pid);

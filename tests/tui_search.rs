@@ -6,18 +6,16 @@ use chrono::NaiveDate;
 use dossier::domain::{Clock, Customer, Product};
 use dossier::store::Store;
 use dossier::tui::app::Tab;
-use dossier::tui::keymap::KeyMap;
 use dossier::tui::search::SearchMode;
-use dossier::tui::theme::Theme;
-use dossier::tui::{views, Action, App, Runtime};
+use dossier::tui::{views, Action};
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Modifier;
 use ratatui::Terminal;
 use std::time::Duration;
 
-/// Generous: only reached when something is broken.
-const WAIT: Duration = Duration::from_secs(20);
+mod support;
+use support::Harness;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
@@ -50,78 +48,24 @@ fn memory_store() -> Store {
     s
 }
 
-struct Harness {
-    app: App,
-    rt: Runtime,
-}
-
-impl Harness {
-    fn new(store: Store) -> Harness {
-        let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
-        let mut rt = Runtime::new(store, None);
-        rt.dispatch(&mut app, Action::Resize(120, 30));
-        let start = app.start(false);
-        rt.run_all(&mut app, start);
-        Harness { app, rt }
-    }
-
-    fn key(&mut self, code: KeyCode, mods: KeyModifiers) -> &mut Self {
-        let ev = KeyEvent::new(code, mods);
-        if let Some(a) = self.app.key_action(&ev) {
-            self.rt.dispatch(&mut self.app, a);
-        }
-        self
-    }
-
-    fn typed(&mut self, s: &str) -> &mut Self {
-        for ch in s.chars() {
-            self.key(KeyCode::Char(ch), KeyModifiers::NONE);
-        }
-        self
-    }
-
-    /// Blocks until the index is built and the newest query answered.
-    fn settle(&mut self) -> &mut Self {
-        assert!(
-            self.rt.wait_search(&mut self.app, WAIT),
-            "the search did not answer"
-        );
-        self
-    }
-
-    fn names(&self) -> Vec<String> {
-        let c = &self.app.customers;
-        (0..c.ids.len())
-            .map(|i| c.row(i).map(|r| r.name.clone()).unwrap_or_default())
-            .collect()
-    }
-
-    /// Whether the list (the left half of the screen; the detail pane's
-    /// title is bold anyway) shows `symbol` highlighted (bold) somewhere,
-    /// and whether it shows it plain somewhere.
-    fn highlighted(&self, symbol: &str) -> (bool, bool) {
-        let (w, h) = self.app.size;
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| views::draw(f, &self.app)).unwrap();
-        let cells = t.backend().buffer().content.iter().enumerate();
-        let found: Vec<bool> = cells
-            .filter(|(i, c)| i % w as usize <= w as usize / 2 && c.symbol() == symbol)
-            .map(|(_, c)| c)
-            .map(|c| c.modifier.contains(Modifier::BOLD))
-            .collect();
-        (found.contains(&true), found.contains(&false))
-    }
-
-    fn screen(&self) -> String {
-        let (w, h) = self.app.size;
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| views::draw(f, &self.app)).unwrap();
-        t.backend().to_string()
-    }
+/// Whether the list (the left half of the screen; the detail pane's
+/// title is bold anyway) shows `symbol` highlighted (bold) somewhere,
+/// and whether it shows it plain somewhere.
+fn highlighted(h: &Harness, symbol: &str) -> (bool, bool) {
+    let (w, hh) = h.app.size;
+    let mut t = Terminal::new(TestBackend::new(w, hh)).unwrap();
+    t.draw(|f| views::draw(f, &h.app)).unwrap();
+    let cells = t.backend().buffer().content.iter().enumerate();
+    let found: Vec<bool> = cells
+        .filter(|(i, c)| i % w as usize <= w as usize / 2 && c.symbol() == symbol)
+        .map(|(_, c)| c)
+        .map(|c| c.modifier.contains(Modifier::BOLD))
+        .collect();
+    (found.contains(&true), found.contains(&false))
 }
 
 fn slash_zw_narrows_then_esc_restores(store: Store) {
-    let mut h = Harness::new(store);
+    let mut h = Harness::open(store, 120, 30);
     assert_eq!(h.app.customers.ids.len(), 5);
     h.typed("/").settle();
     assert_eq!(h.app.search.mode, Some(SearchMode::Tab(Tab::Customers)));
@@ -134,14 +78,14 @@ fn slash_zw_narrows_then_esc_restores(store: Store) {
     assert!(screen.contains("/zw"), "{screen}");
 
     // Enter keeps the filtered list and gives the keys back to it.
-    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    h.key(KeyCode::Enter);
     assert_eq!(h.app.search.mode, None);
     assert_eq!(h.names().first().map(String::as_str), Some("张伟"));
-    h.key(KeyCode::Char('j'), KeyModifiers::NONE);
+    h.key(KeyCode::Char('j'));
     assert!(h.app.search.input == "zw");
 
     // Esc: the whole list again.
-    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.key(KeyCode::Esc);
     assert_eq!(h.app.customers.ids.len(), 5);
     assert!(h.app.search.filter.is_none());
 }
@@ -162,25 +106,26 @@ fn the_index_is_built_in_the_background_for_a_database_file() {
 
 #[test]
 fn esc_while_typing_restores_the_full_list() {
-    let mut h = Harness::new(memory_store());
+    let mut h = Harness::open(memory_store(), 120, 30);
     h.typed("/").typed("bob").settle();
     assert_eq!(h.names(), vec!["Bob Stone".to_string()]);
-    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.key(KeyCode::Esc);
     assert_eq!(h.app.search.mode, None);
     assert_eq!(h.app.customers.ids.len(), 5);
 }
 
 #[test]
 fn ctrl_k_then_enter_jumps_to_the_record() {
-    let mut h = Harness::new(memory_store());
-    h.key(KeyCode::Char('k'), KeyModifiers::CONTROL).settle();
+    let mut h = Harness::open(memory_store(), 120, 30);
+    h.key_mod(KeyCode::Char('k'), KeyModifiers::CONTROL)
+        .settle();
     assert_eq!(h.app.search.mode, Some(SearchMode::Global));
     h.typed("hx").settle();
     let first = h.app.search.hits.first().expect("a hit for hx");
     assert_eq!(first.label, "红星打印机");
     let screen = h.screen();
     assert!(screen.contains("product"), "{screen}");
-    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    h.key(KeyCode::Enter);
     assert_eq!(h.app.search.mode, None);
     assert_eq!(h.app.tab, Tab::Products);
     let selected = h.app.tabs.products.selected().map(|p| p.name.clone());
@@ -189,11 +134,9 @@ fn ctrl_k_then_enter_jumps_to_the_record() {
 
 #[test]
 fn ctrl_k_finds_a_customer_and_selects_it() {
-    let mut h = Harness::new(memory_store());
-    h.key(KeyCode::Char(':'), KeyModifiers::NONE)
-        .typed("李娜")
-        .settle();
-    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    let mut h = Harness::open(memory_store(), 120, 30);
+    h.key(KeyCode::Char(':')).typed("李娜").settle();
+    h.key(KeyCode::Enter);
     assert_eq!(h.app.tab, Tab::Customers);
     assert_eq!(h.app.customers.selected_id(), Some(5));
     assert_eq!(h.app.customers.ids.len(), 5);
@@ -201,20 +144,20 @@ fn ctrl_k_finds_a_customer_and_selects_it() {
 
 #[test]
 fn a_query_error_shows_in_the_status_line() {
-    let mut h = Harness::new(memory_store());
+    let mut h = Harness::open(memory_store(), 120, 30);
     h.typed("/").typed("value:").settle();
     let status = h.app.status.clone().expect("a status");
     assert!(status.error, "{status:?}");
     assert!(h.screen().contains(&status.text[..10]), "{}", h.screen());
     // Fixing the query clears it.
-    h.key(KeyCode::Backspace, KeyModifiers::NONE);
+    h.key(KeyCode::Backspace);
     h.typed("nosuchfilter:x").settle();
     assert!(h.app.status.as_ref().is_some_and(|s| s.error));
 }
 
 #[test]
 fn the_search_keys_are_in_the_help() {
-    let h = Harness::new(memory_store());
+    let h = Harness::open(memory_store(), 120, 30);
     let descs: Vec<String> = h
         .app
         .keymap
@@ -231,13 +174,13 @@ fn the_search_keys_are_in_the_help() {
 fn a_kept_filter_on_the_products_tab_survives_a_reload() {
     let mut s = memory_store();
     s.add_product(&Product::named("智能手表")).unwrap();
-    let mut h = Harness::new(s);
+    let mut h = Harness::open(s, 120, 30);
     while h.app.tab != Tab::Products {
         h.rt.dispatch(&mut h.app, Action::NextTab);
     }
     assert_eq!(h.app.tabs.products.in_order().count(), 2);
     h.typed("/").typed("hx").settle();
-    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    h.key(KeyCode::Enter);
     let names = |h: &Harness| -> Vec<String> {
         h.app
             .tabs
@@ -254,35 +197,35 @@ fn a_kept_filter_on_the_products_tab_survives_a_reload() {
     assert_eq!(names(&h), vec!["红星打印机"]);
     assert_eq!(h.app.search.filter, Some(Tab::Products));
     // Esc still shows everything.
-    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.key(KeyCode::Esc);
     h.rt.dispatch(&mut h.app, Action::Resize(120, 30));
     assert_eq!(h.app.tabs.products.in_order().count(), 2);
 }
 
 #[test]
 fn matched_chars_are_highlighted_in_companies_and_other_tabs() {
-    let mut h = Harness::new(memory_store());
+    let mut h = Harness::open(memory_store(), 120, 30);
     // A company hit: its matched chars are highlighted in the Company column.
     h.typed("/").typed("未来").settle();
     assert_eq!(h.names(), vec!["张伟"]);
-    assert!(h.highlighted("未").0);
-    assert_eq!(h.highlighted("科"), (false, true));
-    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    assert!(highlighted(&h, "未").0);
+    assert_eq!(highlighted(&h, "科"), (false, true));
+    h.key(KeyCode::Esc);
     // A product name matched by its pinyin initials.
     while h.app.tab != Tab::Products {
         h.rt.dispatch(&mut h.app, Action::NextTab);
     }
     h.typed("/").typed("hx").settle();
-    assert!(h.highlighted("红").0);
-    assert_eq!(h.highlighted("打"), (false, true));
+    assert!(highlighted(&h, "红").0);
+    assert_eq!(highlighted(&h, "打"), (false, true));
 }
 
 #[test]
 fn typing_before_the_index_is_built_keeps_the_list_and_waits() {
-    let mut h = Harness::new(memory_store());
+    let mut h = Harness::open(memory_store(), 120, 30);
     // Let the background build finish, then pretend it has not.
     h.typed("/").settle();
-    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.key(KeyCode::Esc);
     let all = h.names();
     h.app.search.ready = false;
     h.typed("/").typed("zw");
@@ -314,7 +257,7 @@ fn a_search_narrowed_deal_list_keeps_stages_and_amounts_for_the_board() {
         })
         .unwrap();
     }
-    let mut h = Harness::new(s);
+    let mut h = Harness::open(s, 120, 30);
     while h.app.tab != Tab::Opportunities {
         h.rt.dispatch(&mut h.app, Action::NextTab);
     }
@@ -343,7 +286,7 @@ fn a_search_narrowed_deal_list_keeps_stages_and_amounts_for_the_board() {
     assert_eq!(amounts(&h), vec![120_000]);
     // Widening brings back a deal the narrowed list no longer holds.
     for _ in 0.." order".len() {
-        h.key(KeyCode::Backspace, KeyModifiers::NONE);
+        h.key(KeyCode::Backspace);
     }
     h.settle();
     h.rt.dispatch(&mut h.app, Action::Resize(120, 30));

@@ -8,8 +8,8 @@ use dossier::tui::dashboard::Target;
 use dossier::tui::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-mod tabs_harness;
-use tabs_harness::{demo, today, Harness};
+mod support;
+use support::{demo, today, Harness};
 
 #[test]
 fn opportunities_list_sorts_filters_and_moves_stages() {
@@ -43,7 +43,7 @@ fn opportunities_list_sorts_filters_and_moves_stages() {
         .position(|(d, v, _)| d == "urgency" && v == "urgent")
         .expect("some deal is urgent");
     for _ in 0..urgent {
-        h.act(Action::NextField);
+        h.act(Action::Down);
     }
     h.key(KeyCode::Enter);
     let list = &h.app.tabs.deals.list;
@@ -90,18 +90,17 @@ fn a_new_deal_won_retags_its_customer() {
         .id;
     let mut h = Harness::new(store, 120, 40);
     h.act(Action::TabOpportunities).act(Action::Add);
-    assert!(h.app.tabs.form.is_some());
+    assert!(h.app.form.is_some());
     h.typed("Zed first order").act(Action::NextField);
     // The customer field opens a fuzzy picker on the first letter.
     h.typed("zed");
-    let picker = h.app.tabs.form.as_ref().unwrap().picker.as_ref().unwrap();
+    let picker = h.app.form.as_ref().unwrap().picker.as_ref().unwrap();
     assert_eq!(picker.choices[0].id, c);
     h.key(KeyCode::Enter);
     // A line item: the product picker fills quantity 1 and the list price.
     h.focus("items").key(KeyCode::Enter);
     let product = h
         .app
-        .tabs
         .form
         .as_ref()
         .unwrap()
@@ -111,7 +110,7 @@ fn a_new_deal_won_retags_its_customer() {
         .choices[0]
         .clone();
     h.key(KeyCode::Enter);
-    let form = h.app.tabs.form.as_ref().unwrap();
+    let form = h.app.form.as_ref().unwrap();
     let amount = form.fields.iter().find(|f| f.key == "amount").unwrap();
     assert_eq!(
         amount.value(),
@@ -119,7 +118,7 @@ fn a_new_deal_won_retags_its_customer() {
         "amount computed from the line"
     );
     h.act(Action::Save);
-    assert!(h.app.tabs.form.is_none(), "{}", h.status());
+    assert!(h.app.form.is_none(), "{}", h.status());
     assert!(h.status().starts_with("Added deal Zed first order"));
     let deal = h.app.tabs.deals.list.selected().unwrap().clone();
     assert_eq!(deal.customer_id, c);
@@ -223,8 +222,8 @@ fn products_and_activities_forms_save_through_the_store() {
     h.act(Action::TabProducts).act(Action::Add);
     h.typed("Demo Kettle").act(Action::NextField).typed("KT 1");
     h.act(Action::Save);
-    assert!(h.app.tabs.form.is_some(), "a SKU with a space is refused");
-    assert!(h.app.tabs.form.as_ref().unwrap().error_for("sku").is_some());
+    assert!(h.app.form.is_some(), "a SKU with a space is refused");
+    assert!(h.app.form.as_ref().unwrap().error_for("sku").is_some());
     h.key(KeyCode::Backspace)
         .key(KeyCode::Backspace)
         .typed("-1");
@@ -349,17 +348,17 @@ fn escape_on_a_changed_record_form_asks_and_n_keeps_the_text() {
     h.act(Action::TabOpportunities)
         .act(Action::Add)
         .typed("Pilot");
-    let before = h.app.tabs.form.as_ref().unwrap().fields[0]
+    let before = h.app.form.as_ref().unwrap().fields[0]
         .input
         .value()
         .to_string();
     h.key(KeyCode::Esc);
     assert!(h.app.confirm.is_some(), "a changed form asks");
     h.typed("n");
-    let form = h.app.tabs.form.as_ref().expect("no keeps the form");
+    let form = h.app.form.as_ref().expect("no keeps the form");
     assert_eq!(form.fields[0].input.value(), before);
     h.key(KeyCode::Esc).typed("y");
-    assert!(h.app.tabs.form.is_none(), "yes discards");
+    assert!(h.app.form.is_none(), "yes discards");
 }
 
 /// Ctrl-C in a prompt closes the prompt; in a list or form it asks first.
@@ -393,7 +392,7 @@ fn ctrl_c_closes_prompts_and_asks_before_quitting() {
     assert!(h.app.confirm.is_some() && !h.app.quit);
     ctrl_c(&mut h);
     assert!(
-        h.app.confirm.is_none() && h.app.tabs.form.is_some(),
+        h.app.confirm.is_none() && h.app.form.is_some(),
         "Ctrl-C answers no"
     );
     h.key(KeyCode::Esc).typed("y");

@@ -17,8 +17,8 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::Terminal;
 
-mod tabs_harness;
-use tabs_harness::{demo, today, Harness};
+mod support;
+use support::{demo, today, Harness};
 
 #[test]
 fn lists_page_past_five_thousand_and_sort_and_filter_all_rows() {
@@ -144,7 +144,7 @@ fn touch_form_deal_picker_lists_the_customers_deals_and_none() {
     let mut h = Harness::new(store, 120, 40);
     h.act(Action::TabActivities).act(Action::Add);
     h.tab_to("customer").key(KeyCode::Enter);
-    let form = h.app.tabs.form.as_mut().unwrap();
+    let form = h.app.form.as_mut().unwrap();
     let picker = form.picker.as_mut().unwrap();
     let i = picker
         .choices
@@ -154,7 +154,7 @@ fn touch_form_deal_picker_lists_the_customers_deals_and_none() {
     picker.cursor = i;
     h.key(KeyCode::Enter);
     h.tab_to("opportunity").key(KeyCode::Enter);
-    let picker = h.app.tabs.form.as_ref().unwrap().picker.as_ref().unwrap();
+    let picker = h.app.form.as_ref().unwrap().picker.as_ref().unwrap();
     let ids: Vec<i64> = picker.choices.iter().map(|c| c.id).collect();
     assert_eq!(ids[0], 0, "first: no deal");
     let mut listed = ids[1..].to_vec();
@@ -164,7 +164,7 @@ fn touch_form_deal_picker_lists_the_customers_deals_and_none() {
     assert_eq!(listed, want);
     // Picking "no deal" leaves the link empty.
     h.key(KeyCode::Enter);
-    let form = h.app.tabs.form.as_ref().unwrap();
+    let form = h.app.form.as_ref().unwrap();
     let i = form
         .fields
         .iter()
@@ -182,7 +182,7 @@ fn typing_over_a_prefilled_date_replaces_it() {
     h.tab_to("summary").typed("called back");
     h.tab_to("date");
     assert_eq!(
-        h.app.tabs.form.as_ref().unwrap().fields[h.app.tabs.form.as_ref().unwrap().focus].value(),
+        h.app.form.as_ref().unwrap().fields[h.app.form.as_ref().unwrap().focus].value(),
         today().to_string()
     );
     h.typed("+1w");
@@ -192,7 +192,7 @@ fn typing_over_a_prefilled_date_replaces_it() {
         h.status().starts_with("Added touch"),
         "{} {:?}",
         h.status(),
-        h.app.tabs.form.as_ref().map(|f| f.errors.clone())
+        h.app.form.as_ref().map(|f| f.errors.clone())
     );
     let id = h.app.tabs.activities.list.selected_id().unwrap();
     let a = h.rt.store.activity(id).unwrap();

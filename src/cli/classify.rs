@@ -139,7 +139,7 @@ fn print_report(r: &SweepReport, labels: &Labels) {
 }
 
 pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
-    let record = AnyRecord::load(store, kind, id)?;
+    let record = super::output::load_record(store, kind, id)?;
     let tags = store.tags(kind, id)?;
     let history = store.tag_history(kind, id)?;
     let reasons = live_reasons(store, kind, id)?;
@@ -155,7 +155,7 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
         let v = serde_json::json!({
             "kind": kind,
             "id": id,
-            "label": record.label(),
+            "label": super::output::record_label(&record),
             "tags": tags,
             "rules": rules,
             "history": history,
@@ -164,7 +164,7 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
         return Ok(ExitCode::SUCCESS);
     }
     let labels = Labels::load(store)?;
-    println!("{} {id} — {}", kind_name(kind), clean(&record.label()));
+    println!("{} {id} — {}", kind_name(kind), clean(&super::output::record_label(&record)));
     if tags.is_empty() {
         if kind == Kind::Activity {
             println!("\n{}", tr!("cli-why-no-tags-touch"));
@@ -259,7 +259,7 @@ pub fn tagged(
         if out.len() == page.limit {
             break;
         }
-        let record = AnyRecord::load(store, kind, id)?;
+        let record = super::output::load_record(store, kind, id)?;
         let trashed = record.meta().deleted_at.is_some();
         let wanted = match page.visibility {
             Visibility::Live => !trashed,

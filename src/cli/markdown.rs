@@ -2,7 +2,7 @@
 //! Markdown page to share or print — fields, tags with reasons, and for a
 //! customer the deals and the timeline — in the language in force.
 
-use super::output::{activity_kind, field_rows, kind_of, tag_rows, AnyRecord};
+use super::output::{activity_kind, field_rows, kind_of, tag_rows};
 use super::people::{kind_name, live_reasons, Labels};
 use crate::domain::text::sanitize_multiline;
 use crate::domain::{Activity, Kind};
@@ -41,13 +41,13 @@ pub fn follow_up_note(a: &Activity, today: NaiveDate) -> Option<String> {
 
 /// The page for one record.
 pub fn page(store: &mut Store, kind: Kind, id: i64) -> Result<String> {
-    let record = AnyRecord::load(store, kind, id)?;
+    let record = super::output::load_record(store, kind, id)?;
     let tags = store.tags(kind, id)?;
     let labels = Labels::load(store)?;
     let reasons = live_reasons(store, kind, id)?;
     let meta = record.meta();
     let mut md = String::new();
-    let _ = writeln!(md, "# {}\n", cell(&record.label()));
+    let _ = writeln!(md, "# {}\n", cell(&super::output::record_label(&record)));
     let _ = writeln!(
         md,
         "*{} #{} · {}*\n",

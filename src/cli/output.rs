@@ -2,7 +2,7 @@
 
 use super::people::{field_label, stored_reason, Labels, Reason};
 use crate::domain::text::{sanitize_for_terminal as clean, sanitize_multiline};
-use crate::domain::{fields::Fields, Activity, Customer, Kind, Opportunity, Product};
+use crate::domain::Kind;
 use crate::store::{Store, Tag};
 use crate::tr;
 use anyhow::Result;
@@ -10,59 +10,29 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use unicode_width::UnicodeWidthStr;
 
-/// A record of any kind, for generic printing.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum AnyRecord {
-    Customer(Customer),
-    Opportunity(Opportunity),
-    Product(Product),
-    Activity(Activity),
+pub use crate::domain::AnyRecord;
+
+/// Reads a record of any kind.
+pub fn load_record(store: &Store, kind: Kind, id: i64) -> Result<AnyRecord> {
+    Ok(match kind {
+        Kind::Customer => AnyRecord::Customer(store.customer(id)?),
+        Kind::Opportunity => AnyRecord::Opportunity(store.opportunity(id)?),
+        Kind::Product => AnyRecord::Product(store.product(id)?),
+        Kind::Activity => AnyRecord::Activity(store.activity(id)?),
+    })
 }
 
-impl AnyRecord {
-    pub fn load(store: &Store, kind: Kind, id: i64) -> Result<AnyRecord> {
-        Ok(match kind {
-            Kind::Customer => AnyRecord::Customer(store.customer(id)?),
-            Kind::Opportunity => AnyRecord::Opportunity(store.opportunity(id)?),
-            Kind::Product => AnyRecord::Product(store.product(id)?),
-            Kind::Activity => AnyRecord::Activity(store.activity(id)?),
-        })
-    }
-
-    pub fn fields(&self) -> &dyn Fields {
-        match self {
-            AnyRecord::Customer(r) => r,
-            AnyRecord::Opportunity(r) => r,
-            AnyRecord::Product(r) => r,
-            AnyRecord::Activity(r) => r,
-        }
-    }
-
-    pub fn meta(&self) -> &crate::domain::Meta {
-        match self {
-            AnyRecord::Customer(r) => &r.meta,
-            AnyRecord::Opportunity(r) => &r.meta,
-            AnyRecord::Product(r) => &r.meta,
-            AnyRecord::Activity(r) => &r.meta,
-        }
-    }
-
-    /// Name or title, for one-line mentions.
-    pub fn label(&self) -> String {
-        match self {
-            AnyRecord::Customer(r) => r.name.clone(),
-            AnyRecord::Opportunity(r) => r.title.clone(),
-            AnyRecord::Product(r) => r.name.clone(),
-            AnyRecord::Activity(r) => {
-                format!(
-                    "{} {}: {}",
-                    r.date,
-                    activity_kind(r.kind.as_str()),
-                    r.summary
-                )
-            }
-        }
+/// Name or title for one-line mentions, in the language in force (a
+/// touch's kind is a word of it).
+pub fn record_label(record: &AnyRecord) -> String {
+    match record {
+        AnyRecord::Activity(r) => format!(
+            "{} {}: {}",
+            r.date,
+            activity_kind(r.kind.as_str()),
+            r.summary
+        ),
+        other => other.label(),
     }
 }
 

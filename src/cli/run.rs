@@ -303,12 +303,7 @@ fn report_saved(
 ) -> Result<ExitCode> {
     let Written { record, changes } = written;
     let meta = record.meta().clone();
-    let kind = match &record {
-        AnyRecord::Customer(_) => Kind::Customer,
-        AnyRecord::Opportunity(_) => Kind::Opportunity,
-        AnyRecord::Product(_) => Kind::Product,
-        AnyRecord::Activity(_) => Kind::Activity,
-    };
+    let kind = record.kind();
     let answered = match kind {
         Kind::Activity => store.follow_ups_closed_by(meta.id)?,
         _ => Vec::new(),
@@ -323,7 +318,7 @@ fn report_saved(
             verb = verb,
             kind = kind_name(kind),
             id = meta.id,
-            label = crate::domain::text::sanitize_for_terminal(&record.label()),
+            label = crate::domain::text::sanitize_for_terminal(&super::output::record_label(&record)),
             version = meta.version
         );
         println!("{line}");
@@ -411,11 +406,12 @@ fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
 
 /// Loads a live record for editing, honouring `--if-version`.
 fn for_edit(store: &Store, kind: Kind, id: i64, edit: &EditArgs) -> Result<AnyRecord> {
-    let record =
-        AnyRecord::load(store, kind, id).map_err(|e| match e.downcast::<StoreError>() {
+    let record = super::output::load_record(store, kind, id).map_err(|e| {
+        match e.downcast::<StoreError>() {
             Ok(e) => explain(e),
             Err(e) => e,
-        })?;
+        }
+    })?;
     let meta = record.meta();
     if meta.deleted_at.is_some() {
         return Err(explain(StoreError::InTrash { kind, id }));
@@ -511,7 +507,7 @@ fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(Written<AnyRecord>,
 }
 
 fn show(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
-    let record = AnyRecord::load(store, kind, id)?;
+    let record = super::output::load_record(store, kind, id)?;
     let tags = store.tags(kind, id)?;
     if json {
         println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);

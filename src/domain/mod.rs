@@ -16,6 +16,7 @@ pub mod identity;
 pub mod money;
 mod opportunity;
 mod product;
+mod record;
 pub mod text;
 mod validate;
 
@@ -29,6 +30,7 @@ pub use money::Money;
 pub use money::{Rates, Totals};
 pub use opportunity::{LineItem, Opportunity, Stage};
 pub use product::Product;
+pub use record::{AnyRecord, Record};
 pub use validate::{
     email_problem, phone_problem, FieldError, ValidationErrors, MAX_LONG, MAX_SHORT,
 };

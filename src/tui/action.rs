@@ -86,6 +86,12 @@ pub enum Action {
     Cancel,
     Confirm,
     Deny,
+    /// The touch being logged is a call, visit, meeting, email or note.
+    TouchCall,
+    TouchVisit,
+    TouchMeeting,
+    TouchEmail,
+    TouchNote,
     /// A key with no binding in the current context, passed to the focused
     /// text field, picker or overlay.
     #[serde(skip)]

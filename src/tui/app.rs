@@ -6,9 +6,9 @@
 use super::action::Action;
 use super::customers::CustomerList;
 use super::effect::{Effect, Outcome};
-use super::form::CustomerForm;
 use super::keymap::{Context, KeyMap};
 use super::overlay::{Confirm, Pending, TouchEntry};
+use super::record_form::RecordForm;
 use super::theme::Theme;
 use crate::store::{Counts, TagChange};
 use chrono::NaiveDate;
@@ -58,14 +58,6 @@ pub struct Status {
     pub error: bool,
 }
 
-/// A tab that only lists its first page (completed in a later issue).
-#[derive(Debug, Clone, Default)]
-pub struct SimpleList {
-    pub rows: Vec<Vec<String>>,
-    pub cursor: usize,
-    pub loaded: bool,
-}
-
 /// Something `u` can take back: only the last action, so `u` never
 /// reaches silently past a later change.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,7 +101,6 @@ pub struct App {
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub customers: CustomerList,
-    pub lists: [SimpleList; 3],
     pub counts: Counts,
     /// Wide terminals: whether the detail pane is beside the table.
     pub detail_open: bool,
@@ -117,7 +108,8 @@ pub struct App {
     pub detail_full: bool,
     /// Detail pane scroll: (customer id, lines scrolled).
     pub detail_scroll: (i64, u16),
-    pub form: Option<CustomerForm>,
+    /// The one form, for a record of any kind.
+    pub form: Option<RecordForm>,
     pub touch: Option<TouchEntry>,
     pub confirm: Option<Confirm>,
     pub help: bool,
@@ -148,7 +140,6 @@ impl App {
             tab: Tab::Customers,
             size: (80, 24),
             customers: CustomerList::default(),
-            lists: Default::default(),
             counts: Counts::default(),
             detail_open: true,
             detail_full: false,
@@ -200,17 +191,40 @@ impl App {
             }
     }
 
-    /// Which key bindings apply now.
+    /// Which key bindings apply now: the open prompt's, else the form's,
+    /// else the list's.
     pub fn context(&self) -> Context {
         if self.confirm.is_some() {
             Context::Confirm
         } else if self.trash.is_some() {
             Context::Trash
-        } else if self.form.is_some() || self.touch.is_some() || self.tabs.modal() {
-            Context::Form
+        } else if let Some(touch) = &self.touch {
+            if touch.kind.is_none() {
+                Context::Touch
+            } else {
+                Context::Prompt
+            }
+        } else if let Some(form) = &self.form {
+            if form.picker.is_some() {
+                Context::Picker
+            } else {
+                Context::Form
+            }
+        } else if self.tabs.filter.is_some() {
+            Context::Filter
+        } else if self.tabs.reason.is_some() {
+            Context::Prompt
         } else {
             Context::List
         }
+    }
+
+    /// Whether what is open reads typed text.
+    fn typing(&self) -> bool {
+        matches!(
+            self.context(),
+            Context::Form | Context::Picker | Context::Filter | Context::Prompt
+        )
     }
 
     /// Turns a key press into an action: a binding of the current context,
@@ -242,20 +256,25 @@ impl App {
     pub fn paste_actions(&self, text: &str) -> Vec<Action> {
         use ratatui::crossterm::event::{KeyCode, KeyModifiers};
         let searching = self.search.mode.is_some() && !self.search_input_blocked();
-        let typing =
-            self.confirm.is_none() && !self.help && (searching || self.context() == Context::Form);
+        let typing = self.confirm.is_none() && !self.help && (searching || self.typing());
         if !typing {
             return Vec::new();
         }
+        // Multi-line text (Notes) keeps the paste's line breaks.
+        let lines = !searching
+            && self.context() == Context::Form
+            && self.form.as_ref().is_some_and(|f| f.focus_is_multiline());
         text.chars()
             .filter_map(|c| match c {
-                '\n' | '\r' | '\t' => Some(' '),
+                '\n' if lines => Some(KeyCode::Enter),
+                '\r' if lines => None,
+                '\n' | '\r' | '\t' => Some(KeyCode::Char(' ')),
                 c if c.is_control() => None,
                 '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
-                c => Some(c),
+                c => Some(KeyCode::Char(c)),
             })
             .take(PASTE_MAX_CHARS)
-            .map(|c| Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+            .map(|c| Action::Key(KeyEvent::new(c, KeyModifiers::NONE)))
             .collect()
     }
 
@@ -353,12 +372,6 @@ impl App {
             }
             Outcome::Rows { range, rows } => self.customers.set_rows(range, rows),
             Outcome::Detail(file) => self.customers.set_detail(*file),
-            Outcome::List(tab, data) => {
-                let l = &mut self.lists[list_index(tab)];
-                l.rows = data;
-                l.loaded = true;
-                l.cursor = l.cursor.min(l.rows.len().saturating_sub(1));
-            }
             Outcome::Counts(c) => self.counts = c,
             Outcome::Saved {
                 customer,
@@ -375,10 +388,10 @@ impl App {
                     describe_changes(&changes, customer.meta.id)
                 };
                 self.info(format!("{verb} {}{}", customer.name, tags));
-                self.customers.invalidate();
+                // The new id list clears the rows and the file and asks for
+                // them once (forgetting them here too read them twice).
                 fx.push(self.customers.reload(Some(customer.meta.id)));
                 self.reload_counts(&mut fx);
-                self.lists = Default::default();
                 self.tabs.invalidate();
             }
             Outcome::SaveFailed { message, fields } => {
@@ -427,7 +440,6 @@ impl App {
                     describe_changes(&changes, id)
                 ));
                 self.customers.invalidate();
-                self.lists = Default::default();
                 self.tabs.invalidate();
             }
             Outcome::FollowUpDone {
@@ -437,7 +449,6 @@ impl App {
             } => {
                 self.info(format!("{what}{}", describe_changes(&changes, customer)));
                 self.customers.invalidate();
-                self.lists = Default::default();
                 self.tabs.invalidate();
             }
             Outcome::DemoLoaded(summary) => {
@@ -445,7 +456,6 @@ impl App {
                 fx.push(Effect::Sweep { force: true });
                 fx.push(self.customers.reload(None));
                 self.reload_counts(&mut fx);
-                self.lists = Default::default();
                 self.tabs.invalidate();
             }
             Outcome::Retagging => {
@@ -457,10 +467,11 @@ impl App {
             Outcome::Swept {
                 changed,
                 rules_warning,
+                after_write,
             } => {
                 if let Some(w) = rules_warning {
                     self.error(w);
-                } else if changed > 0 && (self.status.is_none() || self.retagging) {
+                } else if changed > 0 && (self.status.is_none() || after_write) {
                     self.info(format!(
                         "Tags brought up to date: {changed} record(s) changed"
                     ));
@@ -471,14 +482,16 @@ impl App {
                 if changed > 0 {
                     self.customers.invalidate();
                     fx.push(self.customers.reload(None));
-                    self.lists = Default::default();
                     self.tabs.invalidate();
                 }
             }
             Outcome::DuplicateWarning { typed, warning } => {
                 if let Some(form) = self.form.as_mut() {
                     // Only for what is still typed (a slow answer may be stale).
-                    if form.is_new() && form.identity().name == typed {
+                    if form.is_new()
+                        && form.base.kind() == crate::domain::Kind::Customer
+                        && form.identity().name == typed
+                    {
                         form.duplicate = warning;
                     }
                 }
@@ -522,7 +535,6 @@ impl App {
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(keep)));
                 self.reload_counts(&mut fx);
-                self.lists = Default::default();
             }
             Outcome::Unmerged {
                 keep,
@@ -537,7 +549,6 @@ impl App {
                 self.customers.invalidate();
                 fx.push(self.customers.reload(Some(keep)));
                 self.reload_counts(&mut fx);
-                self.lists = Default::default();
             }
             Outcome::Trash(entries) => {
                 if let Some(t) = self.trash.as_mut() {
@@ -608,21 +619,6 @@ impl App {
     }
 }
 
-pub(super) fn list_index(tab: Tab) -> usize {
-    match tab {
-        Tab::Opportunities => 0,
-        Tab::Products => 1,
-        _ => 2,
-    }
-}
-
-impl App {
-    /// The simple list behind a listing tab.
-    pub fn simple_list(&self, tab: Tab) -> &SimpleList {
-        &self.lists[list_index(tab)]
-    }
-}
-
 /// For a new record every tag is new: ` · value: low, lifecycle: new, 12
 /// more tags` rather than the whole list.
 pub fn describe_new_tags(changes: &[TagChange], id: i64) -> String {
@@ -653,4 +649,19 @@ pub fn describe_new_tags(changes: &[TagChange], id: i64) -> String {
 /// campaigns).
 pub fn describe_changes(changes: &[TagChange], id: i64) -> String {
     super::status::describe(changes, (crate::domain::Kind::Customer, id), None)
+}
+
+impl super::effect::Model for App {
+    fn update(&mut self, action: Action) -> Vec<Effect> {
+        App::update(self, action)
+    }
+    fn apply(&mut self, outcome: Outcome) -> Vec<Effect> {
+        App::apply(self, outcome)
+    }
+    fn search_waiting(&self) -> bool {
+        self.search.waiting
+    }
+    fn search_ready(&self) -> bool {
+        self.search.ready
+    }
 }

@@ -6,18 +6,30 @@
 //! here for the status line.
 
 use super::action::Action;
-use super::app::App;
-use super::app::Tab;
 use super::search::SearchEngine;
-use crate::domain::{Activity, Customer, Kind, ValidationErrors};
+use crate::domain::{Activity, AnyRecord, Customer, Kind, ValidationErrors};
 use crate::store::{
-    likely_duplicates, sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Page,
-    Store, StoreError, TagChange, TrashEntry, Written,
+    likely_duplicates, sorted_customer_ids, Counts, CustomerFile, CustomerRow, CustomerSort, Store,
+    StoreError, TagChange, TrashEntry, Written,
 };
 use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::time::{Duration, Instant};
+
+/// What the runtime needs of the application: hand it an action or an
+/// outcome, take the effects that follow. The runtime never sees the app's
+/// state (this is the narrow interface the app implements).
+pub trait Model {
+    /// The person did something.
+    fn update(&mut self, action: Action) -> Vec<Effect>;
+    /// An effect's answer came back.
+    fn apply(&mut self, outcome: Outcome) -> Vec<Effect>;
+    /// An answer to the newest search is still awaited.
+    fn search_waiting(&self) -> bool;
+    /// The search index has been built.
+    fn search_ready(&self) -> bool;
+}
 
 /// Loads the demo book into an empty store; returns a one-line summary.
 pub type DemoLoader = fn(&mut Store) -> anyhow::Result<String>;
@@ -27,9 +39,6 @@ const BACKGROUND_SORT_ABOVE: i64 = 20_000;
 
 /// Ids shown while a big book's full list loads.
 const FIRST_PAGE: usize = 200;
-
-/// Rows shown by the tabs that only list (first page).
-pub const SIMPLE_LIST_LIMIT: usize = 500;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -60,9 +69,9 @@ pub enum Effect {
         ids: Vec<i64>,
     },
     LoadDetail(i64),
-    LoadList(Tab),
     LoadCounts,
-    SaveCustomer(Box<Customer>),
+    /// Save a record of any kind (the store re-tags in the same write).
+    Save(Box<AnyRecord>),
     DeleteCustomer {
         id: i64,
         version: i64,
@@ -141,7 +150,6 @@ pub enum Outcome {
         rows: Vec<CustomerRow>,
     },
     Detail(Box<CustomerFile>),
-    List(Tab, Vec<Vec<String>>),
     Counts(Counts),
     Saved {
         customer: Box<Customer>,
@@ -209,6 +217,9 @@ pub enum Outcome {
     Swept {
         changed: usize,
         rules_warning: Option<String>,
+        /// Started by a write that may have moved a cut point, not by the
+        /// start of a day.
+        after_write: bool,
     },
     Tabs(super::tabs::TabOutcome),
     /// The search index is ready, or a query's hits arrived.
@@ -287,13 +298,13 @@ impl Runtime {
     }
 
     /// Feeds an action to the app and performs every effect that follows.
-    pub fn dispatch(&mut self, app: &mut App, action: Action) {
+    pub fn dispatch(&mut self, app: &mut dyn Model, action: Action) {
         let effects = app.update(action);
         self.run_all(app, effects);
     }
 
     /// Hands background outcomes (finished sorts) to the app.
-    pub fn poll(&mut self, app: &mut App) -> bool {
+    pub fn poll(&mut self, app: &mut dyn Model) -> bool {
         let mut any = false;
         while let Ok(o) = self.rx.try_recv() {
             any = true;
@@ -321,13 +332,13 @@ impl Runtime {
     /// Blocks (up to `timeout`) until the search index is built and the
     /// answer to the app's newest query has been applied. For tests, which
     /// must not race the worker thread; true when nothing is left waiting.
-    pub fn wait_search(&mut self, app: &mut App, timeout: Duration) -> bool {
+    pub fn wait_search(&mut self, app: &mut dyn Model, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         for o in self.search.wait(&self.store, timeout, false) {
             let effects = app.apply(o);
             self.run_all(app, effects);
         }
-        while app.search.waiting {
+        while app.search_waiting() {
             let left = deadline.saturating_duration_since(Instant::now());
             let got = self.search.wait(&self.store, left, true);
             if got.is_empty() {
@@ -338,10 +349,10 @@ impl Runtime {
                 self.run_all(app, effects);
             }
         }
-        app.search.ready
+        app.search_ready()
     }
 
-    pub fn run_all(&mut self, app: &mut App, effects: Vec<Effect>) {
+    pub fn run_all(&mut self, app: &mut dyn Model, effects: Vec<Effect>) {
         let mut queue: VecDeque<Effect> = effects.into();
         let mut wrote = false;
         while let Some(e) = queue.pop_front() {
@@ -359,20 +370,15 @@ impl Runtime {
     /// RFM) inside the save marks the day's sweep stale when it may have
     /// moved one; the sweep re-tags the records that cross it — in the
     /// background on a big book, with the status line saying so.
-    fn retag_if_cuts_stale(&mut self, app: &mut App) {
+    fn retag_if_cuts_stale(&mut self, app: &mut dyn Model) {
         if self.sweeping || !self.store.sweep_due().unwrap_or(false) {
             return;
         }
-        let outcome = match self.start_sweep(false, false) {
-            // On its own thread: say so now, and again when it is done.
-            None => Outcome::Retagging,
-            // Done already: worth a word only when records were re-tagged.
-            Some(o @ Outcome::Swept { changed, .. }) if changed > 0 => {
-                app.retagging = true;
-                o
-            }
-            Some(o) => o,
-        };
+        // On its own thread: say so now, and again when it is done.
+        let outcome = self
+            .start_sweep(false, true)
+            .unwrap_or(Outcome::Retagging);
+        self.keep_index_current(&outcome);
         let effects = app.apply(outcome);
         self.run_all(app, effects);
     }
@@ -459,9 +465,11 @@ impl Runtime {
 
     /// Brings the tags up to date (one sweep a day, or now when `force`): on
     /// a big file book on its own connection, so the list shows at once and
-    /// reloads when it is done (`None`: the `Swept` comes from `poll`);
-    /// `check` also starts the background integrity check of a big file.
-    fn start_sweep(&mut self, force: bool, check: bool) -> Option<Outcome> {
+    /// reloads when it is done (`None`: the `Swept` comes from `poll`).
+    /// `after_write`: started because a write may have moved a cut point
+    /// (else it is the day's sweep, with the background integrity check of
+    /// a big file).
+    fn start_sweep(&mut self, force: bool, after_write: bool) -> Option<Outcome> {
         let _ = self.store.rules();
         let rules_warning = self.store.rules_problem().map(|p| {
             format!("{p} — your rules file was not used; the built-in rules are in force")
@@ -473,7 +481,7 @@ impl Runtime {
             .unwrap_or(false);
         match self.store.path().map(|p| p.to_path_buf()) {
             Some(path) if big => {
-                if check {
+                if !after_write {
                     if let Some(c) = check_in_background(&path, self.tx.clone()) {
                         self.background.push(c);
                     }
@@ -491,11 +499,13 @@ impl Runtime {
                         Ok(report) => Outcome::Swept {
                             changed: report.map(|r| r.changed).unwrap_or(0),
                             rules_warning,
+                            after_write,
                         },
                         // Still a `Swept`: the runtime knows the sweep ended.
                         Err(e) => Outcome::Swept {
                             changed: 0,
                             rules_warning: Some(format!("could not refresh the tags: {e}")),
+                            after_write,
                         },
                     });
                 }));
@@ -505,6 +515,7 @@ impl Runtime {
                 Ok(report) => Outcome::Swept {
                     changed: report.map(|r| r.changed).unwrap_or(0),
                     rules_warning,
+                    after_write,
                 },
                 Err(e) => Outcome::Failed(format!("could not refresh the tags: {e}")),
             }),
@@ -599,10 +610,6 @@ impl Runtime {
                 Ok(f) => Some(Outcome::Detail(Box::new(f))),
                 Err(e) => failed(e),
             },
-            Effect::LoadList(tab) => match simple_rows(&self.store, tab) {
-                Ok(rows) => Some(Outcome::List(tab, rows)),
-                Err(e) => failed(e),
-            },
             // Counting scans every table: on a file book, off this thread.
             Effect::LoadCounts if self.store.path().is_some() => {
                 self.perform(Effect::Tabs(super::tabs::TabEffect::Counts))
@@ -611,9 +618,12 @@ impl Runtime {
                 Ok(c) => Some(Outcome::Counts(c)),
                 Err(e) => failed(e),
             },
-            Effect::SaveCustomer(c) => {
+            Effect::Save(record) => {
+                let AnyRecord::Customer(c) = *record else {
+                    return Some(Outcome::Tabs(super::tabs::save(&mut self.store, *record)));
+                };
                 let added = c.meta.id == 0;
-                Some(match self.store.save(&*c) {
+                Some(match self.store.save(&c) {
                     Ok(Written {
                         record: customer,
                         changes,
@@ -683,7 +693,7 @@ impl Runtime {
                     Err(e) => failed(e),
                 }
             }
-            Effect::Sweep { force } => self.start_sweep(force, true),
+            Effect::Sweep { force } => self.start_sweep(force, false),
             Effect::CheckDuplicates(c) => {
                 let typed = c.name.clone();
                 self.duplicates_of(*c, move |found| Outcome::DuplicateWarning {
@@ -868,56 +878,6 @@ fn sweep(store: &mut Store, force: bool) -> Result<Option<crate::store::SweepRep
     } else {
         store.sweep_if_stale()
     }
-}
-
-/// The first page of a tab that only lists (until it gets its own issue).
-fn simple_rows(store: &Store, tab: Tab) -> Result<Vec<Vec<String>>, StoreError> {
-    let page = Page {
-        limit: SIMPLE_LIST_LIMIT,
-        ..Page::default()
-    };
-    Ok(match tab {
-        Tab::Opportunities => store
-            .opportunities(page)?
-            .into_iter()
-            .map(|o| {
-                vec![
-                    o.meta.id.to_string(),
-                    o.title,
-                    o.stage.to_string(),
-                    o.amount.display_with(&o.currency),
-                    o.expected_close.map(|d| d.to_string()).unwrap_or_default(),
-                ]
-            })
-            .collect(),
-        Tab::Products => store
-            .products(page)?
-            .into_iter()
-            .map(|p| {
-                vec![
-                    p.meta.id.to_string(),
-                    p.name,
-                    p.category,
-                    p.price.display_with(&p.currency),
-                    if p.active { "active" } else { "inactive" }.into(),
-                ]
-            })
-            .collect(),
-        Tab::Activities => store
-            .activities(page)?
-            .into_iter()
-            .map(|a| {
-                vec![
-                    a.meta.id.to_string(),
-                    a.date.to_string(),
-                    a.kind.to_string(),
-                    a.customer_id.map(|c| c.to_string()).unwrap_or_default(),
-                    a.summary,
-                ]
-            })
-            .collect(),
-        Tab::Dashboard | Tab::Customers => Vec::new(),
-    })
 }
 
 /// The records a merge (or its undo) changed: both customers, and the deals

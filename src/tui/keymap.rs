@@ -23,15 +23,27 @@ pub enum Context {
     Trash,
     /// The search input (`/` and Ctrl-K).
     Search,
+    /// The link picker over a form field.
+    Picker,
+    /// The tag filter (`f`).
+    Filter,
+    /// A touch's kind, just after `t`.
+    Touch,
+    /// A one-line prompt: a touch's text, why a deal was won or lost.
+    Prompt,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 9] = [
         Context::List,
         Context::Form,
         Context::Confirm,
         Context::Trash,
         Context::Search,
+        Context::Picker,
+        Context::Filter,
+        Context::Touch,
+        Context::Prompt,
     ];
 
     pub fn title(self) -> &'static str {
@@ -41,6 +53,10 @@ impl Context {
             Context::Confirm => "Questions",
             Context::Trash => "Trash",
             Context::Search => "Search",
+            Context::Picker => "Link picker",
+            Context::Filter => "Tag filter",
+            Context::Touch => "Touch kind",
+            Context::Prompt => "Prompts",
         }
     }
 }
@@ -181,6 +197,14 @@ struct File {
     trash: Vec<Entry>,
     #[serde(default)]
     search: Vec<Entry>,
+    #[serde(default)]
+    picker: Vec<Entry>,
+    #[serde(default)]
+    filter: Vec<Entry>,
+    #[serde(default)]
+    touch: Vec<Entry>,
+    #[serde(default)]
+    prompt: Vec<Entry>,
 }
 
 /// A binding as the help screen lists it.
@@ -247,6 +271,10 @@ impl KeyMap {
             (Context::Confirm, file.confirm),
             (Context::Trash, file.trash),
             (Context::Search, file.search),
+            (Context::Picker, file.picker),
+            (Context::Filter, file.filter),
+            (Context::Touch, file.touch),
+            (Context::Prompt, file.prompt),
         ] {
             for e in entries {
                 let mut shown = Vec::new();

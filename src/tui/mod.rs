@@ -11,7 +11,7 @@ pub mod app;
 pub mod customers;
 pub mod dashboard;
 pub mod effect;
-pub mod form;
+pub mod field;
 pub mod keymap;
 pub mod opportunities;
 pub mod overlay;
@@ -35,7 +35,7 @@ pub mod widgets;
 
 pub use action::Action;
 pub use app::App;
-pub use effect::{DemoLoader, Effect, Outcome, Runtime};
+pub use effect::{DemoLoader, Effect, Model, Outcome, Runtime};
 
 use crate::store::Store;
 use anyhow::Context as _;

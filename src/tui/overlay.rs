@@ -1,11 +1,11 @@
 //! Small overlays: a yes/no question, and the quick touch entry
 //! (`t`, a kind letter, the text, Enter).
 
-use super::form::input_request;
+use super::field::input_request;
 use crate::domain::dates::split_follow_up;
 use crate::domain::{Activity, ActivityKind, Sentiment};
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use tui_input::Input;
 
 /// What a "yes" does.
@@ -51,15 +51,6 @@ impl Confirm {
     }
 }
 
-/// The kinds a touch can be logged as, with their letters.
-pub const TOUCH_KINDS: [(char, ActivityKind); 5] = [
-    ('c', ActivityKind::Call),
-    ('v', ActivityKind::Visit),
-    ('m', ActivityKind::Meeting),
-    ('e', ActivityKind::Email),
-    ('n', ActivityKind::Note),
-];
-
 /// Logging a touch on one customer.
 #[derive(Debug, Clone)]
 pub struct TouchEntry {
@@ -82,34 +73,11 @@ impl TouchEntry {
         }
     }
 
-    /// Handles a key; returns the activity to save when Enter finishes it.
-    pub fn handle_key(&mut self, key: &KeyEvent, today: NaiveDate) -> Option<Activity> {
-        match self.kind {
-            None => {
-                if let KeyCode::Char(c) = key.code {
-                    match TOUCH_KINDS
-                        .iter()
-                        .find(|(l, _)| *l == c.to_ascii_lowercase())
-                    {
-                        Some((_, k)) => {
-                            self.kind = Some(*k);
-                            self.problem = None;
-                        }
-                        None => {
-                            self.problem =
-                                Some(format!("'{c}' is not a touch kind — c, v, m, e or n"))
-                        }
-                    }
-                }
-                None
-            }
-            Some(_) if key.code == KeyCode::Enter => self.finish(today),
-            Some(_) => {
-                if let Some(req) = input_request(key) {
-                    self.input.handle(req);
-                }
-                None
-            }
+    /// A key for the text, once the kind is chosen (the kind and Enter
+    /// are key-map actions).
+    pub fn edit(&mut self, key: &KeyEvent) {
+        if let Some(req) = input_request(key) {
+            self.input.handle(req);
         }
     }
 

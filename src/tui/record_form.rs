@@ -1,59 +1,47 @@
-//! The form for deals, products, touches and campaigns, built from the
-//! field descriptions in `domain::fields` (the ones the CLI uses): one
-//! field per line, links chosen in a fuzzy picker, a deal's line items
-//! (product, quantity, unit price) with the amount computed from them.
+//! The one form for every kind of record — customers, deals, products,
+//! touches and campaigns — built from the field descriptions in
+//! `domain::fields` (the ones the CLI uses): one field per line, links
+//! chosen in a fuzzy picker, a deal's line items (product, quantity, unit
+//! price) with the amount computed from them, a customer's custom fields,
+//! multi-line text (Enter starts a new line). Kind hooks: the customer's
+//! duplicate banner and its identity check on leaving a field.
 
-use super::form::{input_request, Field};
+use super::field::{input_request, is_enter, is_erase, typed_char, Field};
 pub use super::record_picker::{PickRequest, Picker, NO_LINK};
-use crate::domain::fields::{FieldSpec, FieldType, Fields};
-use crate::domain::{Activity, Kind, LineItem, Money, Opportunity, Product, ValidationErrors};
+use crate::domain::fields::{FieldSpec, FieldType};
+use crate::domain::text::split_list;
+use crate::domain::{AnyRecord, Customer, Kind, LineItem, Money, ValidationErrors};
 use crate::store::PickKind;
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use tui_input::Input;
 
-/// The record a form edits.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Draft {
-    Deal(Opportunity),
-    Product(Product),
-    /// A touch or a campaign (told apart by its kind).
-    Activity(Activity),
-}
+/// Sources offered by a customer's source choice (a stored value not in
+/// the list is added to it, so nothing typed elsewhere is lost).
+const SOURCES: &[&str] = &[
+    "",
+    "website",
+    "social media",
+    "e-commerce",
+    "search ads",
+    "referral",
+    "exhibition",
+    "store",
+    "event",
+    "other",
+];
 
-impl Draft {
-    fn record(&self) -> &dyn Fields {
-        match self {
-            Draft::Deal(o) => o,
-            Draft::Product(p) => p,
-            Draft::Activity(a) => a,
-        }
-    }
+/// The fields that identify a person: leaving one of them on a new
+/// customer looks for customers like the one typed.
+const IDENTITY: &[&str] = &["name", "company", "phones", "emails"];
 
-    pub fn id(&self) -> i64 {
-        match self {
-            Draft::Deal(o) => o.meta.id,
-            Draft::Product(p) => p.meta.id,
-            Draft::Activity(a) => a.meta.id,
-        }
-    }
-
-    /// The amounts a salesperson types on this record, by field label.
-    fn amounts(&self) -> Vec<(&'static str, Money)> {
-        match self {
-            Draft::Deal(o) => vec![("amount", o.amount)],
-            Draft::Product(p) => vec![("price", p.price)],
-            Draft::Activity(a) => a.campaign.iter().map(|c| ("cost", c.cost)).collect(),
-        }
-    }
-
-    pub fn noun(&self) -> &'static str {
-        match self {
-            Draft::Deal(_) => "deal",
-            Draft::Product(_) => "product",
-            Draft::Activity(a) if a.kind.is_touch() => "touch",
-            Draft::Activity(_) => "campaign",
-        }
+/// The amounts a salesperson types on a record, by field label.
+fn amounts(r: &AnyRecord) -> Vec<(&'static str, Money)> {
+    match r {
+        AnyRecord::Opportunity(o) => vec![("amount", o.amount)],
+        AnyRecord::Product(p) => vec![("price", p.price)],
+        AnyRecord::Activity(a) => a.campaign.iter().map(|c| ("cost", c.cost)).collect(),
+        AnyRecord::Customer(_) => Vec::new(),
     }
 }
 
@@ -64,11 +52,15 @@ pub enum Slot {
     ItemProduct(usize),
     ItemQuantity(usize),
     ItemPrice(usize),
+    /// A customer's custom field (`微信`, `税号`), by its name.
+    Custom(usize),
+    /// A new custom field, typed as `name: value`.
+    NewCustom,
 }
 
 #[derive(Debug, Clone)]
 pub struct RecordForm {
-    pub base: Draft,
+    pub base: AnyRecord,
     pub fields: Vec<Field>,
     pub slots: Vec<Slot>,
     /// The chosen record of a link or item-product field.
@@ -88,9 +80,13 @@ pub struct RecordForm {
     /// The hundredfold-change warning already shown: a second save with
     /// the same change goes through.
     pub(super) warned: Option<String>,
+    /// The names of the custom fields on `Slot::Custom` lines.
+    pub custom_names: Vec<String>,
+    /// A new customer that looks like one already in the book.
+    pub duplicate: Option<String>,
 }
 
-pub(super) fn pick_kind(ty: FieldType) -> Option<PickKind> {
+pub(crate) fn pick_kind(ty: FieldType) -> Option<PickKind> {
     match ty {
         FieldType::Link(Kind::Customer) => Some(PickKind::Customer),
         FieldType::Link(Kind::Product) => Some(PickKind::Product),
@@ -100,7 +96,14 @@ pub(super) fn pick_kind(ty: FieldType) -> Option<PickKind> {
     }
 }
 
-fn choices_of(spec: &FieldSpec) -> Option<Vec<String>> {
+fn choices_of(kind: Kind, spec: &FieldSpec, value: &str) -> Option<Vec<String>> {
+    if kind == Kind::Customer && spec.name == "source" {
+        let mut v: Vec<String> = SOURCES.iter().map(|s| s.to_string()).collect();
+        if !v.iter().any(|c| c == value) {
+            v.push(value.to_string());
+        }
+        return Some(v);
+    }
     match spec.ty {
         FieldType::Choice(options) => {
             let mut v: Vec<String> = options.iter().map(|s| s.to_string()).collect();
@@ -118,7 +121,7 @@ impl RecordForm {
     /// A form for `draft`; `names` gives the labels of its linked records
     /// (`(field name, label)`), and of the products on its lines by id.
     pub fn new(
-        draft: Draft,
+        draft: AnyRecord,
         link_labels: &[(&str, String)],
         product_names: &std::collections::HashMap<i64, String>,
         today: NaiveDate,
@@ -137,19 +140,19 @@ impl RecordForm {
             today,
             selected: false,
             warned: None,
+            custom_names: Vec::new(),
+            duplicate: None,
         };
-        let record = draft.record();
+        let kind = draft.kind();
+        let record = draft.fields();
         for spec in record.specs() {
             if matches!(spec.name, "closed_on") {
                 continue; // stamped by the store when the deal closes
             }
             let value = record.get(spec.name);
-            let mut field = Field {
-                key: spec.name,
-                label: spec.label,
-                input: Input::new(value.clone()),
-                choices: choices_of(spec),
-            };
+            let mut field = Field::text(spec.name, spec.label, value.clone());
+            field.choices = choices_of(kind, spec, &value);
+            field.multiline = spec.ty == FieldType::LongText;
             // Touch kinds only: a campaign has its own form.
             if spec.name == "kind" {
                 if let Some(c) = field.choices.as_mut() {
@@ -171,13 +174,26 @@ impl RecordForm {
             }
             form.push(field, Slot::Spec(*spec), link, None);
         }
-        if let Draft::Deal(o) = &draft {
-            for item in &o.items {
-                let name = product_names.get(&item.product_id).cloned();
-                form.push_item(Some(item), name);
+        match &draft {
+            AnyRecord::Opportunity(o) => {
+                for item in &o.items {
+                    let name = product_names.get(&item.product_id).cloned();
+                    form.push_item(Some(item), name);
+                }
+                form.push_item(None, None);
+                form.refresh_amount();
             }
-            form.push_item(None, None);
-            form.refresh_amount();
+            AnyRecord::Customer(c) => {
+                for (name, value) in &c.custom {
+                    let n = form.custom_names.len();
+                    form.custom_names.push(name.clone());
+                    let field = Field::text("custom", name.clone(), value.clone());
+                    form.push(field, Slot::Custom(n), None, None);
+                }
+                let field = Field::text("custom", "+ field", String::new());
+                form.push(field, Slot::NewCustom, None, None);
+            }
+            _ => {}
         }
         form.initial = form.fields.iter().map(|f| f.value().to_string()).collect();
         form.focused();
@@ -191,7 +207,7 @@ impl RecordForm {
         self.selected = self
             .fields
             .get(self.focus)
-            .is_some_and(|f| f.choices.is_none() && !f.value().is_empty())
+            .is_some_and(|f| f.choices.is_none() && !f.multiline && !f.value().is_empty())
             && self.pick_kind_at(self.focus).is_none();
     }
 
@@ -204,42 +220,27 @@ impl RecordForm {
 
     pub(super) fn push_item(&mut self, item: Option<&LineItem>, name: Option<String>) {
         let n = self.item_count();
-        let text = |s: String| Input::new(s);
         let product = item
             .map(|i| format!("#{} {}", i.product_id, name.unwrap_or_default()))
             .unwrap_or_default();
         self.push(
-            Field {
-                key: "items",
-                label: "Line product",
-                input: text(product.trim_end().to_string()),
-                choices: None,
-            },
+            Field::text("items", "Line product", product.trim_end().to_string()),
             Slot::ItemProduct(n),
             item.map(|i| i.product_id),
             item.map(|i| i.unit_price),
         );
+        let quantity = item.map(|i| i.quantity.to_string()).unwrap_or_default();
         self.push(
-            Field {
-                key: "items",
-                label: "  quantity",
-                input: text(item.map(|i| i.quantity.to_string()).unwrap_or_default()),
-                choices: None,
-            },
+            Field::text("items", "  quantity", quantity),
             Slot::ItemQuantity(n),
             None,
             None,
         );
+        let price = item
+            .map(|i| i.unit_price.display_plain())
+            .unwrap_or_default();
         self.push(
-            Field {
-                key: "items",
-                label: "  unit price",
-                input: text(
-                    item.map(|i| i.unit_price.display_plain())
-                        .unwrap_or_default(),
-                ),
-                choices: None,
-            },
+            Field::text("items", "  unit price", price),
             Slot::ItemPrice(n),
             None,
             None,
@@ -259,10 +260,11 @@ impl RecordForm {
 
     pub fn title(&self) -> String {
         let noun = self.base.noun();
-        if self.is_new() {
-            format!("New {noun}")
-        } else {
-            format!("Edit {noun} #{}", self.base.id())
+        match &self.base {
+            _ if self.is_new() => format!("New {noun}"),
+            // A customer is named in the title: its name is edited below.
+            AnyRecord::Customer(c) => format!("Edit {noun} #{} · {}", c.meta.id, c.name),
+            _ => format!("Edit {noun} #{}", self.base.id()),
         }
     }
 
@@ -297,7 +299,7 @@ impl RecordForm {
 
     pub fn set_errors(&mut self, errors: ValidationErrors) {
         let keys: Vec<&str> = self.fields.iter().map(|f| f.key).collect();
-        let (first, message) = super::form::place_errors(&keys, &errors);
+        let (first, message) = super::field::place_errors(&keys, &errors);
         if let Some(first) = first {
             self.focus = first;
             // Sent back to fix a value: it is edited, not replaced.
@@ -366,13 +368,12 @@ impl RecordForm {
     /// A warning to show before saving `draft`, once: an amount changed a
     /// hundredfold or more from the one saved. `None` when there is none,
     /// or it was shown for this same change already.
-    pub fn confirm_big_change(&mut self, draft: &Draft) -> Option<String> {
+    pub fn confirm_big_change(&mut self, draft: &AnyRecord) -> Option<String> {
         if self.base.id() == 0 {
             return None;
         }
-        let before = self.base.amounts();
-        let warning = draft
-            .amounts()
+        let before = amounts(&self.base);
+        let warning = amounts(draft)
             .into_iter()
             .zip(before)
             .find_map(|((label, new), (_, old))| Money::big_change_warning(label, old, new))?;
@@ -384,15 +385,11 @@ impl RecordForm {
     }
 
     /// The record the form describes, or what is wrong with it.
-    pub fn to_draft(&self) -> Result<Draft, ValidationErrors> {
+    pub fn to_record(&self) -> Result<AnyRecord, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let mut draft = self.base.clone();
         {
-            let record: &mut dyn Fields = match &mut draft {
-                Draft::Deal(o) => o,
-                Draft::Product(p) => p,
-                Draft::Activity(a) => a,
-            };
+            let record = draft.fields_mut();
             for (i, slot) in self.slots.iter().enumerate() {
                 let Slot::Spec(spec) = slot else { continue };
                 let value = if pick_kind(spec.ty).is_some() {
@@ -405,18 +402,17 @@ impl RecordForm {
                 }
             }
         }
-        let validation = match &mut draft {
-            Draft::Deal(o) => {
+        match &mut draft {
+            AnyRecord::Opportunity(o) => {
                 o.items = self.items(&mut errors);
                 if !o.items.is_empty() {
                     o.amount = o.items_total();
                 }
-                o.validate()
             }
-            Draft::Product(p) => p.validate(),
-            Draft::Activity(a) => a.validate(),
-        };
-        if let Err(e) = validation {
+            AnyRecord::Customer(c) => c.custom = self.custom(&mut errors),
+            _ => {}
+        }
+        if let Err(e) = draft.validate() {
             for v in e.0 {
                 if errors.for_field(&v.field).is_none() {
                     errors.0.push(v);
@@ -426,78 +422,129 @@ impl RecordForm {
         errors.into_result().map(|()| draft)
     }
 
+    /// A customer's custom fields as typed: an emptied value removes its
+    /// field; the new-field line reads `name: value`.
+    fn custom(&self, errors: &mut ValidationErrors) -> std::collections::BTreeMap<String, String> {
+        let mut out = std::collections::BTreeMap::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let value = self.fields[i].value().trim();
+            match slot {
+                Slot::Custom(n) if !value.is_empty() => {
+                    out.insert(self.custom_names[*n].clone(), value.to_string());
+                }
+                Slot::NewCustom if !value.is_empty() => match value.split_once([':', '：', '=']) {
+                    Some((name, v)) if !name.trim().is_empty() && !v.trim().is_empty() => {
+                        out.insert(name.trim().to_string(), v.trim().to_string());
+                    }
+                    _ => errors.add(
+                        "custom",
+                        "type a new field as name: value, e.g. 微信: zhangwei_88",
+                    ),
+                },
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Customer hook, on leaving field `left`: the identity to check for
+    /// likely duplicates (name, company, phones and emails as typed so far,
+    /// no validation). `None` when there is nothing to check; the banner
+    /// is cleared when the form no longer names anyone.
+    pub fn identity_check(&mut self, left: &str) -> Option<Customer> {
+        if !self.is_new() || self.base.kind() != Kind::Customer || !IDENTITY.contains(&left) {
+            return None;
+        }
+        let c = self.identity();
+        if c.name.is_empty() && c.phones.is_empty() && c.emails.is_empty() {
+            self.duplicate = None;
+            return None;
+        }
+        Some(c)
+    }
+
+    /// The person typed so far (for the duplicate check).
+    pub fn identity(&self) -> Customer {
+        Customer {
+            name: self.get("name").trim().to_string(),
+            company: self.get("company").trim().to_string(),
+            phones: split_list(self.get("phones")),
+            emails: split_list(self.get("emails")),
+            ..Default::default()
+        }
+    }
+
+    fn get(&self, key: &str) -> &str {
+        self.slots
+            .iter()
+            .position(|s| matches!(s, Slot::Spec(spec) if spec.name == key))
+            .map(|i| self.fields[i].value())
+            .unwrap_or("")
+    }
+
+    /// Whether the focused field reads Enter as a new line.
+    pub fn focus_is_multiline(&self) -> bool {
+        self.picker.is_none() && self.fields.get(self.focus).is_some_and(|f| f.multiline)
+    }
+
     /// A key that no form binding claimed: edits the focused field or the
     /// picker. Returns a request for picker options when the query changed.
     pub fn handle_key(&mut self, key: &KeyEvent) -> Option<PickRequest> {
         if let Some(p) = self.picker.as_mut() {
-            match key.code {
-                KeyCode::Enter => self.choose(),
-                _ => {
-                    if let Some(req) = input_request(key) {
-                        if p.query.handle(req).is_some_and(|c| c.value) {
-                            return Some(PickRequest {
-                                kind: p.kind,
-                                query: p.query.value().to_string(),
-                            });
-                        }
-                    }
+            if is_enter(key) {
+                self.choose();
+            } else if let Some(req) = input_request(key) {
+                if p.query.handle(req).is_some_and(|c| c.value) {
+                    return Some(PickRequest {
+                        kind: p.kind,
+                        query: p.query.value().to_string(),
+                    });
                 }
             }
             return None;
         }
         if self.pick_kind_at(self.focus).is_some() {
-            return match key.code {
-                KeyCode::Enter => self.open_picker(String::new()),
-                KeyCode::Backspace | KeyCode::Delete => {
-                    self.links[self.focus] = None;
-                    self.fields[self.focus].input = Input::default();
-                    self.refresh_amount();
-                    None
-                }
-                KeyCode::Char(c) if input_request(key).is_some() => self.open_picker(c.to_string()),
-                _ => None,
-            };
+            if is_enter(key) {
+                return self.open_picker(String::new());
+            }
+            if is_erase(key) {
+                self.links[self.focus] = None;
+                self.fields[self.focus].input = Input::default();
+                self.refresh_amount();
+                return None;
+            }
+            return typed_char(key).and_then(|c| self.open_picker(c.to_string()));
         }
         let field = &mut self.fields[self.focus];
-        if let Some(options) = field.choices.clone() {
-            let chosen = options.iter().position(|o| o == field.value()).unwrap_or(0);
-            let n = options.len();
-            let next = match key.code {
-                KeyCode::Left => Some((chosen + n - 1) % n),
-                KeyCode::Right | KeyCode::Char(' ') => Some((chosen + 1) % n),
-                KeyCode::Char(c) => (1..=n)
-                    .map(|s| (chosen + s) % n)
-                    .find(|&i| options[i].starts_with(c.to_ascii_lowercase())),
-                KeyCode::Enter => {
-                    self.next_field();
-                    None
-                }
-                _ => None,
-            };
-            if let Some(i) = next {
-                self.fields[self.focus].input = Input::new(options[i].clone());
+        if field.choices.is_some() {
+            if is_enter(key) {
+                self.next_field();
+            } else {
+                field.choose(key);
             }
             return None;
         }
-        if key.code == KeyCode::Enter {
+        if is_enter(key) && !field.multiline {
             self.next_field();
             return None;
         }
         if std::mem::take(&mut self.selected) {
             // Typing over a selected value replaces it; moving keeps it.
-            if matches!(key.code, KeyCode::Backspace | KeyCode::Delete) {
+            if is_erase(key) {
                 self.fields[self.focus].input = Input::default();
                 return None;
             }
-            if matches!(
-                input_request(key),
-                Some(tui_input::InputRequest::InsertChar(_))
-            ) {
+            if typed_char(key).is_some() || is_enter(key) {
                 self.fields[self.focus].input = Input::default();
             }
         }
         let field = &mut self.fields[self.focus];
-        if let Some(req) = input_request(key) {
+        let request = if is_enter(key) {
+            Some(tui_input::InputRequest::InsertChar('\n'))
+        } else {
+            input_request(key)
+        };
+        if let Some(req) = request {
             if field.input.handle(req).is_some_and(|c| c.value) {
                 let k = field.key;
                 self.errors.0.retain(|e| e.field != k);
@@ -510,5 +557,139 @@ impl RecordForm {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CustomerKind, Opportunity};
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+    }
+
+    fn form(r: impl Into<AnyRecord>) -> RecordForm {
+        RecordForm::new(r.into(), &[], &Default::default(), today())
+    }
+
+    fn press(form: &mut RecordForm, code: KeyCode) {
+        form.handle_key(&KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    fn typed(form: &mut RecordForm, s: &str) {
+        for ch in s.chars() {
+            press(form, KeyCode::Char(ch));
+        }
+    }
+
+    fn focus(form: &mut RecordForm, label: &str) {
+        form.focus = form.fields.iter().position(|f| f.label == label).unwrap();
+        form.focused();
+    }
+
+    fn customer(form: &RecordForm) -> Customer {
+        match form.to_record() {
+            Ok(AnyRecord::Customer(c)) => c,
+            other => panic!("not a customer: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_customer_form_is_built_from_the_customer_field_specs() {
+        let f = form(Customer::default());
+        let specs = crate::domain::fields::CUSTOMER_FIELDS;
+        let labels: Vec<&str> = f.fields.iter().map(|f| f.label.as_str()).collect();
+        for spec in specs {
+            assert!(
+                labels.contains(&spec.label),
+                "{} is in the form",
+                spec.label
+            );
+        }
+        assert_eq!(f.title(), "New customer");
+    }
+
+    #[test]
+    fn builds_a_customer_and_reports_bad_fields() {
+        let mut f = form(Customer::default());
+        assert!(!f.is_dirty());
+        typed(&mut f, "张伟");
+        assert!(f.is_dirty());
+        f.next_field();
+        typed(&mut f, "e");
+        focus(&mut f, "Employees");
+        typed(&mut f, "12ab");
+        let errs = f.to_record().unwrap_err();
+        assert!(errs.for_field("size").unwrap().contains("not a number"));
+        f.fields[f.focus].input = Input::new("1,200".into());
+        let c = customer(&f);
+        assert_eq!(c.name, "张伟");
+        assert_eq!(c.kind, CustomerKind::Enterprise);
+        assert_eq!(c.size, Some(1200));
+    }
+
+    #[test]
+    fn notes_are_multi_line_and_enter_starts_a_new_line() {
+        let mut base = Customer::named("Ann");
+        base.notes = "line one\nline two".into();
+        let mut f = form(base);
+        assert_eq!(customer(&f).notes, "line one\nline two", "untouched");
+        focus(&mut f, "Notes");
+        assert!(f.focus_is_multiline());
+        assert!(!f.selected, "a note is edited, never replaced at once");
+        f.fields[f.focus]
+            .input
+            .handle(tui_input::InputRequest::GoToEnd);
+        press(&mut f, KeyCode::Enter);
+        typed(&mut f, "line three");
+        assert_eq!(
+            f.fields[f.focus].label, "Notes",
+            "Enter stayed in the notes"
+        );
+        assert_eq!(customer(&f).notes, "line one\nline two\nline three");
+        // Enter elsewhere still moves on.
+        focus(&mut f, "City");
+        press(&mut f, KeyCode::Enter);
+        assert_eq!(f.fields[f.focus].label, "Address");
+    }
+
+    #[test]
+    fn custom_fields_are_edited_added_and_removed() {
+        let mut base = Customer::named("张伟");
+        base.custom.insert("微信".into(), "zhangwei_88".into());
+        base.custom.insert("税号".into(), "91310000".into());
+        let mut f = form(base);
+        focus(&mut f, "微信");
+        typed(&mut f, "zw_99");
+        focus(&mut f, "税号");
+        press(&mut f, KeyCode::Backspace);
+        focus(&mut f, "+ field");
+        typed(&mut f, "QQ: 12345");
+        let c = customer(&f);
+        assert_eq!(c.custom.get("微信").map(String::as_str), Some("zw_99"));
+        assert_eq!(c.custom.get("税号"), None, "an emptied field is removed");
+        assert_eq!(c.custom.get("QQ").map(String::as_str), Some("12345"));
+        f.fields[f.focus].input = Input::new("no separator".into());
+        let errs = f.to_record().unwrap_err();
+        assert!(errs.for_field("custom").unwrap().contains("name: value"));
+    }
+
+    #[test]
+    fn the_identity_check_is_a_customer_hook() {
+        let mut f = form(Customer::default());
+        typed(&mut f, "张伟");
+        assert_eq!(
+            f.identity_check("name").map(|c| c.name),
+            Some("张伟".into())
+        );
+        assert!(f.identity_check("title").is_none(), "not an identity field");
+        let mut deal = form(Opportunity::default());
+        assert!(
+            deal.identity_check("title").is_none(),
+            "deals have no banner"
+        );
+        assert!(deal.duplicate.is_none());
     }
 }

@@ -11,7 +11,7 @@ use super::records::{Listed, RecordList};
 pub use super::search_engine::SearchEngine;
 use crate::domain::Kind;
 use crate::search::{Hit, SearchResults};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 
 /// Hits asked for per query.
 pub const LIMIT: usize = 200;
@@ -211,22 +211,16 @@ impl App {
             Action::Confirm => return self.finish_search(mode, fx),
             _ => return,
         };
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        match k.code {
-            KeyCode::Char('j') if mode == SearchMode::Global && self.search.input.is_empty() => {
-                self.move_hit(1)
+        // The search input is a text field: it reads typed characters and
+        // Backspace itself; every other key is the key map's.
+        if super::field::is_erase(&k) {
+            if self.search.input.pop().is_none() && matches!(mode, SearchMode::Tab(_)) {
+                return self.clear_search(fx);
             }
-            KeyCode::Backspace => {
-                if self.search.input.pop().is_none() && matches!(mode, SearchMode::Tab(_)) {
-                    return self.clear_search(fx);
-                }
-                self.submit_search(fx);
-            }
-            KeyCode::Char(c) if !ctrl => {
-                self.search.input.push(c);
-                self.submit_search(fx);
-            }
-            _ => {}
+            self.submit_search(fx);
+        } else if let Some(c) = super::field::typed_char(&k) {
+            self.search.input.push(c);
+            self.submit_search(fx);
         }
     }
 

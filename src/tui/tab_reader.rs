@@ -4,7 +4,7 @@
 //! the same sort has superseded are skipped; answers the app no longer
 //! wants are dropped by their generation (see `tabs_load.rs`).
 
-use super::app::App;
+use super::effect::Model;
 use super::effect::{Outcome, Runtime};
 use super::tabs::{perform, TabEffect, TabOutcome};
 use crate::domain::Clock;
@@ -102,7 +102,7 @@ impl TabReader {
 
 impl Runtime {
     /// Hands the background reader's answers to the app.
-    pub(super) fn take_tab_reads(&mut self, app: &mut App, wait: Option<Duration>) -> bool {
+    pub(super) fn take_tab_reads(&mut self, app: &mut dyn Model, wait: Option<Duration>) -> bool {
         let Some(reader) = self.tab_reader.as_mut() else {
             return false;
         };
@@ -121,7 +121,7 @@ impl Runtime {
 
     /// Blocks (up to `timeout`) until the tabs' background reads are all
     /// answered and applied. For tests; true when nothing is left waiting.
-    pub fn wait_tabs(&mut self, app: &mut App, timeout: Duration) -> bool {
+    pub fn wait_tabs(&mut self, app: &mut dyn Model, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         while self.tab_reader.as_ref().is_some_and(|r| r.pending() > 0) {
             let left = deadline.saturating_duration_since(Instant::now());

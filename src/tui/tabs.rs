@@ -8,8 +8,8 @@ use super::activities::ActivityTab;
 use super::dashboard::{Dashboard, DashboardData};
 use super::opportunities::DealTab;
 use super::products::ProductTab;
-use super::record_form::{Draft, PickRequest, RecordForm};
-use crate::domain::{Activity, Kind, Opportunity, Stage, ValidationErrors};
+use super::record_form::{PickRequest, RecordForm};
+use crate::domain::{Activity, AnyRecord, Kind, Opportunity, Stage, ValidationErrors};
 use crate::store::{
     ActivityFile, Choice, Counts, DealFile, ListEntry, ListQuery, ListRows, ProductFile, Store,
     StoreError, TagChange, TagMap, Written,
@@ -52,7 +52,6 @@ pub struct TabsState {
     pub products: ProductTab,
     pub activities: ActivityTab,
     pub dashboard: Dashboard,
-    pub form: Option<RecordForm>,
     pub reason: Option<ReasonPrompt>,
     pub filter: Option<TagFilter>,
     /// Deleted records, most recent last, for undo.
@@ -64,7 +63,7 @@ pub struct TabsState {
 impl TabsState {
     /// A form or overlay of these tabs has the keys.
     pub fn modal(&self) -> bool {
-        self.form.is_some() || self.reason.is_some() || self.filter.is_some()
+        self.reason.is_some() || self.filter.is_some()
     }
 
     /// Everything shown may be out of date (a write happened).
@@ -98,9 +97,8 @@ pub enum TabEffect {
     /// How many records the book holds (a scan of every table).
     Counts,
     Pick(PickRequest),
-    Save(Box<Draft>),
     /// Opens the form for a record: loads the labels of its links.
-    OpenForm(Box<Draft>),
+    OpenForm(Box<AnyRecord>),
     /// To the trash (re-tags what it touched), and back.
     Delete(PendingDelete),
     Restore(ListKind, i64, String),
@@ -220,9 +218,9 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
             let mut labels: Vec<(&str, String)> = Vec::new();
             let mut products = HashMap::new();
             let customer = match draft.as_ref() {
-                Draft::Deal(o) => Some(o.customer_id),
-                Draft::Activity(a) => a.customer_id,
-                Draft::Product(_) => None,
+                AnyRecord::Opportunity(o) => Some(o.customer_id),
+                AnyRecord::Activity(a) => a.customer_id,
+                AnyRecord::Product(_) | AnyRecord::Customer(_) => None,
             };
             if let Some(name) = customer
                 .and_then(|c| store.customer(c).ok())
@@ -231,7 +229,7 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
                 labels.push(("customer", name));
             }
             match draft.as_ref() {
-                Draft::Deal(o) => {
+                AnyRecord::Opportunity(o) => {
                     if let Some(c) = o.campaign_id.and_then(|c| store.activity(c).ok()) {
                         labels.push(("campaign", c.summary));
                     }
@@ -241,16 +239,15 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
                         }
                     }
                 }
-                Draft::Activity(a) => {
+                AnyRecord::Activity(a) => {
                     if let Some(o) = a.opportunity_id.and_then(|o| store.opportunity(o).ok()) {
                         labels.push(("opportunity", o.title));
                     }
                 }
-                Draft::Product(_) => {}
+                AnyRecord::Product(_) | AnyRecord::Customer(_) => {}
             }
             TabOutcome::FormReady(Box::new(RecordForm::new(*draft, &labels, &products, today)))
         }
-        TabEffect::Save(draft) => save(store, *draft),
         TabEffect::Delete(d) => {
             let changes = store.delete(d.list.kind(), d.id, Some(d.version))?.changes;
             TabOutcome::Deleted(d, changes)
@@ -260,7 +257,7 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
             o.stage = before.stage;
             o.closed_on = before.closed_on;
             o.close_reason = before.close_reason.clone();
-            save(store, Draft::Deal(o))
+            save(store, AnyRecord::Opportunity(o))
         }
         TabEffect::Restore(list, id, name) => {
             let changes = store.restore(list.kind(), id)?.changes;
@@ -269,17 +266,25 @@ pub fn perform(store: &mut Store, effect: TabEffect) -> Result<TabOutcome, Store
     })
 }
 
-fn save(store: &mut Store, draft: Draft) -> TabOutcome {
+/// Saves a deal, product or activity (a customer's save has its own
+/// outcome, [`super::effect::Outcome::Saved`]).
+pub(super) fn save(store: &mut Store, draft: AnyRecord) -> TabOutcome {
     let added = draft.id() == 0;
     let noun = draft.noun();
     let result = match &draft {
-        Draft::Deal(o) => store
+        AnyRecord::Customer(_) => {
+            return TabOutcome::SaveFailed {
+                fields: None,
+                message: "a customer is saved with its own effect".into(),
+            }
+        }
+        AnyRecord::Opportunity(o) => store
             .save(o)
             .map(|w| w.map(|o| (ListKind::Deals, o.meta.id, o.title, Some(o.customer_id)))),
-        Draft::Product(p) => store
+        AnyRecord::Product(p) => store
             .save(p)
             .map(|w| w.map(|p| (ListKind::Products, p.meta.id, p.name, None))),
-        Draft::Activity(a) => store
+        AnyRecord::Activity(a) => store
             .save(a)
             .map(|w| w.map(|a| (ListKind::Activities, a.meta.id, a.summary, a.customer_id))),
     };

@@ -10,17 +10,11 @@ use super::effect::{DoneTarget, Effect};
 use super::opportunities;
 use super::overlay::{Confirm, Pending};
 use super::products;
-use super::record_form::Draft;
 use super::records::{Column, Listed, RecordList};
 use super::status::describe;
-use super::tabs::{new_campaign, new_touch, ListKind, ReasonPrompt, TabEffect, TabOutcome};
-use crate::domain::{Kind, Opportunity, Product, Stage};
-use ratatui::crossterm::event::KeyCode;
+use super::tabs::{new_campaign, new_touch, ListKind, ReasonPrompt, TabOutcome};
+use crate::domain::{AnyRecord, Kind, Opportunity, Product, Stage};
 use tui_input::Input;
-
-fn tab_fx(e: TabEffect) -> Effect {
-    Effect::Tabs(e)
-}
 
 /// Movement, sorting and filtering shared by the three lists; returns a
 /// status message when the action was one of those.
@@ -75,10 +69,10 @@ impl App {
                     return;
                 }
                 match action {
-                    Action::Add => self.open_form(Draft::Product(Product::default()), fx),
+                    Action::Add => self.open_form(AnyRecord::Product(Product::default()), fx),
                     Action::Edit => {
                         if let Some(p) = self.tabs.products.selected().cloned() {
-                            self.open_form(Draft::Product(p), fx);
+                            self.open_form(AnyRecord::Product(p), fx);
                         }
                     }
                     Action::Filter => self.open_filter(Kind::Product, fx),
@@ -97,13 +91,15 @@ impl App {
                 let today = self.today;
                 match action {
                     Action::Add if self.tabs.activities.kinds == KindView::Campaigns => {
-                        self.open_form(Draft::Activity(new_campaign(today)), fx)
+                        self.open_form(AnyRecord::Activity(new_campaign(today)), fx)
                     }
-                    Action::Add => self.open_form(Draft::Activity(new_touch(today)), fx),
-                    Action::AddCampaign => self.open_form(Draft::Activity(new_campaign(today)), fx),
+                    Action::Add => self.open_form(AnyRecord::Activity(new_touch(today)), fx),
+                    Action::AddCampaign => {
+                        self.open_form(AnyRecord::Activity(new_campaign(today)), fx)
+                    }
                     Action::Edit => {
                         if let Some(a) = self.tabs.activities.list.selected().cloned() {
-                            self.open_form(Draft::Activity(a), fx);
+                            self.open_form(AnyRecord::Activity(a), fx);
                         }
                     }
                     Action::CycleKind => {
@@ -230,10 +226,10 @@ impl App {
                     }
                 }
             }
-            Action::Add => self.open_form(Draft::Deal(Opportunity::default()), fx),
+            Action::Add => self.open_form(AnyRecord::Opportunity(Opportunity::default()), fx),
             Action::Edit => {
                 if let Some(o) = current {
-                    self.open_form(Draft::Deal(o), fx);
+                    self.open_form(AnyRecord::Opportunity(o), fx);
                 }
             }
             Action::StageNext | Action::StagePrev => {
@@ -251,7 +247,7 @@ impl App {
                         self.tabs.stage_before = Some(o.clone());
                         o.stage = s;
                         self.info(format!("Moving {} to {s}…", o.title));
-                        fx.push(tab_fx(TabEffect::Save(Box::new(Draft::Deal(o)))));
+                        fx.push(Effect::Save(Box::new(AnyRecord::Opportunity(o))));
                     }
                     None => self.info(format!("{} is already {}", o.title, o.stage)),
                 }
@@ -323,24 +319,20 @@ impl App {
         });
     }
 
-    fn open_form(&mut self, draft: Draft, fx: &mut Vec<Effect>) {
-        fx.push(tab_fx(TabEffect::OpenForm(Box::new(draft))));
-    }
-
     /// An action while a form or overlay of these tabs is open.
     pub(super) fn update_tabs_modal(&mut self, action: Action, fx: &mut Vec<Effect>) {
         if let Some(f) = self.tabs.filter.as_mut() {
             match action {
-                Action::NextField | Action::Down => f.move_by(1),
-                Action::PrevField | Action::Up => f.move_by(-1),
-                Action::Key(k) if k.code == KeyCode::Enter => {
+                Action::Down => f.move_by(1),
+                Action::Up => f.move_by(-1),
+                Action::Confirm => {
                     let Some(chosen) = f.chosen() else { return };
                     let kind = f.kind;
                     self.tabs.filter = None;
                     self.set_filter(kind, chosen, fx);
                 }
                 Action::Key(k) => {
-                    if let Some(req) = super::form::input_request(&k) {
+                    if let Some(req) = super::field::input_request(&k) {
                         f.edit(req);
                     }
                 }
@@ -355,60 +347,15 @@ impl App {
                     self.tabs.reason = None;
                     self.info("Stage not changed");
                 }
-                Action::Save => self.finish_reason(fx),
-                Action::Key(k) if k.code == KeyCode::Enter => self.finish_reason(fx),
+                Action::Confirm | Action::Save => self.finish_reason(fx),
                 Action::Key(k) => {
-                    if let Some(req) = super::form::input_request(&k) {
+                    if let Some(req) = super::field::input_request(&k) {
                         r.input.handle(req);
                         r.problem = None;
                     }
                 }
                 _ => {}
             }
-            return;
-        }
-        let Some(form) = self.tabs.form.as_mut() else {
-            return;
-        };
-        match action {
-            Action::NextField if !form.picker_move(1) => form.next_field(),
-            Action::PrevField if !form.picker_move(-1) => form.prev_field(),
-            Action::Key(k) => {
-                if let Some(req) = form.handle_key(&k) {
-                    fx.push(tab_fx(TabEffect::Pick(req)));
-                }
-            }
-            Action::Save => match form.to_draft() {
-                Ok(draft) => match form.confirm_big_change(&draft) {
-                    Some(warning) => {
-                        let key = self
-                            .keymap
-                            .key_for(super::keymap::Context::Form, &Action::Save)
-                            .unwrap_or("ctrl-s")
-                            .to_string();
-                        self.error(format!("{warning} — {key} again to save it, or fix it"));
-                    }
-                    None => fx.push(tab_fx(TabEffect::Save(Box::new(draft)))),
-                },
-                Err(errors) => {
-                    let n = errors.0.len();
-                    form.set_errors(errors);
-                    self.error(format!(
-                        "Not saved: {n} field{} to fix",
-                        if n == 1 { "" } else { "s" }
-                    ));
-                }
-            },
-            Action::Cancel if form.close_picker() => {}
-            Action::Cancel if !form.is_dirty() => {
-                self.tabs.form = None;
-                self.info("Form closed");
-            }
-            Action::Cancel | Action::Quit | Action::Interrupt => {
-                let dirty = form.is_dirty();
-                self.ask_to_leave_form(action, dirty);
-            }
-            _ => {}
         }
     }
 
@@ -427,7 +374,7 @@ impl App {
         o.close_reason = reason;
         self.tabs.reason = None;
         self.info(format!("Marking {} {}…", o.title, o.stage));
-        fx.push(tab_fx(TabEffect::Save(Box::new(Draft::Deal(o)))));
+        fx.push(Effect::Save(Box::new(AnyRecord::Opportunity(o))));
     }
 
     /// Takes in what a tab effect brought back.
@@ -456,12 +403,12 @@ impl App {
                 }
             }
             TabOutcome::Picked(req, choices) => {
-                if let Some(form) = self.tabs.form.as_mut() {
+                if let Some(form) = self.form.as_mut() {
                     form.set_choices(&req, choices);
                 }
             }
             TabOutcome::FormReady(form) => {
-                self.tabs.form = Some(*form);
+                self.form = Some(*form);
             }
             TabOutcome::Saved {
                 list,
@@ -471,7 +418,7 @@ impl App {
                 changes,
                 customer,
             } => {
-                self.tabs.form = None;
+                self.form = None;
                 let kind = match list {
                     ListKind::Deals => Kind::Opportunity,
                     ListKind::Products => Kind::Product,
@@ -510,7 +457,6 @@ impl App {
                 }
                 // Customers' tags may have moved with the save.
                 self.customers.invalidate();
-                self.lists = Default::default();
             }
             TabOutcome::Deleted(d, changes) => {
                 let key = self
@@ -552,7 +498,7 @@ impl App {
             | TabOutcome::Dashboard(..) => {}
             TabOutcome::SaveFailed { message, fields } => {
                 self.tabs.invalidate();
-                if let Some(form) = self.tabs.form.as_mut() {
+                if let Some(form) = self.form.as_mut() {
                     match fields {
                         Some(errors) => form.set_errors(errors),
                         None => form.message = Some(message.clone()),

@@ -186,6 +186,18 @@ impl Theme {
         }
     }
 
+    /// `line` as the selected row: its own dim or coloured text would be
+    /// unreadable on the selection (grey on grey), so every span's
+    /// foreground colour and dimming give way to the selection's style.
+    pub fn select<'a>(&self, mut line: ratatui::text::Line<'a>) -> ratatui::text::Line<'a> {
+        for span in &mut line.spans {
+            span.style.fg = None;
+            span.style.bg = None;
+            span.style = span.style.remove_modifier(Modifier::DIM);
+        }
+        line.style(self.selected())
+    }
+
     pub fn dim(&self) -> Style {
         if self.color {
             Style::new().fg(self.palette.dim)

@@ -2,12 +2,13 @@
 //! touch entry, a form, or a list.
 
 use super::action::Action;
-use super::app::{list_index, App, Tab, Undo};
+use super::app::{App, Tab, Undo};
 use super::effect::Effect;
-use super::form::CustomerForm;
 use super::overlay::{Confirm, Pending, TouchEntry};
+use super::record_form::RecordForm;
 use super::search::SearchMode;
-use crate::domain::Customer;
+use super::tabs::TabEffect;
+use crate::domain::{AnyRecord, Customer};
 
 impl App {
     pub(super) fn update_confirm(&mut self, action: Action, fx: &mut Vec<Effect>) {
@@ -21,7 +22,6 @@ impl App {
                 }
                 Pending::DiscardForm => {
                     self.form = None;
-                    self.tabs.form = None;
                     self.info("Changes discarded");
                 }
                 Pending::DiscardAndQuit | Pending::Quit => self.quit = true,
@@ -49,10 +49,32 @@ impl App {
         }
     }
 
+    /// An action while the form (any kind of record) is open.
     pub(super) fn update_form(&mut self, action: Action, fx: &mut Vec<Effect>) {
         let Some(form) = self.form.as_mut() else {
             return;
         };
+        if form.picker.is_some() {
+            match action {
+                Action::Down => {
+                    form.picker_move(1);
+                }
+                Action::Up => {
+                    form.picker_move(-1);
+                }
+                Action::Confirm => form.choose(),
+                Action::Cancel | Action::Interrupt => {
+                    form.close_picker();
+                }
+                Action::Key(k) => {
+                    if let Some(req) = form.handle_key(&k) {
+                        fx.push(Effect::Tabs(TabEffect::Pick(req)));
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
         match action {
             Action::NextField | Action::PrevField => {
                 let left = form.fields[form.focus].key;
@@ -61,19 +83,28 @@ impl App {
                 } else {
                     form.prev_field();
                 }
-                // Leaving a field that identifies a person: is it someone we know?
-                if form.is_new() && ["name", "company", "phones", "emails"].contains(&left) {
-                    let c = form.identity();
-                    if c.name.is_empty() && c.phones.is_empty() && c.emails.is_empty() {
-                        form.duplicate = None;
-                    } else {
-                        fx.push(Effect::CheckDuplicates(Box::new(c)));
-                    }
+                // Customer hook: is the person typed someone we know?
+                if let Some(c) = form.identity_check(left) {
+                    fx.push(Effect::CheckDuplicates(Box::new(c)));
                 }
             }
-            Action::Key(k) => form.handle_key(&k),
-            Action::Save => match form.to_customer() {
-                Ok(c) => fx.push(Effect::SaveCustomer(Box::new(c))),
+            Action::Key(k) => {
+                if let Some(req) = form.handle_key(&k) {
+                    fx.push(Effect::Tabs(TabEffect::Pick(req)));
+                }
+            }
+            Action::Save => match form.to_record() {
+                Ok(record) => match form.confirm_big_change(&record) {
+                    Some(warning) => {
+                        let key = self
+                            .keymap
+                            .key_for(super::keymap::Context::Form, &Action::Save)
+                            .unwrap_or("ctrl-s")
+                            .to_string();
+                        self.error(format!("{warning} — {key} again to save it, or fix it"));
+                    }
+                    None => fx.push(Effect::Save(Box::new(record))),
+                },
                 Err(errors) => {
                     let n = errors.0.len();
                     form.set_errors(errors);
@@ -83,22 +114,46 @@ impl App {
                     ));
                 }
             },
+            Action::Cancel if !form.is_dirty() => self.form = None,
             Action::Cancel | Action::Quit | Action::Interrupt => {
                 let dirty = form.is_dirty();
-                if action == Action::Cancel && !dirty {
-                    self.form = None;
-                } else {
-                    self.ask_to_leave_form(action, dirty);
-                }
+                self.ask_to_leave_form(action, dirty);
             }
             _ => {}
         }
     }
 
+    /// Opens the form on a record of any kind. A customer has no links to
+    /// read, so its form opens at once; the other kinds read the labels of
+    /// their linked records first.
+    pub(super) fn open_form(&mut self, record: AnyRecord, fx: &mut Vec<Effect>) {
+        match record {
+            AnyRecord::Customer(_) => {
+                let none = std::collections::HashMap::new();
+                self.form = Some(RecordForm::new(record, &[], &none, self.today));
+            }
+            other => fx.push(Effect::Tabs(TabEffect::OpenForm(Box::new(other)))),
+        }
+    }
+
     pub(super) fn update_touch(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        use crate::domain::ActivityKind;
         let Some(touch) = self.touch.as_mut() else {
             return;
         };
+        let kind = match action {
+            Action::TouchCall => Some(ActivityKind::Call),
+            Action::TouchVisit => Some(ActivityKind::Visit),
+            Action::TouchMeeting => Some(ActivityKind::Meeting),
+            Action::TouchEmail => Some(ActivityKind::Email),
+            Action::TouchNote => Some(ActivityKind::Note),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            touch.kind = Some(kind);
+            touch.problem = None;
+            return;
+        }
         match action {
             // Ctrl-C closes the prompt like Esc: nothing is quit or lost
             // but the one line typed.
@@ -106,14 +161,21 @@ impl App {
                 self.touch = None;
                 self.info("Touch not logged");
             }
-            Action::Key(k) => {
-                if let Some(activity) = touch.handle_key(&k, self.today) {
-                    let name = touch.name.clone();
-                    self.touch = None;
-                    fx.push(Effect::LogTouch(Box::new(activity), name));
+            Action::Key(k) if touch.kind.is_none() => {
+                if let Some(c) = super::field::typed_char(&k) {
+                    let keys: Vec<String> = self
+                        .keymap
+                        .bindings(super::keymap::Context::Touch)
+                        .iter()
+                        .filter(|b| b.action != Action::Cancel)
+                        .filter_map(|b| b.keys.first().cloned())
+                        .collect();
+                    touch.problem =
+                        Some(format!("'{c}' is not a touch kind — {}", keys.join(", ")));
                 }
             }
-            Action::Save => {
+            Action::Key(k) => touch.edit(&k),
+            Action::Confirm | Action::Save => {
                 if let Some(activity) = touch.finish(self.today) {
                     let name = touch.name.clone();
                     self.touch = None;
@@ -265,14 +327,8 @@ impl App {
             }
             ref a if step(a).is_some() => {
                 let d = step(a).unwrap_or(0);
-                match self.tab {
-                    Tab::Customers => self.customers.move_by(d, rows),
-                    Tab::Dashboard => {}
-                    t => {
-                        let l = &mut self.lists[list_index(t)];
-                        let last = l.rows.len().saturating_sub(1) as isize;
-                        l.cursor = (l.cursor as isize).saturating_add(d).clamp(0, last) as usize;
-                    }
+                if self.tab == Tab::Customers {
+                    self.customers.move_by(d, rows);
                 }
             }
             Action::DetailDown | Action::DetailUp if self.tab == Tab::Customers => {
@@ -292,7 +348,6 @@ impl App {
             Action::Reload => {
                 self.customers.invalidate();
                 fx.push(self.customers.reload(None));
-                self.lists = Default::default();
                 self.tabs.invalidate();
                 if self.tab != Tab::Customers && self.tab != Tab::Dashboard {
                     self.switch_tab(self.tab, fx);
@@ -300,17 +355,7 @@ impl App {
                 self.reload_counts(fx);
                 self.info("Reloaded");
             }
-            _ if self.tab != Tab::Customers => {
-                if matches!(
-                    action,
-                    Action::Add | Action::Edit | Action::Delete | Action::LogTouch | Action::Merge
-                ) {
-                    self.info(format!(
-                        "{} can only be listed here so far — customers can be edited on tab 2",
-                        self.tab.title()
-                    ));
-                }
-            }
+            _ if self.tab != Tab::Customers => {}
             Action::SortNext => {
                 let next = self.customers.sort.next();
                 fx.push(self.customers.request_sort(next, false));
@@ -333,9 +378,12 @@ impl App {
                     self.detail_full = !self.detail_full;
                 }
             }
-            Action::Add => self.form = Some(CustomerForm::new(&Customer::default())),
+            Action::Add => self.open_form(Customer::default().into(), fx),
             Action::Edit => match self.customers.selected_file() {
-                Some(f) => self.form = Some(CustomerForm::new(&f.customer)),
+                Some(f) => {
+                    let c = f.customer.clone();
+                    self.open_form(c.into(), fx)
+                }
                 None if self.customers.ids.is_empty() => {
                     self.info("No customer to edit — press a to add one")
                 }

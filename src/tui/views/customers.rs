@@ -93,6 +93,8 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
             let chip_cell = |dim: &str| -> Cell<'static> {
                 match r.tag(dim) {
                     Some(v) => Cell::from(Line::from(chip(t, dim, v, false))),
+                    // Dim on the selection would be grey on grey.
+                    None if i == list.cursor => Cell::from("·"),
                     None => Cell::from(Span::styled("·", t.dim())),
                 }
             };

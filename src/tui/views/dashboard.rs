@@ -185,7 +185,7 @@ fn list(
             .map(|(i, spans)| {
                 let line = Line::from(spans);
                 if local == Some(i) {
-                    line.style(t.selected())
+                    t.select(line)
                 } else {
                     line
                 }

@@ -4,7 +4,6 @@ mod board;
 mod customers;
 mod dashboard;
 mod detail;
-mod form;
 mod help;
 mod messages;
 mod overlay;
@@ -40,9 +39,6 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     draw_status(frame, app, status);
     if let Some(form) = &app.form {
-        form::draw(frame, app, form, body);
-    }
-    if let Some(form) = &app.tabs.form {
         record_form::draw(frame, app, form, body);
     }
     if let Some(r) = &app.tabs.reason {
@@ -110,19 +106,20 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 fn hint(app: &App) -> String {
     use super::action::Action;
     use super::keymap::Context;
+    let ctx = app.context();
+    if matches!(
+        ctx,
+        Context::Picker | Context::Filter | Context::Touch | Context::Prompt
+    ) {
+        return prompt_hint(app, ctx);
+    }
+    if let Some(form) = &app.form {
+        return form_hint(app, form);
+    }
     if let Some(h) = tab_hint(app) {
         return h;
     }
-    let (ctx, items): (Context, &[(Action, &str)]) = if app.form.is_some() {
-        (
-            Context::Form,
-            &[
-                (Action::NextField, "next field"),
-                (Action::Save, "save"),
-                (Action::Cancel, "close"),
-            ],
-        )
-    } else if app.is_wide() {
+    let (ctx, items): (Context, &[(Action, &str)]) = if app.is_wide() {
         (
             Context::List,
             &[
@@ -151,7 +148,7 @@ fn hint(app: &App) -> String {
             ],
         )
     };
-    let mut parts: Vec<String> = items
+    let parts: Vec<String> = items
         .iter()
         .filter_map(|(a, label)| {
             app.keymap
@@ -159,9 +156,43 @@ fn hint(app: &App) -> String {
                 .map(|k| format!("{} {label}", help::pretty(k)))
         })
         .collect();
-    if app.form.is_some() {
-        parts.insert(1, "←/→ choose".into());
+    parts.join(" · ")
+}
+
+/// The keys of the open prompt, as the key map binds them.
+fn prompt_hint(app: &App, ctx: super::keymap::Context) -> String {
+    app.keymap
+        .bindings(ctx)
+        .iter()
+        .filter_map(|b| {
+            let key = b.keys.first()?;
+            Some(format!("{} {}", help::pretty(key), b.desc.to_lowercase()))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The keys of the open form, for what the focused field is.
+fn form_hint(app: &App, form: &crate::tui::record_form::RecordForm) -> String {
+    use super::action::Action;
+    use super::keymap::Context;
+    let key = |a: Action| {
+        app.keymap
+            .key_for(Context::Form, &a)
+            .map(help::pretty)
+            .unwrap_or_default()
+    };
+    let field = form.fields.get(form.focus);
+    let mut parts = vec![format!("{} next field", key(Action::NextField))];
+    if field.is_some_and(|f| f.choices.is_some()) {
+        parts.push("←/→ choose".into());
+    } else if form.focus_is_multiline() {
+        parts.push("enter new line".into());
+    } else if form.pick_kind_at(form.focus).is_some() {
+        parts.push("enter pick a link".into());
     }
+    parts.push(format!("{} save", key(Action::Save)));
+    parts.push(format!("{} close", key(Action::Cancel)));
     parts.join(" · ")
 }
 
@@ -231,11 +262,7 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
 fn tab_hint(app: &App) -> Option<String> {
     use super::action::Action;
     use super::keymap::Context;
-    let items: &[(Action, &str)] = if app.tabs.form.is_some() {
-        return Some(
-            "tab next field · ←/→ choose · enter pick a link · ctrl-s save · esc close".into(),
-        );
-    } else if app.tabs.modal() {
+    let items: &[(Action, &str)] = if app.tabs.modal() {
         return None;
     } else {
         match app.tab {

@@ -1,12 +1,15 @@
 //! Yes/no questions and the quick touch entry.
 
 use super::{centered, clean};
+use crate::tui::action::Action;
 use crate::tui::app::App;
-use crate::tui::overlay::{Confirm, TouchEntry, TOUCH_KINDS};
+use crate::tui::keymap::Context;
+use crate::tui::overlay::{Confirm, TouchEntry};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw_confirm(frame: &mut Frame, app: &App, confirm: &Confirm, area: Rect) {
     let t = &app.theme;
@@ -49,16 +52,27 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
     match touch.kind {
         None => {
             let mut spans = vec![Span::raw("Kind: ")];
-            for (letter, kind) in TOUCH_KINDS {
-                spans.push(Span::styled(format!("{letter}"), t.focus()));
-                spans.push(Span::raw(format!(" {kind}  ")));
+            // The kinds as the key map binds them (rebindable).
+            for b in app.keymap.bindings(Context::Touch) {
+                if b.action == Action::Cancel {
+                    continue;
+                }
+                let key = b.keys.first().map(|k| super::help::pretty(k));
+                spans.push(Span::styled(key.unwrap_or_default(), t.focus()));
+                spans.push(Span::raw(format!(" {}  ", b.desc.to_lowercase())));
             }
             lines.push(Line::from(spans));
         }
         Some(kind) => {
+            let prefix = format!("{kind} on {}: ", app.today);
+            let room = (inner.width as usize).saturating_sub(prefix.width() + 1);
+            let scroll = touch.input.visual_scroll(room);
             lines.push(Line::from(vec![
-                Span::styled(format!("{kind} on {}: ", app.today), t.label()),
-                Span::raw(clean(touch.input.value())),
+                Span::styled(prefix, t.label()),
+                Span::raw(super::fit(
+                    &skip_cells(&clean(touch.input.value()), scroll),
+                    room,
+                )),
             ]));
         }
     }
@@ -77,10 +91,25 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
     ));
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(kind) = touch.kind {
-        let prefix = format!("{kind} on {}: ", app.today).chars().count();
-        let x = prefix + touch.input.visual_cursor();
+        let prefix = format!("{kind} on {}: ", app.today).width();
+        let room = (inner.width as usize).saturating_sub(prefix + 1);
+        let scroll = touch.input.visual_scroll(room);
+        let x = prefix + touch.input.visual_cursor() - scroll;
         if (x as u16) < inner.width {
             frame.set_cursor_position((inner.x + x as u16, inner.y));
         }
     }
+}
+
+/// `text` without its first `cells` display columns (a scrolled input).
+pub(crate) fn skip_cells(text: &str, cells: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    text.chars()
+        .skip_while(|c| {
+            let skip = used < cells;
+            used += c.width().unwrap_or(0);
+            skip
+        })
+        .collect()
 }

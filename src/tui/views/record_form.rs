@@ -1,17 +1,50 @@
-//! The deal, product, touch and campaign form (one field per line, the
-//! message under its field, a picker over it for links), and the small
-//! overlays of those tabs: why a deal closed, and the tag filter.
+//! The one record form (one field per line — several for multi-line text —
+//! the message under its field, a picker over it for links, the customer's
+//! duplicate banner above), and the small overlays: why a deal closed, and
+//! the tag filter.
 
 use super::{centered, clean};
 use crate::tui::app::App;
-use crate::tui::record_form::{Picker, RecordForm};
+use crate::tui::field::Field;
+use crate::tui::record_form::{pick_kind, Picker, RecordForm, Slot};
 use crate::tui::tabs::{ReasonPrompt, TagFilter};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
-const LABEL: u16 = 17;
+/// The widest label column (a longer label is cut).
+const LABEL_MAX: u16 = 24;
+
+/// Screen rows a multi-line field shows at most (it scrolls to its cursor).
+const MULTILINE_ROWS: usize = 5;
+
+/// One screen row of the form.
+#[derive(Clone, Copy)]
+enum Row {
+    /// Field `i`, its `n`th row (multi-line text has several).
+    Field(usize, usize),
+    /// The message under field `i`.
+    Error(usize),
+}
+
+/// The rows field `i` takes and the first of its lines shown (multi-line
+/// text shows its cursor's line).
+fn field_rows(form: &RecordForm, i: usize) -> (usize, usize) {
+    let f = &form.fields[i];
+    if !f.multiline {
+        return (1, 0);
+    }
+    let (lines, row, _) = f.cursor_lines();
+    let shown = lines.len().clamp(1, MULTILINE_ROWS);
+    let first = if i == form.focus {
+        (row + 1).saturating_sub(shown)
+    } else {
+        0
+    };
+    (shown, first)
+}
 
 pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     let t = &app.theme;
@@ -23,112 +56,200 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     if form.is_dirty() {
         title.push(Span::styled("(changed) ", t.dim()));
     }
-    title.push(Span::styled("Enter on a link: pick ", t.dim()));
+    if form.slots.iter().any(|s| {
+        matches!(s, Slot::Spec(spec) if pick_kind(spec.ty).is_some())
+            || matches!(s, Slot::ItemProduct(_))
+    }) {
+        title.push(Span::styled("Enter on a link: pick ", t.dim()));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let message_height = if form.message.is_some() { 2 } else { 0 };
+    // A problem with the save wins over the duplicate warning.
+    let banner = form
+        .message
+        .as_ref()
+        .map(|m| (m, t.error()))
+        .or_else(|| form.duplicate.as_ref().map(|d| (d, t.focus())));
+    let message_height = if banner.is_some() { 2 } else { 0 };
     let [message_area, fields_area] =
         Layout::vertical([Constraint::Length(message_height), Constraint::Min(1)]).areas(inner);
-    if let Some(m) = &form.message {
+    if let Some((m, style)) = banner {
         frame.render_widget(
-            Paragraph::new(Span::styled(clean(m), t.error())).wrap(Wrap { trim: true }),
+            Paragraph::new(Span::styled(clean(m), style)).wrap(Wrap { trim: true }),
             message_area,
         );
     }
-    // (field index, is the error line)
-    let mut lines: Vec<(usize, bool)> = Vec::new();
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| f.label.width() as u16 + 2)
+        .max()
+        .unwrap_or(0)
+        .min(LABEL_MAX);
+    let mut rows: Vec<Row> = Vec::new();
     for i in 0..form.fields.len() {
-        lines.push((i, false));
+        let (n, _) = field_rows(form, i);
+        rows.extend((0..n).map(|r| Row::Field(i, r)));
         if form.shows_error(i) {
-            lines.push((i, true));
+            rows.push(Row::Error(i));
         }
     }
     let height = fields_area.height as usize;
-    let focus_line = lines
+    let focus_first = rows
         .iter()
-        .position(|(i, e)| *i == form.focus && !e)
+        .position(|r| matches!(r, Row::Field(i, _) if *i == form.focus))
         .unwrap_or(0);
-    let start = (focus_line + 2).saturating_sub(height).min(focus_line);
+    let focus_last = rows
+        .iter()
+        .rposition(|r| matches!(r, Row::Field(i, _) | Row::Error(i) if *i == form.focus))
+        .unwrap_or(0);
+    // Keep the focused field and its message on screen.
+    let start = (focus_last + 1).saturating_sub(height).min(focus_first);
     let mut focus_rect = None;
-    for (row, (i, is_error)) in lines.iter().skip(start).take(height).enumerate() {
+    for (screen_row, row) in rows.iter().skip(start).take(height).enumerate() {
         let line_area = Rect {
-            y: fields_area.y + row as u16,
+            y: fields_area.y + screen_row as u16,
             height: 1,
             ..fields_area
         };
-        let f = &form.fields[*i];
-        if *is_error {
-            let msg = form.error_for(f.key).unwrap_or("");
-            let text = format!("{:w$}↳ {}", "", clean(msg), w = LABEL as usize);
-            frame.render_widget(Paragraph::new(Span::styled(text, t.error())), line_area);
+        let [label_area, value_area] =
+            Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)])
+                .areas(line_area);
+        let (i, sub) = match *row {
+            Row::Error(i) => {
+                let msg = form.error_for(form.fields[i].key).unwrap_or("");
+                let text = format!("{}↳ {}", " ".repeat(label_width as usize), clean(msg));
+                frame.render_widget(Paragraph::new(Span::styled(text, t.error())), line_area);
+                continue;
+            }
+            Row::Field(i, sub) => (i, sub),
+        };
+        let f = &form.fields[i];
+        let focused = i == form.focus;
+        if sub == 0 {
+            let label_style = if form.shows_error(i) {
+                t.error()
+            } else if focused {
+                t.focus()
+            } else {
+                t.label()
+            };
+            let marker = if focused { "›" } else { " " };
+            let label = super::fit(
+                &format!("{marker}{}", clean(&f.label)),
+                label_width as usize - 1,
+            );
+            frame.render_widget(Paragraph::new(Span::styled(label, label_style)), label_area);
+        }
+        if let Some(options) = &f.choices {
+            draw_choice(frame, app, f, options, focused, value_area);
+            if focused {
+                focus_rect = Some(value_area);
+            }
             continue;
         }
-        let focused = *i == form.focus;
-        let [label_area, value_area] =
-            Layout::horizontal([Constraint::Length(LABEL), Constraint::Min(1)]).areas(line_area);
-        let label_style = if form.shows_error(*i) {
-            t.error()
+        // A selected prefilled value shows that typing replaces it.
+        let style = if focused && form.selected {
+            t.selected()
         } else if focused {
             t.focus()
         } else {
-            t.label()
+            Default::default()
         };
-        let marker = if focused { "›" } else { " " };
+        let width = value_area.width.saturating_sub(1) as usize;
+        if f.multiline {
+            let (lines, cursor_row, cursor_col) = f.cursor_lines();
+            let (_, first) = field_rows(form, i);
+            let line = lines.get(first + sub).copied().unwrap_or("");
+            let more = sub + 1 == MULTILINE_ROWS && first + sub + 1 < lines.len();
+            let scroll = if focused && first + sub == cursor_row {
+                (cursor_col + 1).saturating_sub(width)
+            } else {
+                0
+            };
+            let shown = super::fit(&super::overlay::skip_cells(&clean(line), scroll), width);
+            let mut spans = vec![Span::styled(shown, style)];
+            if more && !focused {
+                spans.push(Span::styled(" …", t.dim()));
+            }
+            frame.render_widget(Paragraph::new(Line::from(spans)), value_area);
+            if focused && first + sub == cursor_row && form.picker.is_none() {
+                focus_rect = Some(value_area);
+                let x = (cursor_col - scroll) as u16;
+                frame.set_cursor_position((value_area.x + x, value_area.y));
+            }
+            continue;
+        }
+        let scroll = if focused {
+            f.input.visual_scroll(width)
+        } else {
+            0
+        };
         frame.render_widget(
-            Paragraph::new(Span::styled(format!("{marker}{}", f.label), label_style)),
-            label_area,
+            Paragraph::new(Span::styled(clean(f.value()), style)).scroll((0, scroll as u16)),
+            value_area,
         );
-        let value = match &f.choices {
-            Some(options) => {
-                let shown: Vec<Span> = options
-                    .iter()
-                    .map(|o| {
-                        let label = if o.is_empty() {
-                            "—".to_string()
-                        } else {
-                            clean(o)
-                        };
-                        if o == f.value() {
-                            Span::styled(
-                                format!("[{label}]"),
-                                if focused { t.selected() } else { t.focus() },
-                            )
-                        } else {
-                            Span::styled(format!(" {label} "), t.dim())
-                        }
-                    })
-                    .collect();
-                Line::from(shown)
-            }
-            None => {
-                // A selected prefilled date shows that typing replaces it.
-                let style = if focused && form.selected {
-                    t.selected()
-                } else if focused {
-                    t.focus()
-                } else {
-                    Default::default()
-                };
-                Line::styled(clean(f.value()), style)
-            }
-        };
-        frame.render_widget(Paragraph::new(value), value_area);
         if focused {
             focus_rect = Some(value_area);
-            if f.choices.is_none() && form.picker.is_none() {
-                let x = f.input.visual_cursor() as u16;
-                if x < value_area.width {
-                    frame.set_cursor_position((value_area.x + x, value_area.y));
-                }
+            if form.picker.is_none() {
+                let x = f.input.visual_cursor().max(scroll) - scroll;
+                frame.set_cursor_position((value_area.x + x as u16, value_area.y));
             }
         }
     }
     if let Some(p) = &form.picker {
         draw_picker(frame, app, p, focus_rect.unwrap_or(fields_area), area);
     }
+}
+
+/// A choice: every option when they fit, else `‹ chosen ›  n/m`.
+fn draw_choice(
+    frame: &mut Frame,
+    app: &App,
+    f: &Field,
+    options: &[String],
+    focused: bool,
+    area: Rect,
+) {
+    let t = &app.theme;
+    let chosen = f.chosen();
+    let label = |s: &str| {
+        if s.is_empty() {
+            "—".to_string()
+        } else {
+            clean(s)
+        }
+    };
+    let all_width: usize = options.iter().map(|o| label(o).width() + 2).sum();
+    let mut spans = Vec::new();
+    if all_width <= area.width as usize {
+        for (i, o) in options.iter().enumerate() {
+            if i == chosen {
+                let style = if focused { t.selected() } else { t.focus() };
+                spans.push(Span::styled(format!("[{}]", label(o)), style));
+            } else {
+                spans.push(Span::styled(format!(" {} ", label(o)), t.dim()));
+            }
+        }
+    } else {
+        let style = if focused {
+            t.selected()
+        } else {
+            Default::default()
+        };
+        spans.push(Span::styled(
+            format!("‹ {} ›", label(&options[chosen])),
+            style,
+        ));
+        spans.push(Span::styled(
+            format!("  {}/{}", chosen + 1, options.len()),
+            t.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rect) {
@@ -174,11 +295,7 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
             spans.push(Span::styled(format!("  {}", clean(&c.detail)), t.dim()));
         }
         let line = Line::from(spans);
-        lines.push(if i == p.cursor {
-            line.style(t.selected())
-        } else {
-            line
-        });
+        lines.push(if i == p.cursor { t.select(line) } else { line });
     }
     frame.render_widget(Paragraph::new(lines), inner);
     let x = 2 + p.query.visual_cursor() as u16;
@@ -198,10 +315,15 @@ pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let prompt = "Why? ";
+    let room = (inner.width as usize).saturating_sub(prompt.len() + 1);
+    let scroll = r.input.visual_scroll(room);
     let lines = vec![
         Line::from(vec![
             Span::styled(prompt, t.label()),
-            Span::raw(clean(r.input.value())),
+            Span::raw(super::fit(
+                &super::overlay::skip_cells(&clean(r.input.value()), scroll),
+                room,
+            )),
         ]),
         match &r.problem {
             Some(p) => Line::styled(clean(p), t.error()),
@@ -217,7 +339,7 @@ pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
         ),
     ];
     frame.render_widget(Paragraph::new(lines), inner);
-    let x = (prompt.len() + r.input.visual_cursor()) as u16;
+    let x = (prompt.len() + r.input.visual_cursor() - scroll) as u16;
     if x < inner.width {
         frame.set_cursor_position((inner.x + x, inner.y));
     }

@@ -94,6 +94,8 @@ pub fn draw<R: Listed, F>(
         Some(r) => Row::new(columns.iter().map(|c| match c.chip {
             Some(dim) => match ctx.tag(r.id(), dim) {
                 Some(v) => Cell::from(Line::from(chip(t, dim, v, false))),
+                // Dim on the selection would be grey on grey.
+                None if i == list.cursor => Cell::from("·"),
                 None => Cell::from(Span::styled("·", t.dim())),
             },
             None => {

@@ -120,7 +120,8 @@ pub fn draw_global(frame: &mut Frame, app: &App, area: Rect) {
             spans.push(Span::styled(format!("  {}: ", h.field), dim));
             spans.extend(highlighted(&h.text, &h.indices, dim).spans);
         }
-        lines.push(Line::from(spans));
+        let line = Line::from(spans);
+        lines.push(if i == s.cursor { t.select(line) } else { line });
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
