@@ -159,7 +159,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         ),
         Command::Export {
             format,
-            shape,
+            shape: _,
             kind,
             tags,
             output,
