@@ -107,3 +107,4 @@ cli-exported = { $count ->
 cli-exported-to = { " " }to { $path }
 cli-labels-csv-only = --labels is for --format csv: vCard and JSON keep their own field names
 cli-list-separator = { ", " }
+cli-problem-separator = { "; " }

@@ -89,3 +89,4 @@ cli-exported = 已导出 { $count } 条记录{ $to }
 cli-exported-to = 到 { $path }
 cli-labels-csv-only = --labels 只用于 --format csv：vCard 和 JSON 保留各自的字段名
 cli-list-separator = 、
+cli-problem-separator = ；
