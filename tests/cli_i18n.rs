@@ -187,7 +187,19 @@ fn errors_in_chinese() {
         ],
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("“某天”不是日期"), "{err}");
+    assert!(err.contains("下次跟进: “某天”不是日期"), "{err}");
+    let out = dossier_env(
+        dir.path(),
+        &[],
+        &[
+            "--lang", "zh", "add", "customer", "--name", "", "--email", "bad",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim(),
+        "错误：未保存 — 姓名: 必填；邮箱: “bad”不是电子邮箱 — 应形如 name@example.com"
+    );
     let out = dossier_env(dir.path(), &[], &["--lang", "klingon", "list", "customer"]);
     assert!(!out.status.success());
 }

@@ -168,7 +168,7 @@ pub fn store_error_text(e: &crate::store::StoreError) -> String {
             expected = *expected,
             found = *found
         ),
-        E::Invalid(v) => tr!("cli-not-saved", problems = v.to_string()),
+        E::Invalid(v) => tr!("cli-not-saved", problems = problems_text(None, v)),
         E::NewerSchema {
             path,
             found,
@@ -183,4 +183,45 @@ pub fn store_error_text(e: &crate::store::StoreError) -> String {
         E::Busy => tr!("err-busy"),
         other => other.to_string(),
     }
+}
+
+/// Validation problems for people: in Chinese each field by its label
+/// (`下次跟进: …`); in English by its name as the options spell it
+/// (`emails: …`). `kind` names whose fields they are (`None`: the first
+/// list that has the field).
+pub fn problems_text(kind: Option<Kind>, errors: &crate::domain::ValidationErrors) -> String {
+    use crate::domain::fields::{
+        CAMPAIGN_FIELDS, CUSTOMER_FIELDS, OPPORTUNITY_FIELDS, PRODUCT_FIELDS, TOUCH_FIELDS,
+    };
+    let lists: Vec<&'static [FieldSpec]> = match kind {
+        Some(Kind::Customer) => vec![CUSTOMER_FIELDS],
+        Some(Kind::Opportunity) => vec![OPPORTUNITY_FIELDS],
+        Some(Kind::Product) => vec![PRODUCT_FIELDS],
+        Some(Kind::Activity) => vec![TOUCH_FIELDS, CAMPAIGN_FIELDS],
+        None => vec![
+            CUSTOMER_FIELDS,
+            OPPORTUNITY_FIELDS,
+            PRODUCT_FIELDS,
+            TOUCH_FIELDS,
+            CAMPAIGN_FIELDS,
+        ],
+    };
+    errors
+        .0
+        .iter()
+        .map(|e| {
+            if i18n::current() == Lang::En {
+                return format!("{}: {}", e.field, e.message);
+            }
+            let label = lists
+                .iter()
+                .find_map(|list| {
+                    let spec = list.iter().find(|s| s.name == e.field)?;
+                    Some(field_label(list, spec))
+                })
+                .unwrap_or_else(|| e.field.clone());
+            format!("{label}: {}", e.message)
+        })
+        .collect::<Vec<_>>()
+        .join(&tr!("cli-problem-separator"))
 }

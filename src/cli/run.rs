@@ -362,7 +362,7 @@ fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
             tr!(
                 "cli-kind-not-saved",
                 kind = kind_name(kind),
-                problems = e.to_string()
+                problems = super::people::problems_text(Some(kind), &e)
             )
         )
     };
@@ -458,7 +458,7 @@ fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(Written<AnyRecord>,
                 "cli-record-not-saved",
                 kind = kind_name(kind),
                 id = id,
-                problems = e.to_string()
+                problems = super::people::problems_text(Some(kind), &e)
             )
         )
     };

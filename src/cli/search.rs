@@ -57,7 +57,7 @@ fn hit_line(hit: &Hit, bold: bool) -> String {
         hit.id,
         pad(&hit.label, 24),
         pad(&hit.detail, 24),
-        hit.field,
+        field_name(hit.field),
         highlight(&hit.text, &hit.indices, bold)
     )
 }
@@ -78,4 +78,22 @@ fn highlight(text: &str, indices: &[usize], bold: bool) -> String {
         }
     }
     out
+}
+
+/// The field a hit matched in, for people.
+fn field_name(field: crate::search::Field) -> String {
+    use crate::search::Field;
+    match field {
+        Field::Name => crate::tr!("search-field-name"),
+        Field::Company => crate::tr!("search-field-company"),
+        Field::Customer => crate::tr!("search-field-customer"),
+        Field::Title => crate::tr!("search-field-title"),
+        Field::Phone => crate::tr!("search-field-phone"),
+        Field::Email => crate::tr!("search-field-email"),
+        Field::City => crate::tr!("search-field-city"),
+        Field::Tags => crate::tr!("search-field-tags"),
+        Field::Details => crate::tr!("search-field-details"),
+        Field::Notes => crate::tr!("search-field-notes"),
+        Field::Summary => crate::tr!("search-field-summary"),
+    }
 }

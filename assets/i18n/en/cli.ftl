@@ -107,3 +107,17 @@ cli-exported = { $count ->
 cli-exported-to = { " " }to { $path }
 cli-labels-csv-only = --labels is for --format csv: vCard and JSON keep their own field names
 cli-list-separator = { ", " }
+cli-problem-separator = { "; " }
+
+## search: the field a hit matched in.
+search-field-name = name
+search-field-company = company
+search-field-customer = customer
+search-field-title = title
+search-field-phone = phone
+search-field-email = email
+search-field-city = city
+search-field-tags = tags
+search-field-details = details
+search-field-notes = notes
+search-field-summary = summary

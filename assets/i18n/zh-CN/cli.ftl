@@ -89,3 +89,17 @@ cli-exported = 已导出 { $count } 条记录{ $to }
 cli-exported-to = 到 { $path }
 cli-labels-csv-only = --labels 只用于 --format csv：vCard 和 JSON 保留各自的字段名
 cli-list-separator = 、
+cli-problem-separator = ；
+
+## search：命中的字段。
+search-field-name = 名称
+search-field-company = 公司
+search-field-customer = 客户
+search-field-title = 职位
+search-field-phone = 电话
+search-field-email = 邮箱
+search-field-city = 城市
+search-field-tags = 标签
+search-field-details = 详情
+search-field-notes = 备注
+search-field-summary = 摘要
