@@ -11,6 +11,7 @@ pub mod log;
 mod output;
 mod run;
 mod search;
+mod team;
 
 pub use args::{Cli, Command};
 
