@@ -381,10 +381,12 @@ fn from_pg_row(row: &postgres::Row) -> Result<Vec<Value>> {
                 .try_get::<_, Option<String>>(i)
                 .map_err(get_err)?
                 .map(Value::Text),
-            _ => return Err(StoreError::Server(format!(
+            _ => {
+                return Err(StoreError::Server(format!(
                 "column {} has type {ty}, which dossier does not read (cast it to bigint or text)",
                 col.name()
-            ))),
+            )))
+            }
         };
         out.push(v.unwrap_or(Value::Null));
     }
