@@ -18,11 +18,11 @@ use std::path::Path;
 /// silently on a machine without a server.
 #[test]
 fn postgres_suite_ran() {
-    if pg_support::server().is_none() {
+    if let Some(why) = pg_support::why_not() {
         assert!(
             pg_support::skip_allowed(),
-            "no PostgreSQL server for the tests (see the message above): install the postgresql package, \
-             or set DOSSIER_TEST_PG_URL, or set DOSSIER_SKIP_PG=1 to skip the PostgreSQL tests knowingly"
+            "the PostgreSQL tests did NOT run: {why}\n(install the postgresql package, \
+             or set DOSSIER_TEST_PG_URL, or set DOSSIER_SKIP_PG=1 to skip them knowingly)"
         );
         eprintln!("PostgreSQL tests skipped (DOSSIER_SKIP_PG=1)");
     }

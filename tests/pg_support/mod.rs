@@ -56,7 +56,7 @@ impl Drop for OwnCluster {
     }
 }
 
-static SERVER: OnceLock<Option<PgServer>> = OnceLock::new();
+static SERVER: OnceLock<Result<PgServer, String>> = OnceLock::new();
 /// The cluster to stop at process exit (statics are never dropped).
 static AT_EXIT: Mutex<Option<(PathBuf, PathBuf, bool)>> = Mutex::new(None);
 
@@ -81,14 +81,15 @@ extern "C" fn stop_at_exit() {
 /// when there is none to be had.
 pub fn server() -> Option<&'static PgServer> {
     SERVER
-        .get_or_init(|| match start() {
-            Ok(s) => Some(s),
-            Err(why) => {
-                eprintln!("PostgreSQL tests NOT RUN: {why}");
-                None
-            }
-        })
+        .get_or_init(|| start().inspect_err(|why| eprintln!("PostgreSQL tests NOT RUN: {why}")))
         .as_ref()
+        .ok()
+}
+
+/// Why there is no test server (None when there is one).
+pub fn why_not() -> Option<String> {
+    server();
+    SERVER.get().and_then(|r| r.as_ref().err().cloned())
 }
 
 /// True when skipping the PostgreSQL suite was asked for.
