@@ -217,6 +217,45 @@ fn an_interrupted_copy_resumes_where_it_stopped(#[case] target: EngineKind) {
     assert!(e.contains("not empty"), "{e}");
 }
 
+/// The connection to the team book dropped in the middle of a copy: the
+/// copy says so, nothing half-written is left, and running it again ends
+/// with the same book.
+#[test]
+fn a_copy_cut_off_from_the_server_says_so_and_resumes() {
+    let Some(pg) = pg_support::server_or_skip() else {
+        return;
+    };
+    let url = pg_support::fresh_database(pg, "dropped");
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = Engine::Sqlite(Box::new(sample_book(&dir.path().join("src.db"))));
+    let want = dump(&mut src);
+    let mut dst = Engine::open(&url).unwrap();
+    let pid = dst
+        .query_i64("SELECT pg_backend_pid()", &[])
+        .unwrap()
+        .unwrap();
+    let mut admin = engine::connect(&url).unwrap();
+    let mut batches = 0;
+    let e = copy::copy_between(&mut src, &mut dst, "src", None, 20, &mut |_, _| {
+        batches += 1;
+        if batches == 2 {
+            let gone: bool = admin
+                .query_one("SELECT pg_terminate_backend(($1::bigint)::int)", &[&pid])
+                .unwrap()
+                .get(0);
+            assert!(gone);
+        }
+        true
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("connection to the team book was lost"), "{e}");
+    let mut dst = Engine::open(&url).unwrap();
+    let again = copy::copy_between(&mut src, &mut dst, "src", None, 20, &mut never_stop).unwrap();
+    assert!(again.complete && again.resumed);
+    assert_eq!(dump(&mut dst), want);
+}
+
 /// 20 writers × 500 version-checked updates on the same ten records: every
 /// update lands exactly once, none is lost. A writer that finds the record
 /// changed since it read it (the store's Conflict) reads again and retries.

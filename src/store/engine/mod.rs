@@ -269,7 +269,14 @@ fn error_text(e: &postgres::Error) -> String {
 
 /// A server error as a store error: a lost connection says so; the rest carry the server's message.
 pub(crate) fn server_error(e: postgres::Error) -> StoreError {
-    if e.is_closed() {
+    let lost = e.is_closed()
+        || e.as_db_error().is_some_and(|db| {
+            // Connection exceptions, and the server ending this session
+            // (shutdown, an administrator's pg_terminate_backend).
+            let code = db.code().code();
+            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+        });
+    if lost {
         return StoreError::Server(
             "the connection to the team book was lost — the change in progress may not have been saved; look at the record and try again".into(),
         );
