@@ -123,3 +123,46 @@ fn a_team_book_says_what_works_and_a_dead_server_says_so_at_once() {
         "{t}"
     );
 }
+
+/// `db = "…"` in the config file picks the book when neither --db nor
+/// DOSSIER_DB does: a file, or a team book.
+#[test]
+fn the_config_file_can_name_the_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("dossier")).unwrap();
+    let book = dir.path().join("configured.db");
+    let run = |db: &str, args: &[&str]| {
+        std::fs::write(config.join("dossier/config.toml"), format!("db = {db:?}\n")).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(args)
+            .env_remove("DOSSIER_DB")
+            .env("XDG_CONFIG_HOME", &config)
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .output()
+            .unwrap()
+    };
+    let o = run(
+        book.to_str().unwrap(),
+        &["add", "customer", "--name", "Configured"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(book.exists());
+    assert!(!dir.path().join("data").exists());
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = run(
+        &format!("postgres://ann@127.0.0.1:{port}/sales"),
+        &["list", "customers"],
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("cannot open the team book"),
+        "{}",
+        text(&o)
+    );
+}
