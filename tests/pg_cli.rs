@@ -37,6 +37,10 @@ fn set_up_a_team_add_members_copy_a_book_up_and_down() {
     let o = dossier(&["--db", book, "demo"]);
     assert!(o.status.success(), "{}", text(&o));
 
+    let o = dossier(&["--db", &url, "doctor"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("not set up for a team"), "{}", text(&o));
+
     let o = dossier(&["--db", &url, "team", "init"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("Team book ready"), "{}", text(&o));
@@ -47,6 +51,11 @@ fn set_up_a_team_add_members_copy_a_book_up_and_down() {
     let out = text(&o);
     let pw = out.rsplit(": ").next().unwrap().trim().to_string();
     assert_eq!(pw.len(), 64, "{out}");
+
+    let o = dossier(&["--db", &url, "doctor"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("the book's owner"), "{}", text(&o));
+    assert!(!text(&o).contains("FAIL"), "{}", text(&o));
 
     // Up into the team book, owned by the new member.
     let o = dossier(&["copy", "--from", book, "--to", &url, "--owner", &name]);
@@ -61,6 +70,15 @@ fn set_up_a_team_add_members_copy_a_book_up_and_down() {
         .unwrap()
         .get(0);
     assert!(seen > 0);
+
+    let o = dossier(&["--db", &member, "doctor"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("rep of team north"), "{t}");
+    assert!(
+        t.contains(&format!("records you can see: {seen} customers")),
+        "{t}"
+    );
 
     // And down again into a new file, which then works as a book.
     let down = dir.path().join("down.db");

@@ -25,6 +25,32 @@ pub fn run(cli: &Cli, db: &Path) -> Result<Option<ExitCode>> {
             copy_command(from, to, owner.as_deref())?;
             Ok(Some(ExitCode::SUCCESS))
         }
+        Some(Command::Doctor { json }) if engine::is_server_url(&db) => {
+            let report = team::doctor(&db)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for check in &report.checks {
+                    let mark = if check.problems.is_empty() {
+                        "ok  "
+                    } else {
+                        "FAIL"
+                    };
+                    println!("{mark}  {}", check.name);
+                    for p in &check.problems {
+                        println!("        {p}");
+                    }
+                }
+                for note in &report.notes {
+                    println!("note  {note}");
+                }
+            }
+            Ok(Some(if report.is_healthy() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }))
+        }
         _ if engine::is_server_url(&db) => {
             // Check the server first: a wrong URL or a server that is down
             // is the message to see.

@@ -252,3 +252,128 @@ mod tests {
         }
     }
 }
+
+/// `dossier doctor` on a team book: the schema, the team setup and its
+/// policies, who you are in it, and an unfinished copy.
+pub fn doctor(url: &str) -> Result<crate::store::DoctorReport> {
+    use crate::store::{DoctorCheck, DoctorReport};
+    let mut client = connect(url)?;
+    pg_schema::migrate(&mut client)?;
+    let mut report = DoctorReport::default();
+    let q = |c: &mut postgres::Client, sql: &str, p: &[&(dyn postgres::types::ToSql + Sync)]| {
+        c.query(sql, p).map_err(server_error)
+    };
+    let version: i64 = q(&mut client, "SELECT max(version) FROM dossier_schema", &[])?[0].get(0);
+    report.checks.push(DoctorCheck {
+        name: "schema version",
+        problems: if version == crate::store::SCHEMA_VERSION {
+            vec![]
+        } else {
+            vec![format!(
+                "at version {version}, this dossier writes {}",
+                crate::store::SCHEMA_VERSION
+            )]
+        },
+    });
+    let team_ready: bool = q(
+        &mut client,
+        "SELECT to_regclass('team_members') IS NOT NULL",
+        &[],
+    )?[0]
+        .get(0);
+    let mut setup = Vec::new();
+    if !team_ready {
+        setup.push("not set up for a team: run dossier team init as the book's owner".to_string());
+    } else {
+        let tables: Vec<&str> = RECORD_TABLES
+            .iter()
+            .copied()
+            .chain(["line_items", "tag_sets", "tag_history", "merges"])
+            .collect();
+        for t in &tables {
+            let rows = q(
+                &mut client,
+                "SELECT c.relrowsecurity, (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)
+                 FROM pg_class c WHERE c.oid = to_regclass($1)",
+                &[t],
+            )?;
+            match rows.first() {
+                Some(r) if r.get::<_, bool>(0) && r.get::<_, i64>(1) > 0 => {}
+                _ => setup.push(format!(
+                    "{t}: row-level security is off or has no policy — run dossier team init again"
+                )),
+            }
+        }
+        let roles: i64 = q(
+            &mut client,
+            "SELECT count(*) FROM pg_roles WHERE rolname IN ('dossier_rep', 'dossier_manager')",
+            &[],
+        )?[0]
+            .get(0);
+        if roles != 2 {
+            setup.push("the roles dossier_rep and dossier_manager are missing — run dossier team init again".into());
+        }
+    }
+    report.checks.push(DoctorCheck {
+        name: "team setup and row-level security",
+        problems: setup,
+    });
+    let unfinished: bool = q(
+        &mut client,
+        "SELECT to_regclass('dossier_copy') IS NOT NULL",
+        &[],
+    )?[0]
+        .get(0);
+    report.checks.push(DoctorCheck {
+        name: "no unfinished copy",
+        problems: if unfinished {
+            vec![
+                "a dossier copy into this book did not finish — run it again to complete it".into(),
+            ]
+        } else {
+            vec![]
+        },
+    });
+    let me: String = q(&mut client, "SELECT current_user::text", &[])?[0].get(0);
+    if team_ready {
+        let row = &q(
+            &mut client,
+            "SELECT (SELECT rolname FROM pg_roles r JOIN pg_class c ON c.relowner = r.oid WHERE c.oid = to_regclass('customers'))::text,
+                    dossier_team_of(current_user::text), dossier_is_manager(current_user::text)",
+            &[],
+        );
+        match row {
+            Ok(rows) => {
+                let owner: Option<String> = rows[0].get(0);
+                let team: Option<String> = rows[0].get(1);
+                let manager: bool = rows[0].get(2);
+                report.notes.push(match team {
+                    Some(t) => format!(
+                        "you are {me}, {} of team {t}",
+                        if manager { "manager" } else { "rep" }
+                    ),
+                    None if owner.as_deref() == Some(me.as_str()) => {
+                        format!("you are {me}, the book's owner: row-level security does not apply to you")
+                    }
+                    None => format!("you are {me}, not a member of any team: you see no records"),
+                });
+            }
+            Err(_) => report.notes.push(format!("you are {me}")),
+        }
+    }
+    let counts = q(
+        &mut client,
+        "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM opportunities),
+                (SELECT count(*) FROM products), (SELECT count(*) FROM activities)",
+        &[],
+    )?;
+    let c = &counts[0];
+    report.notes.push(format!(
+        "records you can see: {} customers, {} opportunities, {} products, {} activities",
+        c.get::<_, i64>(0),
+        c.get::<_, i64>(1),
+        c.get::<_, i64>(2),
+        c.get::<_, i64>(3)
+    ));
+    Ok(report)
+}
