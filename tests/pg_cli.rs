@@ -126,6 +126,18 @@ fn a_team_book_says_what_works_and_a_dead_server_says_so_at_once() {
         assert!(t.contains("cannot open the team book"), "{args:?}: {t}");
         assert!(!t.contains("secret"), "{t}");
     }
+    let o = dossier(&[
+        "copy",
+        "--from",
+        "/nonexistent/book.db",
+        "--to",
+        "/tmp/x.db",
+    ]);
+    assert!(
+        text(&o).contains("no book at /nonexistent/book.db"),
+        "{}",
+        text(&o)
+    );
     let o = dossier(&["--db", "/tmp/not-a-server.db", "team", "init"]);
     assert!(text(&o).contains("postgres://"), "{}", text(&o));
 

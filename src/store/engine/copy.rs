@@ -62,6 +62,11 @@ pub fn copy(
             "--from and --to name the same book".into(),
         ));
     }
+    if !super::is_server_url(from) && !std::path::Path::new(from).is_file() {
+        return Err(StoreError::Refused(format!(
+            "there is no book at {from} to copy from"
+        )));
+    }
     let mut src = Engine::open(from)?;
     let mut dst = Engine::open(to)?;
     copy_between(
