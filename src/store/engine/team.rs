@@ -230,29 +230,6 @@ pub fn valid_role_name(name: &str) -> bool {
         && !matches!(name, "dossier_rep" | "dossier_manager" | "public")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn member_names_are_plain_identifiers() {
-        assert!(valid_role_name("ann"));
-        assert!(valid_role_name("wang_wei2"));
-        for bad in [
-            "",
-            "Ann",
-            "2ann",
-            "ann; DROP TABLE customers",
-            "ann'",
-            "pg_monitor",
-            "dossier_manager",
-            &"a".repeat(64),
-        ] {
-            assert!(!valid_role_name(bad), "{bad}");
-        }
-    }
-}
-
 /// `dossier doctor` on a team book: the schema, the team setup and its
 /// policies, who you are in it, and an unfinished copy.
 pub fn doctor(url: &str) -> Result<crate::store::DoctorReport> {
@@ -376,4 +353,27 @@ pub fn doctor(url: &str) -> Result<crate::store::DoctorReport> {
         c.get::<_, i64>(3)
     ));
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_names_are_plain_identifiers() {
+        assert!(valid_role_name("ann"));
+        assert!(valid_role_name("wang_wei2"));
+        for bad in [
+            "",
+            "Ann",
+            "2ann",
+            "ann; DROP TABLE customers",
+            "ann'",
+            "pg_monitor",
+            "dossier_manager",
+            &"a".repeat(64),
+        ] {
+            assert!(!valid_role_name(bad), "{bad}");
+        }
+    }
 }
