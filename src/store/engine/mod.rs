@@ -14,6 +14,17 @@
 //! ([`pg_schema`]), the team setup with row-level security ([`team`]) and
 //! copying a whole book between engines ([`copy`]). The rest of the store
 //! still talks to rusqlite directly and opens SQLite books only.
+//!
+//! How the store moves onto it (not done yet): `Store` holds an `Engine`
+//! instead of a `rusqlite::Connection`; the per-kind modules keep their SQL
+//! and their line shapes, reading rows through a row type that converts a
+//! column to any `rusqlite::types::FromSql` through [`Value`] (so the
+//! domain's column conversions serve both engines) and binding `ToSql`
+//! parameters the same way; `last_insert_rowid` becomes `RETURNING id`; the
+//! SQLite-only spellings still in the store (`randomblob` UUIDs, `rowid`,
+//! `json_each`, `strftime`, `group_concat`, `WHERE 1`) get a shared
+//! spelling or a per-engine variant here. The SQLite engine keeps calling
+//! rusqlite directly, so its speed does not change.
 
 pub mod copy;
 pub mod pg_schema;
