@@ -81,7 +81,9 @@ extern "C" fn stop_at_exit() {
 /// when there is none to be had.
 pub fn server() -> Option<&'static PgServer> {
     SERVER
-        .get_or_init(|| start().inspect_err(|why| eprintln!("PostgreSQL tests NOT RUN: {why}")))
+        .get_or_init(|| {
+            start(false).inspect_err(|why| eprintln!("PostgreSQL tests NOT RUN: {why}"))
+        })
         .as_ref()
         .ok()
 }
@@ -160,7 +162,20 @@ fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
-fn start() -> Result<PgServer, String> {
+/// A server of this process's own with TLS on (a self-signed certificate
+/// for 127.0.0.1, returned as PEM); None when the binaries or `openssl` are
+/// missing, or the tests use DOSSIER_TEST_PG_URL. Call at most once.
+pub fn tls_server() -> Option<(&'static PgServer, Vec<u8>)> {
+    if std::env::var("DOSSIER_TEST_PG_URL").is_ok_and(|u| !u.is_empty()) {
+        return None;
+    }
+    let s = SERVER.get_or_init(|| start(true)).as_ref().ok()?;
+    let own = s.own.as_ref()?;
+    let cert = std::fs::read(own.data.join("server.crt")).ok()?;
+    Some((s, cert))
+}
+
+fn start(tls: bool) -> Result<PgServer, String> {
     if let Some(url) = std::env::var("DOSSIER_TEST_PG_URL")
         .ok()
         .filter(|u| !u.is_empty())
@@ -209,12 +224,38 @@ fn start() -> Result<PgServer, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
+    let mut ssl = String::new();
+    if tls {
+        let out = pg_command(Path::new("openssl"), as_postgres)
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args([
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ])
+            .arg("-keyout")
+            .arg(data.join("server.key"))
+            .arg("-out")
+            .arg(data.join("server.crt"))
+            .output()
+            .map_err(|e| format!("cannot run openssl: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "openssl failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        ssl = " -c ssl=on".into();
+    }
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| format!("no free port: {e}"))?
         .port();
     let opts = format!(
-        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100 -c shared_buffers=32MB",
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100 -c shared_buffers=32MB{ssl}",
         dir.path().display()
     );
     let log = dir.path().join("server.log");

@@ -238,9 +238,7 @@ pub fn connect(url: &str) -> Result<postgres::Client> {
     if config.get_application_name().is_none() {
         config.application_name("dossier");
     }
-    let tls = native_tls::TlsConnector::new()
-        .map_err(|e| StoreError::Refused(format!("TLS is not available here: {e}")))?;
-    let tls = postgres_native_tls::MakeTlsConnector::new(tls);
+    let tls = postgres_native_tls::MakeTlsConnector::new(tls_connector()?);
     config.connect(tls).map_err(|e| {
         StoreError::Server(format!(
             "cannot open the team book {}: {} — check that the server is running and reachable, and the user name and password",
@@ -248,6 +246,29 @@ pub fn connect(url: &str) -> Result<postgres::Client> {
             error_text(&e)
         ))
     })
+}
+
+/// TLS that verifies the server's certificate against the system's roots,
+/// plus the CA in `PGSSLROOTCERT` (as libpq names it) when set: managed
+/// servers (RDS, Cloud SQL…) sign with their own CA, downloadable from the
+/// provider.
+fn tls_connector() -> Result<native_tls::TlsConnector> {
+    let mut b = native_tls::TlsConnector::builder();
+    if let Some(path) = std::env::var_os("PGSSLROOTCERT").filter(|p| !p.is_empty()) {
+        let pem = std::fs::read(&path).map_err(|e| StoreError::Io {
+            path: std::path::Path::new(&path).display().to_string(),
+            source: e,
+        })?;
+        let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
+            StoreError::Refused(format!(
+                "PGSSLROOTCERT={} is not a PEM certificate: {e}",
+                std::path::Path::new(&path).display()
+            ))
+        })?;
+        b.add_root_certificate(cert);
+    }
+    b.build()
+        .map_err(|e| StoreError::Refused(format!("TLS is not available here: {e}")))
 }
 
 /// The URL without its password, for messages.
