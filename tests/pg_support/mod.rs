@@ -187,6 +187,7 @@ fn start(tls: bool) -> Result<PgServer, String> {
             own: None,
         });
     }
+    stop_abandoned_clusters();
     let initdb = find_binary("initdb").ok_or("initdb is not installed (no PostgreSQL server binaries on PATH or in /usr/lib/postgresql/*/bin); install the postgresql package or set DOSSIER_TEST_PG_URL")?;
     let pg_ctl = find_binary("pg_ctl").ok_or("pg_ctl is not installed")?;
     let as_postgres = is_root();
@@ -195,6 +196,10 @@ fn start(tls: bool) -> Result<PgServer, String> {
         .tempdir()
         .map_err(|e| format!("temporary folder: {e}"))?;
     let data = dir.path().join("data");
+    // Who started it: a later run stops it if this process dies without
+    // running its exit handler (SIGKILL, Ctrl-C).
+    std::fs::write(dir.path().join("owner.pid"), std::process::id().to_string())
+        .map_err(|e| format!("temporary folder: {e}"))?;
     if as_postgres {
         use std::os::unix::fs::PermissionsExt;
         // The server runs as `postgres`: it must own the folder.
@@ -287,6 +292,36 @@ fn start(tls: bool) -> Result<PgServer, String> {
         admin_url: format!("postgres://dossier_admin@127.0.0.1:{port}/postgres"),
         own: Some(cluster),
     })
+}
+
+/// Stops and removes the clusters of earlier test processes that died
+/// before their exit handler ran.
+fn stop_abandoned_clusters() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let dir = e.path();
+        if !e.file_name().to_string_lossy().starts_with("dossier-pg-") {
+            continue;
+        }
+        let Ok(pid) = std::fs::read_to_string(dir.join("owner.pid")) else {
+            continue;
+        };
+        if Path::new("/proc").join(pid.trim()).exists() {
+            continue;
+        }
+        if let Some(pg_ctl) = find_binary("pg_ctl") {
+            let _ = pg_command(&pg_ctl, is_root())
+                .arg("-D")
+                .arg(dir.join("data"))
+                .args(["-m", "immediate", "-w", "stop"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 /// (uid, gid) of a user, from /etc/passwd.
