@@ -67,6 +67,19 @@ fn sample_book(path: &Path) -> Store {
         .meta
         .id;
     s.merge_customers(a, b).unwrap();
+    // Text that would split a row of PostgreSQL's COPY, written past the
+    // forms' checks: it must still go over byte for byte.
+    let odd = s.add_customer(&Customer::named("Odd")).unwrap().meta.id;
+    s.conn()
+        .execute(
+            "UPDATE customers SET name = ?1, notes = ?2 WHERE id = ?3",
+            rusqlite::params![
+                "Tab\tNew\nLine \\N back\\slash",
+                "first line\r\nsecond\tcolumn \\. end",
+                odd
+            ],
+        )
+        .unwrap();
     s.delete(Kind::Customer, 3, None).unwrap();
     s.delete(Kind::Opportunity, 2, None).unwrap();
     s.sweep(false).unwrap();

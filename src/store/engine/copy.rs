@@ -296,35 +296,45 @@ fn copy_table(
             .last()
             .map(|r| key_idx.iter().map(|&i| r[i].clone()).collect());
         let n = rows.len() as u64;
-        dst.transaction(|d| {
-            for chunk in rows.chunks(per_insert) {
-                let mut params = Vec::with_capacity(chunk.len() * insert_cols.len());
-                let mut tuples = Vec::with_capacity(chunk.len());
-                for row in chunk {
-                    let start = params.len();
-                    for (i, v) in row.iter().enumerate() {
-                        params.push(if Some(i) == campaign {
-                            Value::Null
-                        } else {
-                            v.clone()
-                        });
-                    }
-                    if with_owner {
-                        params.extend(owner.iter().map(|(_, v)| v.clone()));
-                    }
-                    let marks: Vec<String> = (start + 1..=params.len())
-                        .map(|i| format!("?{i}"))
-                        .collect();
-                    tuples.push(format!("({})", marks.join(", ")));
+        // The rows as they go in: no campaign yet, the owner's columns added.
+        let rows: Vec<Vec<Value>> = rows
+            .into_iter()
+            .map(|mut row| {
+                if let Some(i) = campaign {
+                    row[i] = Value::Null;
                 }
-                d.execute(
-                    &format!(
-                        "INSERT INTO {table} ({}) VALUES {} ON CONFLICT DO NOTHING",
-                        insert_cols.join(", "),
-                        tuples.join(", ")
-                    ),
-                    &params,
-                )?;
+                if with_owner {
+                    row.extend(owner.iter().map(|(_, v)| v.clone()));
+                }
+                row
+            })
+            .collect();
+        dst.transaction(|d| {
+            if d.kind() == EngineKind::Postgres {
+                // PostgreSQL's fast path: one COPY per batch. A batch and its
+                // progress commit together, so no row of it is there yet.
+                d.copy_in(table, &insert_cols, &rows)?;
+            } else {
+                for chunk in rows.chunks(per_insert) {
+                    let mut params = Vec::with_capacity(chunk.len() * insert_cols.len());
+                    let mut tuples = Vec::with_capacity(chunk.len());
+                    for row in chunk {
+                        let start = params.len();
+                        params.extend(row.iter().cloned());
+                        let marks: Vec<String> = (start + 1..=params.len())
+                            .map(|i| format!("?{i}"))
+                            .collect();
+                        tuples.push(format!("({})", marks.join(", ")));
+                    }
+                    d.execute(
+                        &format!(
+                            "INSERT INTO {table} ({}) VALUES {} ON CONFLICT DO NOTHING",
+                            insert_cols.join(", "),
+                            tuples.join(", ")
+                        ),
+                        &params,
+                    )?;
+                }
             }
             let key = match &next_key {
                 Some(k) => key_to_json(k),

@@ -116,6 +116,44 @@ impl Engine {
         }
     }
 
+    /// Adds rows to a table with PostgreSQL's `COPY … FROM STDIN` (the bulk
+    /// path); on SQLite, one insert per row.
+    pub fn copy_in(&mut self, table: &str, cols: &[&str], rows: &[Vec<Value>]) -> Result<()> {
+        let cols = cols.join(", ");
+        match self {
+            Engine::Sqlite(_) => {
+                for row in rows {
+                    let marks: Vec<String> = (1..=row.len()).map(|i| format!("?{i}")).collect();
+                    self.execute(
+                        &format!("INSERT INTO {table} ({cols}) VALUES ({})", marks.join(", ")),
+                        row,
+                    )?;
+                }
+                Ok(())
+            }
+            Engine::Postgres(c) => {
+                use std::io::Write;
+                let mut text = Vec::with_capacity(rows.len() * 128);
+                for row in rows {
+                    for (i, v) in row.iter().enumerate() {
+                        if i > 0 {
+                            text.push(b'\t');
+                        }
+                        copy_text(&mut text, v);
+                    }
+                    text.push(b'\n');
+                }
+                let mut w = c
+                    .copy_in(&format!("COPY {table} ({cols}) FROM STDIN"))
+                    .map_err(server_error)?;
+                w.write_all(&text)
+                    .map_err(|e| StoreError::Server(e.to_string()))?;
+                w.finish().map_err(server_error)?;
+                Ok(())
+            }
+        }
+    }
+
     /// Runs statements without parameters (schema, transaction control).
     pub fn batch(&mut self, sql: &str) -> Result<()> {
         match self {
@@ -177,6 +215,33 @@ impl Engine {
                 Value::Integer(i) => Some(i),
                 _ => None,
             }))
+    }
+}
+
+/// A value in COPY's text format: `\N` for NULL, backslash escapes for
+/// the separators, bytea as `\\x…`.
+fn copy_text(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => out.extend_from_slice(b"\\N"),
+        Value::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Value::Real(f) => out.extend_from_slice(f.to_string().as_bytes()),
+        Value::Text(t) => {
+            for b in t.bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    _ => out.push(b),
+                }
+            }
+        }
+        Value::Blob(b) => {
+            out.extend_from_slice(b"\\\\x");
+            for byte in b {
+                out.extend_from_slice(format!("{byte:02x}").as_bytes());
+            }
+        }
     }
 }
 
@@ -448,6 +513,24 @@ mod tests {
             "SELECT '?1', \"a?\" FROM t WHERE x = $3"
         );
         assert!(matches!(to_pg("SELECT 1"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn copy_text_escapes_what_would_split_a_row() {
+        let mut out = Vec::new();
+        for v in [
+            Value::Text("a\tb\nc\\d\re".into()),
+            Value::Null,
+            Value::Integer(-7),
+            Value::Blob(vec![0, 255]),
+        ] {
+            copy_text(&mut out, &v);
+            out.push(b'|');
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\tb\\nc\\\\d\\re|\\N|-7|\\\\x00ff|"
+        );
     }
 
     #[test]
