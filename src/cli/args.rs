@@ -39,7 +39,8 @@ fn lang_name(s: &str) -> Result<String, String> {
                   Every command works on the default database unless --db names another."
 )]
 pub struct Cli {
-    /// Database file (default: the XDG data dir, or $DOSSIER_DB).
+    /// Database file (default: the XDG data dir, or $DOSSIER_DB), or a team
+    /// book as postgres://user@host/dbname (for `team` and `copy`).
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
@@ -363,6 +364,44 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+
+    // ---- Team books on PostgreSQL ----
+    /// Set up a team book on PostgreSQL and its members (--db postgres://…).
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Copy a whole book between a file and a team book (either way),
+    /// exactly; run it again to resume an interrupted copy.
+    Copy {
+        /// The book to copy: a file or a postgres:// URL.
+        #[arg(long, value_name = "BOOK")]
+        from: String,
+        /// Where to copy it: a new file or an empty team book.
+        #[arg(long, value_name = "BOOK")]
+        to: String,
+        /// In a team book, the member who owns the copied records.
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+    },
+}
+
+/// `dossier team …`: run as the team book's administrator.
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Create the schema, the roles dossier_rep and dossier_manager and the
+    /// row-level security policies (safe to run again).
+    Init,
+    /// Add a member: a login role that sees their team's records and
+    /// writes their own (all the team's with --manager).
+    AddUser {
+        /// The member's database role (lower-case letters, digits, _).
+        name: String,
+        /// Their team.
+        #[arg(long)]
+        team: String,
+        /// A manager reads and writes every record of the team.
+        #[arg(long)]
+        manager: bool,
+    },
 }
 
 impl Command {
@@ -394,6 +433,9 @@ impl Command {
             Command::Search { .. } => "search",
             Command::Gen { .. } => "gen",
             Command::Completions { .. } => "completions",
+            Command::Team(TeamCommand::Init) => "team init",
+            Command::Team(TeamCommand::AddUser { .. }) => "team add-user",
+            Command::Copy { .. } => "copy",
         }
     }
 }

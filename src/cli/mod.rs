@@ -15,6 +15,7 @@ mod output;
 mod people;
 mod run;
 mod search;
+mod team;
 
 pub use args::{Cli, Command};
 

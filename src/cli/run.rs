@@ -32,6 +32,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let path = cli.db.clone().unwrap_or_else(default_db_path);
+    // Team books on PostgreSQL: their own commands, before a file is opened.
+    if let Some(code) = super::team::run(&cli, &path)? {
+        return Ok(code);
+    }
     let what = cli.command.as_ref().map_or("tui", |c| c.name());
     tracing::info!(command = what, db = %path.display(), "start");
     let mut store = Store::open(&path).map_err(|e| {
@@ -208,6 +212,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::CrashWriter { seed, count } => {
             super::crash_writer::run(&mut store, seed, count)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Team(_) | Command::Copy { .. } => {
+            unreachable!("run by cli::team before a book is opened")
         }
         Command::Panic => panic!("a test panic asked for with `dossier __panic`"),
         Command::Completions { .. } => Ok(ExitCode::SUCCESS),

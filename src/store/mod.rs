@@ -14,6 +14,7 @@ mod browse_lists;
 mod bulk;
 mod customers;
 mod doctor;
+pub mod engine;
 mod fast_hash;
 mod merge;
 mod online_backup;
@@ -114,6 +115,10 @@ pub enum StoreError {
 
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+
+    /// A team book's server said no, or cannot be reached.
+    #[error("team book: {0}")]
+    Server(String),
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -7,14 +7,37 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The default database: `<XDG data dir>/dossier/dossier.db`
-/// (`~/.local/share/dossier/dossier.db` on Linux). `DOSSIER_DB` overrides it.
+/// (`~/.local/share/dossier/dossier.db` on Linux). `DOSSIER_DB` overrides it,
+/// then `db = "…"` in `<XDG config dir>/dossier/config.toml` (a file or a
+/// team book's `postgres://` URL).
 pub fn default_db_path() -> PathBuf {
     if let Some(p) = std::env::var_os("DOSSIER_DB").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
+    if let Some(db) = configured_db() {
+        return PathBuf::from(db);
+    }
     match directories::ProjectDirs::from("", "", "dossier") {
         Some(dirs) => dirs.data_dir().join("dossier.db"),
         None => PathBuf::from("dossier.db"),
+    }
+}
+
+/// `db` from the config file, when there is one and it says.
+fn configured_db() -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Config {
+        db: Option<String>,
+    }
+    let dirs = directories::ProjectDirs::from("", "", "dossier")?;
+    let path = dirs.config_dir().join("config.toml");
+    let text = std::fs::read_to_string(&path).ok()?;
+    match toml::from_str::<Config>(&text) {
+        Ok(c) => c.db.filter(|d| !d.trim().is_empty()),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "config file not read: {e}");
+            None
+        }
     }
 }
 

@@ -1,0 +1,129 @@
+//! `dossier team …` and `dossier copy …`: team books on PostgreSQL.
+
+use super::args::{Cli, Command, TeamCommand};
+use crate::store::engine::{self, copy, team};
+use anyhow::{anyhow, Result};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Runs the team-book commands, and stops every other command from treating
+/// a `postgres://` URL as a file name. None: not ours, go on.
+pub fn run(cli: &Cli, db: &Path) -> Result<Option<ExitCode>> {
+    let db = db.to_string_lossy();
+    match &cli.command {
+        Some(Command::Team(cmd)) => {
+            if !engine::is_server_url(&db) {
+                return Err(anyhow!(
+                    "dossier team works on a team book: give it with --db postgres://user@host/dbname (or DOSSIER_DB)"
+                ));
+            }
+            team_command(&db, cmd)?;
+            Ok(Some(ExitCode::SUCCESS))
+        }
+        Some(Command::Copy { from, to, owner }) => {
+            copy_command(from, to, owner.as_deref())?;
+            Ok(Some(ExitCode::SUCCESS))
+        }
+        Some(Command::Doctor { json }) if engine::is_server_url(&db) => {
+            let report = team::doctor(&db)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for check in &report.checks {
+                    let mark = if check.problems.is_empty() {
+                        "ok  "
+                    } else {
+                        "FAIL"
+                    };
+                    println!("{mark}  {}", check.name);
+                    for p in &check.problems {
+                        println!("        {p}");
+                    }
+                }
+                for note in &report.notes {
+                    println!("note  {note}");
+                }
+            }
+            Ok(Some(if report.is_healthy() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }))
+        }
+        _ if engine::is_server_url(&db) => {
+            // Check the server first: a wrong URL or a server that is down
+            // is the message to see.
+            drop(engine::connect(&db)?);
+            Err(anyhow!(
+                "{} is a team book on PostgreSQL: this version of dossier sets it up (dossier team init, team add-user) and copies books to and from it (dossier copy); opening it for {} is not built yet — copy it down to a file to work on it: dossier copy --from {} --to book.db",
+                engine::redact(&db),
+                cli.command.as_ref().map_or("the terminal UI", |c| c.name()),
+                engine::redact(&db),
+            ))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn team_command(url: &str, cmd: &TeamCommand) -> Result<()> {
+    match cmd {
+        TeamCommand::Init => {
+            team::init(url)?;
+            println!(
+                "Team book ready at {}: roles dossier_rep and dossier_manager, row-level security on. Add members with: dossier team add-user NAME --team TEAM [--manager]",
+                engine::redact(url)
+            );
+        }
+        TeamCommand::AddUser {
+            name,
+            team: t,
+            manager,
+        } => {
+            let password = team::add_user(
+                url,
+                &team::NewMember {
+                    name,
+                    team: t,
+                    manager: *manager,
+                },
+            )?;
+            let role = if *manager { "manager" } else { "rep" };
+            match password {
+                Some(pw) => println!(
+                    "Added {name} as {role} of team {t}. Their password (shown once; change it with ALTER ROLE {name} PASSWORD '…'): {pw}"
+                ),
+                None => println!(
+                    "{name} existed: now {role} of team {t} (their password is unchanged)"
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn copy_command(from: &str, to: &str, owner: Option<&str>) -> Result<()> {
+    let mut err = std::io::stderr();
+    // Each batch is committed with the copy's progress: Ctrl-C (or a lost
+    // connection) loses at most the batch in flight, and running the same
+    // command again goes on from there.
+    let report = copy::copy(from, to, owner, &mut |table, rows| {
+        let _ = write!(err, "\r{table}: {rows} rows ");
+        true
+    })?;
+    let _ = writeln!(err);
+    let total: u64 = report.tables.iter().map(|(_, n)| n).sum();
+    if report.complete {
+        println!(
+            "Copied {total} rows{} from {} to {}.",
+            if report.resumed { " (resumed)" } else { "" },
+            engine::redact(from),
+            engine::redact(to)
+        );
+        Ok(())
+    } else {
+        Err(anyhow!(
+            "copy interrupted after {total} rows; run the same command again to go on"
+        ))
+    }
+}
