@@ -106,6 +106,9 @@ impl Card {
 
     /// The stored JSON text (`{}` when empty).
     pub fn to_json(&self) -> String {
+        if self.is_empty() {
+            return "{}".into();
+        }
         serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
     }
 
