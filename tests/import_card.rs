@@ -472,5 +472,5 @@ fn cli_flags_show_tags_and_birthdays_in_the_agenda() {
     // A bad day is refused with the field named.
     let out = dossier(&db, &["edit", "customer", "2", "--birthday", "1990-02-30"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not a day"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a date"));
 }

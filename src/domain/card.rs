@@ -106,6 +106,9 @@ impl Card {
 
     /// The stored JSON text (`{}` when empty).
     pub fn to_json(&self) -> String {
+        if self.is_empty() {
+            return "{}".into();
+        }
         serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
     }
 
@@ -209,7 +212,7 @@ impl Card {
                 e.add(field, "at most 50 entries");
             }
             for v in list {
-                check_text(e, field, v, MAX_SHORT * 2);
+                check_text(e, field, v, MAX_SHORT);
             }
         }
         if self.addresses.len() > 20 {
@@ -287,7 +290,7 @@ pub fn parse_day(s: &str) -> Result<String, String> {
     }
     let bad = || {
         format!(
-            "'{}' is not a day — write 1990-03-15, or --03-15 without the year",
+            "'{}' is not a date — use YYYY-MM-DD (1990-03-15), or --MM-DD without the year",
             super::text::cut_for_message(t)
         )
     };

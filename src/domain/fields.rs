@@ -89,8 +89,9 @@ pub const CUSTOMER_FIELDS: &[FieldSpec] = &[
     f("source", "Source", Text),
     f("needs", "Needs", List),
     f("groups", "Groups", List),
-    f("birthday", "Birthday", Text),
-    f("anniversary", "Anniversary", Text),
+    // A date, or --MM-DD when the year is not known.
+    f("birthday", "Birthday", Date),
+    f("anniversary", "Anniversary", Date),
     f("websites", "Websites", List),
     // `wechat: zhangwei88, qq: 10001`.
     f("ims", "IM handles", List),
@@ -294,7 +295,16 @@ impl Fields for Customer {
             "department" => self.card.department = v,
             "postcode" => self.card.postcode = v,
             "address_label" => self.card.address_label = v,
-            "addresses" => self.card.addresses = card::parse_addresses(value)?,
+            "addresses" => {
+                let n = value.chars().count();
+                if n > super::MAX_LONG {
+                    return Err(format!(
+                        "is {n} characters long — at most {} are allowed",
+                        super::MAX_LONG
+                    ));
+                }
+                self.card.addresses = card::parse_addresses(value)?
+            }
             "groups" => self.card.groups = split_list(value),
             "birthday" => self.card.birthday = card::parse_day(value)?,
             "anniversary" => self.card.anniversary = card::parse_day(value)?,
