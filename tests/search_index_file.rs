@@ -204,7 +204,10 @@ fn a_book_replaced_by_a_copy_with_another_history_is_reindexed() {
     let out = dossier(&path, &["backup", copy.to_str().unwrap()]);
     assert!(out.status.success(), "{out:?}");
     // The book moves on and its index file is saved at the new position.
-    let out = dossier(&path, &["edit", "customer", &id.to_string(), "--company", "长沙明达"]);
+    let out = dossier(
+        &path,
+        &["edit", "customer", &id.to_string(), "--company", "长沙明达"],
+    );
     assert!(out.status.success(), "{out:?}");
     let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .arg("--db")
@@ -228,6 +231,9 @@ fn a_book_replaced_by_a_copy_with_another_history_is_reindexed() {
     }
     std::fs::copy(&copy, &path).unwrap();
     assert_eq!(cli_ids(&path, "xiamen"), vec![id + 1]);
-    assert!(cli_ids(&path, "changsha").is_empty(), "not the other history");
+    assert!(
+        cli_ids(&path, "changsha").is_empty(),
+        "not the other history"
+    );
     assert_eq!(cli_ids(&path, "chongqing"), vec![id]);
 }

@@ -25,23 +25,29 @@ unsafe impl Plain for u32 {}
 
 /// The mapped part: a private mapping of one section of the index file.
 struct Mapped {
-    map: MmapMut,
+    /// Owned only to keep the pages mapped (`Flat::ptr` points into them).
+    _map: MmapMut,
     len: usize,
 }
 
 pub(crate) struct Flat<T: Plain> {
     base: Option<Mapped>,
+    /// The mapped part's first element and length (kept apart from `base`
+    /// so indexing, the hot path of every keystroke, is one compare).
+    ptr: *mut T,
+    blen: usize,
     tail: Vec<T>,
-    _t: std::marker::PhantomData<T>,
 }
+
+// SAFETY: `ptr` points into the private mapping `base` owns (mapped memory
+// does not move with the struct); it is read through `&self` and written
+// only through `&mut self`, like the `Vec`.
+unsafe impl<T: Plain> Send for Flat<T> {}
+unsafe impl<T: Plain> Sync for Flat<T> {}
 
 impl<T: Plain> Default for Flat<T> {
     fn default() -> Self {
-        Flat {
-            base: None,
-            tail: Vec::new(),
-            _t: std::marker::PhantomData,
-        }
+        Flat::from(Vec::new())
     }
 }
 
@@ -51,11 +57,7 @@ impl<T: Plain> Clone for Flat<T> {
         let mut tail = Vec::with_capacity(self.len());
         tail.extend_from_slice(self.base());
         tail.extend_from_slice(&self.tail);
-        Flat {
-            base: None,
-            tail,
-            _t: std::marker::PhantomData,
-        }
+        Flat::from(tail)
     }
 }
 
@@ -74,47 +76,46 @@ impl<T: Plain> From<Vec<T>> for Flat<T> {
     fn from(tail: Vec<T>) -> Self {
         Flat {
             base: None,
+            ptr: std::ptr::NonNull::dangling().as_ptr(),
+            blen: 0,
             tail,
-            _t: std::marker::PhantomData,
         }
     }
 }
 
 impl<T: Plain> Flat<T> {
     /// The first `len` values of `map` (a mapping of one section).
-    pub(crate) fn mapped(map: MmapMut, len: usize) -> Option<Flat<T>> {
+    pub(crate) fn mapped(mut map: MmapMut, len: usize) -> Option<Flat<T>> {
         let bytes = len.checked_mul(std::mem::size_of::<T>())?;
         if bytes > map.len() || !(map.as_ptr() as usize).is_multiple_of(std::mem::align_of::<T>()) {
             return None;
         }
+        let ptr = map.as_mut_ptr() as *mut T;
         Some(Flat {
-            base: Some(Mapped { map, len }),
+            base: Some(Mapped { _map: map, len }),
+            ptr,
+            blen: len,
             tail: Vec::new(),
-            _t: std::marker::PhantomData,
         })
     }
 
+    #[inline]
     fn base_len(&self) -> usize {
-        self.base.as_ref().map_or(0, |b| b.len)
+        self.blen
     }
 
     /// The mapped part.
+    #[inline]
     pub(crate) fn base(&self) -> &[T] {
-        match &self.base {
-            // SAFETY: `mapped` checked bounds and alignment; `T: Plain`.
-            Some(b) => unsafe { std::slice::from_raw_parts(b.map.as_ptr() as *const T, b.len) },
-            None => &[],
-        }
+        debug_assert_eq!(self.blen, self.base.as_ref().map_or(0, |b| b.len));
+        // SAFETY: `mapped` checked bounds and alignment; `T: Plain`; with no
+        // mapping `ptr` is dangling (aligned, non-null) and `blen` is 0.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.blen) }
     }
 
     fn base_mut(&mut self) -> &mut [T] {
-        match &mut self.base {
-            // SAFETY: as in `base`; the private mapping is ours alone.
-            Some(b) => unsafe {
-                std::slice::from_raw_parts_mut(b.map.as_mut_ptr() as *mut T, b.len)
-            },
-            None => &mut [],
-        }
+        // SAFETY: as in `base`; the private mapping is ours alone.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.blen) }
     }
 
     /// The heap part.

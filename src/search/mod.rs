@@ -1,9 +1,13 @@
-//! As-you-type search over every record: an in-memory index built from the
-//! store, fuzzy matching with pinyin keys for Chinese text, and filters.
+//! As-you-type search over every record: an index of flat arrays, fuzzy
+//! matching with pinyin keys for Chinese text, and filters.
 //!
 //! - [`SearchIndex`] is plain data (no SQL); [`load_index`] builds it from a
 //!   [`Store`](crate::store::Store) and [`refresh_record`] keeps it current
 //!   after a write.
+//! - [`open_index`] is what processes use: the index file beside the book
+//!   (`book.db.search`, [`index_path`]), memory-mapped without reading it,
+//!   caught up ([`catch_up`]) from the change log every write adds to in its
+//!   own transaction; rebuilt and saved when missing, damaged or far behind.
 //! - [`parse_query`] turns `value:high city:上海 zhang` into a [`Query`];
 //!   [`SearchIndex::search`] ranks [`Hit`]s best first.
 //! - [`Matcher`] is the scoring trait, so matchers can be benchmarked.
