@@ -64,14 +64,8 @@ use FieldType::*;
 
 pub const CUSTOMER_FIELDS: &[FieldSpec] = &[
     req("name", "Name", Text),
-    f("given_name", "Given name", Text),
-    f("family_name", "Family name", Text),
-    f("prefix", "Name prefix", Text),
-    f("suffix", "Name suffix", Text),
-    f("nickname", "Nickname", Text),
     f("kind", "Kind", Choice(&["individual", "enterprise"])),
     f("company", "Company", Text),
-    f("department", "Department", Text),
     f("title", "Title", Text),
     // `mobile: +86 138 0013 8000, work: +86 10 6552 9988` (first preferred).
     f("phones", "Phones", List),
@@ -80,14 +74,23 @@ pub const CUSTOMER_FIELDS: &[FieldSpec] = &[
     f("province", "Province/State", Text),
     f("city", "City", Text),
     f("address", "Address", Text),
-    f("postcode", "Postcode", Text),
-    f("address_label", "Address label", Text),
-    // One per line: `home: street; city; region; postcode; country`.
-    f("addresses", "More addresses", LongText),
     f("industry", "Industry", Text),
     f("size", "Employees", Number),
     f("source", "Source", Text),
     f("needs", "Needs", List),
+    f("owner", "Owner", Text),
+    f("notes", "Notes", LongText),
+    // The rest of an address book's card (domain::Card).
+    f("given_name", "Given name", Text),
+    f("family_name", "Family name", Text),
+    f("prefix", "Name prefix", Text),
+    f("suffix", "Name suffix", Text),
+    f("nickname", "Nickname", Text),
+    f("department", "Department", Text),
+    f("postcode", "Postcode", Text),
+    f("address_label", "Address label", Text),
+    // One per line: `home: street; city; region; postcode; country`.
+    f("addresses", "More addresses", LongText),
     f("groups", "Groups", List),
     // A date, or --MM-DD when the year is not known.
     f("birthday", "Birthday", Date),
@@ -95,8 +98,6 @@ pub const CUSTOMER_FIELDS: &[FieldSpec] = &[
     f("websites", "Websites", List),
     // `wechat: zhangwei88, qq: 10001`.
     f("ims", "IM handles", List),
-    f("owner", "Owner", Text),
-    f("notes", "Notes", LongText),
 ];
 
 pub const OPPORTUNITY_FIELDS: &[FieldSpec] = &[

@@ -100,9 +100,10 @@ fn tag_consistency(conn: &Connection) -> Result<Vec<String>> {
         let (kind, id, dim): (String, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let last: Option<String> = r.get(3)?;
         let set: String = r.get(4)?;
-        let now = super::tags::decode(&set)
-            .find(|(d, _)| *d == dim)
-            .map(|p| p.1);
+        // A list-valued dimension's values read together, as its history
+        // writes them.
+        let now = super::tags::joined_values(super::tags::decode(&set)).remove(&dim);
+        let now = now.as_deref();
         if now != last.as_deref() {
             out.push(match now {
                 Some(v) => format!(

@@ -349,7 +349,8 @@ impl Run<'_> {
     /// The backup's tags for the records it wrote (the next sweep checks
     /// them against this book's rules and cut points).
     fn tags(&self, tags: &[StoredTag]) -> Result<()> {
-        let mut by_record: BTreeMap<(&str, i64), BTreeMap<&str, &str>> = BTreeMap::new();
+        // A list-valued dimension has several values: a list per record.
+        let mut by_record: BTreeMap<(&str, i64), Vec<(&str, &str)>> = BTreeMap::new();
         for t in tags {
             let Ok(kind) = t.record_kind.parse::<Kind>() else {
                 continue;
@@ -360,7 +361,7 @@ impl Run<'_> {
             by_record
                 .entry((t.record_kind.as_str(), local))
                 .or_default()
-                .insert(&t.dimension, &t.value);
+                .push((&t.dimension, &t.value));
         }
         for ((kind, id), values) in by_record {
             self.tx
