@@ -164,7 +164,11 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
         return Ok(ExitCode::SUCCESS);
     }
     let labels = Labels::load(store)?;
-    println!("{} {id} — {}", kind_name(kind), clean(&super::output::record_label(&record)));
+    println!(
+        "{} {id} — {}",
+        kind_name(kind),
+        clean(&super::output::record_label(&record))
+    );
     if tags.is_empty() {
         if kind == Kind::Activity {
             println!("\n{}", tr!("cli-why-no-tags-touch"));

@@ -325,7 +325,8 @@ fn report_saved(
             verb = verb,
             kind = kind_name(kind),
             id = meta.id,
-            label = crate::domain::text::sanitize_for_terminal(&super::output::record_label(&record)),
+            label =
+                crate::domain::text::sanitize_for_terminal(&super::output::record_label(&record)),
             version = meta.version
         );
         println!("{line}");

@@ -375,9 +375,7 @@ impl Runtime {
             return;
         }
         // On its own thread: say so now, and again when it is done.
-        let outcome = self
-            .start_sweep(false, true)
-            .unwrap_or(Outcome::Retagging);
+        let outcome = self.start_sweep(false, true).unwrap_or(Outcome::Retagging);
         self.keep_index_current(&outcome);
         let effects = app.apply(outcome);
         self.run_all(app, effects);
