@@ -84,12 +84,31 @@ fn file_lines<'a>(
         format!("{} ({})", c.source, c.channel())
     };
     let custom: Vec<String> = c.custom.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    // The address book's card: labels with phones and emails, the day a
+    // birthday or anniversary comes next.
+    use crate::domain::fields::Fields;
+    let card = &c.card;
+    let day = |d: &str| match crate::domain::card::next_occurrence(d, today) {
+        Some(next) if !d.is_empty() => format!("{d} (next {next})"),
+        _ => d.to_string(),
+    };
+    if !card.postcode.is_empty() {
+        location = format!("{location} {}", card.postcode);
+    }
     out.extend(
         [
             field(t, "Company", company),
-            field(t, "Phones", c.phones.join(", ")),
-            field(t, "Emails", c.emails.join(", ")),
+            field(t, "Dept", card.department.clone()),
+            field(t, "Nickname", card.nickname.clone()),
+            field(t, "Phones", c.get("phones")),
+            field(t, "Emails", c.get("emails")),
             field(t, "Location", location),
+            field(t, "Addresses", c.get("addresses").replace('\n', " · ")),
+            field(t, "Birthday", day(&card.birthday)),
+            field(t, "Anniv.", day(&card.anniversary)),
+            field(t, "Web", card.websites.join(", ")),
+            field(t, "IM", c.get("ims")),
+            field(t, "Groups", card.groups.join(", ")),
             field(
                 t,
                 "Industry",
@@ -265,5 +284,48 @@ mod tests {
             assert!(l.width() <= 16, "{l:?}");
         }
         assert!(lines.len() >= 3);
+    }
+
+    #[test]
+    fn the_detail_shows_the_card_of_an_address_book() {
+        use crate::domain::fields::Fields;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let mut c = crate::domain::Customer::named("张伟");
+        for (field, value) in [
+            ("phones", "mobile: +86 138 0021 0101, work: 021-5080 1101"),
+            ("birthday", "1985-12-09"),
+            ("nickname", "老张"),
+            ("department", "采购部"),
+            ("ims", "wechat: zhangwei_hx"),
+            ("groups", "VIP"),
+            (
+                "addresses",
+                "factory: 金桥路 1 号; 上海; 上海; 201206; China",
+            ),
+        ] {
+            c.set(field, value, today).unwrap();
+        }
+        let file = CustomerFile {
+            customer: c,
+            tags: Vec::new(),
+            opportunities: Vec::new(),
+            activities: Vec::new(),
+        };
+        let text: Vec<String> = file_lines(&Theme::plain(), &file, 200, today)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        let text = text.join("\n");
+        for shown in [
+            "mobile: +86 138 0021 0101, work: 021-5080 1101",
+            "1985-12-09 (next 2026-12-09)",
+            "老张",
+            "采购部",
+            "wechat: zhangwei_hx",
+            "VIP",
+            "factory: 金桥路 1 号",
+        ] {
+            assert!(text.contains(shown), "{shown} in:\n{text}");
+        }
     }
 }
