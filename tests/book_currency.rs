@@ -66,3 +66,34 @@ fn the_default_book_is_in_yuan_and_a_chosen_currency_is_kept() {
         .unwrap();
     assert_eq!(p.currency, "USD");
 }
+
+#[test]
+fn the_terminal_ui_offers_the_book_currency_in_a_new_deal_and_product() {
+    use dossier::tui::{Action, Runtime};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let s = store(Some("[settings]\ncurrency = \"EUR\"\n"));
+    let (mut app, _) = dossier::tui::new_app(&s);
+    assert_eq!(app.book_currency, "EUR");
+    let mut rt = Runtime::new(s, None);
+    rt.dispatch(&mut app, Action::Resize(120, 40));
+    let start = app.start(false);
+    rt.run_all(&mut app, start);
+    for tab in ['3', '4'] {
+        for code in [KeyCode::Char(tab), KeyCode::Char('a')] {
+            let a = app
+                .key_action(&KeyEvent::new(code, KeyModifiers::NONE))
+                .expect("a key of the list");
+            rt.dispatch(&mut app, a);
+        }
+        let form = app.form.as_ref().expect("the new record's form is open");
+        let currency = form.fields.iter().find(|f| f.key == "currency").unwrap();
+        assert_eq!(currency.input.value(), "EUR", "tab {tab}");
+        assert!(!form.is_dirty());
+        let esc = app
+            .key_action(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))
+            .unwrap();
+        rt.dispatch(&mut app, esc);
+        assert!(app.form.is_none());
+    }
+    rt.shutdown();
+}

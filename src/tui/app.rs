@@ -124,6 +124,8 @@ pub struct App {
     pub undo: Option<Undo>,
     /// A sweep started by a write (its cut points may have moved) runs.
     pub retagging: bool,
+    /// The book's currency, shown in a new deal's or product's form.
+    pub book_currency: String,
     pub quit: bool,
     /// Dashboard, Opportunities, Products and Activities.
     pub tabs: super::tabs::TabsState,
@@ -154,6 +156,7 @@ impl App {
             status: None,
             undo: None,
             retagging: false,
+            book_currency: "CNY".into(),
             quit: false,
             tabs: Default::default(),
             search: Default::default(),

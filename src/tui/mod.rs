@@ -164,7 +164,10 @@ pub fn new_app(store: &Store) -> (App, Option<String>) {
     let dir = keymap::config_dir();
     let (keymap, key_warning) = keymap::KeyMap::load(dir.as_deref());
     let (theme, theme_warning) = theme::Theme::load(dir.as_deref());
-    let app = App::new(keymap, theme, store.clock().today());
+    let mut app = App::new(keymap, theme, store.clock().today());
+    if let Ok(currency) = store.book_currency() {
+        app.book_currency = currency;
+    }
     (app, key_warning.or(theme_warning))
 }
 

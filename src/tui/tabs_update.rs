@@ -69,7 +69,13 @@ impl App {
                     return;
                 }
                 match action {
-                    Action::Add => self.open_form(AnyRecord::Product(Product::default()), fx),
+                    Action::Add => {
+                        let p = Product {
+                            currency: self.book_currency.clone(),
+                            ..Product::default()
+                        };
+                        self.open_form(AnyRecord::Product(p), fx)
+                    }
                     Action::Edit => {
                         if let Some(p) = self.tabs.products.selected().cloned() {
                             self.open_form(AnyRecord::Product(p), fx);
@@ -226,7 +232,13 @@ impl App {
                     }
                 }
             }
-            Action::Add => self.open_form(AnyRecord::Opportunity(Opportunity::default()), fx),
+            Action::Add => {
+                let o = Opportunity {
+                    currency: self.book_currency.clone(),
+                    ..Opportunity::default()
+                };
+                self.open_form(AnyRecord::Opportunity(o), fx)
+            }
             Action::Edit => {
                 if let Some(o) = current {
                     self.open_form(AnyRecord::Opportunity(o), fx);
