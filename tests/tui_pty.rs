@@ -178,10 +178,11 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
     let pid = s.child.process_id().unwrap() as i32;
     s.send("\x1a"); // Ctrl-Z
     wait_until("the UI stopped", || proc_state(pid) == 'T');
-    assert!(
-        !s.in_alternate_screen(),
-        "suspended on the alternate screen"
-    );
+    // What the UI wrote before it stopped reaches the screen through the
+    // reader thread: wait for it rather than race it.
+    wait_until("the suspended UI left the alternate screen", || {
+        !s.in_alternate_screen()
+    });
     // A stopped UI must not have left the form's text on the shell's screen.
     if let Ok(mut p) = s.screen.parser.lock() {
         p.process(b"\x1b[2J");
@@ -192,14 +193,18 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
     }
     wait_until("the UI runs again", || proc_state(pid) != 'T');
     s.screen.wait_for("New customer");
-    assert!(s.in_alternate_screen());
+    wait_until("the UI is back on the alternate screen", || {
+        s.in_alternate_screen()
+    });
     // kill -TSTP from outside suspends the same way.
     // SAFETY: signalling the child this test started.
     unsafe {
         libc::kill(pid, libc::SIGTSTP);
     }
     wait_until("the UI stopped on SIGTSTP", || proc_state(pid) == 'T');
-    assert!(!s.in_alternate_screen());
+    wait_until("the UI left the alternate screen on SIGTSTP", || {
+        !s.in_alternate_screen()
+    });
     // SAFETY: as above.
     unsafe {
         libc::kill(pid, libc::SIGCONT);
