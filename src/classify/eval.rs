@@ -27,12 +27,7 @@ impl<'a> Outcome<'a> {
             return vec![(dim, self.value.as_ref())];
         }
         let mut out: Vec<(&str, &str)> = Vec::new();
-        for item in self
-            .value
-            .split([',', ';', '，', '；', '、'])
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-        {
+        for item in crate::domain::text::list_items(&self.value) {
             if !out.iter().any(|(_, v)| text_eq(v, item)) {
                 out.push((dim, item));
             }

@@ -124,11 +124,15 @@ pub fn phone_digits(s: &str) -> String {
 /// Splits a comma/semicolon separated list typed by a person into trimmed,
 /// non-empty items (ASCII and full-width separators).
 pub fn split_list(s: &str) -> Vec<String> {
+    list_items(s).map(str::to_string).collect()
+}
+
+/// The items of a typed list, trimmed, empty ones left out, borrowed:
+/// what [`split_list`] returns.
+pub fn list_items(s: &str) -> impl Iterator<Item = &str> {
     s.split([',', ';', '，', '；', '、'])
         .map(str::trim)
         .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 #[cfg(test)]
