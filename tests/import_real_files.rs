@@ -87,12 +87,7 @@ fn vcards_from_phones_icloud_and_vcard_4() {
     let kept: Vec<&str> = r.kept_properties.iter().map(String::as_str).collect();
     assert_eq!(
         kept,
-        [
-            "GENDER",
-            "PHOTO",
-            "X-ANDROID-CUSTOM",
-            "X-SOCIALPROFILE"
-        ]
+        ["GENDER", "PHOTO", "X-ANDROID-CUSTOM", "X-SOCIALPROFILE"]
     );
     let c = customers(&s);
     let names: Vec<&str> = c.iter().map(|c| c.name.as_str()).collect();
