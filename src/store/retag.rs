@@ -112,11 +112,11 @@ fn customer_facts(
         .query_row([id], |r| {
             Ok(CustomerProfile {
                 kind: r.get::<_, String>(0)?.parse().unwrap_or_default(),
-                country: r.get(1)?,
-                province: r.get(2)?,
-                city: r.get(3)?,
-                industry: r.get(4)?,
-                source: r.get(5)?,
+                country: r.get::<_, String>(1)?.into(),
+                province: r.get::<_, String>(2)?.into(),
+                city: r.get::<_, String>(3)?.into(),
+                industry: r.get::<_, String>(4)?.into(),
+                source: r.get::<_, String>(5)?.into(),
                 size: r.get(6)?,
                 since: date_of(r.get(7)?),
             })
