@@ -141,7 +141,7 @@ type Keyed = Vec<(i64, NaiveDate, i64, TouchRow)>;
 /// Each distinct text once: a million customers share a few hundred
 /// countries, cities, industries and sources.
 #[derive(Default)]
-struct Interner(HashMap<Box<str>, Arc<str>>);
+struct Interner(super::fast_hash::FastMap<Arc<str>>);
 
 impl Interner {
     fn text(&mut self, r: &rusqlite::Row, i: usize) -> rusqlite::Result<Arc<str>> {
@@ -150,7 +150,7 @@ impl Interner {
             return Ok(t.clone());
         }
         let t: Arc<str> = Arc::from(s);
-        self.0.insert(s.into(), t.clone());
+        self.0.insert(s.to_string(), t.clone());
         Ok(t)
     }
 }
