@@ -15,6 +15,9 @@ use crate::store::{Counts, TagChange};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyEvent;
 
+/// What a pasted line break or tab becomes in a one-line field.
+const PASTED_SPACE: char = ' ';
+
 /// The most characters one paste types (a field holds far fewer).
 pub const PASTE_MAX_CHARS: usize = 10_000;
 
@@ -321,7 +324,7 @@ impl App {
             .filter_map(|c| match c {
                 '\n' if lines => Some(KeyCode::Enter),
                 '\r' if lines => None,
-                '\n' | '\r' | '\t' => Some(KeyCode::Char(' ')),
+                '\n' | '\r' | '\t' => Some(KeyCode::Char(PASTED_SPACE)),
                 c if c.is_control() => None,
                 '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
                 c => Some(KeyCode::Char(c)),

@@ -45,13 +45,17 @@ fn move_action<E: Entry, R: Listed, F, S: SortKey>(
     true
 }
 
-/// `s` and `S` on a list sorted by its table's columns.
-fn sort_action<E: Entry, R: Listed, F>(
+/// Movement, `s` and `S` on a list sorted by its table's columns; the
+/// status message to show when the action was one of those.
+fn browse<E: Entry, R: Listed, F>(
     list: &mut RecordList<E, R, F>,
     columns: &[super::list::Column<R>],
     action: &Action,
     rows: usize,
 ) -> Option<Option<String>> {
+    if move_action(list, action, rows) {
+        return Some(None);
+    }
     match action {
         Action::SortNext => Some(Some(format!("Sorted by {}", list.sort_next(columns)))),
         Action::SortReverse => {
@@ -101,48 +105,46 @@ impl App {
     /// An action on the current tab's own list.
     pub(super) fn update_tab_list(&mut self, action: Action, fx: &mut Vec<Effect>) {
         let rows = self.table_rows();
+        let t = &mut self.tabs;
+        let browsed = match self.tab {
+            Tab::Opportunities if !t.deals.board => {
+                browse(&mut t.deals.list, &opportunities::columns(), &action, rows)
+            }
+            Tab::Products => browse(&mut t.products, &products::columns(), &action, rows),
+            Tab::Activities => browse(
+                &mut t.activities.list,
+                &activities::columns(),
+                &action,
+                rows,
+            ),
+            _ => None,
+        };
+        if let Some(message) = browsed {
+            if let Some(m) = message {
+                self.info(m);
+            }
+            return;
+        }
         match self.tab {
             Tab::Dashboard => self.update_dashboard(action, fx),
             Tab::Customers => self.update_customers(action, fx, rows),
             Tab::Opportunities => self.update_deals(action, fx, rows),
-            Tab::Products => {
-                let list = &mut self.tabs.products;
-                if move_action(list, &action, rows) {
-                    return;
+            Tab::Products => match action {
+                Action::Add => {
+                    let p = Product {
+                        currency: self.book_currency.clone(),
+                        ..Product::default()
+                    };
+                    self.open_form(AnyRecord::Product(p), fx)
                 }
-                if let Some(msg) = sort_action(list, &products::columns(), &action, rows) {
-                    if let Some(m) = msg {
-                        self.info(m);
+                Action::Edit => {
+                    if let Some(p) = self.tabs.products.selected().cloned() {
+                        self.open_form(AnyRecord::Product(p), fx);
                     }
-                    return;
                 }
-                match action {
-                    Action::Add => {
-                        let p = Product {
-                            currency: self.book_currency.clone(),
-                            ..Product::default()
-                        };
-                        self.open_form(AnyRecord::Product(p), fx)
-                    }
-                    Action::Edit => {
-                        if let Some(p) = self.tabs.products.selected().cloned() {
-                            self.open_form(AnyRecord::Product(p), fx);
-                        }
-                    }
-                    other => self.common_tab_action(other, fx),
-                }
-            }
+                other => self.common_tab_action(other, fx),
+            },
             Tab::Activities => {
-                let list = &mut self.tabs.activities.list;
-                if move_action(list, &action, rows) {
-                    return;
-                }
-                if let Some(msg) = sort_action(list, &activities::columns(), &action, rows) {
-                    if let Some(m) = msg {
-                        self.info(m);
-                    }
-                    return;
-                }
                 let today = self.today;
                 match action {
                     Action::Add if self.tabs.activities.kinds == KindView::Campaigns => {
@@ -293,7 +295,6 @@ impl App {
     }
 
     fn update_deals(&mut self, action: Action, fx: &mut Vec<Effect>, rows: usize) {
-        let cols = opportunities::columns();
         let deals = &mut self.tabs.deals;
         if deals.board {
             match action {
@@ -305,13 +306,6 @@ impl App {
                 Action::Bottom => return deals.board_move(0, isize::MAX / 2),
                 _ => {}
             }
-        } else if move_action(&mut deals.list, &action, rows) {
-            return;
-        } else if let Some(msg) = sort_action(&mut deals.list, &cols, &action, rows) {
-            if let Some(m) = msg {
-                self.info(m);
-            }
-            return;
         }
         let current = self.tabs.deals.current().cloned();
         match action {

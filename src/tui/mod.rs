@@ -215,10 +215,10 @@ pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
     result
 }
 
-/// Ctrl-Z: in raw mode the terminal sends it as a key, not as SIGTSTP.
-fn is_suspend_key(key: &ratatui::crossterm::event::KeyEvent) -> bool {
-    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
-    key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('z'))
+/// The suspend key (Ctrl-Z by default): in raw mode the terminal sends it
+/// as a key, not as SIGTSTP, so the key map says which key it is.
+fn is_suspend_key(app: &App, key: &ratatui::crossterm::event::KeyEvent) -> bool {
+    app.keymap.action(keymap::Context::Global, key) == Some(Action::Suspend)
 }
 
 /// Draw, wait for a key, update — until the app quits or the events end.
@@ -248,7 +248,7 @@ pub fn run_loop<B: Backend>(
         }
         let event = events.next(FRAME)?;
         dirty |= event.is_some();
-        let suspend_key = matches!(&event, Some(Event::Key(k)) if is_suspend_key(k) && k.kind == KeyEventKind::Press);
+        let suspend_key = matches!(&event, Some(Event::Key(k)) if is_suspend_key(app, k) && k.kind == KeyEventKind::Press);
         if (suspend_key || events.suspend_requested()) && events.suspend()? {
             // Back from `fg`: the shell drew over the screen. A resize to
             // the same size clears it and forgets what was drawn (clear()

@@ -112,7 +112,12 @@ fn hint(app: &App) -> String {
     let ctx = app.context();
     if matches!(
         ctx,
-        Context::Picker | Context::Filter | Context::Touch | Context::Prompt
+        Context::Picker
+            | Context::Filter
+            | Context::Touch
+            | Context::Prompt
+            | Context::Confirm
+            | Context::Trash
     ) {
         return prompt_hint(app, ctx);
     }
