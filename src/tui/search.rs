@@ -48,10 +48,14 @@ pub struct SearchState {
 /// `1 match`, `3 matches`, or `200 of 12,345 matches` when the list shows
 /// only the best of them.
 pub fn match_count(shown: usize, total: Option<usize>) -> String {
-    let plural = |n: usize| if n == 1 { "match" } else { "matches" };
     match total {
-        Some(t) if t > shown => format!("{shown} of {} {}", grouped(t), plural(t)),
-        _ => format!("{shown} {}", plural(shown)),
+        Some(t) if t > shown => crate::tr!(
+            "search-match-count-of",
+            shown = shown,
+            total = grouped(t),
+            count = t
+        ),
+        _ => crate::tr!("search-match-count", count = shown),
     }
 }
 

@@ -33,7 +33,7 @@ fn list_action<R: Listed, F>(
         Action::Bottom => isize::MAX / 2,
         Action::SortNext => {
             let by = list.sort_next(columns);
-            return Some(Some(format!("Sorted by {by}")));
+            return Some(Some(format!("Sorted by {}", super::labels::t(by))));
         }
         Action::SortReverse => {
             list.reverse();
