@@ -121,3 +121,45 @@ search-field-tags = tags
 search-field-details = details
 search-field-notes = notes
 search-field-summary = summary
+
+## import: the report.
+import-read-as = read as { $encoding } (if the text looks wrong, name the encoding with --encoding)
+import-columns-ignored = columns not imported: { $columns } (map them with --map 'COLUMN=FIELD')
+import-would-create = line { $line }: would create { $label }
+import-would-update = line { $line }: would update { $label }
+import-would-update-id = line { $line }: would update { $label } (customer { $id })
+import-not-restored = not restored — { $reason }
+import-rejected = line { $line }: rejected — { $reason }
+import-more-rejected = … and { $count } more rejected rows (--json lists them all)
+import-vcard-kept = vCard properties kept but not shown: { $names } (stored with each customer as a custom field 'vcard NAME'; a vCard export gives them back)
+import-warning = line { $line }: warning — { $message }
+import-more-warnings = … and { $count } more warnings (--json lists them all)
+import-summary = created { $created }, updated { $updated }, unchanged { $unchanged }, rejected { $rejected }, warnings { $warnings }
+import-dry-run = dry run — would have { $counts }
+import-blank = { " " }({ $count } blank rows skipped)
+import-took = { $summary } in { $seconds } s
+import-swept = classified the whole book in one sweep in { $seconds } s
+import-deferred = classification deferred: the next start of dossier (or dossier classify) tags the imported customers
+
+## agenda and done.
+agenda-occasions = Birthdays and anniversaries in the next { $days } days:
+agenda-today = today
+agenda-tomorrow = tomorrow
+agenda-in-days = in { $count } days
+agenda-birthday = birthday
+agenda-anniversary = anniversary
+agenda-none = No follow-ups due today ({ $today }).
+agenda-due = { $count ->
+    [one] { $count } follow-up due by today ({ $today })
+   *[other] { $count } follow-ups due by today ({ $today })
+}
+agenda-overdue = , { $count } overdue
+agenda-days-late = { $count ->
+    [one] { $count } day late
+   *[other] { $count } days late
+}
+agenda-done-hint = done: dossier done { $id }
+agenda-more = … and { $count } more: dossier agenda --json lists them all
+done-customer-id = customer { $id }
+done-marked = follow-up due { $due } with { $who } (activity { $id }) marked done
+done-tag = tag { $kind } { $change }

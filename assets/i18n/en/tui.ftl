@@ -346,3 +346,14 @@ keys-add-product = Add a product
 keys-edit-product = Edit the selected product
 keys-add-activity = Add a activity
 keys-edit-activity = Edit the selected activity
+
+## The status line after a save.
+status-added = Added { $name }
+status-saved = Saved { $name }
+status-no-tags-yet = no tags yet
+status-no-tag-changed = no tag changed
+status-more-tags = { $count ->
+    [one] { $count } more tag
+   *[other] { $count } more tags
+}
+status-related = (+{ $count } on related records)

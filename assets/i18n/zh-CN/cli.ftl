@@ -103,3 +103,39 @@ search-field-tags = 标签
 search-field-details = 详情
 search-field-notes = 备注
 search-field-summary = 摘要
+
+## import：导入报告。
+import-read-as = 按 { $encoding } 读取（如果文字看起来不对，请用 --encoding 指定编码）
+import-columns-ignored = 未导入的列：{ $columns }（可用 --map '列名=字段' 映射）
+import-would-create = 第 { $line } 行：将新建 { $label }
+import-would-update = 第 { $line } 行：将更新 { $label }
+import-would-update-id = 第 { $line } 行：将更新 { $label }（客户 { $id }）
+import-not-restored = 未恢复 — { $reason }
+import-rejected = 第 { $line } 行：已拒绝 — { $reason }
+import-more-rejected = … 另有 { $count } 行被拒绝（--json 列出全部）
+import-vcard-kept = 保留但未显示的 vCard 属性：{ $names }（作为自定义字段“vcard 名称”存于每位客户，导出 vCard 时原样写回）
+import-warning = 第 { $line } 行：警告 — { $message }
+import-more-warnings = … 另有 { $count } 条警告（--json 列出全部）
+import-summary = 新建 { $created }，更新 { $updated }，未变 { $unchanged }，拒绝 { $rejected }，警告 { $warnings }
+import-dry-run = 试运行 — 将会{ $counts }
+import-blank = （跳过 { $count } 个空行）
+import-took = { $summary }，用时 { $seconds } 秒
+import-swept = 一次全库分类用时 { $seconds } 秒
+import-deferred = 分类已推迟：下次启动 dossier（或运行 dossier classify）时为导入的客户打标签
+
+## agenda 和 done。
+agenda-occasions = 未来 { $days } 天内的生日和纪念日：
+agenda-today = 今天
+agenda-tomorrow = 明天
+agenda-in-days = { $count } 天后
+agenda-birthday = 生日
+agenda-anniversary = 纪念日
+agenda-none = 今天（{ $today }）没有到期的跟进。
+agenda-due = 截至今天（{ $today }）有 { $count } 个跟进到期
+agenda-overdue = ，其中 { $count } 个已逾期
+agenda-days-late = 逾期 { $count } 天
+agenda-done-hint = 完成：dossier done { $id }
+agenda-more = … 另有 { $count } 个：dossier agenda --json 列出全部
+done-customer-id = 客户 { $id }
+done-marked = 与 { $who } 的跟进（到期 { $due }，活动 { $id }）已标为完成
+done-tag = 标签 { $kind } { $change }

@@ -343,3 +343,11 @@ keys-add-product = 新增产品
 keys-edit-product = 编辑所选产品
 keys-add-activity = 新增活动
 keys-edit-activity = 编辑所选活动
+
+## 保存后状态栏的话。
+status-added = 已添加 { $name }
+status-saved = 已保存 { $name }
+status-no-tags-yet = 还没有标签
+status-no-tag-changed = 标签没有变化
+status-more-tags = 另有 { $count } 个标签
+status-related = （相关记录另有 { $count } 处变化）

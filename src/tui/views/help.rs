@@ -180,7 +180,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 
 /// `text` in lines of at most `width` display columns, broken at spaces
 /// where it can be (CJK text breaks anywhere).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut out = vec![String::new()];
     for word in text.split(' ') {
         let line = out.last_mut().expect("one line at least");

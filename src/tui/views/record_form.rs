@@ -26,8 +26,8 @@ const MULTILINE_ROWS: usize = 5;
 enum Row {
     /// Field `i`, its `n`th row (multi-line text has several).
     Field(usize, usize),
-    /// The message under field `i`.
-    Error(usize),
+    /// The message under field `i`, its `n`th line (a long one wraps).
+    Error(usize, usize),
 }
 
 /// The rows field `i` takes and the first of its lines shown (multi-line
@@ -101,7 +101,8 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
         let (n, _) = field_rows(form, i);
         rows.extend((0..n).map(|r| Row::Field(i, r)));
         if form.shows_error(i) {
-            rows.push(Row::Error(i));
+            let n = error_lines(form, i, label_width, fields_area.width).len();
+            rows.extend((0..n).map(|r| Row::Error(i, r)));
         }
     }
     let height = fields_area.height as usize;
@@ -111,7 +112,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
         .unwrap_or(0);
     let focus_last = rows
         .iter()
-        .rposition(|r| matches!(r, Row::Field(i, _) | Row::Error(i) if *i == form.focus))
+        .rposition(|r| matches!(r, Row::Field(i, _) | Row::Error(i, _) if *i == form.focus))
         .unwrap_or(0);
     // Keep the focused field and its message on screen.
     let start = (focus_last + 1).saturating_sub(height).min(focus_first);
@@ -126,9 +127,11 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
             Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)])
                 .areas(line_area);
         let (i, sub) = match *row {
-            Row::Error(i) => {
-                let msg = form.error_for(form.fields[i].key).unwrap_or("");
-                let text = format!("{}↳ {}", " ".repeat(label_width as usize), clean(msg));
+            Row::Error(i, n) => {
+                let lines = error_lines(form, i, label_width, fields_area.width);
+                let part = lines.get(n).cloned().unwrap_or_default();
+                let lead = if n == 0 { "↳ " } else { "  " };
+                let text = format!("{}{lead}{part}", " ".repeat(label_width as usize));
                 frame.render_widget(Paragraph::new(Span::styled(text, t.error())), line_area);
                 continue;
             }
@@ -210,6 +213,14 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     if let Some(p) = &form.picker {
         draw_picker(frame, app, p, focus_rect.unwrap_or(fields_area), area);
     }
+}
+
+/// The message under field `i` in lines that fit beside the labels (a
+/// long one wraps instead of being cut at the pane's edge).
+fn error_lines(form: &RecordForm, i: usize, label_width: u16, width: u16) -> Vec<String> {
+    let msg = clean(form.error_for(form.fields[i].key).unwrap_or(""));
+    let room = (width as usize).saturating_sub(label_width as usize + 2).max(8);
+    super::help::wrap(&msg, room)
 }
 
 /// A choice: every option when they fit, else `‹ chosen ›  n/m`.
