@@ -143,10 +143,7 @@ fn occasions_text(days: &[Occasion], today: NaiveDate) -> String {
 /// The text agenda: a headline with the counts, then one line per reminder.
 fn agenda_text(due: &[FollowUp], total: i64, today: NaiveDate) -> String {
     if total == 0 {
-        return format!(
-            "{}\n",
-            crate::tr!("agenda-none", today = today.to_string())
-        );
+        return format!("{}\n", crate::tr!("agenda-none", today = today.to_string()));
     }
     let overdue = due.iter().filter(|f| f.due < today).count();
     let mut out = crate::tr!("agenda-due", count = total, today = today.to_string());

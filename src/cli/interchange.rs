@@ -94,10 +94,7 @@ pub fn import(
         if report.rejected.len() > SHOW {
             println!(
                 "{}",
-                crate::tr!(
-                    "import-more-rejected",
-                    count = report.rejected.len() - SHOW
-                )
+                crate::tr!("import-more-rejected", count = report.rejected.len() - SHOW)
             );
         }
         if !report.kept_properties.is_empty() {
@@ -120,10 +117,7 @@ pub fn import(
         if report.warnings.len() > SHOW {
             println!(
                 "{}",
-                crate::tr!(
-                    "import-more-warnings",
-                    count = report.warnings.len() - SHOW
-                )
+                crate::tr!("import-more-warnings", count = report.warnings.len() - SHOW)
             );
         }
         let total = started.elapsed().as_secs_f64();

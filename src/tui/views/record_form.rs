@@ -219,7 +219,9 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
 /// long one wraps instead of being cut at the pane's edge).
 fn error_lines(form: &RecordForm, i: usize, label_width: u16, width: u16) -> Vec<String> {
     let msg = clean(form.error_for(form.fields[i].key).unwrap_or(""));
-    let room = (width as usize).saturating_sub(label_width as usize + 2).max(8);
+    let room = (width as usize)
+        .saturating_sub(label_width as usize + 2)
+        .max(8);
     super::help::wrap(&msg, room)
 }
 
