@@ -189,12 +189,16 @@ fn tags_show_their_labels_in_chinese() {
 #[test]
 fn a_long_field_message_wraps_in_the_form() {
     let _turn = LANG.lock().unwrap_or_else(|e| e.into_inner());
-    for (lang, end) in [(Lang::En, "name@example.com"), (Lang::Zh, "name@example.com")] {
+    for (lang, end) in [
+        (Lang::En, "name@example.com"),
+        (Lang::Zh, "name@example.com"),
+    ] {
         i18n::set(lang);
         let mut h = Harness::new(demo(), 80, 24);
         h.act(Action::TabCustomers).act(Action::Edit);
         h.tab_to("emails");
-        h.ctrl('u').typed("zhang.wei.at.huaxin-tech.example.with.a.long.name@");
+        h.ctrl('u')
+            .typed("zhang.wei.at.huaxin-tech.example.with.a.long.name@");
         h.act(Action::Save);
         let screen = h.screen();
         i18n::set(Lang::En);

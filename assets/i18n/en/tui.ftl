@@ -357,3 +357,7 @@ status-more-tags = { $count ->
    *[other] { $count } more tags
 }
 status-related = (+{ $count } on related records)
+search-showing = Showing { $count } for “{ $query }” — Esc shows everything
+search-unavailable = search unavailable: { $error }
+search-error = Search: { $error }
+touch-empty = type what happened, then Enter

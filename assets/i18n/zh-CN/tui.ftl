@@ -351,3 +351,7 @@ status-no-tags-yet = 还没有标签
 status-no-tag-changed = 标签没有变化
 status-more-tags = 另有 { $count } 个标签
 status-related = （相关记录另有 { $count } 处变化）
+search-showing = 显示“{ $query }”的 { $count } — Esc 显示全部
+search-unavailable = 搜索不可用：{ $error }
+search-error = 搜索：{ $error }
+touch-empty = 请输入发生了什么，再按 Enter

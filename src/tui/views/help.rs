@@ -178,6 +178,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
+/// Punctuation that closes: a line does not start with it.
+const CLOSING: &str = "）】」』，。、：；！？";
+
 /// `text` in lines of at most `width` display columns, broken at spaces
 /// where it can be (CJK text breaks anywhere).
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -199,11 +202,46 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
         };
         for ch in word.chars() {
             if current.width() + ch.width().unwrap_or(0) > width {
+                // A closing mark never starts a line (Chinese line breaking):
+                // the character before it moves down with it.
+                let mut carry = String::new();
+                if CLOSING.contains(ch) {
+                    while current.chars().count() > 1 {
+                        let last = current.pop().expect("more than one char");
+                        carry.insert(0, last);
+                        if !CLOSING.contains(last) {
+                            break;
+                        }
+                    }
+                    if carry.width() + ch.width().unwrap_or(0) > width {
+                        current.push_str(&std::mem::take(&mut carry));
+                    }
+                }
                 out.push(std::mem::take(&mut current));
+                current = carry;
             }
             current.push(ch);
         }
         out.push(current);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn chinese_wraps_by_width_and_no_line_starts_with_a_closing_mark() {
+        let lines = wrap("删除（移入回收站）", 16);
+        assert_eq!(lines, ["删除（移入回收", "站）"]);
+        for width in 6..20 {
+            for l in wrap("关闭（有改动先询问），否则退出。", width) {
+                assert!(l.width() <= width, "{l:?} at {width}");
+                assert!(!l.starts_with(['）', '，', '。']), "{l:?} at {width}");
+            }
+        }
+        assert_eq!(wrap("Next row", 20), ["Next row"]);
+    }
 }
