@@ -47,7 +47,7 @@ pub fn agenda(
 ) -> Result<ExitCode> {
     let today = store.clock().today();
     if ics {
-        let path = output.ok_or_else(|| anyhow!("--ics needs a file: -o FILE"))?;
+        let path = output.ok_or_else(|| anyhow!("{}", crate::tr!("agenda-ics-needs-file")))?;
         // A calendar wants what is coming too, not only what is due.
         // (Dates are compared as ISO text, so the bound is a 4-digit year.)
         let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(today);
@@ -59,24 +59,32 @@ pub fn agenda(
         // over the book, a link or (without --force) an existing file.
         let mut file = store
             .output_file(&path, force)
-            .map_err(|e| anyhow!("not written — {e}"))?;
-        file.file()
-            .write_all(text.as_bytes())
-            .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
-        file.commit().map_err(|e| anyhow!("not written — {e}"))?;
+            .map_err(|e| anyhow!("{}", crate::tr!("file-not-written", error = e.to_string())))?;
+        file.file().write_all(text.as_bytes()).map_err(|e| {
+            anyhow!(
+                "{}",
+                crate::tr!(
+                    "file-cannot-write",
+                    path = path.display().to_string(),
+                    error = e.to_string()
+                )
+            )
+        })?;
+        file.commit()
+            .map_err(|e| anyhow!("{}", crate::tr!("file-not-written", error = e.to_string())))?;
         println!(
-            "{} open follow-up reminder{} and {} birthday{} or anniversar{} written to {} — import it into your calendar app",
-            all.len(),
-            if all.len() == 1 { "" } else { "s" },
-            days.len(),
-            if days.len() == 1 { "" } else { "s" },
-            if days.len() == 1 { "y" } else { "ies" },
-            path.display()
+            "{}",
+            crate::tr!(
+                "agenda-ics-written",
+                reminders = all.len(),
+                occasions = days.len(),
+                path = path.display().to_string()
+            )
         );
         return Ok(ExitCode::SUCCESS);
     }
     if output.is_some() {
-        return Err(anyhow!("-o FILE goes with --ics"));
+        return Err(anyhow!("{}", crate::tr!("agenda-output-needs-ics")));
     }
     let total = store.count_follow_ups_due(today)?;
     let limit = if json { usize::MAX >> 1 } else { TEXT_ROWS };

@@ -163,3 +163,20 @@ agenda-more = … and { $count } more: dossier agenda --json lists them all
 done-customer-id = customer { $id }
 done-marked = follow-up due { $due } with { $who } (activity { $id }) marked done
 done-tag = tag { $kind } { $change }
+agenda-ics-needs-file = --ics needs a file: -o FILE
+agenda-output-needs-ics = -o FILE goes with --ics
+agenda-ics-written = { $reminders ->
+    [one] { $reminders } open follow-up reminder
+   *[other] { $reminders } open follow-up reminders
+} and { $occasions ->
+    [one] { $occasions } birthday or anniversary
+   *[other] { $occasions } birthdays or anniversaries
+} written to { $path } — import it into your calendar app
+file-not-written = not written — { $error }
+file-cannot-write = cannot write { $path }: { $error }
+arg-record-id = expected a record id: a whole number such as 12, as shown by `dossier list`
+arg-version = expected a version: a whole number from 1, as shown by `dossier show --json`
+panic-with-log = dossier stopped because of a bug: { $message } ({ $place })
+    The log is at { $log } — please attach it to a bug report. Your saved data is safe.
+panic-no-log = dossier stopped because of a bug: { $message } ({ $place })
+    Your saved data is safe.

@@ -139,3 +139,20 @@ agenda-more = … 另有 { $count } 个：dossier agenda --json 列出全部
 done-customer-id = 客户 { $id }
 done-marked = 与 { $who } 的跟进（到期 { $due }，活动 { $id }）已标为完成
 done-tag = 标签 { $kind } { $change }
+agenda-ics-needs-file = --ics 需要一个文件：-o 文件
+agenda-output-needs-ics = -o 文件 须与 --ics 一起使用
+agenda-ics-written = 已将 { $reminders } 个待办跟进提醒和 { $occasions } 个生日或纪念日写入 { $path }{ $reminders ->
+    [one] {""}
+   *[other] {""}
+}{ $occasions ->
+    [one] {""}
+   *[other] {""}
+} — 请导入你的日历应用
+file-not-written = 未写入 — { $error }
+file-cannot-write = 无法写入 { $path }：{ $error }
+arg-record-id = 需要记录编号：整数，例如 12，见 `dossier list`
+arg-version = 需要版本号：从 1 起的整数，见 `dossier show --json`
+panic-with-log = dossier 因程序错误而停止：{ $message }（{ $place }）
+    日志在 { $log } — 请附在错误报告里。已保存的数据是安全的。
+panic-no-log = dossier 因程序错误而停止：{ $message }（{ $place }）
+    已保存的数据是安全的。
