@@ -75,7 +75,11 @@ pub fn columns() -> Vec<Column<Activity>> {
             title: "col-activity-customer",
             width: Constraint::Fill(2),
             text: |a, c| match &a.campaign {
-                Some(camp) => format!("{} · {}", camp.region, camp.channel),
+                Some(camp) => format!(
+                    "{} · {}",
+                    super::labels::region(camp.region),
+                    super::labels::campaign_channel(camp.channel)
+                ),
                 None => c.name(a.customer_id).to_string(),
             },
             sort: ListSort::Customer,

@@ -92,6 +92,51 @@ pub fn customer_kind(kind: crate::domain::CustomerKind) -> String {
     })
 }
 
+/// A customer's channel as shown (offline → 线下).
+pub fn channel(c: crate::domain::Channel) -> String {
+    use crate::domain::Channel as C;
+    t(match c {
+        C::Online => "channel-online",
+        C::Offline => "channel-offline",
+        C::Unknown => "channel-unknown",
+    })
+}
+
+/// A campaign's form as shown (exhibition → 展会).
+pub fn campaign_channel(c: crate::domain::CampaignChannel) -> String {
+    use crate::domain::CampaignChannel as C;
+    t(match c {
+        C::LiveStream => "campaign-channel-live-stream",
+        C::Social => "campaign-channel-social",
+        C::Webinar => "campaign-channel-webinar",
+        C::Ads => "campaign-channel-ads",
+        C::Exhibition => "campaign-channel-exhibition",
+        C::Seminar => "campaign-channel-seminar",
+        C::StoreEvent => "campaign-channel-store-event",
+    })
+}
+
+/// A campaign's reach as shown (national → 全国).
+pub fn region(r: crate::domain::Region) -> String {
+    use crate::domain::Region as R;
+    t(match r {
+        R::Local => "region-local",
+        R::Regional => "region-regional",
+        R::National => "region-national",
+        R::International => "region-international",
+    })
+}
+
+/// What a campaign is for, as shown (sales → 销售).
+pub fn goal(g: crate::domain::Goal) -> String {
+    use crate::domain::Goal as G;
+    t(match g {
+        G::BrandAwareness => "goal-brand-awareness",
+        G::Sales => "goal-sales",
+        G::LeadCollection => "goal-lead-collection",
+    })
+}
+
 /// A touch's sentiment as shown (positive → 积极).
 pub fn sentiment(s: crate::domain::Sentiment) -> String {
     use crate::domain::Sentiment;

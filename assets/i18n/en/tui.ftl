@@ -361,3 +361,22 @@ search-showing = Showing { $count } for “{ $query }” — Esc shows everythin
 search-unavailable = search unavailable: { $error }
 search-error = Search: { $error }
 touch-empty = type what happened, then Enter
+
+## Channels, campaign forms, reach and goals (the stored words in English).
+channel-online = online
+channel-offline = offline
+channel-unknown = unknown
+campaign-channel-live-stream = live_stream
+campaign-channel-social = social
+campaign-channel-webinar = webinar
+campaign-channel-ads = ads
+campaign-channel-exhibition = exhibition
+campaign-channel-seminar = seminar
+campaign-channel-store-event = store_event
+region-local = local
+region-regional = regional
+region-national = national
+region-international = international
+goal-brand-awareness = brand_awareness
+goal-sales = sales
+goal-lead-collection = lead_collection

@@ -355,3 +355,22 @@ search-showing = 显示“{ $query }”的 { $count } — Esc 显示全部
 search-unavailable = 搜索不可用：{ $error }
 search-error = 搜索：{ $error }
 touch-empty = 请输入发生了什么，再按 Enter
+
+## 渠道、市场活动形式、范围和目标。
+channel-online = 线上
+channel-offline = 线下
+channel-unknown = 未知
+campaign-channel-live-stream = 直播
+campaign-channel-social = 社交媒体
+campaign-channel-webinar = 网络研讨会
+campaign-channel-ads = 广告
+campaign-channel-exhibition = 展会
+campaign-channel-seminar = 研讨会
+campaign-channel-store-event = 门店活动
+region-local = 本地
+region-regional = 区域
+region-national = 全国
+region-international = 国际
+goal-brand-awareness = 品牌
+goal-sales = 销售
+goal-lead-collection = 线索

@@ -93,7 +93,7 @@ fn file_lines<'a>(
     let source = if c.source.is_empty() {
         String::new()
     } else {
-        format!("{} ({})", c.source, c.channel())
+        format!("{} ({})", c.source, labels::channel(c.channel()))
     };
     let custom: Vec<String> = c.custom.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     // The address book's card: labels with phones and emails, the day a

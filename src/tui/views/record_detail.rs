@@ -328,9 +328,9 @@ pub fn draw_activity(
             out.extend(
                 [
                     field(t, "campaign-dates", dates),
-                    field(t, "campaign-channel", c.channel.to_string()),
-                    field(t, "campaign-region", c.region.to_string()),
-                    field(t, "campaign-goal", c.goal.to_string()),
+                    field(t, "campaign-channel", labels::campaign_channel(c.channel)),
+                    field(t, "campaign-region", labels::region(c.region)),
+                    field(t, "campaign-goal", labels::goal(c.goal)),
                     field(t, "campaign-participants", c.participants.to_string()),
                     field(t, "campaign-cost", c.cost.display_plain()),
                     field(t, "campaign-leads", c.leads.to_string()),
