@@ -180,3 +180,14 @@ panic-with-log = dossier stopped because of a bug: { $message } ({ $place })
     The log is at { $log } — please attach it to a bug report. Your saved data is safe.
 panic-no-log = dossier stopped because of a bug: { $message } ({ $place })
     Your saved data is safe.
+import-kept-in-custom = { $field }: { $problem } — kept in custom field '{ $key }'
+import-no-header-read = cannot read the header line: { $error }
+import-empty-file = the file is empty or has no header line
+import-unreadable-row = unreadable row: { $error }
+import-vcard-customers-only = a vCard file holds customers — drop --kind
+import-no-vcard = no BEGIN:VCARD found — is this a vCard file?
+export-vcard-customers-only = vCard holds customers only — use csv or json for other kinds
+export-shape-customers-only = --shape google/outlook holds customers only — drop --kind or --shape
+restore-cannot-read = cannot read the backup: { $error }
+restore-not-a-backup = this JSON is not a dossier backup (no "format": "dossier-backup") — export one with dossier export --format json
+restore-missing-link = { $from } links to { $kind } { $id }, which is not in the backup

@@ -156,3 +156,14 @@ panic-with-log = dossier 因程序错误而停止：{ $message }（{ $place }）
     日志在 { $log } — 请附在错误报告里。已保存的数据是安全的。
 panic-no-log = dossier 因程序错误而停止：{ $message }（{ $place }）
     已保存的数据是安全的。
+import-kept-in-custom = { $field }：{ $problem } — 已保存在自定义字段“{ $key }”中
+import-no-header-read = 无法读取表头行：{ $error }
+import-empty-file = 文件为空或没有表头行
+import-unreadable-row = 无法读取的行：{ $error }
+import-vcard-customers-only = vCard 文件只含客户 — 请去掉 --kind
+import-no-vcard = 没有找到 BEGIN:VCARD — 这是 vCard 文件吗？
+export-vcard-customers-only = vCard 只能导出客户 — 其他类型请用 csv 或 json
+export-shape-customers-only = --shape google/outlook 只能导出客户 — 请去掉 --kind 或 --shape
+restore-cannot-read = 无法读取备份：{ $error }
+restore-not-a-backup = 这个 JSON 不是 dossier 备份（没有 "format": "dossier-backup"）— 请用 dossier export --format json 导出
+restore-missing-link = { $from } 关联到 { $kind } { $id }，但备份里没有它
