@@ -171,6 +171,8 @@ pub fn choice(key: &str, option: &str) -> String {
     }
     match (key, option) {
         ("stage", s) => stage(s),
+        // The sources a customer's form offers are the source tag's values.
+        ("source", s) => value(Subject::Customer, "source", s),
         (_, "yes") => t("choice-yes"),
         (_, "no") => t("choice-no"),
         ("sentiment", s) => s

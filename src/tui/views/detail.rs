@@ -82,18 +82,23 @@ fn file_lines<'a>(
     if !c.address.is_empty() {
         location = format!("{location} — {}", c.address);
     }
+    let industry_shown = labels::value(Subject::Customer, "industry", &c.industry);
     let industry = match c.size {
         Some(n) => format!(
             "{} · {}",
-            c.industry,
+            industry_shown,
             crate::tr!("detail-employees", count = n)
         ),
-        None => c.industry.clone(),
+        None => industry_shown,
     };
     let source = if c.source.is_empty() {
         String::new()
     } else {
-        format!("{} ({})", c.source, labels::channel(c.channel()))
+        format!(
+            "{} ({})",
+            labels::value(Subject::Customer, "source", &c.source),
+            labels::channel(c.channel())
+        )
     };
     let custom: Vec<String> = c.custom.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     // The address book's card: labels with phones and emails, the day a
