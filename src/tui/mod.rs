@@ -8,25 +8,26 @@
 pub mod action;
 pub mod activities;
 pub mod app;
-pub mod customers;
 pub mod dashboard;
 pub mod effect;
 pub mod field;
 pub mod keymap;
 pub mod labels;
+pub mod list;
+mod list_update;
+mod lists;
+pub mod modal;
 pub mod opportunities;
 pub mod overlay;
 pub mod products;
+pub mod reader;
 pub mod record_form;
 pub mod record_picker;
-pub mod records;
+pub mod runtime;
 pub mod search;
 mod search_engine;
 pub mod status;
-pub mod tab_reader;
 pub mod tabs;
-mod tabs_load;
-mod tabs_update;
 pub mod tag_filter;
 pub mod theme;
 pub mod trash;
@@ -36,7 +37,8 @@ pub mod widgets;
 
 pub use action::Action;
 pub use app::App;
-pub use effect::{DemoLoader, Effect, Model, Outcome, Runtime};
+pub use effect::{Effect, Model, Outcome};
+pub use runtime::{DemoLoader, Runtime};
 
 use crate::store::Store;
 use anyhow::Context as _;
@@ -276,7 +278,7 @@ pub fn run_loop<B: Backend>(
             }
             Some(Event::Key(key)) if key.kind != KeyEventKind::Release => {
                 // A status message stays until the next key.
-                if app.status.is_some() && app.form.is_none() {
+                if app.status.is_some() && app.form().is_none() {
                     app.status = None;
                 }
                 if let Some(action) = app.key_action(&key) {

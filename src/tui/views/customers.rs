@@ -42,7 +42,7 @@ fn header_cell<'a>(app: &App, key: &str, sort: CustomerSort) -> Cell<'a> {
 fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let list = &app.customers;
-    let total = list.ids.len();
+    let total = list.len();
     let mut title = vec![Span::styled(
         format!(" {} ", tr_key("tab-customers")),
         t.title(),
@@ -55,7 +55,7 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
             group(total)
         )));
     }
-    if list.sorting {
+    if list.loading {
         let what = if list.partial {
             tr_key("list-loading")
         } else {
@@ -63,7 +63,7 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
         };
         title.push(Span::styled(format!("{what} "), t.dim()));
     }
-    if let Some((d, v)) = &list.tag_filter {
+    if let Some((d, v)) = &list.filter {
         let (d, v) = labels::tag(Subject::Customer, d, v);
         title.push(Span::styled(
             format!("{} ", crate::tr!("list-filter", tag = format!("{d}:{v}"))),
@@ -77,7 +77,7 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(tr_key("loading")).block(block), area);
         return;
     }
-    if total == 0 && list.tag_filter.is_some() {
+    if total == 0 && list.filter.is_some() {
         let msg = Paragraph::new(vec![
             Line::raw(""),
             Line::raw(format!("  {}", tr_key("customers-none-tagged"))),
