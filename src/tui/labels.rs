@@ -137,6 +137,32 @@ pub fn goal(g: crate::domain::Goal) -> String {
     })
 }
 
+/// A customer list's sort column as shown ("last contact" / 最近联系).
+pub fn customer_sort(sort: crate::store::CustomerSort) -> String {
+    use crate::store::CustomerSort as S;
+    t(match sort {
+        S::Id => "sort-id",
+        S::Name => "sort-name",
+        S::Company => "sort-company",
+        S::City => "sort-city",
+        S::Value => "sort-value",
+        S::Lifecycle => "sort-lifecycle",
+        S::LastContact => "sort-last-contact",
+    })
+}
+
+/// A record's noun as the forms and messages say it (deal → 商机).
+pub fn noun(noun: &str) -> String {
+    match noun {
+        "customer" => t("noun-customer"),
+        "deal" => t("noun-deal"),
+        "product" => t("noun-product"),
+        "touch" => t("noun-touch"),
+        "campaign" => t("noun-campaign"),
+        other => other.to_string(),
+    }
+}
+
 /// A touch's sentiment as shown (positive → 积极).
 pub fn sentiment(s: crate::domain::Sentiment) -> String {
     use crate::domain::Sentiment;

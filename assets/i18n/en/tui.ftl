@@ -380,3 +380,86 @@ region-international = international
 goal-brand-awareness = brand_awareness
 goal-sales = sales
 goal-lead-collection = lead_collection
+
+## Status messages and questions.
+status-changes-discarded = Changes discarded
+status-loading-demo = Loading the demo book…
+status-empty-book = Empty book — press a to add your first customer
+status-big-change = { $warning } — { $key } again to save it, or fix it
+status-fields-to-fix = { $count ->
+    [one] Not saved: { $count } field to fix
+   *[other] Not saved: { $count } fields to fix
+}
+status-touch-not-logged = Touch not logged
+status-not-touch-kind = '{ $key }' is not a touch kind — { $keys }
+status-nothing-to-undo = Nothing to undo
+status-undoing = Undoing: { $what }…
+status-reloaded = Reloaded
+status-sorting = Sorting by { $by }…
+status-sorted = Sorted by { $by }
+status-no-customer-to-edit = No customer to edit — press a to add one
+status-still-loading = Still loading that customer — try again
+status-select-customer = Select a customer first
+status-not-saved = Not saved: { $message }
+status-trashed = { $name } moved to the trash — { $key } to undo{ $related }
+status-restored = { $name } restored{ $related }
+status-follow-up-closed = follow-up due { $due } closed by it
+status-touch-logged = Touch logged with { $name }
+status-retagging = Re-tagging the book in the background: this change may move the value, price or RFM tiers
+status-swept = Tags brought up to date: { $count } record(s) changed
+status-swept-none = Tags brought up to date: no tier moved
+status-no-duplicate = No likely duplicate of { $name }
+status-merged = Merged { $label }{ $changes } — { $key } to undo
+status-unmerged = Merge undone: { $label } are separate again{ $changes }
+status-trash-restored = { $kind } { $label } restored{ $changes }
+status-purged = { $label } deleted for good
+status-showing = Showing { $what }
+status-touch-no-follow-up = This touch has no open follow-up
+status-select-touch = Select a touch first
+status-touches-where = Touches are logged with t on tab 2, or with a on the Activities tab
+status-nothing-to-open = Nothing to open
+status-select-follow-up = Select a follow-up first (the Follow-ups due list)
+status-moving = Moving { $title } to { $stage }…
+status-already = { $title } is already { $stage }
+status-stage-not-changed = Stage not changed
+status-say-why-lost = say why the deal was lost, then Enter
+status-marking = Marking { $title } { $stage }…
+status-to-undo = { $key } to undo
+status-related-tags = { $count } tag(s) moved on related records
+status-filter-cleared = Filter cleared
+status-filter-showing = Showing { $tag } only — f to change
+status-rules-not-used = { $problem } — your rules file was not used; the built-in rules are in force
+status-refresh-failed = could not refresh the tags: { $error }
+status-no-open-follow-up = No open follow-up for this customer — t logs a touch, @fri sets one
+status-follow-up-done = Follow-up due { $due } marked done
+status-not-merged = Not merged: { $error }
+status-not-undone = Not undone: { $error }
+status-demo-failed = could not load the demo: { $error }
+status-no-demo = no demo book in this build
+status-duplicate-check-failed = duplicate check failed: { $error }
+merge-label = { $from } into { $into }
+merge-label-ids = customer { $from } into { $into }
+duplicate-more = (and { $count } more)
+duplicate-warning = Looks like #{ $id } { $label } ({ $reason }){ $more } — save anyway, or Esc and merge from that customer (M)
+undo-delete = restore { $name } from the trash
+undo-merge = undo the merge of { $label }
+undo-stage = move { $title } back to { $stage }
+ask-discard = Discard your changes? (y/n)
+ask-discard-and-quit = Discard your changes and quit? (y/n)
+ask-quit = Quit dossier? (y/n)
+ask-purge = Delete { $kind } { $label } for good? This cannot be undone{ $with ->
+    [customer] ; its deals and activities go with it
+   *[other] {""}
+} (y/n)
+ask-trash = Move { $name } to the trash? (y/n)
+ask-load-demo = This book is empty. Load the demo book to look around? (y/n)
+ask-merge = Merge #{ $id } { $label } ({ $reason }) into { $name }? Its deals and activities move to { $name }; u undoes it{ $more } (y/n)
+ask-merge-more = ({ $count } more after this one)
+sort-id = id
+sort-name = name
+sort-company = company
+sort-city = city
+sort-value = value
+sort-lifecycle = lifecycle
+sort-last-contact = last contact
+sort-load-order = load order
