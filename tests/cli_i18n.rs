@@ -205,6 +205,64 @@ fn errors_in_chinese() {
 }
 
 #[test]
+fn choice_link_and_import_messages_in_chinese() {
+    let dir = book();
+    let zh = |args: &[&str]| {
+        let mut all = vec!["--lang", "zh"];
+        all.extend_from_slice(args);
+        let out = dossier_env(dir.path(), &[], &all);
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let err = zh(&[
+        "add",
+        "opportunity",
+        "--customer",
+        "1",
+        "--title",
+        "x",
+        "--stage",
+        "foo",
+    ]);
+    assert!(
+        err.contains("“foo”不是有效的阶段 — 可选：prospect"),
+        "{err}"
+    );
+    let err = zh(&["add", "opportunity", "--customer", "99", "--title", "x"]);
+    assert!(err.contains("客户 99 不存在"), "{err}");
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "name,email,phone\n李四,bad-email,call me\n").unwrap();
+    let out = dossier_env(
+        dir.path(),
+        &[],
+        &["--lang", "zh", "import", csv.to_str().unwrap()],
+    );
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("邮箱“bad-email”不是电子邮箱"), "{text}");
+    assert!(text.contains("电话“call me”不是电话号码"), "{text}");
+    // English stays as it was.
+    let out = dossier_env(
+        dir.path(),
+        &[],
+        &[
+            "add",
+            "opportunity",
+            "--customer",
+            "1",
+            "--title",
+            "x",
+            "--stage",
+            "foo",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'foo' is not a valid stage — expected one of: prospect"),
+        "{err}"
+    );
+}
+
+#[test]
 fn chinese_tag_filters_in_list_and_search() {
     let dir = book();
     let p = dir.path();

@@ -23,12 +23,7 @@ pub fn subject_of(kind: Kind) -> Subject {
 
 /// A record kind's name for people ("customer", "客户").
 pub fn kind_name(kind: Kind) -> String {
-    match kind {
-        Kind::Customer => tr!("kind-customer"),
-        Kind::Opportunity => tr!("kind-opportunity"),
-        Kind::Product => tr!("kind-product"),
-        Kind::Activity => tr!("kind-activity"),
-    }
+    kind.name()
 }
 
 /// The catalog key of a field's label: `field-TABLE-NAME`, the table

@@ -562,8 +562,13 @@ pub fn parse_line_item(
     let quantity: i64 = parts[1].parse().map_err(|_| bad())?;
     let unit_price = match parts.get(2) {
         Some(p) => Money::parse(p)?,
-        None => default_price(product_id)
-            .ok_or_else(|| format!("product {product_id} does not exist"))?,
+        None => default_price(product_id).ok_or_else(|| {
+            crate::tr!(
+                "err-link-missing",
+                kind = super::Kind::Product.name(),
+                id = product_id
+            )
+        })?,
     };
     Ok(LineItem {
         product_id,

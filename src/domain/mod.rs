@@ -78,6 +78,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kind's name in the language in force (customer, 客户).
+    pub fn name(self) -> String {
+        match self {
+            Kind::Customer => crate::tr!("kind-customer"),
+            Kind::Opportunity => crate::tr!("kind-opportunity"),
+            Kind::Product => crate::tr!("kind-product"),
+            Kind::Activity => crate::tr!("kind-activity"),
+        }
+    }
+
     pub const ALL: [Kind; 4] = [
         Kind::Customer,
         Kind::Opportunity,
@@ -159,11 +169,11 @@ macro_rules! labelled_enum {
                 $(
                     if norm == $label $(|| norm == $alias)* { return Ok($name::$variant); }
                 )+
-                Err(format!(
-                    "'{}' is not a valid {} — expected one of: {}",
-                    $crate::domain::text::cut_for_message(s.trim()),
-                    $crate::domain::text::human_type_name(stringify!($name)),
-                    [$($label),+].join(", ")
+                Err($crate::tr!(
+                    "err-not-one-of",
+                    value = $crate::domain::text::cut_for_message(s.trim()),
+                    what = $crate::domain::text::type_name(stringify!($name)),
+                    expected = [$($label),+].join(", ")
                 ))
             }
         }

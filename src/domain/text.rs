@@ -1,6 +1,23 @@
 //! Small text helpers shared by records, the CLI and the terminal UI.
 
 /// `CustomerKind` → `customer kind`, for error messages.
+/// The name of one of the domain's choice types (`Stage`, `CustomerKind`)
+/// in the language in force: "stage", "customer kind", 阶段, 客户类型.
+pub fn type_name(ident: &str) -> String {
+    let key = match ident {
+        "ActivityKind" => "type-activity-kind",
+        "CampaignChannel" => "type-campaign-channel",
+        "Channel" => "type-channel",
+        "CustomerKind" => "type-customer-kind",
+        "Goal" => "type-goal",
+        "Region" => "type-region",
+        "Sentiment" => "type-sentiment",
+        "Stage" => "type-stage",
+        _ => return human_type_name(ident),
+    };
+    crate::i18n::message(crate::i18n::current(), key, &[])
+}
+
 pub fn human_type_name(ident: &str) -> String {
     let mut out = String::new();
     for (i, ch) in ident.chars().enumerate() {

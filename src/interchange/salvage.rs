@@ -196,9 +196,10 @@ pub(crate) fn salvage(c: &mut Customer, warnings: &mut Vec<String>) {
             }
             Some(_) => {
                 let key = keep(c, "phone", &p);
-                warnings.push(format!(
-                    "phone '{}' is not a phone number (digits, spaces, + - ( ) and an extension) — kept in custom field '{key}'",
-                    visible(&p)
+                warnings.push(crate::tr!(
+                    "import-bad-phone-kept",
+                    value = visible(&p),
+                    key = key
                 ));
             }
         }
@@ -221,9 +222,10 @@ pub(crate) fn salvage(c: &mut Customer, warnings: &mut Vec<String>) {
             }
             Some(_) => {
                 let key = keep(c, "email", &e);
-                warnings.push(format!(
-                    "email '{}' is not an email address (expected name@example.com) — kept in custom field '{key}'",
-                    visible(&e)
+                warnings.push(crate::tr!(
+                    "import-bad-email-kept",
+                    value = visible(&e),
+                    key = key
                 ));
             }
         }
@@ -242,9 +244,10 @@ pub(crate) fn salvage(c: &mut Customer, warnings: &mut Vec<String>) {
         let one_line = one_line(value);
         if one_line != *value {
             if one_line.split_whitespace().ne(value.split_whitespace()) {
-                warnings.push(format!(
-                    "{field} '{}' had control characters — removed",
-                    visible(value)
+                warnings.push(crate::tr!(
+                    "import-control-chars-removed",
+                    field = field,
+                    value = visible(value)
                 ));
             }
             *value = one_line;
@@ -256,9 +259,12 @@ pub(crate) fn salvage(c: &mut Customer, warnings: &mut Vec<String>) {
     for (field, value) in kept {
         let short: String = value.chars().take(MAX_SHORT).collect();
         let key = keep(c, field, &value);
-        warnings.push(format!(
-            "{field} is {} characters long (at most {MAX_SHORT}) — shortened, the whole value kept in custom field '{key}'",
-            value.chars().count()
+        warnings.push(crate::tr!(
+            "import-too-long-kept",
+            field = field,
+            length = value.chars().count(),
+            most = MAX_SHORT,
+            key = key
         ));
         match field {
             "name" => c.name = short,

@@ -91,11 +91,11 @@ pub(crate) fn ensure_link(conn: &Connection, field: &str, kind: Kind, id: i64) -
     match state(conn, kind, id)? {
         None => Err(StoreError::invalid(
             field,
-            format!("{kind} {id} does not exist"),
+            crate::tr!("err-link-missing", kind = kind.name(), id = id),
         )),
         Some((_, true)) => Err(StoreError::invalid(
             field,
-            format!("{kind} {id} is in the trash — restore it or pick another"),
+            crate::tr!("err-link-in-trash", kind = kind.name(), id = id),
         )),
         Some(_) => Ok(()),
     }

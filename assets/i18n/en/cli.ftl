@@ -191,3 +191,20 @@ export-shape-customers-only = --shape google/outlook holds customers only — dr
 restore-cannot-read = cannot read the backup: { $error }
 restore-not-a-backup = this JSON is not a dossier backup (no "format": "dossier-backup") — export one with dossier export --format json
 restore-missing-link = { $from } links to { $kind } { $id }, which is not in the backup
+
+# Domain and import messages
+err-not-one-of = '{ $value }' is not a valid { $what } — expected one of: { $expected }
+type-activity-kind = activity kind
+type-campaign-channel = campaign channel
+type-channel = channel
+type-customer-kind = customer kind
+type-goal = goal
+type-region = region
+type-sentiment = sentiment
+type-stage = stage
+err-link-missing = { $kind } { $id } does not exist
+err-link-in-trash = { $kind } { $id } is in the trash — restore it or pick another
+import-bad-phone-kept = phone '{ $value }' is not a phone number (digits, spaces, + - ( ) and an extension) — kept in custom field '{ $key }'
+import-bad-email-kept = email '{ $value }' is not an email address (expected name@example.com) — kept in custom field '{ $key }'
+import-control-chars-removed = { $field } '{ $value }' had control characters — removed
+import-too-long-kept = { $field } is { $length } characters long (at most { $most }) — shortened, the whole value kept in custom field '{ $key }'

@@ -167,3 +167,20 @@ export-shape-customers-only = --shape google/outlook 只能导出客户 — 请�
 restore-cannot-read = 无法读取备份：{ $error }
 restore-not-a-backup = 这个 JSON 不是 dossier 备份（没有 "format": "dossier-backup"）— 请用 dossier export --format json 导出
 restore-missing-link = { $from } 关联到 { $kind } { $id }，但备份里没有它
+
+# Domain and import messages
+err-not-one-of = “{ $value }”不是有效的{ $what } — 可选：{ $expected }
+type-activity-kind = 活动类型
+type-campaign-channel = 活动渠道
+type-channel = 渠道
+type-customer-kind = 客户类型
+type-goal = 目标
+type-region = 区域
+type-sentiment = 情绪倾向
+type-stage = 阶段
+err-link-missing = { $kind } { $id } 不存在
+err-link-in-trash = { $kind } { $id } 在回收站中 — 请先恢复，或另选一条
+import-bad-phone-kept = 电话“{ $value }”不是电话号码（数字、空格、+ - ( ) 和分机号）— 已保存在自定义字段“{ $key }”中
+import-bad-email-kept = 邮箱“{ $value }”不是电子邮箱（应形如 name@example.com）— 已保存在自定义字段“{ $key }”中
+import-control-chars-removed = { $field }“{ $value }”含有控制字符 — 已删除
+import-too-long-kept = { $field } 长 { $length } 个字符（最多 { $most }）— 已截短，完整内容保存在自定义字段“{ $key }”中
