@@ -10,6 +10,7 @@
 //! which classifies the whole book set-based and in parallel.
 
 use super::customers::{self, from_row, tidy};
+use super::engine::conn::Conn;
 use super::fast_hash::{self, FastMap};
 use super::retag::{affected, ClassifyState};
 use super::rows::{self, from_json_list, to_json_list, to_json_map};
@@ -17,7 +18,7 @@ use super::{Result, Store};
 use crate::domain::identity::{company_key, email_key, name_key, phone_key};
 use crate::domain::{absorb, Customer, Kind, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 use std::collections::HashSet;
 
 /// Whether importing `row` onto `stored` would change nothing.
@@ -66,7 +67,7 @@ impl JsonColumns {
 /// Writes a customer with a cached positional statement (the store's
 /// named-parameter path costs more than the insert itself at a million rows).
 fn write(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
     c: &Customer,
     json: &JsonColumns,
@@ -209,7 +210,7 @@ enum Found {
 }
 
 impl CustomerIndex {
-    fn load(conn: &Connection) -> Result<Self> {
+    fn load(conn: &Conn) -> Result<Self> {
         let mut index = CustomerIndex::default();
         let mut stmt = conn.prepare(
             "SELECT id, name, company, phones, emails FROM customers WHERE deleted_at IS NULL ORDER BY id",
@@ -319,7 +320,7 @@ impl CustomerIndex {
 /// An import in progress. Dropping it without [`CustomerImport::finish`]
 /// rolls back the batch in progress.
 pub struct CustomerImport<'s> {
-    conn: &'s Connection,
+    conn: &'s Conn,
     /// The re-tag cascade, when each row is classified as it is written.
     classify: Option<&'s mut ClassifyState>,
     index: CustomerIndex,
@@ -458,7 +459,7 @@ impl CustomerImport<'_> {
                     &self.now_text,
                     None,
                 )?;
-                let id = self.conn.last_insert_rowid();
+                let id = self.conn.last_insert_rowid()?;
                 self.index.add(id, &p.keys);
                 self.retag(id, Default::default())?;
                 Upserted::Created(id)

@@ -8,11 +8,12 @@
 //! version is a clash, reported and not applied.
 
 use super::backup::{Backup, RestoreCounts, StoredTag};
+use super::engine::conn::Conn;
 use super::rows::{to_json_list, to_json_map};
 use super::write::StoredRecord;
 use super::{Result, Store, StoreError};
 use crate::domain::{Activity, Customer, Kind, Meta, Opportunity, Product};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeMap, HashMap};
 
 /// What a restore did: counts and the clashes it left alone.
@@ -34,7 +35,7 @@ trait Restorable: StoredRecord + PartialEq {
     /// record not written yet is cleared and returned, to be set afterwards.
     fn relink(&mut self, map: &IdMap) -> Result<Option<(Kind, i64)>>;
     /// Writes the record under `meta.id` (0: a new id); returns the id.
-    fn write(&self, conn: &Connection) -> Result<i64>;
+    fn write(&self, conn: &Conn) -> Result<i64>;
 }
 
 fn link(map: &IdMap, from: &str, kind: Kind, id: i64) -> Result<i64> {
@@ -57,7 +58,7 @@ impl Restorable for Customer {
     fn relink(&mut self, _: &IdMap) -> Result<Option<(Kind, i64)>> {
         Ok(None)
     }
-    fn write(&self, conn: &Connection) -> Result<i64> {
+    fn write(&self, conn: &Conn) -> Result<i64> {
         let c = self;
         conn.prepare_cached(
             "INSERT INTO customers (id, uuid, created_at, updated_at, version, deleted_at, name, kind, company, title, phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom, card)
@@ -80,11 +81,11 @@ impl Restorable for Customer {
 }
 
 /// The id a write used: the record's own, or the one SQLite gave it.
-fn written_id(conn: &Connection, m: &Meta) -> i64 {
+fn written_id(conn: &Conn, m: &Meta) -> i64 {
     if m.id > 0 {
         m.id
     } else {
-        conn.last_insert_rowid()
+        conn.last_insert_rowid().unwrap_or(0)
     }
 }
 
@@ -95,7 +96,7 @@ impl Restorable for Product {
     fn relink(&mut self, _: &IdMap) -> Result<Option<(Kind, i64)>> {
         Ok(None)
     }
-    fn write(&self, conn: &Connection) -> Result<i64> {
+    fn write(&self, conn: &Conn) -> Result<i64> {
         let p = self;
         conn.prepare_cached(
             "INSERT INTO products (id, uuid, created_at, updated_at, version, deleted_at, name, sku, category, price, currency, brand, functions, audience, active, description)
@@ -143,7 +144,7 @@ impl Restorable for Activity {
             None => None,
         })
     }
-    fn write(&self, conn: &Connection) -> Result<i64> {
+    fn write(&self, conn: &Conn) -> Result<i64> {
         let a = self;
         let c = a.campaign.as_ref();
         conn.prepare_cached(
@@ -187,7 +188,7 @@ impl Restorable for Opportunity {
         }
         Ok(None)
     }
-    fn write(&self, conn: &Connection) -> Result<i64> {
+    fn write(&self, conn: &Conn) -> Result<i64> {
         let o = self;
         conn.prepare_cached(
             "INSERT INTO opportunities (id, uuid, created_at, updated_at, version, deleted_at, customer_id, title, amount, currency, stage, expected_close, source, campaign_id, competitors, probability, next_step, next_step_date, closed_on, close_reason)
@@ -219,7 +220,7 @@ impl Restorable for Opportunity {
 
 /// The restore of one backup, as it goes.
 struct Run<'a> {
-    tx: &'a Connection,
+    tx: &'a Conn,
     /// No records before the restore: ids are kept exactly.
     exact: bool,
     map: IdMap,

@@ -8,6 +8,7 @@
 //! tag values changed (`sweep_write.rs`).
 
 use super::book::Book;
+use super::engine::conn::Conn;
 use super::retag::save_cuts;
 use super::sweep_write::{stored_sets, write_changed, Changed, Moves};
 use super::tags::{diff, encode};
@@ -16,7 +17,7 @@ use crate::classify::compute;
 use crate::classify::{CutPoints, Facts, RuleSet, Subject};
 use crate::domain::Kind;
 use rayon::prelude::*;
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -72,7 +73,7 @@ pub(crate) fn sweep_stamp(today: chrono::NaiveDate, rules: &RuleSet) -> String {
     format!("{today} {:016x}", digest([("rules", rules.as_str())]))
 }
 
-pub(crate) fn last_sweep_day(conn: &Connection) -> Result<Option<String>> {
+pub(crate) fn last_sweep_day(conn: &Conn) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .query_row(
@@ -176,7 +177,7 @@ fn cut_points(rules: &RuleSet, pops: &[Population]) -> CutPoints {
 /// transaction, so the write itself counts). For small books only: it reads
 /// every record.
 pub(crate) fn fresh_cut_points(
-    conn: &Connection,
+    conn: &Conn,
     rules: &RuleSet,
     today: chrono::NaiveDate,
 ) -> Result<CutPoints> {
@@ -191,7 +192,7 @@ const LAST_SWEEP_KEY: &str = "last_sweep";
 /// Forgets the last sweep, so the next `sweep_if_stale` (start of the TUI,
 /// commands that show tags) classifies the book again — used after a bulk
 /// import that skipped classification.
-pub(crate) fn mark_stale(conn: &Connection) -> Result<()> {
+pub(crate) fn mark_stale(conn: &Conn) -> Result<()> {
     conn.execute(
         "DELETE FROM classify_state WHERE key = ?1",
         [LAST_SWEEP_KEY],

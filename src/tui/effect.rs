@@ -247,7 +247,7 @@ pub struct Runtime {
 /// A background thread and the way to interrupt its SQL.
 struct Background {
     thread: std::thread::JoinHandle<()>,
-    interrupt: rusqlite::InterruptHandle,
+    interrupt: crate::store::engine::conn::InterruptHandle,
 }
 
 impl Background {
@@ -789,7 +789,7 @@ impl Runtime {
             .map(|n| n > BACKGROUND_SORT_ABOVE)
             .unwrap_or(false);
         let find =
-            move |conn: &rusqlite::Connection| -> Result<Vec<(i64, String, String)>, StoreError> {
+            move |conn: &crate::store::Conn| -> Result<Vec<(i64, String, String)>, StoreError> {
                 let pairs = likely_duplicates(conn, &c)?;
                 let mut out = Vec::new();
                 for p in pairs.into_iter().take(20) {
@@ -889,7 +889,7 @@ fn merge_touched(m: &crate::store::MergeRecord) -> Vec<(Kind, i64)> {
 
 /// The ids (in their order) of customers carrying `tag`; all without one.
 fn keep_tagged(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::Conn,
     ids: Vec<i64>,
     tag: &Option<(String, String)>,
 ) -> Result<Vec<i64>, StoreError> {

@@ -255,6 +255,46 @@ INSERT INTO search_state ("only", pruned) VALUES (1, 0);
 "#,
 ];
 
+/// What the store's shared SQL spelling needs on PostgreSQL besides the
+/// tables: SQLite's `instr`, and the case-blind collation that
+/// `COLLATE NOCASE` becomes (see `conn::pg_sql`). Safe to run again.
+pub const PG_HELPERS: &str = r#"
+CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT strpos($1, $2)';
+-- SQLite's scalar max(a, b) and min(a, b) (PostgreSQL: greatest, least).
+CREATE OR REPLACE FUNCTION max(bigint, bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT greatest($1, $2)';
+CREATE OR REPLACE FUNCTION min(bigint, bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT least($1, $2)';
+CREATE OR REPLACE FUNCTION max(text, text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT greatest($1, $2)';
+CREATE OR REPLACE FUNCTION min(text, text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT least($1, $2)';
+-- JSON lists are stored as text, as in SQLite.
+CREATE OR REPLACE FUNCTION json_array_length(text) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT json_array_length($1::json)';
+CREATE OR REPLACE FUNCTION ifnull(anyelement, anyelement) RETURNS anyelement
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT coalesce($1, $2)';
+-- The store inserts `NULLIF(:id, 0)` as a record's id, which SQLite
+-- turns into the next rowid; here the identity's next value.
+CREATE OR REPLACE FUNCTION dossier_fill_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.id IS NULL THEN
+        NEW.id := nextval(pg_get_serial_sequence(quote_ident(TG_TABLE_SCHEMA) || '.' || quote_ident(TG_TABLE_NAME), 'id'));
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER customers_fill_id BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+CREATE OR REPLACE TRIGGER products_fill_id BEFORE INSERT ON products FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+CREATE OR REPLACE TRIGGER opportunities_fill_id BEFORE INSERT ON opportunities FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+CREATE OR REPLACE TRIGGER activities_fill_id BEFORE INSERT ON activities FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'dossier_nocase') THEN
+        CREATE COLLATION dossier_nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+    END IF;
+END $$;
+"#;
+
 /// Both engines have a step for every schema version.
 const SAME_LENGTH: () = assert!(
     PG_MIGRATIONS.len() == MIGRATIONS.len(),
@@ -283,6 +323,17 @@ pub fn migrate(client: &mut postgres::Client) -> Result<()> {
         None
     };
     if current == Some(target) {
+        let helpers: bool = client
+            .query_one(
+                "SELECT to_regprocedure('dossier_fill_id()') IS NOT NULL \
+                 AND EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'dossier_nocase')",
+                &[],
+            )
+            .map_err(server_error)?
+            .get(0);
+        if !helpers {
+            client.batch_execute(PG_HELPERS).map_err(server_error)?;
+        }
         return Ok(());
     }
     let mut tx = client.transaction().map_err(server_error)?;
@@ -316,5 +367,6 @@ pub fn migrate(client: &mut postgres::Client) -> Result<()> {
         tx.execute("UPDATE dossier_schema SET version = $1", &[&target])
             .map_err(server_error)?;
     }
+    tx.batch_execute(PG_HELPERS).map_err(server_error)?;
     tx.commit().map_err(server_error)
 }
