@@ -380,7 +380,7 @@ impl Store {
 impl CustomerImport<'_> {
     fn begin(&mut self) -> Result<()> {
         if !self.open {
-            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.conn.begin_write()?;
             self.open = true;
             if self.classify.is_none() && !self.dry_run {
                 // Each batch commits untagged customers (the sweep at the
@@ -570,7 +570,7 @@ impl CustomerImport<'_> {
 
     fn commit(&mut self) -> Result<()> {
         if self.open {
-            self.conn.execute_batch("COMMIT")?;
+            self.conn.end(true)?;
             self.open = false;
         }
         self.in_batch = 0;
@@ -595,7 +595,7 @@ impl CustomerImport<'_> {
 
     fn rollback(&mut self) {
         if self.open {
-            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+            if let Err(e) = self.conn.end(false) {
                 tracing::error!(error = %e, "rolling back an import batch failed");
             }
             self.open = false;

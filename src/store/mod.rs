@@ -189,7 +189,7 @@ impl Visibility {
         match self {
             Visibility::Live => "deleted_at IS NULL",
             Visibility::Trash => "deleted_at IS NOT NULL",
-            Visibility::All => "1",
+            Visibility::All => "TRUE",
         }
     }
 }

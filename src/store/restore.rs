@@ -441,7 +441,7 @@ impl Store {
                 continue;
             }
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO tag_history (id, at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO tag_history (id, at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
             )?
             .execute(params![
                 if exact { Some(h.id).filter(|&i| i > 0) } else { None },
@@ -453,7 +453,8 @@ impl Store {
             // exact restore keeps them meaningful.
             for m in &b.merges {
                 tx.prepare_cached(
-                    "INSERT OR REPLACE INTO merges (id, at, kept_id, merged_id, kept_before, merged_before, kept_version_after, opportunities, activities, undone_at) VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    "INSERT INTO merges (id, at, kept_id, merged_id, kept_before, merged_before, kept_version_after, opportunities, activities, undone_at) VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                     ON CONFLICT (id) DO UPDATE SET at = excluded.at, kept_id = excluded.kept_id, merged_id = excluded.merged_id, kept_before = excluded.kept_before, merged_before = excluded.merged_before, kept_version_after = excluded.kept_version_after, opportunities = excluded.opportunities, activities = excluded.activities, undone_at = excluded.undone_at",
                 )?
                 .execute(params![m.id, m.at, m.kept_id, m.merged_id, m.kept_before, m.merged_before, m.kept_version_after, m.opportunities, m.activities, m.undone_at])?;
             }
@@ -470,6 +471,14 @@ impl Store {
         if dry_run {
             tx.rollback()?;
         } else {
+            tx.ids_written(&[
+                "customers",
+                "products",
+                "opportunities",
+                "activities",
+                "tag_history",
+                "merges",
+            ])?;
             tx.commit()?;
         }
         Ok(outcome)

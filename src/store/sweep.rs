@@ -237,7 +237,7 @@ impl Store {
         // spilling to the WAL; the book is read through it, not through a
         // memory map, whose touched pages would all count as the sweep's
         // memory (a 1M book is over a gigabyte). Restored afterwards.
-        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        let cache: i64 = self.conn.pragma_i64("cache_size")?;
         self.conn
             .pragma_update(None, "cache_size", -SWEEP_CACHE_KB)?;
         let result = self.sweep_in_tx(rules, dry_run, behavior);

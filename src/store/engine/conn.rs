@@ -315,7 +315,32 @@ impl Conn {
     ) -> SqlResult<()> {
         match self {
             Conn::Sqlite(c) => c.pragma_update(schema, name, value),
+            // The one pragma that changes meaning, not speed.
+            Conn::Server(s) if name == "defer_foreign_keys" => {
+                s.batch("SET CONSTRAINTS ALL DEFERRED")
+            }
             Conn::Server(_) => Ok(()),
+        }
+    }
+
+    /// After rows were written with ids of their own (a restore): the
+    /// next id a team book gives is past them (SQLite finds it itself).
+    pub fn ids_written(&self, tables: &[&str]) -> SqlResult<()> {
+        if let Conn::Server(s) = self {
+            for t in tables {
+                s.batch(&format!(
+                    "SELECT setval(pg_get_serial_sequence('{t}', 'id'), greatest(coalesce(max(id), 0), 1), max(id) IS NOT NULL) FROM {t}"
+                ))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A SQLite pragma's number (0 on a team book, where pragmas do nothing).
+    pub fn pragma_i64(&self, name: &str) -> SqlResult<i64> {
+        match self {
+            Conn::Sqlite(c) => c.pragma_query_value(None, name, |r| r.get(0)),
+            Conn::Server(_) => Ok(0),
         }
     }
 
@@ -898,6 +923,8 @@ pub fn pg_sql(sql: &str) -> (String, Vec<String>) {
         }
     }
     let out = replace_ci(&out, "COLLATE NOCASE", "COLLATE dossier_nocase");
+    // `only` is a column name to SQLite and a keyword to PostgreSQL.
+    let out = out.replace(" only = 1", " \"only\" = 1");
     // SQLite's LIKE is case-blind for ASCII; PostgreSQL's ILIKE is that.
     let out = replace_ci(&out, " LIKE ", " ILIKE ");
     // A bulk insert's UUID expression (see `rows::new_uuid_sql`).

@@ -288,6 +288,15 @@ CREATE OR REPLACE TRIGGER customers_fill_id BEFORE INSERT ON customers FOR EACH 
 CREATE OR REPLACE TRIGGER products_fill_id BEFORE INSERT ON products FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
 CREATE OR REPLACE TRIGGER opportunities_fill_id BEFORE INSERT ON opportunities FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
 CREATE OR REPLACE TRIGGER activities_fill_id BEFORE INSERT ON activities FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+CREATE OR REPLACE TRIGGER merges_fill_id BEFORE INSERT ON merges FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+-- Links that a restore may need to check at commit (SQLite's
+-- defer_foreign_keys; here SET CONSTRAINTS ALL DEFERRED).
+ALTER TABLE activities ALTER CONSTRAINT activities_customer_id_fkey DEFERRABLE;
+ALTER TABLE activities ALTER CONSTRAINT activities_opportunity_id_fkey DEFERRABLE;
+ALTER TABLE opportunities ALTER CONSTRAINT opportunities_customer_id_fkey DEFERRABLE;
+ALTER TABLE opportunities ALTER CONSTRAINT opportunities_campaign_id_fkey DEFERRABLE;
+ALTER TABLE line_items ALTER CONSTRAINT line_items_opportunity_id_fkey DEFERRABLE;
+ALTER TABLE line_items ALTER CONSTRAINT line_items_product_id_fkey DEFERRABLE;
 DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'dossier_nocase') THEN
         CREATE COLLATION dossier_nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
