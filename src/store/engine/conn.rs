@@ -923,6 +923,8 @@ pub fn pg_sql(sql: &str) -> (String, Vec<String>) {
         }
     }
     let out = replace_ci(&out, "COLLATE NOCASE", "COLLATE dossier_nocase");
+    // SQLite's index hints: PostgreSQL's planner picks its own.
+    let out = strip_index_hints(&out);
     // `only` is a column name to SQLite and a keyword to PostgreSQL.
     let out = out.replace(" only = 1", " \"only\" = 1");
     // SQLite's LIKE is case-blind for ASCII; PostgreSQL's ILIKE is that.
@@ -930,6 +932,19 @@ pub fn pg_sql(sql: &str) -> (String, Vec<String>) {
     // A bulk insert's UUID expression (see `rows::new_uuid_sql`).
     let out = out.replace(crate::store::rows_new_uuid_sql(), "gen_random_uuid()::text");
     (out, names)
+}
+
+/// `sql` without SQLite's `INDEXED BY name` hints.
+fn strip_index_hints(sql: &str) -> String {
+    let mut out = sql.to_string();
+    while let Some(at) = out.find(" INDEXED BY ") {
+        let name_start = at + " INDEXED BY ".len();
+        let name_end = out[name_start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(out.len(), |n| name_start + n);
+        out.replace_range(at..name_end, "");
+    }
+    out
 }
 
 /// `text` with every `from` (any case) replaced by `to`.
@@ -981,6 +996,12 @@ mod tests {
             "SELECT name FROM c WHERE id > $1 ORDER BY name COLLATE dossier_nocase"
         );
         assert!(names.is_empty());
+    }
+
+    #[test]
+    fn index_hints_are_left_to_the_server() {
+        let (sql, _) = pg_sql("SELECT 1 FROM a JOIN o INDEXED BY o_won ON o.id = a.id");
+        assert_eq!(sql, "SELECT 1 FROM a JOIN o ON o.id = a.id");
     }
 
     #[test]
