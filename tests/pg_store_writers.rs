@@ -78,7 +78,11 @@ fn twenty_writers_through_the_store_lose_no_update(#[case] engine: EngineKind) {
     for id in &ids {
         let c = s.customer(*id).unwrap();
         // Every save bumped the version once: version 1 plus its updates.
-        assert_eq!(c.meta.version, i64::from(c.size.unwrap()) + 1, "customer {id}");
+        assert_eq!(
+            c.meta.version,
+            i64::from(c.size.unwrap()) + 1,
+            "customer {id}"
+        );
         total += u64::from(c.size.unwrap());
     }
     assert_eq!(total as usize, WRITERS * OPS, "no update lost");

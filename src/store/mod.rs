@@ -247,6 +247,15 @@ impl Store {
         }
     }
 
+    /// Colleagues' commits to a team book, as they happen (see
+    /// [`engine::listen`]); None for a SQLite book.
+    pub fn listen_for_changes(&self) -> Result<Option<engine::listen::ChangeListener>> {
+        match self.conn.server() {
+            Some(s) => Ok(Some(s.listen()?)),
+            None => Ok(None),
+        }
+    }
+
     /// Which engine the book is on.
     pub fn engine(&self) -> engine::EngineKind {
         self.conn.kind()

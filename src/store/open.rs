@@ -242,7 +242,7 @@ pub(crate) fn open_server(url: &str, clock: Clock) -> Result<Store> {
     let mut client = super::engine::connect(url)?;
     super::engine::pg_schema::migrate(&mut client)?;
     Ok(Store {
-        conn: super::Conn::Server(Box::new(super::engine::conn::ServerConn::new(client))),
+        conn: super::Conn::Server(Box::new(super::engine::conn::ServerConn::new(client, url)?)),
         clock,
         path: None,
         classify: Default::default(),

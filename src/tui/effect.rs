@@ -242,6 +242,8 @@ pub struct Runtime {
     background: Vec<Background>,
     /// A sweep runs on its own thread; its `Swept` has not arrived yet.
     sweeping: bool,
+    /// On a team book: the tables colleagues' commits changed (LISTEN).
+    team_changes: Option<Receiver<Vec<String>>>,
 }
 
 /// A background thread and the way to interrupt its SQL.
@@ -265,7 +267,15 @@ impl Runtime {
     pub fn new(store: Store, demo: Option<DemoLoader>) -> Runtime {
         let (tx, rx) = channel();
         let search = SearchEngine::start(&store);
+        let team_changes = match store.listen_for_changes() {
+            Ok(listener) => listener.map(|l| l.spawn()),
+            Err(e) => {
+                tracing::warn!("no live view of the team book: {e}");
+                None
+            }
+        };
         Runtime {
+            team_changes,
             store,
             demo,
             tx,
@@ -325,6 +335,17 @@ impl Runtime {
             any = true;
             let effects = app.apply(o);
             self.run_all(app, effects);
+        }
+        // A colleague saved: the index catches up from the book's change
+        // log, and rows, detail, dashboard and counts load again.
+        let colleague_saved = self
+            .team_changes
+            .as_ref()
+            .is_some_and(|rx| rx.try_iter().fold(false, |any, t| any | !t.is_empty()));
+        if colleague_saved {
+            self.search.catch_up(&self.store);
+            self.dispatch(app, super::action::Action::Reload);
+            any = true;
         }
         any | self.take_tab_reads(app, None)
     }

@@ -64,7 +64,7 @@ pub(crate) fn unwrap_server_failure(e: rusqlite::Error) -> Result<StoreError, ru
 const WRITE_LOCK_KEY: i64 = 0x0064_6f73_7369_6572; // "dossier"
 
 /// A prepared statement on the server and its `:name` parameters in order.
-type Prepared = (postgres::Statement, Arc<[String]>);
+type Prepared = (postgres::Statement, Arc<[String]>, Option<Arc<str>>);
 
 /// A connection to a team book.
 pub struct ServerConn {
@@ -72,15 +72,34 @@ pub struct ServerConn {
     cache: RefCell<HashMap<String, Prepared>>,
     /// Open transactions and savepoints (0: autocommit).
     depth: Cell<u32>,
+    /// Where the book is (for a second connection: the live view).
+    url: String,
+    /// This session's server process, whose own commits are not news.
+    pid: i32,
+    /// The table of the last `INSERT`, for `last_insert_rowid` (triggers
+    /// use other sequences, so `lastval()` would not do).
+    last_insert: RefCell<Option<String>>,
 }
 
 impl ServerConn {
-    pub fn new(client: postgres::Client) -> ServerConn {
-        ServerConn {
+    pub fn new(mut client: postgres::Client, url: &str) -> Result<ServerConn, StoreError> {
+        let pid: i32 = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .map_err(super::server_error)?
+            .get(0);
+        Ok(ServerConn {
+            url: url.to_string(),
+            pid,
             client: RefCell::new(client),
             cache: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
-        }
+            last_insert: RefCell::new(None),
+        })
+    }
+
+    /// Starts listening for colleagues' commits to this book.
+    pub fn listen(&self) -> Result<super::listen::ChangeListener, StoreError> {
+        super::listen::ChangeListener::start(&self.url, self.pid)
     }
 
     /// The client, for what only a server does (COPY, LISTEN).
@@ -103,12 +122,13 @@ impl ServerConn {
             server_failure(e)
         })?;
         let names: Arc<[String]> = names.into();
+        let insert: Option<Arc<str>> = insert_table(sql).map(Into::into);
         if cached {
             self.cache
                 .borrow_mut()
-                .insert(sql.to_string(), (st.clone(), names.clone()));
+                .insert(sql.to_string(), (st.clone(), names.clone(), insert.clone()));
         }
-        Ok((st, names))
+        Ok((st, names, insert))
     }
 
     fn batch(&self, sql: &str) -> SqlResult<()> {
@@ -184,11 +204,12 @@ impl Conn {
         match self {
             Conn::Sqlite(c) => Ok(Statement(Stmt::Sqlite(c.prepare(sql)?))),
             Conn::Server(s) => {
-                let (stmt, names) = s.prepare(sql, false)?;
+                let (stmt, names, insert) = s.prepare(sql, false)?;
                 Ok(Statement(Stmt::Server {
                     conn: s,
                     stmt,
                     names,
+                    insert,
                 }))
             }
         }
@@ -198,11 +219,12 @@ impl Conn {
         match self {
             Conn::Sqlite(c) => Ok(Statement(Stmt::Cached(c.prepare_cached(sql)?))),
             Conn::Server(s) => {
-                let (stmt, names) = s.prepare(sql, true)?;
+                let (stmt, names, insert) = s.prepare(sql, true)?;
                 Ok(Statement(Stmt::Server {
                     conn: s,
                     stmt,
                     names,
+                    insert,
                 }))
             }
         }
@@ -221,7 +243,14 @@ impl Conn {
     pub fn last_insert_rowid(&self) -> SqlResult<i64> {
         match self {
             Conn::Sqlite(c) => Ok(c.last_insert_rowid()),
-            Conn::Server(_) => self.query_row("SELECT lastval()", [], |r| r.get(0)),
+            Conn::Server(s) => {
+                let table = s.last_insert.borrow().clone().unwrap_or_default();
+                self.query_row(
+                    "SELECT currval(pg_get_serial_sequence(?1, 'id'))",
+                    [table],
+                    |r| r.get(0),
+                )
+            }
         }
     }
 
@@ -446,6 +475,8 @@ enum Stmt<'c> {
         conn: &'c ServerConn,
         stmt: postgres::Statement,
         names: Arc<[String]>,
+        /// The table when it is an `INSERT`.
+        insert: Option<Arc<str>>,
     },
 }
 
@@ -460,9 +491,18 @@ impl<'c> Statement<'c> {
 
     /// Runs the statement on the server; the rows as values.
     fn run_server<P: Params>(&self, params: P) -> SqlResult<ServerRows> {
-        let Stmt::Server { conn, stmt, names } = &self.0 else {
+        let Stmt::Server {
+            conn,
+            stmt,
+            names,
+            insert,
+        } = &self.0
+        else {
             unreachable!("run_server on a SQLite statement")
         };
+        if let Some(table) = insert {
+            *conn.last_insert.borrow_mut() = Some(table.to_string());
+        }
         let values = params.bind()?.ordered(names)?;
         let p = pg_params(&values);
         let rows = conn
@@ -490,10 +530,19 @@ impl<'c> Statement<'c> {
         if let Some(s) = self.sqlite() {
             return s.execute(params.sqlite());
         }
-        let Stmt::Server { conn, stmt, names } = &self.0 else {
+        let Stmt::Server {
+            conn,
+            stmt,
+            names,
+            insert,
+        } = &self.0
+        else {
             unreachable!()
         };
         let values = params.bind()?.ordered(names)?;
+        if let Some(table) = insert {
+            *conn.last_insert.borrow_mut() = Some(table.to_string());
+        }
         let p = pg_params(&values);
         let n = conn
             .client
@@ -548,6 +597,16 @@ impl<'c> Statement<'c> {
             Stmt::Server { stmt, .. } => stmt.columns().len(),
         }
     }
+}
+
+/// The table an `INSERT` writes to (None for other statements).
+fn insert_table(sql: &str) -> Option<String> {
+    let rest = sql.trim_start().strip_prefix("INSERT INTO ")?;
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 struct ServerRows {

@@ -28,6 +28,7 @@
 
 pub mod conn;
 pub mod copy;
+pub mod listen;
 pub mod pg_schema;
 pub mod team;
 

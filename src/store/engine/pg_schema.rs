@@ -297,6 +297,42 @@ ALTER TABLE opportunities ALTER CONSTRAINT opportunities_customer_id_fkey DEFERR
 ALTER TABLE opportunities ALTER CONSTRAINT opportunities_campaign_id_fkey DEFERRABLE;
 ALTER TABLE line_items ALTER CONSTRAINT line_items_opportunity_id_fkey DEFERRABLE;
 ALTER TABLE line_items ALTER CONSTRAINT line_items_product_id_fkey DEFERRABLE;
+-- The search index's change log, as SQLite's triggers write it (see
+-- schema.rs, step 9): every write to a record or its tags adds a row.
+CREATE OR REPLACE FUNCTION dossier_log_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'tag_sets' THEN
+        IF TG_OP = 'DELETE' THEN
+            INSERT INTO search_log (kind, id) VALUES (OLD.record_kind, OLD.record_id);
+        ELSE
+            INSERT INTO search_log (kind, id) VALUES (NEW.record_kind, NEW.record_id);
+        END IF;
+    ELSIF TG_OP = 'INSERT' THEN
+        INSERT INTO search_log (kind, id) VALUES (TG_ARGV[0], NEW.id);
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO search_log (kind, id, deps) VALUES (TG_ARGV[0], NEW.id, TG_ARGV[1]::bigint);
+    ELSE
+        INSERT INTO search_log (kind, id, deps) VALUES (TG_ARGV[0], OLD.id, TG_ARGV[1]::bigint);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER search_log_customers AFTER INSERT OR UPDATE OR DELETE ON customers FOR EACH ROW EXECUTE FUNCTION dossier_log_change('customer', '1');
+CREATE OR REPLACE TRIGGER search_log_opportunities AFTER INSERT OR UPDATE OR DELETE ON opportunities FOR EACH ROW EXECUTE FUNCTION dossier_log_change('opportunity', '0');
+CREATE OR REPLACE TRIGGER search_log_products AFTER INSERT OR UPDATE OR DELETE ON products FOR EACH ROW EXECUTE FUNCTION dossier_log_change('product', '0');
+CREATE OR REPLACE TRIGGER search_log_activities AFTER INSERT OR UPDATE OR DELETE ON activities FOR EACH ROW EXECUTE FUNCTION dossier_log_change('activity', '0');
+CREATE OR REPLACE TRIGGER search_log_tag_sets AFTER INSERT OR UPDATE OR DELETE ON tag_sets FOR EACH ROW EXECUTE FUNCTION dossier_log_change();
+-- Open terminal UIs on the book LISTEN on dossier_changes: one
+-- notification per changed table per transaction, sent at commit.
+CREATE OR REPLACE FUNCTION dossier_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('dossier_changes', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER notify_customers AFTER INSERT OR UPDATE OR DELETE ON customers FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
+CREATE OR REPLACE TRIGGER notify_opportunities AFTER INSERT OR UPDATE OR DELETE ON opportunities FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
+CREATE OR REPLACE TRIGGER notify_products AFTER INSERT OR UPDATE OR DELETE ON products FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
+CREATE OR REPLACE TRIGGER notify_activities AFTER INSERT OR UPDATE OR DELETE ON activities FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
+CREATE OR REPLACE TRIGGER notify_tag_sets AFTER INSERT OR UPDATE OR DELETE ON tag_sets FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
 DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'dossier_nocase') THEN
         CREATE COLLATION dossier_nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
@@ -334,7 +370,7 @@ pub fn migrate(client: &mut postgres::Client) -> Result<()> {
     if current == Some(target) {
         let helpers: bool = client
             .query_one(
-                "SELECT to_regprocedure('dossier_fill_id()') IS NOT NULL \
+                "SELECT to_regprocedure('dossier_notify_change()') IS NOT NULL \
                  AND EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'dossier_nocase')",
                 &[],
             )
