@@ -51,7 +51,7 @@ fn a_rep_works_through_the_store_on_their_own_records() {
     let url = pg_support::fresh_database(pg, "rep_store");
     team::init(&url).unwrap();
     let tag = format!("{}_{}", std::process::id(), url.rsplit('_').next().unwrap());
-    let mut member = |who: &str| {
+    let member = |who: &str| {
         let name = format!("{who}_{tag}");
         let pw = team::add_user(
             &url,
