@@ -1,27 +1,51 @@
-//! The store on a real SQLite file: CRUD per kind, versions, trash, schema, permissions.
+//! The store on both engines: CRUD per kind, versions, trash, merge — each
+//! test runs on SQLite and on PostgreSQL (rstest cases; the PostgreSQL case
+//! on the throwaway server of `pg_support`, one database per test) — and
+//! the SQLite file's schema and permissions.
+
+mod pg_support;
 
 use chrono::NaiveDate;
 use dossier::domain::{
     Activity, ActivityKind, Campaign, Clock, Customer, Kind, LineItem, Money, Opportunity, Product,
     Sentiment, Stage,
 };
+use dossier::store::engine::EngineKind;
 use dossier::store::{Page, Store, StoreError, Visibility, SCHEMA_VERSION};
+use rstest::rstest;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+#[allow(dead_code)]
 fn store() -> Store {
     Store::open_in_memory_with_clock(Clock::at_date(day("2026-11-23"))).unwrap()
+}
+
+/// A new empty book on `engine`; None when that is PostgreSQL and there is
+/// no server (the test returns; `pg_store::postgres_suite_ran` reports it).
+fn book(engine: EngineKind) -> Option<Store> {
+    let clock = Clock::at_date(day("2026-11-23"));
+    match engine {
+        EngineKind::Sqlite => Some(Store::open_in_memory_with_clock(clock).unwrap()),
+        EngineKind::Postgres => Some(pg_support::store_on_server(
+            pg_support::server_or_skip()?,
+            "store",
+            clock,
+        )),
+    }
 }
 
 fn customer(s: &mut Store, name: &str) -> Customer {
     s.add_customer(&Customer::named(name)).unwrap().record
 }
 
-#[test]
-fn customer_crud_round_trips_every_field() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn customer_crud_round_trips_every_field(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     let mut c = Customer::named("张伟");
     c.company = "上海华信科技有限公司".into();
     c.phones = vec!["138 0013 8000".into()];
@@ -44,9 +68,11 @@ fn customer_crud_round_trips_every_field() {
     assert_eq!(s.customer(saved.meta.id).unwrap().city, "北京");
 }
 
-#[test]
-fn stale_version_is_a_conflict_not_an_overwrite() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn stale_version_is_a_conflict_not_an_overwrite(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     let c = customer(&mut s, "Ann Lee");
     let mut first = c.clone();
     let mut second = c.clone();
@@ -64,9 +90,11 @@ fn stale_version_is_a_conflict_not_an_overwrite() {
     assert!(msg.contains("changed elsewhere"), "{msg}");
 }
 
-#[test]
-fn invalid_records_are_refused_with_field_messages() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn invalid_records_are_refused_with_field_messages(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     let mut c = Customer::named("  ");
     c.emails = vec!["not-an-email".into()];
     let err = s.add_customer(&c).unwrap_err();
@@ -76,9 +104,11 @@ fn invalid_records_are_refused_with_field_messages() {
     assert_eq!(s.counts().unwrap().customers, 0);
 }
 
-#[test]
-fn opportunity_with_line_items_and_links() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn opportunity_with_line_items_and_links(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     let c = customer(&mut s, "Bob");
     let p = s
         .add_product(&Product {
@@ -133,9 +163,11 @@ fn opportunity_with_line_items_and_links() {
     assert_eq!(s.update_opportunity(&reopened).unwrap().closed_on, None);
 }
 
-#[test]
-fn product_sku_is_unique_among_live_products() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn product_sku_is_unique_among_live_products(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     let p = Product {
         sku: "A-1".into(),
         ..Product::named("A")
@@ -145,9 +177,11 @@ fn product_sku_is_unique_among_live_products() {
     assert!(err.validation().unwrap().for_field("sku").is_some());
 }
 
-#[test]
-fn activities_touches_and_campaigns() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn activities_touches_and_campaigns(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     let c = customer(&mut s, "Cui");
     let touch = Activity {
         kind: ActivityKind::Call,
@@ -203,9 +237,11 @@ fn activities_touches_and_campaigns() {
     assert_eq!(s.activities_of_customer(c.meta.id).unwrap().len(), 1);
 }
 
-#[test]
-fn soft_delete_restore_and_purge() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn soft_delete_restore_and_purge(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     let c = customer(&mut s, "Dana");
     s.delete(Kind::Customer, c.meta.id, Some(1)).unwrap();
     assert!(s.customers(Page::default()).unwrap().is_empty());
@@ -239,9 +275,11 @@ fn soft_delete_restore_and_purge() {
     ));
 }
 
-#[test]
-fn purging_a_product_on_a_deal_is_refused() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn purging_a_product_on_a_deal_is_refused(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     let c = customer(&mut s, "Eve");
     let p = s.add_product(&Product::named("Widget")).unwrap();
     s.add_opportunity(&Opportunity {
@@ -260,9 +298,11 @@ fn purging_a_product_on_a_deal_is_refused() {
     assert!(err.to_string().contains("deal line"), "{err}");
 }
 
-#[test]
-fn keyset_paging_walks_every_row_once() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn keyset_paging_walks_every_row_once(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     for i in 0..25 {
         customer(&mut s, &format!("C{i}"));
     }
@@ -336,9 +376,11 @@ fn a_file_that_is_not_a_database_is_refused_not_overwritten() {
 }
 
 /// Every write returns the tag changes it made, merges and unmerges too.
-#[test]
-fn merge_and_unmerge_return_their_own_tag_changes() {
-    let mut s = store();
+#[rstest]
+#[case::sqlite(EngineKind::Sqlite)]
+#[case::postgres(EngineKind::Postgres)]
+fn merge_and_unmerge_return_their_own_tag_changes(#[case] engine: EngineKind) {
+    let Some(mut s) = book(engine) else { return };
     let mut carl = Customer::named("Carl Berg");
     carl.emails = vec!["carl@berg.example".into()];
     let carl = s.add_customer(&carl).unwrap().meta.id;

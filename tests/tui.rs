@@ -384,6 +384,8 @@ fn a_busy_book_is_a_message_not_a_crash() {
     let mut s = Store::open_with_clock(&path, Clock::at_date(today())).unwrap();
     s.add_customer(&Customer::named("Ann")).unwrap();
     s.conn()
+        .sqlite()
+        .unwrap()
         .busy_timeout(std::time::Duration::from_millis(50))
         .unwrap();
     let mut h = Harness::open(s, 80, 24);

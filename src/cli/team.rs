@@ -51,16 +51,15 @@ pub fn run(cli: &Cli, db: &Path) -> Result<Option<ExitCode>> {
                 ExitCode::FAILURE
             }))
         }
-        _ if engine::is_server_url(&db) => {
+        Some(Command::Gen { .. } | Command::CrashWriter { .. }) if engine::is_server_url(&db) => {
             // Check the server first: a wrong URL or a server that is down
             // is the message to see.
             drop(engine::connect(&db)?);
-            Err(anyhow!(
-                "{} is a team book on PostgreSQL: this version of dossier sets it up (dossier team init, team add-user) and copies books to and from it (dossier copy); opening it for {} is not built yet — copy it down to a file to work on it: dossier copy --from {} --to book.db",
-                engine::redact(&db),
-                cli.command.as_ref().map_or("the terminal UI", |c| c.name()),
-                engine::redact(&db),
-            ))
+            Err(anyhow!(crate::tr!(
+                "team-not-yet",
+                url = engine::redact(&db),
+                command = cli.command.as_ref().map_or("tui", |c| c.name()),
+            )))
         }
         _ => Ok(None),
     }

@@ -34,6 +34,11 @@ pub(crate) const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/i18n/en/tui.ftl"),
         include_str!("../../assets/i18n/zh-CN/tui.ftl"),
     ),
+    (
+        "team.ftl",
+        include_str!("../../assets/i18n/en/team.ftl"),
+        include_str!("../../assets/i18n/zh-CN/team.ftl"),
+    ),
 ];
 
 /// An argument of a message: a text, or a number (which also picks plural

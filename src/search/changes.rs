@@ -4,8 +4,9 @@
 //! is here, so another database engine needs only this file's variant.
 
 use crate::domain::Kind;
+use crate::store::engine::conn::Conn as Connection;
 use crate::store::Result;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 /// Where the log stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use super::index::DocInput;
 use super::{changes, disk};
 use super::{Field, SearchIndex};
 use crate::domain::Kind;
+use crate::store::engine::conn::{Conn as Connection, Row};
 use crate::store::{Result, Store, StoreError};
-use rusqlite::{Connection, Row};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const CUSTOMERS: &str =
@@ -206,7 +206,7 @@ fn load_kind(
         .peekable();
     let mut rows = stmt.query([])?;
     let mut n = 0u32;
-    while let Some(row) = rows.next()? {
+    while let Some(row) = rows.next()?.as_ref() {
         n = n.wrapping_add(1);
         if n.is_multiple_of(4096) && stop.load(Ordering::Relaxed) {
             return Err(StoreError::Refused(
@@ -250,7 +250,7 @@ pub fn refresh_record(index: &mut SearchIndex, store: &Store, kind: Kind, id: i6
         index.remove(kind, id);
         return Ok(());
     };
-    let mut doc = doc_from_row(kind, row)?;
+    let mut doc = doc_from_row(kind, &row)?;
     let tags = store.tag_values(kind, id)?.into_iter().collect::<Vec<_>>();
     add_tags(&mut doc, tags);
     index.upsert(doc);

@@ -1,9 +1,10 @@
+use super::engine::conn::{Conn, Row};
 use super::rows;
 use super::write::{Retag, StoredRecord, Touched, Written};
 use super::{Page, Result, Store, StoreError};
 use crate::domain::{Activity, ActivityKind, Campaign, Kind, Meta, Money, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{named_params, Connection, OptionalExtension, Row};
+use rusqlite::{named_params, OptionalExtension};
 
 pub(crate) const COLUMNS: &str = "id, uuid, created_at, updated_at, version, deleted_at, kind, customer_id, opportunity_id, \
     date, summary, sentiment, next_follow_up, channel, end_date, region, goal, participants, cost, leads, \
@@ -48,7 +49,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Activity> {
     })
 }
 
-fn check_links(conn: &Connection, a: &Activity) -> Result<()> {
+fn check_links(conn: &Conn, a: &Activity) -> Result<()> {
     if let Some(id) = a.customer_id {
         rows::ensure_link(conn, "customer", Kind::Customer, id)?;
     }
@@ -72,7 +73,7 @@ fn check_links(conn: &Connection, a: &Activity) -> Result<()> {
 }
 
 fn write_fields(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
     a: &Activity,
     now: chrono::DateTime<chrono::Utc>,
@@ -111,8 +112,8 @@ const INSERT: &str = "INSERT INTO activities (id, created_at, updated_at, versio
 // A new follow-up date on an edited touch is a new reminder: it opens again.
 const UPDATE: &str = "UPDATE activities SET kind = :kind, customer_id = :customer_id, \
     opportunity_id = :opportunity_id, date = :date, summary = :summary, sentiment = :sentiment, \
-    follow_up_done_on = CASE WHEN next_follow_up IS :next_follow_up THEN follow_up_done_on END, \
-    follow_up_closed_by = CASE WHEN next_follow_up IS :next_follow_up THEN follow_up_closed_by END, \
+    follow_up_done_on = CASE WHEN next_follow_up IS NOT DISTINCT FROM :next_follow_up THEN follow_up_done_on END, \
+    follow_up_closed_by = CASE WHEN next_follow_up IS NOT DISTINCT FROM :next_follow_up THEN follow_up_closed_by END, \
     next_follow_up = :next_follow_up, channel = :channel, end_date = :end_date, region = :region, \
     goal = :goal, participants = :participants, cost = :cost, leads = :leads, updated_at = :now \
     WHERE id = :id";
@@ -130,7 +131,7 @@ pub struct FollowUpClosed {
 /// them. A note never does. Each closed touch gets a new version, so an
 /// edit of it open in another window is told it changed.
 fn close_answered_follow_ups(
-    conn: &Connection,
+    conn: &Conn,
     a: &Activity,
     id: i64,
     now: chrono::DateTime<chrono::Utc>,

@@ -1,6 +1,7 @@
 //! The whole book as the sweep reads it: set-based scans of each table
 //! (in rowid order, no per-record queries), grouped in memory.
 
+use super::engine::conn::{Conn, Row};
 use super::Result;
 use crate::classify::compute::{
     CampaignResults, CustomerProfile, DealRow, OpportunityProfile, ProductProfile, ProductSales,
@@ -8,7 +9,6 @@ use crate::classify::compute::{
 };
 use crate::domain::{Campaign, Sentiment, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::Connection;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -88,11 +88,11 @@ fn ranges(ids: impl Iterator<Item = i64>, keys: &[i64]) -> Vec<std::ops::Range<u
     out
 }
 
-fn str_at<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
+fn str_at<'r>(r: &'r Row, i: usize) -> rusqlite::Result<&'r str> {
     Ok(r.get_ref(i)?.as_str()?)
 }
 
-fn opt_str_at<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
+fn opt_str_at<'r>(r: &'r Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
     Ok(r.get_ref(i)?.as_str_or_null()?)
 }
 
@@ -111,7 +111,7 @@ fn ymd(s: &[u8]) -> Option<NaiveDate> {
 }
 
 /// A date column (`YYYY-MM-DD`), NULL as `None`.
-fn date_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+fn date_at(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)? {
         if t.len() == 10 {
             if let Some(d) = ymd(t) {
@@ -124,7 +124,7 @@ fn date_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 
 /// The UTC day of a timestamp column. Timestamps are written in UTC, so
 /// the day is their first ten characters; anything else is parsed fully.
-fn day_of_timestamp(r: &rusqlite::Row, i: usize) -> rusqlite::Result<NaiveDate> {
+fn day_of_timestamp(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
     if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)? {
         let utc = t.ends_with(b"Z") || t.ends_with(b"+00:00");
         if utc && t.len() > 10 && matches!(t[10], b'T' | b' ') {
@@ -144,7 +144,7 @@ type Keyed = Vec<(i64, NaiveDate, i64, TouchRow)>;
 struct Interner(super::fast_hash::FastMap<Arc<str>>);
 
 impl Interner {
-    fn text(&mut self, r: &rusqlite::Row, i: usize) -> rusqlite::Result<Arc<str>> {
+    fn text(&mut self, r: &Row, i: usize) -> rusqlite::Result<Arc<str>> {
         let s = opt_str_at(r, i)?.unwrap_or("");
         if let Some(t) = self.0.get(s) {
             return Ok(t.clone());
@@ -158,13 +158,13 @@ impl Interner {
 /// Room for every row of `table` (its highest id; `table` is one of the
 /// book's own): growing a vector of a million rows by doubling copies it
 /// and faults in fresh pages several times over.
-fn rows_in(conn: &Connection, table: &str) -> Result<usize> {
+fn rows_in(conn: &Conn, table: &str) -> Result<usize> {
     let n: Option<i64> =
         conn.query_row(&format!("SELECT max(id) FROM {table}"), [], |r| r.get(0))?;
     Ok(n.unwrap_or(0).clamp(0, 1 << 32) as usize)
 }
 
-fn read_customers(conn: &Connection) -> Result<Vec<(i64, CustomerProfile)>> {
+fn read_customers(conn: &Conn) -> Result<Vec<(i64, CustomerProfile)>> {
     let mut customers: Vec<(i64, CustomerProfile)> =
         Vec::with_capacity(rows_in(conn, "customers")?);
     let mut texts = Interner::default();
@@ -173,7 +173,7 @@ fn read_customers(conn: &Connection) -> Result<Vec<(i64, CustomerProfile)>> {
          FROM customers WHERE deleted_at IS NULL ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
+    while let Some(r) = rows.next()?.as_ref() {
         customers.push((
             r.get(0)?,
             CustomerProfile {
@@ -191,10 +191,7 @@ fn read_customers(conn: &Connection) -> Result<Vec<(i64, CustomerProfile)>> {
     Ok(customers)
 }
 
-fn read_deals(
-    conn: &Connection,
-    rates: &crate::domain::Rates,
-) -> Result<(Vec<String>, Vec<DealLine>)> {
+fn read_deals(conn: &Conn, rates: &crate::domain::Rates) -> Result<(Vec<String>, Vec<DealLine>)> {
     let mut sources: Vec<String> = Vec::new();
     let mut source_ids: HashMap<String, u32> = HashMap::new();
     let mut stmt = conn.prepare(
@@ -205,7 +202,7 @@ fn read_deals(
     )?;
     let mut rows = stmt.query([])?;
     let mut deals = Vec::with_capacity(rows_in(conn, "opportunities")?);
-    while let Some(r) = rows.next()? {
+    while let Some(r) = rows.next()?.as_ref() {
         let src = str_at(r, 6)?;
         let source = match source_ids.get(src) {
             Some(i) => *i,
@@ -238,7 +235,7 @@ fn read_deals(
     Ok((sources, deals))
 }
 
-fn read_touches(conn: &Connection) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
+fn read_touches(conn: &Conn) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
     let mut stmt = conn.prepare(
         "SELECT customer_id, date, id, opportunity_id, sentiment,
                 CASE WHEN follow_up_done_on IS NULL THEN next_follow_up END, kind != 'note'
@@ -249,7 +246,7 @@ fn read_touches(conn: &Connection) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
     let mut keyed: Vec<(i64, NaiveDate, i64, TouchRow)> =
         Vec::with_capacity(rows_in(conn, "activities")?);
     let mut last_touch: HashMap<i64, NaiveDate> = HashMap::new();
-    while let Some(r) = rows.next()? {
+    while let Some(r) = rows.next()?.as_ref() {
         let Some(date) = date_at(r, 1)? else {
             continue;
         };
@@ -276,10 +273,10 @@ fn read_touches(conn: &Connection) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
 /// Runs `f` on a fresh reader of `path` in another thread while `main`
 /// runs here; without a path (a book in memory), both run here on `conn`.
 pub(crate) fn in_parallel<A: Send, B: Send>(
-    conn: &Connection,
+    conn: &Conn,
     path: Option<&std::path::Path>,
-    f: impl FnOnce(&Connection) -> Result<A> + Send,
-    main: impl FnOnce(&Connection) -> Result<B>,
+    f: impl FnOnce(&Conn) -> Result<A> + Send,
+    main: impl FnOnce(&Conn) -> Result<B>,
 ) -> Result<(A, B)> {
     match path {
         None => {
@@ -307,7 +304,7 @@ impl Book {
     /// connection while this one reads customers: a sweep holds the write
     /// lock, so both see the same book.
     pub(crate) fn load(
-        conn: &Connection,
+        conn: &Conn,
         path: Option<&std::path::Path>,
         today: NaiveDate,
         rates: &crate::domain::Rates,

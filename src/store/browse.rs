@@ -5,10 +5,10 @@
 //! Scrolling never touches SQL beyond the visible window: the UI keeps the
 //! id list and asks for ~100 rows at a time by primary key.
 
+use super::engine::conn::{params_from_iter, Conn};
 use super::{Result, Store};
 use crate::domain::{Activity, Customer, Opportunity};
 use chrono::NaiveDate;
-use rusqlite::{params_from_iter, Connection};
 use std::collections::HashMap;
 
 use super::Tag;
@@ -76,17 +76,17 @@ impl CustomerSort {
             CustomerSort::Value => {
                 "SELECT c.id FROM customers c LEFT JOIN tag_sets t ON t.record_kind = 'customer' \
                  AND t.record_id = c.id WHERE c.deleted_at IS NULL \
-                 ORDER BY CASE WHEN instr(t.tags, char(10) || 'value=high' || char(10)) THEN 0 \
-                 WHEN instr(t.tags, char(10) || 'value=medium' || char(10)) THEN 1 \
-                 WHEN instr(t.tags, char(10) || 'value=low' || char(10)) THEN 2 ELSE 3 END, c.id"
+                 ORDER BY CASE WHEN instr(t.tags, '\nvalue=high\n') > 0 THEN 0 \
+                 WHEN instr(t.tags, '\nvalue=medium\n') > 0 THEN 1 \
+                 WHEN instr(t.tags, '\nvalue=low\n') > 0 THEN 2 ELSE 3 END, c.id"
             }
             CustomerSort::Lifecycle => {
                 "SELECT c.id FROM customers c LEFT JOIN tag_sets t ON t.record_kind = 'customer' \
                  AND t.record_id = c.id WHERE c.deleted_at IS NULL \
-                 ORDER BY CASE WHEN instr(t.tags, char(10) || 'lifecycle=new' || char(10)) THEN 0 \
-                 WHEN instr(t.tags, char(10) || 'lifecycle=growing' || char(10)) THEN 1 \
-                 WHEN instr(t.tags, char(10) || 'lifecycle=stable' || char(10)) THEN 2 \
-                 WHEN instr(t.tags, char(10) || 'lifecycle=churned' || char(10)) THEN 3 ELSE 4 END, c.id"
+                 ORDER BY CASE WHEN instr(t.tags, '\nlifecycle=new\n') > 0 THEN 0 \
+                 WHEN instr(t.tags, '\nlifecycle=growing\n') > 0 THEN 1 \
+                 WHEN instr(t.tags, '\nlifecycle=stable\n') > 0 THEN 2 \
+                 WHEN instr(t.tags, '\nlifecycle=churned\n') > 0 THEN 3 ELSE 4 END, c.id"
             }
             CustomerSort::LastContact => {
                 "SELECT c.id FROM customers c LEFT JOIN (SELECT customer_id, max(date) AS d FROM activities \
@@ -130,7 +130,7 @@ pub struct CustomerFile {
 
 /// Ids of live customers in `sort` order, on any connection (the UI runs
 /// this on a second read-only connection in the background for big books).
-pub fn sorted_customer_ids(conn: &Connection, sort: CustomerSort) -> Result<Vec<i64>> {
+pub fn sorted_customer_ids(conn: &Conn, sort: CustomerSort) -> Result<Vec<i64>> {
     // Text columns sort as people read them: Chinese by pinyin.
     let text = match sort {
         CustomerSort::Name => Some(("name", false)),

@@ -2,6 +2,7 @@
 //! many records at once, customer names for a list, one deal's file, and
 //! the fuzzy pickers a form uses to link a customer, product or campaign.
 
+use super::engine::conn::Row;
 use super::{Result, Store, Tag};
 use crate::domain::{Customer, Kind, Money, Opportunity};
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -81,7 +82,7 @@ fn pinyin_keys(text: &str) -> (String, String) {
     (initials, full)
 }
 
-fn choice_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Choice> {
+fn choice_row(r: &Row<'_>) -> rusqlite::Result<Choice> {
     Ok(Choice {
         id: r.get(0)?,
         label: r.get(1)?,

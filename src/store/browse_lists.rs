@@ -355,7 +355,7 @@ mod tests {
             let set = super::super::tags::encode([("sales", v)]);
             s.conn()
                 .execute(
-                    "INSERT OR REPLACE INTO tag_sets (record_kind, record_id, tags) VALUES ('product', ?1, ?2)",
+                    "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES ('product', ?1, ?2) ON CONFLICT (record_kind, record_id) DO UPDATE SET tags = excluded.tags",
                     rusqlite::params![id, set],
                 )
                 .unwrap();

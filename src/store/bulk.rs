@@ -10,6 +10,7 @@
 //! which classifies the whole book set-based and in parallel.
 
 use super::customers::{self, from_row, tidy};
+use super::engine::conn::Conn;
 use super::fast_hash::{self, FastMap};
 use super::retag::{affected, ClassifyState};
 use super::rows::{self, from_json_list, to_json_list, to_json_map};
@@ -17,7 +18,7 @@ use super::{Result, Store};
 use crate::domain::identity::{company_key, email_key, name_key, phone_key};
 use crate::domain::{absorb, Customer, Kind, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 use std::collections::HashSet;
 
 /// Whether importing `row` onto `stored` would change nothing.
@@ -66,7 +67,7 @@ impl JsonColumns {
 /// Writes a customer with a cached positional statement (the store's
 /// named-parameter path costs more than the insert itself at a million rows).
 fn write(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
     c: &Customer,
     json: &JsonColumns,
@@ -209,7 +210,7 @@ enum Found {
 }
 
 impl CustomerIndex {
-    fn load(conn: &Connection) -> Result<Self> {
+    fn load(conn: &Conn) -> Result<Self> {
         let mut index = CustomerIndex::default();
         let mut stmt = conn.prepare(
             "SELECT id, name, company, phones, emails FROM customers WHERE deleted_at IS NULL ORDER BY id",
@@ -319,7 +320,7 @@ impl CustomerIndex {
 /// An import in progress. Dropping it without [`CustomerImport::finish`]
 /// rolls back the batch in progress.
 pub struct CustomerImport<'s> {
-    conn: &'s Connection,
+    conn: &'s Conn,
     /// The re-tag cascade, when each row is classified as it is written.
     classify: Option<&'s mut ClassifyState>,
     index: CustomerIndex,
@@ -379,7 +380,7 @@ impl Store {
 impl CustomerImport<'_> {
     fn begin(&mut self) -> Result<()> {
         if !self.open {
-            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.conn.begin_write()?;
             self.open = true;
             if self.classify.is_none() && !self.dry_run {
                 // Each batch commits untagged customers (the sweep at the
@@ -458,7 +459,7 @@ impl CustomerImport<'_> {
                     &self.now_text,
                     None,
                 )?;
-                let id = self.conn.last_insert_rowid();
+                let id = self.conn.last_insert_rowid()?;
                 self.index.add(id, &p.keys);
                 self.retag(id, Default::default())?;
                 Upserted::Created(id)
@@ -569,7 +570,7 @@ impl CustomerImport<'_> {
 
     fn commit(&mut self) -> Result<()> {
         if self.open {
-            self.conn.execute_batch("COMMIT")?;
+            self.conn.end(true)?;
             self.open = false;
         }
         self.in_batch = 0;
@@ -594,7 +595,7 @@ impl CustomerImport<'_> {
 
     fn rollback(&mut self) {
         if self.open {
-            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+            if let Err(e) = self.conn.end(false) {
                 tracing::error!(error = %e, "rolling back an import batch failed");
             }
             self.open = false;

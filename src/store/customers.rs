@@ -1,9 +1,10 @@
+use super::engine::conn::{Conn, Row};
 use super::rows::{self, from_json_list, from_json_map, to_json_list, to_json_map};
 use super::write::{Retag, StoredRecord, Written};
 use super::{Page, Result, Store, StoreError};
 use crate::domain::{Card, Customer, Kind, Meta, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{named_params, Connection, OptionalExtension, Row};
+use rusqlite::{named_params, OptionalExtension};
 
 pub(crate) const COLUMNS: &str = "id, uuid, created_at, updated_at, version, deleted_at, name, kind, company, title, \
     phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom, card";
@@ -65,7 +66,7 @@ pub(crate) fn tidy(c: &mut Customer) {
 }
 
 pub(crate) fn write_fields(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
     c: &Customer,
     now: chrono::DateTime<chrono::Utc>,
@@ -117,7 +118,7 @@ super::write::plain_stored_record!(Customer, "customers");
 pub const GROUP_DIMENSION: &str = "group";
 
 /// Calls `f(id, groups)` for every live customer with groups, in id order.
-pub(crate) fn each_with_groups(conn: &Connection, mut f: impl FnMut(i64, &[String])) -> Result<()> {
+pub(crate) fn each_with_groups(conn: &Conn, mut f: impl FnMut(i64, &[String])) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, card FROM customers WHERE deleted_at IS NULL AND card LIKE '%\"groups\"%' ORDER BY id",
     )?;
@@ -130,7 +131,7 @@ pub(crate) fn each_with_groups(conn: &Connection, mut f: impl FnMut(i64, &[Strin
 }
 
 /// Ids of live customers in group `value` (any case), in id order.
-pub(crate) fn ids_in_group(conn: &Connection, value: &str) -> Result<Vec<i64>> {
+pub(crate) fn ids_in_group(conn: &Conn, value: &str) -> Result<Vec<i64>> {
     let want = value.trim().to_lowercase();
     let mut out = Vec::new();
     each_with_groups(conn, |id, groups| {

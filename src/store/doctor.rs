@@ -1,9 +1,9 @@
 //! `dossier doctor`: checks a database's integrity, orphans and tags.
 //! Reads only; it never repairs, so it is safe to run on a damaged book.
 
+use super::engine::conn::Conn;
 use super::{retag, sweep, Result, Store};
 use crate::domain::Kind;
-use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -40,18 +40,18 @@ impl DoctorReport {
     }
 }
 
-fn strings(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+fn strings(conn: &Conn, sql: &str) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     Ok(rows.take(LIMIT).collect::<rusqlite::Result<_>>()?)
 }
 
-fn integrity(conn: &Connection) -> Result<Vec<String>> {
+fn integrity(conn: &Conn) -> Result<Vec<String>> {
     let rows = strings(conn, "PRAGMA integrity_check(50)")?;
     Ok(rows.into_iter().filter(|r| r != "ok").collect())
 }
 
-fn foreign_keys(conn: &Connection) -> Result<Vec<String>> {
+fn foreign_keys(conn: &Conn) -> Result<Vec<String>> {
     strings(
         conn,
         "SELECT format('%s row %s points to a %s row that does not exist', \"table\", ifnull(rowid, '?'), parent)
@@ -60,7 +60,7 @@ fn foreign_keys(conn: &Connection) -> Result<Vec<String>> {
 }
 
 /// Tags and tag history of records that no longer exist or of unknown kinds.
-fn orphans(conn: &Connection) -> Result<Vec<String>> {
+fn orphans(conn: &Conn) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for kind in Kind::ALL {
         let (k, t) = (kind.as_str(), kind.table());
@@ -86,7 +86,7 @@ fn orphans(conn: &Connection) -> Result<Vec<String>> {
 
 /// Each tag that has a history agrees with the last entry of it (a
 /// record's first tags have none), and no tag is blank or malformed.
-fn tag_consistency(conn: &Connection) -> Result<Vec<String>> {
+fn tag_consistency(conn: &Conn) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut stmt = conn.prepare(
         "SELECT h.record_kind, h.record_id, h.dimension, h.new_value, s.tags
@@ -124,14 +124,14 @@ fn tag_consistency(conn: &Connection) -> Result<Vec<String>> {
         conn,
         "SELECT format('%s %d: a tag has an empty value, or the stored tags are malformed', record_kind, record_id)
          FROM tag_sets
-         WHERE substr(tags, 1, 1) != char(10) OR substr(tags, -1) != char(10)
-            OR instr(tags, '=' || char(10)) > 0 OR instr(tags, char(10) || char(10)) > 0",
+         WHERE substr(tags, 1, 1) != '\n' OR substr(tags, -1) != '\n'
+            OR instr(tags, '=\n') > 0 OR instr(tags, '\n\n') > 0",
     )?);
     Ok(out)
 }
 
 /// Records whose parts disagree: a deal's amount and its lines, versions.
-fn record_consistency(conn: &Connection) -> Result<Vec<String>> {
+fn record_consistency(conn: &Conn) -> Result<Vec<String>> {
     let mut out = strings(
         conn,
         "SELECT format('opportunity %d: amount %d but its lines add up to %d', o.id, o.amount, s.total)
@@ -264,7 +264,7 @@ impl Store {
         let conn = &self.conn;
         // A check that cannot run (a damaged page) is itself a problem;
         // the others still run.
-        let run = |name: &'static str, check: fn(&Connection) -> Result<Vec<String>>| {
+        let run = |name: &'static str, check: fn(&Conn) -> Result<Vec<String>>| {
             let started = std::time::Instant::now();
             let problems = check(conn).unwrap_or_else(|e| {
                 vec![crate::tr!("doctor-could-not-run", error = e.to_string())]

@@ -6,13 +6,14 @@
 //! `unmerge` puts everything back.
 
 use super::customers::{self, from_row, tidy, write_fields};
+use super::engine::conn::Conn;
 use super::rows::{self, from_json_list};
 use super::write::{Touched, Written};
 use super::{Result, Store, StoreError};
 use crate::domain::identity::{companies_similar, company_key, email_key, name_key, phone_key};
 use crate::domain::{combine_for_merge, Customer, Kind};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -36,7 +37,7 @@ pub struct DuplicatePair {
     pub reason: String,
 }
 
-fn load_customer(conn: &Connection, id: i64) -> Result<Customer> {
+fn load_customer(conn: &Conn, id: i64) -> Result<Customer> {
     conn.query_row(
         &format!("SELECT {} FROM customers WHERE id = ?1", customers::COLUMNS),
         [id],
@@ -49,7 +50,7 @@ fn load_customer(conn: &Connection, id: i64) -> Result<Customer> {
     })
 }
 
-fn ids(conn: &Connection, table: &str, customer_id: i64) -> Result<Vec<i64>> {
+fn ids(conn: &Conn, table: &str, customer_id: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT id FROM {table} WHERE customer_id = ?1 ORDER BY id"
     ))?;
@@ -58,7 +59,7 @@ fn ids(conn: &Connection, table: &str, customer_id: i64) -> Result<Vec<i64>> {
 }
 
 /// Points records of `kind` at another customer, bumping their versions.
-fn move_to(conn: &Connection, kind: Kind, ids: &[i64], to: i64, now: DateTime<Utc>) -> Result<()> {
+fn move_to(conn: &Conn, kind: Kind, ids: &[i64], to: i64, now: DateTime<Utc>) -> Result<()> {
     for &id in ids {
         let version: i64 = conn.query_row(
             &format!("SELECT version FROM {} WHERE id = ?1", kind.table()),
@@ -75,7 +76,7 @@ fn move_to(conn: &Connection, kind: Kind, ids: &[i64], to: i64, now: DateTime<Ut
 }
 
 /// Writes a customer's fields as stored in `c`, bumping its version.
-fn rewrite(conn: &Connection, c: &Customer, now: DateTime<Utc>) -> Result<i64> {
+fn rewrite(conn: &Conn, c: &Customer, now: DateTime<Utc>) -> Result<i64> {
     let version: i64 = conn.query_row(
         "SELECT version FROM customers WHERE id = ?1",
         [c.meta.id],
@@ -128,7 +129,7 @@ impl Store {
                     serde_json::to_string(&activities).unwrap_or_default(),
                 ],
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             Ok((id, Touched::cascade((Kind::Customer, kept), before)))
         })?;
         let record = self.merge_record(written.record)?;
@@ -327,7 +328,7 @@ impl Store {
 /// [`Store::likely_duplicates_of`] on any connection (the TUI runs it on a
 /// read-only one in the background for big books). Reads every live
 /// customer's keys: about a second per million customers.
-pub fn likely_duplicates(conn: &Connection, c: &Customer) -> Result<Vec<DuplicatePair>> {
+pub fn likely_duplicates(conn: &Conn, c: &Customer) -> Result<Vec<DuplicatePair>> {
     let emails: HashSet<String> = c.emails.iter().filter_map(|e| email_key(e)).collect();
     let phones: HashSet<String> = c.phones.iter().filter_map(|p| phone_key(p)).collect();
     let name = name_key(&c.name);

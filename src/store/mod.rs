@@ -54,10 +54,15 @@ pub use tags::{decode_tags, ids_with_tag, Tag, TagChange, TagHistoryEntry};
 pub use trash::TrashEntry;
 pub use write::{Retag, StoredRecord, Written};
 
+pub use self::engine::conn::{Conn, Row};
 use crate::domain::{Clock, Kind, ValidationErrors};
-use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
+
+/// SQLite's expression for a new UUID, which a team book spells its own way.
+pub(crate) fn rows_new_uuid_sql() -> &'static str {
+    rows::new_uuid_sql!()
+}
 
 /// What can go wrong with the store, worded for the person using dossier.
 #[derive(Debug, Error)]
@@ -123,6 +128,11 @@ pub enum StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        // A team book's error, carried through the store's rusqlite-shaped calls.
+        let e = match engine::conn::unwrap_server_failure(e) {
+            Ok(server) => return server,
+            Err(e) => e,
+        };
         match e.sqlite_error_code() {
             // SQLITE_FULL: the disk (or the page limit) is full; the
             // transaction was rolled back.
@@ -179,7 +189,7 @@ impl Visibility {
         match self {
             Visibility::Live => "deleted_at IS NULL",
             Visibility::Trash => "deleted_at IS NOT NULL",
-            Visibility::All => "1",
+            Visibility::All => "TRUE",
         }
     }
 }
@@ -214,7 +224,7 @@ pub struct Counts {
 
 /// An open dossier database.
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     clock: Clock,
     path: Option<PathBuf>,
     /// Rules and cut points for the re-tag cascade.
@@ -224,13 +234,31 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path`: private file and
     /// directory, WAL, foreign keys, busy timeout, migrations.
+    /// A `postgres://` URL opens a team book on that server instead.
     pub fn open(path: &Path) -> Result<Store> {
-        open::open_file(path, Clock::from_env())
+        Self::open_with_clock(path, Clock::from_env())
     }
 
     /// Like [`Store::open`] with an explicit clock.
     pub fn open_with_clock(path: &Path, clock: Clock) -> Result<Store> {
-        open::open_file(path, clock)
+        match open::server_url(path) {
+            Some(url) => open::open_server(url, clock),
+            None => open::open_file(path, clock),
+        }
+    }
+
+    /// Colleagues' commits to a team book, as they happen (see
+    /// [`engine::listen`]); None for a SQLite book.
+    pub fn listen_for_changes(&self) -> Result<Option<engine::listen::ChangeListener>> {
+        match self.conn.server() {
+            Some(s) => Ok(Some(s.listen()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Which engine the book is on.
+    pub fn engine(&self) -> engine::EngineKind {
+        self.conn.kind()
     }
 
     /// A fresh database in memory (tests, dry runs).
@@ -239,11 +267,11 @@ impl Store {
     }
 
     pub fn open_in_memory_with_clock(clock: Clock) -> Result<Store> {
-        let mut conn = Connection::open_in_memory()?;
+        let mut conn = rusqlite::Connection::open_in_memory()?;
         open::configure(&mut conn)?;
         schema::migrate(&mut conn, "(memory)", None)?;
         Ok(Store {
-            conn,
+            conn: conn.into(),
             clock,
             path: None,
             classify: Default::default(),
@@ -271,12 +299,12 @@ impl Store {
 
     /// Read access to the connection for modules that query directly
     /// (search index build, classification facts, export).
-    pub fn conn(&self) -> &Connection {
+    pub fn conn(&self) -> &Conn {
         &self.conn
     }
 
     /// Write access for modules that run their own transactions.
-    pub fn conn_mut(&mut self) -> &mut Connection {
+    pub fn conn_mut(&mut self) -> &mut Conn {
         &mut self.conn
     }
 

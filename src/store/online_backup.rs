@@ -18,20 +18,22 @@ impl Store {
     /// failed copy leaves nothing behind. An existing file is replaced only
     /// with `force`; the open book, its sidecar files and links never.
     pub fn backup_file(&self, target: &Path, force: bool) -> Result<()> {
+        let Some(conn) = self.conn.sqlite() else {
+            return Err(StoreError::Refused(crate::tr!("team-backup-is-json")));
+        };
         let out = OutputFile::create(target, force, self.path.as_deref())?;
-        self.conn
-            .backup(
-                rusqlite::MAIN_DB,
-                out.temp_path(),
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::DiskFull => super::safe_file::write_error(
-                    target,
-                    std::io::Error::from_raw_os_error(libc_enospc()),
-                ),
-                other => other,
-            })?;
+        conn.backup(
+            rusqlite::MAIN_DB,
+            out.temp_path(),
+            None::<fn(rusqlite::backup::Progress)>,
+        )
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::DiskFull => super::safe_file::write_error(
+                target,
+                std::io::Error::from_raw_os_error(libc_enospc()),
+            ),
+            other => other,
+        })?;
         check_copy(out.temp_path())?;
         out.commit()?;
         tracing::info!(target = %target.display(), "backup written");

@@ -132,7 +132,11 @@ impl Store {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "(memory)".into());
-        let check = quick_check(&self.conn).map_err(|e| StoreError::Corrupt {
+        let Some(conn) = self.conn.sqlite() else {
+            // A team book's pages are the server's to check.
+            return Ok(());
+        };
+        let check = quick_check(conn).map_err(|e| StoreError::Corrupt {
             path: shown.clone(),
             reason: e.to_string(),
         })?;
@@ -225,16 +229,34 @@ fn open_file_with(path: &Path, clock: Clock, steps: &[&str]) -> Result<Store> {
     };
     schema::migrate_steps(&mut conn, &shown, Some(&backup), steps)?;
     Ok(Store {
-        conn,
+        conn: conn.into(),
         clock,
         path: Some(path.to_path_buf()),
         classify: Default::default(),
     })
 }
 
+/// Opens a team book on a PostgreSQL server (`postgres://…`): connected
+/// within the connect timeout, schema migrated.
+pub(crate) fn open_server(url: &str, clock: Clock) -> Result<Store> {
+    let mut client = super::engine::connect(url)?;
+    super::engine::pg_schema::migrate(&mut client)?;
+    Ok(Store {
+        conn: super::Conn::Server(Box::new(super::engine::conn::ServerConn::new(client, url)?)),
+        clock,
+        path: None,
+        classify: Default::default(),
+    })
+}
+
+/// The URL in `path` when it names a team book rather than a file.
+pub(crate) fn server_url(path: &Path) -> Option<&str> {
+    path.to_str().filter(|t| super::engine::is_server_url(t))
+}
+
 /// A read-only connection to the book at `path`, for reading off the
 /// connection that writes (in parallel, or in a background thread).
-pub fn open_reader(path: &std::path::Path) -> Result<Connection> {
+pub fn open_reader(path: &std::path::Path) -> Result<super::Conn> {
     use rusqlite::OpenFlags;
     let c = Connection::open_with_flags(
         path,
@@ -243,7 +265,7 @@ pub fn open_reader(path: &std::path::Path) -> Result<Connection> {
     c.busy_timeout(std::time::Duration::from_secs(5))?;
     // Reading through a memory map skips copying every page into SQLite's cache.
     c.pragma_update(None, "mmap_size", 1i64 << 32)?;
-    Ok(c)
+    Ok(c.into())
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
+use super::engine::conn::{Conn, Row};
 use super::rows::{self, from_json_list, to_json_list};
 use super::write::{Retag, StoredRecord, Written};
 use super::{Page, Result, Store, StoreError};
 use crate::domain::{ActivityKind, Kind, LineItem, Meta, Money, Opportunity, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
+use rusqlite::{named_params, params, OptionalExtension};
 
 pub(crate) const COLUMNS: &str =
     "id, uuid, created_at, updated_at, version, deleted_at, customer_id, title, amount, \
@@ -33,7 +34,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Opportunity> {
 }
 
 /// Loads the line items of one opportunity.
-pub(crate) fn items(conn: &Connection, opportunity_id: i64) -> rusqlite::Result<Vec<LineItem>> {
+pub(crate) fn items(conn: &Conn, opportunity_id: i64) -> rusqlite::Result<Vec<LineItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT product_id, quantity, unit_price FROM line_items WHERE opportunity_id = ?1 ORDER BY position",
     )?;
@@ -67,7 +68,7 @@ fn tidy(o: &mut Opportunity) {
 }
 
 /// Checks the links an opportunity makes: customer, campaign, products.
-fn check_links(conn: &Connection, o: &Opportunity) -> Result<()> {
+fn check_links(conn: &Conn, o: &Opportunity) -> Result<()> {
     rows::ensure_link(conn, "customer", Kind::Customer, o.customer_id)?;
     if let Some(cid) = o.campaign_id {
         rows::ensure_link(conn, "campaign", Kind::Activity, cid)?;
@@ -110,7 +111,7 @@ fn stamp_close(o: &mut Opportunity, today: chrono::NaiveDate) {
 }
 
 fn write_fields(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
     o: &Opportunity,
     now: chrono::DateTime<chrono::Utc>,
@@ -140,7 +141,7 @@ fn write_fields(
     Ok(())
 }
 
-fn write_items(conn: &Connection, o: &Opportunity) -> Result<()> {
+fn write_items(conn: &Conn, o: &Opportunity) -> Result<()> {
     conn.execute(
         "DELETE FROM line_items WHERE opportunity_id = ?1",
         [o.meta.id],
@@ -174,7 +175,7 @@ const UPDATE: &str =
     campaign_id = :campaign_id, competitors = :competitors, probability = :probability, \
     next_step = :next_step, next_step_date = :next_step_date, closed_on = :closed_on, \
     close_reason = :close_reason, updated_at = :now, \
-    moved_at = CASE WHEN stage IS NOT :stage OR expected_close IS NOT :expected_close THEN :now \
+    moved_at = CASE WHEN stage IS DISTINCT FROM :stage OR expected_close IS DISTINCT FROM :expected_close THEN :now \
                     ELSE coalesce(moved_at, updated_at) END \
     WHERE id = :id";
 
@@ -198,19 +199,19 @@ impl StoredRecord for Opportunity {
         Opportunity::validate(self)
     }
 
-    fn check(&self, conn: &Connection) -> Result<()> {
+    fn check(&self, conn: &Conn) -> Result<()> {
         check_links(conn, self)
     }
 
-    fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
+    fn insert(&self, conn: &Conn, now: DateTime<Utc>) -> Result<i64> {
         let mut o = self.clone();
         write_fields(conn, INSERT, &o, now)?;
-        o.meta.id = conn.last_insert_rowid();
+        o.meta.id = conn.last_insert_rowid()?;
         write_items(conn, &o)?;
         Ok(o.meta.id)
     }
 
-    fn update(&mut self, conn: &Connection, now: DateTime<Utc>, today: NaiveDate) -> Result<Retag> {
+    fn update(&mut self, conn: &Conn, now: DateTime<Utc>, today: NaiveDate) -> Result<Retag> {
         let o = self;
         let previous = read(conn, o.meta.id)?;
         if let Some(problem) = previous.stage.transition_problem(o.stage) {
@@ -244,12 +245,12 @@ impl StoredRecord for Opportunity {
         })
     }
 
-    fn read(conn: &Connection, id: i64) -> Result<Self> {
+    fn read(conn: &Conn, id: i64) -> Result<Self> {
         read(conn, id)
     }
 }
 
-fn read(conn: &Connection, id: i64) -> Result<Opportunity> {
+fn read(conn: &Conn, id: i64) -> Result<Opportunity> {
     let mut o = conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM opportunities WHERE id = ?1"),

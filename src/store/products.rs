@@ -1,9 +1,10 @@
+use super::engine::conn::{Conn, Row};
 use super::rows::{self, from_json_list, to_json_list};
 use super::write::{Retag, StoredRecord, Written};
 use super::{Page, Result, Store, StoreError};
 use crate::domain::{Kind, Meta, Money, Product, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{named_params, Connection, OptionalExtension, Row};
+use rusqlite::{named_params, OptionalExtension};
 
 pub(crate) const COLUMNS: &str =
     "id, uuid, created_at, updated_at, version, deleted_at, name, sku, category, price, \
@@ -42,7 +43,7 @@ fn tidy(p: &mut Product) {
 }
 
 /// Two live products may not share a SKU.
-fn check_sku(conn: &Connection, p: &Product) -> Result<()> {
+fn check_sku(conn: &Conn, p: &Product) -> Result<()> {
     if p.sku.is_empty() {
         return Ok(());
     }
@@ -63,7 +64,7 @@ fn check_sku(conn: &Connection, p: &Product) -> Result<()> {
 }
 
 fn write_fields(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
     p: &Product,
     now: chrono::DateTime<chrono::Utc>,

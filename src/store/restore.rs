@@ -8,11 +8,12 @@
 //! version is a clash, reported and not applied.
 
 use super::backup::{Backup, RestoreCounts, StoredTag};
+use super::engine::conn::Conn;
 use super::rows::{to_json_list, to_json_map};
 use super::write::StoredRecord;
 use super::{Result, Store, StoreError};
 use crate::domain::{Activity, Customer, Kind, Meta, Opportunity, Product};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeMap, HashMap};
 
 /// What a restore did: counts and the clashes it left alone.
@@ -34,7 +35,7 @@ trait Restorable: StoredRecord + PartialEq {
     /// record not written yet is cleared and returned, to be set afterwards.
     fn relink(&mut self, map: &IdMap) -> Result<Option<(Kind, i64)>>;
     /// Writes the record under `meta.id` (0: a new id); returns the id.
-    fn write(&self, conn: &Connection) -> Result<i64>;
+    fn write(&self, conn: &Conn) -> Result<i64>;
 }
 
 fn link(map: &IdMap, from: &str, kind: Kind, id: i64) -> Result<i64> {
@@ -57,7 +58,7 @@ impl Restorable for Customer {
     fn relink(&mut self, _: &IdMap) -> Result<Option<(Kind, i64)>> {
         Ok(None)
     }
-    fn write(&self, conn: &Connection) -> Result<i64> {
+    fn write(&self, conn: &Conn) -> Result<i64> {
         let c = self;
         conn.prepare_cached(
             "INSERT INTO customers (id, uuid, created_at, updated_at, version, deleted_at, name, kind, company, title, phones, emails, country, province, city, address, industry, size, source, needs, notes, owner, custom, card)
@@ -80,11 +81,11 @@ impl Restorable for Customer {
 }
 
 /// The id a write used: the record's own, or the one SQLite gave it.
-fn written_id(conn: &Connection, m: &Meta) -> i64 {
+fn written_id(conn: &Conn, m: &Meta) -> i64 {
     if m.id > 0 {
         m.id
     } else {
-        conn.last_insert_rowid()
+        conn.last_insert_rowid().unwrap_or(0)
     }
 }
 
@@ -95,7 +96,7 @@ impl Restorable for Product {
     fn relink(&mut self, _: &IdMap) -> Result<Option<(Kind, i64)>> {
         Ok(None)
     }
-    fn write(&self, conn: &Connection) -> Result<i64> {
+    fn write(&self, conn: &Conn) -> Result<i64> {
         let p = self;
         conn.prepare_cached(
             "INSERT INTO products (id, uuid, created_at, updated_at, version, deleted_at, name, sku, category, price, currency, brand, functions, audience, active, description)
@@ -143,7 +144,7 @@ impl Restorable for Activity {
             None => None,
         })
     }
-    fn write(&self, conn: &Connection) -> Result<i64> {
+    fn write(&self, conn: &Conn) -> Result<i64> {
         let a = self;
         let c = a.campaign.as_ref();
         conn.prepare_cached(
@@ -187,7 +188,7 @@ impl Restorable for Opportunity {
         }
         Ok(None)
     }
-    fn write(&self, conn: &Connection) -> Result<i64> {
+    fn write(&self, conn: &Conn) -> Result<i64> {
         let o = self;
         conn.prepare_cached(
             "INSERT INTO opportunities (id, uuid, created_at, updated_at, version, deleted_at, customer_id, title, amount, currency, stage, expected_close, source, campaign_id, competitors, probability, next_step, next_step_date, closed_on, close_reason)
@@ -219,7 +220,7 @@ impl Restorable for Opportunity {
 
 /// The restore of one backup, as it goes.
 struct Run<'a> {
-    tx: &'a Connection,
+    tx: &'a Conn,
     /// No records before the restore: ids are kept exactly.
     exact: bool,
     map: IdMap,
@@ -440,7 +441,7 @@ impl Store {
                 continue;
             }
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO tag_history (id, at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO tag_history (id, at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
             )?
             .execute(params![
                 if exact { Some(h.id).filter(|&i| i > 0) } else { None },
@@ -452,7 +453,8 @@ impl Store {
             // exact restore keeps them meaningful.
             for m in &b.merges {
                 tx.prepare_cached(
-                    "INSERT OR REPLACE INTO merges (id, at, kept_id, merged_id, kept_before, merged_before, kept_version_after, opportunities, activities, undone_at) VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    "INSERT INTO merges (id, at, kept_id, merged_id, kept_before, merged_before, kept_version_after, opportunities, activities, undone_at) VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                     ON CONFLICT (id) DO UPDATE SET at = excluded.at, kept_id = excluded.kept_id, merged_id = excluded.merged_id, kept_before = excluded.kept_before, merged_before = excluded.merged_before, kept_version_after = excluded.kept_version_after, opportunities = excluded.opportunities, activities = excluded.activities, undone_at = excluded.undone_at",
                 )?
                 .execute(params![m.id, m.at, m.kept_id, m.merged_id, m.kept_before, m.merged_before, m.kept_version_after, m.opportunities, m.activities, m.undone_at])?;
             }
@@ -469,6 +471,14 @@ impl Store {
         if dry_run {
             tx.rollback()?;
         } else {
+            tx.ids_written(&[
+                "customers",
+                "products",
+                "opportunities",
+                "activities",
+                "tag_history",
+                "merges",
+            ])?;
             tx.commit()?;
         }
         Ok(outcome)

@@ -2,6 +2,7 @@
 //! whose facts the write changed are classified again and their tags and
 //! tag history written. One small query set per record.
 
+use super::engine::conn::Conn;
 use super::tags::{write_tags, TagChange};
 use super::{Result, Store};
 use crate::classify::compute::{
@@ -11,7 +12,7 @@ use crate::classify::compute::{
 use crate::classify::{CutPoints, Facts, RuleError, RuleSet, Tag};
 use crate::domain::{ActivityKind, Kind};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeSet;
 
 /// The rules in force and the book's cut points.
@@ -47,7 +48,7 @@ impl Classifier {
 /// Key of the cut points in `classify_state`.
 const CUTS_KEY: &str = "cut_points";
 
-pub(crate) fn load_cuts(conn: &Connection) -> Result<Option<CutPoints>> {
+pub(crate) fn load_cuts(conn: &Conn) -> Result<Option<CutPoints>> {
     let json: Option<String> = conn
         .query_row(
             "SELECT value FROM classify_state WHERE key = ?1",
@@ -58,7 +59,7 @@ pub(crate) fn load_cuts(conn: &Connection) -> Result<Option<CutPoints>> {
     Ok(json.map(|j| CutPoints::from_json(&j)))
 }
 
-pub(crate) fn save_cuts(conn: &Connection, cuts: &CutPoints) -> Result<()> {
+pub(crate) fn save_cuts(conn: &Conn, cuts: &CutPoints) -> Result<()> {
     conn.execute(
         "INSERT INTO classify_state (key, value) VALUES (?1, ?2)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -69,7 +70,7 @@ pub(crate) fn save_cuts(conn: &Connection, cuts: &CutPoints) -> Result<()> {
 
 /// The classifier, loaded: the user's rules (or the built-in ones, with
 /// the problem kept for showing) and the stored cut points.
-fn load_classifier(conn: &Connection) -> Result<Classifier> {
+fn load_classifier(conn: &Conn) -> Result<Classifier> {
     let (rules, problem) = RuleSet::load(crate::classify::config_dir().as_deref());
     set_phone_region(&rules);
     let cuts = load_cuts(conn)?.unwrap_or_default();
@@ -99,7 +100,7 @@ fn date_of(t: DateTime<Utc>) -> NaiveDate {
 }
 
 fn customer_facts(
-    conn: &Connection,
+    conn: &Conn,
     id: i64,
     today: NaiveDate,
     rates: &crate::domain::Rates,
@@ -164,7 +165,7 @@ fn customer_facts(
     )))
 }
 
-fn opportunity_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option<Facts>> {
+fn opportunity_facts(conn: &Conn, id: i64, today: NaiveDate) -> Result<Option<Facts>> {
     let profile = conn
         .prepare_cached(
             "SELECT o.stage, o.amount, o.source, json_array_length(o.competitors), o.probability,
@@ -197,7 +198,7 @@ pub(crate) fn quarter_start(today: NaiveDate) -> NaiveDate {
     today - chrono::Days::new(90)
 }
 
-fn product_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option<Facts>> {
+fn product_facts(conn: &Conn, id: i64, today: NaiveDate) -> Result<Option<Facts>> {
     let profile = conn
         .prepare_cached(
             "SELECT category, brand, audience, price, active FROM products
@@ -232,7 +233,7 @@ fn product_facts(conn: &Connection, id: i64, today: NaiveDate) -> Result<Option<
     Ok(Some(compute::product_facts(&profile, sales)))
 }
 
-fn campaign_facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
+fn campaign_facts(conn: &Conn, id: i64) -> Result<Option<Facts>> {
     let activity = conn
         .prepare_cached(&format!(
             "SELECT {} FROM activities WHERE id = ?1 AND deleted_at IS NULL",
@@ -263,7 +264,7 @@ fn campaign_facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
 /// Classifies one record again and writes its tags. A record that is gone
 /// or in the trash (or a deal whose customer is) keeps the tags it had.
 pub(crate) fn retag(
-    conn: &Connection,
+    conn: &Conn,
     cls: &Classifier,
     kind: Kind,
     id: i64,
@@ -280,7 +281,7 @@ pub(crate) fn retag(
 /// `None` for a record that carries no tags (gone, or a touch). `dossier
 /// doctor` compares them with the stored tags.
 pub(crate) fn expected_tags(
-    conn: &Connection,
+    conn: &Conn,
     cls: &Classifier,
     kind: Kind,
     id: i64,
@@ -306,7 +307,7 @@ pub(crate) fn expected_tags(
 /// deal; for a customer its deals (they carry the customer's industry).
 /// Called before and after the write, so records a deal moved away from
 /// are re-tagged too.
-pub(crate) fn affected(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeSet<(Kind, i64)>> {
+pub(crate) fn affected(conn: &Conn, kind: Kind, id: i64) -> Result<BTreeSet<(Kind, i64)>> {
     let mut out = BTreeSet::new();
     out.insert((kind, id));
     match kind {
@@ -356,7 +357,7 @@ pub(crate) fn affected(conn: &Connection, kind: Kind, id: i64) -> Result<BTreeSe
 
 /// Re-tags every record in `records`; returns all tag changes.
 pub(crate) fn cascade(
-    conn: &Connection,
+    conn: &Conn,
     cls: &Classifier,
     records: &BTreeSet<(Kind, i64)>,
     today: NaiveDate,
@@ -378,7 +379,7 @@ pub(crate) const CURRENT_CUTS_MAX: i64 = 2_000;
 /// or a won or closed deal and its customer (revenue, orders, recency). A
 /// customer without purchases, an open deal or a touch cannot, so importing
 /// contacts does not recompute the book at every row.
-fn can_move_cuts(conn: &Connection, record: (Kind, i64)) -> Result<bool> {
+fn can_move_cuts(conn: &Conn, record: (Kind, i64)) -> Result<bool> {
     let sql = match record.0 {
         Kind::Product => return Ok(true),
         Kind::Activity => return Ok(false),
@@ -393,7 +394,7 @@ fn can_move_cuts(conn: &Connection, record: (Kind, i64)) -> Result<bool> {
     Ok(conn.query_row(sql, [record.1], |r| r.get(0))?)
 }
 
-fn small_book(conn: &Connection) -> Result<bool> {
+fn small_book(conn: &Conn) -> Result<bool> {
     let biggest: i64 = conn.query_row(
         "SELECT max(coalesce((SELECT max(id) FROM customers), 0),
                     coalesce((SELECT max(id) FROM products), 0))",
@@ -406,7 +407,7 @@ fn small_book(conn: &Connection) -> Result<bool> {
 /// Recomputes the cut points; when they moved, keeps the new ones (in
 /// `classify_state`, in this transaction) and returns the kinds whose
 /// records must be re-tagged.
-fn refresh_cuts(conn: &Connection, cls: &mut Classifier, today: NaiveDate) -> Result<Vec<Kind>> {
+fn refresh_cuts(conn: &Conn, cls: &mut Classifier, today: NaiveDate) -> Result<Vec<Kind>> {
     use crate::classify::Subject;
     let fresh = super::sweep::fresh_cut_points(conn, &cls.rules, today)?;
     let moved: Vec<Kind> = [Subject::Customer, Subject::Product, Subject::Opportunity]
@@ -428,7 +429,7 @@ pub(crate) struct ClassifyState {
 }
 
 impl ClassifyState {
-    pub(crate) fn get(&self, conn: &Connection) -> Result<&Classifier> {
+    pub(crate) fn get(&self, conn: &Conn) -> Result<&Classifier> {
         if let Some(c) = self.classifier.get() {
             return Ok(c);
         }
@@ -469,7 +470,7 @@ impl ClassifyState {
     /// commits; a failed commit leaves them until the next sweep or save.)
     pub(crate) fn after_write(
         &mut self,
-        conn: &Connection,
+        conn: &Conn,
         record: (Kind, i64),
         before: BTreeSet<(Kind, i64)>,
         today: NaiveDate,
@@ -515,7 +516,7 @@ impl ClassifyState {
     /// other records' facts read.
     pub(crate) fn after_write_of_record_only(
         &mut self,
-        conn: &Connection,
+        conn: &Conn,
         record: (Kind, i64),
         today: NaiveDate,
         now: DateTime<Utc>,

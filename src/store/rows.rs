@@ -1,8 +1,9 @@
 //! Helpers shared by the per-kind modules: list columns, meta, versions.
 
+use super::engine::conn::{Conn, Row};
 use super::{Result, StoreError};
 use crate::domain::{Kind, Meta};
-use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
+use rusqlite::{params, OptionalExtension, ToSql};
 use std::collections::BTreeMap;
 
 /// SQL for a new random UUID (version 4), as the schema's insert triggers
@@ -37,9 +38,9 @@ pub(crate) fn meta(row: &Row<'_>) -> rusqlite::Result<Meta> {
     Ok(Meta {
         id: row.get("id")?,
         // Not every query reads the uuid (lists and sorts need only ids).
-        uuid: match row.as_ref().column_index("uuid") {
-            Ok(i) => row.get::<_, Option<String>>(i)?.unwrap_or_default(),
-            Err(_) => String::new(),
+        uuid: match row.column_index("uuid") {
+            Some(i) => row.get::<_, Option<String>>(i)?.unwrap_or_default(),
+            None => String::new(),
         },
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
@@ -49,7 +50,7 @@ pub(crate) fn meta(row: &Row<'_>) -> rusqlite::Result<Meta> {
 }
 
 /// The stored version of a record and whether it is in the trash.
-pub(crate) fn state(conn: &Connection, kind: Kind, id: i64) -> Result<Option<(i64, bool)>> {
+pub(crate) fn state(conn: &Conn, kind: Kind, id: i64) -> Result<Option<(i64, bool)>> {
     Ok(conn
         .query_row(
             &format!(
@@ -63,7 +64,7 @@ pub(crate) fn state(conn: &Connection, kind: Kind, id: i64) -> Result<Option<(i6
 }
 
 /// Fails unless the record exists and is live.
-pub(crate) fn ensure_live(conn: &Connection, kind: Kind, id: i64) -> Result<i64> {
+pub(crate) fn ensure_live(conn: &Conn, kind: Kind, id: i64) -> Result<i64> {
     match state(conn, kind, id)? {
         None => Err(StoreError::NotFound { kind, id }),
         Some((_, true)) => Err(StoreError::InTrash { kind, id }),
@@ -72,7 +73,7 @@ pub(crate) fn ensure_live(conn: &Connection, kind: Kind, id: i64) -> Result<i64>
 }
 
 /// Checks that a live record is still at `expected` version.
-pub(crate) fn ensure_version(conn: &Connection, kind: Kind, id: i64, expected: i64) -> Result<()> {
+pub(crate) fn ensure_version(conn: &Conn, kind: Kind, id: i64, expected: i64) -> Result<()> {
     let found = ensure_live(conn, kind, id)?;
     if found != expected {
         return Err(StoreError::Conflict {
@@ -87,7 +88,7 @@ pub(crate) fn ensure_version(conn: &Connection, kind: Kind, id: i64, expected: i
 
 /// Checks a link from one record to another live record (`field` names the
 /// form field for the message).
-pub(crate) fn ensure_link(conn: &Connection, field: &str, kind: Kind, id: i64) -> Result<()> {
+pub(crate) fn ensure_link(conn: &Conn, field: &str, kind: Kind, id: i64) -> Result<()> {
     match state(conn, kind, id)? {
         None => Err(StoreError::invalid(
             field,
@@ -104,7 +105,7 @@ pub(crate) fn ensure_link(conn: &Connection, field: &str, kind: Kind, id: i64) -
 /// Marks a row as written: version + 1 and a new `updated_at`, guarded by
 /// the version read. Returns the new version.
 pub(crate) fn bump(
-    conn: &Connection,
+    conn: &Conn,
     kind: Kind,
     id: i64,
     expected: i64,
@@ -132,7 +133,7 @@ pub(crate) fn bump(
 /// Runs `sql` with those of `params` it names, so one parameter list
 /// serves both the INSERT (no `:id`) and the UPDATE of a record.
 pub(crate) fn execute_named(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
     params: &[(&str, &dyn ToSql)],
 ) -> Result<usize> {

@@ -8,6 +8,7 @@
 //! tag values changed (`sweep_write.rs`).
 
 use super::book::Book;
+use super::engine::conn::Conn;
 use super::retag::save_cuts;
 use super::sweep_write::{stored_sets, write_changed, Changed, Moves};
 use super::tags::{diff, encode};
@@ -16,7 +17,7 @@ use crate::classify::compute;
 use crate::classify::{CutPoints, Facts, RuleSet, Subject};
 use crate::domain::Kind;
 use rayon::prelude::*;
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -78,7 +79,7 @@ pub(crate) fn sweep_stamp(today: chrono::NaiveDate, rules_digest: u64) -> String
     format!("{today} {rules_digest:016x}")
 }
 
-pub(crate) fn last_sweep_day(conn: &Connection) -> Result<Option<String>> {
+pub(crate) fn last_sweep_day(conn: &Conn) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .query_row(
@@ -182,7 +183,7 @@ fn cut_points(rules: &RuleSet, pops: &[Population]) -> CutPoints {
 /// transaction, so the write itself counts). For small books only: it reads
 /// every record.
 pub(crate) fn fresh_cut_points(
-    conn: &Connection,
+    conn: &Conn,
     rules: &RuleSet,
     today: chrono::NaiveDate,
 ) -> Result<CutPoints> {
@@ -197,7 +198,7 @@ const LAST_SWEEP_KEY: &str = "last_sweep";
 /// Forgets the last sweep, so the next `sweep_if_stale` (start of the TUI,
 /// commands that show tags) classifies the book again — used after a bulk
 /// import that skipped classification.
-pub(crate) fn mark_stale(conn: &Connection) -> Result<()> {
+pub(crate) fn mark_stale(conn: &Conn) -> Result<()> {
     conn.execute(
         "DELETE FROM classify_state WHERE key = ?1",
         [LAST_SWEEP_KEY],
@@ -242,7 +243,7 @@ impl Store {
         // spilling to the WAL; the book is read through it, not through a
         // memory map, whose touched pages would all count as the sweep's
         // memory (a 1M book is over a gigabyte). Restored afterwards.
-        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        let cache: i64 = self.conn.pragma_i64("cache_size")?;
         self.conn
             .pragma_update(None, "cache_size", -SWEEP_CACHE_KB)?;
         let result = self.sweep_in_tx(rules, dry_run, behavior);

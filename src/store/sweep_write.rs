@@ -1,13 +1,14 @@
 //! The sweep's bookkeeping and writes: the stored sets it compares with,
 //! the records it changes, and the count of tags gained and lost.
 
+use super::engine::conn::Conn;
 use super::fast_hash::{update, FastMap};
 use super::sweep::TagMove;
 use super::tags::diff;
 use super::Result;
 use crate::domain::Kind;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use std::collections::HashMap;
 
 /// Per `dim=value` line: records gaining and losing it (one kind). Records
@@ -114,7 +115,7 @@ impl StoredSets {
 }
 
 /// Every stored set, by kind.
-pub(super) fn stored_sets(conn: &Connection) -> Result<HashMap<String, StoredSets>> {
+pub(super) fn stored_sets(conn: &Conn) -> Result<HashMap<String, StoredSets>> {
     let mut stmt = conn.prepare(
         "SELECT record_kind, record_id, tags FROM tag_sets ORDER BY record_kind, record_id",
     )?;
@@ -149,7 +150,7 @@ pub(super) struct Changed {
 /// before) and counts its moves. Returns whether any value changed.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_changed(
-    conn: &Connection,
+    conn: &Conn,
     kind: Kind,
     c: &Changed,
     old: Option<&str>,

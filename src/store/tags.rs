@@ -12,10 +12,11 @@
 //! gen`, a large import) writes values only — millions of "– → x" rows
 //! would say nothing the values do not.
 
+use super::engine::conn::Conn;
 use super::{Result, Store};
 use crate::domain::Kind;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -106,7 +107,7 @@ pub(crate) fn needle(dimension: &str, value: &str) -> String {
 }
 
 /// A record's stored set, if it was ever classified.
-pub(crate) fn stored_set(conn: &Connection, kind: Kind, id: i64) -> Result<Option<String>> {
+pub(crate) fn stored_set(conn: &Conn, kind: Kind, id: i64) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT tags FROM tag_sets WHERE record_kind = ?1 AND record_id = ?2")?
         .query_row(params![kind.as_str(), id], |r| r.get(0))
@@ -114,11 +115,7 @@ pub(crate) fn stored_set(conn: &Connection, kind: Kind, id: i64) -> Result<Optio
 }
 
 /// A record's stored tag values, by dimension.
-pub(crate) fn stored_values(
-    conn: &Connection,
-    kind: Kind,
-    id: i64,
-) -> Result<BTreeMap<String, String>> {
+pub(crate) fn stored_values(conn: &Conn, kind: Kind, id: i64) -> Result<BTreeMap<String, String>> {
     Ok(stored_set(conn, kind, id)?
         .map(|s| {
             grouped(&s)
@@ -219,7 +216,7 @@ pub(crate) fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Diff<'a>> {
 /// changes; nothing is written when the set is unchanged.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_set(
-    conn: &Connection,
+    conn: &Conn,
     kind: Kind,
     id: i64,
     old: Option<&str>,
@@ -273,7 +270,7 @@ pub(crate) fn write_set(
 /// Replaces a record's tags with `tags` inside the caller's transaction;
 /// returns the changes (see [`write_set`]).
 pub(crate) fn write_tags(
-    conn: &Connection,
+    conn: &Conn,
     kind: Kind,
     id: i64,
     tags: &[Tag],
@@ -294,7 +291,7 @@ pub(crate) fn write_tags(
 }
 
 /// Forgets a record's tags (the record was purged).
-pub(crate) fn forget(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
+pub(crate) fn forget(conn: &Conn, kind: Kind, id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM tag_sets WHERE record_kind = ?1 AND record_id = ?2")?
         .execute(params![kind.as_str(), id])?;
     Ok(())
@@ -305,12 +302,7 @@ pub(crate) fn forget(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
 /// trash is read from its partial index instead of joining every record.
 /// Ids of live records of `kind` carrying `dimension = value`, on any
 /// connection (the TUI reads it on a background one).
-pub fn ids_with_tag(
-    conn: &Connection,
-    kind: Kind,
-    dimension: &str,
-    value: &str,
-) -> Result<Vec<i64>> {
+pub fn ids_with_tag(conn: &Conn, kind: Kind, dimension: &str, value: &str) -> Result<Vec<i64>> {
     if kind == Kind::Customer && dimension == super::customers::GROUP_DIMENSION {
         return super::customers::ids_in_group(conn, value);
     }
@@ -325,7 +317,7 @@ pub fn ids_with_tag(
 }
 
 pub(crate) fn for_each_live_set(
-    conn: &Connection,
+    conn: &Conn,
     kind: Kind,
     mut f: impl FnMut(i64, &str),
 ) -> Result<()> {

@@ -1,11 +1,12 @@
 //! Soft delete, restore and purge (emptying the trash).
 
+use super::engine::conn::Conn;
 use super::rows;
 use super::write::{Touched, Written};
 use super::{Result, Store, StoreError};
 use crate::domain::Kind;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 /// A record in the trash.
@@ -26,7 +27,7 @@ fn label_column(kind: Kind) -> &'static str {
     }
 }
 
-fn purge_one(conn: &Connection, kind: Kind, id: i64) -> Result<()> {
+fn purge_one(conn: &Conn, kind: Kind, id: i64) -> Result<()> {
     if kind == Kind::Product {
         let used: i64 = conn.query_row(
             "SELECT count(*) FROM line_items WHERE product_id = ?1",

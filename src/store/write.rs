@@ -4,12 +4,12 @@
 //! changed come back with the result as a [`Written`] — nothing is left on
 //! the store for a later caller to pick up by mistake.
 
+use super::engine::conn::Conn;
 use super::retag::affected;
 use super::rows;
 use super::{Result, Store, TagChange};
 use crate::domain::{Kind, Meta, ValidationErrors};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::ops::{Deref, DerefMut};
 
@@ -94,19 +94,19 @@ pub trait StoredRecord: Clone + crate::domain::fields::Fields {
     fn validate(&self) -> std::result::Result<(), ValidationErrors>;
 
     /// Checks that need the book (links to live records, unique keys).
-    fn check(&self, _conn: &Connection) -> Result<()> {
+    fn check(&self, _conn: &Conn) -> Result<()> {
         Ok(())
     }
 
     /// Inserts a new record; returns its id.
-    fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64>;
+    fn insert(&self, conn: &Conn, now: DateTime<Utc>) -> Result<i64>;
 
     /// Writes the fields of a stored record (the version is checked before
     /// and bumped after); says what the change re-tags.
-    fn update(&mut self, conn: &Connection, now: DateTime<Utc>, today: NaiveDate) -> Result<Retag>;
+    fn update(&mut self, conn: &Conn, now: DateTime<Utc>, today: NaiveDate) -> Result<Retag>;
 
     /// Reads a record back by id.
-    fn read(conn: &Connection, id: i64) -> Result<Self>;
+    fn read(conn: &Conn, id: i64) -> Result<Self>;
 }
 
 /// The [`StoredRecord`] of a kind whose save is its own row: the module's
@@ -129,18 +129,18 @@ macro_rules! plain_stored_record {
                 $ty::validate(self)
             }
 
-            $(fn check(&self, conn: &Connection) -> Result<()> {
+            $(fn check(&self, conn: &Conn) -> Result<()> {
                 $check(conn, self)
             })?
 
-            fn insert(&self, conn: &Connection, now: DateTime<Utc>) -> Result<i64> {
+            fn insert(&self, conn: &Conn, now: DateTime<Utc>) -> Result<i64> {
                 write_fields(conn, INSERT, self, now)?;
-                Ok(conn.last_insert_rowid())
+                Ok(conn.last_insert_rowid()?)
             }
 
             fn update(
                 &mut self,
-                conn: &Connection,
+                conn: &Conn,
                 now: DateTime<Utc>,
                 _: NaiveDate,
             ) -> Result<Retag> {
@@ -148,12 +148,12 @@ macro_rules! plain_stored_record {
                 Ok(Retag::Cascade)
             }
 
-            fn read(conn: &Connection, id: i64) -> Result<Self> {
+            fn read(conn: &Conn, id: i64) -> Result<Self> {
                 read(conn, id)
             }
         }
 
-        fn read(conn: &Connection, id: i64) -> Result<$ty> {
+        fn read(conn: &Conn, id: i64) -> Result<$ty> {
             conn.query_row(
                 &format!("SELECT {COLUMNS} FROM {} WHERE id = ?1", $table),
                 [id],
@@ -173,7 +173,7 @@ impl Store {
     /// Runs `body` and the re-tag of what it touched in one transaction.
     pub(crate) fn transact<R>(
         &mut self,
-        body: impl FnOnce(&Connection, DateTime<Utc>, NaiveDate) -> Result<(R, Touched)>,
+        body: impl FnOnce(&Conn, DateTime<Utc>, NaiveDate) -> Result<(R, Touched)>,
     ) -> Result<Written<R>> {
         let now = self.clock.now();
         let today = self.clock.today();

@@ -3,41 +3,19 @@
 //! instead of failing as "changed elsewhere" when another writer got in
 //! between its read and its write.
 
+use super::engine::conn::{Conn, Transaction};
 use super::{Result, Store, StoreError};
-use rusqlite::{Connection, Savepoint, Transaction};
 
 /// A write transaction, or a savepoint inside the one held by
 /// [`Store::with_write_lock`] (SQLite has no nested transactions).
-pub(crate) enum WriteTx<'c> {
-    Own(Transaction<'c>),
-    Nested(Savepoint<'c>),
-}
-
-impl std::ops::Deref for WriteTx<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        match self {
-            WriteTx::Own(t) => t,
-            WriteTx::Nested(s) => s,
-        }
-    }
-}
-
-impl WriteTx<'_> {
-    pub(crate) fn commit(self) -> rusqlite::Result<()> {
-        match self {
-            WriteTx::Own(t) => t.commit(),
-            WriteTx::Nested(s) => s.commit(),
-        }
-    }
-}
+pub(crate) type WriteTx<'c> = Transaction<'c>;
 
 /// Begins a write: its own transaction, or a savepoint when the lock is held.
-pub(crate) fn write_tx(conn: &mut Connection) -> rusqlite::Result<WriteTx<'_>> {
+pub(crate) fn write_tx(conn: &mut Conn) -> rusqlite::Result<WriteTx<'_>> {
     if conn.is_autocommit() {
-        Ok(WriteTx::Own(conn.transaction()?))
+        conn.transaction()
     } else {
-        Ok(WriteTx::Nested(conn.savepoint()?))
+        conn.savepoint()
     }
 }
 
@@ -49,23 +27,20 @@ impl Store {
         &mut self,
         f: impl FnOnce(&mut Store) -> std::result::Result<R, E>,
     ) -> std::result::Result<R, E> {
-        let begin: Result<()> = self
-            .conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(StoreError::from);
+        let begin: Result<()> = self.conn.begin_write().map_err(StoreError::from);
         begin?;
         match f(self) {
             Ok(r) => {
-                let done: Result<()> = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
+                let done: Result<()> = self.conn.end(true).map_err(StoreError::from);
                 if let Err(e) = done {
-                    let _ = self.conn.execute_batch("ROLLBACK");
+                    let _ = self.conn.end(false);
                     return Err(e.into());
                 }
                 Ok(r)
             }
             Err(e) => {
                 if !self.conn.is_autocommit() {
-                    let _ = self.conn.execute_batch("ROLLBACK");
+                    let _ = self.conn.end(false);
                 }
                 Err(e)
             }
@@ -84,8 +59,11 @@ mod tests {
         drop(Store::open(&path).unwrap());
         // What a book without write permission gives (root ignores file
         // modes, so the test opens it read-only instead).
-        let conn =
-            Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let conn = rusqlite::Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
         let e = conn
             .execute("INSERT INTO classify_state VALUES ('k', 'v')", [])
             .unwrap_err();

@@ -35,12 +35,14 @@ pub struct Runtime {
     background: Vec<Background>,
     /// A sweep runs on its own thread; its `Swept` has not arrived yet.
     sweeping: bool,
+    /// On a team book: the tables colleagues' commits changed (LISTEN).
+    team_changes: Option<Receiver<Vec<String>>>,
 }
 
 /// A background thread and the way to interrupt its SQL.
 struct Background {
     thread: std::thread::JoinHandle<()>,
-    interrupt: rusqlite::InterruptHandle,
+    interrupt: crate::store::engine::conn::InterruptHandle,
 }
 
 impl Background {
@@ -58,7 +60,15 @@ impl Runtime {
     pub fn new(store: Store, demo: Option<DemoLoader>) -> Runtime {
         let (tx, rx) = channel();
         let search = SearchEngine::start(&store);
+        let team_changes = match store.listen_for_changes() {
+            Ok(listener) => listener.map(|l| l.spawn()),
+            Err(e) => {
+                tracing::warn!("no live view of the team book: {e}");
+                None
+            }
+        };
         Runtime {
+            team_changes,
             store,
             demo,
             tx,
@@ -118,6 +128,17 @@ impl Runtime {
             any = true;
             let effects = app.apply(o);
             self.run_all(app, effects);
+        }
+        // A colleague saved: the index catches up from the book's change
+        // log, and rows, detail, dashboard and counts load again.
+        let colleague_saved = self
+            .team_changes
+            .as_ref()
+            .is_some_and(|rx| rx.try_iter().fold(false, |any, t| any | !t.is_empty()));
+        if colleague_saved {
+            self.search.catch_up(&self.store);
+            self.dispatch(app, Action::Reload);
+            any = true;
         }
         any | self.take_reads(app, None)
     }
@@ -556,7 +577,7 @@ impl Runtime {
             .map(|n| n > BACKGROUND_SORT_ABOVE)
             .unwrap_or(false);
         let find =
-            move |conn: &rusqlite::Connection| -> Result<Vec<(i64, String, String)>, StoreError> {
+            move |conn: &crate::store::Conn| -> Result<Vec<(i64, String, String)>, StoreError> {
                 let pairs = likely_duplicates(conn, &c)?;
                 let mut out = Vec::new();
                 for p in pairs.into_iter().take(20) {
@@ -666,7 +687,7 @@ fn merge_touched(m: &crate::store::MergeRecord) -> Vec<(Kind, i64)> {
 
 /// The ids (in their order) of customers carrying `tag`; all without one.
 fn keep_tagged(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::Conn,
     ids: Vec<i64>,
     tag: &Option<(String, String)>,
 ) -> Result<Vec<i64>, StoreError> {

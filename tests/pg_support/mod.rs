@@ -344,3 +344,14 @@ pub fn server_or_skip() -> Option<&'static PgServer> {
     }
     s
 }
+
+/// A store on a new empty database of the test server, with `clock`.
+pub fn store_on_server(
+    server: &PgServer,
+    label: &str,
+    clock: dossier::domain::Clock,
+) -> dossier::store::Store {
+    let url = fresh_database(server, label);
+    dossier::store::Store::open_with_clock(std::path::Path::new(&url), clock)
+        .expect("open a team book on the test server")
+}

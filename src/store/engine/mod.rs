@@ -26,7 +26,9 @@
 //! spelling or a per-engine variant here. The SQLite engine keeps calling
 //! rusqlite directly, so its speed does not change.
 
+pub mod conn;
 pub mod copy;
+pub mod listen;
 pub mod pg_schema;
 pub mod team;
 
@@ -86,7 +88,7 @@ impl Engine {
         match self {
             Engine::Sqlite(s) => {
                 let mut st = s.conn().prepare_cached(sql)?;
-                Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
+                Ok(st.execute(conn::params_from_iter(params.iter()))? as u64)
             }
             Engine::Postgres(c) => {
                 let st = c.prepare(&to_pg(sql)).map_err(server_error)?;
@@ -102,7 +104,7 @@ impl Engine {
             Engine::Sqlite(s) => {
                 let mut st = s.conn().prepare_cached(sql)?;
                 let n = st.column_count();
-                let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                let rows = st.query_map(conn::params_from_iter(params.iter()), |r| {
                     (0..n).map(|i| r.get::<_, Value>(i)).collect()
                 })?;
                 Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -399,7 +401,7 @@ pub(crate) fn server_error(e: postgres::Error) -> StoreError {
 /// A value bound to a PostgreSQL parameter of whatever type the statement
 /// needs there (BIGINT, INT, BOOLEAN, TEXT, DOUBLE PRECISION, BYTEA).
 #[derive(Debug)]
-struct PgValue<'a>(&'a Value);
+pub(crate) struct PgValue<'a>(&'a Value);
 
 impl ToSql for PgValue<'_> {
     fn to_sql(
@@ -431,12 +433,12 @@ impl ToSql for PgValue<'_> {
     postgres::types::to_sql_checked!();
 }
 
-fn pg_params(params: &[Value]) -> Vec<PgValue<'_>> {
+pub(crate) fn pg_params(params: &[Value]) -> Vec<PgValue<'_>> {
     params.iter().map(PgValue).collect()
 }
 
 /// Binds [`PgValue`]s as the `postgres` crate expects them.
-trait AsParams {
+pub(crate) trait AsParams {
     fn as_params(&self) -> Vec<&(dyn ToSql + Sync)>;
 }
 
@@ -447,7 +449,7 @@ impl AsParams for Vec<PgValue<'_>> {
 }
 
 /// A row of PostgreSQL values as SQLite values.
-fn from_pg_row(row: &postgres::Row) -> Result<Vec<Value>> {
+pub(crate) fn from_pg_row(row: &postgres::Row) -> Result<Vec<Value>> {
     let mut out = Vec::with_capacity(row.len());
     for (i, col) in row.columns().iter().enumerate() {
         let ty = col.type_();
@@ -481,6 +483,10 @@ fn from_pg_row(row: &postgres::Row) -> Result<Vec<Value>> {
                 .try_get::<_, Option<Vec<u8>>>(i)
                 .map_err(get_err)?
                 .map(Value::Blob),
+            Type::NUMERIC => row
+                .try_get::<_, Option<Numeric>>(i)
+                .map_err(get_err)?
+                .map(|n| n.0),
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => row
                 .try_get::<_, Option<String>>(i)
                 .map_err(get_err)?
@@ -495,6 +501,58 @@ fn from_pg_row(row: &postgres::Row) -> Result<Vec<Value>> {
         out.push(v.unwrap_or(Value::Null));
     }
     Ok(out)
+}
+
+/// A NUMERIC (what `sum` and `avg` of integers give on PostgreSQL) as
+/// SQLite would give it: an integer when it has no fraction and fits, else
+/// a real.
+struct Numeric(Value);
+
+impl<'a> postgres::types::FromSql<'a> for Numeric {
+    fn from_sql(
+        _: &Type,
+        raw: &'a [u8],
+    ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        // Binary NUMERIC: ndigits, weight, sign, dscale (i16 each), then
+        // ndigits base-10000 digits, the first at 10000^weight.
+        let word =
+            |i: usize| -> std::result::Result<i16, Box<dyn std::error::Error + Sync + Send>> {
+                raw.get(i * 2..i * 2 + 2)
+                    .map(|b| i16::from_be_bytes([b[0], b[1]]))
+                    .ok_or_else(|| "short NUMERIC".into())
+            };
+        let (ndigits, weight, sign) = (word(0)?, word(1)?, word(2)? as u16);
+        if sign == 0xC000 {
+            return Ok(Numeric(Value::Real(f64::NAN)));
+        }
+        let mut int: Option<i64> = Some(0);
+        let mut real = 0f64;
+        let mut fraction = false;
+        for d in 0..ndigits as usize {
+            let digit = word(4 + d)? as i64;
+            let power = weight as i32 - d as i32;
+            real += digit as f64 * 10000f64.powi(power);
+            if power < 0 {
+                fraction |= digit != 0;
+            } else {
+                int = int.and_then(|v| {
+                    10000i64
+                        .checked_pow(power as u32)
+                        .and_then(|p| p.checked_mul(digit))
+                        .and_then(|x| v.checked_add(x))
+                });
+            }
+        }
+        let negative = sign == 0x4000;
+        Ok(Numeric(match (int, fraction) {
+            (Some(v), false) => Value::Integer(if negative { -v } else { v }),
+            _ => Value::Real(if negative { -real } else { real }),
+        }))
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::NUMERIC
+    }
 }
 
 #[cfg(test)]

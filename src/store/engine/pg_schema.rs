@@ -255,6 +255,91 @@ INSERT INTO search_state ("only", pruned) VALUES (1, 0);
 "#,
 ];
 
+/// What the store's shared SQL spelling needs on PostgreSQL besides the
+/// tables: SQLite's `instr`, and the case-blind collation that
+/// `COLLATE NOCASE` becomes (see `conn::pg_sql`). Safe to run again.
+pub const PG_HELPERS: &str = r#"
+CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT strpos($1, $2)';
+-- SQLite's scalar max(a, b) and min(a, b) (PostgreSQL: greatest, least).
+CREATE OR REPLACE FUNCTION max(bigint, bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT greatest($1, $2)';
+CREATE OR REPLACE FUNCTION min(bigint, bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT least($1, $2)';
+CREATE OR REPLACE FUNCTION max(text, text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT greatest($1, $2)';
+CREATE OR REPLACE FUNCTION min(text, text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT least($1, $2)';
+-- JSON lists are stored as text, as in SQLite.
+CREATE OR REPLACE FUNCTION json_array_length(text) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT json_array_length($1::json)';
+CREATE OR REPLACE FUNCTION ifnull(anyelement, anyelement) RETURNS anyelement
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT coalesce($1, $2)';
+-- The store inserts `NULLIF(:id, 0)` as a record's id, which SQLite
+-- turns into the next rowid; here the identity's next value.
+CREATE OR REPLACE FUNCTION dossier_fill_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.id IS NULL THEN
+        NEW.id := nextval(pg_get_serial_sequence(quote_ident(TG_TABLE_SCHEMA) || '.' || quote_ident(TG_TABLE_NAME), 'id'));
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER customers_fill_id BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+CREATE OR REPLACE TRIGGER products_fill_id BEFORE INSERT ON products FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+CREATE OR REPLACE TRIGGER opportunities_fill_id BEFORE INSERT ON opportunities FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+CREATE OR REPLACE TRIGGER activities_fill_id BEFORE INSERT ON activities FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+CREATE OR REPLACE TRIGGER merges_fill_id BEFORE INSERT ON merges FOR EACH ROW EXECUTE FUNCTION dossier_fill_id();
+-- Links that a restore may need to check at commit (SQLite's
+-- defer_foreign_keys; here SET CONSTRAINTS ALL DEFERRED).
+ALTER TABLE activities ALTER CONSTRAINT activities_customer_id_fkey DEFERRABLE;
+ALTER TABLE activities ALTER CONSTRAINT activities_opportunity_id_fkey DEFERRABLE;
+ALTER TABLE opportunities ALTER CONSTRAINT opportunities_customer_id_fkey DEFERRABLE;
+ALTER TABLE opportunities ALTER CONSTRAINT opportunities_campaign_id_fkey DEFERRABLE;
+ALTER TABLE line_items ALTER CONSTRAINT line_items_opportunity_id_fkey DEFERRABLE;
+ALTER TABLE line_items ALTER CONSTRAINT line_items_product_id_fkey DEFERRABLE;
+-- The search index's change log, as SQLite's triggers write it (see
+-- schema.rs, step 9): every write to a record or its tags adds a row.
+CREATE OR REPLACE FUNCTION dossier_log_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'tag_sets' THEN
+        IF TG_OP = 'DELETE' THEN
+            INSERT INTO search_log (kind, id) VALUES (OLD.record_kind, OLD.record_id);
+        ELSE
+            INSERT INTO search_log (kind, id) VALUES (NEW.record_kind, NEW.record_id);
+        END IF;
+    ELSIF TG_OP = 'INSERT' THEN
+        INSERT INTO search_log (kind, id) VALUES (TG_ARGV[0], NEW.id);
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO search_log (kind, id, deps) VALUES (TG_ARGV[0], NEW.id, TG_ARGV[1]::bigint);
+    ELSE
+        INSERT INTO search_log (kind, id, deps) VALUES (TG_ARGV[0], OLD.id, TG_ARGV[1]::bigint);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER search_log_customers AFTER INSERT OR UPDATE OR DELETE ON customers FOR EACH ROW EXECUTE FUNCTION dossier_log_change('customer', '1');
+CREATE OR REPLACE TRIGGER search_log_opportunities AFTER INSERT OR UPDATE OR DELETE ON opportunities FOR EACH ROW EXECUTE FUNCTION dossier_log_change('opportunity', '0');
+CREATE OR REPLACE TRIGGER search_log_products AFTER INSERT OR UPDATE OR DELETE ON products FOR EACH ROW EXECUTE FUNCTION dossier_log_change('product', '0');
+CREATE OR REPLACE TRIGGER search_log_activities AFTER INSERT OR UPDATE OR DELETE ON activities FOR EACH ROW EXECUTE FUNCTION dossier_log_change('activity', '0');
+CREATE OR REPLACE TRIGGER search_log_tag_sets AFTER INSERT OR UPDATE OR DELETE ON tag_sets FOR EACH ROW EXECUTE FUNCTION dossier_log_change();
+-- Open terminal UIs on the book LISTEN on dossier_changes: one
+-- notification per changed table per transaction, sent at commit.
+CREATE OR REPLACE FUNCTION dossier_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('dossier_changes', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER notify_customers AFTER INSERT OR UPDATE OR DELETE ON customers FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
+CREATE OR REPLACE TRIGGER notify_opportunities AFTER INSERT OR UPDATE OR DELETE ON opportunities FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
+CREATE OR REPLACE TRIGGER notify_products AFTER INSERT OR UPDATE OR DELETE ON products FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
+CREATE OR REPLACE TRIGGER notify_activities AFTER INSERT OR UPDATE OR DELETE ON activities FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
+CREATE OR REPLACE TRIGGER notify_tag_sets AFTER INSERT OR UPDATE OR DELETE ON tag_sets FOR EACH STATEMENT EXECUTE FUNCTION dossier_notify_change();
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'dossier_nocase') THEN
+        CREATE COLLATION dossier_nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+    END IF;
+END $$;
+"#;
+
 /// Both engines have a step for every schema version.
 const SAME_LENGTH: () = assert!(
     PG_MIGRATIONS.len() == MIGRATIONS.len(),
@@ -283,6 +368,17 @@ pub fn migrate(client: &mut postgres::Client) -> Result<()> {
         None
     };
     if current == Some(target) {
+        let helpers: bool = client
+            .query_one(
+                "SELECT to_regprocedure('dossier_notify_change()') IS NOT NULL \
+                 AND EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'dossier_nocase')",
+                &[],
+            )
+            .map_err(server_error)?
+            .get(0);
+        if !helpers {
+            client.batch_execute(PG_HELPERS).map_err(server_error)?;
+        }
         return Ok(());
     }
     let mut tx = client.transaction().map_err(server_error)?;
@@ -316,5 +412,6 @@ pub fn migrate(client: &mut postgres::Client) -> Result<()> {
         tx.execute("UPDATE dossier_schema SET version = $1", &[&target])
             .map_err(server_error)?;
     }
+    tx.batch_execute(PG_HELPERS).map_err(server_error)?;
     tx.commit().map_err(server_error)
 }

@@ -122,6 +122,10 @@ GRANT USAGE ON SCHEMA public TO dossier_rep, dossier_manager;
 GRANT SELECT, INSERT, UPDATE, DELETE ON customers, products, opportunities, activities, line_items,
     tag_sets, tag_history, merges, classify_state TO dossier_rep, dossier_manager;
 GRANT SELECT ON dossier_schema TO dossier_rep, dossier_manager;
+-- The search index's change log (kinds and ids, no record data), which
+-- every member's writes add to through the book's triggers.
+GRANT SELECT, INSERT ON search_log TO dossier_rep, dossier_manager;
+GRANT SELECT ON search_state TO dossier_rep, dossier_manager;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO dossier_rep, dossier_manager;
 REVOKE ALL ON team_members FROM PUBLIC;
 "#;
