@@ -5,7 +5,8 @@
 #
 # Starts `dossier --db BOOK` in a detached tmux session (120x40), presses
 # Ctrl-K, types QUERY (default zhang) and polls the screen until EXPECT (a
-# regular expression, default 张) shows; prints the seconds from launch, the
+# regular expression, default "matches": the result count of the search
+# pane, which no screen shows before a search answers) shows; prints the seconds from launch, the
 # load average, and the process's memory from /proc: RssAnon (heap),
 # RssFile (file-backed pages: the mapped search index and SQLite's mapped
 # database) and VmHWM (peak, file pages included). Needs tmux and bc.
@@ -13,7 +14,7 @@
 set -u
 book=$1
 q=${2:-zhang}
-expect=${3:-张}
+expect=${3:-matches}
 DOSSIER=${DOSSIER:-target/release/dossier}
 s=dossier-ready-$$
 start=$(date +%s.%N)
