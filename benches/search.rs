@@ -7,29 +7,12 @@
 //! delete the 1M book when done.
 //!
 //! Before each size's criterion groups, every keystroke is typed 5 times as
-//! the query worker runs it and the median / p90 per keystroke is printed,
+//! the query worker runs it and the median / p95 per keystroke is printed,
 //! wall clock and CPU time of all threads (the CPU figure is what other
-//! builds on the machine cannot inflate).
+//! builds on the machine cannot inflate); `DOSSIER_BENCH_DETAIL=1` prints
+//! each keystroke's CPU median too.
 //!
-//! Measured 2026-11-23 on the shared 2-core box (load average 3.0–3.7,
-//! other builds running), `DOSSIER_BENCH_CUSTOMERS=100000,1000000 cargo
-//! bench --bench search -- keystroke`, with the distinct-text postings:
-//! - 100k customers (266,886 records): median 4.29 ms per keystroke, p90
-//!   10.6 ms (CPU median 4.29 ms); criterion mean 4.67 ms. Target 16 ms.
-//! - 1M customers (2,674,482 records): median 31.4 ms, p90 98 ms (CPU
-//!   median 33.0 ms); criterion mean 27.7 ms. Target 50 ms. An earlier run
-//!   at load 4–5 gave median 29.3 ms, criterion mean 39.5 ms.
-//! - CPU time is about the wall time: with the other core busy, and the
-//!   walk over the best keys serial, a keystroke mostly runs on one core.
-//! - The slow tail is the first key of a word (`1`, `w`: most texts match)
-//!   and the first key of a second word (`wang f`).
-//!
-//! Before (record-by-record scan, load 12–13): criterion mean 41.7 ms at
-//! 100k, 304 ms at 1M.
-//!
-//! Index memory at 1M customers: 522 MB resident growth (490 MB counted;
-//! 3.4M distinct texts, 116 MB of them keys and postings), target 600 MB
-//! (`cargo run --release --example search_memory -- BOOK.db`).
+//! Figures, with the machine's load: `benches/README.md`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dossier::search::{
