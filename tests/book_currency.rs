@@ -85,7 +85,7 @@ fn the_terminal_ui_offers_the_book_currency_in_a_new_deal_and_product() {
                 .expect("a key of the list");
             rt.dispatch(&mut app, a);
         }
-        let form = app.form.as_ref().expect("the new record's form is open");
+        let form = app.form().expect("the new record's form is open");
         let currency = form.fields.iter().find(|f| f.key == "currency").unwrap();
         assert_eq!(currency.input.value(), "EUR", "tab {tab}");
         assert!(!form.is_dirty());
@@ -93,7 +93,7 @@ fn the_terminal_ui_offers_the_book_currency_in_a_new_deal_and_product() {
             .key_action(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))
             .unwrap();
         rt.dispatch(&mut app, esc);
-        assert!(app.form.is_none());
+        assert!(app.form().is_none());
     }
     rt.shutdown();
 }

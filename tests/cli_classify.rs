@@ -130,6 +130,16 @@ fn bad_rule_files_are_refused_with_their_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("rules.toml:4:"), "{err}");
     assert!(err.contains("built-in rules are in force"), "{err}");
+    // Every command that shows tags says so, a plain list too.
+    for args in [&["list", "customers"][..], &["show", "customer", "1"]] {
+        let out = dossier(dir.path(), args);
+        assert!(out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("built-in rules are in force"),
+            "{args:?}: {err}"
+        );
+    }
 
     // A good file given to --rules is tried, not applied.
     std::fs::write(&bad, "[settings]\namount_high = 0\n").unwrap();

@@ -93,7 +93,7 @@ fn seeded() -> Store {
 #[test]
 fn lists_scrolls_and_shows_the_selected_file() {
     let mut h = Harness::open(seeded(), 120, 40);
-    assert_eq!(h.app.customers.ids.len(), 30);
+    assert_eq!(h.app.customers.entries.len(), 30);
     assert_eq!(h.app.customers.selected_id(), Some(1));
     let file = h.app.customers.selected_file().unwrap();
     assert!(file.tags.iter().any(|t| t.dimension == "value"));
@@ -112,40 +112,34 @@ fn lists_scrolls_and_shows_the_selected_file() {
 fn sorts_by_name_and_reverses() {
     let mut h = Harness::open(seeded(), 120, 40);
     h.act(Action::SortNext); // id → name
-    let first = h.app.customers.selected_row().map(|r| r.name.clone());
+    let first = h.app.customers.selected().map(|r| r.name.clone());
     // The selection stays on the same customer after a sort.
     assert_eq!(h.app.customers.selected_id(), Some(1));
     h.act(Action::Top);
     assert_eq!(
-        h.app.customers.selected_row().unwrap().name,
+        h.app.customers.selected().unwrap().name,
         "Alice Martin",
         "was {first:?}"
     );
     // Chinese names sort by pinyin: 张 (zhang) last, after 王 (wang).
     h.act(Action::SortReverse).act(Action::Top);
-    assert!(h
-        .app
-        .customers
-        .selected_row()
-        .unwrap()
-        .name
-        .starts_with('张'));
+    assert!(h.app.customers.selected().unwrap().name.starts_with('张'));
 }
 
 #[test]
 fn adds_a_customer_through_the_form() {
     let mut h = Harness::open(store(), 80, 24);
     h.act(Action::Add);
-    assert!(h.app.form.is_some());
+    assert!(h.app.form().is_some());
     h.typed("陈静");
     h.key(KeyCode::Tab).key(KeyCode::Right); // kind: enterprise
     h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
-    assert!(h.app.form.is_none(), "form closes after save");
+    assert!(h.app.form().is_none(), "form closes after save");
     let status = h.app.status.clone().unwrap();
     assert!(status.text.starts_with("Added 陈静"), "{}", status.text);
     let c = h.rt.store.customer(1).unwrap();
     assert_eq!(c.kind, CustomerKind::Enterprise);
-    assert_eq!(h.app.customers.ids, vec![1]);
+    assert_eq!(h.app.customers.entries, vec![1]);
 }
 
 #[test]
@@ -157,12 +151,12 @@ fn bad_input_is_shown_at_the_field_and_nothing_is_written() {
         h.act(Action::NextField);
     }
     assert_eq!(
-        h.app.form.as_ref().unwrap().fields[h.app.form.as_ref().unwrap().focus].key,
+        h.app.form().unwrap().fields[h.app.form().unwrap().focus].key,
         "size"
     );
     h.typed("lots");
     h.act(Action::Save);
-    let form = h.app.form.as_ref().unwrap();
+    let form = h.app.form().unwrap();
     assert!(form.error_for("size").unwrap().contains("not a number"));
     assert!(h.app.status.as_ref().unwrap().error);
     assert!(h.rt.store.is_empty().unwrap());
@@ -172,13 +166,13 @@ fn bad_input_is_shown_at_the_field_and_nothing_is_written() {
 fn escape_asks_before_discarding_changes() {
     let mut h = Harness::open(store(), 80, 24);
     h.act(Action::Add).act(Action::Cancel);
-    assert!(h.app.form.is_none(), "an untouched form just closes");
+    assert!(h.app.form().is_none(), "an untouched form just closes");
     h.act(Action::Add).typed("x").act(Action::Cancel);
-    assert!(h.app.confirm.is_some());
+    assert!(h.app.confirm().is_some());
     h.act(Action::Deny);
-    assert!(h.app.form.is_some(), "no keeps the form");
+    assert!(h.app.form().is_some(), "no keeps the form");
     h.act(Action::Cancel).act(Action::Confirm);
-    assert!(h.app.form.is_none());
+    assert!(h.app.form().is_none());
     // Ctrl-C with changes asks too, then quits.
     h.act(Action::Add).typed("y").act(Action::Quit);
     assert!(!h.app.quit);
@@ -190,12 +184,12 @@ fn escape_asks_before_discarding_changes() {
 fn deletes_with_confirmation_and_undoes() {
     let mut h = Harness::open(seeded(), 120, 40);
     h.act(Action::Delete);
-    assert!(h.app.confirm.is_some());
+    assert!(h.app.confirm().is_some());
     h.act(Action::Confirm);
-    assert_eq!(h.app.customers.ids.len(), 29);
+    assert_eq!(h.app.customers.entries.len(), 29);
     assert!(h.app.status.as_ref().unwrap().text.contains("u to undo"));
     h.act(Action::Undo);
-    assert_eq!(h.app.customers.ids.len(), 30);
+    assert_eq!(h.app.customers.entries.len(), 30);
     assert_eq!(h.app.customers.selected_id(), Some(1));
     assert!(h.rt.store.customer(1).unwrap().meta.deleted_at.is_none());
 }
@@ -207,7 +201,7 @@ fn logs_a_touch_in_three_keys_plus_text() {
         .key(KeyCode::Char('c'))
         .typed("报价已发")
         .key(KeyCode::Enter);
-    assert!(h.app.touch.is_none());
+    assert!(h.app.touch().is_none());
     let timeline = h.rt.store.activities_of_customer(1).unwrap();
     assert_eq!(timeline.len(), 2);
     let call = timeline.iter().find(|a| a.summary == "报价已发").unwrap();
@@ -237,7 +231,7 @@ fn a_conflict_is_a_message_not_a_crash() {
     assert!(status.error);
     assert!(status.text.contains("changed elsewhere"), "{}", status.text);
     assert!(
-        h.app.form.is_some(),
+        h.app.form().is_some(),
         "the form stays open with the typed text"
     );
 }
@@ -268,9 +262,9 @@ fn the_empty_book_offers_the_demo() {
     rt.dispatch(&mut app, Action::Resize(80, 24));
     let start = app.start(true);
     rt.run_all(&mut app, start);
-    assert!(app.confirm.is_some());
+    assert!(app.confirm().is_some());
     rt.dispatch(&mut app, Action::Confirm);
-    assert_eq!(app.customers.ids.len(), 1);
+    assert_eq!(app.customers.entries.len(), 1);
     assert_eq!(app.status.unwrap().text, "Demo book loaded");
 }
 
@@ -289,7 +283,7 @@ fn moving_asks_only_for_the_rows_on_screen() {
         rows.iter().all(|n| *n <= 3 * h.app.table_rows()),
         "{rows:?}"
     );
-    assert!(fx.contains(&Effect::LoadDetail(30)));
+    assert!(fx.contains(&Effect::LoadDetail(Kind::Customer, 30)));
 }
 
 // ---- screens ----
@@ -400,10 +394,10 @@ fn a_busy_book_is_a_message_not_a_crash() {
     let status = h.app.status.clone().unwrap();
     assert!(status.error);
     assert!(status.text.contains("busy"), "{}", status.text);
-    assert!(h.app.form.is_some());
+    assert!(h.app.form().is_some());
     other.execute_batch("ROLLBACK").unwrap();
     h.act(Action::Save);
-    assert!(h.app.form.is_none(), "{:?}", h.app.status);
+    assert!(h.app.form().is_none(), "{:?}", h.app.status);
 }
 
 #[test]
@@ -477,7 +471,7 @@ fn the_trash_restores_and_deletes_for_good() {
     assert!(screen.contains("年度框架协议"), "{screen}");
     // Both went at the same (fixed) time: find Bob.
     for _ in 0..2 {
-        if h.app.trash.as_ref().unwrap().selected().unwrap().label != "Bob Stone" {
+        if h.app.trash().unwrap().selected().unwrap().label != "Bob Stone" {
             h.key(KeyCode::Char('j'));
         }
     }
@@ -497,7 +491,7 @@ fn the_trash_restores_and_deletes_for_good() {
     assert!(h.rt.store.opportunity(2).is_err(), "purged");
     assert!(h.screen().contains("The trash is empty"));
     h.key(KeyCode::Esc);
-    assert!(h.app.trash.is_none());
+    assert!(h.app.trash().is_none());
 }
 
 /// Ctrl-C in the quick touch prompt closes the prompt; it never quits.
@@ -505,10 +499,10 @@ fn the_trash_restores_and_deletes_for_good() {
 fn ctrl_c_in_the_touch_prompt_closes_it() {
     let mut h = Harness::open(seeded(), 120, 40);
     h.typed("tc").typed("called about the quote");
-    assert!(h.app.touch.is_some());
+    assert!(h.app.touch().is_some());
     h.key_mod(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert!(h.app.touch.is_none());
-    assert!(!h.app.quit && h.app.confirm.is_none());
+    assert!(h.app.touch().is_none());
+    assert!(!h.app.quit && h.app.confirm().is_none());
 }
 
 /// The most important change leads the status line (it may be cut at 80

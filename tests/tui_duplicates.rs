@@ -44,19 +44,19 @@ fn book() -> Store {
 fn typing_a_known_phone_warns_before_saving() {
     let mut h = Harness::open(book(), 120, 40);
     h.act(Action::Add).typed("Wei Zhang");
-    assert!(h.app.form.as_ref().unwrap().duplicate.is_none());
+    assert!(h.app.form().unwrap().duplicate.is_none());
     // Down to the phones field, type the known number, leave the field.
     for _ in 0..4 {
         h.act(Action::NextField);
     }
     h.typed("13800138000").act(Action::NextField);
-    let warning = h.app.form.as_ref().unwrap().duplicate.clone().unwrap();
+    let warning = h.app.form().unwrap().duplicate.clone().unwrap();
     assert!(warning.contains("#1 张伟"), "{warning}");
     assert!(warning.contains("same phone"), "{warning}");
     assert!(h.screen().contains("Looks like #1"));
     // Saving is still allowed: the warning does not block.
     h.act(Action::Save);
-    assert!(h.app.form.is_none());
+    assert!(h.app.form().is_none());
     assert_eq!(h.rt.store.customer(4).unwrap().name, "Wei Zhang");
 }
 
@@ -65,27 +65,27 @@ fn merge_from_the_selected_customer_and_undo() {
     let mut h = Harness::open(book(), 120, 40);
     assert_eq!(h.app.customers.selected_id(), Some(1));
     h.key(KeyCode::Char('M'));
-    let q = h.app.confirm.clone().expect("asks before merging");
+    let q = h.app.confirm().cloned().expect("asks before merging");
     assert!(q.question.contains("#2 章伟"), "{}", q.question);
     h.key(KeyCode::Char('y'));
     let status = h.app.status.clone().unwrap().text;
     assert!(status.starts_with("Merged 章伟 into 张伟"), "{status}");
     assert_eq!(h.rt.store.opportunity(1).unwrap().customer_id, 1);
     assert!(h.rt.store.customer(2).unwrap().meta.deleted_at.is_some());
-    assert_eq!(h.app.customers.ids, vec![1, 3]);
+    assert_eq!(h.app.customers.entries, vec![1, 3]);
 
     h.key(KeyCode::Char('u'));
     let status = h.app.status.clone().unwrap().text;
     assert!(status.starts_with("Merge undone"), "{status}");
     assert_eq!(h.rt.store.opportunity(1).unwrap().customer_id, 2);
-    assert_eq!(h.app.customers.ids, vec![1, 2, 3]);
+    assert_eq!(h.app.customers.entries, vec![1, 2, 3]);
 }
 
 #[test]
 fn merge_says_so_when_there_is_no_duplicate() {
     let mut h = Harness::open(book(), 120, 40);
     h.act(Action::Bottom).key(KeyCode::Char('M'));
-    assert!(h.app.confirm.is_none());
+    assert!(h.app.confirm().is_none());
     assert_eq!(
         h.app.status.clone().unwrap().text,
         "No likely duplicate of Alice Martin"

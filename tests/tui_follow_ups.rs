@@ -107,7 +107,7 @@ fn the_quick_touch_takes_a_follow_up_and_previews_its_date() {
         .typed("call back @fry")
         .key(KeyCode::Enter);
     assert!(
-        h.app.touch.is_some(),
+        h.app.touch().is_some(),
         "the entry stays open to fix the date"
     );
     assert!(h.screen().contains("'fry' is not a date"));

@@ -28,18 +28,18 @@ fn book(customers: Vec<Customer>) -> Store {
 fn ctrl_c_in_the_link_picker_closes_the_picker_and_keeps_the_form() {
     let mut h = Harness::new(demo(), 120, 40);
     h.key(KeyCode::Char('3')).key(KeyCode::Char('a'));
-    assert!(h.app.form.is_some(), "the deal form opened");
+    assert!(h.app.form().is_some(), "the deal form opened");
     h.typed("Printers").tab_to("customer").key(KeyCode::Enter);
-    assert!(h.app.form.as_ref().unwrap().picker.is_some());
+    assert!(h.app.form().unwrap().picker.is_some());
     let footer = h.screen();
     assert!(
         footer.contains("Enter link the highlighted record"),
         "{footer}"
     );
     h.ctrl('c');
-    let form = h.app.form.as_ref().expect("the form is still open");
+    let form = h.app.form().expect("the form is still open");
     assert!(form.picker.is_none(), "the picker closed");
-    assert!(h.app.confirm.is_none(), "nothing asked");
+    assert!(h.app.confirm().is_none(), "nothing asked");
     assert_eq!(form.fields[0].value(), "Printers", "nothing typed was lost");
 }
 
@@ -58,7 +58,7 @@ fn touch_kinds_come_from_the_key_map_and_can_be_rebound() {
     assert!(screen.contains("Esc do not log"), "the footer: {screen}");
     h.key(KeyCode::Char('k')).typed("asked for a quote");
     h.key(KeyCode::Enter);
-    assert!(h.app.touch.is_none(), "{}", h.status());
+    assert!(h.app.touch().is_none(), "{}", h.status());
     let touches = h.rt.store.activities_of_customer(1).unwrap();
     assert_eq!(touches.len(), 1);
     assert_eq!(touches[0].kind.to_string(), "call");
@@ -76,7 +76,7 @@ fn notes_take_several_lines_typed_or_pasted() {
         assert!(screen.contains(line), "{line} is on screen: {screen}");
     }
     h.ctrl('s');
-    assert!(h.app.form.is_none(), "{}", h.status());
+    assert!(h.app.form().is_none(), "{}", h.status());
     let notes = h.rt.store.customer(1).unwrap().notes;
     assert_eq!(notes, "first line\nsecond\nthird\nfourth");
 }
@@ -90,15 +90,14 @@ fn custom_fields_are_edited_in_the_customer_form() {
     let screen = h.screen();
     assert!(screen.contains("微信"), "{screen}");
     // Tab to the custom field (it follows the spec's fields) and retype it.
-    while h.app.form.as_ref().unwrap().fields[h.app.form.as_ref().unwrap().focus].label != "微信"
-    {
+    while h.app.form().unwrap().fields[h.app.form().unwrap().focus].label != "微信" {
         h.act(Action::NextField);
     }
     h.typed("zw_99")
         .act(Action::NextField)
         .typed("税号: 91310000");
     h.ctrl('s');
-    assert!(h.app.form.is_none(), "{}", h.status());
+    assert!(h.app.form().is_none(), "{}", h.status());
     let saved = h.rt.store.customer(1).unwrap().custom;
     assert_eq!(saved.get("微信").map(String::as_str), Some("zw_99"));
     assert_eq!(saved.get("税号").map(String::as_str), Some("91310000"));
@@ -111,10 +110,10 @@ fn esc_on_a_changed_form_asks_the_same_on_every_tab() {
         h.key(KeyCode::Char(key)).key(KeyCode::Char('a')).typed("x");
         assert_eq!(h.app.tab, tab);
         h.key(KeyCode::Esc);
-        let q = h.app.confirm.as_ref().map(|c| c.question.clone());
+        let q = h.app.confirm().map(|c| c.question.clone());
         assert_eq!(q.as_deref(), Some("Discard your changes? (y/n)"), "{tab:?}");
         h.key(KeyCode::Char('n'));
-        let form = h.app.form.as_ref().expect("no keeps the form");
+        let form = h.app.form().expect("no keeps the form");
         assert_eq!(form.fields[0].value(), "x", "the answer is not typed in");
     }
 }
@@ -123,7 +122,7 @@ fn esc_on_a_changed_form_asks_the_same_on_every_tab() {
 fn a_customer_form_has_the_same_kind_of_record_form_as_the_other_tabs() {
     let mut h = Harness::new(demo(), 120, 40);
     h.key(KeyCode::Char('a'));
-    let form = h.app.form.as_ref().unwrap();
+    let form = h.app.form().unwrap();
     assert_eq!(form.base.kind(), Kind::Customer);
     let footer = h.screen();
     assert!(footer.contains("C-s save"), "{footer}");

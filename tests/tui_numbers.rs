@@ -18,12 +18,12 @@ fn edit_selected_product(h: &mut Harness, price: Money) -> i64 {
     h.act(Action::Reload)
         .act(Action::TabProducts)
         .act(Action::Edit);
-    assert!(h.app.form.is_some(), "the product form opened");
+    assert!(h.app.form().is_some(), "the product form opened");
     id
 }
 
 fn value_of(h: &Harness, key: &str) -> String {
-    let form = h.app.form.as_ref().unwrap();
+    let form = h.app.form().unwrap();
     let i = form.fields.iter().position(|f| f.key == key).unwrap();
     form.fields[i].value().to_string()
 }
@@ -35,7 +35,7 @@ fn typing_over_a_prefilled_amount_replaces_it() {
     h.tab_to("price").typed("230k");
     assert_eq!(value_of(&h, "price"), "230k");
     h.act(Action::Save);
-    assert!(h.app.form.is_none(), "saved: {}", h.status());
+    assert!(h.app.form().is_none(), "saved: {}", h.status());
     assert_eq!(
         h.rt.store.product(id).unwrap().price,
         Money::from_units(230_000)
@@ -46,22 +46,22 @@ fn typing_over_a_prefilled_amount_replaces_it() {
 fn typing_over_a_prefilled_quantity_replaces_it() {
     let mut h = Harness::new(demo(), 120, 40);
     h.act(Action::TabOpportunities).act(Action::Edit);
-    let form = h.app.form.as_ref().expect("the deal form opened");
+    let form = h.app.form().expect("the deal form opened");
     let at = form
         .fields
         .iter()
         .position(|f| f.label.trim() == "quantity" && !f.value().is_empty())
         .expect("a deal with a line item");
-    while h.app.form.as_ref().unwrap().focus != at {
+    while h.app.form().unwrap().focus != at {
         h.act(Action::NextField);
     }
     h.typed("2");
-    let form = h.app.form.as_ref().unwrap();
+    let form = h.app.form().unwrap();
     assert_eq!(form.fields[at].value(), "2");
     // Moving first keeps the value and edits it.
     h.act(Action::NextField).act(Action::PrevField);
     h.key(KeyCode::End).typed("0");
-    let form = h.app.form.as_ref().unwrap();
+    let form = h.app.form().unwrap();
     assert_eq!(form.fields[at].value(), "20");
 }
 
@@ -73,14 +73,14 @@ fn a_hundredfold_change_asks_once() {
     // away, and it is refused at the field.
     h.tab_to("price").key(KeyCode::End).typed("000");
     h.act(Action::Save);
-    assert!(h.app.form.is_some());
+    assert!(h.app.form().is_some());
     assert_eq!(h.status(), "Not saved: 1 field to fix");
     // Two zeros too many: a hundredfold change asks first.
     h.act(Action::PrevField)
         .act(Action::NextField)
         .typed("250000");
     h.act(Action::Save);
-    assert!(h.app.form.is_some(), "not saved yet");
+    assert!(h.app.form().is_some(), "not saved yet");
     assert!(
         h.status()
             .contains("price 2,500 → 250,000 is 100× more than before"),
@@ -92,7 +92,7 @@ fn a_hundredfold_change_asks_once() {
         Money::from_units(2_500)
     );
     h.act(Action::Save);
-    assert!(h.app.form.is_none(), "the second save goes through");
+    assert!(h.app.form().is_none(), "the second save goes through");
     assert_eq!(
         h.rt.store.product(id).unwrap().price,
         Money::from_units(250_000)

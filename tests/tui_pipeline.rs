@@ -58,11 +58,11 @@ fn one_customer_save_performs_save_then_one_read_of_ids_rows_and_file() {
         performed(&mut app, &mut rt, Action::Edit),
         Vec::<String>::new()
     );
-    let form = app.form.as_mut().expect("the form is open");
+    let form = app.form_mut().expect("the form is open");
     form.fields[0].input = tui_input::Input::new("张伟 (Shanghai)".into());
     let log = performed(&mut app, &mut rt, Action::Save);
     assert_eq!(log, ["Save", "LoadIds", "LoadRows", "LoadDetail"]);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert_eq!(
         app.customers.selected_file().unwrap().customer.name,
         "张伟 (Shanghai)"

@@ -66,7 +66,7 @@ fn highlighted(h: &Harness, symbol: &str) -> (bool, bool) {
 
 fn slash_zw_narrows_then_esc_restores(store: Store) {
     let mut h = Harness::open(store, 120, 30);
-    assert_eq!(h.app.customers.ids.len(), 5);
+    assert_eq!(h.app.customers.entries.len(), 5);
     h.typed("/").settle();
     assert_eq!(h.app.search.mode, Some(SearchMode::Tab(Tab::Customers)));
     h.typed("zw").settle();
@@ -86,7 +86,7 @@ fn slash_zw_narrows_then_esc_restores(store: Store) {
 
     // Esc: the whole list again.
     h.key(KeyCode::Esc);
-    assert_eq!(h.app.customers.ids.len(), 5);
+    assert_eq!(h.app.customers.entries.len(), 5);
     assert!(h.app.search.filter.is_none());
 }
 
@@ -111,7 +111,7 @@ fn esc_while_typing_restores_the_full_list() {
     assert_eq!(h.names(), vec!["Bob Stone".to_string()]);
     h.key(KeyCode::Esc);
     assert_eq!(h.app.search.mode, None);
-    assert_eq!(h.app.customers.ids.len(), 5);
+    assert_eq!(h.app.customers.entries.len(), 5);
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn ctrl_k_finds_a_customer_and_selects_it() {
     h.key(KeyCode::Enter);
     assert_eq!(h.app.tab, Tab::Customers);
     assert_eq!(h.app.customers.selected_id(), Some(5));
-    assert_eq!(h.app.customers.ids.len(), 5);
+    assert_eq!(h.app.customers.entries.len(), 5);
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn opportunities_list_sorts_filters_and_moves_stages() {
 
     // Filter by a tag: only urgent deals.
     h.act(Action::Filter);
-    let options = h.app.tabs.filter.as_ref().unwrap().options.clone();
+    let options = h.app.tag_filter().unwrap().options.clone();
     let urgent = options
         .iter()
         .position(|(d, v, _)| d == "urgency" && v == "urgent")
@@ -90,27 +90,18 @@ fn a_new_deal_won_retags_its_customer() {
         .id;
     let mut h = Harness::new(store, 120, 40);
     h.act(Action::TabOpportunities).act(Action::Add);
-    assert!(h.app.form.is_some());
+    assert!(h.app.form().is_some());
     h.typed("Zed first order").act(Action::NextField);
     // The customer field opens a fuzzy picker on the first letter.
     h.typed("zed");
-    let picker = h.app.form.as_ref().unwrap().picker.as_ref().unwrap();
+    let picker = h.app.form().unwrap().picker.as_ref().unwrap();
     assert_eq!(picker.choices[0].id, c);
     h.key(KeyCode::Enter);
     // A line item: the product picker fills quantity 1 and the list price.
     h.focus("items").key(KeyCode::Enter);
-    let product = h
-        .app
-        .form
-        .as_ref()
-        .unwrap()
-        .picker
-        .as_ref()
-        .unwrap()
-        .choices[0]
-        .clone();
+    let product = h.app.form().unwrap().picker.as_ref().unwrap().choices[0].clone();
     h.key(KeyCode::Enter);
-    let form = h.app.form.as_ref().unwrap();
+    let form = h.app.form().unwrap();
     let amount = form.fields.iter().find(|f| f.key == "amount").unwrap();
     assert_eq!(
         amount.value(),
@@ -118,7 +109,7 @@ fn a_new_deal_won_retags_its_customer() {
         "amount computed from the line"
     );
     h.act(Action::Save);
-    assert!(h.app.form.is_none(), "{}", h.status());
+    assert!(h.app.form().is_none(), "{}", h.status());
     assert!(h.status().starts_with("Added deal Zed first order"));
     let deal = h.app.tabs.deals.list.selected().unwrap().clone();
     assert_eq!(deal.customer_id, c);
@@ -126,7 +117,7 @@ fn a_new_deal_won_retags_its_customer() {
 
     // Lost needs a reason; won does not, but takes one.
     h.act(Action::MarkLost).key(KeyCode::Enter);
-    assert!(h.app.tabs.reason.as_ref().unwrap().problem.is_some());
+    assert!(h.app.reason().unwrap().problem.is_some());
     h.act(Action::Cancel).act(Action::MarkWon);
     h.typed("best delivery time").key(KeyCode::Enter);
     let status = h.status();
@@ -222,8 +213,8 @@ fn products_and_activities_forms_save_through_the_store() {
     h.act(Action::TabProducts).act(Action::Add);
     h.typed("Demo Kettle").act(Action::NextField).typed("KT 1");
     h.act(Action::Save);
-    assert!(h.app.form.is_some(), "a SKU with a space is refused");
-    assert!(h.app.form.as_ref().unwrap().error_for("sku").is_some());
+    assert!(h.app.form().is_some(), "a SKU with a space is refused");
+    assert!(h.app.form().unwrap().error_for("sku").is_some());
     h.key(KeyCode::Backspace)
         .key(KeyCode::Backspace)
         .typed("-1");
@@ -320,9 +311,9 @@ fn delete_asks_then_undo_restores() {
     let id = h.app.tabs.products.selected_id().unwrap();
     let n = h.app.tabs.products.len();
     h.act(Action::Delete);
-    assert!(h.app.confirm.is_some());
+    assert!(h.app.confirm().is_some());
     h.typed("n");
-    assert!(h.app.confirm.is_none());
+    assert!(h.app.confirm().is_none());
     assert_eq!(h.app.tabs.products.len(), n);
     h.act(Action::Delete).typed("y");
     assert!(h.status().contains("moved to the trash"), "{}", h.status());
@@ -348,17 +339,14 @@ fn escape_on_a_changed_record_form_asks_and_n_keeps_the_text() {
     h.act(Action::TabOpportunities)
         .act(Action::Add)
         .typed("Pilot");
-    let before = h.app.form.as_ref().unwrap().fields[0]
-        .input
-        .value()
-        .to_string();
+    let before = h.app.form().unwrap().fields[0].input.value().to_string();
     h.key(KeyCode::Esc);
-    assert!(h.app.confirm.is_some(), "a changed form asks");
+    assert!(h.app.confirm().is_some(), "a changed form asks");
     h.typed("n");
-    let form = h.app.form.as_ref().expect("no keeps the form");
+    let form = h.app.form().expect("no keeps the form");
     assert_eq!(form.fields[0].input.value(), before);
     h.key(KeyCode::Esc).typed("y");
-    assert!(h.app.form.is_none(), "yes discards");
+    assert!(h.app.form().is_none(), "yes discards");
 }
 
 /// Ctrl-C in a prompt closes the prompt; in a list or form it asks first.
@@ -368,7 +356,7 @@ fn ctrl_c_closes_prompts_and_asks_before_quitting() {
     // The search prompt: closed, nothing quit.
     h.key(KeyCode::Char('/')).typed("zh");
     ctrl_c(&mut h);
-    assert!(h.app.search.mode.is_none() && !h.app.quit && h.app.confirm.is_none());
+    assert!(h.app.search.mode.is_none() && !h.app.quit && h.app.confirm().is_none());
     // The won/lost reason prompt.
     h.act(Action::TabOpportunities);
     for _ in 0..20 {
@@ -378,27 +366,27 @@ fn ctrl_c_closes_prompts_and_asks_before_quitting() {
         h.act(Action::Down);
     }
     h.act(Action::MarkLost).typed("price");
-    assert!(h.app.tabs.reason.is_some(), "{}", h.status());
+    assert!(h.app.reason().is_some(), "{}", h.status());
     ctrl_c(&mut h);
-    assert!(h.app.tabs.reason.is_none() && !h.app.quit);
+    assert!(h.app.reason().is_none() && !h.app.quit);
     // The tag filter.
     h.act(Action::Filter);
-    assert!(h.app.tabs.filter.is_some());
+    assert!(h.app.tag_filter().is_some());
     ctrl_c(&mut h);
-    assert!(h.app.tabs.filter.is_none() && !h.app.quit);
+    assert!(h.app.tag_filter().is_none() && !h.app.quit);
     // A changed form: one question, then quit on yes.
     h.act(Action::Add).typed("x");
     ctrl_c(&mut h);
-    assert!(h.app.confirm.is_some() && !h.app.quit);
+    assert!(h.app.confirm().is_some() && !h.app.quit);
     ctrl_c(&mut h);
     assert!(
-        h.app.confirm.is_none() && h.app.form.is_some(),
+        h.app.confirm().is_none() && h.app.form().is_some(),
         "Ctrl-C answers no"
     );
     h.key(KeyCode::Esc).typed("y");
     // The list: asks, n stays, y quits.
     ctrl_c(&mut h);
-    assert!(h.app.confirm.is_some() && !h.app.quit);
+    assert!(h.app.confirm().is_some() && !h.app.quit);
     h.typed("n");
     assert!(!h.app.quit);
     ctrl_c(&mut h);
@@ -462,15 +450,15 @@ fn sorting_keeps_a_search_filter_on_customers() {
         .rt
         .wait_search(&mut h.app, std::time::Duration::from_secs(60)));
     h.key(KeyCode::Enter);
-    let kept = h.app.customers.ids.len();
+    let kept = h.app.customers.entries.len();
     assert!(
         kept > 0 && kept < 20,
         "{kept} churned customers in the demo"
     );
-    let mut before = h.app.customers.ids.clone();
+    let mut before = h.app.customers.entries.clone();
     h.key(KeyCode::Char('s'));
-    assert_eq!(h.app.customers.ids.len(), kept, "{}", h.status());
-    let mut after = h.app.customers.ids.clone();
+    assert_eq!(h.app.customers.entries.len(), kept, "{}", h.status());
+    let mut after = h.app.customers.entries.clone();
     before.sort_unstable();
     after.sort_unstable();
     assert_eq!(before, after);
@@ -482,28 +470,28 @@ fn sorting_keeps_a_search_filter_on_customers() {
 fn f_filters_customers_by_a_tag() {
     let mut h = Harness::new(demo(), 120, 40);
     h.act(Action::TabCustomers);
-    let all = h.app.customers.ids.len();
+    let all = h.app.customers.entries.len();
     h.key(KeyCode::Char('f')).typed("lifecycle:churned");
-    assert!(h.app.tabs.filter.is_some(), "f opens the tag filter");
+    assert!(h.app.tag_filter().is_some(), "f opens the tag filter");
     h.key(KeyCode::Enter);
     let churned =
         h.rt.store
             .ids_with_tag(Kind::Customer, "lifecycle", "churned")
             .unwrap();
     assert!(!churned.is_empty() && churned.len() < all);
-    let mut shown = h.app.customers.ids.clone();
+    let mut shown = h.app.customers.entries.clone();
     shown.sort_unstable();
     assert_eq!(shown, churned);
     assert!(h.screen().contains("filter lifecycle:churned"));
     h.key(KeyCode::Char('s'));
-    assert_eq!(h.app.customers.ids.len(), churned.len());
+    assert_eq!(h.app.customers.entries.len(), churned.len());
     // The first (empty) choice clears it.
     h.key(KeyCode::Char('f'));
-    while h.app.tabs.filter.as_ref().unwrap().cursor > 0 {
+    while h.app.tag_filter().unwrap().cursor > 0 {
         h.key(KeyCode::Up);
     }
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.customers.ids.len(), all);
+    assert_eq!(h.app.customers.entries.len(), all);
 }
 
 /// `u` takes back a stage move (it could not), says what it undoes, and

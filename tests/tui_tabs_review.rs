@@ -10,7 +10,6 @@ use dossier::sample::gen::generate;
 use dossier::store::Store;
 use dossier::tui::effect::{Effect, Outcome};
 use dossier::tui::keymap::KeyMap;
-use dossier::tui::tabs::{TabEffect, TabOutcome};
 use dossier::tui::theme::Theme;
 use dossier::tui::{views, Action, App};
 use ratatui::backend::TestBackend;
@@ -77,7 +76,7 @@ fn dashboard_loads_in_the_background_and_stale_answers_are_dropped() {
     let generation = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Tabs(TabEffect::LoadDashboard(g)) => Some(*g),
+            Effect::LoadDashboard(g) => Some(*g),
             _ => None,
         })
         .expect("the dashboard is asked for");
@@ -85,16 +84,13 @@ fn dashboard_loads_in_the_background_and_stale_answers_are_dropped() {
     // Left before the answer came: the answer is dropped…
     app.update(Action::TabProducts);
     let data = dossier::tui::dashboard::DashboardData::default();
-    app.apply(Outcome::Tabs(TabOutcome::Dashboard(
-        generation,
-        Box::new(data),
-    )));
+    app.apply(Outcome::Dashboard(generation, Box::new(data)));
     assert!(app.tabs.dashboard.data.is_none());
     // …and the dashboard is asked for again when shown.
     let fx = app.update(Action::TabDashboard);
     assert!(fx
         .iter()
-        .any(|e| matches!(e, Effect::Tabs(TabEffect::LoadDashboard(g)) if *g > generation)));
+        .any(|e| matches!(e, Effect::LoadDashboard(g) if *g > generation)));
 }
 
 #[test]
@@ -144,7 +140,7 @@ fn touch_form_deal_picker_lists_the_customers_deals_and_none() {
     let mut h = Harness::new(store, 120, 40);
     h.act(Action::TabActivities).act(Action::Add);
     h.tab_to("customer").key(KeyCode::Enter);
-    let form = h.app.form.as_mut().unwrap();
+    let form = h.app.form_mut().unwrap();
     let picker = form.picker.as_mut().unwrap();
     let i = picker
         .choices
@@ -154,7 +150,7 @@ fn touch_form_deal_picker_lists_the_customers_deals_and_none() {
     picker.cursor = i;
     h.key(KeyCode::Enter);
     h.tab_to("opportunity").key(KeyCode::Enter);
-    let picker = h.app.form.as_ref().unwrap().picker.as_ref().unwrap();
+    let picker = h.app.form().unwrap().picker.as_ref().unwrap();
     let ids: Vec<i64> = picker.choices.iter().map(|c| c.id).collect();
     assert_eq!(ids[0], 0, "first: no deal");
     let mut listed = ids[1..].to_vec();
@@ -164,7 +160,7 @@ fn touch_form_deal_picker_lists_the_customers_deals_and_none() {
     assert_eq!(listed, want);
     // Picking "no deal" leaves the link empty.
     h.key(KeyCode::Enter);
-    let form = h.app.form.as_ref().unwrap();
+    let form = h.app.form().unwrap();
     let i = form
         .fields
         .iter()
@@ -182,7 +178,7 @@ fn typing_over_a_prefilled_date_replaces_it() {
     h.tab_to("summary").typed("called back");
     h.tab_to("date");
     assert_eq!(
-        h.app.form.as_ref().unwrap().fields[h.app.form.as_ref().unwrap().focus].value(),
+        h.app.form().unwrap().fields[h.app.form().unwrap().focus].value(),
         today().to_string()
     );
     h.typed("+1w");
@@ -192,7 +188,7 @@ fn typing_over_a_prefilled_date_replaces_it() {
         h.status().starts_with("Added touch"),
         "{} {:?}",
         h.status(),
-        h.app.form.as_ref().map(|f| f.errors.clone())
+        h.app.form().map(|f| f.errors.clone())
     );
     let id = h.app.tabs.activities.list.selected_id().unwrap();
     let a = h.rt.store.activity(id).unwrap();
@@ -217,7 +213,7 @@ fn a_popup_over_cjk_text_keeps_its_border() {
         h.act(Action::TabOpportunities)
             .act(Action::Down)
             .act(Action::Delete);
-        assert!(h.app.confirm.is_some());
+        assert!(h.app.confirm().is_some());
         let mut t = Terminal::new(TestBackend::new(w, 24)).unwrap();
         t.draw(|f| views::draw(f, &h.app)).unwrap();
         let buf = t.backend().buffer();
@@ -254,7 +250,7 @@ fn a_popup_over_cjk_text_keeps_its_border() {
 
 fn ids_asked(fx: &[Effect]) -> Option<u64> {
     fx.iter().find_map(|e| match e {
-        Effect::Tabs(TabEffect::LoadIds { generation, .. }) => Some(*generation),
+        Effect::LoadIds { generation, .. } => Some(*generation),
         _ => None,
     })
 }
@@ -271,18 +267,18 @@ fn entries(ids: impl Iterator<Item = i64>) -> Vec<dossier::store::ListEntry> {
 
 #[test]
 fn a_list_keeps_the_row_moved_to_while_a_sort_loads_and_drops_old_orders() {
-    use dossier::tui::tabs::ListKind;
+    use dossier::domain::Kind;
+    use dossier::tui::effect::IdList;
     let mut app = App::new(KeyMap::defaults(), Theme::plain(), today());
     app.update(Action::Resize(120, 40));
     let first = ids_asked(&app.update(Action::TabOpportunities)).expect("ids asked for");
-    let ids = |list, generation, e| {
-        Outcome::Tabs(TabOutcome::Ids {
-            list,
-            generation,
-            entries: e,
-        })
+    let ids = |kind, generation, e| Outcome::Ids {
+        kind,
+        generation,
+        ids: IdList::Records(e),
+        partial: false,
     };
-    app.apply(ids(ListKind::Deals, first, entries(1..=100)));
+    app.apply(ids(Kind::Opportunity, first, entries(1..=100)));
     assert_eq!(app.tabs.deals.list.len(), 100);
     let sorted = ids_asked(&app.update(Action::SortNext)).expect("sorted ids asked for");
     assert!(sorted > first);
@@ -292,10 +288,10 @@ fn a_list_keeps_the_row_moved_to_while_a_sort_loads_and_drops_old_orders() {
     }
     assert_eq!(app.tabs.deals.list.selected_id(), Some(6));
     // An answer for the old order is dropped…
-    app.apply(ids(ListKind::Deals, first, entries(1..=3)));
+    app.apply(ids(Kind::Opportunity, first, entries(1..=3)));
     assert_eq!(app.tabs.deals.list.len(), 100);
     // …the new one is taken, with deal 6 still selected.
-    app.apply(ids(ListKind::Deals, sorted, entries((1..=100).rev())));
+    app.apply(ids(Kind::Opportunity, sorted, entries((1..=100).rev())));
     assert_eq!(app.tabs.deals.list.selected_id(), Some(6));
     assert_eq!(app.tabs.deals.list.cursor, 94);
 }

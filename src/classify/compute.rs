@@ -6,20 +6,23 @@ use super::facts::{CampaignFact, CustomerFact, Facts, OpportunityFact, ProductFa
 use crate::domain::{channel_of_source, source_group};
 use crate::domain::{Campaign, CustomerKind, Sentiment, Stage};
 use chrono::{Datelike, NaiveDate};
+use std::sync::Arc;
 
 /// Days in the "last 12 months" and "last 90 days" windows.
 const YEAR: i64 = 365;
 const QUARTER: i64 = 90;
 
-/// The customer fields rules read.
+/// The customer fields rules read. The texts are shared (`Arc<str>`): a
+/// sweep holds a million profiles, and a book has few distinct countries,
+/// cities, industries and sources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerProfile {
     pub kind: CustomerKind,
-    pub country: String,
-    pub province: String,
-    pub city: String,
-    pub industry: String,
-    pub source: String,
+    pub country: Arc<str>,
+    pub province: Arc<str>,
+    pub city: Arc<str>,
+    pub industry: Arc<str>,
+    pub source: Arc<str>,
     pub size: Option<u32>,
     /// When the customer file was created.
     pub since: NaiveDate,

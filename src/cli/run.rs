@@ -95,7 +95,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             after,
             trash,
             tags: _,
-        } => list(&mut store, kind, json, limit, after, trash),
+        } => {
+            // The list shows tags: bring them up to date (and say so when
+            // the user's rule file was refused), as `show` does.
+            super::classify::refresh(&mut store)?;
+            list(&mut store, kind, json, limit, after, trash)
+        }
         Command::Classify {
             dry_run,
             rules,

@@ -91,6 +91,10 @@ pub struct Card {
     pub anniversary: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub websites: Vec<String>,
+    /// Website (as in `websites`) → its label (Apple's `X-ABLabel`: blog,
+    /// `_$!<HomePage>!$_`), given back on a vCard export.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub website_labels: BTreeMap<String, String>,
     /// IM handles as `service: handle` (`wechat: zhangwei88`, `qq: 10001`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ims: Vec<String>,

@@ -4,10 +4,11 @@
 
 use super::fields::Fields;
 use super::{Activity, Customer, Kind, Meta, Opportunity, Product, ValidationErrors};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// What every kind of record offers beyond its fields.
-pub trait Record: Fields + Clone + Into<AnyRecord> {
+pub trait Record: Fields + Clone + Default + Into<AnyRecord> {
     /// Which kind this is.
     const KIND: Kind;
     /// Id, version and timestamps.
@@ -16,10 +17,23 @@ pub trait Record: Fields + Clone + Into<AnyRecord> {
     fn label(&self) -> String;
     /// Whether the record may be saved.
     fn check(&self) -> Result<(), ValidationErrors>;
+    /// A new record before any field is filled in (an import row's start).
+    fn fresh(_today: NaiveDate) -> Self {
+        Self::default()
+    }
+    /// What makes two imported rows the same record; `None` never matches.
+    fn import_key(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Trimmed and lower-cased, for keys.
+fn low(s: &str) -> String {
+    s.trim().to_lowercase()
 }
 
 macro_rules! record {
-    ($ty:ident, $kind:ident, |$r:ident| $label:expr) => {
+    ($ty:ident, $kind:ident, |$r:ident| $label:expr $(, { $($extra:item)* })?) => {
         impl Record for $ty {
             const KIND: Kind = Kind::$kind;
             fn meta(&self) -> &Meta {
@@ -32,6 +46,7 @@ macro_rules! record {
             fn check(&self) -> Result<(), ValidationErrors> {
                 $ty::validate(self)
             }
+            $($($extra)*)?
         }
 
         impl From<$ty> for AnyRecord {
@@ -42,13 +57,45 @@ macro_rules! record {
     };
 }
 
+// Customers are matched on import by their identity (`interchange`), not
+// by a key.
 record!(Customer, Customer, |r| r.name.clone());
-record!(Opportunity, Opportunity, |r| r.title.clone());
-record!(Product, Product, |r| r.name.clone());
-record!(Activity, Activity, |r| format!(
-    "{} {}: {}",
-    r.date, r.kind, r.summary
-));
+record!(Opportunity, Opportunity, |r| r.title.clone(), {
+    fn import_key(&self) -> Option<String> {
+        Some(format!("{}|{}", self.customer_id, low(&self.title)))
+    }
+});
+record!(Product, Product, |r| r.name.clone(), {
+    fn import_key(&self) -> Option<String> {
+        if !self.sku.trim().is_empty() {
+            Some(format!("sku:{}", low(&self.sku)))
+        } else {
+            Some(format!("name:{}", low(&self.name)))
+        }
+    }
+});
+record!(
+    Activity,
+    Activity,
+    |r| format!("{} {}: {}", r.date, r.kind, r.summary),
+    {
+        fn fresh(today: NaiveDate) -> Self {
+            Activity {
+                date: today,
+                ..Default::default()
+            }
+        }
+        fn import_key(&self) -> Option<String> {
+            Some(format!(
+                "{}|{:?}|{}|{}",
+                self.kind,
+                self.customer_id,
+                self.date,
+                low(&self.summary)
+            ))
+        }
+    }
+);
 
 /// A record of any kind.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,6 +154,22 @@ impl AnyRecord {
 
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         each!(self, |r| Record::check(r))
+    }
+
+    /// What makes two imported rows the same record.
+    pub fn import_key(&self) -> Option<String> {
+        each!(self, |r| Record::import_key(r))
+    }
+
+    /// What a list names it by: the customer's or product's name, the
+    /// deal's title, the activity's summary.
+    pub fn title(&self) -> &str {
+        match self {
+            AnyRecord::Customer(c) => &c.name,
+            AnyRecord::Opportunity(o) => &o.title,
+            AnyRecord::Product(p) => &p.name,
+            AnyRecord::Activity(a) => &a.summary,
+        }
     }
 
     /// What a person calls it: customer, deal, product, touch or campaign.

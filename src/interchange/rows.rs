@@ -7,7 +7,9 @@ use super::report::{Action, ImportReport};
 use super::salvage;
 use super::{unguard_cell, ImportOptions, Result};
 use crate::domain::fields::{FieldType, Fields};
-use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
+use crate::domain::{
+    Activity, AnyRecord, Customer, Kind, Opportunity, Product, Record, ValidationErrors,
+};
 use crate::store::{Page, Store, StoreError, StoredRecord, Visibility};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -354,77 +356,6 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// What the per-record path needs of a kind.
-trait Importable: Fields + StoredRecord + PartialEq + Sized {
-    fn fresh(today: NaiveDate) -> Self;
-    /// What makes two rows the same record; `None` never matches.
-    fn key(&self) -> Option<String>;
-    fn label(&self) -> String;
-    fn page(store: &Store, page: Page) -> crate::store::Result<Vec<Self>>;
-}
-
-fn low(s: &str) -> String {
-    s.trim().to_lowercase()
-}
-
-impl Importable for Product {
-    fn fresh(_: NaiveDate) -> Self {
-        Product::default()
-    }
-    fn key(&self) -> Option<String> {
-        if !self.sku.trim().is_empty() {
-            Some(format!("sku:{}", low(&self.sku)))
-        } else {
-            Some(format!("name:{}", low(&self.name)))
-        }
-    }
-    fn label(&self) -> String {
-        self.name.clone()
-    }
-    fn page(store: &Store, page: Page) -> crate::store::Result<Vec<Self>> {
-        store.products(page)
-    }
-}
-
-impl Importable for Opportunity {
-    fn fresh(_: NaiveDate) -> Self {
-        Opportunity::default()
-    }
-    fn key(&self) -> Option<String> {
-        Some(format!("{}|{}", self.customer_id, low(&self.title)))
-    }
-    fn label(&self) -> String {
-        self.title.clone()
-    }
-    fn page(store: &Store, page: Page) -> crate::store::Result<Vec<Self>> {
-        store.opportunities(page)
-    }
-}
-
-impl Importable for Activity {
-    fn fresh(today: NaiveDate) -> Self {
-        Activity {
-            date: today,
-            ..Default::default()
-        }
-    }
-    fn key(&self) -> Option<String> {
-        Some(format!(
-            "{}|{:?}|{}|{}",
-            self.kind,
-            self.customer_id,
-            self.date,
-            low(&self.summary)
-        ))
-    }
-    fn label(&self) -> String {
-        format!("{} {}: {}", self.date, self.kind, self.summary)
-    }
-    fn page(store: &Store, page: Page) -> crate::store::Result<Vec<Self>> {
-        store.activities(page)
-    }
-}
-
 /// Rows of a non-customer kind, one store write per row (each its own
 /// transaction, so a row is whole or absent).
 pub(crate) struct OtherKinds {
@@ -435,12 +366,7 @@ pub(crate) struct OtherKinds {
 
 impl OtherKinds {
     pub(crate) fn new(store: &Store, kind: Kind) -> Result<Self> {
-        let index = match kind {
-            Kind::Product => index_of::<Product>(store)?,
-            Kind::Opportunity => index_of::<Opportunity>(store)?,
-            Kind::Activity => index_of::<Activity>(store)?,
-            Kind::Customer => HashMap::new(),
-        };
+        let index = index_of(store, kind)?;
         Ok(OtherKinds {
             kind,
             index,
@@ -466,7 +392,7 @@ impl OtherKinds {
         }
     }
 
-    fn one<T: Importable>(
+    fn one<T: Record + StoredRecord + PartialEq>(
         &mut self,
         store: &mut Store,
         values: &RowValues,
@@ -479,7 +405,7 @@ impl OtherKinds {
             report.reject(line, e.to_string());
             return Ok(());
         }
-        let existing = fresh.key().and_then(|k| self.index.get(&k).copied());
+        let existing = fresh.import_key().and_then(|k| self.index.get(&k).copied());
         let outcome = match existing {
             Some(id) => {
                 let stored = T::read(store.conn(), id)?;
@@ -507,10 +433,11 @@ impl OtherKinds {
         };
         match outcome {
             Ok((action, saved)) => {
-                if let Some(k) = saved.key() {
-                    self.index.entry(k).or_insert(saved.meta().id);
+                let id = Record::meta(&saved).id;
+                if let Some(k) = saved.import_key() {
+                    self.index.entry(k).or_insert(id);
                 }
-                report.done(line, action, saved.meta().id, &saved.label());
+                report.done(line, action, id, &saved.label());
             }
             Err(
                 e @ (StoreError::Sqlite(_) | StoreError::Io { .. } | StoreError::Corrupt { .. }),
@@ -522,23 +449,35 @@ impl OtherKinds {
     }
 }
 
-fn index_of<T: Importable>(store: &Store) -> Result<HashMap<String, i64>> {
+/// The import keys of the live records of `kind`, read page by page.
+fn index_of(store: &Store, kind: Kind) -> Result<HashMap<String, i64>> {
     let mut index = HashMap::new();
     let mut after = 0;
     loop {
-        let batch = T::page(
-            store,
-            Page {
-                after,
-                limit: 5_000,
-                visibility: Visibility::Live,
-            },
-        )?;
+        let page = Page {
+            after,
+            limit: 5_000,
+            visibility: Visibility::Live,
+        };
+        let batch: Vec<AnyRecord> = match kind {
+            Kind::Product => store.products(page)?.into_iter().map(Into::into).collect(),
+            Kind::Opportunity => store
+                .opportunities(page)?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            Kind::Activity => store
+                .activities(page)?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            Kind::Customer => Vec::new(),
+        };
         let Some(last) = batch.last() else { break };
-        after = last.meta().id;
+        after = last.id();
         for r in &batch {
-            if let Some(k) = r.key() {
-                index.entry(k).or_insert(r.meta().id);
+            if let Some(k) = r.import_key() {
+                index.entry(k).or_insert(r.id());
             }
         }
     }

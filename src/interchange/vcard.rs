@@ -165,6 +165,53 @@ fn entry_label(e: &VCardEntry, groups: &[(String, String)]) -> Option<String> {
     label_of(&types_of(e).0)
 }
 
+/// The URI scheme and the service name (`X-SERVICE-TYPE`) of an IM
+/// service, for an `IMPP` line.
+fn impp_scheme(service: &str) -> (&str, String) {
+    match service {
+        "skype" => ("skype", "Skype".to_string()),
+        "xmpp" | "jabber" => ("xmpp", "Jabber".to_string()),
+        "aim" => ("aim", "AIM".to_string()),
+        "msn" => ("msnim", "MSN".to_string()),
+        "icq" => ("aim", "ICQ".to_string()),
+        "yahoo" => ("ymsgr", "Yahoo".to_string()),
+        "gtalk" => ("xmpp", "GoogleTalk".to_string()),
+        "sip" => ("sip", "SIP".to_string()),
+        other => {
+            let mut name = other.to_string();
+            if let Some(f) = name.get_mut(..1) {
+                f.make_ascii_uppercase();
+            }
+            ("x-apple", name)
+        }
+    }
+}
+
+/// Apple's own spelling of its built-in labels (`homepage` →
+/// `_$!<HomePage>!$_`), so Contacts shows them in the reader's language.
+fn apple_label(label: &str) -> String {
+    let builtin = match label.to_ascii_lowercase().as_str() {
+        "homepage" => "HomePage",
+        "home" => "Home",
+        "work" => "Work",
+        "other" => "Other",
+        _ => return label.to_string(),
+    };
+    format!("_$!<{builtin}>!$_")
+}
+
+/// The highest `itemN` group number among the kept properties.
+fn kept_groups_max(custom: &std::collections::BTreeMap<String, String>) -> u32 {
+    custom
+        .iter()
+        .filter(|(k, _)| k.starts_with(vcard_raw::KEPT_PREFIX))
+        .flat_map(|(_, v)| v.lines())
+        .filter_map(vcard_raw::group_of)
+        .filter_map(|g| g.strip_prefix("item").and_then(|n| n.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(0)
+}
+
 /// The customer a card describes.
 pub(super) fn to_customer(card: &VCard) -> Customer {
     let groups = group_labels(card);
@@ -295,6 +342,9 @@ pub(super) fn to_customer(card: &VCard) -> Customer {
     for e in card.properties(&VCardProperty::Url) {
         let t = texts(e).join(",").trim().to_string();
         if !t.is_empty() && !c.card.websites.contains(&t) {
+            if let Some(l) = entry_label(e, &groups) {
+                c.card.website_labels.insert(t.clone(), l);
+            }
             c.card.websites.push(t);
         }
     }
@@ -611,22 +661,41 @@ pub(super) fn write(c: &Customer) -> String {
         // ANNIVERSARY is vCard 4; 3.0 readers know X-ANNIVERSARY.
         line(&mut out, &format!("X-ANNIVERSARY:{}", card.anniversary));
     }
+    // A labelled website is written as Apple writes it, in a group of its
+    // own with its `X-ABLabel`; groups are numbered after any a kept
+    // property uses.
+    let mut group = kept_groups_max(&c.custom);
     for w in &card.websites {
-        line(&mut out, &format!("URL:{}", esc(w)));
+        match card.website_labels.get(w).filter(|l| !l.is_empty()) {
+            Some(label) => {
+                group += 1;
+                line(&mut out, &format!("item{group}.URL:{}", esc(w)));
+                line(
+                    &mut out,
+                    &format!("item{group}.X-ABLabel:{}", esc(&apple_label(label))),
+                );
+            }
+            None => line(&mut out, &format!("URL:{}", esc(w))),
+        }
     }
     for im in &card.ims {
         let (service, handle) = split_label(im);
         match service.as_deref() {
-            Some(s) => match IM_PROPERTIES.iter().find(|(_, name)| *name == s) {
-                Some((prop, _)) if !prop.starts_with("X-SKYPE-") => {
-                    line(&mut out, &format!("{prop}:{}", esc(handle)))
-                }
-                _ if s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
-                    line(&mut out, &format!("IMPP:{s}:{}", esc(handle)))
-                }
-                _ => line(&mut out, &format!("X-DOSSIER-IM:{}", esc(im))),
-            },
-            None => line(&mut out, &format!("X-DOSSIER-IM:{}", esc(im))),
+            // QQ and WeChat as Chinese phones write them.
+            Some(s @ ("qq" | "wechat")) => {
+                let prop = if s == "qq" { "X-QQ" } else { "X-WECHAT" };
+                line(&mut out, &format!("{prop}:{}", esc(handle)))
+            }
+            // Others as RFC 4770 IMPP, with the service named as Apple
+            // and Google name it.
+            Some(s) if s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+                let (scheme, name) = impp_scheme(s);
+                line(
+                    &mut out,
+                    &format!("IMPP;X-SERVICE-TYPE={name}:{scheme}:{}", esc(handle)),
+                )
+            }
+            _ => line(&mut out, &format!("X-DOSSIER-IM:{}", esc(im))),
         }
     }
     if !c.notes.is_empty() {
@@ -696,6 +765,70 @@ mod tests {
             (c.city.as_str(), c.country.as_str()),
             ("Springfield", "USA")
         );
+    }
+
+    #[test]
+    fn an_apple_labelled_website_keeps_its_label_in_its_own_group() {
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:John Appleseed\r\nitem1.TEL;type=pref:+1 408 555 1212\r\nitem1.X-ABLabel:switchboard\r\nitem2.URL;type=pref:http://www.apple.com\r\nitem2.X-ABLabel:_$!<HomePage>!$_\r\nitem3.URL:https://blog.example.com\r\nitem3.X-ABLabel:blog\r\nitem4.X-ABRELATEDNAMES:Jane\r\nitem4.X-ABLabel:_$!<Spouse>!$_\r\nEND:VCARD\r\n";
+        let mut c = parse(card);
+        c.custom.extend(vcard_raw::kept_properties(card).0);
+        assert_eq!(
+            c.card
+                .website_labels
+                .get("https://blog.example.com")
+                .map(String::as_str),
+            Some("blog")
+        );
+        // The labels of read properties are not kept a second time, raw.
+        let kept: Vec<&String> = c.custom.values().collect();
+        assert!(
+            kept.iter()
+                .all(|v| !v.contains("switchboard") && !v.contains("HomePage")),
+            "{kept:?}"
+        );
+        let text = write(&c);
+        // Every X-ABLabel written pairs with a property of its group.
+        for l in text.lines().filter(|l| l.contains("X-ABLabel")) {
+            let group = l.split('.').next().unwrap();
+            assert_eq!(
+                text.lines()
+                    .filter(|x| x.starts_with(&format!("{group}.")))
+                    .count(),
+                2,
+                "{text}"
+            );
+        }
+        assert!(
+            text.contains("item6.URL:https://blog.example.com\r\nitem6.X-ABLabel:blog"),
+            "{text}"
+        );
+        assert!(text.contains("X-ABLabel:_$!<HomePage>!$_"), "{text}");
+        assert!(text.contains("item4.X-ABRELATEDNAMES:Jane"), "{text}");
+        let back = parse(&text);
+        assert_eq!(back.card.websites, c.card.websites);
+        assert_eq!(back.card.website_labels, c.card.website_labels);
+    }
+
+    #[test]
+    fn im_handles_are_written_as_impp_with_their_service_and_read_back() {
+        let mut c = Customer::named("Bob");
+        c.card.ims = vec![
+            "skype: bob.b".into(),
+            "qq: 10001".into(),
+            "jabber: bob@jabber.org".into(),
+        ];
+        let text = write(&c);
+        assert!(
+            text.contains("IMPP;X-SERVICE-TYPE=Skype:skype:bob.b"),
+            "{text}"
+        );
+        assert!(
+            text.contains("IMPP;X-SERVICE-TYPE=Jabber:xmpp:bob@jabber.org"),
+            "{text}"
+        );
+        assert!(text.contains("X-QQ:10001"), "{text}");
+        assert!(!text.contains("X-SKYPE"), "{text}");
+        assert_eq!(parse(&text).card.ims, c.card.ims);
     }
 
     #[test]

@@ -97,6 +97,14 @@ pub(super) fn name_of(line: &str) -> String {
     name.trim().to_ascii_uppercase()
 }
 
+/// The group of a content line (`item1` of `item1.TEL:…`), lower case.
+pub(super) fn group_of(line: &str) -> Option<String> {
+    let end = line.find([';', ':']).unwrap_or(line.len());
+    let (group, _) = line[..end].rsplit_once('.')?;
+    let group = group.trim();
+    (!group.is_empty()).then(|| group.to_ascii_lowercase())
+}
+
 /// The parameters part of a line (between the name and the `:`), upper case.
 fn params_of(line: &str) -> String {
     let colon = line.find(':').unwrap_or(line.len());
@@ -238,9 +246,20 @@ pub(super) type TooLarge = Vec<(String, usize)>;
 pub(super) fn kept_properties(card: &str) -> (Vec<(String, String)>, TooLarge) {
     let mut kept: Vec<(String, String)> = Vec::new();
     let mut too_large = Vec::new();
-    for line in unfolded(card) {
+    let lines = unfolded(card);
+    // Groups (`item1.TEL`) of the properties read into fields: their
+    // Apple labels (`item1.X-ABLabel`) are read with them.
+    let read_groups: Vec<String> = lines
+        .iter()
+        .filter(|l| READ.contains(&name_of(l).as_str()))
+        .filter_map(|l| group_of(l))
+        .collect();
+    for line in lines {
         let name = name_of(&line);
         if name.is_empty() || READ.contains(&name.as_str()) || name.starts_with("X-DOSSIER-") {
+            continue;
+        }
+        if name == "X-ABLABEL" && group_of(&line).is_some_and(|g| read_groups.contains(&g)) {
             continue;
         }
         let key = format!("{KEPT_PREFIX}{name}");

@@ -10,6 +10,7 @@ use crate::domain::{Campaign, Sentiment, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A live deal, with what the customer, product and campaign facts need.
 pub(crate) struct DealLine {
@@ -95,10 +96,6 @@ fn opt_str_at<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<Option<&'r
     Ok(r.get_ref(i)?.as_str_or_null()?)
 }
 
-fn text(r: &rusqlite::Row, i: usize) -> rusqlite::Result<String> {
-    Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
-}
-
 /// `YYYY-MM-DD` at the start of `s`, parsed by hand (chrono's parser is
 /// most of the cost of reading a million rows).
 fn ymd(s: &[u8]) -> Option<NaiveDate> {
@@ -141,28 +138,56 @@ fn day_of_timestamp(r: &rusqlite::Row, i: usize) -> rusqlite::Result<NaiveDate> 
 
 type Keyed = Vec<(i64, NaiveDate, i64, TouchRow)>;
 
+/// Each distinct text once: a million customers share a few hundred
+/// countries, cities, industries and sources.
+#[derive(Default)]
+struct Interner(super::fast_hash::FastMap<Arc<str>>);
+
+impl Interner {
+    fn text(&mut self, r: &rusqlite::Row, i: usize) -> rusqlite::Result<Arc<str>> {
+        let s = opt_str_at(r, i)?.unwrap_or("");
+        if let Some(t) = self.0.get(s) {
+            return Ok(t.clone());
+        }
+        let t: Arc<str> = Arc::from(s);
+        self.0.insert(s.to_string(), t.clone());
+        Ok(t)
+    }
+}
+
+/// Room for every row of `table` (its highest id; `table` is one of the
+/// book's own): growing a vector of a million rows by doubling copies it
+/// and faults in fresh pages several times over.
+fn rows_in(conn: &Connection, table: &str) -> Result<usize> {
+    let n: Option<i64> =
+        conn.query_row(&format!("SELECT max(id) FROM {table}"), [], |r| r.get(0))?;
+    Ok(n.unwrap_or(0).clamp(0, 1 << 32) as usize)
+}
+
 fn read_customers(conn: &Connection) -> Result<Vec<(i64, CustomerProfile)>> {
+    let mut customers: Vec<(i64, CustomerProfile)> =
+        Vec::with_capacity(rows_in(conn, "customers")?);
+    let mut texts = Interner::default();
     let mut stmt = conn.prepare(
         "SELECT id, kind, country, province, city, industry, source, size, created_at
          FROM customers WHERE deleted_at IS NULL ORDER BY id",
     )?;
-    let customers: Vec<(i64, CustomerProfile)> = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                CustomerProfile {
-                    kind: r.get_ref(1)?.as_str()?.parse().unwrap_or_default(),
-                    country: text(r, 2)?,
-                    province: text(r, 3)?,
-                    city: text(r, 4)?,
-                    industry: text(r, 5)?,
-                    source: text(r, 6)?,
-                    size: r.get(7)?,
-                    since: day_of_timestamp(r, 8)?,
-                },
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        customers.push((
+            r.get(0)?,
+            CustomerProfile {
+                kind: str_at(r, 1)?.parse().unwrap_or_default(),
+                country: texts.text(r, 2)?,
+                province: texts.text(r, 3)?,
+                city: texts.text(r, 4)?,
+                industry: texts.text(r, 5)?,
+                source: texts.text(r, 6)?,
+                size: r.get(7)?,
+                since: day_of_timestamp(r, 8)?,
+            },
+        ));
+    }
     Ok(customers)
 }
 
@@ -179,7 +204,7 @@ fn read_deals(
          FROM opportunities WHERE deleted_at IS NULL",
     )?;
     let mut rows = stmt.query([])?;
-    let mut deals = Vec::new();
+    let mut deals = Vec::with_capacity(rows_in(conn, "opportunities")?);
     while let Some(r) = rows.next()? {
         let src = str_at(r, 6)?;
         let source = match source_ids.get(src) {
@@ -221,7 +246,8 @@ fn read_touches(conn: &Connection) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
          WHERE deleted_at IS NULL AND kind != 'campaign' AND customer_id IS NOT NULL",
     )?;
     let mut rows = stmt.query([])?;
-    let mut keyed: Vec<(i64, NaiveDate, i64, TouchRow)> = Vec::new();
+    let mut keyed: Vec<(i64, NaiveDate, i64, TouchRow)> =
+        Vec::with_capacity(rows_in(conn, "activities")?);
     let mut last_touch: HashMap<i64, NaiveDate> = HashMap::new();
     while let Some(r) = rows.next()? {
         let Some(date) = date_at(r, 1)? else {
@@ -399,7 +425,7 @@ impl Book {
         let industry = self
             .customers
             .binary_search_by_key(&d.customer_id, |c| c.0)
-            .map(|i| self.customers[i].1.industry.clone())
+            .map(|i| self.customers[i].1.industry.to_string())
             .unwrap_or_default();
         OpportunityProfile {
             stage: d.row.stage,

@@ -163,7 +163,7 @@ impl Store {
     /// only refreshed by it, so a comparison would report them.
     fn tags_follow_rules(&mut self) -> Result<Option<Vec<String>>> {
         let today = self.clock.today();
-        let stamp = sweep::sweep_stamp(today, self.rules()?);
+        let stamp = self.sweep_stamp()?;
         if sweep::last_sweep_day(&self.conn)?.as_deref() != Some(stamp.as_str()) {
             return Ok(None);
         }

@@ -21,6 +21,27 @@ pub(crate) struct Classifier {
     pub cuts: CutPoints,
     /// Why the user's rule file was refused, if it was.
     pub problem: Option<RuleError>,
+    /// The rules' digest for the sweep's stamp, worked out once: every
+    /// write asks whether a sweep is due.
+    digest: std::cell::OnceCell<u64>,
+}
+
+impl Classifier {
+    fn new(rules: RuleSet, cuts: CutPoints, problem: Option<RuleError>) -> Classifier {
+        Classifier {
+            rules,
+            cuts,
+            problem,
+            digest: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The digest of the rules in force (see [`super::sweep::rules_digest`]).
+    pub(crate) fn rules_digest(&self) -> u64 {
+        *self
+            .digest
+            .get_or_init(|| super::sweep::rules_digest(&self.rules))
+    }
 }
 
 /// Key of the cut points in `classify_state`.
@@ -52,11 +73,7 @@ fn load_classifier(conn: &Connection) -> Result<Classifier> {
     let (rules, problem) = RuleSet::load(crate::classify::config_dir().as_deref());
     set_phone_region(&rules);
     let cuts = load_cuts(conn)?.unwrap_or_default();
-    Ok(Classifier {
-        rules,
-        cuts,
-        problem,
-    })
+    Ok(Classifier::new(rules, cuts, problem))
 }
 
 /// The region phones without a country code are read in: the setting
@@ -95,11 +112,11 @@ fn customer_facts(
         .query_row([id], |r| {
             Ok(CustomerProfile {
                 kind: r.get::<_, String>(0)?.parse().unwrap_or_default(),
-                country: r.get(1)?,
-                province: r.get(2)?,
-                city: r.get(3)?,
-                industry: r.get(4)?,
-                source: r.get(5)?,
+                country: r.get::<_, String>(1)?.into(),
+                province: r.get::<_, String>(2)?.into(),
+                city: r.get::<_, String>(3)?.into(),
+                industry: r.get::<_, String>(4)?.into(),
+                source: r.get::<_, String>(5)?.into(),
                 size: r.get(6)?,
                 since: date_of(r.get(7)?),
             })
@@ -514,14 +531,16 @@ impl Store {
         Ok(&self.classify.get(&self.conn)?.rules)
     }
 
+    /// The sweep's stamp for today and the rules in force.
+    pub(crate) fn sweep_stamp(&mut self) -> Result<String> {
+        let digest = self.classify.get(&self.conn)?.rules_digest();
+        Ok(super::sweep::sweep_stamp(self.clock.today(), digest))
+    }
+
     /// Replaces the rules in force (tests, `--rules FILE`).
     pub fn set_rules(&mut self, rules: RuleSet) -> Result<()> {
         let cuts = load_cuts(&self.conn)?.unwrap_or_default();
-        self.classify = ClassifyState::with(Classifier {
-            rules,
-            cuts,
-            problem: None,
-        });
+        self.classify = ClassifyState::with(Classifier::new(rules, cuts, None));
         Ok(())
     }
 

@@ -65,11 +65,17 @@ fn digest<'a>(parts: impl IntoIterator<Item = (&'a str, &'a str)>) -> i64 {
     h as i64
 }
 
-/// The day and the rules a sweep ran with: a new day or changed rules
-/// call for a new sweep.
-pub(crate) fn sweep_stamp(today: chrono::NaiveDate, rules: &RuleSet) -> String {
+/// A digest of everything in a rule set: changed rules call for a new
+/// sweep.
+pub(crate) fn rules_digest(rules: &RuleSet) -> u64 {
     let rules = format!("{rules:?}");
-    format!("{today} {:016x}", digest([("rules", rules.as_str())]))
+    digest([("rules", rules.as_str())]) as u64
+}
+
+/// The day and the rules (by [`rules_digest`]) a sweep ran with: a new day
+/// or changed rules call for a new sweep.
+pub(crate) fn sweep_stamp(today: chrono::NaiveDate, rules_digest: u64) -> String {
+    format!("{today} {rules_digest:016x}")
 }
 
 pub(crate) fn last_sweep_day(conn: &Connection) -> Result<Option<String>> {
@@ -213,7 +219,7 @@ impl Store {
     /// Whether no sweep ran yet today with the rules in force.
     pub fn sweep_due(&mut self) -> Result<bool> {
         let last: Option<String> = last_sweep_day(&self.conn)?;
-        let stamp = sweep_stamp(self.clock.today(), self.rules()?);
+        let stamp = self.sweep_stamp()?;
         Ok(last.as_deref() != Some(stamp.as_str()))
     }
 
@@ -359,7 +365,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO classify_state (key, value) VALUES (?1, ?2)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![LAST_SWEEP_KEY, sweep_stamp(today, rules)],
+                params![LAST_SWEEP_KEY, sweep_stamp(today, rules_digest(rules))],
             )?;
             tx.commit()?;
             self.classify.set_cuts(cuts);

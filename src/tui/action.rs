@@ -13,6 +13,8 @@ pub enum Action {
     Messages,
     /// Ctrl-C: closes an open prompt, else asks before quitting.
     Interrupt,
+    /// Ctrl-Z: hands the terminal back to the shell until `fg`.
+    Suspend,
     Help,
     NextTab,
     PrevTab,

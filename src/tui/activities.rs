@@ -1,9 +1,9 @@
 //! The Activities tab: touches and marketing campaigns in one list, shown
 //! all together or one kind at a time.
 
-use super::records::{Column, Listed, RecordList};
+use super::list::{Column, Listed, RecordList};
 use crate::domain::Activity;
-use crate::store::{ActivityFile, ListSort};
+use crate::store::{ActivityFile, ListEntry, ListSort};
 use ratatui::layout::Constraint;
 
 impl Listed for Activity {
@@ -49,7 +49,7 @@ impl KindView {
 
 #[derive(Debug, Clone, Default)]
 pub struct ActivityTab {
-    pub list: RecordList<Activity, ActivityFile>,
+    pub list: RecordList<ListEntry, Activity, ActivityFile>,
     pub kinds: KindView,
 }
 

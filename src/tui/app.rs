@@ -4,15 +4,19 @@
 //! the database.
 
 use super::action::Action;
-use super::customers::CustomerList;
 use super::effect::{Effect, Outcome};
 use super::keymap::{Context, KeyMap};
+use super::list::CustomerRecords;
+use super::modal::Modal;
 use super::overlay::{Confirm, Pending, TouchEntry};
 use super::record_form::RecordForm;
 use super::theme::Theme;
 use crate::store::{Counts, TagChange};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyEvent;
+
+/// What a pasted line break or tab becomes in a one-line field.
+const PASTED_SPACE: char = ' ';
 
 /// The most characters one paste types (a field holds far fewer).
 pub const PASTE_MAX_CHARS: usize = 10_000;
@@ -48,6 +52,18 @@ impl Tab {
 
     pub(super) fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// The kind of record the tab lists (none on the dashboard).
+    pub fn kind(self) -> Option<crate::domain::Kind> {
+        use crate::domain::Kind;
+        match self {
+            Tab::Dashboard => None,
+            Tab::Customers => Some(Kind::Customer),
+            Tab::Opportunities => Some(Kind::Opportunity),
+            Tab::Products => Some(Kind::Product),
+            Tab::Activities => Some(Kind::Activity),
+        }
     }
 }
 
@@ -100,25 +116,20 @@ pub struct App {
     pub tab: Tab,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
-    pub customers: CustomerList,
+    pub customers: CustomerRecords,
     pub counts: Counts,
     /// Wide terminals: whether the detail pane is beside the table.
     pub detail_open: bool,
     /// Narrow terminals: whether the detail fills the screen instead.
     pub detail_full: bool,
-    /// Detail pane scroll: (customer id, lines scrolled).
-    pub detail_scroll: (i64, u16),
-    /// The one form, for a record of any kind.
-    pub form: Option<RecordForm>,
-    pub touch: Option<TouchEntry>,
-    pub confirm: Option<Confirm>,
+    /// The one prompt that has the keys (a form, a question, the touch
+    /// entry, the reason prompt, the tag filter, the trash).
+    pub modal: Option<Modal>,
     pub help: bool,
     /// The recent-messages log is open (any key closes it).
     pub messages_open: bool,
     /// Status messages, oldest first (the last [`MESSAGES_KEPT`]).
     pub messages: std::collections::VecDeque<Status>,
-    /// The trash view, when open.
-    pub trash: Option<super::trash::TrashView>,
     pub status: Option<Status>,
     /// The last action, if `u` can take it back.
     pub undo: Option<Undo>,
@@ -141,18 +152,14 @@ impl App {
             today,
             tab: Tab::Customers,
             size: (80, 24),
-            customers: CustomerList::default(),
+            customers: CustomerRecords::default(),
             counts: Counts::default(),
             detail_open: true,
             detail_full: false,
-            detail_scroll: (0, 0),
-            form: None,
-            touch: None,
-            confirm: None,
+            modal: None,
             help: false,
             messages_open: false,
             messages: Default::default(),
-            trash: None,
             status: None,
             undo: None,
             retagging: false,
@@ -166,12 +173,71 @@ impl App {
     /// The effects that load the first screen.
     pub fn start(&mut self, offer_demo: bool) -> Vec<Effect> {
         if offer_demo {
-            self.confirm = Some(Confirm::new(
+            self.ask(Confirm::new(
                 "This book is empty. Load the demo book to look around? (y/n)",
                 Pending::LoadDemo,
             ));
         }
-        vec![Effect::Sweep { force: false }, self.customers.reload(None)]
+        let mut fx = vec![Effect::Sweep { force: false }];
+        self.customers.reload(None);
+        self.sync(&mut fx);
+        fx
+    }
+
+    /// The open form (also while a question over it is open).
+    pub fn form(&self) -> Option<&RecordForm> {
+        self.modal.as_ref().and_then(Modal::form)
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut RecordForm> {
+        self.modal.as_mut().and_then(Modal::form_mut)
+    }
+
+    /// The open yes/no question.
+    pub fn confirm(&self) -> Option<&Confirm> {
+        match &self.modal {
+            Some(Modal::Question { confirm, .. }) => Some(confirm),
+            _ => None,
+        }
+    }
+
+    pub fn touch(&self) -> Option<&TouchEntry> {
+        match &self.modal {
+            Some(Modal::Touch(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn trash(&self) -> Option<&super::trash::TrashView> {
+        match self.modal.as_ref().map(Modal::base) {
+            Some(Modal::Trash(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn tag_filter(&self) -> Option<&super::tag_filter::TagFilter> {
+        match &self.modal {
+            Some(Modal::TagFilter(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn reason(&self) -> Option<&super::tabs::ReasonPrompt> {
+        match &self.modal {
+            Some(Modal::Reason(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Asks a yes/no question over whatever prompt is open (it comes back
+    /// on "no").
+    pub(super) fn ask(&mut self, confirm: Confirm) {
+        let under = match self.modal.take() {
+            // A question replaces a question.
+            Some(Modal::Question { under, .. }) => under.map(|b| *b),
+            other => other,
+        };
+        self.modal = Some(Modal::question(confirm, under));
     }
 
     pub fn is_wide(&self) -> bool {
@@ -197,28 +263,15 @@ impl App {
     /// Which key bindings apply now: the open prompt's, else the form's,
     /// else the list's.
     pub fn context(&self) -> Context {
-        if self.confirm.is_some() {
-            Context::Confirm
-        } else if self.trash.is_some() {
-            Context::Trash
-        } else if let Some(touch) = &self.touch {
-            if touch.kind.is_none() {
-                Context::Touch
-            } else {
-                Context::Prompt
-            }
-        } else if let Some(form) = &self.form {
-            if form.picker.is_some() {
-                Context::Picker
-            } else {
-                Context::Form
-            }
-        } else if self.tabs.filter.is_some() {
-            Context::Filter
-        } else if self.tabs.reason.is_some() {
-            Context::Prompt
-        } else {
-            Context::List
+        match &self.modal {
+            None => Context::List,
+            Some(Modal::Question { .. }) => Context::Confirm,
+            Some(Modal::Trash(_)) => Context::Trash,
+            Some(Modal::Touch(t)) if t.kind.is_none() => Context::Touch,
+            Some(Modal::Touch(_) | Modal::Reason(_)) => Context::Prompt,
+            Some(Modal::Form(f)) if f.picker.is_some() => Context::Picker,
+            Some(Modal::Form(_)) => Context::Form,
+            Some(Modal::TagFilter(_)) => Context::Filter,
         }
     }
 
@@ -239,7 +292,7 @@ impl App {
         if self.messages_open {
             return Some(Action::Messages);
         }
-        if self.confirm.is_none() && !self.search_input_blocked() {
+        if self.modal.is_none() {
             if let Some(a) = self.search_key(key) {
                 return Some(a);
             }
@@ -258,20 +311,20 @@ impl App {
     /// list commands. Cut at [`PASTE_MAX_CHARS`] (longer than any field).
     pub fn paste_actions(&self, text: &str) -> Vec<Action> {
         use ratatui::crossterm::event::{KeyCode, KeyModifiers};
-        let searching = self.search.mode.is_some() && !self.search_input_blocked();
-        let typing = self.confirm.is_none() && !self.help && (searching || self.typing());
+        let searching = self.search.mode.is_some() && self.modal.is_none();
+        let typing = self.confirm().is_none() && !self.help && (searching || self.typing());
         if !typing {
             return Vec::new();
         }
         // Multi-line text (Notes) keeps the paste's line breaks.
         let lines = !searching
             && self.context() == Context::Form
-            && self.form.as_ref().is_some_and(|f| f.focus_is_multiline());
+            && self.form().is_some_and(|f| f.focus_is_multiline());
         text.chars()
             .filter_map(|c| match c {
                 '\n' if lines => Some(KeyCode::Enter),
                 '\r' if lines => None,
-                '\n' | '\r' | '\t' => Some(KeyCode::Char(' ')),
+                '\n' | '\r' | '\t' => Some(KeyCode::Char(PASTED_SPACE)),
                 c if c.is_control() => None,
                 '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
                 c => Some(KeyCode::Char(c)),
@@ -279,11 +332,6 @@ impl App {
             .take(PASTE_MAX_CHARS)
             .map(|c| Action::Key(KeyEvent::new(c, KeyModifiers::NONE)))
             .collect()
-    }
-
-    /// A form or overlay above the search has the keys.
-    fn search_input_blocked(&self) -> bool {
-        self.form.is_some() || self.touch.is_some() || self.tabs.modal() || self.trash.is_some()
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -315,16 +363,8 @@ impl App {
             self.help = false;
         } else if self.messages_open {
             self.messages_open = false;
-        } else if self.confirm.is_some() {
-            self.update_confirm(action, &mut fx);
-        } else if self.trash.is_some() {
-            self.update_trash(action, &mut fx);
-        } else if self.touch.is_some() {
-            self.update_touch(action, &mut fx);
-        } else if self.form.is_some() {
-            self.update_form(action, &mut fx);
-        } else if self.tabs.modal() {
-            self.update_tabs_modal(action, &mut fx);
+        } else if self.modal.is_some() {
+            self.update_modal(action, &mut fx);
         } else if self.search.mode.is_some() {
             self.update_search(action, &mut fx);
         } else {
@@ -336,70 +376,38 @@ impl App {
 
     /// Adds the loads the current position needs.
     fn sync(&mut self, fx: &mut Vec<Effect>) {
-        if self.tab == Tab::Customers {
-            // The selected file is loaded even when the pane is hidden: edit,
-            // delete and touch need it, and it is three indexed reads.
-            let rows = self.table_rows();
-            fx.extend(self.customers.needs(rows, true));
-        }
-        self.sync_tabs(fx);
+        self.sync_lists(fx);
     }
 
     /// Takes in what the runtime brought back.
     pub fn apply(&mut self, outcome: Outcome) -> Vec<Effect> {
         let mut fx = Vec::new();
-        let rows = self.table_rows();
         match outcome {
-            Outcome::Ids {
-                sort,
-                ids,
-                select,
-                partial,
-            } => {
-                let was_sorting = self.customers.sorting;
-                let ids = self.narrow_to_search(ids);
-                self.customers.set_ids(sort, ids, select, rows);
-                if partial {
-                    self.customers.partial = true;
-                    self.customers.sorting = true;
-                }
-                if was_sorting
-                    && sort != Default::default()
-                    && self
-                        .status
-                        .as_ref()
-                        .is_some_and(|s| s.text.starts_with("Sorting"))
-                {
-                    self.info(format!("Sorted by {}", sort.label()));
+            Outcome::Ids { .. }
+            | Outcome::Rows { .. }
+            | Outcome::Detail(_)
+            | Outcome::TagCounts(..)
+            | Outcome::Dashboard(..) => self.apply_load(outcome),
+            Outcome::Counts(c) => self.counts = c,
+            Outcome::Picked(req, choices) => {
+                if let Some(form) = self.form_mut() {
+                    form.set_choices(&req, choices);
                 }
             }
-            Outcome::Rows { range, rows } => self.customers.set_rows(range, rows),
-            Outcome::Detail(file) => self.customers.set_detail(*file),
-            Outcome::Counts(c) => self.counts = c,
+            Outcome::FormReady(form) => {
+                if self.modal.is_none() {
+                    self.modal = Some(Modal::Form(form));
+                }
+            }
             Outcome::Saved {
-                customer,
+                record,
                 added,
                 changes,
-            } => {
-                self.form = None;
-                // A save is not undone by u: the last action is now this one.
-                self.undo = None;
-                let verb = if added { "Added" } else { "Saved" };
-                let tags = if added {
-                    describe_new_tags(&changes, customer.meta.id)
-                } else {
-                    describe_changes(&changes, customer.meta.id)
-                };
-                self.info(format!("{verb} {}{}", customer.name, tags));
-                // The new id list clears the rows and the file and asks for
-                // them once (forgetting them here too read them twice).
-                fx.push(self.customers.reload(Some(customer.meta.id)));
-                self.reload_counts(&mut fx);
-                self.tabs.invalidate();
-            }
+                customer,
+            } => self.saved(*record, added, changes, customer, &mut fx),
             Outcome::SaveFailed { message, fields } => {
-                self.customers.invalidate();
-                if let Some(form) = self.form.as_mut() {
+                self.invalidate_lists();
+                if let Some(form) = self.form_mut() {
                     match fields {
                         Some(errors) => form.set_errors(errors),
                         None => form.message = Some(message.clone()),
@@ -407,25 +415,34 @@ impl App {
                 }
                 self.error(format!("Not saved: {message}"));
             }
-            Outcome::Deleted { id, name } => {
-                self.undo = Some(Undo::Delete {
-                    kind: crate::domain::Kind::Customer,
-                    id,
-                    name: name.clone(),
-                });
-                let key = self
-                    .keymap
-                    .key_for(Context::List, &Action::Undo)
-                    .unwrap_or("u")
-                    .to_string();
-                self.info(format!("{name} moved to the trash — {key} to undo"));
-                fx.push(self.customers.reload(None));
-                self.reload_counts(&mut fx);
+            Outcome::Deleted {
+                kind,
+                id,
+                name,
+                changes,
+            } => {
+                let key = self.undo_key();
+                self.info(format!(
+                    "{} moved to the trash — {key} to undo{}",
+                    super::views::clean(&name),
+                    related(&changes)
+                ));
+                self.undo = Some(Undo::Delete { kind, id, name });
+                self.written_elsewhere(&mut fx);
             }
-            Outcome::Restored { id, name } => {
-                self.info(format!("{name} restored"));
-                fx.push(self.customers.reload(Some(id)));
-                self.reload_counts(&mut fx);
+            Outcome::Restored {
+                kind,
+                id,
+                name,
+                changes,
+            } => {
+                self.info(format!(
+                    "{} restored{}",
+                    super::views::clean(&name),
+                    related(&changes)
+                ));
+                self.written_elsewhere(&mut fx);
+                self.select_after_write(kind, id);
             }
             Outcome::TouchLogged {
                 id,
@@ -442,8 +459,7 @@ impl App {
                     "Touch logged with {name}{answered}{}",
                     describe_changes(&changes, id)
                 ));
-                self.customers.invalidate();
-                self.tabs.invalidate();
+                self.invalidate_lists();
             }
             Outcome::FollowUpDone {
                 customer,
@@ -451,15 +467,12 @@ impl App {
                 changes,
             } => {
                 self.info(format!("{what}{}", describe_changes(&changes, customer)));
-                self.customers.invalidate();
-                self.tabs.invalidate();
+                self.invalidate_lists();
             }
             Outcome::DemoLoaded(summary) => {
                 self.info(summary);
                 fx.push(Effect::Sweep { force: true });
-                fx.push(self.customers.reload(None));
-                self.reload_counts(&mut fx);
-                self.tabs.invalidate();
+                self.written_elsewhere(&mut fx);
             }
             Outcome::Retagging => {
                 self.retagging = true;
@@ -483,13 +496,11 @@ impl App {
                 }
                 self.retagging = false;
                 if changed > 0 {
-                    self.customers.invalidate();
-                    fx.push(self.customers.reload(None));
-                    self.tabs.invalidate();
+                    self.invalidate_lists();
                 }
             }
             Outcome::DuplicateWarning { typed, warning } => {
-                if let Some(form) = self.form.as_mut() {
+                if let Some(form) = self.form_mut() {
                     // Only for what is still typed (a slow answer may be stale).
                     if form.is_new()
                         && form.base.kind() == crate::domain::Kind::Customer
@@ -507,7 +518,7 @@ impl App {
                     } else {
                         String::new()
                     };
-                    self.confirm = Some(Confirm::new(
+                    self.ask(Confirm::new(
                         format!(
                             "Merge #{dup} {label} ({reason}) into {name}? Its deals and activities move to {name}; u undoes it{more} (y/n)"
                         ),
@@ -525,19 +536,14 @@ impl App {
                 changes,
                 ..
             } => {
-                let key = self
-                    .keymap
-                    .key_for(Context::List, &Action::Undo)
-                    .unwrap_or("u")
-                    .to_string();
+                let key = self.undo_key();
                 self.info(format!(
                     "Merged {label}{} — {key} to undo",
                     describe_changes(&changes, keep)
                 ));
                 self.undo = Some(Undo::Merge { merge_id, label });
-                self.customers.invalidate();
-                fx.push(self.customers.reload(Some(keep)));
-                self.reload_counts(&mut fx);
+                self.written_elsewhere(&mut fx);
+                self.customers.reload(Some(keep));
             }
             Outcome::Unmerged {
                 keep,
@@ -549,12 +555,11 @@ impl App {
                     "Merge undone: {label} are separate again{}",
                     describe_changes(&changes, keep)
                 ));
-                self.customers.invalidate();
-                fx.push(self.customers.reload(Some(keep)));
-                self.reload_counts(&mut fx);
+                self.written_elsewhere(&mut fx);
+                self.customers.reload(Some(keep));
             }
             Outcome::Trash(entries) => {
-                if let Some(t) = self.trash.as_mut() {
+                if let Some(t) = self.modal.as_mut().and_then(Modal::trash_mut) {
                     t.set(entries);
                 }
             }
@@ -570,18 +575,17 @@ impl App {
                     describe_changes(&changes, id)
                 ));
                 self.written_elsewhere(&mut fx);
-                if self.trash.is_some() {
+                if self.trash().is_some() {
                     fx.push(Effect::LoadTrash);
                 }
             }
             Outcome::TrashPurged { label } => {
                 self.info(format!("{} deleted for good", super::views::clean(&label)));
                 self.written_elsewhere(&mut fx);
-                if self.trash.is_some() {
+                if self.trash().is_some() {
                     fx.push(Effect::LoadTrash);
                 }
             }
-            Outcome::Tabs(o) => self.apply_tabs(o, &mut fx),
             Outcome::Search(o) => self.apply_search(o, &mut fx),
             Outcome::Failed(message) => {
                 self.error(message);
@@ -592,26 +596,93 @@ impl App {
         self.sync(&mut fx);
         fx
     }
+
+    /// A record of any kind was saved: the form closes, the status line
+    /// names the tags that moved (the record's own first), and the list
+    /// reads the record back selected.
+    fn saved(
+        &mut self,
+        record: crate::domain::AnyRecord,
+        added: bool,
+        changes: Vec<TagChange>,
+        customer: Option<(i64, String)>,
+        fx: &mut Vec<Effect>,
+    ) {
+        use crate::domain::{AnyRecord, Kind};
+        if self.form().is_some() {
+            self.modal = None;
+        }
+        let (kind, id) = (record.kind(), record.id());
+        let verb = if added { "Added" } else { "Saved" };
+        // A stage move can be undone; any other save is the last action
+        // now, and u takes back nothing older.
+        let before = self
+            .tabs
+            .stage_before
+            .take()
+            .filter(|b| kind == Kind::Opportunity && b.meta.id == id);
+        let undo_hint = match &before {
+            Some(_) => format!(" — {} to undo", self.undo_key()),
+            None => String::new(),
+        };
+        self.undo = before.map(|b| Undo::Stage {
+            before: Box::new(b),
+        });
+        match &record {
+            AnyRecord::Customer(c) => {
+                let tags = if added {
+                    describe_new_tags(&changes, id)
+                } else {
+                    describe_changes(&changes, id)
+                };
+                self.info(format!("{verb} {}{tags}", c.name));
+            }
+            other => {
+                let what = format!("{} {}", other.noun(), other.title());
+                self.info(format!(
+                    "{verb} {}{}{undo_hint}",
+                    super::views::clean(&what),
+                    super::status::describe(&changes, (kind, id), customer.as_ref())
+                ));
+            }
+        }
+        self.invalidate_lists();
+        self.select_after_write(kind, id);
+        if kind == Kind::Customer {
+            self.reload_counts(fx);
+        }
+    }
+
+    /// The key `u` is bound to, for the status line.
+    fn undo_key(&self) -> String {
+        self.keymap
+            .key_for(Context::List, &Action::Undo)
+            .unwrap_or("u")
+            .to_string()
+    }
+}
+
+/// ` · 3 tags moved on related records` after a delete or restore.
+fn related(changes: &[TagChange]) -> String {
+    if changes.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} tag(s) moved on related records", changes.len())
+    }
 }
 
 impl App {
-    /// A kept `/` filter on Customers survives a new order (`s`) or a
-    /// reload: the new list keeps only the matches, in the new order.
-    fn narrow_to_search(&self, ids: Vec<i64>) -> Vec<i64> {
-        if self.search.filter != Some(Tab::Customers) {
-            return ids;
-        }
-        let hits: std::collections::HashSet<i64> = self.search.hits.iter().map(|h| h.id).collect();
-        ids.into_iter().filter(|id| hits.contains(id)).collect()
-    }
-
     /// Every list may show records a write outside them changed (the trash
     /// restores and purges records of any kind): read them again.
-    fn written_elsewhere(&mut self, fx: &mut Vec<Effect>) {
-        self.tabs.invalidate();
-        self.customers.invalidate();
-        fx.push(self.customers.reload(None));
+    pub(super) fn written_elsewhere(&mut self, fx: &mut Vec<Effect>) {
+        self.invalidate_lists();
         self.reload_counts(fx);
+    }
+
+    /// Every list reads its records again when shown.
+    pub(super) fn invalidate_lists(&mut self) {
+        self.customers.invalidate();
+        self.tabs.invalidate();
     }
 
     /// Counting a big book scans it, so counts are read for the dashboard only.

@@ -13,6 +13,8 @@ const DEFAULTS: &str = include_str!("../../assets/keymap.toml");
 /// Where key lookups happen: each overlay or screen has its own bindings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Context {
+    /// Keys that work whatever is open (Ctrl-Z suspends).
+    Global,
     /// A list tab or the detail pane.
     List,
     /// A record form.
@@ -34,7 +36,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::List,
         Context::Form,
         Context::Confirm,
@@ -44,10 +46,12 @@ impl Context {
         Context::Filter,
         Context::Touch,
         Context::Prompt,
+        Context::Global,
     ];
 
     pub fn title(self) -> &'static str {
         match self {
+            Context::Global => "Everywhere",
             Context::List => "Lists",
             Context::Form => "Forms",
             Context::Confirm => "Questions",
@@ -188,6 +192,8 @@ struct Entry {
 #[derive(Debug, Default, Deserialize)]
 struct File {
     #[serde(default)]
+    global: Vec<Entry>,
+    #[serde(default)]
     list: Vec<Entry>,
     #[serde(default)]
     form: Vec<Entry>,
@@ -266,6 +272,7 @@ impl KeyMap {
     pub fn merge_str(&mut self, text: &str) -> Result<(), String> {
         let file: File = toml::from_str(text).map_err(|e| e.message().to_string())?;
         for (ctx, entries) in [
+            (Context::Global, file.global),
             (Context::List, file.list),
             (Context::Form, file.form),
             (Context::Confirm, file.confirm),

@@ -8,24 +8,25 @@
 pub mod action;
 pub mod activities;
 pub mod app;
-pub mod customers;
 pub mod dashboard;
 pub mod effect;
 pub mod field;
 pub mod keymap;
+pub mod list;
+mod list_update;
+mod lists;
+pub mod modal;
 pub mod opportunities;
 pub mod overlay;
 pub mod products;
+pub mod reader;
 pub mod record_form;
 pub mod record_picker;
-pub mod records;
+pub mod runtime;
 pub mod search;
 mod search_engine;
 pub mod status;
-pub mod tab_reader;
 pub mod tabs;
-mod tabs_load;
-mod tabs_update;
 pub mod tag_filter;
 pub mod theme;
 pub mod trash;
@@ -35,7 +36,8 @@ pub mod widgets;
 
 pub use action::Action;
 pub use app::App;
-pub use effect::{DemoLoader, Effect, Model, Outcome, Runtime};
+pub use effect::{Effect, Model, Outcome};
+pub use runtime::{DemoLoader, Runtime};
 
 use crate::store::Store;
 use anyhow::Context as _;
@@ -213,10 +215,10 @@ pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
     result
 }
 
-/// Ctrl-Z: in raw mode the terminal sends it as a key, not as SIGTSTP.
-fn is_suspend_key(key: &ratatui::crossterm::event::KeyEvent) -> bool {
-    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
-    key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('z'))
+/// The suspend key (Ctrl-Z by default): in raw mode the terminal sends it
+/// as a key, not as SIGTSTP, so the key map says which key it is.
+fn is_suspend_key(app: &App, key: &ratatui::crossterm::event::KeyEvent) -> bool {
+    app.keymap.action(keymap::Context::Global, key) == Some(Action::Suspend)
 }
 
 /// Draw, wait for a key, update — until the app quits or the events end.
@@ -246,7 +248,7 @@ pub fn run_loop<B: Backend>(
         }
         let event = events.next(FRAME)?;
         dirty |= event.is_some();
-        let suspend_key = matches!(&event, Some(Event::Key(k)) if is_suspend_key(k) && k.kind == KeyEventKind::Press);
+        let suspend_key = matches!(&event, Some(Event::Key(k)) if is_suspend_key(app, k) && k.kind == KeyEventKind::Press);
         if (suspend_key || events.suspend_requested()) && events.suspend()? {
             // Back from `fg`: the shell drew over the screen. A resize to
             // the same size clears it and forgets what was drawn (clear()
@@ -271,7 +273,7 @@ pub fn run_loop<B: Backend>(
             }
             Some(Event::Key(key)) if key.kind != KeyEventKind::Release => {
                 // A status message stays until the next key.
-                if app.status.is_some() && app.form.is_none() {
+                if app.status.is_some() && app.form().is_none() {
                     app.status = None;
                 }
                 if let Some(action) = app.key_action(&key) {

@@ -1,9 +1,9 @@
 //! The Opportunities tab: the deal list's columns, and the board's grouping
 //! of deals by stage.
 
-use super::records::{Column, Ctx, Listed, RecordList};
+use super::list::{Column, Ctx, Listed, RecordList};
 use crate::domain::{Money, Opportunity, Stage};
-use crate::store::{DealFile, ListSort};
+use crate::store::{DealFile, ListEntry, ListSort};
 use ratatui::layout::Constraint;
 
 impl Listed for Opportunity {
@@ -15,7 +15,7 @@ impl Listed for Opportunity {
 /// The deal list and the board's cursor.
 #[derive(Debug, Clone, Default)]
 pub struct DealTab {
-    pub list: RecordList<Opportunity, DealFile>,
+    pub list: RecordList<ListEntry, Opportunity, DealFile>,
     /// Showing the board instead of the table.
     pub board: bool,
     /// Board cursor: stage column, and the card within it.

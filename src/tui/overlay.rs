@@ -11,7 +11,9 @@ use tui_input::Input;
 /// What a "yes" does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
+    /// Move a record of any kind to the trash.
     Delete {
+        kind: crate::domain::Kind,
         id: i64,
         version: i64,
         name: String,
@@ -20,8 +22,6 @@ pub enum Pending {
     DiscardAndQuit,
     /// Quit dossier (Ctrl-C with nothing to lose).
     Quit,
-    /// Move a deal, product or activity to the trash.
-    DeleteRecord(crate::tui::tabs::PendingDelete),
     LoadDemo,
     /// Delete a record in the trash for good.
     Purge {

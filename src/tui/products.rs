@@ -1,8 +1,8 @@
 //! The Products tab: the catalogue's columns.
 
-use super::records::{Column, Listed, RecordList};
+use super::list::{Column, Listed, RecordList};
 use crate::domain::Product;
-use crate::store::{ListSort, ProductFile};
+use crate::store::{ListEntry, ListSort, ProductFile};
 use ratatui::layout::Constraint;
 
 impl Listed for Product {
@@ -11,7 +11,7 @@ impl Listed for Product {
     }
 }
 
-pub type ProductTab = RecordList<Product, ProductFile>;
+pub type ProductTab = RecordList<ListEntry, Product, ProductFile>;
 
 /// The table's columns, in order; `s` cycles through them.
 pub fn columns() -> Vec<Column<Product>> {

@@ -7,7 +7,6 @@ use super::activities::KindView;
 use super::app::{App, Tab};
 use super::effect::Effect;
 use super::keymap::Context;
-use super::records::{Listed, RecordList};
 pub use super::search_engine::SearchEngine;
 use crate::domain::Kind;
 use crate::search::{Hit, SearchResults};
@@ -148,7 +147,7 @@ impl App {
             if self.search.input.trim().is_empty() {
                 // Nothing typed: the full list.
                 if self.search.filter.take().is_some() {
-                    self.restore_list(t, fx);
+                    self.restore_list(t);
                 }
                 self.search.hits.clear();
                 self.search.waiting = false;
@@ -168,24 +167,21 @@ impl App {
     }
 
     /// Esc: the full list again.
-    pub(super) fn clear_search(&mut self, fx: &mut Vec<Effect>) {
+    pub(super) fn clear_search(&mut self, _fx: &mut Vec<Effect>) {
         let s = &mut self.search;
         s.mode = None;
         s.input.clear();
         s.hits.clear();
         s.waiting = false;
         if let Some(t) = s.filter.take() {
-            self.restore_list(t, fx);
+            self.restore_list(t);
         }
         self.status = None;
     }
 
-    fn restore_list(&mut self, tab: Tab, fx: &mut Vec<Effect>) {
+    fn restore_list(&mut self, tab: Tab) {
         match tab {
-            Tab::Customers => {
-                self.customers.invalidate();
-                fx.push(self.customers.reload(None));
-            }
+            Tab::Customers => self.customers.invalidate(),
             Tab::Opportunities => self.tabs.deals.list.stale = true,
             Tab::Products => self.tabs.products.stale = true,
             Tab::Activities => self.tabs.activities.list.stale = true,
@@ -252,14 +248,10 @@ impl App {
             let last = self.search.hits.len().saturating_sub(1) as isize;
             self.search.cursor = (self.search.cursor as isize + d).clamp(0, last) as usize;
         } else if let Some(SearchMode::Tab(_)) = self.search.mode {
-            let rows = self.table_rows();
-            match self.tab {
-                Tab::Customers => self.customers.move_by(d, rows),
-                _ => self.update_tab_list(
-                    if d > 0 { Action::Down } else { Action::Up },
-                    &mut Vec::new(),
-                ),
-            }
+            self.update_tab_list(
+                if d > 0 { Action::Down } else { Action::Up },
+                &mut Vec::new(),
+            );
         }
     }
 
@@ -269,17 +261,14 @@ impl App {
         self.switch_tab(tab, fx);
         let rows = self.table_rows();
         match tab {
-            Tab::Customers => match self.customers.ids.iter().position(|x| *x == id) {
-                Some(p) => self.customers.move_to(p, rows),
-                None => fx.push(self.customers.reload(Some(id))),
-            },
+            Tab::Customers => self.customers.select_or_load(id, rows),
             // The board keeps a cursor of its own: the table shows the
             // named deal as the one the next key acts on.
             Tab::Opportunities => {
                 self.tabs.deals.board = false;
-                select_in(&mut self.tabs.deals.list, id, rows);
+                self.tabs.deals.list.select_or_load(id, rows);
             }
-            Tab::Products => select_in(&mut self.tabs.products, id, rows),
+            Tab::Products => self.tabs.products.select_or_load(id, rows),
             // A campaigns-only (or touches-only) view may hide it.
             Tab::Activities => {
                 let t = &mut self.tabs.activities;
@@ -287,7 +276,7 @@ impl App {
                     t.kinds = KindView::All;
                     t.list.reorder();
                 }
-                select_in(&mut t.list, id, rows);
+                t.list.select_or_load(id, rows);
             }
             Tab::Dashboard => {}
         }
@@ -349,24 +338,14 @@ impl App {
         self.search.filter = Some(tab);
         let rows = self.table_rows();
         let ids: Vec<i64> = self.search.hits.iter().map(|h| h.id).collect();
+        let _ = (rows, fx);
         match tab {
-            Tab::Customers => {
-                let c = &mut self.customers;
-                let keep = c.sort;
-                c.set_ids(keep, ids.clone(), None, rows);
-                if c.descending {
-                    // set_ids reverses for a descending sort; hits stay best first.
-                    c.ids = ids;
-                }
-                c.move_to(0, rows);
-                c.offset = 0;
-            }
-            Tab::Opportunities => show_ids(&mut self.tabs.deals.list, &ids, rows),
-            Tab::Products => show_ids(&mut self.tabs.products, &ids, rows),
-            Tab::Activities => show_ids(&mut self.tabs.activities.list, &ids, rows),
+            Tab::Customers => self.customers.show_ids(&ids),
+            Tab::Opportunities => self.tabs.deals.list.show_ids(&ids),
+            Tab::Products => self.tabs.products.show_ids(&ids),
+            Tab::Activities => self.tabs.activities.list.show_ids(&ids),
             Tab::Dashboard => {}
         }
-        let _ = fx;
     }
 }
 
@@ -381,62 +360,13 @@ impl App {
         let rows = self.table_rows();
         let ids: Vec<i64> = self.search.hits.iter().map(|h| h.id).collect();
         match tab {
-            Tab::Opportunities => keep_ids(&mut self.tabs.deals.list, &ids, rows),
-            Tab::Products => keep_ids(&mut self.tabs.products, &ids, rows),
-            Tab::Activities => keep_ids(&mut self.tabs.activities.list, &ids, rows),
-            Tab::Customers | Tab::Dashboard => {}
+            Tab::Customers => self.customers.keep_ids(&ids, rows),
+            Tab::Opportunities => self.tabs.deals.list.keep_ids(&ids, rows),
+            Tab::Products => self.tabs.products.keep_ids(&ids, rows),
+            Tab::Activities => self.tabs.activities.list.keep_ids(&ids, rows),
+            Tab::Dashboard => {}
         }
     }
-}
-
-/// Narrows a reloaded list to `ids` again, keeping its selection.
-fn keep_ids<R: super::records::Listed, F>(
-    l: &mut super::records::RecordList<R, F>,
-    ids: &[i64],
-    rows: usize,
-) {
-    let selected = l.selected_id();
-    show_ids(l, ids, rows);
-    if let Some(id) = selected {
-        l.select_id(id, rows);
-    }
-}
-
-/// Narrows a record list to `ids`, in that order.
-fn show_ids<R: super::records::Listed, F>(
-    l: &mut super::records::RecordList<R, F>,
-    ids: &[i64],
-    rows: usize,
-) {
-    // Entries of the list shown now keep their stage and amount (the board
-    // groups and totals by them); a hit the list no longer holds (the query
-    // got shorter) sends for the whole list, which is narrowed again when
-    // it arrives.
-    let known: std::collections::HashMap<i64, crate::store::ListEntry> =
-        l.entries.iter().map(|e| (e.id, *e)).collect();
-    let mut missing = false;
-    l.entries = ids
-        .iter()
-        .map(|&id| {
-            known.get(&id).copied().unwrap_or_else(|| {
-                missing = true;
-                crate::store::ListEntry {
-                    id,
-                    stage: 0,
-                    amount: 0,
-                    currency: [0; 3],
-                }
-            })
-        })
-        .collect();
-    // A list load still on its way would undo the narrowing.
-    l.abandon();
-    l.stale = missing;
-    l.loaded = true;
-    l.cursor = 0;
-    l.offset = 0;
-    l.detail_for = None;
-    let _ = rows;
 }
 
 /// What the search engine brought back.
@@ -445,16 +375,6 @@ pub enum SearchOutcome {
     /// The index is built (or failed to build).
     Ready(Result<(), String>),
     Results(SearchResults),
-}
-
-/// Selects record `id` in a tab's list; when the list as filtered does not
-/// hold it, the tag filter goes and the whole list is read with it selected.
-fn select_in<R: Listed, F>(list: &mut RecordList<R, F>, id: i64, rows: usize) {
-    if !list.select_id(id, rows) {
-        list.filter = None;
-        list.select = Some(id);
-        list.stale = true;
-    }
 }
 
 #[cfg(test)]

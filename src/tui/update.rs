@@ -4,30 +4,50 @@
 use super::action::Action;
 use super::app::{App, Tab, Undo};
 use super::effect::Effect;
+use super::modal::Modal;
 use super::overlay::{Confirm, Pending, TouchEntry};
 use super::record_form::RecordForm;
-use super::search::SearchMode;
-use super::tabs::TabEffect;
-use crate::domain::{AnyRecord, Customer};
+use crate::domain::{AnyRecord, Stage};
 
 impl App {
-    pub(super) fn update_confirm(&mut self, action: Action, fx: &mut Vec<Effect>) {
-        let Some(confirm) = self.confirm.take() else {
+    /// An action while a prompt is open: it goes to that prompt only.
+    pub(super) fn update_modal(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        match &self.modal {
+            Some(Modal::Question { .. }) => self.update_confirm(action, fx),
+            Some(Modal::Trash(_)) => self.update_trash(action, fx),
+            Some(Modal::Touch(_)) => self.update_touch(action, fx),
+            Some(Modal::Form(_)) => self.update_form(action, fx),
+            Some(Modal::TagFilter(_)) => self.update_tag_filter(action),
+            Some(Modal::Reason(_)) => self.update_reason(action, fx),
+            None => {}
+        }
+    }
+
+    fn update_confirm(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(Modal::Question { confirm, under }) = self.modal.take() else {
             return;
         };
+        // Whatever the answer, the prompt under the question comes back
+        // (a yes that ends it closes it below).
+        self.modal = under.map(|b| *b);
         match action {
             Action::Confirm => match confirm.pending {
-                Pending::Delete { id, version, name } => {
-                    fx.push(Effect::DeleteCustomer { id, version, name })
-                }
+                Pending::Delete {
+                    kind,
+                    id,
+                    version,
+                    name,
+                } => fx.push(Effect::Delete {
+                    kind,
+                    id,
+                    version,
+                    name,
+                }),
                 Pending::DiscardForm => {
-                    self.form = None;
+                    self.modal = None;
                     self.info("Changes discarded");
                 }
                 Pending::DiscardAndQuit | Pending::Quit => self.quit = true,
-                Pending::DeleteRecord(d) => {
-                    fx.push(Effect::Tabs(super::tabs::TabEffect::Delete(d)))
-                }
                 Pending::LoadDemo => {
                     self.info("Loading the demo book…");
                     fx.push(Effect::LoadDemo);
@@ -45,13 +65,13 @@ impl App {
             // Ctrl-C answers no; the quit question's no is "stay".
             Action::Interrupt => {}
             // Anything else leaves the question open.
-            _ => self.confirm = Some(confirm),
+            _ => self.ask(confirm),
         }
     }
 
     /// An action while the form (any kind of record) is open.
-    pub(super) fn update_form(&mut self, action: Action, fx: &mut Vec<Effect>) {
-        let Some(form) = self.form.as_mut() else {
+    fn update_form(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(form) = self.form_mut() else {
             return;
         };
         if form.picker.is_some() {
@@ -68,7 +88,7 @@ impl App {
                 }
                 Action::Key(k) => {
                     if let Some(req) = form.handle_key(&k) {
-                        fx.push(Effect::Tabs(TabEffect::Pick(req)));
+                        fx.push(Effect::Pick(req));
                     }
                 }
                 _ => {}
@@ -90,7 +110,7 @@ impl App {
             }
             Action::Key(k) => {
                 if let Some(req) = form.handle_key(&k) {
-                    fx.push(Effect::Tabs(TabEffect::Pick(req)));
+                    fx.push(Effect::Pick(req));
                 }
             }
             Action::Save => match form.to_record() {
@@ -114,7 +134,7 @@ impl App {
                     ));
                 }
             },
-            Action::Cancel if !form.is_dirty() => self.form = None,
+            Action::Cancel if !form.is_dirty() => self.modal = None,
             Action::Cancel | Action::Quit | Action::Interrupt => {
                 let dirty = form.is_dirty();
                 self.ask_to_leave_form(action, dirty);
@@ -130,15 +150,16 @@ impl App {
         match record {
             AnyRecord::Customer(_) => {
                 let none = std::collections::HashMap::new();
-                self.form = Some(RecordForm::new(record, &[], &none, self.today));
+                let form = RecordForm::new(record, &[], &none, self.today);
+                self.modal = Some(Modal::Form(Box::new(form)));
             }
-            other => fx.push(Effect::Tabs(TabEffect::OpenForm(Box::new(other)))),
+            other => fx.push(Effect::OpenForm(Box::new(other))),
         }
     }
 
-    pub(super) fn update_touch(&mut self, action: Action, fx: &mut Vec<Effect>) {
+    fn update_touch(&mut self, action: Action, fx: &mut Vec<Effect>) {
         use crate::domain::ActivityKind;
-        let Some(touch) = self.touch.as_mut() else {
+        let Some(Modal::Touch(touch)) = self.modal.as_mut() else {
             return;
         };
         let kind = match action {
@@ -158,7 +179,7 @@ impl App {
             // Ctrl-C closes the prompt like Esc: nothing is quit or lost
             // but the one line typed.
             Action::Cancel | Action::Interrupt => {
-                self.touch = None;
+                self.modal = None;
                 self.info("Touch not logged");
             }
             Action::Key(k) if touch.kind.is_none() => {
@@ -178,7 +199,7 @@ impl App {
             Action::Confirm | Action::Save => {
                 if let Some(activity) = touch.finish(self.today) {
                     let name = touch.name.clone();
-                    self.touch = None;
+                    self.modal = None;
                     fx.push(Effect::LogTouch(Box::new(activity), name));
                 }
             }
@@ -201,24 +222,10 @@ impl App {
             return self.info("Nothing to undo");
         };
         self.info(format!("Undoing: {}…", undo.describe()));
-        use super::tabs::{ListKind, TabEffect};
-        use crate::domain::Kind;
         fx.push(match undo {
-            Undo::Delete {
-                kind: Kind::Customer,
-                id,
-                name,
-            } => Effect::RestoreCustomer { id, name },
-            Undo::Delete { kind, id, name } => {
-                let list = match kind {
-                    Kind::Opportunity => ListKind::Deals,
-                    Kind::Product => ListKind::Products,
-                    _ => ListKind::Activities,
-                };
-                Effect::Tabs(TabEffect::Restore(list, id, name))
-            }
+            Undo::Delete { kind, id, name } => Effect::Restore { kind, id, name },
             Undo::Merge { merge_id, label } => Effect::Unmerge { merge_id, label },
-            Undo::Stage { before } => Effect::Tabs(TabEffect::UndoStage(before)),
+            Undo::Stage { before } => Effect::UndoStage(before),
         });
     }
 
@@ -232,17 +239,17 @@ impl App {
             ),
             (_, false) => ("Quit dossier? (y/n)", Pending::Quit),
         };
-        self.confirm = Some(Confirm::new(q, p));
+        self.ask(Confirm::new(q, p));
     }
 
-    pub(super) fn update_trash(&mut self, action: Action, fx: &mut Vec<Effect>) {
-        let Some(trash) = self.trash.as_mut() else {
+    fn update_trash(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(Modal::Trash(trash)) = self.modal.as_mut() else {
             return;
         };
         match action {
             Action::Up => trash.move_by(-1),
             Action::Down => trash.move_by(1),
-            Action::Cancel | Action::Interrupt => self.trash = None,
+            Action::Cancel | Action::Interrupt => self.modal = None,
             Action::Restore => {
                 if let Some(e) = trash.selected() {
                     fx.push(Effect::RestoreTrashed {
@@ -253,8 +260,8 @@ impl App {
                 }
             }
             Action::Purge => {
-                if let Some(e) = trash.selected() {
-                    self.confirm = Some(Confirm::new(
+                if let Some(e) = trash.selected().cloned() {
+                    self.ask(Confirm::new(
                         format!(
                             "Delete {} {} for good? This cannot be undone{} (y/n)",
                             e.kind,
@@ -268,7 +275,7 @@ impl App {
                         Pending::Purge {
                             kind: e.kind,
                             id: e.id,
-                            label: e.label.clone(),
+                            label: e.label,
                         },
                     ));
                 }
@@ -277,152 +284,72 @@ impl App {
         }
     }
 
-    pub(super) fn update_list(&mut self, action: Action, fx: &mut Vec<Effect>) {
-        let rows = self.table_rows();
-        let step = |a: &Action| -> Option<isize> {
-            Some(match a {
-                Action::Up => -1,
-                Action::Down => 1,
-                Action::PageUp => -(rows as isize),
-                Action::PageDown => rows as isize,
-                Action::Top => isize::MIN / 2,
-                Action::Bottom => isize::MAX / 2,
-                _ => return None,
-            })
+    /// An action on the tag filter.
+    fn update_tag_filter(&mut self, action: Action) {
+        let Some(Modal::TagFilter(f)) = self.modal.as_mut() else {
+            return;
         };
         match action {
-            Action::Quit => self.quit = true,
-            Action::Interrupt => {
-                self.confirm = Some(Confirm::new("Quit dossier? (y/n)", Pending::Quit));
+            Action::Down => f.move_by(1),
+            Action::Up => f.move_by(-1),
+            Action::Confirm => {
+                let Some(chosen) = f.chosen() else { return };
+                let kind = f.kind;
+                self.modal = None;
+                self.set_filter(kind, chosen);
             }
-            Action::Help => self.help = true,
-            Action::Messages => self.messages_open = true,
-            Action::NextTab | Action::PrevTab => {
-                let d = if action == Action::NextTab {
-                    1
-                } else {
-                    Tab::ALL.len() - 1
-                };
-                let next = Tab::ALL[(self.tab.index() + d) % Tab::ALL.len()];
-                self.switch_tab(next, fx);
-            }
-            Action::TabDashboard => self.switch_tab(Tab::Dashboard, fx),
-            Action::TabCustomers => self.switch_tab(Tab::Customers, fx),
-            Action::TabOpportunities => self.switch_tab(Tab::Opportunities, fx),
-            Action::TabProducts => self.switch_tab(Tab::Products, fx),
-            Action::TabActivities => self.switch_tab(Tab::Activities, fx),
-            Action::Search => self.open_search(SearchMode::Tab(self.tab), fx),
-            Action::Filter if self.tab == Tab::Customers => {
-                self.open_filter(crate::domain::Kind::Customer, fx)
-            }
-            Action::Undo => self.undo_last(fx),
-            Action::Trash => {
-                self.trash = Some(Default::default());
-                fx.push(Effect::LoadTrash);
-            }
-            Action::GlobalSearch => self.open_search(SearchMode::Global, fx),
-            Action::ClearSearch if self.search.filter.is_some() => self.clear_search(fx),
-            _ if self.tab != Tab::Customers && action != Action::Reload => {
-                self.update_tab_list(action, fx)
-            }
-            ref a if step(a).is_some() => {
-                let d = step(a).unwrap_or(0);
-                if self.tab == Tab::Customers {
-                    self.customers.move_by(d, rows);
+            Action::Key(k) => {
+                if let Some(req) = super::field::input_request(&k) {
+                    f.edit(req);
                 }
             }
-            Action::DetailDown | Action::DetailUp if self.tab == Tab::Customers => {
-                let id = self.customers.selected_id().unwrap_or(0);
-                let now = if self.detail_scroll.0 == id {
-                    self.detail_scroll.1
-                } else {
-                    0
-                };
-                let next = if action == Action::DetailDown {
-                    now.saturating_add(3)
-                } else {
-                    now.saturating_sub(3)
-                };
-                self.detail_scroll = (id, next);
-            }
-            Action::Reload => {
-                self.customers.invalidate();
-                fx.push(self.customers.reload(None));
-                self.tabs.invalidate();
-                if self.tab != Tab::Customers && self.tab != Tab::Dashboard {
-                    self.switch_tab(self.tab, fx);
-                }
-                self.reload_counts(fx);
-                self.info("Reloaded");
-            }
-            _ if self.tab != Tab::Customers => {}
-            Action::SortNext => {
-                let next = self.customers.sort.next();
-                fx.push(self.customers.request_sort(next, false));
-                self.info(format!("Sorting by {}…", next.label()));
-            }
-            Action::SortReverse => {
-                let c = &mut self.customers;
-                c.descending = !c.descending;
-                c.ids.reverse();
-                if !c.ids.is_empty() {
-                    c.cursor = c.ids.len() - 1 - c.cursor;
-                }
-                c.invalidate();
-                c.move_by(0, rows);
-            }
-            Action::ToggleDetail => {
-                if self.is_wide() {
-                    self.detail_open = !self.detail_open;
-                } else {
-                    self.detail_full = !self.detail_full;
-                }
-            }
-            Action::Add => self.open_form(Customer::default().into(), fx),
-            Action::Edit => match self.customers.selected_file() {
-                Some(f) => {
-                    let c = f.customer.clone();
-                    self.open_form(c.into(), fx)
-                }
-                None if self.customers.ids.is_empty() => {
-                    self.info("No customer to edit — press a to add one")
-                }
-                None => self.info("Still loading that customer — try again"),
-            },
-            Action::Delete => {
-                let target = self.customers.selected_file().map(|f| {
-                    (
-                        f.customer.meta.id,
-                        f.customer.meta.version,
-                        f.customer.name.clone(),
-                    )
-                });
-                if let Some((id, version, name)) = target {
-                    self.confirm = Some(Confirm::new(
-                        format!("Move {name} to the trash? (y/n)"),
-                        Pending::Delete { id, version, name },
-                    ));
-                }
-            }
-            Action::Merge => match self.customers.selected_file() {
-                Some(f) => fx.push(Effect::FindDuplicates {
-                    id: f.customer.meta.id,
-                    name: f.customer.name.clone(),
-                }),
-                None => self.info("Select a customer first"),
-            },
-            Action::LogTouch => {
-                if let Some(row) = self.customers.selected_row() {
-                    self.touch = Some(TouchEntry::new(row.id, &row.name));
-                }
-            }
-            Action::MarkDone => match self.customers.selected_id() {
-                Some(id) => fx.push(Effect::FollowUpDone(super::effect::DoneTarget::Customer(
-                    id,
-                ))),
-                None => self.info("Select a customer first"),
-            },
+            Action::Cancel | Action::Quit | Action::Interrupt => self.modal = None,
             _ => {}
         }
+    }
+
+    /// An action on the won/lost reason prompt.
+    fn update_reason(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let Some(Modal::Reason(r)) = self.modal.as_mut() else {
+            return;
+        };
+        match action {
+            Action::Cancel | Action::Interrupt => {
+                self.modal = None;
+                self.info("Stage not changed");
+            }
+            Action::Confirm | Action::Save => {
+                let reason = r.input.value().trim().to_string();
+                if reason.is_empty() && r.to == Stage::Lost {
+                    r.problem = Some("say why the deal was lost, then Enter".into());
+                    return;
+                }
+                let mut o = r.deal.clone();
+                self.tabs.stage_before = Some(o.clone());
+                o.stage = r.to;
+                o.close_reason = reason;
+                self.modal = None;
+                self.info(format!("Marking {} {}…", o.title, o.stage));
+                fx.push(Effect::Save(Box::new(AnyRecord::Opportunity(o))));
+            }
+            Action::Key(k) => {
+                if let Some(req) = super::field::input_request(&k) {
+                    r.input.handle(req);
+                    r.problem = None;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Opens the touch entry for a customer.
+    pub(super) fn open_touch(&mut self, id: i64, name: &str) {
+        self.modal = Some(Modal::Touch(TouchEntry::new(id, name)));
+    }
+
+    /// Opens the trash view.
+    pub(super) fn open_trash(&mut self, fx: &mut Vec<Effect>) {
+        self.modal = Some(Modal::Trash(Default::default()));
+        fx.push(Effect::LoadTrash);
     }
 }

@@ -121,7 +121,7 @@ impl Harness {
     /// Customer names in list order (rows not loaded are empty).
     pub fn names(&self) -> Vec<String> {
         let c = &self.app.customers;
-        (0..c.ids.len())
+        (0..c.len())
             .map(|i| c.row(i).map(|r| r.name.clone()).unwrap_or_default())
             .collect()
     }
@@ -147,16 +147,16 @@ impl Harness {
 
     /// Focuses the form field named `key`.
     pub fn focus(&mut self, key: &str) -> &mut Self {
-        let form = self.app.form.as_ref().expect("a form is open");
+        let form = self.app.form().expect("a form is open");
         let i = form.fields.iter().position(|f| f.key == key).unwrap();
-        self.app.form.as_mut().unwrap().focus = i;
+        self.app.form_mut().unwrap().focus = i;
         self
     }
 
     /// Tabs through the form (as a person would) to the field `key`.
     pub fn tab_to(&mut self, key: &str) -> &mut Self {
         for _ in 0..40 {
-            let form = self.app.form.as_ref().expect("a form is open");
+            let form = self.app.form().expect("a form is open");
             if form.fields[form.focus].key == key {
                 return self;
             }

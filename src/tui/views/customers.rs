@@ -39,7 +39,7 @@ fn header_cell<'a>(app: &App, label: &'a str, sort: CustomerSort) -> Cell<'a> {
 fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let list = &app.customers;
-    let total = list.ids.len();
+    let total = list.len();
     let mut title = vec![Span::styled(" Customers ", t.title())];
     if list.loaded && total > 0 {
         let plus = if list.partial { "+" } else { "" };
@@ -49,7 +49,7 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
             group(total)
         )));
     }
-    if list.sorting {
+    if list.loading {
         let what = if list.partial {
             "loading… "
         } else {
@@ -57,7 +57,7 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
         };
         title.push(Span::styled(what, t.dim()));
     }
-    if let Some((d, v)) = &list.tag_filter {
+    if let Some((d, v)) = &list.filter {
         title.push(Span::styled(format!("filter {d}:{v} "), t.focus()));
     }
     let block = Block::default()
@@ -67,7 +67,7 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new("Loading…").block(block), area);
         return;
     }
-    if total == 0 && list.tag_filter.is_some() {
+    if total == 0 && list.filter.is_some() {
         let msg = Paragraph::new(vec![
             Line::raw(""),
             Line::raw("  No customer carries that tag — f to change the filter."),

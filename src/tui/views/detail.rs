@@ -23,13 +23,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .title(Line::from(title));
     let lines = match app.customers.selected_file() {
         Some(file) => file_lines(t, file, area.width.saturating_sub(2) as usize, app.today),
-        None if app.customers.ids.is_empty() => vec![Line::raw("No customer selected.")],
+        None if app.customers.is_empty() => vec![Line::raw("No customer selected.")],
         None => vec![Line::styled("Loading…", t.dim())],
     };
-    let scroll = match app.detail_scroll {
-        (id, n) if Some(id) == app.customers.selected_id() => n,
-        _ => 0,
-    };
+    let scroll = app.customers.detail_scroll;
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

@@ -38,23 +38,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Tab::Activities => tab_views::draw_activities(frame, app, body),
     }
     draw_status(frame, app, status);
-    if let Some(form) = &app.form {
-        record_form::draw(frame, app, form, body);
-    }
-    if let Some(r) = &app.tabs.reason {
-        record_form::draw_reason(frame, app, r, body);
-    }
-    if let Some(f) = &app.tabs.filter {
-        record_form::draw_filter(frame, app, f, body);
-    }
-    if let Some(touch) = &app.touch {
-        overlay::draw_touch(frame, app, touch, body);
-    }
-    if let Some(trash) = &app.trash {
-        trash::draw(frame, app, trash, body);
-    }
-    if let Some(confirm) = &app.confirm {
-        overlay::draw_confirm(frame, app, confirm, body);
+    if let Some(modal) = &app.modal {
+        draw_modal(frame, app, modal, body);
     }
     if app.search.mode == Some(crate::tui::search::SearchMode::Global) {
         search::draw_global(frame, app, body);
@@ -64,6 +49,24 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if app.messages_open {
         messages::draw(frame, app, body);
+    }
+}
+
+/// The open prompt (a question over the prompt it returns to).
+fn draw_modal(frame: &mut Frame, app: &App, modal: &crate::tui::modal::Modal, body: Rect) {
+    use crate::tui::modal::Modal;
+    match modal {
+        Modal::Form(form) => record_form::draw(frame, app, form, body),
+        Modal::Reason(r) => record_form::draw_reason(frame, app, r, body),
+        Modal::TagFilter(f) => record_form::draw_filter(frame, app, f, body),
+        Modal::Touch(touch) => overlay::draw_touch(frame, app, touch, body),
+        Modal::Trash(trash) => trash::draw(frame, app, trash, body),
+        Modal::Question { confirm, under } => {
+            if let Some(under) = under {
+                draw_modal(frame, app, under, body);
+            }
+            overlay::draw_confirm(frame, app, confirm, body);
+        }
     }
 }
 
@@ -109,11 +112,16 @@ fn hint(app: &App) -> String {
     let ctx = app.context();
     if matches!(
         ctx,
-        Context::Picker | Context::Filter | Context::Touch | Context::Prompt
+        Context::Picker
+            | Context::Filter
+            | Context::Touch
+            | Context::Prompt
+            | Context::Confirm
+            | Context::Trash
     ) {
         return prompt_hint(app, ctx);
     }
-    if let Some(form) = &app.form {
+    if let Some(form) = app.form() {
         return form_hint(app, form);
     }
     if let Some(h) = tab_hint(app) {
@@ -262,7 +270,7 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
 fn tab_hint(app: &App) -> Option<String> {
     use super::action::Action;
     use super::keymap::Context;
-    let items: &[(Action, &str)] = if app.tabs.modal() {
+    let items: &[(Action, &str)] = if app.modal.is_some() {
         return None;
     } else {
         match app.tab {

@@ -5,7 +5,7 @@
 use super::clean;
 use super::search::highlighted;
 use crate::tui::app::App;
-use crate::tui::records::{Column, Listed, RecordList};
+use crate::tui::list::{Column, Entry, Listed, RecordList};
 use crate::tui::widgets::chips::chip;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -29,11 +29,11 @@ pub fn split(app: &App, area: Rect) -> (Option<Rect>, Option<Rect>) {
     }
 }
 
-pub fn draw<R: Listed, F>(
+pub fn draw<E: Entry, R: Listed, F>(
     frame: &mut Frame,
     app: &App,
     title: &str,
-    list: &RecordList<R, F>,
+    list: &RecordList<E, R, F>,
     columns: &[Column<R>],
     area: Rect,
 ) {

@@ -1,12 +1,12 @@
-//! A background reader for the tabs' slow reads (a list's id order, the
-//! dashboard, the tag filter's counts): its own connection to the book, so
-//! switching tabs on a big book never waits. Requests that a newer one of
-//! the same sort has superseded are skipped; answers the app no longer
-//! wants are dropped by their generation (see `tabs_load.rs`).
+//! A background reader for the slow reads (a list's id order, the
+//! dashboard, the tag filter's counts, the book's counts): its own
+//! connection to the book, so switching tabs on a big book never waits.
+//! Requests that a newer one of the same sort has superseded are skipped;
+//! answers the app no longer wants are dropped by their generation (see
+//! `lists.rs`).
 
-use super::effect::Model;
-use super::effect::{Outcome, Runtime};
-use super::tabs::{perform, TabEffect, TabOutcome};
+use super::effect::{Effect, Model, Outcome};
+use super::runtime::{read, Runtime};
 use crate::domain::Clock;
 use crate::store::Store;
 use std::path::PathBuf;
@@ -14,29 +14,29 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 /// What the reader sends back per request: None for a skipped one.
-type Answer = Option<Result<TabOutcome, String>>;
+type Answer = Option<Result<Outcome, String>>;
 
-pub struct TabReader {
-    tx: Sender<TabEffect>,
+pub struct Reader {
+    tx: Sender<Effect>,
     rx: Receiver<Answer>,
     /// Requests sent and not answered yet.
     pending: usize,
 }
 
 /// Whether `newer` makes `older` pointless.
-fn supersedes(newer: &TabEffect, older: &TabEffect) -> bool {
+fn supersedes(newer: &Effect, older: &Effect) -> bool {
     match (newer, older) {
-        (TabEffect::LoadIds { list: a, .. }, TabEffect::LoadIds { list: b, .. }) => a == b,
-        (TabEffect::LoadDashboard(_), TabEffect::LoadDashboard(_)) => true,
-        (TabEffect::TagCounts(a), TabEffect::TagCounts(b)) => a == b,
-        (TabEffect::Counts, TabEffect::Counts) => true,
+        (Effect::LoadIds { kind: a, .. }, Effect::LoadIds { kind: b, .. }) => a == b,
+        (Effect::LoadDashboard(_), Effect::LoadDashboard(_)) => true,
+        (Effect::TagCounts(a), Effect::TagCounts(b)) => a == b,
+        (Effect::LoadCounts, Effect::LoadCounts) => true,
         _ => false,
     }
 }
 
-impl TabReader {
-    pub fn start(path: PathBuf, clock: Clock) -> TabReader {
-        let (tx, requests) = channel::<TabEffect>();
+impl Reader {
+    pub fn start(path: PathBuf, clock: Clock) -> Reader {
+        let (tx, requests) = channel::<Effect>();
         let (answers, rx) = channel::<Answer>();
         std::thread::spawn(move || {
             let mut store: Option<Store> = None;
@@ -60,24 +60,24 @@ impl TabReader {
                         }
                     }
                     let Some(s) = store.as_mut() else { continue };
-                    let answer = perform(s, batch[i].clone()).map_err(|e| e.to_string());
+                    let answer = read(s, batch[i].clone()).map_err(|e| e.to_string());
                     if answers.send(Some(answer)).is_err() {
                         return;
                     }
                 }
             }
         });
-        TabReader { tx, rx, pending: 0 }
+        Reader { tx, rx, pending: 0 }
     }
 
-    pub fn submit(&mut self, effect: TabEffect) {
+    pub fn submit(&mut self, effect: Effect) {
         if self.tx.send(effect).is_ok() {
             self.pending += 1;
         }
     }
 
     /// Answers that arrived (waiting up to `timeout` for the first).
-    pub fn take(&mut self, timeout: Option<Duration>) -> Vec<Result<TabOutcome, String>> {
+    pub fn take(&mut self, timeout: Option<Duration>) -> Vec<Result<Outcome, String>> {
         let mut out = Vec::new();
         if let (Some(t), true) = (timeout, self.pending > 0) {
             match self.rx.recv_timeout(t) {
@@ -102,15 +102,15 @@ impl TabReader {
 
 impl Runtime {
     /// Hands the background reader's answers to the app.
-    pub(super) fn take_tab_reads(&mut self, app: &mut dyn Model, wait: Option<Duration>) -> bool {
-        let Some(reader) = self.tab_reader.as_mut() else {
+    pub(super) fn take_reads(&mut self, app: &mut dyn Model, wait: Option<Duration>) -> bool {
+        let Some(reader) = self.reader.as_mut() else {
             return false;
         };
         let answers = reader.take(wait);
         let any = !answers.is_empty();
         for a in answers {
             let o = match a {
-                Ok(o) => Outcome::Tabs(o),
+                Ok(o) => o,
                 Err(e) => Outcome::Failed(e),
             };
             let effects = app.apply(o);
@@ -123,12 +123,12 @@ impl Runtime {
     /// answered and applied. For tests; true when nothing is left waiting.
     pub fn wait_tabs(&mut self, app: &mut dyn Model, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        while self.tab_reader.as_ref().is_some_and(|r| r.pending() > 0) {
+        while self.reader.as_ref().is_some_and(|r| r.pending() > 0) {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return false;
             }
-            self.take_tab_reads(app, Some(left));
+            self.take_reads(app, Some(left));
         }
         true
     }
