@@ -41,6 +41,27 @@ fn threads_report(n: u64) {
     );
 }
 
+/// What the customer list holds once the first frame's work is done: rows
+/// and bytes per row (a bare id each, 8 bytes, however big the book).
+fn list_report(path: &std::path::Path, n: u64) {
+    let store = Store::open(path).expect("open");
+    let (mut app, _) = tui::new_app(&store);
+    let mut runtime = tui::Runtime::new(store, None);
+    runtime.dispatch(&mut app, tui::Action::Resize(120, 40));
+    let start = app.start(false);
+    runtime.run_all(&mut app, start);
+    let entries = &app.customers.entries;
+    let bytes = std::mem::size_of_val(entries.as_slice());
+    println!(
+        "startup_{n}: the customer list holds {} rows in {} bytes ({} bytes a row, {} allocated)",
+        entries.len(),
+        bytes,
+        bytes.checked_div(entries.len()).unwrap_or(0),
+        entries.capacity() * std::mem::size_of_val(entries.first().unwrap_or(&0)),
+    );
+    runtime.shutdown();
+}
+
 fn book(customers: u64) -> PathBuf {
     // Books live outside the source tree (`DOSSIER_BENCH_BOOKS`, default
     // the temp dir): a 1M book is gigabytes.
@@ -132,6 +153,7 @@ fn startup(c: &mut Criterion) {
                 spent
             })
         });
+        list_report(&path, n);
         threads_report(n);
     }
     group.finish();

@@ -47,7 +47,7 @@ pub fn agenda(
 ) -> Result<ExitCode> {
     let today = store.clock().today();
     if ics {
-        let path = output.ok_or_else(|| anyhow!("--ics needs a file: -o FILE"))?;
+        let path = output.ok_or_else(|| anyhow!("{}", crate::tr!("agenda-ics-needs-file")))?;
         // A calendar wants what is coming too, not only what is due.
         // (Dates are compared as ISO text, so the bound is a 4-digit year.)
         let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(today);
@@ -59,24 +59,32 @@ pub fn agenda(
         // over the book, a link or (without --force) an existing file.
         let mut file = store
             .output_file(&path, force)
-            .map_err(|e| anyhow!("not written — {e}"))?;
-        file.file()
-            .write_all(text.as_bytes())
-            .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
-        file.commit().map_err(|e| anyhow!("not written — {e}"))?;
+            .map_err(|e| anyhow!("{}", crate::tr!("file-not-written", error = e.to_string())))?;
+        file.file().write_all(text.as_bytes()).map_err(|e| {
+            anyhow!(
+                "{}",
+                crate::tr!(
+                    "file-cannot-write",
+                    path = path.display().to_string(),
+                    error = e.to_string()
+                )
+            )
+        })?;
+        file.commit()
+            .map_err(|e| anyhow!("{}", crate::tr!("file-not-written", error = e.to_string())))?;
         println!(
-            "{} open follow-up reminder{} and {} birthday{} or anniversar{} written to {} — import it into your calendar app",
-            all.len(),
-            if all.len() == 1 { "" } else { "s" },
-            days.len(),
-            if days.len() == 1 { "" } else { "s" },
-            if days.len() == 1 { "y" } else { "ies" },
-            path.display()
+            "{}",
+            crate::tr!(
+                "agenda-ics-written",
+                reminders = all.len(),
+                occasions = days.len(),
+                path = path.display().to_string()
+            )
         );
         return Ok(ExitCode::SUCCESS);
     }
     if output.is_some() {
-        return Err(anyhow!("-o FILE goes with --ics"));
+        return Err(anyhow!("{}", crate::tr!("agenda-output-needs-ics")));
     }
     let total = store.count_follow_ups_due(today)?;
     let limit = if json { usize::MAX >> 1 } else { TEXT_ROWS };
@@ -116,19 +124,24 @@ fn occasions_text(days: &[Occasion], today: NaiveDate) -> String {
     if days.is_empty() {
         return String::new();
     }
-    let mut out = format!("Birthdays and anniversaries in the next {OCCASION_DAYS} days:\n");
+    let mut out = format!("{}\n", crate::tr!("agenda-occasions", days = OCCASION_DAYS));
     for o in days {
         let when = match (o.date - today).num_days() {
-            0 => "today".to_string(),
-            1 => "tomorrow".to_string(),
-            n => format!("in {n} days"),
+            0 => crate::tr!("agenda-today"),
+            1 => crate::tr!("agenda-tomorrow"),
+            n => crate::tr!("agenda-in-days", count = n),
         };
         let years = o.years.map(|y| format!(" ({y})")).unwrap_or_default();
+        let what = match o.what {
+            "birthday" => crate::tr!("agenda-birthday"),
+            "anniversary" => crate::tr!("agenda-anniversary"),
+            other => other.to_string(),
+        };
         out.push_str(&format!(
-            "  {when:<13} {} (#{}) — {}{years}, {}\n",
+            "  {} {} (#{}) — {what}{years}, {}\n",
+            super::output::pad(&when, 13),
             sanitize_for_terminal(&o.customer_name),
             o.customer_id,
-            o.what,
             o.date
         ));
     }
@@ -138,24 +151,19 @@ fn occasions_text(days: &[Occasion], today: NaiveDate) -> String {
 /// The text agenda: a headline with the counts, then one line per reminder.
 fn agenda_text(due: &[FollowUp], total: i64, today: NaiveDate) -> String {
     if total == 0 {
-        return format!("No follow-ups due today ({today}).\n");
+        return format!("{}\n", crate::tr!("agenda-none", today = today.to_string()));
     }
     let overdue = due.iter().filter(|f| f.due < today).count();
-    let mut out = format!(
-        "{total} follow-up{} due by today ({today}){}:\n",
-        if total == 1 { "" } else { "s" },
-        if overdue > 0 && total as usize == due.len() {
-            format!(", {overdue} overdue")
-        } else {
-            String::new()
-        }
-    );
+    let mut out = crate::tr!("agenda-due", count = total, today = today.to_string());
+    if overdue > 0 && total as usize == due.len() {
+        out.push_str(&crate::tr!("agenda-overdue", count = overdue));
+    }
+    out.push_str(":\n");
     for f in due {
         let late = (today - f.due).num_days();
         let when = match late {
-            0 => "today".to_string(),
-            1 => "1 day late".to_string(),
-            n => format!("{n} days late"),
+            0 => crate::tr!("agenda-today"),
+            n => crate::tr!("agenda-days-late", count = n),
         };
         let mut summary: String = sanitize_for_terminal(&f.summary)
             .chars()
@@ -165,18 +173,19 @@ fn agenda_text(due: &[FollowUp], total: i64, today: NaiveDate) -> String {
             summary.push('…');
         }
         out.push_str(&format!(
-            "  {when:<13} {} (#{}) — {} {}: {summary}  [done: dossier done {}]\n",
+            "  {} {} (#{}) — {} {}: {summary}  [{}]\n",
+            super::output::pad(&when, 13),
             sanitize_for_terminal(&f.customer_name),
             f.customer_id,
-            f.kind,
+            super::output::activity_kind(&f.kind),
             f.touched_on,
-            f.activity_id
+            crate::tr!("agenda-done-hint", id = f.activity_id)
         ));
     }
     if (due.len() as i64) < total {
         out.push_str(&format!(
-            "  … and {} more: dossier agenda --json lists them all\n",
-            total - due.len() as i64
+            "  {}\n",
+            crate::tr!("agenda-more", count = total - due.len() as i64)
         ));
     }
     out
@@ -192,15 +201,27 @@ pub fn done(store: &mut Store, id: i64) -> Result<ExitCode> {
         Some(c) => store
             .customer(c)
             .map(|c| sanitize_for_terminal(&c.name))
-            .unwrap_or_else(|_| format!("customer {c}")),
+            .unwrap_or_else(|_| crate::tr!("done-customer-id", id = c)),
         None => String::new(),
     };
     println!(
-        "follow-up due {} with {who} (activity {id}) marked done",
-        a.next_follow_up.map(|d| d.to_string()).unwrap_or_default()
+        "{}",
+        crate::tr!(
+            "done-marked",
+            due = a.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
+            who = who,
+            id = id
+        )
     );
     for c in &done.changes {
-        println!("  tag {} {}", c.kind, sanitize_for_terminal(&c.to_string()));
+        println!(
+            "  {}",
+            crate::tr!(
+                "done-tag",
+                kind = super::people::kind_name(c.kind),
+                change = sanitize_for_terminal(&c.to_string())
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,9 +7,7 @@ use std::path::PathBuf;
 fn record_id(s: &str) -> Result<i64, String> {
     match s.trim().parse::<i64>() {
         Ok(n) if n >= 0 => Ok(n),
-        _ => Err(
-            "expected a record id: a whole number such as 12, as shown by `dossier list`".into(),
-        ),
+        _ => Err(crate::tr!("arg-record-id")),
     }
 }
 
@@ -17,9 +15,7 @@ fn record_id(s: &str) -> Result<i64, String> {
 fn version_number(s: &str) -> Result<i64, String> {
     match s.trim().parse::<i64>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(
-            "expected a version: a whole number from 1, as shown by `dossier show --json`".into(),
-        ),
+        _ => Err(crate::tr!("arg-version")),
     }
 }
 

@@ -37,71 +37,114 @@ pub fn import(
         println!("{}", super::output::to_json_pretty(&report)?);
     } else {
         if let Some(enc) = report.encoding.as_deref().filter(|e| *e != "UTF-8") {
-            println!("read as {enc} (if the text looks wrong, name the encoding with --encoding)");
+            println!("{}", crate::tr!("import-read-as", encoding = enc));
         }
         if !report.ignored_columns.is_empty() {
             println!(
-                "columns not imported: {} (map them with --map 'COLUMN=FIELD')",
-                clean(&report.ignored_columns.join(", "))
+                "{}",
+                crate::tr!(
+                    "import-columns-ignored",
+                    columns = clean(&report.ignored_columns.join(", "))
+                )
             );
         }
         if dry_run {
             for action in [Action::Created, Action::Updated] {
-                let verb = match action {
-                    Action::Created => "would create",
-                    _ => "would update",
-                };
                 for r in report.rows.iter().filter(|r| r.action == action).take(SHOW) {
-                    let id = if r.id > 0 {
-                        format!(" (customer {})", r.id)
-                    } else {
-                        String::new()
-                    };
-                    println!("line {:>6}: {verb} {}{id}", r.line, clean(&r.label));
+                    let line = format!("{:>6}", r.line);
+                    let label = clean(&r.label);
+                    println!(
+                        "{}",
+                        match (action, r.id > 0) {
+                            (Action::Created, _) => {
+                                crate::tr!("import-would-create", line = line, label = label)
+                            }
+                            (_, true) => crate::tr!(
+                                "import-would-update-id",
+                                line = line,
+                                label = label,
+                                id = r.id
+                            ),
+                            (_, false) => {
+                                crate::tr!("import-would-update", line = line, label = label)
+                            }
+                        }
+                    );
                 }
             }
         }
         for r in report.rejected.iter().take(SHOW) {
             if r.line == 0 {
                 // Not a line of the file: a backup's record (a clash).
-                println!("not restored — {}", clean(&r.reason));
+                println!(
+                    "{}",
+                    crate::tr!("import-not-restored", reason = clean(&r.reason))
+                );
             } else {
-                println!("line {:>6}: rejected — {}", r.line, clean(&r.reason));
+                println!(
+                    "{}",
+                    crate::tr!(
+                        "import-rejected",
+                        line = format!("{:>6}", r.line),
+                        reason = clean(&r.reason)
+                    )
+                );
             }
         }
         if report.rejected.len() > SHOW {
             println!(
-                "… and {} more rejected rows (--json lists them all)",
-                report.rejected.len() - SHOW
+                "{}",
+                crate::tr!("import-more-rejected", count = report.rejected.len() - SHOW)
             );
         }
         if !report.kept_properties.is_empty() {
             let names: Vec<&str> = report.kept_properties.iter().map(String::as_str).collect();
             println!(
-                "vCard properties kept but not shown: {} (stored with each customer as a custom field 'vcard NAME'; a vCard export gives them back)",
-                clean(&names.join(", "))
+                "{}",
+                crate::tr!("import-vcard-kept", names = clean(&names.join(", ")))
             );
         }
         for w in report.warnings.iter().take(SHOW) {
-            println!("line {:>6}: warning — {}", w.line, clean(&w.message));
+            println!(
+                "{}",
+                crate::tr!(
+                    "import-warning",
+                    line = format!("{:>6}", w.line),
+                    message = clean(&w.message)
+                )
+            );
         }
         if report.warnings.len() > SHOW {
             println!(
-                "… and {} more warnings (--json lists them all)",
-                report.warnings.len() - SHOW
+                "{}",
+                crate::tr!("import-more-warnings", count = report.warnings.len() - SHOW)
             );
         }
         let total = started.elapsed().as_secs_f64();
         match report.classified_by_sweep_ms {
             Some(ms) => {
                 let sweep = ms as f64 / 1000.0;
-                println!("{} in {:.1} s", report.summary(), total - sweep);
-                println!("classified the whole book in one sweep in {sweep:.1} s");
+                let took = format!("{:.1}", total - sweep);
+                println!(
+                    "{}",
+                    crate::tr!("import-took", summary = summary(&report), seconds = took)
+                );
+                println!(
+                    "{}",
+                    crate::tr!("import-swept", seconds = format!("{sweep:.1}"))
+                );
             }
-            None => println!("{} in {total:.1} s", report.summary()),
+            None => println!(
+                "{}",
+                crate::tr!(
+                    "import-took",
+                    summary = summary(&report),
+                    seconds = format!("{total:.1}")
+                )
+            ),
         }
         if defer_classify && !dry_run {
-            println!("classification deferred: the next start of dossier (or dossier classify) tags the imported customers");
+            println!("{}", crate::tr!("import-deferred"));
         }
     }
     // 2: rows were rejected; 3: every row is in, but some need a look
@@ -286,4 +329,26 @@ fn tags_in_ids(kind: Kind, tags: Vec<String>) -> Vec<String> {
             None => t,
         })
         .collect()
+}
+
+/// "created 3, updated 1, unchanged 0, rejected 0, warnings 0" in the
+/// language in force.
+fn summary(report: &crate::interchange::ImportReport) -> String {
+    let counts = crate::tr!(
+        "import-summary",
+        created = report.created,
+        updated = report.updated,
+        unchanged = report.unchanged,
+        rejected = report.rejected.len(),
+        warnings = report.warnings.len()
+    );
+    let mut out = if report.dry_run {
+        crate::tr!("import-dry-run", counts = counts)
+    } else {
+        counts
+    };
+    if report.blank > 0 {
+        out.push_str(&crate::tr!("import-blank", count = report.blank));
+    }
+    out
 }

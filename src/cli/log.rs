@@ -97,11 +97,21 @@ pub fn install_panic_hook(log: Option<PathBuf>) {
         let clean = crate::domain::text::sanitize_for_terminal(&message);
         match &log {
             Some(p) => eprintln!(
-                "dossier stopped because of a bug: {clean} ({place})\nThe log is at {} — please attach it to a bug report. Your saved data is safe.",
-                p.display()
+                "{}",
+                crate::tr!(
+                    "panic-with-log",
+                    message = clean.as_str(),
+                    place = place.as_str(),
+                    log = p.display().to_string()
+                )
             ),
             None => eprintln!(
-                "dossier stopped because of a bug: {clean} ({place})\nYour saved data is safe."
+                "{}",
+                crate::tr!(
+                    "panic-no-log",
+                    message = clean.as_str(),
+                    place = place.as_str()
+                )
             ),
         }
     }));

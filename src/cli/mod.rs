@@ -18,6 +18,8 @@ mod search;
 mod team;
 
 pub use args::{Cli, Command};
+pub(crate) use people::field_label;
+pub(crate) use search::field_name as search_field_name;
 
 /// The catalog key of a field's label (`field-customer-city`), for the
 /// catalog completeness test and the screens.

@@ -81,7 +81,7 @@ fn highlight(text: &str, indices: &[usize], bold: bool) -> String {
 }
 
 /// The field a hit matched in, for people.
-fn field_name(field: crate::search::Field) -> String {
+pub(crate) fn field_name(field: crate::search::Field) -> String {
     use crate::search::Field;
     match field {
         Field::Name => crate::tr!("search-field-name"),

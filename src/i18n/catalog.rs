@@ -29,6 +29,11 @@ pub(crate) const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/i18n/en/help.ftl"),
         include_str!("../../assets/i18n/zh-CN/help.ftl"),
     ),
+    (
+        "tui.ftl",
+        include_str!("../../assets/i18n/en/tui.ftl"),
+        include_str!("../../assets/i18n/zh-CN/tui.ftl"),
+    ),
 ];
 
 /// An argument of a message: a text, or a number (which also picks plural

@@ -107,7 +107,27 @@ fn generated_keys() -> BTreeSet<String> {
             keys.insert(crate::cli::people_field_key(specs, s.name));
         }
     }
+    // The key map's descriptions, named in assets/keymap.toml.
+    let keymap = crate::tui::keymap::KeyMap::defaults();
+    for ctx in crate::tui::keymap::Context::ALL {
+        keys.extend(keymap.bindings(ctx).iter().filter_map(|b| b.msg.clone()));
+    }
     keys
+}
+
+#[test]
+fn the_default_key_descriptions_are_the_catalogs_english_words() {
+    let keymap = crate::tui::keymap::KeyMap::defaults();
+    for ctx in crate::tui::keymap::Context::ALL {
+        for b in keymap.bindings(ctx) {
+            let key = b
+                .msg
+                .as_deref()
+                .unwrap_or_else(|| panic!("{b:?} names no msg"));
+            assert_eq!(message(Lang::En, key, &[]), b.desc, "{key}");
+            assert_ne!(message(Lang::Zh, key, &[]), b.desc, "{key} in Chinese");
+        }
+    }
 }
 
 #[test]

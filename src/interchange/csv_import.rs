@@ -93,7 +93,9 @@ pub(super) fn import(
         .from_reader(text.as_bytes());
     let mut headers = rdr
         .headers()
-        .map_err(|e| InterchangeError::Format(format!("cannot read the header line: {e}")))?
+        .map_err(|e| {
+            InterchangeError::Format(crate::tr!("import-no-header-read", error = e.to_string()))
+        })?
         .clone();
     if opts.no_header {
         // Without a header line the reader hands the first row back as
@@ -101,9 +103,7 @@ pub(super) fn import(
         headers = (1..=headers.len()).map(|i| i.to_string()).collect();
     }
     if headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(InterchangeError::Format(
-            "the file is empty or has no header line".into(),
-        ));
+        return Err(InterchangeError::Format(crate::tr!("import-empty-file")));
     }
     let mapping = mapping(opts, &headers, report)?;
     let bar = progress_bar(text.len() as u64, opts.progress);
@@ -229,7 +229,10 @@ fn each_row<T: Send>(
                         if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                             return Err(InterchangeError::Format(format!("line {line}: {e}")));
                         }
-                        batch.push(Item::Unreadable(line, format!("unreadable row: {e}")));
+                        batch.push(Item::Unreadable(
+                            line,
+                            crate::tr!("import-unreadable-row", error = e.to_string()),
+                        ));
                     }
                 }
                 if batch.len() == BATCH

@@ -120,9 +120,9 @@ pub fn export(store: &Store, opts: &ExportOptions, out: &mut dyn Write) -> Resul
         Format::Json => json::export(store, opts, out),
         Format::Vcf => {
             if opts.kind.is_some_and(|k| k != Kind::Customer) {
-                return Err(InterchangeError::Format(
-                    "vCard holds customers only — use csv or json for other kinds".into(),
-                ));
+                return Err(InterchangeError::Format(crate::tr!(
+                    "export-vcard-customers-only"
+                )));
             }
             let allowed = tag_filter(store, Kind::Customer, &opts.tags)?;
             each_live(
@@ -135,9 +135,9 @@ pub fn export(store: &Store, opts: &ExportOptions, out: &mut dyn Write) -> Resul
         Format::Csv => export_csv(store, opts.kind.unwrap_or(Kind::Customer), &opts.tags, out),
         Format::GoogleCsv | Format::OutlookCsv => {
             if opts.kind.is_some_and(|k| k != Kind::Customer) {
-                return Err(InterchangeError::Format(
-                    "--shape google/outlook holds customers only — drop --kind or --shape".into(),
-                ));
+                return Err(InterchangeError::Format(crate::tr!(
+                    "export-shape-customers-only"
+                )));
             }
             let shape = if opts.format == Format::GoogleCsv {
                 super::shaped::Shape::Google

@@ -147,7 +147,12 @@ fn check(b: &Backup, rules: &crate::classify::RuleSet, report: &mut ImportReport
     }
     let has = |k: Kind, id: i64| ids[slot(k)].contains(&id);
     let missing = |from: String, k: Kind, id: i64| {
-        format!("{from} links to {k} {id}, which is not in the backup")
+        crate::tr!(
+            "restore-missing-link",
+            from = from,
+            kind = k.to_string(),
+            id = id
+        )
     };
     for o in &b.opportunities {
         let from = format!("opportunity {}", o.meta.id);
@@ -263,8 +268,9 @@ fn parse(text: &str) -> Result<Backup> {
     };
     let input: serde_json::Value = serde_json::from_str(text).map_err(not_backup)?;
     let backup: Backup = serde_json::from_str(text).map_err(not_backup)?;
-    let read = serde_json::to_value(&backup)
-        .map_err(|e| InterchangeError::Format(format!("cannot read the backup: {e}")))?;
+    let read = serde_json::to_value(&backup).map_err(|e| {
+        InterchangeError::Format(crate::tr!("restore-cannot-read", error = e.to_string()))
+    })?;
     let mut unknown = Vec::new();
     dropped_fields(&input, &read, "", &mut unknown);
     if !unknown.is_empty() {
@@ -287,9 +293,7 @@ pub(super) fn import(
 ) -> Result<()> {
     let backup = parse(text)?;
     if backup.format != crate::store::BACKUP_FORMAT {
-        return Err(InterchangeError::Format(
-            "this JSON is not a dossier backup (no \"format\": \"dossier-backup\") — export one with dossier export --format json".into(),
-        ));
+        return Err(InterchangeError::Format(crate::tr!("restore-not-a-backup")));
     }
     if backup.schema_version < 1 || backup.schema_version > crate::store::SCHEMA_VERSION {
         return Err(InterchangeError::Format(format!(

@@ -166,9 +166,9 @@ pub fn import_bytes(
         }
         Format::Vcf => {
             if opts.kind != Kind::Customer {
-                return Err(InterchangeError::Format(
-                    "a vCard file holds customers — drop --kind".into(),
-                ));
+                return Err(InterchangeError::Format(crate::tr!(
+                    "import-vcard-customers-only"
+                )));
             }
             vcard::import(store, &text, opts, &mut report)?
         }

@@ -152,7 +152,12 @@ impl RowValues {
             };
             if let Err(m) = set {
                 let key = salvage::keep(c, field, value);
-                warnings.push(format!("{field}: {m} — kept in custom field '{key}'"));
+                warnings.push(crate::tr!(
+                    "import-kept-in-custom",
+                    field = *field,
+                    problem = m.to_string(),
+                    key = key
+                ));
             }
         }
         // Fax and pager numbers after the numbers one calls.
@@ -171,7 +176,12 @@ impl RowValues {
                 };
                 if let Err(m) = c.set(day_field, value, today) {
                     let key = salvage::keep(c, day_field, value);
-                    warnings.push(format!("{day_field}: {m} — kept in custom field '{key}'"));
+                    warnings.push(crate::tr!(
+                        "import-kept-in-custom",
+                        field = day_field,
+                        problem = m.to_string(),
+                        key = key
+                    ));
                 }
                 continue;
             }

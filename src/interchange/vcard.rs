@@ -439,9 +439,7 @@ pub(super) fn import(
 ) -> Result<()> {
     let cards = vcard_raw::cards(text);
     if cards.is_empty() {
-        return Err(InterchangeError::Format(
-            "no BEGIN:VCARD found — is this a vCard file?".into(),
-        ));
+        return Err(InterchangeError::Format(crate::tr!("import-no-vcard")));
     }
     let bar = progress_bar(text.len() as u64, opts.progress && cards.len() > 2_000);
     bar.set_length(cards.len() as u64);

@@ -30,12 +30,13 @@ impl KindView {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            KindView::All => "all activities",
-            KindView::Touches => "touches",
-            KindView::Campaigns => "campaigns",
-        }
+    /// Which records the view shows, for people.
+    pub fn label(self) -> String {
+        super::labels::t(match self {
+            KindView::All => "activities-all",
+            KindView::Touches => "activities-touches",
+            KindView::Campaigns => "activities-campaigns",
+        })
     }
 
     pub fn shows(self, a: &Activity) -> bool {
@@ -57,45 +58,53 @@ pub struct ActivityTab {
 pub fn columns() -> Vec<Column<Activity>> {
     vec![
         Column {
-            title: "Date",
+            title: "col-activity-date",
             width: Constraint::Length(10),
             text: |a, _| a.date.to_string(),
             sort: ListSort::Date,
             chip: None,
         },
         Column {
-            title: "Kind",
+            title: "col-activity-kind",
             width: Constraint::Length(8),
-            text: |a, _| a.kind.to_string(),
+            text: |a, _| super::labels::activity_kind(a.kind),
             sort: ListSort::ActivityKind,
             chip: None,
         },
         Column {
-            title: "Customer / region",
+            title: "col-activity-customer",
             width: Constraint::Fill(2),
             text: |a, c| match &a.campaign {
-                Some(camp) => format!("{} · {}", camp.region, camp.channel),
+                Some(camp) => format!(
+                    "{} · {}",
+                    super::labels::region(camp.region),
+                    super::labels::campaign_channel(camp.channel)
+                ),
                 None => c.name(a.customer_id).to_string(),
             },
             sort: ListSort::Customer,
             chip: None,
         },
         Column {
-            title: "Summary",
+            title: "col-activity-summary",
             width: Constraint::Fill(3),
             text: |a, _| a.summary.replace('\n', " "),
             sort: ListSort::Summary,
             chip: None,
         },
         Column {
-            title: "Mood",
+            title: "col-activity-mood",
             width: Constraint::Length(8),
-            text: |a, _| a.sentiment.map(|s| s.to_string()).unwrap_or_default(),
+            text: |a, _| {
+                a.sentiment
+                    .map(super::labels::sentiment)
+                    .unwrap_or_default()
+            },
             sort: ListSort::Sentiment,
             chip: None,
         },
         Column {
-            title: "Follow-up",
+            title: "col-activity-follow-up",
             width: Constraint::Length(10),
             text: |a, _| a.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
             sort: ListSort::FollowUp,

@@ -96,9 +96,13 @@ impl Undo {
     /// What `u` will do, for the status line.
     pub fn describe(&self) -> String {
         match self {
-            Undo::Delete { name, .. } => format!("restore {name} from the trash"),
-            Undo::Merge { label, .. } => format!("undo the merge of {label}"),
-            Undo::Stage { before } => format!("move {} back to {}", before.title, before.stage),
+            Undo::Delete { name, .. } => crate::tr!("undo-delete", name = name.as_str()),
+            Undo::Merge { label, .. } => crate::tr!("undo-merge", label = label.as_str()),
+            Undo::Stage { before } => crate::tr!(
+                "undo-stage",
+                title = before.title.as_str(),
+                stage = super::labels::stage(before.stage)
+            ),
         }
     }
 }
@@ -174,7 +178,7 @@ impl App {
     pub fn start(&mut self, offer_demo: bool) -> Vec<Effect> {
         if offer_demo {
             self.ask(Confirm::new(
-                "This book is empty. Load the demo book to look around? (y/n)",
+                super::labels::t("ask-load-demo"),
                 Pending::LoadDemo,
             ));
         }
@@ -413,7 +417,7 @@ impl App {
                         None => form.message = Some(message.clone()),
                     }
                 }
-                self.error(format!("Not saved: {message}"));
+                self.error(crate::tr!("status-not-saved", message = message.as_str()));
             }
             Outcome::Deleted {
                 kind,
@@ -422,10 +426,11 @@ impl App {
                 changes,
             } => {
                 let key = self.undo_key();
-                self.info(format!(
-                    "{} moved to the trash — {key} to undo{}",
-                    super::views::clean(&name),
-                    related(&changes)
+                self.info(crate::tr!(
+                    "status-trashed",
+                    name = super::views::clean(&name),
+                    key = key,
+                    related = related(&changes)
                 ));
                 self.undo = Some(Undo::Delete { kind, id, name });
                 self.written_elsewhere(&mut fx);
@@ -436,10 +441,10 @@ impl App {
                 name,
                 changes,
             } => {
-                self.info(format!(
-                    "{} restored{}",
-                    super::views::clean(&name),
-                    related(&changes)
+                self.info(crate::tr!(
+                    "status-restored",
+                    name = super::views::clean(&name),
+                    related = related(&changes)
                 ));
                 self.written_elsewhere(&mut fx);
                 self.select_after_write(kind, id);
@@ -453,10 +458,16 @@ impl App {
                 self.undo = None;
                 let answered: String = answered
                     .iter()
-                    .map(|f| format!(" · follow-up due {} closed by it", f.due))
+                    .map(|f| {
+                        format!(
+                            " · {}",
+                            crate::tr!("status-follow-up-closed", due = f.due.to_string())
+                        )
+                    })
                     .collect();
                 self.info(format!(
-                    "Touch logged with {name}{answered}{}",
+                    "{}{answered}{}",
+                    crate::tr!("status-touch-logged", name = name.as_str()),
                     describe_changes(&changes, id)
                 ));
                 self.invalidate_lists();
@@ -476,9 +487,7 @@ impl App {
             }
             Outcome::Retagging => {
                 self.retagging = true;
-                self.info(
-                    "Re-tagging the book in the background: this change may move the value, price or RFM tiers",
-                );
+                self.info(super::labels::t("status-retagging"));
             }
             Outcome::Swept {
                 changed,
@@ -488,11 +497,9 @@ impl App {
                 if let Some(w) = rules_warning {
                     self.error(w);
                 } else if changed > 0 && (self.status.is_none() || after_write) {
-                    self.info(format!(
-                        "Tags brought up to date: {changed} record(s) changed"
-                    ));
+                    self.info(crate::tr!("status-swept", count = changed));
                 } else if self.retagging {
-                    self.info("Tags brought up to date: no tier moved");
+                    self.info(super::labels::t("status-swept-none"));
                 }
                 self.retagging = false;
                 if changed > 0 {
@@ -511,16 +518,21 @@ impl App {
                 }
             }
             Outcome::DuplicatesOf { id, name, found } => match found.first() {
-                None => self.info(format!("No likely duplicate of {name}")),
+                None => self.info(crate::tr!("status-no-duplicate", name = name.as_str())),
                 Some((dup, label, reason)) => {
                     let more = if found.len() > 1 {
-                        format!(" ({} more after this one)", found.len() - 1)
+                        format!(" {}", crate::tr!("ask-merge-more", count = found.len() - 1))
                     } else {
                         String::new()
                     };
                     self.ask(Confirm::new(
-                        format!(
-                            "Merge #{dup} {label} ({reason}) into {name}? Its deals and activities move to {name}; u undoes it{more} (y/n)"
+                        crate::tr!(
+                            "ask-merge",
+                            id = *dup,
+                            label = label.as_str(),
+                            reason = reason.as_str(),
+                            name = name.as_str(),
+                            more = more
                         ),
                         Pending::Merge {
                             keep: id,
@@ -537,9 +549,11 @@ impl App {
                 ..
             } => {
                 let key = self.undo_key();
-                self.info(format!(
-                    "Merged {label}{} — {key} to undo",
-                    describe_changes(&changes, keep)
+                self.info(crate::tr!(
+                    "status-merged",
+                    label = label.as_str(),
+                    changes = describe_changes(&changes, keep),
+                    key = key
                 ));
                 self.undo = Some(Undo::Merge { merge_id, label });
                 self.written_elsewhere(&mut fx);
@@ -551,9 +565,10 @@ impl App {
                 changes,
                 ..
             } => {
-                self.info(format!(
-                    "Merge undone: {label} are separate again{}",
-                    describe_changes(&changes, keep)
+                self.info(crate::tr!(
+                    "status-unmerged",
+                    label = label.as_str(),
+                    changes = describe_changes(&changes, keep)
                 ));
                 self.written_elsewhere(&mut fx);
                 self.customers.reload(Some(keep));
@@ -569,10 +584,11 @@ impl App {
                 label,
                 changes,
             } => {
-                self.info(format!(
-                    "{kind} {} restored{}",
-                    super::views::clean(&label),
-                    describe_changes(&changes, id)
+                self.info(crate::tr!(
+                    "status-trash-restored",
+                    kind = super::labels::kind(kind),
+                    label = super::views::clean(&label),
+                    changes = describe_changes(&changes, id)
                 ));
                 self.written_elsewhere(&mut fx);
                 if self.trash().is_some() {
@@ -580,7 +596,10 @@ impl App {
                 }
             }
             Outcome::TrashPurged { label } => {
-                self.info(format!("{} deleted for good", super::views::clean(&label)));
+                self.info(crate::tr!(
+                    "status-purged",
+                    label = super::views::clean(&label)
+                ));
                 self.written_elsewhere(&mut fx);
                 if self.trash().is_some() {
                     fx.push(Effect::LoadTrash);
@@ -613,7 +632,6 @@ impl App {
             self.modal = None;
         }
         let (kind, id) = (record.kind(), record.id());
-        let verb = if added { "Added" } else { "Saved" };
         // A stage move can be undone; any other save is the last action
         // now, and u takes back nothing older.
         let before = self
@@ -622,7 +640,7 @@ impl App {
             .take()
             .filter(|b| kind == Kind::Opportunity && b.meta.id == id);
         let undo_hint = match &before {
-            Some(_) => format!(" — {} to undo", self.undo_key()),
+            Some(_) => format!(" — {}", crate::tr!("status-to-undo", key = self.undo_key())),
             None => String::new(),
         };
         self.undo = before.map(|b| Undo::Stage {
@@ -635,13 +653,14 @@ impl App {
                 } else {
                     describe_changes(&changes, id)
                 };
-                self.info(format!("{verb} {}{tags}", c.name));
+                let saved = super::status::saved(added, &c.name);
+                self.info(format!("{saved}{tags}"));
             }
             other => {
-                let what = format!("{} {}", other.noun(), other.title());
+                let what = format!("{} {}", super::labels::noun(other.noun()), other.title());
                 self.info(format!(
-                    "{verb} {}{}{undo_hint}",
-                    super::views::clean(&what),
+                    "{}{}{undo_hint}",
+                    super::status::saved(added, &super::views::clean(&what)),
                     super::status::describe(&changes, (kind, id), customer.as_ref())
                 ));
             }
@@ -667,7 +686,10 @@ fn related(changes: &[TagChange]) -> String {
     if changes.is_empty() {
         String::new()
     } else {
-        format!(" · {} tag(s) moved on related records", changes.len())
+        format!(
+            " · {}",
+            crate::tr!("status-related-tags", count = changes.len())
+        )
     }
 }
 
@@ -696,26 +718,7 @@ impl App {
 /// For a new record every tag is new: ` · value: low, lifecycle: new, 12
 /// more tags` rather than the whole list.
 pub fn describe_new_tags(changes: &[TagChange], id: i64) -> String {
-    let own: Vec<&TagChange> = changes
-        .iter()
-        .filter(|c| c.kind == crate::domain::Kind::Customer && c.id == id)
-        .collect();
-    if own.is_empty() {
-        return " · no tags yet".into();
-    }
-    let mut parts: Vec<String> = ["value", "lifecycle"]
-        .iter()
-        .filter_map(|d| own.iter().find(|c| c.dimension == *d))
-        .filter_map(|c| c.new.as_ref().map(|v| format!("{}: {v}", c.dimension)))
-        .collect();
-    let rest = own.len() - parts.len();
-    if rest > 0 {
-        parts.push(format!(
-            "{rest} more tag{}",
-            if rest == 1 { "" } else { "s" }
-        ));
-    }
-    format!(" · {}", parts.join(", "))
+    super::status::describe_new(changes, id)
 }
 
 /// ` · status: prospect → existing, value: low → high` for customer `id`,

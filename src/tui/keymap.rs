@@ -49,19 +49,19 @@ impl Context {
         Context::Global,
     ];
 
-    pub fn title(self) -> &'static str {
-        match self {
-            Context::Global => "Everywhere",
-            Context::List => "Lists",
-            Context::Form => "Forms",
-            Context::Confirm => "Questions",
-            Context::Trash => "Trash",
-            Context::Search => "Search",
-            Context::Picker => "Link picker",
-            Context::Filter => "Tag filter",
-            Context::Touch => "Touch kind",
-            Context::Prompt => "Prompts",
-        }
+    pub fn title(self) -> String {
+        super::labels::t(match self {
+            Context::Global => "keys-global",
+            Context::List => "keys-lists",
+            Context::Form => "keys-forms",
+            Context::Confirm => "keys-questions",
+            Context::Trash => "keys-trash",
+            Context::Search => "keys-search",
+            Context::Picker => "keys-picker",
+            Context::Filter => "keys-filter",
+            Context::Touch => "keys-touch",
+            Context::Prompt => "keys-prompts",
+        })
     }
 }
 
@@ -187,6 +187,9 @@ struct Entry {
     run: Action,
     #[serde(default)]
     desc: String,
+    /// The description's message in the catalog (the defaults name one).
+    #[serde(default)]
+    msg: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -219,6 +222,24 @@ pub struct Binding {
     pub keys: Vec<String>,
     pub action: Action,
     pub desc: String,
+    /// The catalog message of the description, if the file names one.
+    pub msg: Option<String>,
+}
+
+impl Binding {
+    /// The description in the language in force: the catalog's words while
+    /// the description is the default one, else what the person wrote.
+    pub fn describe(&self) -> String {
+        use crate::i18n::{self, Lang};
+        match &self.msg {
+            Some(key)
+                if i18n::has(Lang::En, key) && i18n::message(Lang::En, key, &[]) == self.desc =>
+            {
+                i18n::message(i18n::current(), key, &[])
+            }
+            _ => self.desc.clone(),
+        }
+    }
 }
 
 /// Keys to actions, per context.
@@ -300,6 +321,7 @@ impl KeyMap {
                     keys: shown,
                     action: e.run,
                     desc: e.desc,
+                    msg: e.msg,
                 });
             }
         }

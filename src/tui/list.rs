@@ -464,7 +464,7 @@ impl<E: Entry, R: Listed, F> RecordList<E, R, F, Option<usize>> {
         self.sort
             .and_then(|c| columns.get(c))
             .map(|c| c.title)
-            .unwrap_or("load order")
+            .unwrap_or("sort-load-order")
     }
 
     /// The store's order for the current sort column.

@@ -57,7 +57,10 @@ fn browse<E: Entry, R: Listed, F>(
         return Some(None);
     }
     match action {
-        Action::SortNext => Some(Some(format!("Sorted by {}", list.sort_next(columns)))),
+        Action::SortNext => {
+            let by = super::labels::t(list.sort_next(columns));
+            Some(Some(crate::tr!("status-sorted", by = by)))
+        }
         Action::SortReverse => {
             list.reverse(false, rows);
             Some(None)
@@ -71,7 +74,9 @@ impl App {
     pub(super) fn update_list(&mut self, action: Action, fx: &mut Vec<Effect>) {
         match action {
             Action::Quit => self.quit = true,
-            Action::Interrupt => self.ask(Confirm::new("Quit dossier? (y/n)", Pending::Quit)),
+            Action::Interrupt => {
+                self.ask(Confirm::new(super::labels::t("ask-quit"), Pending::Quit))
+            }
             Action::Help => self.help = true,
             Action::Messages => self.messages_open = true,
             Action::NextTab | Action::PrevTab => {
@@ -96,7 +101,7 @@ impl App {
             Action::Reload => {
                 self.invalidate_lists();
                 self.reload_counts(fx);
-                self.info("Reloaded");
+                self.info(super::labels::t("status-reloaded"));
             }
             _ => self.update_tab_list(action, fx),
         }
@@ -164,15 +169,15 @@ impl App {
                         t.kinds = t.kinds.next();
                         t.list.reorder();
                         let label = t.kinds.label();
-                        self.info(format!("Showing {label}"));
+                        self.info(crate::tr!("status-showing", what = label));
                         self.keep_search_filter(Tab::Activities);
                     }
                     Action::MarkDone => match self.tabs.activities.list.selected() {
                         Some(a) if a.open_follow_up().is_some() => {
                             fx.push(Effect::FollowUpDone(DoneTarget::Touch(a.meta.id)))
                         }
-                        Some(_) => self.info("This touch has no open follow-up"),
-                        None => self.info("Select a touch first"),
+                        Some(_) => self.info(super::labels::t("status-touch-no-follow-up")),
+                        None => self.info(super::labels::t("status-select-touch")),
                     },
                     other => self.common_tab_action(other, fx),
                 }
@@ -192,7 +197,10 @@ impl App {
                 c.sort = next;
                 c.descending = false;
                 c.reorder();
-                self.info(format!("Sorting by {}…", next.label()));
+                self.info(crate::tr!(
+                    "status-sorting",
+                    by = super::labels::customer_sort(next)
+                ));
             }
             // A million ids reverse at once: no read.
             Action::SortReverse => c.reverse(true, rows),
@@ -203,16 +211,16 @@ impl App {
                     self.open_form(c.into(), fx)
                 }
                 None if self.customers.is_empty() => {
-                    self.info("No customer to edit — press a to add one")
+                    self.info(super::labels::t("status-no-customer-to-edit"))
                 }
-                None => self.info("Still loading that customer — try again"),
+                None => self.info(super::labels::t("status-still-loading")),
             },
             Action::Merge => match self.customers.selected_file() {
                 Some(f) => fx.push(Effect::FindDuplicates {
                     id: f.customer.meta.id,
                     name: f.customer.name.clone(),
                 }),
-                None => self.info("Select a customer first"),
+                None => self.info(super::labels::t("status-select-customer")),
             },
             Action::LogTouch => {
                 if let Some(row) = self.customers.selected() {
@@ -222,7 +230,7 @@ impl App {
             }
             Action::MarkDone => match self.customers.selected_id() {
                 Some(id) => fx.push(Effect::FollowUpDone(DoneTarget::Customer(id))),
-                None => self.info("Select a customer first"),
+                None => self.info(super::labels::t("status-select-customer")),
             },
             other => self.common_tab_action(other, fx),
         }
@@ -244,9 +252,7 @@ impl App {
                     self.open_filter(kind, fx);
                 }
             }
-            Action::LogTouch => {
-                self.info("Touches are logged with t on tab 2, or with a on the Activities tab")
-            }
+            Action::LogTouch => self.info(super::labels::t("status-touches-where")),
             _ => {}
         }
     }
@@ -263,11 +269,11 @@ impl App {
             Action::Bottom => d.move_by(isize::MAX / 2),
             Action::Edit => match d.selected() {
                 Some(target) => self.jump(target, fx),
-                None => self.info("Nothing to open"),
+                None => self.info(super::labels::t("status-nothing-to-open")),
             },
             Action::MarkDone => match d.selected_follow_up() {
                 Some(id) => fx.push(Effect::FollowUpDone(DoneTarget::Touch(id))),
-                None => self.info("Select a follow-up first (the Follow-ups due list)"),
+                None => self.info(super::labels::t("status-select-follow-up")),
             },
             _ => {}
         }
@@ -346,10 +352,18 @@ impl App {
                     Some(s) => {
                         self.tabs.stage_before = Some(o.clone());
                         o.stage = s;
-                        self.info(format!("Moving {} to {s}…", o.title));
+                        self.info(crate::tr!(
+                            "status-moving",
+                            title = o.title.as_str(),
+                            stage = super::labels::stage(s)
+                        ));
                         fx.push(Effect::Save(Box::new(AnyRecord::Opportunity(o))));
                     }
-                    None => self.info(format!("{} is already {}", o.title, o.stage)),
+                    None => self.info(crate::tr!(
+                        "status-already",
+                        title = o.title.as_str(),
+                        stage = super::labels::stage(o.stage)
+                    )),
                 }
             }
             Action::MarkWon | Action::MarkLost => {
@@ -398,7 +412,7 @@ impl App {
         };
         if let Some((kind, id, version, name)) = target {
             self.ask(Confirm::new(
-                format!("Move {} to the trash? (y/n)", super::views::clean(&name)),
+                crate::tr!("ask-trash", name = super::views::clean(&name)),
                 Pending::Delete {
                     kind,
                     id,

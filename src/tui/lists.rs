@@ -161,8 +161,11 @@ impl App {
             Kind::Customer => self.customers.set_filter(chosen.clone()),
         }
         match chosen {
-            None => self.info("Filter cleared"),
-            Some((d, v)) => self.info(format!("Showing {d}:{v} only — f to change")),
+            None => self.info(super::labels::t("status-filter-cleared")),
+            Some((d, v)) => self.info(crate::tr!(
+                "status-filter-showing",
+                tag = format!("{d}:{v}")
+            )),
         }
     }
 
@@ -225,12 +228,15 @@ impl App {
                     && was_sorting
                     && !partial
                     && sort != Default::default()
-                    && self
-                        .status
-                        .as_ref()
-                        .is_some_and(|s| s.text.starts_with("Sorting"))
+                    && self.status.as_ref().is_some_and(|s| {
+                        s.text
+                            == crate::tr!("status-sorting", by = super::labels::customer_sort(sort))
+                    })
                 {
-                    self.info(format!("Sorted by {}", sort.label()));
+                    self.info(crate::tr!(
+                        "status-sorted",
+                        by = super::labels::customer_sort(sort)
+                    ));
                 }
             }
             Outcome::Rows {

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod effect;
 pub mod field;
 pub mod keymap;
+pub mod labels;
 pub mod list;
 mod list_update;
 mod lists;
@@ -176,7 +177,7 @@ pub fn new_app(store: &Store) -> (App, Option<String>) {
 /// Opens the TUI on `store` until the person quits. The terminal is
 /// restored on return, on error and on panic (ratatui's hook, chained to
 /// the previous one).
-pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
+pub fn run(mut store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         anyhow::bail!(
@@ -184,6 +185,10 @@ pub fn run(store: Store, demo: Option<DemoLoader>) -> anyhow::Result<()> {
         );
     }
     let (mut app, warning) = new_app(&store);
+    // Tags show with the labels of the book's rules (a user's file may add some).
+    if let Ok(rules) = store.rules() {
+        labels::set_rules(rules.clone());
+    }
     let offer_demo = demo.is_some() && store.has_no_records().unwrap_or(false);
     let mut runtime = Runtime::new(store, demo);
     let mut terminal = ratatui::try_init().context("cannot start the terminal UI")?;

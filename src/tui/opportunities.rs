@@ -43,43 +43,43 @@ fn tag_col(title: &'static str, dim: &'static str, width: u16) -> Column<Opportu
 pub fn columns() -> Vec<Column<Opportunity>> {
     vec![
         Column {
-            title: "Title",
+            title: "col-deal-title",
             width: Constraint::Fill(3),
             text: |o, _| o.title.clone(),
             sort: ListSort::Title,
             chip: None,
         },
         Column {
-            title: "Customer",
+            title: "col-deal-customer",
             width: Constraint::Fill(2),
             text: |o, c| c.name(Some(o.customer_id)).to_string(),
             sort: ListSort::Customer,
             chip: None,
         },
         Column {
-            title: "Amount",
+            title: "col-deal-amount",
             width: Constraint::Length(9),
             text: |o, _| o.amount.display_short(),
             sort: ListSort::Amount,
             chip: None,
         },
         Column {
-            title: "Stage",
+            title: "col-deal-stage",
             width: Constraint::Length(11),
-            text: |o, _| o.stage.to_string(),
+            text: |o, _| super::labels::stage(o.stage),
             sort: ListSort::Stage,
             chip: None,
         },
         Column {
-            title: "Close",
+            title: "col-deal-close",
             width: Constraint::Length(10),
             text: |o, _| o.close_date().map(|d| d.to_string()).unwrap_or_default(),
             sort: ListSort::Close,
             chip: None,
         },
-        tag_col("Size", "size", 6),
-        tag_col("Urgency", "urgency", 7),
-        tag_col("Compet.", "competition", 7),
+        tag_col("col-deal-size", "size", 6),
+        tag_col("col-deal-urgency", "urgency", 7),
+        tag_col("col-deal-competition", "competition", 7),
     ]
 }
 

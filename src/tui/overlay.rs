@@ -94,12 +94,15 @@ impl TouchEntry {
         let (summary, next_follow_up) = match split_follow_up(&summary, today) {
             Ok(split) => split,
             Err(e) => {
-                self.problem = Some(format!("follow-up: {e}"));
+                self.problem = Some(crate::tr!(
+                    "touch-follow-up-problem",
+                    problem = e.to_string()
+                ));
                 return None;
             }
         };
         if summary.is_empty() {
-            self.problem = Some("type what happened, then Enter".into());
+            self.problem = Some(super::labels::t("touch-empty"));
             return None;
         }
         Some(Activity {

@@ -150,7 +150,8 @@ impl RecordForm {
                 continue; // stamped by the store when the deal closes
             }
             let value = record.get(spec.name);
-            let mut field = Field::text(spec.name, spec.label, value.clone());
+            let label = crate::cli::field_label(record.specs(), spec);
+            let mut field = Field::text(spec.name, label, value.clone());
             field.choices = choices_of(kind, spec, &value);
             field.multiline = spec.ty == FieldType::LongText;
             // Touch kinds only: a campaign has its own form.
@@ -190,7 +191,8 @@ impl RecordForm {
                     let field = Field::text("custom", name.clone(), value.clone());
                     form.push(field, Slot::Custom(n), None, None);
                 }
-                let field = Field::text("custom", "+ field", String::new());
+                let field =
+                    Field::text("custom", super::labels::t("form-new-custom"), String::new());
                 form.push(field, Slot::NewCustom, None, None);
             }
             _ => {}
@@ -224,14 +226,22 @@ impl RecordForm {
             .map(|i| format!("#{} {}", i.product_id, name.unwrap_or_default()))
             .unwrap_or_default();
         self.push(
-            Field::text("items", "Line product", product.trim_end().to_string()),
+            Field::text(
+                "items",
+                super::labels::t("form-line-product"),
+                product.trim_end().to_string(),
+            ),
             Slot::ItemProduct(n),
             item.map(|i| i.product_id),
             item.map(|i| i.unit_price),
         );
         let quantity = item.map(|i| i.quantity.to_string()).unwrap_or_default();
         self.push(
-            Field::text("items", "  quantity", quantity),
+            Field::text(
+                "items",
+                format!("  {}", super::labels::t("form-line-quantity")),
+                quantity,
+            ),
             Slot::ItemQuantity(n),
             None,
             None,
@@ -240,7 +250,11 @@ impl RecordForm {
             .map(|i| i.unit_price.display_plain())
             .unwrap_or_default();
         self.push(
-            Field::text("items", "  unit price", price),
+            Field::text(
+                "items",
+                format!("  {}", super::labels::t("form-line-unit-price")),
+                price,
+            ),
             Slot::ItemPrice(n),
             None,
             None,
@@ -259,12 +273,23 @@ impl RecordForm {
     }
 
     pub fn title(&self) -> String {
-        let noun = self.base.noun();
+        let noun = super::labels::t(match self.base.noun() {
+            "customer" => "noun-customer",
+            "deal" => "noun-deal",
+            "product" => "noun-product",
+            "touch" => "noun-touch",
+            _ => "noun-campaign",
+        });
         match &self.base {
-            _ if self.is_new() => format!("New {noun}"),
+            _ if self.is_new() => crate::tr!("form-new", noun = noun),
             // A customer is named in the title: its name is edited below.
-            AnyRecord::Customer(c) => format!("Edit {noun} #{} · {}", c.meta.id, c.name),
-            _ => format!("Edit {noun} #{}", self.base.id()),
+            AnyRecord::Customer(c) => crate::tr!(
+                "form-edit-named",
+                noun = noun,
+                id = c.meta.id.to_string(),
+                name = c.name.as_str()
+            ),
+            _ => crate::tr!("form-edit", noun = noun, id = self.base.id().to_string()),
         }
     }
 
@@ -326,7 +351,11 @@ impl RecordForm {
                     Err(_) => {
                         errors.add(
                             "items",
-                            format!("line {}: '{qty_text}' is not a quantity", n + 1),
+                            crate::tr!(
+                                "form-line-not-quantity",
+                                line = n + 1,
+                                input = qty_text.as_str()
+                            ),
                         );
                         continue;
                     }
@@ -339,7 +368,10 @@ impl RecordForm {
                 match Money::parse(price_text) {
                     Ok(m) => m,
                     Err(e) => {
-                        errors.add("items", format!("line {}: {e}", n + 1));
+                        errors.add(
+                            "items",
+                            crate::tr!("form-line-problem", line = n + 1, problem = e.to_string()),
+                        );
                         continue;
                     }
                 }
@@ -436,10 +468,7 @@ impl RecordForm {
                     Some((name, v)) if !name.trim().is_empty() && !v.trim().is_empty() => {
                         out.insert(name.trim().to_string(), v.trim().to_string());
                     }
-                    _ => errors.add(
-                        "custom",
-                        "type a new field as name: value, e.g. 微信: zhangwei_88",
-                    ),
+                    _ => errors.add("custom", super::labels::t("form-custom-hint")),
                 },
                 _ => {}
             }

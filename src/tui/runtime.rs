@@ -254,9 +254,10 @@ impl Runtime {
     /// a big file).
     fn start_sweep(&mut self, force: bool, after_write: bool) -> Option<Outcome> {
         let _ = self.store.rules();
-        let rules_warning = self.store.rules_problem().map(|p| {
-            format!("{p} — your rules file was not used; the built-in rules are in force")
-        });
+        let rules_warning = self
+            .store
+            .rules_problem()
+            .map(|p| crate::tr!("status-rules-not-used", problem = p.to_string()));
         let big = self
             .store
             .max_customer_id()
@@ -273,7 +274,10 @@ impl Runtime {
                 let store = match Store::open_with_clock(&path, self.store.clock()) {
                     Ok(s) => s,
                     Err(e) => {
-                        return Some(Outcome::Failed(format!("could not refresh the tags: {e}")))
+                        return Some(Outcome::Failed(crate::tr!(
+                            "status-refresh-failed",
+                            error = e.to_string()
+                        )))
                     }
                 };
                 self.sweeping = true;
@@ -287,7 +291,10 @@ impl Runtime {
                         // Still a `Swept`: the runtime knows the sweep ended.
                         Err(e) => Outcome::Swept {
                             changed: 0,
-                            rules_warning: Some(format!("could not refresh the tags: {e}")),
+                            rules_warning: Some(crate::tr!(
+                                "status-refresh-failed",
+                                error = e.to_string()
+                            )),
                             after_write,
                         },
                     });
@@ -300,7 +307,9 @@ impl Runtime {
                     rules_warning,
                     after_write,
                 },
-                Err(e) => Outcome::Failed(format!("could not refresh the tags: {e}")),
+                Err(e) => {
+                    Outcome::Failed(crate::tr!("status-refresh-failed", error = e.to_string()))
+                }
             }),
         }
     }
@@ -428,21 +437,21 @@ impl Runtime {
                     DoneTarget::Touch(id) => Ok(Some(id)),
                     DoneTarget::Customer(c) => self.store.first_open_follow_up_of(c),
                 };
-                let id =
-                    match touch {
-                        Ok(Some(id)) => id,
-                        Ok(None) => return Some(Outcome::Failed(
-                            "No open follow-up for this customer — t logs a touch, @fri sets one"
-                                .into(),
-                        )),
-                        Err(e) => return failed(e),
-                    };
+                let id = match touch {
+                    Ok(Some(id)) => id,
+                    Ok(None) => {
+                        return Some(Outcome::Failed(super::labels::t(
+                            "status-no-open-follow-up",
+                        )))
+                    }
+                    Err(e) => return failed(e),
+                };
                 match self.store.mark_follow_up_done(id) {
                     Ok(Written { record: a, changes }) => Some(Outcome::FollowUpDone {
                         customer: a.customer_id.unwrap_or(0),
-                        what: format!(
-                            "Follow-up due {} marked done",
-                            a.next_follow_up.map(|d| d.to_string()).unwrap_or_default()
+                        what: crate::tr!(
+                            "status-follow-up-done",
+                            due = a.next_follow_up.map(|d| d.to_string()).unwrap_or_default()
                         ),
                         changes,
                     }),
@@ -465,8 +474,8 @@ impl Runtime {
             },
             Effect::Merge { keep, duplicate } => {
                 let label = match (self.store.customer(keep), self.store.customer(duplicate)) {
-                    (Ok(a), Ok(b)) => format!("{} into {}", b.name, a.name),
-                    _ => format!("customer {duplicate} into {keep}"),
+                    (Ok(a), Ok(b)) => crate::tr!("merge-label", from = b.name, into = a.name),
+                    _ => crate::tr!("merge-label-ids", from = duplicate, into = keep),
                 };
                 match self.store.merge_customers(keep, duplicate) {
                     Ok(Written { record: m, changes }) => Some(Outcome::Merged {
@@ -476,7 +485,10 @@ impl Runtime {
                         changes,
                         touched: merge_touched(&m),
                     }),
-                    Err(e) => Some(Outcome::Failed(format!("Not merged: {}", explain(&e)))),
+                    Err(e) => Some(Outcome::Failed(crate::tr!(
+                        "status-not-merged",
+                        error = explain(&e)
+                    ))),
                 }
             }
             Effect::Unmerge { merge_id, label } => match self.store.unmerge(merge_id) {
@@ -486,7 +498,10 @@ impl Runtime {
                     changes,
                     touched: merge_touched(&m),
                 }),
-                Err(e) => Some(Outcome::Failed(format!("Not undone: {}", explain(&e)))),
+                Err(e) => Some(Outcome::Failed(crate::tr!(
+                    "status-not-undone",
+                    error = explain(&e)
+                ))),
             },
             Effect::Search { input, kind } => {
                 self.search.submit(&input, kind);
@@ -521,9 +536,12 @@ impl Runtime {
             Effect::LoadDemo => match self.demo {
                 Some(load) => match load(&mut self.store) {
                     Ok(summary) => Some(Outcome::DemoLoaded(summary)),
-                    Err(e) => Some(Outcome::Failed(format!("could not load the demo: {e:#}"))),
+                    Err(e) => Some(Outcome::Failed(crate::tr!(
+                        "status-demo-failed",
+                        error = format!("{e:#}")
+                    ))),
                 },
-                None => Some(Outcome::Failed("no demo book in this build".into())),
+                None => Some(Outcome::Failed(super::labels::t("status-no-demo"))),
             },
             e => match read(&mut self.store, e) {
                 Ok(o) => Some(o),
@@ -568,14 +586,20 @@ impl Runtime {
                     let result = crate::store::open_reader(&path).and_then(|conn| find(&conn));
                     let _ = tx.send(match result {
                         Ok(found) => done(found),
-                        Err(e) => Outcome::Failed(format!("duplicate check failed: {e}")),
+                        Err(e) => Outcome::Failed(crate::tr!(
+                            "status-duplicate-check-failed",
+                            error = e.to_string()
+                        )),
                     });
                 });
                 None
             }
             _ => Some(match find(self.store.conn()) {
                 Ok(found) => done(found),
-                Err(e) => Outcome::Failed(format!("duplicate check failed: {}", explain(&e))),
+                Err(e) => Outcome::Failed(crate::tr!(
+                    "status-duplicate-check-failed",
+                    error = explain(&e)
+                )),
             }),
         }
     }
@@ -585,12 +609,16 @@ impl Runtime {
 fn warning(found: &[(i64, String, String)]) -> Option<String> {
     let (id, label, reason) = found.first()?;
     let more = if found.len() > 1 {
-        format!(" (and {} more)", found.len() - 1)
+        format!(" {}", crate::tr!("duplicate-more", count = found.len() - 1))
     } else {
         String::new()
     };
-    Some(format!(
-        "Looks like #{id} {label} ({reason}){more} — save anyway, or Esc and merge from that customer (M)"
+    Some(crate::tr!(
+        "duplicate-warning",
+        id = *id,
+        label = label.as_str(),
+        reason = reason.as_str(),
+        more = more
     ))
 }
 

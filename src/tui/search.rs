@@ -47,10 +47,14 @@ pub struct SearchState {
 /// `1 match`, `3 matches`, or `200 of 12,345 matches` when the list shows
 /// only the best of them.
 pub fn match_count(shown: usize, total: Option<usize>) -> String {
-    let plural = |n: usize| if n == 1 { "match" } else { "matches" };
     match total {
-        Some(t) if t > shown => format!("{shown} of {} {}", grouped(t), plural(t)),
-        _ => format!("{shown} {}", plural(shown)),
+        Some(t) if t > shown => crate::tr!(
+            "search-match-count-of",
+            shown = shown,
+            total = grouped(t),
+            count = t
+        ),
+        _ => crate::tr!("search-match-count", count = shown),
     }
 }
 
@@ -130,7 +134,7 @@ impl App {
             self.search.hits.clear();
         }
         if !self.search.ready {
-            self.info("indexing…");
+            self.info(super::labels::t("search-indexing"));
         }
         self.submit_search(fx);
     }
@@ -226,10 +230,10 @@ impl App {
             SearchMode::Tab(_) => {
                 self.search.mode = None;
                 if self.search.filter.is_some() {
-                    self.info(format!(
-                        "Showing {} for “{}” — Esc shows everything",
-                        match_count(self.search.hits.len(), self.search.total),
-                        self.search.input
+                    self.info(crate::tr!(
+                        "search-showing",
+                        count = match_count(self.search.hits.len(), self.search.total),
+                        query = self.search.input.as_str()
                     ));
                 }
             }
@@ -237,7 +241,7 @@ impl App {
                 if let Some(hit) = self.search.hits.get(self.search.cursor).cloned() {
                     self.clear_search(fx);
                     self.jump_to(hit.kind, hit.id, fx);
-                    self.info(format!("{} {}", hit.kind.as_str(), hit.label));
+                    self.info(format!("{} {}", super::labels::kind(hit.kind), hit.label));
                 }
             }
         }
@@ -289,11 +293,12 @@ impl App {
                 self.search.ready = true;
                 match result {
                     Ok(()) => {
-                        if self.status.as_ref().is_some_and(|s| s.text == "indexing…") {
+                        let indexing = super::labels::t("search-indexing");
+                        if self.status.as_ref().is_some_and(|s| s.text == indexing) {
                             self.status = None;
                         }
                     }
-                    Err(e) => self.error(format!("search unavailable: {e}")),
+                    Err(e) => self.error(crate::tr!("search-unavailable", error = e.to_string())),
                 }
                 if self.search.mode.is_some() || self.search.filter.is_some() {
                     self.submit_search(fx);
@@ -318,7 +323,7 @@ impl App {
                 h
             }
             Err(e) => {
-                self.error(format!("Search: {e}"));
+                self.error(crate::tr!("search-error", error = e.to_string()));
                 return;
             }
         };

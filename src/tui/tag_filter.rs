@@ -37,6 +37,17 @@ impl TagFilter {
         f
     }
 
+    /// The rules' subject of the filtered records.
+    pub fn subject(&self) -> crate::classify::Subject {
+        use crate::classify::Subject;
+        match self.kind {
+            Kind::Customer => Subject::Customer,
+            Kind::Opportunity => Subject::Opportunity,
+            Kind::Product => Subject::Product,
+            Kind::Activity => Subject::Campaign,
+        }
+    }
+
     /// The tags arrived (or changed): keeps what was typed.
     pub fn set_options(&mut self, tags: Vec<(String, String, usize)>) {
         self.options = vec![(String::new(), String::new(), 0)];
@@ -55,7 +66,13 @@ impl TagFilter {
                 .iter()
                 .enumerate()
                 .skip(1)
-                .filter_map(|(i, (d, v, _))| m.fuzzy_match(&format!("{d}:{v}"), &q).map(|s| (s, i)))
+                .filter_map(|(i, (d, v, _))| {
+                    // Ids or the labels shown (`value:high`, `客户价值:高`).
+                    let (ld, lv) = crate::tui::labels::tag(self.subject(), d, v);
+                    let by_id = m.fuzzy_match(&format!("{d}:{v}"), &q);
+                    let by_label = m.fuzzy_match(&format!("{ld}:{lv}"), &q);
+                    by_id.max(by_label).map(|s| (s, i))
+                })
                 .collect();
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             self.shown = scored.into_iter().map(|(_, i)| i).collect();

@@ -45,11 +45,11 @@ impl App {
                 }),
                 Pending::DiscardForm => {
                     self.modal = None;
-                    self.info("Changes discarded");
+                    self.info(super::labels::t("status-changes-discarded"));
                 }
                 Pending::DiscardAndQuit | Pending::Quit => self.quit = true,
                 Pending::LoadDemo => {
-                    self.info("Loading the demo book…");
+                    self.info(super::labels::t("status-loading-demo"));
                     fx.push(Effect::LoadDemo);
                 }
                 Pending::Merge { keep, duplicate } => fx.push(Effect::Merge { keep, duplicate }),
@@ -59,7 +59,7 @@ impl App {
             },
             Action::Deny => {
                 if matches!(confirm.pending, Pending::LoadDemo) {
-                    self.info("Empty book — press a to add your first customer");
+                    self.info(super::labels::t("status-empty-book"));
                 }
             }
             // Ctrl-C answers no; the quit question's no is "stay".
@@ -121,17 +121,18 @@ impl App {
                             .key_for(super::keymap::Context::Form, &Action::Save)
                             .unwrap_or("ctrl-s")
                             .to_string();
-                        self.error(format!("{warning} — {key} again to save it, or fix it"));
+                        self.error(crate::tr!(
+                            "status-big-change",
+                            warning = warning,
+                            key = key
+                        ));
                     }
                     None => fx.push(Effect::Save(Box::new(record))),
                 },
                 Err(errors) => {
                     let n = errors.0.len();
                     form.set_errors(errors);
-                    self.error(format!(
-                        "Not saved: {n} field{} to fix",
-                        if n == 1 { "" } else { "s" }
-                    ));
+                    self.error(crate::tr!("status-fields-to-fix", count = n));
                 }
             },
             Action::Cancel if !form.is_dirty() => self.modal = None,
@@ -180,7 +181,7 @@ impl App {
             // but the one line typed.
             Action::Cancel | Action::Interrupt => {
                 self.modal = None;
-                self.info("Touch not logged");
+                self.info(super::labels::t("status-touch-not-logged"));
             }
             Action::Key(k) if touch.kind.is_none() => {
                 if let Some(c) = super::field::typed_char(&k) {
@@ -191,8 +192,11 @@ impl App {
                         .filter(|b| b.action != Action::Cancel)
                         .filter_map(|b| b.keys.first().cloned())
                         .collect();
-                    touch.problem =
-                        Some(format!("'{c}' is not a touch kind — {}", keys.join(", ")));
+                    touch.problem = Some(crate::tr!(
+                        "status-not-touch-kind",
+                        key = c.to_string(),
+                        keys = keys.join(", ")
+                    ));
                 }
             }
             Action::Key(k) => touch.edit(&k),
@@ -219,9 +223,9 @@ impl App {
     /// `u`: takes back the last action, on any tab, and says what it undid.
     pub(super) fn undo_last(&mut self, fx: &mut Vec<Effect>) {
         let Some(undo) = self.undo.take() else {
-            return self.info("Nothing to undo");
+            return self.info(super::labels::t("status-nothing-to-undo"));
         };
-        self.info(format!("Undoing: {}…", undo.describe()));
+        self.info(crate::tr!("status-undoing", what = undo.describe()));
         fx.push(match undo {
             Undo::Delete { kind, id, name } => Effect::Restore { kind, id, name },
             Undo::Merge { merge_id, label } => Effect::Unmerge { merge_id, label },
@@ -232,14 +236,11 @@ impl App {
     /// Esc on a changed form, or Ctrl-C in any form, asks one question.
     pub(super) fn ask_to_leave_form(&mut self, action: Action, dirty: bool) {
         let (q, p) = match (action, dirty) {
-            (Action::Cancel, _) => ("Discard your changes? (y/n)", Pending::DiscardForm),
-            (_, true) => (
-                "Discard your changes and quit? (y/n)",
-                Pending::DiscardAndQuit,
-            ),
-            (_, false) => ("Quit dossier? (y/n)", Pending::Quit),
+            (Action::Cancel, _) => ("ask-discard", Pending::DiscardForm),
+            (_, true) => ("ask-discard-and-quit", Pending::DiscardAndQuit),
+            (_, false) => ("ask-quit", Pending::Quit),
         };
-        self.ask(Confirm::new(q, p));
+        self.ask(Confirm::new(super::labels::t(q), p));
     }
 
     fn update_trash(&mut self, action: Action, fx: &mut Vec<Effect>) {
@@ -262,14 +263,14 @@ impl App {
             Action::Purge => {
                 if let Some(e) = trash.selected().cloned() {
                     self.ask(Confirm::new(
-                        format!(
-                            "Delete {} {} for good? This cannot be undone{} (y/n)",
-                            e.kind,
-                            super::views::clean(&e.label),
-                            if e.kind == crate::domain::Kind::Customer {
-                                "; its deals and activities go with it"
+                        crate::tr!(
+                            "ask-purge",
+                            kind = super::labels::kind(e.kind),
+                            label = super::views::clean(&e.label),
+                            with = if e.kind == crate::domain::Kind::Customer {
+                                "customer"
                             } else {
-                                ""
+                                "other"
                             }
                         ),
                         Pending::Purge {
@@ -316,12 +317,12 @@ impl App {
         match action {
             Action::Cancel | Action::Interrupt => {
                 self.modal = None;
-                self.info("Stage not changed");
+                self.info(super::labels::t("status-stage-not-changed"));
             }
             Action::Confirm | Action::Save => {
                 let reason = r.input.value().trim().to_string();
                 if reason.is_empty() && r.to == Stage::Lost {
-                    r.problem = Some("say why the deal was lost, then Enter".into());
+                    r.problem = Some(super::labels::t("status-say-why-lost"));
                     return;
                 }
                 let mut o = r.deal.clone();
@@ -329,7 +330,11 @@ impl App {
                 o.stage = r.to;
                 o.close_reason = reason;
                 self.modal = None;
-                self.info(format!("Marking {} {}…", o.title, o.stage));
+                self.info(crate::tr!(
+                    "status-marking",
+                    title = o.title.as_str(),
+                    stage = super::labels::stage(o.stage)
+                ));
                 fx.push(Effect::Save(Box::new(AnyRecord::Opportunity(o))));
             }
             Action::Key(k) => {

@@ -121,3 +121,73 @@ search-field-tags = tags
 search-field-details = details
 search-field-notes = notes
 search-field-summary = summary
+
+## import: the report.
+import-read-as = read as { $encoding } (if the text looks wrong, name the encoding with --encoding)
+import-columns-ignored = columns not imported: { $columns } (map them with --map 'COLUMN=FIELD')
+import-would-create = line { $line }: would create { $label }
+import-would-update = line { $line }: would update { $label }
+import-would-update-id = line { $line }: would update { $label } (customer { $id })
+import-not-restored = not restored — { $reason }
+import-rejected = line { $line }: rejected — { $reason }
+import-more-rejected = … and { $count } more rejected rows (--json lists them all)
+import-vcard-kept = vCard properties kept but not shown: { $names } (stored with each customer as a custom field 'vcard NAME'; a vCard export gives them back)
+import-warning = line { $line }: warning — { $message }
+import-more-warnings = … and { $count } more warnings (--json lists them all)
+import-summary = created { $created }, updated { $updated }, unchanged { $unchanged }, rejected { $rejected }, warnings { $warnings }
+import-dry-run = dry run — would have { $counts }
+import-blank = { " " }({ $count } blank rows skipped)
+import-took = { $summary } in { $seconds } s
+import-swept = classified the whole book in one sweep in { $seconds } s
+import-deferred = classification deferred: the next start of dossier (or dossier classify) tags the imported customers
+
+## agenda and done.
+agenda-occasions = Birthdays and anniversaries in the next { $days } days:
+agenda-today = today
+agenda-tomorrow = tomorrow
+agenda-in-days = in { $count } days
+agenda-birthday = birthday
+agenda-anniversary = anniversary
+agenda-none = No follow-ups due today ({ $today }).
+agenda-due = { $count ->
+    [one] { $count } follow-up due by today ({ $today })
+   *[other] { $count } follow-ups due by today ({ $today })
+}
+agenda-overdue = , { $count } overdue
+agenda-days-late = { $count ->
+    [one] { $count } day late
+   *[other] { $count } days late
+}
+agenda-done-hint = done: dossier done { $id }
+agenda-more = … and { $count } more: dossier agenda --json lists them all
+done-customer-id = customer { $id }
+done-marked = follow-up due { $due } with { $who } (activity { $id }) marked done
+done-tag = tag { $kind } { $change }
+agenda-ics-needs-file = --ics needs a file: -o FILE
+agenda-output-needs-ics = -o FILE goes with --ics
+agenda-ics-written = { $reminders ->
+    [one] { $reminders } open follow-up reminder
+   *[other] { $reminders } open follow-up reminders
+} and { $occasions ->
+    [one] { $occasions } birthday or anniversary
+   *[other] { $occasions } birthdays or anniversaries
+} written to { $path } — import it into your calendar app
+file-not-written = not written — { $error }
+file-cannot-write = cannot write { $path }: { $error }
+arg-record-id = expected a record id: a whole number such as 12, as shown by `dossier list`
+arg-version = expected a version: a whole number from 1, as shown by `dossier show --json`
+panic-with-log = dossier stopped because of a bug: { $message } ({ $place })
+    The log is at { $log } — please attach it to a bug report. Your saved data is safe.
+panic-no-log = dossier stopped because of a bug: { $message } ({ $place })
+    Your saved data is safe.
+import-kept-in-custom = { $field }: { $problem } — kept in custom field '{ $key }'
+import-no-header-read = cannot read the header line: { $error }
+import-empty-file = the file is empty or has no header line
+import-unreadable-row = unreadable row: { $error }
+import-vcard-customers-only = a vCard file holds customers — drop --kind
+import-no-vcard = no BEGIN:VCARD found — is this a vCard file?
+export-vcard-customers-only = vCard holds customers only — use csv or json for other kinds
+export-shape-customers-only = --shape google/outlook holds customers only — drop --kind or --shape
+restore-cannot-read = cannot read the backup: { $error }
+restore-not-a-backup = this JSON is not a dossier backup (no "format": "dossier-backup") — export one with dossier export --format json
+restore-missing-link = { $from } links to { $kind } { $id }, which is not in the backup

@@ -103,3 +103,67 @@ search-field-tags = 标签
 search-field-details = 详情
 search-field-notes = 备注
 search-field-summary = 摘要
+
+## import：导入报告。
+import-read-as = 按 { $encoding } 读取（如果文字看起来不对，请用 --encoding 指定编码）
+import-columns-ignored = 未导入的列：{ $columns }（可用 --map '列名=字段' 映射）
+import-would-create = 第 { $line } 行：将新建 { $label }
+import-would-update = 第 { $line } 行：将更新 { $label }
+import-would-update-id = 第 { $line } 行：将更新 { $label }（客户 { $id }）
+import-not-restored = 未恢复 — { $reason }
+import-rejected = 第 { $line } 行：已拒绝 — { $reason }
+import-more-rejected = … 另有 { $count } 行被拒绝（--json 列出全部）
+import-vcard-kept = 保留但未显示的 vCard 属性：{ $names }（作为自定义字段“vcard 名称”存于每位客户，导出 vCard 时原样写回）
+import-warning = 第 { $line } 行：警告 — { $message }
+import-more-warnings = … 另有 { $count } 条警告（--json 列出全部）
+import-summary = 新建 { $created }，更新 { $updated }，未变 { $unchanged }，拒绝 { $rejected }，警告 { $warnings }
+import-dry-run = 试运行 — 将会{ $counts }
+import-blank = （跳过 { $count } 个空行）
+import-took = { $summary }，用时 { $seconds } 秒
+import-swept = 一次全库分类用时 { $seconds } 秒
+import-deferred = 分类已推迟：下次启动 dossier（或运行 dossier classify）时为导入的客户打标签
+
+## agenda 和 done。
+agenda-occasions = 未来 { $days } 天内的生日和纪念日：
+agenda-today = 今天
+agenda-tomorrow = 明天
+agenda-in-days = { $count } 天后
+agenda-birthday = 生日
+agenda-anniversary = 纪念日
+agenda-none = 今天（{ $today }）没有到期的跟进。
+agenda-due = 截至今天（{ $today }）有 { $count } 个跟进到期
+agenda-overdue = ，其中 { $count } 个已逾期
+agenda-days-late = 逾期 { $count } 天
+agenda-done-hint = 完成：dossier done { $id }
+agenda-more = … 另有 { $count } 个：dossier agenda --json 列出全部
+done-customer-id = 客户 { $id }
+done-marked = 与 { $who } 的跟进（到期 { $due }，活动 { $id }）已标为完成
+done-tag = 标签 { $kind } { $change }
+agenda-ics-needs-file = --ics 需要一个文件：-o 文件
+agenda-output-needs-ics = -o 文件 须与 --ics 一起使用
+agenda-ics-written = 已将 { $reminders } 个待办跟进提醒和 { $occasions } 个生日或纪念日写入 { $path }{ $reminders ->
+    [one] {""}
+   *[other] {""}
+}{ $occasions ->
+    [one] {""}
+   *[other] {""}
+} — 请导入你的日历应用
+file-not-written = 未写入 — { $error }
+file-cannot-write = 无法写入 { $path }：{ $error }
+arg-record-id = 需要记录编号：整数，例如 12，见 `dossier list`
+arg-version = 需要版本号：从 1 起的整数，见 `dossier show --json`
+panic-with-log = dossier 因程序错误而停止：{ $message }（{ $place }）
+    日志在 { $log } — 请附在错误报告里。已保存的数据是安全的。
+panic-no-log = dossier 因程序错误而停止：{ $message }（{ $place }）
+    已保存的数据是安全的。
+import-kept-in-custom = { $field }：{ $problem } — 已保存在自定义字段“{ $key }”中
+import-no-header-read = 无法读取表头行：{ $error }
+import-empty-file = 文件为空或没有表头行
+import-unreadable-row = 无法读取的行：{ $error }
+import-vcard-customers-only = vCard 文件只含客户 — 请去掉 --kind
+import-no-vcard = 没有找到 BEGIN:VCARD — 这是 vCard 文件吗？
+export-vcard-customers-only = vCard 只能导出客户 — 其他类型请用 csv 或 json
+export-shape-customers-only = --shape google/outlook 只能导出客户 — 请去掉 --kind 或 --shape
+restore-cannot-read = 无法读取备份：{ $error }
+restore-not-a-backup = 这个 JSON 不是 dossier 备份（没有 "format": "dossier-backup"）— 请用 dossier export --format json 导出
+restore-missing-link = { $from } 关联到 { $kind } { $id }，但备份里没有它

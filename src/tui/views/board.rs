@@ -2,8 +2,10 @@
 //! amount, a card per deal; `>`/`<` move the selected card.
 
 use super::clean;
+use crate::classify::Subject;
 use crate::domain::Stage;
 use crate::tui::app::App;
+use crate::tui::labels::{self, t as tr_key};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -12,18 +14,25 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let deals = &app.tabs.deals;
-    let mut title = vec![Span::styled(" Pipeline board ", t.title())];
+    let mut title = vec![Span::styled(
+        format!(" {} ", tr_key("board-title")),
+        t.title(),
+    )];
     if let Some((d, v)) = &deals.list.filter {
-        title.push(Span::styled(format!("filter {d}:{v} "), t.focus()));
+        let (d, v) = labels::tag(Subject::Opportunity, d, v);
+        title.push(Span::styled(
+            format!("{} ", crate::tr!("list-filter", tag = format!("{d}:{v}"))),
+            t.focus(),
+        ));
     }
-    title.push(Span::styled("b table · h/l stage · >/< move ", t.dim()));
+    title.push(Span::styled(format!("{} ", tr_key("board-keys")), t.dim()));
     let outer = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(title));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     if !deals.list.loaded {
-        frame.render_widget(Paragraph::new("Loading…"), inner);
+        frame.render_widget(Paragraph::new(tr_key("loading")), inner);
         return;
     }
     let cols = Layout::horizontal(vec![
@@ -52,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(block, area);
         let width = body.width as usize;
         let mut lines = vec![
-            Line::styled(format!("{stage}"), head_style),
+            Line::styled(super::fit(&labels::stage(stage), width), head_style),
             Line::styled(
                 if mixed {
                     format!("{count} · {}", total.display_short())
@@ -90,7 +99,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         }
         if cards.len() > start + room {
             lines.push(Line::styled(
-                format!("+{} more", cards.len() - start - room),
+                crate::tr!("board-more", count = cards.len() - start - room),
                 t.dim(),
             ));
         }

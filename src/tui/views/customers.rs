@@ -2,8 +2,10 @@
 //! detail pane beside it, or instead of it on a narrow terminal.
 
 use super::{clean, detail};
+use crate::classify::Subject;
 use crate::store::CustomerSort;
 use crate::tui::app::App;
+use crate::tui::labels::{self, t as tr_key};
 use crate::tui::widgets::chips::chip;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -26,8 +28,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-fn header_cell<'a>(app: &App, label: &'a str, sort: CustomerSort) -> Cell<'a> {
+fn header_cell<'a>(app: &App, key: &str, sort: CustomerSort) -> Cell<'a> {
     let list = &app.customers;
+    let label = tr_key(key);
     if list.sort == sort {
         let arrow = if list.descending { "▼" } else { "▲" };
         Cell::from(format!("{label}{arrow}"))
@@ -40,7 +43,10 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let list = &app.customers;
     let total = list.len();
-    let mut title = vec![Span::styled(" Customers ", t.title())];
+    let mut title = vec![Span::styled(
+        format!(" {} ", tr_key("tab-customers")),
+        t.title(),
+    )];
     if list.loaded && total > 0 {
         let plus = if list.partial { "+" } else { "" };
         title.push(Span::raw(format!(
@@ -51,26 +57,30 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
     }
     if list.loading {
         let what = if list.partial {
-            "loading… "
+            tr_key("list-loading")
         } else {
-            "sorting… "
+            tr_key("list-sorting")
         };
-        title.push(Span::styled(what, t.dim()));
+        title.push(Span::styled(format!("{what} "), t.dim()));
     }
     if let Some((d, v)) = &list.filter {
-        title.push(Span::styled(format!("filter {d}:{v} "), t.focus()));
+        let (d, v) = labels::tag(Subject::Customer, d, v);
+        title.push(Span::styled(
+            format!("{} ", crate::tr!("list-filter", tag = format!("{d}:{v}"))),
+            t.focus(),
+        ));
     }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(title));
     if !list.loaded {
-        frame.render_widget(Paragraph::new("Loading…").block(block), area);
+        frame.render_widget(Paragraph::new(tr_key("loading")).block(block), area);
         return;
     }
     if total == 0 && list.filter.is_some() {
         let msg = Paragraph::new(vec![
             Line::raw(""),
-            Line::raw("  No customer carries that tag — f to change the filter."),
+            Line::raw(format!("  {}", tr_key("customers-none-tagged"))),
         ])
         .block(block);
         frame.render_widget(msg, area);
@@ -79,8 +89,8 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
     if total == 0 {
         let msg = Paragraph::new(vec![
             Line::raw(""),
-            Line::raw("  No customers yet."),
-            Line::raw("  Press a to add one, ? for all keys."),
+            Line::raw(format!("  {}", tr_key("customers-none"))),
+            Line::raw(format!("  {}", tr_key("customers-none-hint"))),
         ])
         .block(block);
         frame.render_widget(msg, area);
@@ -92,7 +102,7 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
         Some(r) => {
             let chip_cell = |dim: &str| -> Cell<'static> {
                 match r.tag(dim) {
-                    Some(v) => Cell::from(Line::from(chip(t, dim, v, false))),
+                    Some(v) => Cell::from(Line::from(chip(t, Subject::Customer, dim, v, false))),
                     // Dim on the selection would be grey on grey.
                     None if i == list.cursor => Cell::from("·"),
                     None => Cell::from(Span::styled("·", t.dim())),
@@ -116,19 +126,19 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
                 Cell::from(
                     r.last_contact
                         .map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_else(|| "never".into()),
+                        .unwrap_or_else(|| tr_key("last-contact-never")),
                 ),
             ])
         }
         None => Row::new(vec![Cell::from(Span::styled("…", t.dim()))]),
     });
     let header = Row::new(vec![
-        header_cell(app, "Name", CustomerSort::Name),
-        header_cell(app, "Company", CustomerSort::Company),
-        header_cell(app, "City", CustomerSort::City),
-        header_cell(app, "Value", CustomerSort::Value),
-        header_cell(app, "Lifecycle", CustomerSort::Lifecycle),
-        header_cell(app, "Last contact", CustomerSort::LastContact),
+        header_cell(app, "col-customer-name", CustomerSort::Name),
+        header_cell(app, "col-customer-company", CustomerSort::Company),
+        header_cell(app, "col-customer-city", CustomerSort::City),
+        header_cell(app, "col-customer-value", CustomerSort::Value),
+        header_cell(app, "col-customer-lifecycle", CustomerSort::Lifecycle),
+        header_cell(app, "col-customer-last-contact", CustomerSort::LastContact),
     ])
     .style(t.header());
     let widths = [

@@ -3,8 +3,10 @@
 //! value and lifecycle distributions as bar charts.
 
 use super::clean;
+use crate::classify::Subject;
 use crate::tui::app::App;
 use crate::tui::dashboard::{DashboardData, CLOSING_DAYS};
+use crate::tui::labels::{self, t as tr_key};
 use crate::tui::widgets::chips::chip;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -14,8 +16,9 @@ use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let Some(data) = &app.tabs.dashboard.data else {
-        let block = Block::default().borders(Borders::ALL).title(" Dashboard ");
-        frame.render_widget(Paragraph::new("Loading…").block(block), area);
+        let title = format!(" {} ", tr_key("tab-dashboard"));
+        let block = Block::default().borders(Borders::ALL).title(title);
+        frame.render_widget(Paragraph::new(tr_key("loading")).block(block), area);
         return;
     };
     let [top, middle, bottom] = Layout::vertical([
@@ -38,12 +41,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .iter()
         .map(|f| {
             let when = if f.due == today {
-                Span::styled("today     ", app.theme.focus())
+                Span::styled(labels::pad(&tr_key("dash-today"), 10), app.theme.focus())
             } else {
-                Span::styled(
-                    format!("{:<10}", f.due.format("%m-%d late")),
-                    app.theme.error(),
-                )
+                let late = crate::tr!("dash-late", date = f.due.format("%m-%d").to_string());
+                Span::styled(labels::pad(&late, 10), app.theme.error())
             };
             vec![
                 when,
@@ -56,7 +57,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     let total = data.follow_ups_total.max(0) as usize;
-    list(frame, app, "Follow-ups due", total, lines, base, cursor, fu);
+    let title = tr_key("dash-follow-ups");
+    list(frame, app, &title, total, lines, base, cursor, fu);
     base += data.follow_ups.len();
 
     let lines = data
@@ -66,7 +68,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             // A close date already past is marked: the deal is late.
             let when = if d.expected_close < today {
                 Span::styled(
-                    format!("{} late ", d.expected_close.format("%m-%d")),
+                    format!(
+                        "{} ",
+                        crate::tr!(
+                            "dash-late",
+                            date = d.expected_close.format("%m-%d").to_string()
+                        )
+                    ),
                     app.theme.error(),
                 )
             } else {
@@ -86,7 +94,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             ]
         })
         .collect();
-    let title = format!("Closing within {CLOSING_DAYS} days");
+    let title = crate::tr!("dash-closing", days = CLOSING_DAYS);
     let total = data.closing_total.max(0) as usize;
     list(frame, app, &title, total, lines, base, cursor, closing);
     base += data.closing.len();
@@ -97,7 +105,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .map(|c| {
             let (d, v) = c.tag.split_once(':').unwrap_or(("", &c.tag));
             vec![
-                chip(&app.theme, d, v, false),
+                chip(&app.theme, Subject::Customer, d, v, false),
                 Span::raw(format!(" {}", clean(&c.name))),
                 Span::styled(format!(" · {}", clean(&c.reason)), app.theme.dim()),
             ]
@@ -106,7 +114,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     list(
         frame,
         app,
-        "Churn risk",
+        &tr_key("dash-churn"),
         data.churn_total,
         lines,
         base,
@@ -122,7 +130,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             let mut v = vec![Span::raw(format!("{:>4} × {}", p.units, clean(&p.name)))];
             if !status.is_empty() {
                 v.push(Span::raw(" "));
-                v.push(chip(&app.theme, "sales", status, false));
+                v.push(chip(&app.theme, Subject::Product, "sales", status, false));
             }
             v
         })
@@ -131,7 +139,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     list(
         frame,
         app,
-        "Top products (90 days)",
+        &tr_key("dash-top-products"),
         total,
         lines,
         base,
@@ -158,7 +166,10 @@ fn list(
     // The title counts every row, not the rows that fit; the list scrolls
     // with the cursor through the ones read.
     let count = if n < total {
-        format!("{total} (first {n} here) ")
+        format!(
+            "{} ",
+            crate::tr!("dash-count-first", total = total, shown = n)
+        )
     } else {
         format!("{total} ")
     };
@@ -175,7 +186,10 @@ fn list(
         _ => 0,
     };
     let out: Vec<Line> = if n == 0 {
-        vec![Line::styled("  nothing", t.dim())]
+        vec![Line::styled(
+            format!("  {}", tr_key("dash-nothing")),
+            t.dim(),
+        )]
     } else {
         lines
             .into_iter()
@@ -210,7 +224,7 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
         .collect();
     let label_w = open
         .iter()
-        .map(|s| s.stage.to_string().width())
+        .map(|s| labels::stage(s.stage).width())
         .max()
         .unwrap_or(0);
     let cells = bar_cells(funnel, label_w);
@@ -236,19 +250,29 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
         .map(|s| {
             let text = format!("{} ({})", s.amounts.display_short(), s.count);
             let shown = visible(length(s), max, cells, text.width());
-            Bar::with_label(s.stage.to_string(), shown).text_value(text)
+            Bar::with_label(labels::stage(s.stage), shown).text_value(text)
         })
         .collect();
     let closed: Vec<String> = data
         .pipeline
         .iter()
         .filter(|s| s.stage.is_closed())
-        .map(|s| format!("{} {} ({})", s.stage, s.amounts.display_short(), s.count))
+        .map(|s| {
+            format!(
+                "{} {} ({})",
+                labels::stage(s.stage),
+                s.amounts.display_short(),
+                s.count
+            )
+        })
         .collect();
     let title = format!(
-        " Pipeline · open {} · {} ",
-        open_totals.display_short(),
-        closed.join(" · ")
+        " {} ",
+        crate::tr!(
+            "dash-pipeline",
+            open = open_totals.display_short(),
+            closed = closed.join(" · ")
+        )
     );
     frame.render_widget(
         BarChart::horizontal(bars)
@@ -262,13 +286,15 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
             .value_style(t.header()),
         funnel,
     );
-    for (rect, title, dist) in [
-        (value, " Value tiers ", &data.value),
-        (life, " Lifecycle ", &data.lifecycle),
+    for (rect, title, dim, dist) in [
+        (value, tr_key("dash-value-tiers"), "value", &data.value),
+        (life, tr_key("dash-lifecycle"), "lifecycle", &data.lifecycle),
     ] {
+        let title = format!(" {title} ");
+        let label = |v: &str| clean(&labels::value(Subject::Customer, dim, v));
         let label_w = dist
             .iter()
-            .map(|(v, _)| clean(v).width())
+            .map(|(v, _)| label(v).width())
             .max()
             .unwrap_or(0);
         let cells = bar_cells(rect, label_w);
@@ -283,7 +309,7 @@ fn charts(frame: &mut Frame, app: &App, data: &DashboardData, area: Rect) {
                 let n = (*n).max(0) as u64;
                 let text = n.to_string();
                 let shown = visible(n, max, cells, text.width());
-                Bar::with_label(clean(v), shown).text_value(text)
+                Bar::with_label(label(v), shown).text_value(text)
             })
             .collect();
         let chart = BarChart::horizontal(bars)

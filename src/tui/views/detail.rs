@@ -2,10 +2,12 @@
 //! opportunities and activity timeline.
 
 use super::clean;
+use crate::classify::Subject;
 use crate::store::{CustomerFile, Tag};
 use crate::tui::app::App;
+use crate::tui::labels::{self, t as tr_key};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::chips::chip;
+use crate::tui::widgets::chips::{chip, chip_width};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -14,17 +16,20 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
-    let mut title = vec![Span::styled(" Detail ", t.title())];
+    let mut title = vec![Span::styled(format!(" {} ", tr_key("detail")), t.title())];
     if !app.is_wide() {
-        title.push(Span::styled("v list · J/K scroll ", t.dim()));
+        title.push(Span::styled(
+            format!("{} ", tr_key("detail-keys-customer")),
+            t.dim(),
+        ));
     }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(title));
     let lines = match app.customers.selected_file() {
         Some(file) => file_lines(t, file, area.width.saturating_sub(2) as usize, app.today),
-        None if app.customers.is_empty() => vec![Line::raw("No customer selected.")],
-        None => vec![Line::styled("Loading…", t.dim())],
+        None if app.customers.is_empty() => vec![Line::raw(tr_key("detail-no-customer"))],
+        None => vec![Line::styled(tr_key("loading"), t.dim())],
     };
     let scroll = app.customers.detail_scroll;
     frame.render_widget(
@@ -36,12 +41,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     );
 }
 
-fn field<'a>(t: &Theme, label: &str, value: String) -> Option<Line<'a>> {
+fn field<'a>(t: &Theme, key: &str, value: String) -> Option<Line<'a>> {
     if value.trim().is_empty() {
         return None;
     }
     Some(Line::from(vec![
-        Span::styled(format!("{label:<9} "), t.label()),
+        Span::styled(format!("{} ", labels::pad(&tr_key(key), 9)), t.label()),
         Span::raw(clean(&value)),
     ]))
 }
@@ -55,7 +60,10 @@ fn file_lines<'a>(
     let c = &f.customer;
     let mut out = vec![Line::from(vec![
         Span::styled(clean(&c.name), t.title()),
-        Span::styled(format!("  #{} · {}", c.meta.id, c.kind), t.dim()),
+        Span::styled(
+            format!("  #{} · {}", c.meta.id, labels::customer_kind(c.kind)),
+            t.dim(),
+        ),
     ])];
     let company = match (c.company.is_empty(), c.title.is_empty()) {
         (false, false) => format!("{} ({})", c.company, c.title),
@@ -71,14 +79,23 @@ fn file_lines<'a>(
     if !c.address.is_empty() {
         location = format!("{location} — {}", c.address);
     }
+    let industry_shown = labels::value(Subject::Customer, "industry", &c.industry);
     let industry = match c.size {
-        Some(n) => format!("{} · {n} employees", c.industry),
-        None => c.industry.clone(),
+        Some(n) => format!(
+            "{} · {}",
+            industry_shown,
+            crate::tr!("detail-employees", count = n)
+        ),
+        None => industry_shown,
     };
     let source = if c.source.is_empty() {
         String::new()
     } else {
-        format!("{} ({})", c.source, c.channel())
+        format!(
+            "{} ({})",
+            labels::value(Subject::Customer, "source", &c.source),
+            labels::channel(c.channel())
+        )
     };
     let custom: Vec<String> = c.custom.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     // The address book's card: labels with phones and emails, the day a
@@ -86,7 +103,9 @@ fn file_lines<'a>(
     use crate::domain::fields::Fields;
     let card = &c.card;
     let day = |d: &str| match crate::domain::card::next_occurrence(d, today) {
-        Some(next) if !d.is_empty() => format!("{d} (next {next})"),
+        Some(next) if !d.is_empty() => {
+            crate::tr!("detail-next-day", day = d, next = next.to_string())
+        }
         _ => d.to_string(),
     };
     if !card.postcode.is_empty() {
@@ -94,52 +113,62 @@ fn file_lines<'a>(
     }
     out.extend(
         [
-            field(t, "Company", company),
-            field(t, "Dept", card.department.clone()),
-            field(t, "Nickname", card.nickname.clone()),
-            field(t, "Phones", c.get("phones")),
-            field(t, "Emails", c.get("emails")),
-            field(t, "Location", location),
-            field(t, "Addresses", c.get("addresses").replace('\n', " · ")),
-            field(t, "Birthday", day(&card.birthday)),
-            field(t, "Anniv.", day(&card.anniversary)),
-            field(t, "Web", card.websites.join(", ")),
-            field(t, "IM", c.get("ims")),
-            field(t, "Groups", card.groups.join(", ")),
+            field(t, "detail-company", company),
+            field(t, "detail-dept", card.department.clone()),
+            field(t, "detail-nickname", card.nickname.clone()),
+            field(t, "detail-phones", c.get("phones")),
+            field(t, "detail-emails", c.get("emails")),
+            field(t, "detail-location", location),
             field(
                 t,
-                "Industry",
+                "detail-addresses",
+                c.get("addresses").replace('\n', " · "),
+            ),
+            field(t, "detail-birthday", day(&card.birthday)),
+            field(t, "detail-anniversary", day(&card.anniversary)),
+            field(t, "detail-web", card.websites.join(", ")),
+            field(t, "detail-im", c.get("ims")),
+            field(t, "detail-groups", card.groups.join(", ")),
+            field(
+                t,
+                "detail-industry",
                 industry.trim_start_matches(" · ").to_string(),
             ),
-            field(t, "Source", source),
-            field(t, "Needs", c.needs.join(", ")),
-            field(t, "Owner", c.owner.clone()),
-            field(t, "Notes", c.notes.clone()),
-            field(t, "Custom", custom.join("; ")),
+            field(t, "detail-source", source),
+            field(t, "detail-needs", c.needs.join(", ")),
+            field(t, "detail-owner", c.owner.clone()),
+            field(t, "detail-notes", c.notes.clone()),
+            field(t, "detail-custom", custom.join("; ")),
         ]
         .into_iter()
         .flatten(),
     );
     out.push(Line::styled(
-        format!(
-            "added {} · updated {} · v{}",
-            c.meta.created_at.format("%Y-%m-%d"),
-            c.meta.updated_at.format("%Y-%m-%d"),
-            c.meta.version
+        crate::tr!(
+            "detail-added",
+            added = c.meta.created_at.format("%Y-%m-%d").to_string(),
+            updated = c.meta.updated_at.format("%Y-%m-%d").to_string(),
+            version = c.meta.version.to_string()
         ),
         t.dim(),
     ));
 
     // Chips first, packed into lines; the reasons come last (J/K scroll).
     out.push(Line::raw(""));
-    out.push(Line::styled(format!("Tags ({})", f.tags.len()), t.header()));
+    out.push(Line::styled(
+        crate::tr!("detail-tags", count = f.tags.len()),
+        t.header(),
+    ));
     if f.tags.is_empty() {
-        out.push(Line::styled("  none yet", t.dim()));
+        out.push(Line::styled(
+            format!("  {}", tr_key("detail-none-yet")),
+            t.dim(),
+        ));
     }
     let mut line: Vec<Span> = vec![Span::raw(" ")];
     let mut used = 1;
     for tag in &f.tags {
-        let w = tag.dimension.width() + tag.value.width() + 2;
+        let w = chip_width(Subject::Customer, &tag.dimension, &tag.value, true) + 1;
         if used + w > width && used > 1 {
             out.push(Line::from(std::mem::replace(
                 &mut line,
@@ -148,7 +177,7 @@ fn file_lines<'a>(
             used = 1;
         }
         line.push(Span::raw(" "));
-        line.push(chip(t, &tag.dimension, &tag.value, true));
+        line.push(chip(t, Subject::Customer, &tag.dimension, &tag.value, true));
         used += w;
     }
     if used > 1 {
@@ -157,7 +186,7 @@ fn file_lines<'a>(
 
     out.push(Line::raw(""));
     out.push(Line::styled(
-        format!("Opportunities ({})", f.opportunities.len()),
+        crate::tr!("detail-opportunities", count = f.opportunities.len()),
         t.header(),
     ));
     for o in &f.opportunities {
@@ -169,21 +198,24 @@ fn file_lines<'a>(
             "  #{} {} · {} · {}{close}",
             o.meta.id,
             clean(&o.title),
-            o.stage,
+            labels::stage(o.stage),
             o.amount.display_with(&o.currency)
         )));
     }
 
     out.push(Line::raw(""));
     out.push(Line::styled(
-        format!("Timeline ({})", f.activities.len()),
+        crate::tr!("detail-timeline", count = f.activities.len()),
         t.header(),
     ));
     for a in &f.activities {
-        let mood = a.sentiment.map(|s| format!(" ({s})")).unwrap_or_default();
+        let mood = a
+            .sentiment
+            .map(|s| format!(" ({})", labels::sentiment(s)))
+            .unwrap_or_default();
         let mut spans = vec![
             Span::styled(format!("  {} ", a.date), t.dim()),
-            Span::styled(format!("{:<8}", a.kind.as_str()), t.label()),
+            Span::styled(labels::pad(&labels::activity_kind(a.kind), 8), t.label()),
             Span::raw(format!("{}{mood}", clean(&a.summary))),
         ];
         // Where its reminder stands: open ones stand out (x closes one).
@@ -199,11 +231,11 @@ fn file_lines<'a>(
     }
     if !f.tags.is_empty() {
         out.push(Line::raw(""));
-        out.push(Line::styled("Why these tags", t.header()));
+        out.push(Line::styled(tr_key("detail-why-tags"), t.header()));
         for tag in &f.tags {
             out.push(Line::from(vec![
                 Span::raw("  "),
-                chip(t, &tag.dimension, &tag.value, true),
+                chip(t, Subject::Customer, &tag.dimension, &tag.value, true),
             ]));
             for l in wrap_indented(&reason_text(tag), width.saturating_sub(4), 4) {
                 out.push(Line::styled(l, t.dim()));

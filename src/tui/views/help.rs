@@ -51,18 +51,19 @@ fn applies(tab: Tab, action: &Action) -> bool {
 }
 
 /// The description, with the tab's own noun for the record verbs.
-fn describe(tab: Tab, action: &Action, desc: &str) -> String {
-    let noun = match tab {
-        Tab::Customers => "customer",
-        Tab::Opportunities => "deal",
-        Tab::Products => "product",
-        Tab::Activities => "activity",
-        Tab::Dashboard => return desc.to_string(),
+fn describe(tab: Tab, b: &crate::tui::keymap::Binding) -> String {
+    use crate::tui::labels::t;
+    let (add, edit) = match tab {
+        Tab::Customers => ("keys-add-customer", "keys-edit-customer"),
+        Tab::Opportunities => ("keys-add-deal", "keys-edit-deal"),
+        Tab::Products => ("keys-add-product", "keys-edit-product"),
+        Tab::Activities => ("keys-add-activity", "keys-edit-activity"),
+        Tab::Dashboard => return b.describe(),
     };
-    match action {
-        Action::Add => format!("Add a {noun}"),
-        Action::Edit => format!("Edit the selected {noun}"),
-        _ => desc.to_string(),
+    match b.action {
+        Action::Add => t(add),
+        Action::Edit => t(edit),
+        _ => b.describe(),
     }
 }
 
@@ -80,10 +81,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             .filter(|b| ctx != Context::List || applies(app.tab, &b.action))
             .map(|b| {
                 let keys: Vec<String> = b.keys.iter().map(|k| pretty(k)).collect();
-                (keys.join(" "), describe(app.tab, &b.action, &b.desc))
+                (keys.join(" "), describe(app.tab, b))
             })
             .collect();
-        entries.push((ctx.title().to_string(), rows));
+        entries.push((ctx.title(), rows));
     }
     let width = area.width.min(160);
     let rows = area.height.saturating_sub(2).max(1) as usize;
@@ -158,8 +159,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(vec![
-            Span::styled(format!(" Keys · {} ", app.tab.title()), t.title()),
-            Span::styled("any key closes ", t.dim()),
+            Span::styled(
+                format!(
+                    " {} ",
+                    crate::tr!("keys-title", tab = super::tab_title(app.tab))
+                ),
+                t.title(),
+            ),
+            Span::styled(format!("{} ", crate::tui::labels::t("keys-close")), t.dim()),
         ]));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -171,9 +178,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
+/// Punctuation that closes: a line does not start with it.
+const CLOSING: &str = "）】」』，。、：；！？";
+
 /// `text` in lines of at most `width` display columns, broken at spaces
 /// where it can be (CJK text breaks anywhere).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut out = vec![String::new()];
     for word in text.split(' ') {
         let line = out.last_mut().expect("one line at least");
@@ -192,11 +202,46 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         };
         for ch in word.chars() {
             if current.width() + ch.width().unwrap_or(0) > width {
+                // A closing mark never starts a line (Chinese line breaking):
+                // the character before it moves down with it.
+                let mut carry = String::new();
+                if CLOSING.contains(ch) {
+                    while current.chars().count() > 1 {
+                        let last = current.pop().expect("more than one char");
+                        carry.insert(0, last);
+                        if !CLOSING.contains(last) {
+                            break;
+                        }
+                    }
+                    if carry.width() + ch.width().unwrap_or(0) > width {
+                        current.push_str(&std::mem::take(&mut carry));
+                    }
+                }
                 out.push(std::mem::take(&mut current));
+                current = carry;
             }
             current.push(ch);
         }
         out.push(current);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn chinese_wraps_by_width_and_no_line_starts_with_a_closing_mark() {
+        let lines = wrap("删除（移入回收站）", 16);
+        assert_eq!(lines, ["删除（移入回收", "站）"]);
+        for width in 6..20 {
+            for l in wrap("关闭（有改动先询问），否则退出。", width) {
+                assert!(l.width() <= width, "{l:?} at {width}");
+                assert!(!l.starts_with(['）', '，', '。']), "{l:?} at {width}");
+            }
+        }
+        assert_eq!(wrap("Next row", 20), ["Next row"]);
+    }
 }

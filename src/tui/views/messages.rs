@@ -15,11 +15,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(vec![
-            Span::styled(format!(" Messages ({}) ", app.messages.len()), t.title()),
-            Span::styled("newest first · any key closes ", t.dim()),
+            Span::styled(
+                format!(
+                    " {} ",
+                    crate::tr!("messages-title", count = app.messages.len())
+                ),
+                t.title(),
+            ),
+            Span::styled(
+                format!("{} ", crate::tui::labels::t("messages-keys")),
+                t.dim(),
+            ),
         ]));
     let lines: Vec<Line> = if app.messages.is_empty() {
-        vec![Line::styled("Nothing yet", t.dim())]
+        vec![Line::styled(
+            crate::tui::labels::t("messages-none"),
+            t.dim(),
+        )]
     } else {
         app.messages
             .iter()

@@ -15,6 +15,7 @@ mod tab_views;
 mod trash;
 
 use super::app::{App, Tab};
+use super::labels::t as tr_key;
 use crate::domain::text::sanitize_for_terminal;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -74,7 +75,7 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let mut spans = vec![Span::styled(" dossier ", t.title())];
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, tab.title());
+        let label = format!(" {} {} ", i + 1, tab_title(*tab));
         let style = if *tab == app.tab {
             t.tab_active()
         } else {
@@ -83,6 +84,17 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(label, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A tab's name in the language in force.
+pub(crate) fn tab_title(tab: Tab) -> String {
+    tr_key(match tab {
+        Tab::Dashboard => "tab-dashboard",
+        Tab::Customers => "tab-customers",
+        Tab::Opportunities => "tab-opportunities",
+        Tab::Products => "tab-products",
+        Tab::Activities => "tab-activities",
+    })
 }
 
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
@@ -131,28 +143,28 @@ fn hint(app: &App) -> String {
         (
             Context::List,
             &[
-                (Action::Help, "help"),
-                (Action::Add, "add"),
-                (Action::Edit, "edit"),
-                (Action::Delete, "delete"),
-                (Action::Undo, "undo"),
-                (Action::LogTouch, "touch"),
-                (Action::SortNext, "sort"),
-                (Action::ToggleDetail, "detail"),
-                (Action::Quit, "quit"),
+                (Action::Help, "hint-help"),
+                (Action::Add, "hint-add"),
+                (Action::Edit, "hint-edit"),
+                (Action::Delete, "hint-delete"),
+                (Action::Undo, "hint-undo"),
+                (Action::LogTouch, "hint-touch"),
+                (Action::SortNext, "hint-sort"),
+                (Action::ToggleDetail, "hint-detail"),
+                (Action::Quit, "hint-quit"),
             ],
         )
     } else {
         (
             Context::List,
             &[
-                (Action::Help, "help"),
-                (Action::Add, "add"),
-                (Action::Edit, "edit"),
-                (Action::Delete, "del"),
-                (Action::LogTouch, "touch"),
-                (Action::ToggleDetail, "detail"),
-                (Action::Quit, "quit"),
+                (Action::Help, "hint-help"),
+                (Action::Add, "hint-add"),
+                (Action::Edit, "hint-edit"),
+                (Action::Delete, "hint-del"),
+                (Action::LogTouch, "hint-touch"),
+                (Action::ToggleDetail, "hint-detail"),
+                (Action::Quit, "hint-quit"),
             ],
         )
     };
@@ -161,7 +173,7 @@ fn hint(app: &App) -> String {
         .filter_map(|(a, label)| {
             app.keymap
                 .key_for(ctx, a)
-                .map(|k| format!("{} {label}", help::pretty(k)))
+                .map(|k| format!("{} {}", help::pretty(k), tr_key(label)))
         })
         .collect();
     parts.join(" · ")
@@ -174,7 +186,11 @@ fn prompt_hint(app: &App, ctx: super::keymap::Context) -> String {
         .iter()
         .filter_map(|b| {
             let key = b.keys.first()?;
-            Some(format!("{} {}", help::pretty(key), b.desc.to_lowercase()))
+            Some(format!(
+                "{} {}",
+                help::pretty(key),
+                b.describe().to_lowercase()
+            ))
         })
         .collect::<Vec<_>>()
         .join(" · ")
@@ -191,16 +207,20 @@ fn form_hint(app: &App, form: &crate::tui::record_form::RecordForm) -> String {
             .unwrap_or_default()
     };
     let field = form.fields.get(form.focus);
-    let mut parts = vec![format!("{} next field", key(Action::NextField))];
+    let mut parts = vec![format!(
+        "{} {}",
+        key(Action::NextField),
+        tr_key("hint-next-field")
+    )];
     if field.is_some_and(|f| f.choices.is_some()) {
-        parts.push("←/→ choose".into());
+        parts.push(tr_key("hint-choose"));
     } else if form.focus_is_multiline() {
-        parts.push("enter new line".into());
+        parts.push(tr_key("hint-new-line"));
     } else if form.pick_kind_at(form.focus).is_some() {
-        parts.push("enter pick a link".into());
+        parts.push(tr_key("hint-pick-link"));
     }
-    parts.push(format!("{} save", key(Action::Save)));
-    parts.push(format!("{} close", key(Action::Cancel)));
+    parts.push(format!("{} {}", key(Action::Save), tr_key("hint-save")));
+    parts.push(format!("{} {}", key(Action::Cancel), tr_key("hint-close")));
     parts.join(" · ")
 }
 
@@ -275,43 +295,43 @@ fn tab_hint(app: &App) -> Option<String> {
     } else {
         match app.tab {
             Tab::Dashboard => &[
-                (Action::Down, "next"),
-                (Action::Edit, "open"),
-                (Action::Reload, "reload"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
+                (Action::Down, "hint-next"),
+                (Action::Edit, "hint-open"),
+                (Action::Reload, "hint-reload"),
+                (Action::Help, "hint-help"),
+                (Action::Quit, "hint-quit"),
             ],
             Tab::Opportunities => &[
-                (Action::Add, "add"),
-                (Action::Edit, "edit"),
-                (Action::StageNext, "stage"),
-                (Action::StagePrev, "back"),
-                (Action::MarkWon, "won"),
-                (Action::MarkLost, "lost"),
-                (Action::Board, "board"),
-                (Action::Filter, "filter"),
-                (Action::SortNext, "sort"),
-                (Action::Help, "help"),
+                (Action::Add, "hint-add"),
+                (Action::Edit, "hint-edit"),
+                (Action::StageNext, "hint-stage"),
+                (Action::StagePrev, "hint-back"),
+                (Action::MarkWon, "hint-won"),
+                (Action::MarkLost, "hint-lost"),
+                (Action::Board, "hint-board"),
+                (Action::Filter, "hint-filter"),
+                (Action::SortNext, "hint-sort"),
+                (Action::Help, "hint-help"),
             ],
             Tab::Products => &[
-                (Action::Add, "add"),
-                (Action::Edit, "edit"),
-                (Action::Delete, "delete"),
-                (Action::Filter, "filter"),
-                (Action::SortNext, "sort"),
-                (Action::ToggleDetail, "detail"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
+                (Action::Add, "hint-add"),
+                (Action::Edit, "hint-edit"),
+                (Action::Delete, "hint-delete"),
+                (Action::Filter, "hint-filter"),
+                (Action::SortNext, "hint-sort"),
+                (Action::ToggleDetail, "hint-detail"),
+                (Action::Help, "hint-help"),
+                (Action::Quit, "hint-quit"),
             ],
             Tab::Activities => &[
-                (Action::Add, "add"),
-                (Action::AddCampaign, "campaign"),
-                (Action::CycleKind, "kinds"),
-                (Action::Edit, "edit"),
-                (Action::Delete, "del"),
-                (Action::Filter, "filter"),
-                (Action::SortNext, "sort"),
-                (Action::Help, "help"),
+                (Action::Add, "hint-add"),
+                (Action::AddCampaign, "hint-campaign"),
+                (Action::CycleKind, "hint-kinds"),
+                (Action::Edit, "hint-edit"),
+                (Action::Delete, "hint-del"),
+                (Action::Filter, "hint-filter"),
+                (Action::SortNext, "hint-sort"),
+                (Action::Help, "hint-help"),
             ],
             Tab::Customers => return None,
         }
@@ -321,7 +341,7 @@ fn tab_hint(app: &App) -> Option<String> {
         .filter_map(|(a, label)| {
             app.keymap
                 .key_for(Context::List, a)
-                .map(|k| format!("{} {label}", help::pretty(k)))
+                .map(|k| format!("{} {}", help::pretty(k), tr_key(label)))
         })
         .collect();
     Some(parts.join(" · "))

@@ -4,6 +4,7 @@ use super::{centered, clean};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
+use crate::tui::labels::{self, t as tr_key};
 use crate::tui::overlay::{Confirm, TouchEntry};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -22,14 +23,15 @@ pub fn draw_confirm(frame: &mut Frame, app: &App, confirm: &Confirm, area: Rect)
         + 1;
     let popup = centered(area, width, (question_lines as u16).saturating_add(4));
     super::clear_popup(frame, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(" Confirm ", t.title()));
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        format!(" {} ", tr_key("confirm-title")),
+        t.title(),
+    ));
     frame.render_widget(
         Paragraph::new(vec![
             Line::raw(clean(&confirm.question)),
             Line::raw(""),
-            Line::styled("y yes · n no", t.dim()),
+            Line::styled(confirm_keys(app), t.dim()),
         ])
         .wrap(Wrap { trim: true })
         .block(block),
@@ -43,7 +45,7 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
     let popup = centered(area, width, 6);
     super::clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" Log a touch with {} ", clean(&touch.name)),
+        format!(" {} ", crate::tr!("touch-title", name = clean(&touch.name))),
         t.title(),
     ));
     let inner = block.inner(popup);
@@ -51,7 +53,7 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
     let mut lines = Vec::new();
     match touch.kind {
         None => {
-            let mut spans = vec![Span::raw("Kind: ")];
+            let mut spans = vec![Span::raw(format!("{} ", tr_key("touch-kind")))];
             // The kinds as the key map binds them (rebindable).
             for b in app.keymap.bindings(Context::Touch) {
                 if b.action == Action::Cancel {
@@ -59,12 +61,12 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
                 }
                 let key = b.keys.first().map(|k| super::help::pretty(k));
                 spans.push(Span::styled(key.unwrap_or_default(), t.focus()));
-                spans.push(Span::raw(format!(" {}  ", b.desc.to_lowercase())));
+                spans.push(Span::raw(format!(" {}  ", b.describe().to_lowercase())));
             }
             lines.push(Line::from(spans));
         }
         Some(kind) => {
-            let prefix = format!("{kind} on {}: ", app.today);
+            let prefix = touch_prefix(kind, app.today);
             let room = (inner.width as usize).saturating_sub(prefix.width() + 1);
             let scroll = touch.input.visual_scroll(room);
             lines.push(Line::from(vec![
@@ -79,19 +81,23 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
     lines.push(match (&touch.problem, touch.follow_up_preview(app.today)) {
         (Some(p), _) => Line::styled(clean(p), t.error()),
         (None, Some(Ok(due))) => Line::styled(
-            format!("follow-up → {} {}", due, due.format("%a")),
+            crate::tr!(
+                "touch-follow-up",
+                date = due.to_string(),
+                weekday = labels::weekday(due)
+            ),
             t.focus(),
         ),
-        (None, Some(Err(e))) => Line::styled(format!("follow-up: {}", clean(&e)), t.dim()),
+        (None, Some(Err(e))) => Line::styled(
+            crate::tr!("touch-follow-up-problem", problem = clean(&e)),
+            t.dim(),
+        ),
         (None, None) => Line::raw(""),
     });
-    lines.push(Line::styled(
-        "Enter log · Esc cancel · + or - first: how it went · @fri: follow-up",
-        t.dim(),
-    ));
+    lines.push(Line::styled(tr_key("touch-keys"), t.dim()));
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(kind) = touch.kind {
-        let prefix = format!("{kind} on {}: ", app.today).width();
+        let prefix = touch_prefix(kind, app.today).width();
         let room = (inner.width as usize).saturating_sub(prefix + 1);
         let scroll = touch.input.visual_scroll(room);
         let x = prefix + touch.input.visual_cursor() - scroll;
@@ -99,6 +105,30 @@ pub fn draw_touch(frame: &mut Frame, app: &App, touch: &TouchEntry, area: Rect) 
             frame.set_cursor_position((inner.x + x as u16, inner.y));
         }
     }
+}
+
+/// What the touch line starts with: "call on 2026-11-23: ".
+fn touch_prefix(kind: crate::domain::ActivityKind, today: chrono::NaiveDate) -> String {
+    crate::tr!(
+        "touch-prefix",
+        kind = labels::activity_kind(kind),
+        date = today.to_string()
+    )
+}
+
+/// The keys of a question, as the key map binds them: "y yes · n no".
+fn confirm_keys(app: &App) -> String {
+    let key = |a: Action| {
+        app.keymap
+            .key_for(Context::Confirm, &a)
+            .map(super::help::pretty)
+            .unwrap_or_else(|| "?".into())
+    };
+    crate::tr!(
+        "confirm-keys",
+        yes = key(Action::Confirm),
+        no = key(Action::Deny)
+    )
 }
 
 /// `text` without its first `cells` display columns (a scrolled input).

@@ -2,8 +2,10 @@
 //! with their reasons, and the related records.
 
 use super::clean;
+use crate::classify::Subject;
 use crate::store::{ActivityFile, DealFile, ProductFile, Tag};
 use crate::tui::app::App;
+use crate::tui::labels::{self, t as tr_key};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::chips::chip;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,35 +15,41 @@ use ratatui::Frame;
 
 fn block<'a>(app: &App) -> Block<'a> {
     let t = &app.theme;
-    let mut title = vec![Span::styled(" Detail ", t.title())];
+    let mut title = vec![Span::styled(format!(" {} ", tr_key("detail")), t.title())];
     if !app.is_wide() {
-        title.push(Span::styled("v back to the list ", t.dim()));
+        title.push(Span::styled(format!("{} ", tr_key("detail-keys")), t.dim()));
     }
     Block::default()
         .borders(Borders::ALL)
         .title(Line::from(title))
 }
 
-fn field<'a>(t: &Theme, label: &str, value: String) -> Option<Line<'a>> {
+fn field<'a>(t: &Theme, key: &str, value: String) -> Option<Line<'a>> {
     if value.trim().is_empty() {
         return None;
     }
     Some(Line::from(vec![
-        Span::styled(format!("{label:<12} "), t.label()),
+        Span::styled(format!("{} ", labels::pad(&tr_key(key), 12)), t.label()),
         Span::raw(clean(&value)),
     ]))
 }
 
-fn tag_lines<'a>(t: &Theme, tags: &[Tag], out: &mut Vec<Line<'a>>) {
+fn tag_lines<'a>(t: &Theme, subject: Subject, tags: &[Tag], out: &mut Vec<Line<'a>>) {
     out.push(Line::raw(""));
-    out.push(Line::styled(format!("Tags ({})", tags.len()), t.header()));
+    out.push(Line::styled(
+        crate::tr!("detail-tags", count = tags.len()),
+        t.header(),
+    ));
     if tags.is_empty() {
-        out.push(Line::styled("  none yet", t.dim()));
+        out.push(Line::styled(
+            format!("  {}", tr_key("detail-none-yet")),
+            t.dim(),
+        ));
     }
     for tag in tags {
         out.push(Line::from(vec![
             Span::raw("  "),
-            chip(t, &tag.dimension, &tag.value, true),
+            chip(t, subject, &tag.dimension, &tag.value, true),
             Span::styled(format!("  {}", clean(&tag.reason)), t.dim()),
         ]));
     }
@@ -59,9 +67,9 @@ fn render(frame: &mut Frame, app: &App, lines: Vec<Line>, scroll: u16, area: Rec
 
 fn waiting<'a>(app: &App, any: bool) -> Vec<Line<'a>> {
     if any {
-        vec![Line::styled("Loading…", app.theme.dim())]
+        vec![Line::styled(tr_key("loading"), app.theme.dim())]
     } else {
-        vec![Line::raw("Nothing selected.")]
+        vec![Line::raw(tr_key("detail-nothing"))]
     }
 }
 
@@ -80,7 +88,10 @@ pub fn draw_deal(
     let o = &f.deal;
     let mut out = vec![Line::from(vec![
         Span::styled(clean(&o.title), t.title()),
-        Span::styled(format!("  #{} · {}", o.meta.id, o.stage), t.dim()),
+        Span::styled(
+            format!("  #{} · {}", o.meta.id, labels::stage(o.stage)),
+            t.dim(),
+        ),
     ])];
     let probability = o.probability.map(|p| format!("{p}%")).unwrap_or_default();
     let next = match o.next_step_date {
@@ -89,25 +100,25 @@ pub fn draw_deal(
     };
     out.extend(
         [
-            field(t, "Amount", o.amount.display_with(&o.currency)),
+            field(t, "deal-amount", o.amount.display_with(&o.currency)),
             field(
                 t,
-                "Close",
+                "deal-close",
                 o.close_date().map(|d| d.to_string()).unwrap_or_default(),
             ),
-            field(t, "Probability", probability),
-            field(t, "Source", o.source.clone()),
-            field(t, "Campaign", f.campaign.clone().unwrap_or_default()),
-            field(t, "Competitors", o.competitors.join(", ")),
-            field(t, "Next step", next),
-            field(t, "Reason", o.close_reason.clone()),
+            field(t, "deal-probability", probability),
+            field(t, "deal-source", o.source.clone()),
+            field(t, "deal-campaign", f.campaign.clone().unwrap_or_default()),
+            field(t, "deal-competitors", o.competitors.join(", ")),
+            field(t, "deal-next-step", next),
+            field(t, "deal-reason", o.close_reason.clone()),
         ]
         .into_iter()
         .flatten(),
     );
     out.push(Line::raw(""));
     out.push(Line::styled(
-        format!("Line items ({})", o.items.len()),
+        crate::tr!("deal-line-items", count = o.items.len()),
         t.header(),
     ));
     for item in &o.items {
@@ -115,7 +126,7 @@ pub fn draw_deal(
             .products
             .get(&item.product_id)
             .cloned()
-            .unwrap_or_else(|| format!("product #{}", item.product_id));
+            .unwrap_or_else(|| crate::tr!("deal-product-id", id = item.product_id));
         out.push(Line::raw(format!(
             "  {} × {} @ {} = {}",
             item.quantity,
@@ -124,12 +135,12 @@ pub fn draw_deal(
             item.total().display_plain()
         )));
     }
-    tag_lines(t, &f.tags, &mut out);
+    tag_lines(t, Subject::Opportunity, &f.tags, &mut out);
     out.push(Line::raw(""));
     match &f.customer {
         Some(c) => {
             out.push(Line::from(vec![
-                Span::styled("Customer ", t.header()),
+                Span::styled(format!("{} ", tr_key("deal-customer")), t.header()),
                 Span::styled(clean(&c.name), t.title()),
                 Span::styled(format!("  #{}", c.meta.id), t.dim()),
             ]));
@@ -147,12 +158,12 @@ pub fn draw_deal(
                 ["value", "lifecycle", "loyalty", "rfm", "feedback"]
                     .contains(&tag.dimension.as_str())
             }) {
-                spans.push(chip(t, &tag.dimension, &tag.value, true));
+                spans.push(chip(t, Subject::Customer, &tag.dimension, &tag.value, true));
                 spans.push(Span::raw(" "));
             }
             out.push(Line::from(spans));
         }
-        None => out.push(Line::styled("Customer not found", t.error())),
+        None => out.push(Line::styled(tr_key("deal-customer-not-found"), t.error())),
     }
     render(frame, app, out, scroll, area);
 }
@@ -184,19 +195,23 @@ pub fn draw_product(
             format!(
                 "  #{} · {}",
                 p.meta.id,
-                if p.active { "active" } else { "inactive" }
+                if p.active {
+                    tr_key("product-active")
+                } else {
+                    tr_key("product-inactive")
+                }
             ),
             t.dim(),
         ),
     ])];
     out.extend(
         [
-            field(t, "SKU", p.sku.clone()),
-            field(t, "Category", p.category.clone()),
-            field(t, "Price", p.price.display_with(&p.currency)),
-            field(t, "Brand", p.brand.clone()),
-            field(t, "Functions", p.functions.join(", ")),
-            field(t, "Audience", p.audience.join(", ")),
+            field(t, "product-sku", p.sku.clone()),
+            field(t, "product-category", p.category.clone()),
+            field(t, "product-price", p.price.display_with(&p.currency)),
+            field(t, "product-brand", p.brand.clone()),
+            field(t, "product-functions", p.functions.join(", ")),
+            field(t, "product-audience", p.audience.join(", ")),
         ]
         .into_iter()
         .flatten(),
@@ -208,25 +223,35 @@ pub fn draw_product(
     let [label, spark] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(chart);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("Units sold by month ", t.header()),
-            Span::styled(format!("(since {first}: {total})"), t.dim()),
+            Span::styled(format!("{} ", tr_key("product-units-by-month")), t.header()),
+            Span::styled(
+                crate::tr!(
+                    "product-units-since",
+                    first = first,
+                    total = total.to_string()
+                ),
+                t.dim(),
+            ),
         ])),
         label,
     );
     frame.render_widget(Sparkline::default().data(&units).style(t.ok()), spark);
     let mut lines = Vec::new();
-    tag_lines(t, &f.tags, &mut lines);
+    tag_lines(t, Subject::Product, &f.tags, &mut lines);
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        format!("Bought by ({})", f.buyers.len()),
+        crate::tr!("product-bought-by", count = f.buyers.len()),
         t.header(),
     ));
     for b in &f.buyers {
-        let last = b.last.map(|d| format!(" · last {d}")).unwrap_or_default();
+        let last = b
+            .last
+            .map(|d| format!(" · {}", crate::tr!("product-last", date = d.to_string())))
+            .unwrap_or_default();
         lines.push(Line::raw(format!(
-            "  {} · {} units{last}",
+            "  {} · {}{last}",
             clean(&b.name),
-            b.units
+            crate::tr!("product-units", count = b.units)
         )));
     }
     frame.render_widget(
@@ -252,15 +277,18 @@ pub fn draw_activity(
     let a = &f.activity;
     let mut out = vec![Line::from(vec![
         Span::styled(clean(&a.summary.replace('\n', " ")), t.title()),
-        Span::styled(format!("  #{} · {}", a.meta.id, a.kind), t.dim()),
+        Span::styled(
+            format!("  #{} · {}", a.meta.id, labels::activity_kind(a.kind)),
+            t.dim(),
+        ),
     ])];
     match &a.campaign {
         None => out.extend(
             [
-                field(t, "Date", a.date.to_string()),
+                field(t, "activity-date", a.date.to_string()),
                 field(
                     t,
-                    "Customer",
+                    "activity-customer",
                     f.customer
                         .as_ref()
                         .map(|(id, n)| format!("{n} #{id}"))
@@ -268,7 +296,7 @@ pub fn draw_activity(
                 ),
                 field(
                     t,
-                    "Deal",
+                    "activity-deal",
                     f.deal
                         .as_ref()
                         .map(|(id, n)| format!("{n} #{id}"))
@@ -276,12 +304,12 @@ pub fn draw_activity(
                 ),
                 field(
                     t,
-                    "Sentiment",
-                    a.sentiment.map(|s| s.to_string()).unwrap_or_default(),
+                    "activity-sentiment",
+                    a.sentiment.map(labels::sentiment).unwrap_or_default(),
                 ),
                 field(
                     t,
-                    "Follow-up",
+                    "activity-follow-up",
                     a.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
                 ),
             ]
@@ -296,29 +324,29 @@ pub fn draw_activity(
             let roi = f
                 .roi()
                 .map(|r| format!("{:.0}%", r * 100.0))
-                .unwrap_or_else(|| "no cost recorded".into());
+                .unwrap_or_else(|| tr_key("campaign-no-cost"));
             out.extend(
                 [
-                    field(t, "Dates", dates),
-                    field(t, "Channel", c.channel.to_string()),
-                    field(t, "Region", c.region.to_string()),
-                    field(t, "Goal", c.goal.to_string()),
-                    field(t, "Participants", c.participants.to_string()),
-                    field(t, "Cost", c.cost.display_plain()),
-                    field(t, "Leads", c.leads.to_string()),
-                    field(t, "Won revenue", f.won_revenue.display_plain()),
-                    field(t, "ROI", roi),
+                    field(t, "campaign-dates", dates),
+                    field(t, "campaign-channel", labels::campaign_channel(c.channel)),
+                    field(t, "campaign-region", labels::region(c.region)),
+                    field(t, "campaign-goal", labels::goal(c.goal)),
+                    field(t, "campaign-participants", c.participants.to_string()),
+                    field(t, "campaign-cost", c.cost.display_plain()),
+                    field(t, "campaign-leads", c.leads.to_string()),
+                    field(t, "campaign-won-revenue", f.won_revenue.display_plain()),
+                    field(t, "campaign-roi", roi),
                 ]
                 .into_iter()
                 .flatten(),
             );
         }
     }
-    tag_lines(t, &f.tags, &mut out);
+    tag_lines(t, Subject::Campaign, &f.tags, &mut out);
     if a.campaign.is_some() {
         out.push(Line::raw(""));
         out.push(Line::styled(
-            format!("Sourced deals ({})", f.sourced.len()),
+            crate::tr!("campaign-sourced-deals", count = f.sourced.len()),
             t.header(),
         ));
         for o in &f.sourced {
@@ -326,7 +354,7 @@ pub fn draw_activity(
                 "  #{} {} · {} · {}",
                 o.meta.id,
                 clean(&o.title),
-                o.stage,
+                labels::stage(o.stage),
                 o.amount.display_plain()
             )));
         }

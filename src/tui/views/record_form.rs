@@ -6,6 +6,7 @@
 use super::{centered, clean};
 use crate::tui::app::App;
 use crate::tui::field::Field;
+use crate::tui::labels::{self, t as tr_key};
 use crate::tui::record_form::{pick_kind, Picker, RecordForm, Slot};
 use crate::tui::tabs::{ReasonPrompt, TagFilter};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -25,8 +26,8 @@ const MULTILINE_ROWS: usize = 5;
 enum Row {
     /// Field `i`, its `n`th row (multi-line text has several).
     Field(usize, usize),
-    /// The message under field `i`.
-    Error(usize),
+    /// The message under field `i`, its `n`th line (a long one wraps).
+    Error(usize, usize),
 }
 
 /// The rows field `i` takes and the first of its lines shown (multi-line
@@ -54,13 +55,19 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
         t.title(),
     )];
     if form.is_dirty() {
-        title.push(Span::styled("(changed) ", t.dim()));
+        title.push(Span::styled(
+            format!("{} ", tr_key("form-changed")),
+            t.dim(),
+        ));
     }
     if form.slots.iter().any(|s| {
         matches!(s, Slot::Spec(spec) if pick_kind(spec.ty).is_some())
             || matches!(s, Slot::ItemProduct(_))
     }) {
-        title.push(Span::styled("Enter on a link: pick ", t.dim()));
+        title.push(Span::styled(
+            format!("{} ", tr_key("form-pick-hint")),
+            t.dim(),
+        ));
     }
     let block = Block::default()
         .borders(Borders::ALL)
@@ -94,7 +101,8 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
         let (n, _) = field_rows(form, i);
         rows.extend((0..n).map(|r| Row::Field(i, r)));
         if form.shows_error(i) {
-            rows.push(Row::Error(i));
+            let n = error_lines(form, i, label_width, fields_area.width).len();
+            rows.extend((0..n).map(|r| Row::Error(i, r)));
         }
     }
     let height = fields_area.height as usize;
@@ -104,7 +112,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
         .unwrap_or(0);
     let focus_last = rows
         .iter()
-        .rposition(|r| matches!(r, Row::Field(i, _) | Row::Error(i) if *i == form.focus))
+        .rposition(|r| matches!(r, Row::Field(i, _) | Row::Error(i, _) if *i == form.focus))
         .unwrap_or(0);
     // Keep the focused field and its message on screen.
     let start = (focus_last + 1).saturating_sub(height).min(focus_first);
@@ -119,9 +127,11 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
             Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)])
                 .areas(line_area);
         let (i, sub) = match *row {
-            Row::Error(i) => {
-                let msg = form.error_for(form.fields[i].key).unwrap_or("");
-                let text = format!("{}↳ {}", " ".repeat(label_width as usize), clean(msg));
+            Row::Error(i, n) => {
+                let lines = error_lines(form, i, label_width, fields_area.width);
+                let part = lines.get(n).cloned().unwrap_or_default();
+                let lead = if n == 0 { "↳ " } else { "  " };
+                let text = format!("{}{lead}{part}", " ".repeat(label_width as usize));
                 frame.render_widget(Paragraph::new(Span::styled(text, t.error())), line_area);
                 continue;
             }
@@ -205,6 +215,16 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     }
 }
 
+/// The message under field `i` in lines that fit beside the labels (a
+/// long one wraps instead of being cut at the pane's edge).
+fn error_lines(form: &RecordForm, i: usize, label_width: u16, width: u16) -> Vec<String> {
+    let msg = clean(form.error_for(form.fields[i].key).unwrap_or(""));
+    let room = (width as usize)
+        .saturating_sub(label_width as usize + 2)
+        .max(8);
+    super::help::wrap(&msg, room)
+}
+
 /// A choice: every option when they fit, else `‹ chosen ›  n/m`.
 fn draw_choice(
     frame: &mut Frame,
@@ -220,7 +240,7 @@ fn draw_choice(
         if s.is_empty() {
             "—".to_string()
         } else {
-            clean(s)
+            clean(&labels::choice(f.key, s))
         }
     };
     let all_width: usize = options.iter().map(|o| label(o).width() + 2).sum();
@@ -270,7 +290,7 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
     };
     super::clear_popup(frame, rect);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        " type to search · ↑/↓ · Enter pick · Esc ",
+        format!(" {} ", tr_key("picker-title")),
         t.title(),
     ));
     let inner = block.inner(rect);
@@ -282,7 +302,10 @@ fn draw_picker(frame: &mut Frame, app: &App, p: &Picker, anchor: Rect, area: Rec
     let room = inner.height.saturating_sub(1) as usize;
     let start = (p.cursor + 1).saturating_sub(room);
     if p.choices.is_empty() {
-        lines.push(Line::styled("  no match", t.dim()));
+        lines.push(Line::styled(
+            format!("  {}", tr_key("search-no-match")),
+            t.dim(),
+        ));
     }
     for (i, c) in p.choices.iter().enumerate().skip(start).take(room) {
         let text = if c.id == crate::tui::record_form::NO_LINK {
@@ -309,17 +332,24 @@ pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
     let popup = centered(area, area.width.min(70), 6);
     super::clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" Mark {} {} ", clean(&r.deal.title), r.to),
+        format!(
+            " {} ",
+            crate::tr!(
+                "reason-title",
+                deal = clean(&r.deal.title),
+                stage = labels::stage(r.to)
+            )
+        ),
         t.title(),
     ));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let prompt = "Why? ";
-    let room = (inner.width as usize).saturating_sub(prompt.len() + 1);
+    let prompt = format!("{} ", tr_key("reason-why"));
+    let room = (inner.width as usize).saturating_sub(prompt.width() + 1);
     let scroll = r.input.visual_scroll(room);
     let lines = vec![
         Line::from(vec![
-            Span::styled(prompt, t.label()),
+            Span::styled(prompt.clone(), t.label()),
             Span::raw(super::fit(
                 &super::overlay::skip_cells(&clean(r.input.value()), scroll),
                 room,
@@ -331,15 +361,15 @@ pub fn draw_reason(frame: &mut Frame, app: &App, r: &ReasonPrompt, area: Rect) {
         },
         Line::styled(
             if r.to == crate::domain::Stage::Lost {
-                "Enter save (a reason is required) · Esc cancel"
+                tr_key("reason-keys-required")
             } else {
-                "Enter save (reason optional) · Esc cancel"
+                tr_key("reason-keys-optional")
             },
             t.dim(),
         ),
     ];
     frame.render_widget(Paragraph::new(lines), inner);
-    let x = (prompt.len() + r.input.visual_cursor() - scroll) as u16;
+    let x = (prompt.width() + r.input.visual_cursor() - scroll) as u16;
     if x < inner.width {
         frame.set_cursor_position((inner.x + x, inner.y));
     }
@@ -351,7 +381,7 @@ pub fn draw_filter(frame: &mut Frame, app: &App, f: &TagFilter, area: Rect) {
     let popup = centered(area, area.width.min(44), height);
     super::clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        " Filter by tag · type · ↑/↓ · Enter · Esc ",
+        format!(" {} ", tr_key("filter-title")),
         t.title(),
     ));
     let inner = block.inner(popup);
@@ -363,16 +393,23 @@ pub fn draw_filter(frame: &mut Frame, app: &App, f: &TagFilter, area: Rect) {
     let room = inner.height.saturating_sub(1) as usize;
     let start = (f.cursor + 1).saturating_sub(room);
     if f.loading {
-        lines.push(Line::styled("  counting tags…", t.dim()));
+        lines.push(Line::styled(
+            format!("  {}", tr_key("filter-counting")),
+            t.dim(),
+        ));
     } else if f.shown.is_empty() {
-        lines.push(Line::styled("  no tag matches", t.dim()));
+        lines.push(Line::styled(
+            format!("  {}", tr_key("filter-no-match")),
+            t.dim(),
+        ));
     }
     for (i, &o) in f.shown.iter().enumerate().skip(start).take(room) {
         let (d, v, n) = &f.options[o];
         let text = if d.is_empty() {
-            "(no filter — show all)".to_string()
+            tr_key("filter-none")
         } else {
-            format!("{}:{}  {n}", clean(d), clean(v))
+            let (d, v) = labels::tag(f.subject(), d, v);
+            format!("{}:{}  {n}", clean(&d), clean(&v))
         };
         lines.push(if i == f.cursor {
             Line::styled(text, t.selected())

@@ -4,7 +4,9 @@
 
 use super::clean;
 use super::search::highlighted;
-use crate::tui::app::App;
+use crate::classify::Subject;
+use crate::tui::app::{App, Tab};
+use crate::tui::labels::{self, t as tr_key};
 use crate::tui::list::{Column, Entry, Listed, RecordList};
 use crate::tui::widgets::chips::chip;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -38,28 +40,36 @@ pub fn draw<E: Entry, R: Listed, F>(
     area: Rect,
 ) {
     let t = &app.theme;
+    let subject = subject_of_tab(app.tab);
     let mut spans = vec![Span::styled(format!(" {title} "), t.title())];
     if list.loaded && !list.is_empty() {
         spans.push(Span::raw(format!("{}/{} ", list.cursor + 1, list.len())));
     }
     if list.loading && list.loaded {
-        spans.push(Span::styled("loading… ", t.dim()));
+        spans.push(Span::styled(
+            format!("{} ", tr_key("list-loading")),
+            t.dim(),
+        ));
     }
     if let Some((d, v)) = &list.filter {
-        spans.push(Span::styled(format!("filter {d}:{v} "), t.focus()));
+        let (d, v) = labels::tag(subject, d, v);
+        spans.push(Span::styled(
+            format!("{} ", crate::tr!("list-filter", tag = format!("{d}:{v}"))),
+            t.focus(),
+        ));
     }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(spans));
     if !list.loaded {
-        frame.render_widget(Paragraph::new("Loading…").block(block), area);
+        frame.render_widget(Paragraph::new(tr_key("loading")).block(block), area);
         return;
     }
     if list.is_empty() {
         let msg = if list.filter.is_some() {
-            "  Nothing carries that tag — f to change the filter."
+            format!("  {}", tr_key("list-none-tagged"))
         } else {
-            "  Nothing here yet — press a to add one, ? for all keys."
+            format!("  {}", tr_key("list-none"))
         };
         frame.render_widget(
             Paragraph::new(vec![Line::raw(""), Line::raw(msg)]).block(block),
@@ -93,7 +103,7 @@ pub fn draw<E: Entry, R: Listed, F>(
     let rows = (offset..end).map(|i| match list.row(i) {
         Some(r) => Row::new(columns.iter().map(|c| match c.chip {
             Some(dim) => match ctx.tag(r.id(), dim) {
-                Some(v) => Cell::from(Line::from(chip(t, dim, v, false))),
+                Some(v) => Cell::from(Line::from(chip(t, subject, dim, v, false))),
                 // Dim on the selection would be grey on grey.
                 None if i == list.cursor => Cell::from("·"),
                 None => Cell::from(Span::styled("·", t.dim())),
@@ -112,9 +122,9 @@ pub fn draw<E: Entry, R: Listed, F>(
     let header = Row::new(columns.iter().enumerate().map(|(i, c)| {
         if list.sort == Some(i) {
             let arrow = if list.descending { "▼" } else { "▲" };
-            Cell::from(format!("{}{arrow}", c.title))
+            Cell::from(format!("{}{arrow}", tr_key(c.title)))
         } else {
-            Cell::from(c.title)
+            Cell::from(tr_key(c.title))
         }
     }))
     .style(t.header());
@@ -126,4 +136,15 @@ pub fn draw<E: Entry, R: Listed, F>(
         .row_highlight_style(t.selected());
     let mut state = TableState::default().with_selected(Some(list.cursor - offset));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The rules' subject of a tab's records (an activity's tags are its
+/// campaign's).
+pub(crate) fn subject_of_tab(tab: Tab) -> Subject {
+    match tab {
+        Tab::Opportunities => Subject::Opportunity,
+        Tab::Products => Subject::Product,
+        Tab::Activities => Subject::Campaign,
+        Tab::Customers | Tab::Dashboard => Subject::Customer,
+    }
 }

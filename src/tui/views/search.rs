@@ -3,6 +3,7 @@
 
 use super::{centered, clean};
 use crate::tui::app::App;
+use crate::tui::labels::{self, t as tr_key};
 use crate::tui::search::SearchMode;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -50,15 +51,14 @@ pub fn status_line(app: &App) -> Option<Line<'static>> {
     ];
     match &app.status {
         Some(st) if st.error => spans.push(Span::styled(clean(&st.text), t.error())),
-        _ if !s.ready => spans.push(Span::styled("indexing…", t.dim())),
-        _ if s.input.trim().is_empty() => {
-            spans.push(Span::styled("type to search · Esc cancel", t.dim()))
-        }
+        _ if !s.ready => spans.push(Span::styled(tr_key("search-indexing"), t.dim())),
+        _ if s.input.trim().is_empty() => spans.push(Span::styled(tr_key("search-type"), t.dim())),
         _ => spans.push(Span::styled(
             format!(
-                "{}{} · Enter keep · Esc clear",
+                "{}{} · {}",
                 crate::tui::search::match_count(s.hits.len(), s.total),
-                if s.waiting { "…" } else { "" }
+                if s.waiting { "…" } else { "" },
+                tr_key("search-tab-keys")
             ),
             t.dim(),
         )),
@@ -75,7 +75,7 @@ pub fn draw_global(frame: &mut Frame, app: &App, area: Rect) {
     let popup = centered(area, width, height);
     super::clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        " Search everything · Enter go · Esc close ",
+        format!(" {} ", tr_key("search-global-title")),
         t.title(),
     ));
     let inner = block.inner(popup);
@@ -87,9 +87,9 @@ pub fn draw_global(frame: &mut Frame, app: &App, area: Rect) {
     ])];
     let rows = inner.height.saturating_sub(1) as usize;
     if !s.ready {
-        lines.push(Line::styled("indexing…", t.dim()));
+        lines.push(Line::styled(tr_key("search-indexing"), t.dim()));
     } else if s.hits.is_empty() && !s.input.trim().is_empty() && !s.waiting {
-        lines.push(Line::styled("no match", t.dim()));
+        lines.push(Line::styled(tr_key("search-no-match"), t.dim()));
     }
     let first = s.cursor.saturating_sub(rows.saturating_sub(1));
     for (i, h) in s.hits.iter().enumerate().skip(first).take(rows) {
@@ -99,7 +99,7 @@ pub fn draw_global(frame: &mut Frame, app: &App, area: Rect) {
             Style::default()
         };
         let mut spans = vec![Span::styled(
-            format!("{:<12}", h.kind.as_str()),
+            labels::pad(&labels::kind(h.kind), 12),
             base.patch(t.dim()),
         )];
         let label = if h.field == crate::search::Field::Name {
@@ -117,7 +117,8 @@ pub fn draw_global(frame: &mut Frame, app: &App, area: Rect) {
         if h.field != crate::search::Field::Name {
             // The field that matched, with its matched chars highlighted.
             let dim = base.patch(t.dim());
-            spans.push(Span::styled(format!("  {}: ", h.field), dim));
+            let field = crate::cli::search_field_name(h.field);
+            spans.push(Span::styled(format!("  {field}: "), dim));
             spans.extend(highlighted(&h.text, &h.indices, dim).spans);
         }
         let line = Line::from(spans);

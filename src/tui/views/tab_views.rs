@@ -19,7 +19,7 @@ pub fn draw_deals(frame: &mut Frame, app: &App, area: Rect) {
         record_table::draw(
             frame,
             app,
-            "Opportunities",
+            &crate::tui::labels::t("tab-opportunities"),
             &deals.list,
             &opportunities::columns(),
             a,
@@ -46,7 +46,8 @@ pub fn draw_products(frame: &mut Frame, app: &App, area: Rect) {
     let list = &app.tabs.products;
     let (table, detail) = record_table::split(app, area);
     if let Some(a) = table {
-        record_table::draw(frame, app, "Products", list, &products::columns(), a);
+        let title = crate::tui::labels::t("tab-products");
+        record_table::draw(frame, app, &title, list, &products::columns(), a);
     }
     if let Some(a) = detail {
         let file = list
@@ -62,7 +63,7 @@ pub fn draw_activities(frame: &mut Frame, app: &App, area: Rect) {
     let list = &tab.list;
     let (table, detail) = record_table::split(app, area);
     if let Some(a) = table {
-        let title = format!("Activities · {} (m)", tab.kinds.label());
+        let title = crate::tr!("activities-title", kinds = tab.kinds.label());
         record_table::draw(frame, app, &title, list, &activities::columns(), a);
     }
     if let Some(a) = detail {

@@ -4,6 +4,7 @@ use super::{centered, clean, clear_popup, fit};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
+use crate::tui::labels::{self, t as tr_key};
 use crate::tui::trash::TrashView;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -16,7 +17,10 @@ pub fn draw(frame: &mut Frame, app: &App, trash: &TrashView, area: Rect) {
     let popup = centered(area, area.width.min(90), area.height.min(20));
     clear_popup(frame, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" Trash ({}) ", trash.entries.len()),
+        format!(
+            " {} ",
+            crate::tr!("trash-title", count = trash.entries.len())
+        ),
         t.title(),
     ));
     let inner = block.inner(popup);
@@ -25,15 +29,15 @@ pub fn draw(frame: &mut Frame, app: &App, trash: &TrashView, area: Rect) {
     let rows = inner.height.saturating_sub(1) as usize;
     let mut lines = Vec::new();
     if !trash.loaded {
-        lines.push(Line::styled("Loading…", t.dim()));
+        lines.push(Line::styled(tr_key("loading"), t.dim()));
     } else if trash.entries.is_empty() {
-        lines.push(Line::styled("The trash is empty", t.dim()));
+        lines.push(Line::styled(tr_key("trash-empty"), t.dim()));
     }
     // Keep the cursor on screen.
     let first = trash.cursor.saturating_sub(rows.saturating_sub(1));
     for (i, e) in trash.entries.iter().enumerate().skip(first).take(rows) {
         let when = e.deleted_at.format("%Y-%m-%d %H:%M").to_string();
-        let kind = format!("{:<12}", e.kind.to_string());
+        let kind = labels::pad(&labels::kind(e.kind), 12);
         let label_width = width.saturating_sub(kind.width() + when.width() + 2);
         let label = fit(&clean(&e.label), label_width);
         let pad = label_width.saturating_sub(label.width());
@@ -55,11 +59,11 @@ pub fn draw(frame: &mut Frame, app: &App, trash: &TrashView, area: Rect) {
             .to_string()
     };
     lines.push(Line::styled(
-        format!(
-            "{} restore · {} delete for good · {} close",
-            key(Action::Restore),
-            key(Action::Purge),
-            key(Action::Cancel)
+        crate::tr!(
+            "trash-keys",
+            restore = key(Action::Restore),
+            purge = key(Action::Purge),
+            close = key(Action::Cancel)
         ),
         t.dim(),
     ));
