@@ -7,29 +7,12 @@
 //! delete the 1M book when done.
 //!
 //! Before each size's criterion groups, every keystroke is typed 5 times as
-//! the query worker runs it and the median / p90 per keystroke is printed,
+//! the query worker runs it and the median / p95 per keystroke is printed,
 //! wall clock and CPU time of all threads (the CPU figure is what other
-//! builds on the machine cannot inflate).
+//! builds on the machine cannot inflate); `DOSSIER_BENCH_DETAIL=1` prints
+//! each keystroke's CPU median too.
 //!
-//! Measured 2026-11-23 on the shared 2-core box (load average 3.0–3.7,
-//! other builds running), `DOSSIER_BENCH_CUSTOMERS=100000,1000000 cargo
-//! bench --bench search -- keystroke`, with the distinct-text postings:
-//! - 100k customers (266,886 records): median 4.29 ms per keystroke, p90
-//!   10.6 ms (CPU median 4.29 ms); criterion mean 4.67 ms. Target 16 ms.
-//! - 1M customers (2,674,482 records): median 31.4 ms, p90 98 ms (CPU
-//!   median 33.0 ms); criterion mean 27.7 ms. Target 50 ms. An earlier run
-//!   at load 4–5 gave median 29.3 ms, criterion mean 39.5 ms.
-//! - CPU time is about the wall time: with the other core busy, and the
-//!   walk over the best keys serial, a keystroke mostly runs on one core.
-//! - The slow tail is the first key of a word (`1`, `w`: most texts match)
-//!   and the first key of a second word (`wang f`).
-//!
-//! Before (record-by-record scan, load 12–13): criterion mean 41.7 ms at
-//! 100k, 304 ms at 1M.
-//!
-//! Index memory at 1M customers: 522 MB resident growth (490 MB counted;
-//! 3.4M distinct texts, 116 MB of them keys and postings), target 600 MB
-//! (`cargo run --release --example search_memory -- BOOK.db`).
+//! Figures, with the machine's load: `benches/README.md`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dossier::search::{
@@ -122,15 +105,19 @@ fn cpu_ms() -> f64 {
 fn keystroke_report(n: u64, index: &SearchIndex, strokes: &[(Query, bool)]) {
     const ROUNDS: usize = 5;
     let (mut wall, mut cpu) = (Vec::new(), Vec::new());
+    // Per keystroke, every round's CPU time (`DOSSIER_BENCH_DETAIL=1`).
+    let mut each: Vec<Vec<f64>> = vec![Vec::new(); strokes.len()];
     for _ in 0..ROUNDS {
         let mut narrowing = Narrowing::new();
-        for (q, fresh) in strokes {
+        for (i, (q, fresh)) in strokes.iter().enumerate() {
             if *fresh {
                 narrowing = Narrowing::new();
             }
             let (t, c) = (Instant::now(), cpu_ms());
             black_box(index.search_with(q, 200, &SkimMatcher, Some(&mut narrowing)));
-            cpu.push(cpu_ms() - c);
+            let spent = cpu_ms() - c;
+            cpu.push(spent);
+            each[i].push(spent);
             wall.push(t.elapsed().as_secs_f64() * 1e3);
         }
     }
@@ -138,16 +125,25 @@ fn keystroke_report(n: u64, index: &SearchIndex, strokes: &[(Query, bool)]) {
         v.sort_by(f64::total_cmp);
         v[(v.len() * p / 100).min(v.len() - 1)]
     };
+    if std::env::var_os("DOSSIER_BENCH_DETAIL").is_some() {
+        for ((q, _), v) in strokes.iter().zip(&mut each) {
+            println!(
+                "  {:<14} CPU median {:.2} ms",
+                format!("{:?}", q.words),
+                pct(v, 50)
+            );
+        }
+    }
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "search_{n}: {} records, {} keystrokes x {ROUNDS}: median {:.2} ms, p90 {:.2} ms wall; \
-         CPU median {:.2} ms, p90 {:.2} ms (load {})",
+        "search_{n}: {} records, {} keystrokes x {ROUNDS}: median {:.2} ms, p95 {:.2} ms wall; \
+         CPU median {:.2} ms, p95 {:.2} ms (load {})",
         index.len(),
         strokes.len(),
         pct(&mut wall, 50),
-        pct(&mut wall, 90),
+        pct(&mut wall, 95),
         pct(&mut cpu, 50),
-        pct(&mut cpu, 90),
+        pct(&mut cpu, 95),
         load.split_whitespace()
             .take(3)
             .collect::<Vec<_>>()

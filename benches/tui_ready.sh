@@ -5,7 +5,8 @@
 #
 # Starts `dossier --db BOOK` in a detached tmux session (120x40), presses
 # Ctrl-K, types QUERY (default zhang) and polls the screen until EXPECT (a
-# regular expression, default 张) shows; prints the seconds from launch, the
+# regular expression, default "customer  *张": a result line of the search
+# pane, kind then name, which the customer list does not show) shows; prints the seconds from launch, the
 # load average, and the process's memory from /proc: RssAnon (heap),
 # RssFile (file-backed pages: the mapped search index and SQLite's mapped
 # database) and VmHWM (peak, file pages included). Needs tmux and bc.
@@ -13,7 +14,7 @@
 set -u
 book=$1
 q=${2:-zhang}
-expect=${3:-张}
+expect=${3:-customer  *张}
 DOSSIER=${DOSSIER:-target/release/dossier}
 s=dossier-ready-$$
 start=$(date +%s.%N)

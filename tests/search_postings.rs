@@ -33,6 +33,16 @@ const QUERIES: &[&str] = &[
     "0021",
     "ciif",
     "chongqing",
+    // Phone numbers of one length tie by the thousand: lowest records win.
+    "1",
+    "13",
+    "5",
+    // A second word inside the first one's pinyin; a word that stops being
+    // a prefix.
+    "wang f",
+    "zhang wei",
+    "mart",
+    "shk",
 ];
 
 fn gen_book() -> Store {

@@ -22,12 +22,12 @@ use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"DOSSIDX1";
 /// Bumped whenever the layout of any section changes.
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
 const PAGE: u64 = 4096;
 const HEADER: usize = 4096;
 
 /// The sections, in file order.
-const SECTIONS: usize = 15;
+const SECTIONS: usize = 16;
 const DOCS: usize = 0;
 const SPANS: usize = 1;
 const ATTRS: usize = 2;
@@ -42,6 +42,8 @@ const DIRTY: usize = 12;
 /// read into memory at open.
 const NAMES: usize = 13;
 const SPARSE: usize = 14;
+/// The key ids in text order ([`Postings::order`]).
+const ORDER: usize = 15;
 
 /// The index file of a book.
 pub fn index_path(db: &Path) -> PathBuf {
@@ -225,6 +227,7 @@ fn write_file(index: &SearchIndex, seq: i64, token: i64, tmp: &Path) -> io::Resu
     out.flat(KEYS, &p.keys)?;
     out.flat(OFFSETS, &p.offsets)?;
     out.flat(SLOTS, &p.slots)?;
+    out.flat(ORDER, &p.order)?;
     out.section(FREE, &[bytes_of(&index.free)], index.free.len())?;
     out.section(DIRTY, &[bytes_of(&p.dirty)], p.dirty.len())?;
     let names = names_blob([&index.keys.names, &index.values.names]);
@@ -344,6 +347,7 @@ pub fn open(path: &Path) -> Option<(SearchIndex, i64, i64)> {
     let keys: Flat<Span> = flat(map(KEYS, size_of::<Span>())?, section(KEYS).1)?;
     let offsets: Flat<u32> = flat(map(OFFSETS, 4)?, section(OFFSETS).1)?;
     let slots: Flat<u32> = flat(map(SLOTS, 4)?, section(SLOTS).1)?;
+    let order: Flat<u64> = flat(map(ORDER, 8)?, section(ORDER).1)?;
     let free = u32s(read(FREE, 4)?);
     let dirty = u32s(read(DIRTY, 4)?);
     let [key_names, value_names] = read_names(&read(NAMES, 1)?)?;
@@ -360,10 +364,12 @@ pub fn open(path: &Path) -> Option<(SearchIndex, i64, i64)> {
         let slot = u32::from_le_bytes(rec[9..13].try_into().ok()?);
         sparse.insert((kind, id), slot);
     }
-    if offsets.len() != keys.len() + usize::from(!keys.is_empty() || !offsets.is_empty()) {
+    if offsets.len() != keys.len() + usize::from(!keys.is_empty() || !offsets.is_empty())
+        || order.len() != keys.len()
+    {
         return None;
     }
-    let postings = Postings::from_parts(keys, offsets, slots, docs.len(), dirty);
+    let postings = Postings::from_parts(keys, offsets, slots, order, docs.len(), dirty);
     let index = SearchIndex::from_parts(
         docs,
         spans,

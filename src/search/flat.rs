@@ -22,6 +22,7 @@ pub(crate) unsafe trait Plain: Copy + Send + Sync + 'static {}
 
 unsafe impl Plain for u8 {}
 unsafe impl Plain for u32 {}
+unsafe impl Plain for u64 {}
 
 /// The mapped part: a private mapping of one section of the index file.
 struct Mapped {

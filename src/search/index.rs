@@ -286,7 +286,7 @@ impl SearchIndex {
     /// Builds the distinct-text postings from scratch; every record changed
     /// since is searched one by one until this runs again.
     pub fn build_postings(&mut self) {
-        self.postings = Postings::build(&self.docs, &self.spans);
+        self.postings = Postings::build(&self.docs, &self.spans, &self.text);
     }
 
     /// Counts the old data of a slot as garbage.

@@ -8,12 +8,15 @@
 //! they are searched record by record ([`Postings::dirty`]).
 
 use super::index::Span;
-use super::postings::Postings;
-use super::scan::{typo_score, Needle, Scan, Tier, CHUNK, TIER_UNIT, WEIGHT_UNIT, WORD_START};
+use super::postings::{OrderEntry, Postings};
+use super::scan::{
+    trim, typo_score, Needle, Scan, Tier, CHUNK, TIER_UNIT, WEIGHT_UNIT, WORD_START,
+};
 use super::text::{is_subsequence, starts_word, typo_find};
 use super::SearchIndex;
 use rayon::prelude::*;
 use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// The keys one word matched.
 #[derive(Debug, Default)]
@@ -221,6 +224,85 @@ impl Scan<'_> {
         (walk.hits, Some(more))
     }
 
+    /// The best `limit` records (unordered) for a one-word query when the
+    /// keys the word is exactly or a prefix of hold that many: those keys
+    /// are one run of the text-ordered keys, and every other match (inside
+    /// a text, fuzzy, with a typo) ranks below them, so no other key needs
+    /// testing. `None` when they hold fewer (the caller tests every key).
+    pub(super) fn prefix_walk(&self, n: &Needle) -> Option<Vec<(i64, u32)>> {
+        let p = &self.index.postings;
+        let run = p.prefixed(&self.index.text, n.text.as_bytes());
+        if run.is_empty() {
+            return None;
+        }
+        // Records the run points at: fewer than the limit cannot fill it.
+        let mut records = 0usize;
+        for &e in run {
+            records += p.postings(OrderEntry::key(e)).len();
+            if records >= self.limit {
+                break;
+            }
+        }
+        if records < self.limit {
+            return None;
+        }
+        let len = n.text.len();
+        let mut scored: Vec<(i64, u32)> = run
+            .iter()
+            .map(|&e| {
+                // The same score as [`strong_score`], without reading the
+                // key or its text: every key of the run starts with the word.
+                let key_len = OrderEntry::len(e);
+                let tier = if key_len == len {
+                    Tier::Exact
+                } else {
+                    Tier::Prefix
+                };
+                let base = OrderEntry::weight(e) * WEIGHT_UNIT + 1000 - (key_len as i64).min(999);
+                (tier as i64 * TIER_UNIT + base, OrderEntry::key(e))
+            })
+            .collect();
+        let mut walk = Walk {
+            seen: vec![0; self.index.docs.len().div_ceil(64)],
+            hits: Vec::new(),
+        };
+        self.take_best(&mut scored, &mut walk).then_some(walk.hits)
+    }
+
+    /// The best `limit` records (unordered) for a query of several words
+    /// when that many records have every word exactly or as a prefix of one
+    /// of their texts: a record's score is its worst word's tier first, so
+    /// those rank above every other record, and they all hold a key of the
+    /// prefix run of each word — the run pointing at the fewest records
+    /// gives the candidates, checked record by record. `None` when fewer
+    /// than `limit` records match so well (the caller looks further).
+    pub(super) fn prefix_multi(&self) -> Option<Vec<(i64, u32)>> {
+        let p = &self.index.postings;
+        let mut best: Option<(usize, &[u64])> = None;
+        for n in &self.needles {
+            let run = p.prefixed(&self.index.text, n.text.as_bytes());
+            let records: usize = run
+                .iter()
+                .map(|&e| p.postings(OrderEntry::key(e)).len())
+                .sum();
+            if best.is_none_or(|b| records < b.0) {
+                best = Some((records, run));
+            }
+        }
+        let (records, run) = best?;
+        if records < self.limit {
+            return None;
+        }
+        let keys: Vec<u32> = run.iter().map(|&e| OrderEntry::key(e)).collect();
+        let mut candidates = self.records_of(&keys);
+        candidates.extend_from_slice(&p.dirty);
+        let acc = self.run(&candidates);
+        let mut hits = acc.hits;
+        trim(&mut hits, self.limit);
+        let bar = Tier::Prefix as i64 * TIER_UNIT;
+        (hits.len() >= self.limit && hits.iter().all(|h| h.0 >= bar)).then_some(hits)
+    }
+
     /// Reads records off `keys` best first until `limit` are found (and every
     /// record scoring the same as the last of them). Returns whether the list
     /// is full. A record is taken at its first key: its best.
@@ -254,20 +336,53 @@ impl Scan<'_> {
             rest = tail;
             batch *= 4;
             if let Some(c) = cut {
-                // Only records tying with the last one can still make the
-                // list (lower slots win ties), and ties are common (names of
-                // one length): one pass over the rest, no more sorting.
-                for &(_, key) in rest.iter().filter(|h| h.0 == c) {
-                    for &slot in p.postings(key) {
-                        if walk.see(slot) && !p.is_stale(slot) && self.accepts(slot) {
-                            walk.hits.push((c, slot));
-                        }
-                    }
-                }
+                self.take_ties(c, rest, walk);
                 return true;
             }
         }
         cut.is_some()
+    }
+
+    /// Once the list is full at score `c`, only records tying with the last
+    /// one can still make it, and the lowest slots win ties. Ties are common
+    /// (names of one length, half a million phone numbers starting with
+    /// `1`), so not every tied key is read: keys are numbered in the order
+    /// of their first record and each key's records are in slot order, so,
+    /// taken in key order, a key whose first record comes after the `limit`
+    /// lowest tied slots found so far cannot add one, nor can any key after
+    /// it.
+    fn take_ties(&self, c: i64, rest: &[(i64, u32)], walk: &mut Walk) {
+        let p = &self.index.postings;
+        let mut tied: Vec<u32> = rest.iter().filter(|h| h.0 == c).map(|h| h.1).collect();
+        tied.sort_unstable();
+        // The `limit` lowest tied slots so far (a max-heap).
+        let mut lowest: BinaryHeap<u32> =
+            walk.hits.iter().filter(|h| h.0 == c).map(|h| h.1).collect();
+        let limit = self.limit.max(1);
+        while lowest.len() > limit {
+            lowest.pop();
+        }
+        let beaten = |lowest: &BinaryHeap<u32>, slot: u32| {
+            lowest.len() >= limit && lowest.peek().is_some_and(|&m| slot > m)
+        };
+        for key in tied {
+            let slots = p.postings(key);
+            if slots.first().is_some_and(|&s| beaten(&lowest, s)) {
+                break;
+            }
+            for &slot in slots {
+                if beaten(&lowest, slot) {
+                    break;
+                }
+                if walk.see(slot) && !p.is_stale(slot) && self.accepts(slot) {
+                    walk.hits.push((c, slot));
+                    lowest.push(slot);
+                    if lowest.len() > limit {
+                        lowest.pop();
+                    }
+                }
+            }
+        }
     }
 
     /// Whether a record is live, of a wanted kind and passes the filters.

@@ -10,6 +10,7 @@
 
 use super::flat::Flat;
 use super::index::{Doc, Span};
+use rayon::slice::ParallelSliceMut;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,6 +28,12 @@ pub(crate) struct Postings {
     /// Key `k`'s records are `slots[offsets[k]..offsets[k + 1]]`.
     pub(crate) offsets: Flat<u32>,
     pub(crate) slots: Flat<u32>,
+    /// Every key, ordered by its text (bytes), so the keys starting with a
+    /// word are one run of it, found by binary search
+    /// ([`Postings::prefixed`]). Each entry packs what ranking a prefix
+    /// match needs, so a run is scored without touching the keys
+    /// ([`OrderEntry`]).
+    pub(crate) order: Flat<u64>,
     /// Bit per slot: changed since the build, so its postings are stale.
     pub(crate) stale: Vec<u64>,
     /// The stale slots, each once: searched record by record.
@@ -40,8 +47,8 @@ fn key_of(s: &Span) -> u64 {
 }
 
 impl Postings {
-    /// The postings of every live record.
-    pub fn build(docs: &Flat<Doc>, spans: &Flat<Span>) -> Postings {
+    /// The postings of every live record; `text` is the index's arena.
+    pub fn build(docs: &Flat<Doc>, spans: &Flat<Span>, text: &Flat<u8>) -> Postings {
         let live = || {
             docs.iter()
                 .enumerate()
@@ -85,11 +92,20 @@ impl Postings {
             }
         }
         keys.shrink_to_fit();
+        let mut order: Vec<u64> = (0..keys.len() as u32)
+            .map(|k| OrderEntry::pack(k, &keys[k as usize]))
+            .collect();
+        let text_of = |e: u64| {
+            let s = &keys[OrderEntry::key(e) as usize];
+            text.range(s.start as usize..s.start as usize + s.len as usize)
+        };
+        order.par_sort_unstable_by(|&a, &b| text_of(a).cmp(text_of(b)).then(a.cmp(&b)));
         Postings {
             build: NEXT_BUILD.fetch_add(1, Ordering::Relaxed),
             keys: keys.into(),
             offsets: offsets.into(),
             slots: slots.into(),
+            order: order.into(),
             stale: vec![0; docs.len().div_ceil(64)],
             dirty: Vec::new(),
         }
@@ -101,6 +117,7 @@ impl Postings {
         keys: Flat<Span>,
         offsets: Flat<u32>,
         slots: Flat<u32>,
+        order: Flat<u64>,
         docs: usize,
         dirty: Vec<u32>,
     ) -> Postings {
@@ -109,6 +126,7 @@ impl Postings {
             keys,
             offsets,
             slots,
+            order,
             stale: vec![0; docs.div_ceil(64)],
             dirty: Vec::with_capacity(dirty.len()),
         };
@@ -123,6 +141,18 @@ impl Postings {
     pub fn postings(&self, k: u32) -> &[u32] {
         self.slots
             .range(self.offsets[k as usize] as usize..self.offsets[k as usize + 1] as usize)
+    }
+
+    /// The keys whose text starts with `word`: a run of [`Postings::order`].
+    pub fn prefixed(&self, text: &Flat<u8>, word: &[u8]) -> &[u64] {
+        let text_of = |e: u64| {
+            let s = &self.keys[OrderEntry::key(e) as usize];
+            text.range(s.start as usize..s.start as usize + s.len as usize)
+        };
+        let order = self.order.range(0..self.order.len());
+        let lo = order.partition_point(|&k| text_of(k) < word);
+        let n = order[lo..].partition_point(|&k| text_of(k).starts_with(word));
+        &order[lo..lo + n]
     }
 
     /// Marks a slot whose record changed (added, edited or removed).
@@ -147,7 +177,10 @@ impl Postings {
     /// Heap bytes held.
     pub fn bytes(&self) -> usize {
         self.keys.heap_capacity() * std::mem::size_of::<Span>()
-            + (self.offsets.heap_capacity() + self.slots.heap_capacity() + self.dirty.capacity())
+            + (self.offsets.heap_capacity()
+                + self.slots.heap_capacity()
+                + 2 * self.order.heap_capacity()
+                + self.dirty.capacity())
                 * 4
             + self.stale.capacity() * 8
     }
@@ -161,6 +194,35 @@ impl Postings {
             ((self.offsets.heap_capacity() + self.slots.heap_capacity()) * 4) >> 20,
             self.dirty.len()
         )
+    }
+}
+
+/// An entry of [`Postings::order`]: the key id (high 32 bits), its text's
+/// length in bytes (16 bits) and its ranking weight (low 16 bits, offset).
+pub(crate) struct OrderEntry;
+
+impl OrderEntry {
+    const WEIGHT_OFFSET: i64 = 1 << 8;
+
+    fn pack(key: u32, s: &Span) -> u64 {
+        let weight = (s.weight() + Self::WEIGHT_OFFSET) as u64 & 0xffff;
+        (key as u64) << 32 | (s.len as u64) << 16 | weight
+    }
+
+    #[inline]
+    pub fn key(e: u64) -> u32 {
+        (e >> 32) as u32
+    }
+
+    #[inline]
+    pub fn len(e: u64) -> usize {
+        (e >> 16 & 0xffff) as usize
+    }
+
+    /// The key's [`Span::weight`].
+    #[inline]
+    pub fn weight(e: u64) -> i64 {
+        (e & 0xffff) as i64 - Self::WEIGHT_OFFSET
     }
 }
 

@@ -129,6 +129,12 @@ impl Scan<'_> {
             return self.finish(self.run_all()).0;
         }
         if let [n] = self.needles.as_slice() {
+            // Most keystrokes: the texts starting with the word fill the list.
+            if let Some(mut hits) = self.prefix_walk(n) {
+                hits.extend(self.finish(self.run(&p.dirty)).0);
+                narrowing.remember(self.index, self.query, None, Vec::new());
+                return hits;
+            }
             // Typos rank last: they are looked for only if the strong and
             // fuzzy keys do not fill the list.
             let matched =
@@ -161,6 +167,10 @@ impl Scan<'_> {
         let candidates = match narrowing.records_for(self.index, self.query) {
             Some(c) => c.to_vec(),
             None => {
+                if let Some(hits) = self.prefix_multi() {
+                    narrowing.remember(self.index, self.query, None, Vec::new());
+                    return hits;
+                }
                 let mut best: Option<(usize, Vec<u32>)> = None;
                 for n in &self.needles {
                     if let Some(from) = narrowing.keys_for(p.build, &n.text, true) {

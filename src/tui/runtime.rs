@@ -251,8 +251,10 @@ impl Runtime {
                 return false;
             }
             Outcome::Swept { changed, .. } if *changed > 0 => {
-                // Tags moved on an unknown set of records: index again.
-                self.search.rebuild(&self.store);
+                // Every re-tag is in the book's change log: the index
+                // catches up from it (and is built again only when too many
+                // records changed at once).
+                self.search.catch_up(&self.store);
                 return false;
             }
             _ => return false,
@@ -526,9 +528,17 @@ impl Runtime {
                 self.search.submit(&input, kind);
                 None
             }
-            // Customers are picked with the search index's matcher once it is built.
-            Effect::Pick(req) if req.kind == crate::store::PickKind::Customer => {
-                match self.search.pick_customers(&req.query, 50) {
+            // Customers, products and campaigns are picked with the search
+            // index's matcher once it is built.
+            Effect::Pick(req)
+                if matches!(
+                    req.kind,
+                    crate::store::PickKind::Customer
+                        | crate::store::PickKind::Product
+                        | crate::store::PickKind::Campaign
+                ) =>
+            {
+                match self.search.pick(&self.store, req.kind, &req.query, 50) {
                     Some(choices) => Some(Outcome::Picked(req, choices)),
                     None => match read(&mut self.store, Effect::Pick(req)) {
                         Ok(o) => Some(o),

@@ -5,10 +5,10 @@ use super::effect::Outcome;
 use super::search::{SearchOutcome, LIMIT};
 use crate::domain::Kind;
 use crate::search::{
-    catch_up, load_index, log_head, refresh_record, spawn_build, BuildHandle, QueryWorker,
+    catch_up, load_index, log_head, refresh_record, spawn_build, BuildHandle, Filter, QueryWorker,
     SearchIndex, SharedIndex,
 };
-use crate::store::{Choice, Store};
+use crate::store::{Choice, PickKind, Store};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -113,6 +113,10 @@ impl SearchEngine {
             if let Some(built) = b.try_finish(store) {
                 self.build = None;
                 self.announce = Some(self.install(built));
+                // Writes (a sweep's re-tags) that landed while it was built.
+                if matches!(self.announce, Some(Ok(()))) {
+                    self.catch_up(store);
+                }
             }
         }
         if let Some(a) = self.announce.take() {
@@ -133,6 +137,9 @@ impl SearchEngine {
             if let Some(built) = b.try_finish(store) {
                 self.build = None;
                 self.announce = Some(self.install(built));
+                if matches!(self.announce, Some(Ok(()))) {
+                    self.catch_up(store);
+                }
             } else if Instant::now() >= deadline {
                 return out;
             } else {
@@ -196,13 +203,66 @@ impl SearchEngine {
                 .collect(),
         )
     }
+
+    /// Options for a form's link picker of `kind` ranked by the search
+    /// matcher — customers ([`SearchEngine::pick_customers`]), active
+    /// products and campaigns (name, SKU, summary, pinyin and initials) —
+    /// with the details the store's picker gives (SKU and price, a
+    /// campaign's date). `None` for the deal pickers, while there is no
+    /// index yet, and for an empty query: the store's picker answers then.
+    pub fn pick(
+        &self,
+        store: &Store,
+        kind: PickKind,
+        query: &str,
+        limit: usize,
+    ) -> Option<Vec<Choice>> {
+        let (record, filter) = match kind {
+            PickKind::Customer => return self.pick_customers(query, limit),
+            PickKind::Product => (Kind::Product, ("active", "yes")),
+            PickKind::Campaign => (Kind::Activity, ("type", "campaign")),
+            PickKind::Opportunity | PickKind::DealOf(_) => return None,
+        };
+        let hits = {
+            let index = self.shared.read().ok()?;
+            if index.is_empty() || query.trim().is_empty() {
+                return None;
+            }
+            let mut q = index.parse_query(query).ok()?.with_kind(record);
+            q.filters.push(Filter {
+                field: filter.0.into(),
+                values: vec![filter.1.into()],
+            });
+            index.search(&q, limit)
+        };
+        let choices = hits.into_iter().filter_map(|h| match kind {
+            PickKind::Product => {
+                let p = store.product(h.id).ok()?;
+                Some(Choice {
+                    id: h.id,
+                    label: p.name,
+                    detail: format!("{} · {}", p.sku, p.price.display_plain()),
+                    price: Some(p.price),
+                })
+            }
+            _ => {
+                let a = store.activity(h.id).ok()?;
+                Some(Choice {
+                    id: h.id,
+                    label: a.summary,
+                    detail: a.date.to_string(),
+                    price: None,
+                })
+            }
+        });
+        Some(choices.collect())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::Customer;
-    use crate::store::PickKind;
 
     #[test]
     fn the_customer_picker_matches_like_search() {
@@ -229,6 +289,80 @@ mod tests {
             .unwrap()
             .is_empty());
         assert!(engine.pick_customers("", 10).is_none());
+    }
+
+    #[test]
+    fn product_and_campaign_pickers_match_like_search() {
+        use crate::domain::{Activity, ActivityKind, Campaign, Money, Product};
+        let mut store = Store::open_in_memory().unwrap();
+        let product = |name: &str, sku: &str, active: bool| Product {
+            name: name.into(),
+            sku: sku.into(),
+            price: Money::from_units(120),
+            active,
+            ..Default::default()
+        };
+        let forklift = store
+            .add_product(&product("电动叉车", "FL-200", true))
+            .unwrap()
+            .meta
+            .id;
+        let pump = store
+            .add_product(&product("Hydraulic Pump", "HP-9", true))
+            .unwrap()
+            .meta
+            .id;
+        store
+            .add_product(&product("电动叉车旧款", "FL-100", false))
+            .unwrap();
+        let campaign = |summary: &str| Activity {
+            kind: ActivityKind::Campaign,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            summary: summary.into(),
+            campaign: Some(Campaign::default()),
+            ..Default::default()
+        };
+        let expo = store
+            .add_activity(&campaign("上海华信展会"))
+            .unwrap()
+            .meta
+            .id;
+        let spring = store
+            .add_activity(&campaign("Spring Promotion"))
+            .unwrap()
+            .meta
+            .id;
+        let engine = SearchEngine::start(&store);
+        // (picker, typed, the ids offered first)
+        let table: &[(PickKind, &str, &[i64])] = &[
+            // Pinyin, initials, SKU, a typo; the inactive model is not offered.
+            (PickKind::Product, "diandong", &[forklift]),
+            (PickKind::Product, "ddcc", &[forklift]),
+            (PickKind::Product, "fl-", &[forklift]),
+            (PickKind::Product, "hydralic", &[pump]),
+            (PickKind::Product, "pump", &[pump]),
+            (PickKind::Campaign, "huaxin", &[expo]),
+            (PickKind::Campaign, "shhx", &[expo]),
+            (PickKind::Campaign, "promotoin", &[spring]),
+            // A product is not a campaign.
+            (PickKind::Campaign, "pump", &[]),
+        ];
+        for (kind, typed, want) in table {
+            let got = engine.pick(&store, *kind, typed, 10).unwrap();
+            let ids: Vec<i64> = got.iter().map(|c| c.id).collect();
+            assert_eq!(&ids, want, "{kind:?} {typed}");
+        }
+        let fl = engine.pick(&store, PickKind::Product, "ddcc", 10).unwrap();
+        assert_eq!(fl[0].label, "电动叉车");
+        assert_eq!(fl[0].price, Some(Money::from_units(120)));
+        assert!(fl[0].detail.starts_with("FL-200 · "), "{}", fl[0].detail);
+        let ex = engine.pick(&store, PickKind::Campaign, "shhx", 10).unwrap();
+        assert_eq!(ex[0].detail, "2026-10-01");
+        // Deals are picked by the store; an empty query lists the newest.
+        assert!(engine
+            .pick(&store, PickKind::Opportunity, "x", 10)
+            .is_none());
+        assert!(engine.pick(&store, PickKind::Product, " ", 10).is_none());
     }
 
     #[test]
