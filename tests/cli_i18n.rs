@@ -240,6 +240,18 @@ fn choice_link_and_import_messages_in_chinese() {
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("邮箱“bad-email”不是电子邮箱"), "{text}");
     assert!(text.contains("电话“call me”不是电话号码"), "{text}");
+    let err = zh(&[
+        "add",
+        "product",
+        "--name",
+        "打印机",
+        "--price",
+        "99999999999999",
+    ]);
+    assert!(
+        err.contains("价格: '99999999999999' 太大 — 最多 1,000,000,000,000"),
+        "{err}"
+    );
     // English stays as it was.
     let out = dossier_env(
         dir.path(),

@@ -25,18 +25,7 @@ fn cell(s: &str) -> String {
 
 /// A follow-up's state for people ("跟进 2026-12-04 已逾期").
 pub fn follow_up_note(a: &Activity, today: NaiveDate) -> Option<String> {
-    let due = a.next_follow_up?.to_string();
-    Some(match (a.follow_up_done, a.follow_up_closed_by) {
-        (Some(on), Some(by)) => tr!(
-            "follow-up-answered",
-            due = due,
-            by = by,
-            on = on.to_string()
-        ),
-        (Some(on), None) => tr!("follow-up-done", due = due, on = on.to_string()),
-        (None, _) if a.next_follow_up < Some(today) => tr!("follow-up-overdue", due = due),
-        (None, _) => tr!("follow-up-open", due = due),
-    })
+    a.follow_up_note(today)
 }
 
 /// The page for one record.

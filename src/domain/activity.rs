@@ -179,10 +179,17 @@ impl Activity {
     pub fn follow_up_note(&self, today: NaiveDate) -> Option<String> {
         let due = self.next_follow_up?;
         Some(match (self.follow_up_done, self.follow_up_closed_by) {
-            (Some(on), Some(by)) => format!("follow-up {due} answered by #{by} on {on}"),
-            (Some(on), None) => format!("follow-up {due} done {on}"),
-            (None, _) if due < today => format!("follow-up {due} overdue"),
-            (None, _) => format!("follow-up {due} open"),
+            (Some(on), Some(by)) => crate::tr!(
+                "follow-up-answered",
+                due = due.to_string(),
+                by = by,
+                on = on.to_string()
+            ),
+            (Some(on), None) => {
+                crate::tr!("follow-up-done", due = due.to_string(), on = on.to_string())
+            }
+            (None, _) if due < today => crate::tr!("follow-up-overdue", due = due.to_string()),
+            (None, _) => crate::tr!("follow-up-open", due = due.to_string()),
         })
     }
 

@@ -36,14 +36,13 @@ fn grouped_digits(int_part: &str) -> Option<String> {
 
 fn range_error(shown: &str, too_large: bool) -> Result<Money, String> {
     if too_large {
-        Err(format!(
-            "'{shown}' is too large — at most {}",
-            Money::MAX.display_plain()
+        Err(crate::tr!(
+            "money-too-large",
+            amount = format!("'{shown}'"),
+            most = Money::MAX.display_plain()
         ))
     } else {
-        Err(format!(
-            "'{shown}' is negative — amounts cannot be below zero"
-        ))
+        Err(crate::tr!("money-negative", amount = format!("'{shown}'")))
     }
 }
 
@@ -405,15 +404,12 @@ impl Money {
     /// style for every amount, price and total) says what is allowed.
     pub fn range_error(self) -> Option<String> {
         if self.0 < 0 {
-            Some(format!(
-                "{} is negative — amounts cannot be below zero",
-                self.display_plain()
-            ))
+            Some(crate::tr!("money-negative", amount = self.display_plain()))
         } else if self > MAX_AMOUNT {
-            Some(format!(
-                "{} is too large — at most {}",
-                self.display_plain(),
-                MAX_AMOUNT.display_plain()
+            Some(crate::tr!(
+                "money-too-large",
+                amount = self.display_plain(),
+                most = MAX_AMOUNT.display_plain()
             ))
         } else {
             None

@@ -192,22 +192,26 @@ impl Opportunity {
         for (i, item) in self.items.iter().enumerate() {
             let n = i + 1;
             if item.product_id <= 0 {
-                e.add("items", format!("line {n}: pick a product"));
+                e.add("items", crate::tr!("item-pick-product", line = n));
             }
             if item.quantity <= 0 {
-                e.add("items", format!("line {n}: quantity must be at least 1"));
+                e.add("items", crate::tr!("item-quantity-min", line = n));
             } else if item.quantity > MAX_QUANTITY {
                 e.add(
                     "items",
-                    format!(
-                        "line {n}: quantity {} is too large — at most {}",
-                        group_thousands(item.quantity),
-                        group_thousands(MAX_QUANTITY)
+                    crate::tr!(
+                        "item-quantity-max",
+                        line = n,
+                        quantity = group_thousands(item.quantity),
+                        most = group_thousands(MAX_QUANTITY)
                     ),
                 );
             }
             if let Some(m) = item.unit_price.range_error() {
-                e.add("items", format!("line {n}: unit price {m}"));
+                e.add(
+                    "items",
+                    crate::tr!("item-unit-price", line = n, problem = m),
+                );
             }
             // Checked arithmetic: an overflow must be a message here, never
             // reach SQLite (whose sum() fails with a raw "integer overflow").

@@ -242,13 +242,13 @@ impl Store {
         if a.meta.deleted_at.is_some() || !a.kind.is_touch() || a.next_follow_up.is_none() {
             return Err(StoreError::invalid(
                 "follow-up",
-                format!("activity {id} has no follow-up to mark done — `dossier agenda` lists the open ones"),
+                crate::tr!("follow-up-none-open", id = id),
             ));
         }
         if let Some(on) = a.follow_up_done {
             return Err(StoreError::invalid(
                 "follow-up",
-                format!("the follow-up of activity {id} was already closed on {on}"),
+                crate::tr!("follow-up-already-closed", id = id, on = on.to_string()),
             ));
         }
         let written = self.transact(|tx, now, today| {
