@@ -155,13 +155,12 @@ impl Interner {
     }
 }
 
-/// Room for every row of `table` (its highest id; `table` is one of the
-/// book's own): growing a vector of a million rows by doubling copies it
-/// and faults in fresh pages several times over.
+/// Room for every row of `table` (one of the book's own): growing a
+/// vector of a million rows by doubling copies it and faults in fresh
+/// pages several times over.
 fn rows_in(conn: &Conn, table: &str) -> Result<usize> {
-    let n: Option<i64> =
-        conn.query_row(&format!("SELECT max(id) FROM {table}"), [], |r| r.get(0))?;
-    Ok(n.unwrap_or(0).clamp(0, 1 << 32) as usize)
+    let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+    Ok(n.max(0) as usize)
 }
 
 fn read_customers(conn: &Conn) -> Result<Vec<(i64, CustomerProfile)>> {
