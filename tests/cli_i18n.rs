@@ -252,6 +252,34 @@ fn choice_link_and_import_messages_in_chinese() {
         err.contains("价格: '99999999999999' 太大 — 最多 1,000,000,000,000"),
         "{err}"
     );
+    let err = zh(&[
+        "add",
+        "opportunity",
+        "--customer",
+        "1",
+        "--title",
+        "y",
+        "--item",
+        "999:1",
+    ]);
+    assert!(err.contains("明细: 产品 999 不存在"), "{err}");
+    let err = zh(&["unmerge", "77"]);
+    assert!(err.contains("没有编号为 77 的合并"), "{err}");
+    for _ in 0..2 {
+        ok(
+            dir.path(),
+            &[
+                "add",
+                "customer",
+                "--name",
+                "张三",
+                "--email",
+                "zs@example.com",
+            ],
+        );
+    }
+    let out = ok_env(dir.path(), &[], &["--lang", "zh", "duplicates"]);
+    assert!(out.contains("邮箱相同 zs@example.com"), "{out}");
     // English stays as it was.
     let out = dossier_env(
         dir.path(),

@@ -214,7 +214,12 @@ pub fn problems_text(kind: Option<Kind>, errors: &crate::domain::ValidationError
                     let spec = list.iter().find(|s| s.name == e.field)?;
                     Some(field_label(list, spec))
                 })
-                .unwrap_or_else(|| e.field.clone());
+                .unwrap_or_else(|| match e.field.as_str() {
+                    // Fields that are not in a form's field list.
+                    "items" => tr!("problem-field-items"),
+                    "follow-up" => tr!("problem-field-follow-up"),
+                    _ => e.field.clone(),
+                });
             format!("{label}: {}", e.message)
         })
         .collect::<Vec<_>>()

@@ -95,51 +95,57 @@ fn check(b: &Backup, rules: &crate::classify::RuleSet, report: &mut ImportReport
     let mut campaigns = HashSet::new();
     let slot = |k: Kind| Kind::ALL.iter().position(|&x| x == k).unwrap_or(0);
     let mut meta = |kind: Kind, m: &Meta, problem: &mut dyn FnMut(String)| {
-        let who = format!("{kind} {}", m.id);
+        let who = format!("{} {}", kind.name(), m.id);
         if m.id < 1 {
-            problem(format!("{who}: the id must be a whole number from 1"));
+            problem(crate::tr!("restore-bad-id", who = who.as_str()));
         } else if !ids[slot(kind)].insert(m.id) {
-            problem(format!("{who}: the id appears twice"));
+            problem(crate::tr!("restore-id-twice", who = who.as_str()));
         }
         if m.version < 1 {
-            problem(format!(
-                "{who}: version {} — versions count from 1",
-                m.version
+            problem(crate::tr!(
+                "restore-bad-version",
+                who = who.as_str(),
+                version = m.version
             ));
         }
         if !m.uuid.is_empty() {
             if !is_uuid(&m.uuid) {
-                problem(format!(
-                    "{who}: uuid '{}' is not a UUID (8-4-4-4-12 hex digits)",
-                    crate::domain::text::cut_for_message(&m.uuid)
+                problem(crate::tr!(
+                    "restore-bad-uuid",
+                    who = who.as_str(),
+                    uuid = crate::domain::text::cut_for_message(&m.uuid)
                 ));
             } else if !uuids.insert(m.uuid.to_ascii_lowercase()) {
-                problem(format!("{who}: uuid {} appears twice", m.uuid));
+                problem(crate::tr!(
+                    "restore-uuid-twice",
+                    who = who.as_str(),
+                    uuid = m.uuid.as_str()
+                ));
             }
         }
     };
     for c in &b.customers {
         meta(Kind::Customer, &c.meta, &mut problem);
         if let Err(e) = c.validate() {
-            problem(format!("customer {}: {e}", c.meta.id));
+            problem(format!("{} {}: {e}", Kind::Customer.name(), c.meta.id));
         }
     }
     for p in &b.products {
         meta(Kind::Product, &p.meta, &mut problem);
         if let Err(e) = p.validate() {
-            problem(format!("product {}: {e}", p.meta.id));
+            problem(format!("{} {}: {e}", Kind::Product.name(), p.meta.id));
         }
     }
     for o in &b.opportunities {
         meta(Kind::Opportunity, &o.meta, &mut problem);
         if let Err(e) = o.validate() {
-            problem(format!("opportunity {}: {e}", o.meta.id));
+            problem(format!("{} {}: {e}", Kind::Opportunity.name(), o.meta.id));
         }
     }
     for a in &b.activities {
         meta(Kind::Activity, &a.meta, &mut problem);
         if let Err(e) = a.validate() {
-            problem(format!("activity {}: {e}", a.meta.id));
+            problem(format!("{} {}: {e}", Kind::Activity.name(), a.meta.id));
         }
         if a.campaign.is_some() {
             campaigns.insert(a.meta.id);
@@ -150,18 +156,20 @@ fn check(b: &Backup, rules: &crate::classify::RuleSet, report: &mut ImportReport
         crate::tr!(
             "restore-missing-link",
             from = from,
-            kind = k.to_string(),
+            kind = k.name(),
             id = id
         )
     };
     for o in &b.opportunities {
-        let from = format!("opportunity {}", o.meta.id);
+        let from = format!("{} {}", Kind::Opportunity.name(), o.meta.id);
         if !has(Kind::Customer, o.customer_id) {
             problem(missing(from.clone(), Kind::Customer, o.customer_id));
         }
         if let Some(c) = o.campaign_id.filter(|c| !campaigns.contains(c)) {
-            problem(format!(
-                "{from} names campaign {c}, which is not a campaign in the backup"
+            problem(crate::tr!(
+                "restore-not-a-campaign",
+                from = from.as_str(),
+                id = c
             ));
         }
         for item in o.items.iter().filter(|i| !has(Kind::Product, i.product_id)) {
@@ -169,7 +177,7 @@ fn check(b: &Backup, rules: &crate::classify::RuleSet, report: &mut ImportReport
         }
     }
     for a in &b.activities {
-        let from = format!("activity {}", a.meta.id);
+        let from = format!("{} {}", Kind::Activity.name(), a.meta.id);
         if let Some(c) = a.customer_id.filter(|&c| !has(Kind::Customer, c)) {
             problem(missing(from.clone(), Kind::Customer, c));
         }
@@ -178,9 +186,11 @@ fn check(b: &Backup, rules: &crate::classify::RuleSet, report: &mut ImportReport
         }
     }
     for t in &b.tags {
-        let who = format!(
-            "tag {}={} of {} {}",
-            t.dimension, t.value, t.record_kind, t.record_id
+        let who = crate::tr!(
+            "restore-tag-who",
+            tag = format!("{}={}", t.dimension, t.value),
+            kind = t.record_kind.as_str(),
+            id = t.record_id
         );
         let subject = match t.record_kind.as_str() {
             "customer" => Subject::Customer,
@@ -188,12 +198,12 @@ fn check(b: &Backup, rules: &crate::classify::RuleSet, report: &mut ImportReport
             "product" => Subject::Product,
             "activity" => Subject::Campaign,
             _ => {
-                problem(format!("{who}: unknown record kind"));
+                problem(crate::tr!("restore-tag-unknown-kind", who = who.as_str()));
                 continue;
             }
         };
         if !has(subject.kind(), t.record_id) {
-            problem(format!("{who}: the record is not in the backup"));
+            problem(crate::tr!("restore-tag-no-record", who = who.as_str()));
             continue;
         }
         match rules
@@ -201,22 +211,26 @@ fn check(b: &Backup, rules: &crate::classify::RuleSet, report: &mut ImportReport
             .iter()
             .find(|d| d.name == t.dimension)
         {
-            None => problem(format!(
-                "{who}: the rules have no dimension '{}'",
-                t.dimension
+            None => problem(crate::tr!(
+                "restore-tag-no-dimension",
+                who = who.as_str(),
+                dimension = t.dimension.as_str()
             )),
-            Some(d) if !d.allows(&t.value) => problem(format!(
-                "{who}: the rules never give '{}' the value '{}'",
-                t.dimension, t.value
+            Some(d) if !d.allows(&t.value) => problem(crate::tr!(
+                "restore-tag-no-value",
+                who = who.as_str(),
+                dimension = t.dimension.as_str(),
+                value = t.value.as_str()
             )),
             Some(_) => {}
         }
     }
     for h in &b.tag_history {
         if h.record_kind.parse::<Kind>().is_err() {
-            problem(format!(
-                "tag history {}: unknown record kind '{}'",
-                h.id, h.record_kind
+            problem(crate::tr!(
+                "restore-history-unknown-kind",
+                id = h.id,
+                kind = h.record_kind.as_str()
             ));
         }
     }

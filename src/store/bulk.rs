@@ -407,9 +407,7 @@ impl CustomerImport<'_> {
             Some(Found::Email(id)) if self.touched(id) && !self.same_name(id, &p.keys)? => {
                 // Two people of one file sharing an address (a team inbox):
                 // never one record; the duplicate check offers the pair.
-                self.notice = Some(format!(
-                    "shares an email with customer {id} but has another name — kept as a separate customer (see dossier duplicates)"
-                ));
+                self.notice = Some(crate::tr!("import-shared-email", id = id));
                 None
             }
             Some(Found::Email(id) | Found::NameAnd(id)) => Some(id),
@@ -419,21 +417,19 @@ impl CustomerImport<'_> {
                     return Ok(Upserted::Unchanged(id));
                 }
                 _ => {
-                    self.notice = Some(format!(
-                        "same name as customer {id} and nothing else to tell them apart — created as a new customer (see dossier duplicates)"
-                    ));
+                    self.notice = Some(crate::tr!("import-same-name-only", id = id));
                     None
                 }
             },
             None => {
                 if let Some((other, phone)) = self.index.sharing_phone(&p.keys) {
-                    self.notice = Some(format!(
-                        "shares phone {phone} with customer {other} — created as a new customer: a shared phone alone does not make them one person (see dossier duplicates)"
+                    self.notice = Some(crate::tr!(
+                        "import-shared-phone",
+                        phone = phone.to_string(),
+                        id = other
                     ));
                 } else if let Some(other) = self.index.sharing_name(&p.keys) {
-                    self.notice = Some(format!(
-                        "same name as customer {other} but no shared email, phone or company — created as a new customer (see dossier duplicates)"
-                    ));
+                    self.notice = Some(crate::tr!("import-same-name-nothing-shared", id = other));
                 }
                 None
             }

@@ -91,9 +91,7 @@ impl Store {
     /// (its id undoes it: `unmerge`).
     pub fn merge_customers(&mut self, kept: i64, duplicate: i64) -> Result<Written<MergeRecord>> {
         if kept == duplicate {
-            return Err(StoreError::Refused(
-                "a customer cannot be merged into itself".into(),
-            ));
+            return Err(StoreError::Refused(crate::tr!("merge-into-itself")));
         }
         let written = self.transact(|tx, now, _| {
             rows::ensure_live(tx, Kind::Customer, kept)?;
@@ -157,7 +155,7 @@ impl Store {
                 },
             )
             .optional()?
-            .ok_or_else(|| StoreError::Refused(format!("there is no merge {id}")))
+            .ok_or_else(|| StoreError::Refused(crate::tr!("merge-none", id = id)))
     }
 
     /// The most recent merge not yet undone.
@@ -184,22 +182,28 @@ impl Store {
             )));
         }
         let written = self.transact(|tx, now, _| {
-            let (kept_before, merged_before, version_after): (String, String, i64) = tx
-                .query_row(
-                    "SELECT kept_before, merged_before, kept_version_after FROM merges WHERE id = ?1",
-                    [merge_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )?;
+            let (kept_before, merged_before, version_after): (String, String, i64) = tx.query_row(
+                "SELECT kept_before, merged_before, kept_version_after FROM merges WHERE id = ?1",
+                [merge_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
             let current = rows::ensure_live(tx, Kind::Customer, record.kept_id)?;
             if current != version_after {
-                return Err(StoreError::Refused(format!(
-                    "customer {} was changed after the merge (version {current}, the merge left version {version_after}) — undoing it would lose that change",
-                    record.kept_id
+                return Err(StoreError::Refused(crate::tr!(
+                    "merge-changed-since",
+                    id = record.kept_id,
+                    current = current,
+                    after = version_after
                 )));
             }
             let parse = |s: &str| -> Result<Customer> {
-                serde_json::from_str(s)
-                    .map_err(|e| StoreError::Refused(format!("merge {merge_id} is damaged: {e}")))
+                serde_json::from_str(s).map_err(|e| {
+                    StoreError::Refused(crate::tr!(
+                        "merge-damaged",
+                        id = merge_id,
+                        error = e.to_string()
+                    ))
+                })
             };
             let a = parse(&kept_before)?;
             let b = parse(&merged_before)?;
@@ -232,7 +236,10 @@ impl Store {
                 Kind::Customer,
                 record.merged_id,
             )?);
-            Ok(((), Touched::cascade((Kind::Customer, record.merged_id), touched)))
+            Ok((
+                (),
+                Touched::cascade((Kind::Customer, record.merged_id), touched),
+            ))
         })?;
         let record = self.merge_record(merge_id)?;
         Ok(written.map(|()| record))
@@ -281,25 +288,29 @@ impl Store {
         };
         for (email, ids) in &by_email {
             for w in ids.windows(2) {
-                add(w[0], w[1], format!("same email {email}"));
+                add(
+                    w[0],
+                    w[1],
+                    crate::tr!("dup-same-email", email = email.as_str()),
+                );
             }
         }
         for (phone, ids) in &by_phone {
             for w in ids.windows(2) {
-                add(w[0], w[1], format!("same phone {phone}"));
+                add(
+                    w[0],
+                    w[1],
+                    crate::tr!("dup-same-phone", phone = phone.as_str()),
+                );
             }
         }
         for (name, ids) in &by_bare_name {
             // Chained, not every pair: a common name must not flood the list.
             for w in ids.windows(2) {
-                add(
-                    w[0],
-                    w[1],
-                    "same name, no company to tell them apart".into(),
-                );
+                add(w[0], w[1], crate::tr!("dup-same-name-no-company"));
             }
             if let Some((other, _)) = by_name.get(name).and_then(|g| g.first()) {
-                add(ids[0], *other, "same name, one without a company".into());
+                add(ids[0], *other, crate::tr!("dup-same-name-one-company"));
             }
         }
         for group in by_name.values().filter(|g| g.len() > 1) {
@@ -307,7 +318,7 @@ impl Store {
             for (i, (a, ca)) in group.iter().enumerate() {
                 for (b, cb) in group.iter().skip(i + 1).take(200) {
                     if companies_similar(ca, cb) {
-                        add(*a, *b, "similar name and company".to_string());
+                        add(*a, *b, crate::tr!("dup-similar-name-company"));
                     }
                 }
             }
@@ -345,22 +356,20 @@ pub fn likely_duplicates(conn: &Conn, c: &Customer) -> Result<Vec<DuplicatePair>
             .filter_map(|e| email_key(e))
             .find(|e| emails.contains(e))
         {
-            Some(format!("same email {e}"))
+            Some(crate::tr!("dup-same-email", email = e))
         } else if let Some(p) = from_json_list(&r.get::<_, String>(3)?)
             .iter()
             .filter_map(|p| phone_key(p))
             .find(|p| phones.contains(p))
         {
-            Some(format!("same phone {p}"))
+            Some(crate::tr!("dup-same-phone", phone = p))
         } else {
             let same_name = name.is_some() && name_key(&r.get::<_, String>(1)?) == name;
             match (&company, company_key(&r.get::<_, String>(2)?)) {
                 (Some(a), Some(b)) if same_name && companies_similar(a, &b) => {
-                    Some("similar name and company".to_string())
+                    Some(crate::tr!("dup-similar-name-company"))
                 }
-                (None, _) | (_, None) if same_name => {
-                    Some("same name, no company to tell them apart".to_string())
-                }
+                (None, _) | (_, None) if same_name => Some(crate::tr!("dup-same-name-no-company")),
                 _ => None,
             }
         };
