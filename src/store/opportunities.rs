@@ -79,7 +79,7 @@ fn check_links(conn: &Conn, o: &Opportunity) -> Result<()> {
         if kind != ActivityKind::Campaign.as_str() {
             return Err(StoreError::invalid(
                 "campaign",
-                format!("activity {cid} is a {kind}, not a campaign"),
+                crate::tr!("err-not-a-campaign", id = cid, kind = kind.as_str()),
             ));
         }
     }

@@ -120,7 +120,7 @@ impl Restorable for Activity {
         &mut self.meta
     }
     fn relink(&mut self, map: &IdMap) -> Result<Option<(Kind, i64)>> {
-        let from = format!("activity {}", self.meta.id);
+        let from = format!("{} {}", Kind::Activity.name(), self.meta.id);
         // The touch that answered a reminder, when it is already here; the
         // done date alone still keeps the reminder closed.
         self.follow_up_closed_by = self
@@ -178,7 +178,7 @@ impl Restorable for Opportunity {
         &mut self.meta
     }
     fn relink(&mut self, map: &IdMap) -> Result<Option<(Kind, i64)>> {
-        let from = format!("opportunity {}", self.meta.id);
+        let from = format!("{} {}", Kind::Opportunity.name(), self.meta.id);
         self.customer_id = link(map, &from, Kind::Customer, self.customer_id)?;
         if let Some(c) = self.campaign_id {
             self.campaign_id = Some(link(map, &from, Kind::Activity, c)?);

@@ -105,14 +105,18 @@ impl KeySpec {
             ];
             let is_f = k.strip_prefix('f').is_some_and(|n| n.parse::<u8>().is_ok());
             if !known.contains(&k.as_str()) && !is_f {
-                return Err(format!("unknown key '{s}'"));
+                return Err(crate::tr!("keymap-unknown-key", key = s));
             }
             k
         };
         let mut parts: Vec<&str> = mods.split('-').filter(|m| !m.is_empty()).collect();
         for m in &parts {
             if !["ctrl", "alt", "shift"].contains(m) {
-                return Err(format!("unknown modifier '{m}' in key '{s}'"));
+                return Err(crate::tr!(
+                    "keymap-unknown-modifier",
+                    modifier = *m,
+                    key = s
+                ));
             }
         }
         parts.sort();
@@ -283,7 +287,14 @@ impl KeyMap {
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return (map, Some(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => {
+                let problem = crate::tr!(
+                    "config-cannot-read",
+                    path = path.display().to_string(),
+                    error = e.to_string()
+                );
+                return (map, Some(problem));
+            }
         }
         (map, None)
     }

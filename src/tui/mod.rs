@@ -245,7 +245,9 @@ pub fn run_loop<B: Backend>(
         if dirty {
             terminal
                 .draw(|frame| views::draw(frame, app))
-                .map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+                .map_err(|e| {
+                    anyhow::anyhow!(crate::tr!("tui-cannot-draw", error = e.to_string()))
+                })?;
             dirty = false;
         }
         if app.quit || events.finished() {
@@ -258,15 +260,17 @@ pub fn run_loop<B: Backend>(
             // Back from `fg`: the shell drew over the screen. A resize to
             // the same size clears it and forgets what was drawn (clear()
             // would ask the terminal for the cursor, which some never answer).
-            let size = terminal
-                .size()
-                .map_err(|e| anyhow::anyhow!("cannot redraw: {e}"))?;
+            let size = terminal.size().map_err(|e| {
+                anyhow::anyhow!(crate::tr!("tui-cannot-draw", error = e.to_string()))
+            })?;
             terminal
                 .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
-                .map_err(|e| anyhow::anyhow!("cannot redraw: {e}"))?;
-            terminal
-                .hide_cursor()
-                .map_err(|e| anyhow::anyhow!("cannot redraw: {e}"))?;
+                .map_err(|e| {
+                    anyhow::anyhow!(crate::tr!("tui-cannot-draw", error = e.to_string()))
+                })?;
+            terminal.hide_cursor().map_err(|e| {
+                anyhow::anyhow!(crate::tr!("tui-cannot-draw", error = e.to_string()))
+            })?;
             dirty = true;
             continue;
         }
@@ -287,9 +291,9 @@ pub fn run_loop<B: Backend>(
             }
             Some(Event::Resize(w, h)) => {
                 runtime.dispatch(app, Action::Resize(w, h));
-                terminal
-                    .autoresize()
-                    .map_err(|e| anyhow::anyhow!("cannot resize: {e}"))?;
+                terminal.autoresize().map_err(|e| {
+                    anyhow::anyhow!(crate::tr!("tui-cannot-draw", error = e.to_string()))
+                })?;
             }
             _ => {}
         }

@@ -88,7 +88,7 @@ impl Palette {
             "chips.warn" => &mut self.warn,
             "chips.bad" => &mut self.bad,
             "chips.other" => &mut self.other,
-            other => return Err(format!("unknown colour role '{other}'")),
+            other => return Err(crate::tr!("theme-unknown-role", role = other)),
         };
         *slot = c;
         Ok(())
@@ -130,7 +130,13 @@ impl Theme {
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => warning = Some(format!("cannot read {}: {e}", path.display())),
+                Err(e) => {
+                    warning = Some(crate::tr!(
+                        "config-cannot-read",
+                        path = path.display().to_string(),
+                        error = e.to_string()
+                    ))
+                }
             }
         }
         (

@@ -329,17 +329,17 @@ pub fn doctor(url: &str) -> Result<crate::store::DoctorReport> {
                 let team: Option<String> = rows[0].get(1);
                 let manager: bool = rows[0].get(2);
                 report.notes.push(match team {
-                    Some(t) => format!(
-                        "you are {me}, {} of team {t}",
-                        if manager { "manager" } else { "rep" }
-                    ),
-                    None if owner.as_deref() == Some(me.as_str()) => {
-                        format!("you are {me}, the book's owner: row-level security does not apply to you")
+                    Some(t) if manager => {
+                        crate::tr!("team-you-manager", me = me.as_str(), team = t.as_str())
                     }
-                    None => format!("you are {me}, not a member of any team: you see no records"),
+                    Some(t) => crate::tr!("team-you-rep", me = me.as_str(), team = t.as_str()),
+                    None if owner.as_deref() == Some(me.as_str()) => {
+                        crate::tr!("team-you-owner", me = me.as_str())
+                    }
+                    None => crate::tr!("team-you-nobody", me = me.as_str()),
                 });
             }
-            Err(_) => report.notes.push(format!("you are {me}")),
+            Err(_) => report.notes.push(crate::tr!("team-you", me = me.as_str())),
         }
     }
     let counts = q(
