@@ -300,6 +300,18 @@ fn choice_link_and_import_messages_in_chinese() {
         err.contains("'foo' is not a valid stage — expected one of: prospect"),
         "{err}"
     );
+    // A mistake in the user's rules file, in the reader's language.
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::write(
+        dir.path().join("config/rules.toml"),
+        "[settings]\nchrun_days = 3\n",
+    )
+    .unwrap();
+    let err = zh(&["list", "customers"]);
+    assert!(
+        err.contains("未知的设置“chrun_days”— 是不是 churn_days？"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -252,7 +252,7 @@ impl Condition {
 }
 
 /// How a subject is named inside a sentence ("the customer's", "客户的").
-fn subject_name(subject: super::Subject, lang: Lang) -> String {
+pub(crate) fn subject_name(subject: super::Subject, lang: Lang) -> String {
     use super::Subject;
     match subject {
         Subject::Customer => tr_in!(lang, "subject-customer"),

@@ -407,7 +407,11 @@ impl RuleSet {
                         Some(old) if !same_kind(old, &new) => {
                             return Err(src.error(
                                 value.span(),
-                                format!("setting '{key}' must be {}", kind_of(old)),
+                                crate::tr!(
+                                    "rules-setting-kind",
+                                    key = key.as_str(),
+                                    kind = kind_of(old)
+                                ),
                             ));
                         }
                         _ => {}
@@ -445,7 +449,7 @@ impl RuleSet {
         let text = std::fs::read_to_string(path).map_err(|e| RuleError {
             file: name.clone(),
             line: 0,
-            message: format!("cannot read it: {e}"),
+            message: crate::tr!("rules-cannot-read", error = e.to_string()),
         })?;
         RuleSet::from_texts(&[("built-in rules.toml", BUILTIN_RULES), (&name, &text)])
     }
@@ -533,9 +537,9 @@ fn same_kind(a: &Setting, b: &Setting) -> bool {
 /// What a setting must be, for a message: "a number (like 365)".
 fn kind_of(s: &Setting) -> String {
     match s {
-        Setting::Num(n) => format!("a number (like {})", super::eval::format_num(*n)),
-        Setting::Text(t) => format!("a text in quotes (like \"{t}\")"),
-        Setting::List(_) => "a list of texts (like [\"a\", \"b\"])".into(),
+        Setting::Num(n) => crate::tr!("rules-kind-number", example = super::eval::format_num(*n)),
+        Setting::Text(t) => crate::tr!("rules-kind-text", example = t.as_str()),
+        Setting::List(_) => crate::tr!("rules-kind-list"),
     }
 }
 
@@ -547,10 +551,11 @@ fn unknown_setting(key: &str, known: &BTreeMap<String, Setting>) -> String {
         .min()
         .filter(|(d, _)| *d <= 3);
     match closest {
-        Some((_, k)) => format!("unknown setting '{key}' — did you mean {k}?"),
-        None => format!(
-            "unknown setting '{key}' — the settings are: {}",
-            known.keys().cloned().collect::<Vec<_>>().join(", ")
+        Some((_, k)) => crate::tr!("rules-unknown-setting-mean", key = key, guess = k.as_str()),
+        None => crate::tr!(
+            "rules-unknown-setting-list",
+            key = key,
+            known = known.keys().cloned().collect::<Vec<_>>().join(", ")
         ),
     }
 }
@@ -653,7 +658,10 @@ fn compile_dim(
     if rules.is_empty() && dim.default.is_none() {
         return Err(src.error(
             raw.span(),
-            format!("{subject}.{name} has no rules, no value_from and no default"),
+            crate::tr!(
+                "rules-dimension-empty",
+                dimension = format!("{subject}.{name}")
+            ),
         ));
     }
     let label = dim
@@ -734,7 +742,11 @@ fn say(
                 None => {
                     return Err(src.error(
                         span,
-                        format!("'{{{name}}}' in say is not a {subject} fact, a setting or limit"),
+                        crate::tr!(
+                            "rules-say-unknown",
+                            name = name,
+                            subject = super::eval::subject_name(subject, crate::i18n::current())
+                        ),
                     ))
                 }
             }
@@ -767,7 +779,7 @@ fn template(
             pieces.push(Piece::Lit(rest[..open].to_string()));
         }
         let Some(close) = rest[open..].find('}') else {
-            return Err(src.error(span, format!("'{text}' has a '{{' without its '}}'")));
+            return Err(src.error(span, crate::tr!("rules-unclosed-brace", text = text)));
         };
         let fact = &rest[open + 1..open + close];
         let index = subject
@@ -783,9 +795,11 @@ fn template(
 }
 
 fn unknown_fact(subject: Subject, fact: &str) -> String {
-    format!(
-        "unknown {subject} fact '{fact}' — known facts: {}",
-        subject.fact_names().join(", ")
+    crate::tr!(
+        "rules-unknown-fact",
+        subject = super::eval::subject_name(subject, crate::i18n::current()),
+        fact = fact,
+        known = subject.fact_names().join(", ")
     )
 }
 
@@ -805,10 +819,7 @@ fn compile_cond(
     let op = Op::parse(c.op.get_ref()).ok_or_else(|| {
         src.error(
             c.op.span(),
-            format!(
-                "unknown op '{}' — use >=, >, <=, <, ==, !=, in, not_in, present or absent",
-                c.op.get_ref()
-            ),
+            crate::tr!("rules-unknown-op", op = c.op.get_ref().as_str()),
         )
     })?;
     let given = [
@@ -822,9 +833,9 @@ fn compile_cond(
     .count();
     if matches!(op, Op::Present | Op::Absent) {
         if given > 0 {
-            return Err(err(format!(
-                "op '{}' takes nothing to compare with",
-                c.op.get_ref()
+            return Err(err(crate::tr!(
+                "rules-op-takes-nothing",
+                op = c.op.get_ref().as_str()
             )));
         }
         return Ok(Condition {
@@ -835,13 +846,14 @@ fn compile_cond(
         });
     }
     if given != 1 {
-        return Err(err(format!(
-            "condition on '{fact_name}' needs exactly one of value, values, setting or percentile"
-        )));
+        return Err(err(crate::tr!("rules-condition-one-of", fact = fact_name)));
     }
     let rhs = if let Some(p) = c.percentile {
         if !(1..=99).contains(&p) {
-            return Err(err(format!("percentile {p} is not between 1 and 99")));
+            return Err(err(crate::tr!(
+                "rules-percentile-range",
+                percentile = i64::from(p)
+            )));
         }
         Rhs::Percentile(p)
     } else if let Some(values) = &c.values {
@@ -854,10 +866,7 @@ fn compile_cond(
             None => {
                 return Err(src.error(
                     name.span(),
-                    format!(
-                        "unknown setting '{}' — add it under [settings]",
-                        name.get_ref()
-                    ),
+                    crate::tr!("rules-setting-missing", key = name.get_ref().as_str()),
                 ))
             }
             Some(Setting::Num(n)) => Rhs::Num {
@@ -881,7 +890,7 @@ fn compile_cond(
                 setting: None,
             },
             Some(toml::Value::String(s)) => Rhs::Text(s.clone()),
-            _ => return Err(err("value must be a number or a text".into())),
+            _ => return Err(err(crate::tr!("rules-value-kind"))),
         }
     };
     let ok = match (&rhs, op, is_text) {
@@ -892,32 +901,30 @@ fn compile_cond(
         _ => false,
     };
     if !ok {
-        let kind = if is_text { "a text" } else { "a number" };
-        return Err(err(format!(
-            "'{fact_name}' is {kind}: op '{}' cannot compare it with what is given (numbers take >=, >, <=, <, ==, != with a number, setting or percentile; texts take == or != with a text, in or not_in with a list)",
-            c.op.get_ref()
-        )));
+        let op = c.op.get_ref().as_str();
+        return Err(err(if is_text {
+            crate::tr!("rules-op-text", fact = fact_name, op = op)
+        } else {
+            crate::tr!("rules-op-number", fact = fact_name, op = op)
+        }));
     }
     let floor = match &c.floor {
         None => None,
         Some(_) if c.percentile.is_none() => {
-            return Err(err("floor goes with a percentile".into()));
+            return Err(err(crate::tr!("rules-floor-percentile")));
         }
         Some(name) => match settings.get(name.get_ref()) {
             Some(Setting::Num(n)) => Some((*n, name.get_ref().clone())),
             Some(_) => {
                 return Err(src.error(
                     name.span(),
-                    format!("setting '{}' is not a number", name.get_ref()),
+                    crate::tr!("rules-setting-not-number", key = name.get_ref().as_str()),
                 ))
             }
             None => {
                 return Err(src.error(
                     name.span(),
-                    format!(
-                        "unknown setting '{}' — add it under [settings]",
-                        name.get_ref()
-                    ),
+                    crate::tr!("rules-setting-missing", key = name.get_ref().as_str()),
                 ))
             }
         },

@@ -254,3 +254,24 @@ team-you-nobody = you are { $me }, not a member of any team: you see no records
 team-you = you are { $me }
 err-not-a-campaign = activity { $id } is a { $kind }, not a campaign
 tui-cannot-draw = cannot draw on the terminal: { $error }
+rules-setting-kind = setting '{ $key }' must be { $kind }
+rules-cannot-read = cannot read it: { $error }
+rules-kind-number = a number (like { $example })
+rules-kind-text = a text in quotes (like "{ $example }")
+rules-kind-list = a list of texts (like ["a", "b"])
+rules-unknown-setting-mean = unknown setting '{ $key }' — did you mean { $guess }?
+rules-unknown-setting-list = unknown setting '{ $key }' — the settings are: { $known }
+rules-dimension-empty = { $dimension } has no rules, no value_from and no default
+rules-say-unknown = '{"{"}{ $name }{"}"}' in say is not a { $subject } fact, a setting or limit
+rules-unclosed-brace = '{ $text }' has a '{"{"}' without its '{"}"}'
+rules-unknown-fact = unknown { $subject } fact '{ $fact }' — known facts: { $known }
+rules-unknown-op = unknown op '{ $op }' — use >=, >, <=, <, ==, !=, in, not_in, present or absent
+rules-op-takes-nothing = op '{ $op }' takes nothing to compare with
+rules-condition-one-of = condition on '{ $fact }' needs exactly one of value, values, setting or percentile
+rules-percentile-range = percentile { $percentile } is not between 1 and 99
+rules-setting-missing = unknown setting '{ $key }' — add it under [settings]
+rules-value-kind = value must be a number or a text
+rules-op-text = '{ $fact }' is a text: op '{ $op }' cannot compare it with what is given (numbers take >=, >, <=, <, ==, != with a number, setting or percentile; texts take == or != with a text, in or not_in with a list)
+rules-op-number = '{ $fact }' is a number: op '{ $op }' cannot compare it with what is given (numbers take >=, >, <=, <, ==, != with a number, setting or percentile; texts take == or != with a text, in or not_in with a list)
+rules-floor-percentile = floor goes with a percentile
+rules-setting-not-number = setting '{ $key }' is not a number

@@ -230,3 +230,24 @@ team-you-nobody = 你是 { $me }，不属于任何团队：你看不到任何记
 team-you = 你是 { $me }
 err-not-a-campaign = 活动 { $id } 是{ $kind }，不是营销活动
 tui-cannot-draw = 无法在终端上绘制：{ $error }
+rules-setting-kind = 设置“{ $key }”必须是{ $kind }
+rules-cannot-read = 无法读取：{ $error }
+rules-kind-number = 数字（如 { $example }）
+rules-kind-text = 加引号的文本（如 "{ $example }"）
+rules-kind-list = 文本列表（如 ["a", "b"]）
+rules-unknown-setting-mean = 未知的设置“{ $key }”— 是不是 { $guess }？
+rules-unknown-setting-list = 未知的设置“{ $key }”— 可用的设置：{ $known }
+rules-dimension-empty = { $dimension } 没有规则、没有 value_from，也没有默认值
+rules-say-unknown = say 里的“{"{"}{ $name }{"}"}”不是{ $subject }的事实、设置或 limit
+rules-unclosed-brace = “{ $text }”里有“{"{"}”却没有对应的“{"}"}”
+rules-unknown-fact = 未知的{ $subject }事实“{ $fact }”— 已知事实：{ $known }
+rules-unknown-op = 未知的运算“{ $op }”— 可用 >=、>、<=、<、==、!=、in、not_in、present 或 absent
+rules-op-takes-nothing = 运算“{ $op }”不需要比较的对象
+rules-condition-one-of = 关于“{ $fact }”的条件必须恰好给出 value、values、setting、percentile 之一
+rules-percentile-range = 百分位 { $percentile } 不在 1 到 99 之间
+rules-setting-missing = 未知的设置“{ $key }”— 请在 [settings] 下添加
+rules-value-kind = value 必须是数字或文本
+rules-op-text = “{ $fact }”是文本：运算“{ $op }”无法与给出的值比较（数字可用 >=、>、<=、<、==、!= 与数字、设置或百分位比较；文本可用 == 或 != 与文本比较，用 in 或 not_in 与列表比较）
+rules-op-number = “{ $fact }”是数字：运算“{ $op }”无法与给出的值比较（数字可用 >=、>、<=、<、==、!= 与数字、设置或百分位比较；文本可用 == 或 != 与文本比较，用 in 或 not_in 与列表比较）
+rules-floor-percentile = floor 只能与 percentile 一起用
+rules-setting-not-number = 设置“{ $key }”不是数字
