@@ -218,7 +218,7 @@ pub fn done(store: &mut Store, id: i64) -> Result<ExitCode> {
             "  {}",
             crate::tr!(
                 "done-tag",
-                kind = super::people::kind_name(c.kind),
+                kind = c.kind.name(),
                 change = sanitize_for_terminal(&c.to_string())
             )
         );

@@ -2,7 +2,7 @@
 //! command line.
 
 use super::output::{pad, AnyRecord};
-use super::people::{kind_name, live_reasons, stored_reason, Labels};
+use super::people::{live_reasons, stored_reason, Labels};
 use crate::classify::{format_num, FactValue, RuleSet};
 use crate::domain::text::sanitize_for_terminal as clean;
 use crate::domain::Kind;
@@ -96,7 +96,7 @@ fn print_report(r: &SweepReport, labels: &Labels) {
                 "{} {}",
                 format_num(*n as f64),
                 kind.parse::<Kind>()
-                    .map(kind_name)
+                    .map(Kind::name)
                     .unwrap_or_else(|_| kind.clone())
             )
         })
@@ -127,7 +127,7 @@ fn print_report(r: &SweepReport, labels: &Labels) {
         let (dim, value) = labels.tag(m.kind, &m.dimension, &m.value);
         println!(
             "{}  {}  {:>9}  {:>9}",
-            pad(&kind_name(m.kind), 11),
+            pad(&m.kind.name(), 11),
             pad(&clean(&format!("{dim}: {value}")), 34),
             format!("+{}", format_num(m.gained as f64)),
             format!("-{}", format_num(m.lost as f64))
@@ -166,7 +166,7 @@ pub fn why(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCod
     let labels = Labels::load(store)?;
     println!(
         "{} {id} — {}",
-        kind_name(kind),
+        kind.name(),
         clean(&super::output::record_label(&record))
     );
     if tags.is_empty() {

@@ -3,13 +3,12 @@
 //! customer the deals and the timeline — in the language in force.
 
 use super::output::{activity_kind, field_rows, kind_of, tag_rows};
-use super::people::{kind_name, live_reasons, Labels};
+use super::people::{live_reasons, Labels};
 use crate::domain::text::sanitize_multiline;
-use crate::domain::{Activity, Kind};
+use crate::domain::Kind;
 use crate::store::Store;
 use crate::tr;
 use anyhow::Result;
-use chrono::NaiveDate;
 use std::fmt::Write;
 use std::process::ExitCode;
 
@@ -21,11 +20,6 @@ fn cell(s: &str) -> String {
         .replace(['\r', '\n'], " ")
         .trim()
         .to_string()
-}
-
-/// A follow-up's state for people ("跟进 2026-12-04 已逾期").
-pub fn follow_up_note(a: &Activity, today: NaiveDate) -> Option<String> {
-    a.follow_up_note(today)
 }
 
 /// The page for one record.
@@ -40,7 +34,7 @@ pub fn page(store: &mut Store, kind: Kind, id: i64) -> Result<String> {
     let _ = writeln!(
         md,
         "*{} #{} · {}*\n",
-        kind_name(kind_of(&record)),
+        kind_of(&record).name(),
         meta.id,
         tr!(
             "cli-version-line",
@@ -100,7 +94,8 @@ pub fn page(store: &mut Store, kind: Kind, id: i64) -> Result<String> {
             let _ = writeln!(md, "\n## {}\n", tr!("cli-heading-timeline"));
             let today = store.clock().today();
             for a in timeline {
-                let note = follow_up_note(&a, today)
+                let note = a
+                    .follow_up_note(today)
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default();
                 let _ = writeln!(

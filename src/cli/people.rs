@@ -21,11 +21,6 @@ pub fn subject_of(kind: Kind) -> Subject {
     }
 }
 
-/// A record kind's name for people ("customer", "客户").
-pub fn kind_name(kind: Kind) -> String {
-    kind.name()
-}
-
 /// The catalog key of a field's label: `field-TABLE-NAME`, the table
 /// found from the field list (touches and campaigns are both activities).
 pub fn field_key(specs: &'static [FieldSpec], name: &str) -> String {
@@ -144,10 +139,10 @@ pub fn stored_reason(reason: &str) -> &str {
 pub fn store_error_text(e: &crate::store::StoreError) -> String {
     use crate::store::StoreError as E;
     match e {
-        E::NotFound { kind, id } => tr!("err-not-found", kind = kind_name(*kind), id = *id),
+        E::NotFound { kind, id } => tr!("err-not-found", kind = kind.name(), id = *id),
         E::InTrash { kind, id } => tr!(
             "err-in-trash",
-            kind = kind_name(*kind),
+            kind = kind.name(),
             id = *id,
             cmd = format!("dossier restore {kind} {id}")
         ),
@@ -158,7 +153,7 @@ pub fn store_error_text(e: &crate::store::StoreError) -> String {
             found,
         } => tr!(
             "err-conflict",
-            kind = kind_name(*kind),
+            kind = kind.name(),
             id = *id,
             expected = *expected,
             found = *found

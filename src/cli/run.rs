@@ -3,7 +3,7 @@
 use super::args::{AddKind, Cli, Command, EditArgs, EditKind, KindArg, ShowFormat};
 use super::fields::FieldEdits;
 use super::output::{list_line, print_record, record_json, to_json, to_json_pretty, AnyRecord};
-use super::people::{kind_name, live_reasons, Labels};
+use super::people::{live_reasons, Labels};
 use crate::domain::fields::{parse_line_item, Fields};
 use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
 use crate::store::{default_db_path, Page, Store, StoreError, Visibility, Written};
@@ -117,7 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 "{}",
                 tr!(
                     "cli-deleted",
-                    kind = kind_name(kind),
+                    kind = kind.name(),
                     id = id,
                     cmd = format!("dossier restore {kind} {id}")
                 )
@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Restore { kind, id } => {
             let kind: Kind = kind.into();
             store.restore(kind, id).map_err(explain)?;
-            println!("{}", tr!("cli-restored", kind = kind_name(kind), id = id));
+            println!("{}", tr!("cli-restored", kind = kind.name(), id = id));
             Ok(ExitCode::SUCCESS)
         }
         Command::Trash { empty, json } => trash(&mut store, empty, json),
@@ -328,7 +328,7 @@ fn report_saved(
         let line = tr!(
             "cli-saved",
             verb = verb,
-            kind = kind_name(kind),
+            kind = kind.name(),
             id = meta.id,
             label =
                 crate::domain::text::sanitize_for_terminal(&super::output::record_label(&record)),
@@ -345,7 +345,7 @@ fn report_saved(
                 "  {}",
                 crate::domain::text::sanitize_for_terminal(&tr!(
                     "cli-tag-change",
-                    kind = kind_name(c.kind),
+                    kind = c.kind.name(),
                     dimension = dim,
                     old = value(&c.old),
                     new = value(&c.new)
@@ -374,7 +374,7 @@ fn add_record(store: &mut Store, add: AddKind) -> Result<ExitCode> {
             "{}",
             tr!(
                 "cli-kind-not-saved",
-                kind = kind_name(kind),
+                kind = kind.name(),
                 problems = super::people::problems_text(Some(kind), &e)
             )
         )
@@ -469,7 +469,7 @@ fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(Written<AnyRecord>,
             "{}",
             tr!(
                 "cli-record-not-saved",
-                kind = kind_name(kind),
+                kind = kind.name(),
                 id = id,
                 problems = super::people::problems_text(Some(kind), &e)
             )
@@ -542,7 +542,8 @@ fn show(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> 
             println!("\n{}", tr!("cli-heading-timeline"));
             let today = store.clock().today();
             for a in timeline {
-                let note = super::markdown::follow_up_note(&a, today)
+                let note = a
+                    .follow_up_note(today)
                     .map(|n| format!("  ({n})"))
                     .unwrap_or_default();
                 println!("{}{note}", list_line(&AnyRecord::Activity(a), &labels));
@@ -636,7 +637,7 @@ fn trash(store: &mut Store, empty: bool, json: bool) -> Result<ExitCode> {
         } else {
             println!(
                 "{} {:>7}  {}  {}",
-                super::output::pad(&kind_name(e.kind), 12),
+                super::output::pad(&e.kind.name(), 12),
                 e.id,
                 super::output::pad(&e.label, 40),
                 tr!(

@@ -53,7 +53,7 @@ pub fn search(
 fn hit_line(hit: &Hit, bold: bool) -> String {
     format!(
         "{} {:>7}  {}  {}  {}: {}",
-        pad(&super::people::kind_name(hit.kind), 11),
+        pad(&hit.kind.name(), 11),
         hit.id,
         pad(&hit.label, 24),
         pad(&hit.detail, 24),
