@@ -213,7 +213,7 @@ fn choice_link_and_import_messages_in_chinese() {
         let out = dossier_env(dir.path(), &[], &all);
         String::from_utf8_lossy(&out.stderr).to_string()
     };
-    let err = zh(&[
+    let bad_stage = [
         "add",
         "opportunity",
         "--customer",
@@ -222,7 +222,8 @@ fn choice_link_and_import_messages_in_chinese() {
         "x",
         "--stage",
         "foo",
-    ]);
+    ];
+    let err = zh(&bad_stage);
     assert!(
         err.contains("“foo”不是有效的阶段 — 可选：prospect"),
         "{err}"
@@ -281,20 +282,7 @@ fn choice_link_and_import_messages_in_chinese() {
     let out = ok_env(dir.path(), &[], &["--lang", "zh", "duplicates"]);
     assert!(out.contains("邮箱相同 zs@example.com"), "{out}");
     // English stays as it was.
-    let out = dossier_env(
-        dir.path(),
-        &[],
-        &[
-            "add",
-            "opportunity",
-            "--customer",
-            "1",
-            "--title",
-            "x",
-            "--stage",
-            "foo",
-        ],
-    );
+    let out = dossier_env(dir.path(), &[], &bad_stage);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("'foo' is not a valid stage — expected one of: prospect"),

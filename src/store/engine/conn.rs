@@ -139,6 +139,17 @@ impl ServerConn {
     }
 }
 
+/// A statement prepared on the server (`cached`: kept for reuse).
+fn server_statement<'c>(s: &'c ServerConn, sql: &str, cached: bool) -> SqlResult<Statement<'c>> {
+    let (stmt, names, insert) = s.prepare(sql, cached)?;
+    Ok(Statement(Stmt::Server {
+        conn: s,
+        stmt,
+        names,
+        insert,
+    }))
+}
+
 /// An open book's connection: SQLite or a PostgreSQL server.
 pub enum Conn {
     Sqlite(rusqlite::Connection),
@@ -203,30 +214,14 @@ impl Conn {
     pub fn prepare(&self, sql: &str) -> SqlResult<Statement<'_>> {
         match self {
             Conn::Sqlite(c) => Ok(Statement(Stmt::Sqlite(c.prepare(sql)?))),
-            Conn::Server(s) => {
-                let (stmt, names, insert) = s.prepare(sql, false)?;
-                Ok(Statement(Stmt::Server {
-                    conn: s,
-                    stmt,
-                    names,
-                    insert,
-                }))
-            }
+            Conn::Server(s) => server_statement(s, sql, false),
         }
     }
 
     pub fn prepare_cached(&self, sql: &str) -> SqlResult<Statement<'_>> {
         match self {
             Conn::Sqlite(c) => Ok(Statement(Stmt::Cached(c.prepare_cached(sql)?))),
-            Conn::Server(s) => {
-                let (stmt, names, insert) = s.prepare(sql, true)?;
-                Ok(Statement(Stmt::Server {
-                    conn: s,
-                    stmt,
-                    names,
-                    insert,
-                }))
-            }
+            Conn::Server(s) => server_statement(s, sql, true),
         }
     }
 
