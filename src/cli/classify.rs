@@ -231,6 +231,7 @@ pub fn tagged(
     kind: Kind,
     filters: &[String],
     page: Page,
+    owner: Option<&str>,
 ) -> Result<Vec<AnyRecord>> {
     let labels = Labels::load(store)?;
     let mut ids: Option<Vec<i64>> = None;
@@ -254,12 +255,19 @@ pub fn tagged(
                 .collect(),
         });
     }
+    let mut ids = ids.unwrap_or_default();
+    if let Some(owner) = owner {
+        // Keyset-paged on the server too: only ids past `after` are read.
+        let all = Page {
+            limit: usize::MAX,
+            ..page
+        };
+        let owned: std::collections::HashSet<i64> =
+            store.owned_ids(kind, owner, all)?.into_iter().collect();
+        ids.retain(|id| owned.contains(id));
+    }
     let mut out = Vec::new();
-    for id in ids
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|i| *i > page.after)
-    {
+    for id in ids.into_iter().filter(|i| *i > page.after) {
         if out.len() == page.limit {
             break;
         }

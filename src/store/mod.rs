@@ -11,6 +11,7 @@ mod browse;
 mod browse_catalog;
 mod browse_deals;
 mod browse_lists;
+mod browse_owner;
 mod bulk;
 mod customers;
 mod doctor;
@@ -36,7 +37,9 @@ mod write_lock;
 
 pub use activities::FollowUpClosed;
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
-pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
+pub use browse::{
+    sorted_customer_ids, sorted_customer_ids_of, CustomerFile, CustomerRow, CustomerSort,
+};
 pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
 pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
 pub use browse_lists::{ListEntry, ListQuery, ListRows, ListSort, TAG_ORDER};

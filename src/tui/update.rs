@@ -135,6 +135,7 @@ impl App {
                     self.error(crate::tr!("status-fields-to-fix", count = n));
                 }
             },
+            Action::Reload => self.reload_form(fx),
             Action::Cancel if !form.is_dirty() => self.modal = None,
             Action::Cancel | Action::Quit | Action::Interrupt => {
                 let dirty = form.is_dirty();

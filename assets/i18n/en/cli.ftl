@@ -32,6 +32,8 @@ cli-heading-timeline = Timeline
 cli-field-lines = Lines
 cli-line-item = product { $product } × { $quantity } @ { $price } = { $total }
 cli-version-line = version { $version }, created { $created }, updated { $updated }
+cli-owned-by = owned by { $owner }
+cli-owner-needs-team = --mine and --owner need a team book (PostgreSQL, set up with dossier team init); a local book has no owners
 cli-in-trash-since = , in the trash since { $at }
 cli-why-no-tags = No tags.
 cli-why-no-tags-touch = No tags (touches carry none; campaigns do).

@@ -29,6 +29,8 @@ cli-heading-timeline = 时间线
 cli-field-lines = 明细
 cli-line-item = 产品 { $product } × { $quantity } @ { $price } = { $total }
 cli-version-line = 版本 { $version }，创建于 { $created }，更新于 { $updated }
+cli-owned-by = 归属：{ $owner }
+cli-owner-needs-team = --mine 和 --owner 只用于团队账本（PostgreSQL，已执行 dossier team init）；本地账本的记录没有归属
 cli-in-trash-since = ，{ $at } 起在回收站中
 cli-why-no-tags = 没有标签。
 cli-why-no-tags-touch = 没有标签（接触记录不带标签，市场活动才有）。

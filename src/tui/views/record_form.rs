@@ -75,12 +75,18 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // A problem with the save wins over the duplicate warning.
+    // Then that someone else saved the record since the form opened.
     let banner = form
         .message
         .as_ref()
         .map(|m| (m, t.error()))
+        .or_else(|| form.changed_underneath.as_ref().map(|m| (m, t.error())))
         .or_else(|| form.duplicate.as_ref().map(|d| (d, t.focus())));
-    let message_height = if banner.is_some() { 2 } else { 0 };
+    let message_height = match banner {
+        None => 0,
+        Some((m, _)) if form.changed_underneath.as_ref() == Some(m) => 3,
+        Some(_) => 2,
+    };
     let [message_area, fields_area] =
         Layout::vertical([Constraint::Length(message_height), Constraint::Min(1)]).areas(inner);
     if let Some((m, style)) = banner {
