@@ -70,8 +70,14 @@ impl Runtime {
                 None
             }
         };
+        // Others' commits are news from now on.
+        let data_version = match store.data_version() {
+            Ok(Some(v)) => Some((v, Instant::now())),
+            _ => None,
+        };
         Runtime {
             team_changes,
+            data_version,
             store,
             demo,
             tx,
@@ -80,7 +86,6 @@ impl Runtime {
             reader: None,
             background: Vec::new(),
             sweeping: false,
-            data_version: None,
         }
     }
 
