@@ -290,7 +290,7 @@ fn warned_then_refused_then_reloaded(h: &mut Harness, kept: impl Fn() -> String)
     });
     let screen = h.screen();
     assert!(
-        screen.contains("Someone else saved this record"),
+        screen.contains("Changed elsewhere since you opened it"),
         "{screen}"
     );
     h.focus("city").typed("Mine");

@@ -155,7 +155,7 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
     let header = Row::new(header).style(t.header());
     let mut widths = vec![Constraint::Fill(3)];
     if team {
-        widths.push(Constraint::Length(10));
+        widths.push(Constraint::Length(9));
     }
     widths.extend([
         Constraint::Fill(3),

@@ -84,7 +84,7 @@ pub fn draw<E: Entry, R: Listed, F>(
     // sort keys count the tab's own columns).
     let owner = Column {
         title: "col-owner",
-        width: Constraint::Length(10),
+        width: Constraint::Length(9),
         text: owner_text::<R>,
         sort: crate::store::ListSort::Default,
         chip: None,
