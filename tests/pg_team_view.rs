@@ -345,3 +345,24 @@ fn on_a_file_book_another_dossiers_save_warns_the_form_too() {
     let id = c.meta.id;
     warned_then_refused_then_reloaded(&mut h, || check.customer(id).unwrap().city);
 }
+
+#[test]
+fn a_form_opened_on_a_copy_older_than_the_book_says_so_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.db");
+    let clock = || Clock::at_date(support::today());
+    let mut other = Store::open_with_clock(&book, clock()).unwrap();
+    let c = other.add_customer(&Customer::named("Shared One")).unwrap();
+    let mut h = Harness::new(Store::open_with_clock(&book, clock()).unwrap(), 120, 40);
+    // The list and detail hold version 1 when another dossier saves.
+    assert!(h.app.customers.select_id(c.meta.id, 10));
+    h.events(Vec::new());
+    let mut now = other.customer(c.meta.id).unwrap();
+    now.city = "北京".into();
+    other.update_customer(&now).unwrap();
+
+    h.act(dossier::tui::Action::Edit);
+    let form = h.app.form().expect("the form is open");
+    assert_eq!(form.base.meta().version, 1, "opened on the list's copy");
+    assert!(form.changed_underneath.is_some(), "named at once");
+}

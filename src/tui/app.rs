@@ -431,6 +431,10 @@ impl App {
                     self.info(super::labels::t("status-form-reloaded"));
                 }
                 if self.modal.is_none() || reloaded {
+                    let (kind, id) = (form.base.kind(), form.base.id());
+                    if id != 0 && !reloaded {
+                        fx.push(Effect::CheckFormRecord { kind, id });
+                    }
                     self.modal = Some(Modal::Form(form));
                 }
             }

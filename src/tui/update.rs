@@ -150,9 +150,17 @@ impl App {
     /// their linked records first.
     pub(super) fn open_form(&mut self, record: AnyRecord, fx: &mut Vec<Effect>) {
         match record {
-            AnyRecord::Customer(_) => {
+            AnyRecord::Customer(c) => {
+                // The list's copy may be older than the book's: a save made
+                // elsewhere before the form opened is named at once too.
+                if c.meta.id != 0 {
+                    fx.push(Effect::CheckFormRecord {
+                        kind: crate::domain::Kind::Customer,
+                        id: c.meta.id,
+                    });
+                }
                 let none = std::collections::HashMap::new();
-                let form = RecordForm::new(record, &[], &none, self.today);
+                let form = RecordForm::new(AnyRecord::Customer(c), &[], &none, self.today);
                 self.modal = Some(Modal::Form(Box::new(form)));
             }
             other => fx.push(Effect::OpenForm(Box::new(other))),
