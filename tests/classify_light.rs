@@ -267,6 +267,9 @@ fn light_and_full_sweeps_agree_day_after_day() {
     // The light sweep did run (and skipped most of the book), and the days
     // did change tags.
     assert!(light_days >= 30, "light sweeps: {light_days}");
-    assert!(skipped_total > light_days * 1_000, "skipped {skipped_total}");
+    assert!(
+        skipped_total > light_days * 1_000,
+        "skipped {skipped_total}"
+    );
     assert!(changed_total > 100, "changed {changed_total}");
 }

@@ -195,7 +195,7 @@ pub(super) fn read_deals(
     rates: &crate::domain::Rates,
 ) -> Result<(Vec<String>, Vec<DealLine>)> {
     let mut sources: Vec<String> = Vec::new();
-    let mut source_ids: HashMap<String, u32> = HashMap::new();
+    let mut source_ids: super::fast_hash::FastMap<u32> = Default::default();
     let mut stmt = conn.prepare(
         "SELECT id, customer_id, campaign_id, stage, closed_on, amount, source,
                 json_array_length(competitors), probability, expected_close, next_step_date,
@@ -317,7 +317,7 @@ pub(super) fn campaign_results(deals: &[DealLine]) -> HashMap<i64, CampaignResul
     campaign_results
 }
 
-type Catalog = (
+pub(super) type Catalog = (
     Vec<(i64, ProductProfile)>,
     HashMap<i64, ProductSales>,
     Vec<(i64, NaiveDate, Campaign)>,

@@ -343,7 +343,6 @@ CREATE TABLE classify_due (
     due_on      TEXT NOT NULL,
     PRIMARY KEY (record_kind, record_id)
 ) WITHOUT ROWID;
-CREATE INDEX classify_due_on ON classify_due(record_kind, due_on);
 CREATE INDEX activities_campaigns ON activities(id) WHERE kind = 'campaign';
 CREATE TRIGGER classify_due_customers_insert AFTER INSERT ON customers BEGIN
     INSERT INTO classify_due VALUES ('customer', NEW.id, '') ON CONFLICT DO UPDATE SET due_on = '';

@@ -340,7 +340,18 @@ impl Store {
             false => super::sweep_light::light_base(&tx, rules, today)?,
         };
         let light = match base {
-            Some(base) => super::sweep_light::sweep(&tx, rules, &base, today, now, &mut report)?,
+            Some(base) => {
+                let path = self.path.clone();
+                super::sweep_light::sweep(
+                    &tx,
+                    path.as_deref(),
+                    rules,
+                    &base,
+                    today,
+                    now,
+                    &mut report,
+                )?
+            }
             None => None,
         };
         let cuts = match light {

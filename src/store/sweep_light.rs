@@ -30,7 +30,7 @@ use crate::domain::Kind;
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 use rusqlite::OptionalExtension;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 /// `classify_state` key: the stamp of the last sweep that kept the due days.
@@ -117,22 +117,24 @@ fn forget_dues(conn: &Conn, kind: Kind, ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
-/// Ids of `kind` due on `today` (a write's '' included), and how many are not.
+/// Ids of `kind` due on `today` (a write's '' included), and how many are
+/// not. One pass over the narrow table (no index on the day: every sweep
+/// rewrites many days, and an index in day order costs far more to keep
+/// than reading the table).
 fn due_ids(conn: &Conn, kind: Kind, today: NaiveDate) -> Result<(Vec<i64>, usize)> {
     let today = today.format("%Y-%m-%d").to_string();
-    let mut stmt = conn.prepare(
-        "SELECT record_id FROM classify_due WHERE record_kind = ?1 AND due_on <= ?2
-         ORDER BY record_id",
-    )?;
-    let ids = stmt
-        .query_map(rusqlite::params![kind.as_str(), today], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    let later: i64 = conn.query_row(
-        "SELECT count(*) FROM classify_due WHERE record_kind = ?1 AND due_on > ?2",
-        rusqlite::params![kind.as_str(), today],
-        |r| r.get(0),
-    )?;
-    Ok((ids, later.max(0) as usize))
+    let mut stmt =
+        conn.prepare("SELECT record_id, due_on FROM classify_due WHERE record_kind = ?1")?;
+    let mut rows = stmt.query([kind.as_str()])?;
+    let (mut due, mut later) = (Vec::new(), 0usize);
+    while let Some(r) = rows.next()?.as_ref() {
+        if book::str_at(r, 1)? <= today.as_str() {
+            due.push(r.get(0)?);
+        } else {
+            later += 1;
+        }
+    }
+    Ok((due, later))
 }
 
 fn stored_set(conn: &Conn, kind: Kind, id: i64) -> Result<Option<String>> {
@@ -305,6 +307,7 @@ fn write_judged(
 /// sweep must run instead.
 pub(super) fn sweep(
     tx: &Conn,
+    path: Option<&std::path::Path>,
     rules: &RuleSet,
     base: &LightBase,
     today: NaiveDate,
@@ -320,17 +323,38 @@ pub(super) fn sweep(
     };
     let rates = rules.rates();
 
-    // Every live deal: the customers' cut points are taken over them.
-    let (sources, mut deals) = book::read_deals(tx, &rates)?;
-    let campaign_results = book::campaign_results(&deals);
-    let trashed: HashSet<i64> = {
-        let mut stmt = tx.prepare("SELECT id FROM customers WHERE deleted_at IS NOT NULL")?;
-        let ids = stmt
+    // Every live deal (the customers' cut points are taken over them),
+    // while a second reader takes the rest: both see the book as this
+    // transaction does (it holds the write lock and has written nothing).
+    type Rest = (
+        Vec<i64>,
+        super::book::Catalog,
+        (Vec<i64>, usize),
+        (Vec<i64>, usize),
+    );
+    let rest = |c: &Conn| -> Result<Rest> {
+        let mut stmt = c.prepare("SELECT id FROM customers WHERE deleted_at IS NOT NULL")?;
+        let mut trashed: Vec<i64> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        ids
+        trashed.sort_unstable();
+        Ok((
+            trashed,
+            book::read_catalog(c, today)?,
+            due_ids(c, Kind::Customer, today)?,
+            due_ids(c, Kind::Opportunity, today)?,
+        ))
     };
-    deals.retain(|d| !trashed.contains(&d.customer_id));
+    let (rest, (sources, mut deals)) =
+        book::in_parallel(tx, path, rest, |c| book::read_deals(c, &rates))?;
+    let (
+        trashed,
+        (products, product_sales, campaigns),
+        (due_customers, later_customers),
+        (due_deals, later_deals),
+    ) = rest;
+    let campaign_results = book::campaign_results(&deals);
+    deals.retain(|d| trashed.binary_search(&d.customer_id).is_err());
     deals.sort_unstable_by_key(|d| (d.customer_id, d.id));
     let deal_rows: Vec<DealRow> = deals.iter().map(|d| d.row).collect();
     // Customers with deals: id and their deals' range.
@@ -341,9 +365,6 @@ pub(super) fn sweep(
             _ => buyers.push((d.customer_id, i..i + 1)),
         }
     }
-    let (products, product_sales, campaigns) = book::read_catalog(tx, today)?;
-    let (due_customers, later_customers) = due_ids(tx, Kind::Customer, today)?;
-    let (due_deals, later_deals) = due_ids(tx, Kind::Opportunity, today)?;
     lap("read", &mut phase);
 
     // The day's cut points: products and campaigns as in the full sweep,
@@ -392,12 +413,11 @@ pub(super) fn sweep(
         return Ok(None);
     }
     // Customers whose values stand elsewhere against the cut points.
-    let due_set: HashSet<i64> = due_customers.iter().copied().collect();
     let at = |v: f64| (!v.is_nan()).then_some(v);
     let moved: Vec<i64> = buyers
         .par_iter()
         .enumerate()
-        .filter(|(_, (id, _))| !due_set.contains(id))
+        .filter(|(_, (id, _))| due_customers.binary_search(id).is_err())
         .filter(|(j, _)| {
             let row = &values[j * 2 * w..(j + 1) * 2 * w];
             needed.iter().any(|&(fact, p)| {

@@ -264,7 +264,6 @@ CREATE TABLE classify_due (
     due_on      TEXT NOT NULL,
     PRIMARY KEY (record_kind, record_id)
 );
-CREATE INDEX classify_due_on ON classify_due(record_kind, due_on);
 CREATE INDEX activities_campaigns ON activities(id) WHERE kind = 'campaign';
 "#,
 ];
