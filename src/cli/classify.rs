@@ -109,6 +109,30 @@ fn print_report(r: &SweepReport, labels: &Labels) {
             seconds = format!("{:.1}", r.elapsed_ms as f64 / 1000.0)
         )
     );
+    // A light sweep: the records nothing touched since the last sweep.
+    let skipped: Vec<String> = r
+        .skipped
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(kind, n)| {
+            format!(
+                "{} {}",
+                format_num(*n as f64),
+                kind.parse::<Kind>()
+                    .map(Kind::name)
+                    .unwrap_or_else(|_| kind.clone())
+            )
+        })
+        .collect();
+    if !skipped.is_empty() {
+        println!(
+            "{}",
+            tr!(
+                "cli-classify-skipped",
+                counted = skipped.join(&tr!("cli-list-separator"))
+            )
+        );
+    }
     if r.dry_run {
         println!("{}", tr!("cli-classify-would-change", count = r.changed));
     } else {

@@ -29,6 +29,7 @@ mod rows;
 mod safe_file;
 mod schema;
 mod sweep;
+mod sweep_light;
 mod sweep_write;
 mod tags;
 mod trash;

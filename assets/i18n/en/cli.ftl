@@ -54,6 +54,7 @@ cli-reclassified = { $count ->
    *[other] (re-classified the book for today: { $count } records changed tags)
 }
 cli-classified = classified { $counted } in { $seconds } s
+cli-classify-skipped = left { $counted } as they were: nothing they depend on changed since the last sweep
 cli-classify-changed = { $count ->
     [one] 1 record changed tags
    *[other] { $count } records changed tags

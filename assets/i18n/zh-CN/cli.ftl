@@ -48,6 +48,7 @@ cli-rules-needs-dry-run = --rules 只试用规则文件而不应用，需要与 
 cli-classifying-large = （正在为今天分类：{ $customers } 个客户 — 大库首次分类需要一些时间）
 cli-reclassified = （已为今天重新分类：{ $count } 条记录的标签有变化）
 cli-classified = 已分类 { $counted }，用时 { $seconds } 秒
+cli-classify-skipped = 另有 { $counted } 保持不变：自上次分类以来，它们依赖的数据都没有变化
 cli-classify-changed = { $count } 条记录的标签有变化
 cli-classify-would-change = 将有 { $count } 条记录的标签变化
 cli-col-record = 记录
