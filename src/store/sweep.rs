@@ -10,7 +10,7 @@
 use super::book::Book;
 use super::engine::conn::Conn;
 use super::retag::save_cuts;
-use super::sweep_write::{stored_sets, write_changed, Changed, Moves};
+use super::sweep_write::{stored_sets, write_changed, Changed, Moves, SweepWriter};
 use super::tags::{diff, encode};
 use super::{Result, Store};
 use crate::classify::compute;
@@ -261,6 +261,10 @@ impl Store {
         let today = self.clock.today();
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(behavior)?;
+        // A team book: whole tables come through cursors, writes go
+        // set-based (`engine::pg_sweep`).
+        let stream = tx.stream_reads();
+        let mut writer = SweepWriter::new(&tx);
         let mut phase = Instant::now();
         let mut phases: BTreeMap<String, u128> = BTreeMap::new();
         let mut lap = |name: &str, phase: &mut Instant| {
@@ -347,7 +351,7 @@ impl Store {
                     lap("evaluate", &mut phase);
                     for c in &changed {
                         let before = c.old.map(|j| old.get(j));
-                        if write_changed(&tx, kind, c, before, dry_run, now, &mut moves)? {
+                        if write_changed(&mut writer, kind, c, before, dry_run, now, &mut moves)? {
                             report.changed += 1;
                         }
                     }
@@ -355,8 +359,11 @@ impl Store {
                 }
                 Ok(())
             })?;
+            writer.flush()?;
+            lap("write", &mut phase);
             moves.into_moves(kind, &mut all_moves);
         }
+        drop(stream);
         drop(pops);
         drop(book);
         if dry_run {
