@@ -28,9 +28,13 @@
 #                one COPY per kind; cold = first run, then warm)
 #   sweep        `dossier classify --json` (the daily sweep, due: the stamp
 #                is cleared before each run)
-#   TUI          first frame (`cargo bench --bench startup` with
-#                DOSSIER_BENCH_PG_URL) is not run here (it builds benches);
-#                `benches/tui_ready.sh` is run once per engine.
+#   TUI          first customer row on screen after launch (the whole
+#                process in a tmux pane: connect, open, first page, first
+#                frame), ROUNDS times; `benches/tui_ready.sh` (search
+#                answered after launch, memory) once per engine.
+#   FIRST_CLASSIFICATION=1 also times a sweep after every stored tag set
+#                was deleted (every record's set written: the sweep's write
+#                path at full size).
 # and prints the median with min-max and the load average.
 # DOSSIER: the binary (default target/release/dossier).
 set -u
@@ -86,7 +90,7 @@ wall() {
     t0=$(date +%s.%N)
     "$@" >/dev/null 2>&1
     t1=$(date +%s.%N)
-    echo "$t1 - $t0" | bc
+    printf '%.3f\n' "$(echo "$t1 - $t0" | bc)"
 }
 
 # "median (min-max)" of the numbers on stdin.
@@ -118,7 +122,7 @@ tui_first_rows() {
     done
     t1=$(date +%s.%N)
     tmux kill-session -t "$s"
-    echo "$t1 - $t0" | bc
+    printf '%.3f\n' "$(echo "$t1 - $t0" | bc)"
 }
 
 start_cluster
@@ -156,7 +160,10 @@ for engine in sqlite postgres; do
     if command -v tmux >/dev/null; then
         firsts=$(for ((i = 0; i < ROUNDS; i++)); do tui_first_rows "$target"; done | summary)
         echo "TUI first customer row after launch: $firsts (load $(load))"
-        echo "TUI search answered: $(DOSSIER=$DOSSIER "$(dirname "$0")/tui_ready.sh" "$target" | head -1)"
+        # (All its output read: cutting it short would stop it before it
+        # closes its tmux session.)
+        ready=$(DOSSIER=$DOSSIER "$(dirname "$0")/tui_ready.sh" "$target")
+        echo "TUI: ${ready//$'\n'/; }"
     fi
     if [ "${FIRST_CLASSIFICATION:-0}" = 1 ]; then
         # Every record's set written (as after a bulk import): the sweep's

@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     tracing::info!(command = what, db = %path.display(), "start");
     let mut store = Store::open(&path).map_err(|e| {
         tracing::warn!(db = %path.display(), "cannot open the database: {e}");
-        anyhow!("{e}")
+        anyhow!("{}", super::people::store_error_text(&e))
     })?;
     let Some(command) = cli.command else {
         // Plain `dossier` opens the terminal UI.

@@ -124,6 +124,21 @@ pub enum StoreError {
     /// A team book's server said no, or cannot be reached.
     #[error("team book: {0}")]
     Server(String),
+
+    /// The connection to a team book's server was lost during a change
+    /// (`committing`: while its commit was on the way, so it may or may not
+    /// have been saved; before that, it was not). The next action connects
+    /// again.
+    #[error("{}", connection_lost_text(*.committing))]
+    ConnectionLost { committing: bool },
+}
+
+fn connection_lost_text(committing: bool) -> &'static str {
+    if committing {
+        "the connection to the team book was lost while the change was being committed — it may or may not have been saved; look at the record before trying again"
+    } else {
+        "the connection to the team book was lost — nothing was saved by this action; dossier connects again on your next one, so try again"
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {

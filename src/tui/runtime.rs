@@ -672,10 +672,11 @@ fn check_in_background(path: &std::path::Path, tx: Sender<Outcome>) -> Option<Ba
     }
 }
 
-/// A store error worded for the status line (the store's own messages are
-/// already written for a salesperson, busy and disk-full included).
+/// A store error worded for the status line, in the language in force
+/// (the store's own messages are written for a salesperson, busy,
+/// disk-full and a lost team-book connection included).
 pub fn explain(e: &StoreError) -> String {
-    e.to_string()
+    crate::cli::people::store_error_text(e)
 }
 
 fn sweep(store: &mut Store, force: bool) -> Result<Option<crate::store::SweepReport>, StoreError> {

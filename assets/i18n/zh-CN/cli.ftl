@@ -72,6 +72,11 @@ err-conflict = { $kind } { $id } 已在别处被修改（你读取的是版本 {
 err-newer-schema = 数据库 { $path } 由更新版本的 dossier 写入（结构版本 { $found }，本程序最高支持 { $supported }）— 请升级 dossier 后再打开
 err-disk-full = 磁盘已满 — 这次修改没有保存任何内容，之前保存的都完好；请腾出空间后重试
 err-busy = 数据库正忙（另一个 dossier 或每日标签刷新正在写入）— 这次修改没有保存任何内容；请稍后重试
+err-connection-lost = 与团队客户簿的连接断开了 — 这次操作没有保存任何内容；下次操作时 dossier 会重新连接，请重试
+err-connection-lost-committing = 提交修改时与团队客户簿的连接断开了 — 修改可能已保存，也可能没有；请先查看该记录再重试
+err-server-url = { $url } 不是 PostgreSQL 连接地址：{ $error }
+err-server-unreachable = 无法打开团队客户簿 { $url }：{ $error } — 请检查服务器是否在运行、能否连通，以及用户名和密码
+err-server = 团队客户簿：{ $message }
 cli-kind-not-saved = { $kind }未保存 — { $problems }
 cli-record-not-saved = { $kind } { $id } 未保存 — { $problems }
 

@@ -84,8 +84,10 @@ pub struct ServerConn {
     depth: Cell<u32>,
     /// Where the book is (for a second connection: the live view).
     url: String,
-    /// This session's server process, whose own commits are not news.
-    pid: i32,
+    /// This session's server process, whose own commits are not news
+    /// (shared with the live view's listener; it changes when the session
+    /// connects again).
+    pid: Arc<std::sync::atomic::AtomicI32>,
     /// The table of the last `INSERT`, for `last_insert_rowid` (triggers
     /// use other sequences, so `lastval()` would not do).
     last_insert: RefCell<Option<String>>,
@@ -104,7 +106,7 @@ impl ServerConn {
             .get(0);
         Ok(ServerConn {
             url: url.to_string(),
-            pid,
+            pid: Arc::new(pid.into()),
             client: RefCell::new(client),
             cache: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
@@ -116,7 +118,7 @@ impl ServerConn {
 
     /// Starts listening for colleagues' commits to this book.
     pub fn listen(&self) -> Result<super::listen::ChangeListener, StoreError> {
-        super::listen::ChangeListener::start(&self.url, self.pid)
+        super::listen::ChangeListener::start(&self.url, self.pid.clone())
     }
 
     /// The book's URL as it was opened.
@@ -129,19 +131,60 @@ impl ServerConn {
         self.client.borrow_mut()
     }
 
+    /// Connects again when the server ended this session (a restart, a
+    /// dropped network, an administrator) — outside a transaction only
+    /// (`force`: the last call said the session is gone, which the client
+    /// may not have noticed yet).
+    fn revive(&self, force: bool) -> SqlResult<()> {
+        if self.depth.get() != 0 || !(force || self.client.borrow().is_closed()) {
+            return Ok(());
+        }
+        let mut client = super::connect(&self.url).map_err(failure)?;
+        let pid: i32 = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .map_err(server_failure)?
+            .get(0);
+        *self.client.borrow_mut() = client;
+        // Statements prepared on the old session are gone with it.
+        self.cache.borrow_mut().clear();
+        self.pid.store(pid, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!("connected to the team book again after a lost connection");
+        Ok(())
+    }
+
+    /// Runs `call` on the client; outside a transaction, a session found
+    /// gone is connected again and `call` tried once more — nothing was done
+    /// on the lost one. Inside a transaction a lost session is the
+    /// transaction's failure ([`StoreError::ConnectionLost`]), and the next
+    /// action connects again.
+    fn call<T>(
+        &self,
+        call: impl Fn(&mut postgres::Client) -> Result<T, postgres::Error>,
+    ) -> SqlResult<T> {
+        self.revive(false)?;
+        let first = call(&mut self.client.borrow_mut());
+        match first {
+            Err(e) if self.depth.get() == 0 && super::connection_lost(&e) => {
+                self.revive(true)?;
+                call(&mut self.client.borrow_mut()).map_err(server_failure)
+            }
+            r => r.map_err(server_failure),
+        }
+    }
+
     fn prepare(&self, sql: &str, cached: bool) -> SqlResult<Prepared> {
+        self.revive(false)?;
         if cached {
             if let Some(hit) = self.cache.borrow().get(sql) {
                 return Ok(hit.clone());
             }
         }
         let (text, names) = pg_sql(sql);
-        let st = self.client.borrow_mut().prepare(&text).map_err(|e| {
+        let st = self.call(|c| c.prepare(&text)).inspect_err(|e| {
             tracing::warn!(sql = %text, "the team book refused a statement: {e}");
             if std::env::var_os("DOSSIER_DEBUG_SQL").is_some() {
                 eprintln!("refused: {text}: {e}");
             }
-            server_failure(e)
         })?;
         let names: Arc<[String]> = names.into();
         let insert: Option<Arc<str>> = insert_table(sql).map(Into::into);
@@ -453,9 +496,8 @@ impl Conn {
         match self {
             Conn::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE"),
             Conn::Server(s) => {
-                s.batch(&format!(
-                    "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
-                ))?;
+                let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})");
+                s.call(|c| c.batch_execute(&begin))?;
                 s.depth.set(s.depth.get() + 1);
                 Ok(())
             }
@@ -469,7 +511,15 @@ impl Conn {
             Conn::Sqlite(c) => c.execute_batch(sql),
             Conn::Server(s) => {
                 s.depth.set(s.depth.get().saturating_sub(1));
-                s.batch(sql)
+                s.client.borrow_mut().batch_execute(sql).map_err(|e| {
+                    match super::server_error(e) {
+                        // The commit was sent: the server may have applied it.
+                        StoreError::ConnectionLost { .. } if commit => {
+                            failure(StoreError::ConnectionLost { committing: true })
+                        }
+                        other => failure(other),
+                    }
+                })
             }
         }
     }

@@ -308,10 +308,11 @@ pub fn to_pg(sql: &str) -> Cow<'_, str> {
 /// says; `sslmode=require` refuses a server without it), a connect timeout,
 /// and an error that says what to check instead of hanging.
 pub fn connect(url: &str) -> Result<postgres::Client> {
-    let mut config: postgres::Config = url.parse().map_err(|e| {
-        StoreError::Refused(format!(
-            "{} is not a PostgreSQL connection URL: {e}",
-            redact(url)
+    let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+        StoreError::Refused(crate::tr!(
+            "err-server-url",
+            url = redact(url),
+            error = e.to_string()
         ))
     })?;
     if config.get_connect_timeout().is_none() {
@@ -334,10 +335,10 @@ pub fn connect(url: &str) -> Result<postgres::Client> {
         config.connect(lazy_tls::LazyTls)
     };
     connected.map_err(|e| {
-        StoreError::Server(format!(
-            "cannot open the team book {}: {} — check that the server is running and reachable, and the user name and password",
-            redact(url),
-            error_text(&e)
+        StoreError::Server(crate::tr!(
+            "err-server-unreachable",
+            url = redact(url),
+            error = error_text(&e)
         ))
     })
 }
@@ -393,19 +394,23 @@ fn error_text(e: &postgres::Error) -> String {
     s
 }
 
-/// A server error as a store error: a lost connection says so; the rest carry the server's message.
-pub(crate) fn server_error(e: postgres::Error) -> StoreError {
-    let lost = e.is_closed()
+/// Whether `e` says the session is gone: the connection closed, a
+/// connection exception, or the server ending this session (shutdown, an
+/// administrator's `pg_terminate_backend`).
+pub(crate) fn connection_lost(e: &postgres::Error) -> bool {
+    e.is_closed()
+        // The socket itself failed (reset, broken pipe).
+        || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
         || e.as_db_error().is_some_and(|db| {
-            // Connection exceptions, and the server ending this session
-            // (shutdown, an administrator's pg_terminate_backend).
             let code = db.code().code();
             code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
-        });
-    if lost {
-        return StoreError::Server(
-            "the connection to the team book was lost — the change in progress may not have been saved; look at the record and try again".into(),
-        );
+        })
+}
+
+/// A server error as a store error: a lost connection says so; the rest carry the server's message.
+pub(crate) fn server_error(e: postgres::Error) -> StoreError {
+    if connection_lost(&e) {
+        return StoreError::ConnectionLost { committing: false };
     }
     if let Some(db) = e.as_db_error() {
         use postgres::error::SqlState;

@@ -21,6 +21,8 @@ pub struct SweepBatch {
     sets: Vec<u8>,
     history: Vec<u8>,
     rows: usize,
+    /// Of `rows`: records tagged for the first time.
+    fresh: usize,
     created: bool,
 }
 
@@ -43,6 +45,7 @@ impl SweepBatch {
         field(out, false, &fresh)?;
         out.push(b'\n');
         self.rows += 1;
+        self.fresh += usize::from(fresh);
         Ok(())
     }
 
@@ -108,21 +111,35 @@ impl SweepBatch {
                 .map_err(|e| StoreError::Server(e.to_string()))?;
             w.finish().map_err(server_error)?;
         }
-        client
-            .batch_execute(
+        // The planner is told what the temporary tables hold (they have no
+        // statistics otherwise, and a join planned for an empty table over a
+        // million stored sets is a nested scan).
+        let mut sql = String::from("ANALYZE dossier_sweep_sets, dossier_sweep_history;");
+        if self.rows > self.fresh {
+            sql.push_str(
                 "UPDATE tag_sets t SET tags = s.tags FROM dossier_sweep_sets s
-                  WHERE NOT s.fresh AND t.record_kind = s.record_kind AND t.record_id = s.record_id;
-                 INSERT INTO tag_sets (record_kind, record_id, tags)
-                  SELECT record_kind, record_id, tags FROM dossier_sweep_sets WHERE fresh ORDER BY n;
-                 INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason)
+                  WHERE NOT s.fresh AND t.record_kind = s.record_kind AND t.record_id = s.record_id;",
+            );
+        }
+        if self.fresh > 0 {
+            sql.push_str(
+                "INSERT INTO tag_sets (record_kind, record_id, tags)
+                  SELECT record_kind, record_id, tags FROM dossier_sweep_sets WHERE fresh ORDER BY n;",
+            );
+        }
+        if !self.history.is_empty() {
+            sql.push_str(
+                "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason)
                   SELECT at, record_kind, record_id, dimension, old_value, new_value, reason
-                  FROM dossier_sweep_history ORDER BY n;
-                 TRUNCATE dossier_sweep_sets, dossier_sweep_history;",
-            )
-            .map_err(server_error)?;
+                  FROM dossier_sweep_history ORDER BY n;",
+            );
+        }
+        sql.push_str("TRUNCATE dossier_sweep_sets, dossier_sweep_history;");
+        client.batch_execute(&sql).map_err(server_error)?;
         self.sets.clear();
         self.history.clear();
         self.rows = 0;
+        self.fresh = 0;
         Ok(())
     }
 }
