@@ -10,7 +10,7 @@
 use super::book::Book;
 use super::engine::conn::Conn;
 use super::retag::save_cuts;
-use super::sweep_write::{stored_sets, write_changed, Changed, Moves};
+use super::sweep_write::{stored_sets, write_changed, Changed, Moves, SweepWriter};
 use super::tags::{diff, encode};
 use super::{Result, Store};
 use crate::classify::compute;
@@ -422,6 +422,10 @@ fn full_sweep(
     };
     let dry_run = report.dry_run;
     let rates = rules.rates();
+    // A team book: whole tables come through cursors, writes go set-based
+    // (`engine::pg_sweep`).
+    let stream = tx.stream_reads();
+    let mut writer = SweepWriter::new(tx);
     let (mut sets, book) = super::book::in_parallel(tx, path, stored_sets, |c| {
         Book::load(c, path, today, &rates)
     })?;
@@ -509,7 +513,7 @@ fn full_sweep(
                 lap("evaluate", &mut phase);
                 for c in &changed {
                     let before = c.old.map(|j| old.get(j));
-                    if write_changed(tx, kind, c, before, dry_run, now, &mut moves)? {
+                    if write_changed(&mut writer, kind, c, before, dry_run, now, &mut moves)? {
                         report.changed += 1;
                     }
                 }
@@ -520,8 +524,11 @@ fn full_sweep(
             }
             Ok(())
         })?;
+        writer.flush()?;
+        lap("write", &mut phase);
         moves.into_moves(kind, &mut all_moves);
     }
+    drop(stream);
     drop(pops);
     drop(book);
     report.moves = all_moves;

@@ -21,7 +21,7 @@ use super::engine::conn::Conn;
 use super::sweep::{
     catalog_populations, cut_points, due_text, judge, last_sweep_day, rules_digest, SweepReport,
 };
-use super::sweep_write::{write_changed, Changed, Moves};
+use super::sweep_write::{write_changed, Changed, Moves, SweepWriter};
 use super::Result;
 use crate::classify::compute::{self, CustomerProfile, DealRow, OpportunityProfile, TouchRow};
 use crate::classify::due::{self, due_day, Thresholds};
@@ -291,13 +291,23 @@ fn write_judged(
     report: &mut SweepReport,
 ) -> Result<Vec<(i64, String)>> {
     let mut moves = Moves::default();
+    let mut writer = SweepWriter::new(conn);
     for j in judged {
         if let Some(c) = &j.changed {
-            if write_changed(conn, kind, c, j.before.as_deref(), dry_run, now, &mut moves)? {
+            if write_changed(
+                &mut writer,
+                kind,
+                c,
+                j.before.as_deref(),
+                dry_run,
+                now,
+                &mut moves,
+            )? {
                 report.changed += 1;
             }
         }
     }
+    writer.flush()?;
     moves.into_moves(kind, &mut report.moves);
     Ok(judged.iter().map(|j| (j.id, j.due.clone())).collect())
 }
@@ -525,6 +535,7 @@ pub(super) fn sweep(
             rows
         };
         let mut moves = Moves::default();
+        let mut writer = SweepWriter::new(tx);
         for (i, &id) in pop.ids.iter().enumerate() {
             let f = (pop.facts)(i, today);
             let before = stored.get(&id).map(String::as_str);
@@ -535,11 +546,12 @@ pub(super) fn sweep(
                     new,
                     reasons,
                 };
-                if write_changed(tx, kind, &c, before, dry_run, now, &mut moves)? {
+                if write_changed(&mut writer, kind, &c, before, dry_run, now, &mut moves)? {
                     report.changed += 1;
                 }
             }
         }
+        writer.flush()?;
         moves.into_moves(kind, &mut report.moves);
         report
             .evaluated

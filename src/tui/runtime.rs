@@ -319,7 +319,7 @@ impl Runtime {
             .max_customer_id()
             .map(|n| n > BACKGROUND_SORT_ABOVE)
             .unwrap_or(false);
-        match self.store.path().map(|p| p.to_path_buf()) {
+        match self.store.target() {
             Some(path) if big => {
                 if !after_write {
                     if let Some(c) = check_in_background(&path, self.tx.clone()) {
@@ -420,7 +420,7 @@ impl Runtime {
                     }
                     ids
                 };
-                match self.store.path().map(|p| p.to_path_buf()) {
+                match self.store.target() {
                     Some(path) if big => {
                         let tx = self.tx.clone();
                         let filtered = tag.is_some() || owner.is_some();
@@ -613,9 +613,9 @@ impl Runtime {
                     },
                 }
             }
-            e if e.is_slow_read() && self.store.path().is_some() => {
+            e if e.is_slow_read() && self.store.target().is_some() => {
                 let clock = self.store.clock();
-                let path = self.store.path().map(|p| p.to_path_buf())?;
+                let path = self.store.target()?;
                 self.reader
                     .get_or_insert_with(|| super::reader::Reader::start(path, clock))
                     .submit(e);
@@ -667,7 +667,7 @@ impl Runtime {
                 }
                 Ok(out)
             };
-        match self.store.path().map(|p| p.to_path_buf()) {
+        match self.store.target() {
             Some(path) if big => {
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {

@@ -28,8 +28,10 @@
 
 pub mod conn;
 pub mod copy;
+mod lazy_tls;
 pub mod listen;
 pub mod pg_schema;
+pub mod pg_sweep;
 pub mod team;
 
 use super::{Result, Store, StoreError};
@@ -38,6 +40,20 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 pub use rusqlite::types::Value;
+
+impl Store {
+    /// Where another connection opens this book: its file, or a team book's
+    /// URL (as a path: `Store::open` and `open_reader` take either). For
+    /// work off the connection that writes (background reads, the sweep,
+    /// the search index build). None for a book in memory.
+    pub fn target(&self) -> Option<std::path::PathBuf> {
+        self.path().map(|p| p.to_path_buf()).or_else(|| {
+            self.conn()
+                .server()
+                .map(|s| std::path::PathBuf::from(s.url()))
+        })
+    }
+}
 
 /// How long connecting to a server may take before it is reported as
 /// unreachable (when the URL does not say `connect_timeout=`).
@@ -222,7 +238,7 @@ impl Engine {
 
 /// A value in COPY's text format: `\N` for NULL, backslash escapes for
 /// the separators, bytea as `\\x…`.
-fn copy_text(out: &mut Vec<u8>, v: &Value) {
+pub(crate) fn copy_text(out: &mut Vec<u8>, v: &Value) {
     match v {
         Value::Null => out.extend_from_slice(b"\\N"),
         Value::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
@@ -306,8 +322,19 @@ pub fn connect(url: &str) -> Result<postgres::Client> {
     if config.get_application_name().is_none() {
         config.application_name("dossier");
     }
-    let tls = postgres_native_tls::MakeTlsConnector::new(tls_connector()?);
-    config.connect(tls).map_err(|e| {
+    let connected = if config.get_ssl_mode() == postgres::config::SslMode::Disable {
+        // No TLS asked for: the system's certificates are not even loaded
+        // (tens of milliseconds at every start).
+        config.connect(postgres::NoTls)
+    } else if std::env::var_os("PGSSLROOTCERT").is_some_and(|p| !p.is_empty()) {
+        // A CA named on purpose: a wrong file is reported before connecting.
+        let tls = postgres_native_tls::MakeTlsConnector::new(tls_connector()?);
+        config.connect(tls)
+    } else {
+        // The system's roots are loaded only if the server accepts TLS.
+        config.connect(lazy_tls::LazyTls)
+    };
+    connected.map_err(|e| {
         StoreError::Server(crate::tr!(
             "err-server-unreachable",
             url = redact(url),
