@@ -180,9 +180,20 @@ fn the_sweep_gives_the_same_tags_and_history_on_both_engines() {
     let a = lite.sweep(false).unwrap();
     let b = team.sweep(false).unwrap();
     assert!(a.changed > 0, "the sweep changed something: {a:?}");
+    // The file book's sweep may be light (it leaves out records that cannot
+    // have changed, as `skipped`); the team book's is always full. Every
+    // record is accounted for on both.
+    let seen = |r: &dossier::store::SweepReport| -> std::collections::BTreeMap<String, usize> {
+        let mut n: std::collections::BTreeMap<String, usize> =
+            r.evaluated.clone().into_iter().collect();
+        for (k, v) in &r.skipped {
+            *n.entry(k.clone()).or_default() += v;
+        }
+        n
+    };
     assert_eq!(
-        (a.changed, &a.moves, &a.evaluated),
-        (b.changed, &b.moves, &b.evaluated)
+        (a.changed, &a.moves, seen(&a)),
+        (b.changed, &b.moves, seen(&b))
     );
     assert_eq!(rows(&team, SETS), rows(&lite, SETS));
     let history = rows(&lite, HISTORY);

@@ -246,8 +246,12 @@ fn in_the_tui_mine_shows_only_ones_own_rows_and_toggles_back() {
         screen.contains(&format!("mine ({}", t.ann_role)),
         "{screen}"
     );
-    // The other lists keep to mine too.
+    // The other lists keep to mine too (a team book's list is read on a
+    // connection of its own: wait for it).
     h.key(KeyCode::Char('3'));
+    until(&mut h, "the deals", |h| {
+        h.app.tabs.deals.list.in_order().next().is_some()
+    });
     let deals: Vec<String> = h
         .app
         .tabs

@@ -53,10 +53,12 @@ fn one_customer_save_performs_save_then_one_read_of_ids_rows_and_file() {
         "the first file is read"
     );
 
-    // Edit the selected customer: the form opens at once (no read).
+    // Edit the selected customer: the form opens at once, from the list's
+    // copy; its only effect checks that copy's version against the book's
+    // (a form on an older copy says so at once).
     assert_eq!(
         performed(&mut app, &mut rt, Action::Edit),
-        Vec::<String>::new()
+        ["CheckFormRecord"]
     );
     let form = app.form_mut().expect("the form is open");
     form.fields[0].input = tui_input::Input::new("张伟 (Shanghai)".into());
