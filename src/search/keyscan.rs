@@ -8,6 +8,7 @@
 //! they are searched record by record ([`Postings::dirty`]).
 
 use super::index::Span;
+use super::narrowing::{Known, Narrowing, Word};
 use super::postings::{OrderEntry, Postings};
 use super::scan::{
     trim, typo_score, Needle, Scan, Tier, CHUNK, TIER_UNIT, WEIGHT_UNIT, WORD_START,
@@ -102,6 +103,13 @@ pub(super) fn strong_score(index: &SearchIndex, s: &Span, n: &Needle) -> Option<
     Some(tier as i64 * TIER_UNIT + base)
 }
 
+/// What a shortcut for several words found: the hits, and the records it
+/// checked (every record matching each word as well as its tier).
+pub(super) struct Full {
+    pub hits: Vec<(i64, u32)>,
+    pub checked: Vec<u32>,
+}
+
 /// A score and the key (or slot) it is for.
 type Scored = (i64, u32);
 
@@ -161,6 +169,69 @@ impl Scan<'_> {
                     .reduce(Matched::default, Matched::merge)
             }
         }
+    }
+
+    /// The keys holding `n` as a substring or better, with their scores, in
+    /// key order: every key is tested, or only those of `from`. Cheaper than
+    /// [`Scan::match_keys`], which also tests the rest for a subsequence.
+    pub(super) fn strong_keys(&self, n: &Needle, from: Option<&[u32]>) -> Vec<Scored> {
+        let keys = &self.index.postings.keys;
+        let test = |acc: &mut Vec<Scored>, k: u32| {
+            let s = &keys[k as usize];
+            if s.mask & n.mask != n.mask || (s.len as usize) < n.text.len() {
+                return;
+            }
+            if let Some(score) = strong_score(self.index, s, n) {
+                acc.push((score, k));
+            }
+        };
+        let merge = |mut a: Vec<Scored>, mut b: Vec<Scored>| {
+            a.append(&mut b);
+            a
+        };
+        match from {
+            Some(ids) => ids
+                .par_chunks(CHUNK)
+                .fold(Vec::new, |mut acc, chunk| {
+                    chunk.iter().for_each(|&k| test(&mut acc, k));
+                    acc
+                })
+                .reduce(Vec::new, merge),
+            None => {
+                let n = keys.len();
+                (0..n.div_ceil(CHUNK))
+                    .into_par_iter()
+                    .fold(Vec::new, |mut acc, c| {
+                        let end = ((c + 1) * CHUNK).min(n);
+                        ((c * CHUNK) as u32..end as u32).for_each(|k| test(&mut acc, k));
+                        acc
+                    })
+                    .reduce(Vec::new, merge)
+            }
+        }
+    }
+
+    /// The best `limit` records (unordered) for a one-word query whose keys
+    /// holding it as a substring or better (`strong`, from
+    /// [`Scan::strong_keys`]) point at that many: every other match (fuzzy,
+    /// with a typo) ranks below them. `None` when they do not fill the list.
+    pub(super) fn strong_walk(&self, mut strong: Vec<Scored>) -> Option<Vec<(i64, u32)>> {
+        let p = &self.index.postings;
+        let mut records = 0usize;
+        for &(_, k) in &strong {
+            records += p.postings(k).len();
+            if records >= self.limit {
+                break;
+            }
+        }
+        if records < self.limit {
+            return None;
+        }
+        let mut walk = Walk {
+            seen: vec![0; self.index.docs.len().div_ceil(64)],
+            hits: Vec::new(),
+        };
+        self.take_best(&mut strong, &mut walk).then_some(walk.hits)
     }
 
     /// The best `limit` records (unordered) for a one-word query, read off
@@ -273,34 +344,112 @@ impl Scan<'_> {
     /// when that many records have every word exactly or as a prefix of one
     /// of their texts: a record's score is its worst word's tier first, so
     /// those rank above every other record, and they all hold a key of the
-    /// prefix run of each word — the run pointing at the fewest records
-    /// gives the candidates, checked record by record. `None` when fewer
-    /// than `limit` records match so well (the caller looks further).
-    pub(super) fn prefix_multi(&self) -> Option<Vec<(i64, u32)>> {
+    /// prefix run of each word. The run pointing at the fewest records gives
+    /// the candidates; those whose texts start with every other word too are
+    /// ranked record by record. `None` when fewer than `limit` records match
+    /// so well (the caller looks further); else the hits and the records so
+    /// checked (every record matching at least as a prefix is among them).
+    pub(super) fn prefix_multi(&self) -> Option<Full> {
         let p = &self.index.postings;
-        let mut best: Option<(usize, &[u64])> = None;
-        for n in &self.needles {
+        let mut best: Option<(usize, usize, &[u64])> = None;
+        for (i, n) in self.needles.iter().enumerate() {
             let run = p.prefixed(&self.index.text, n.text.as_bytes());
             let records: usize = run
                 .iter()
                 .map(|&e| p.postings(OrderEntry::key(e)).len())
                 .sum();
             if best.is_none_or(|b| records < b.0) {
-                best = Some((records, run));
+                best = Some((records, i, run));
             }
         }
-        let (records, run) = best?;
+        let (records, word, run) = best?;
         if records < self.limit {
             return None;
         }
         let keys: Vec<u32> = run.iter().map(|&e| OrderEntry::key(e)).collect();
+        self.rank_if_full(keys, word, Tier::Prefix)
+    }
+
+    /// The best `limit` records (unordered) for a query of several words
+    /// when that many records hold every word as a substring (or better) of
+    /// one of their texts: those rank above every record matching a word
+    /// only fuzzily or with a typo, and they all hold a key that holds the
+    /// longest word (usually the rarest) so. Those keys are found by testing
+    /// every key (or the remembered ones of a shorter word) for the
+    /// substring alone, and their records holding every other word as a
+    /// substring are ranked record by record. `None` when fewer than `limit`
+    /// records match so well; else the hits, the records so checked and the
+    /// longest word's keys.
+    pub(super) fn substring_multi(&self, narrowing: &Narrowing) -> Option<(Full, Word)> {
+        let (word, n) = self
+            .needles
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, n)| n.text.len())?;
+        let keys: Vec<u32> = self
+            .strong_keys(
+                n,
+                narrowing.keys_for(self.index.postings.build, &n.text, Known::Strong),
+            )
+            .into_iter()
+            .map(|h| h.1)
+            .collect();
+        let p = &self.index.postings;
+        let records: usize = keys.iter().map(|&k| p.postings(k).len()).sum();
+        if records + p.dirty.len() < self.limit {
+            return None;
+        }
+        let full = self.rank_if_full(keys.clone(), word, Tier::Substring)?;
+        Some((full, Word::new(&n.text, keys, Known::Strong)))
+    }
+
+    /// The records of `keys` (all holding word `word` at least as well as
+    /// `bar`) and the changed records, those whose texts hold every other
+    /// word at least as well too (a cheap test), ranked record by record:
+    /// the hits if `limit` of them match that well, with the records
+    /// checked.
+    fn rank_if_full(&self, keys: Vec<u32>, word: usize, bar: Tier) -> Option<Full> {
+        let p = &self.index.postings;
         let mut candidates = self.records_of(&keys);
         candidates.extend_from_slice(&p.dirty);
-        let acc = self.run(&candidates);
+        let prefix = bar >= Tier::Prefix;
+        let checked: Vec<u32> = candidates
+            .par_iter()
+            .copied()
+            .filter(|&slot| self.holds_all(slot, Some(word), prefix))
+            .collect();
+        let acc = self.run(&checked);
         let mut hits = acc.hits;
         trim(&mut hits, self.limit);
-        let bar = Tier::Prefix as i64 * TIER_UNIT;
-        (hits.len() >= self.limit && hits.iter().all(|h| h.0 >= bar)).then_some(hits)
+        let bar = bar as i64 * TIER_UNIT;
+        (hits.len() >= self.limit && hits.iter().all(|h| h.0 >= bar))
+            .then_some(Full { hits, checked })
+    }
+
+    /// Whether a record's texts hold every word (but `skip`) as a prefix
+    /// (or the whole text) when `prefix`, else anywhere: the cheap half of
+    /// [`Scan::check`]'s test for such matches, without scoring.
+    pub(super) fn holds_all(&self, slot: u32, skip: Option<usize>, prefix: bool) -> bool {
+        let doc = &self.index.docs[slot as usize];
+        let spans = self.index.doc_spans(doc);
+        self.needles
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip)
+            .all(|(_, n)| {
+                doc.mask & n.mask == n.mask
+                    && spans.iter().any(|s| {
+                        if s.mask & n.mask != n.mask || (s.len as usize) < n.text.len() {
+                            return false;
+                        }
+                        let hay = self.index.folded(s).as_bytes();
+                        if prefix {
+                            hay.starts_with(n.text.as_bytes())
+                        } else {
+                            n.finder.find(hay).is_some()
+                        }
+                    })
+            })
     }
 
     /// Reads records off `keys` best first until `limit` are found (and every
