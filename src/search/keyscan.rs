@@ -8,7 +8,7 @@
 //! they are searched record by record ([`Postings::dirty`]).
 
 use super::index::Span;
-use super::narrowing::{Known, Narrowing, Word};
+use super::narrowing::{Known, Word};
 use super::postings::{OrderEntry, Postings};
 use super::scan::{
     trim, typo_score, Needle, Scan, Tier, CHUNK, TIER_UNIT, WEIGHT_UNIT, WORD_START,
@@ -122,9 +122,34 @@ impl Scan<'_> {
     /// Tests a word against every key, or only against `from`; `typos`
     /// says whether keys matching only with a typo are looked for too.
     pub(super) fn match_keys(&self, n: &Needle, from: Option<&[u32]>, typos: Typos) -> Matched {
+        self.match_keys_knowing(n, from, typos, None)
+    }
+
+    /// Like [`Scan::match_keys`]; `strong`, when given, is every key holding
+    /// the word as a substring or better ([`Scan::strong_keys`]), so no key
+    /// is searched for the substring again.
+    pub(super) fn match_keys_knowing(
+        &self,
+        n: &Needle,
+        from: Option<&[u32]>,
+        typos: Typos,
+        strong: Option<&[Scored]>,
+    ) -> Matched {
         let keys = &self.index.postings.keys;
         let with_typos = n.typo && typos != Typos::Skip;
+        let known = strong.map(|list| {
+            let mut bits = vec![0u64; keys.len().div_ceil(64)];
+            for &(_, k) in list {
+                bits[k as usize / 64] |= 1 << (k % 64);
+            }
+            bits
+        });
         let test = |acc: &mut Matched, k: u32| {
+            if let Some(bits) = &known {
+                if bits[k as usize / 64] & 1 << (k % 64) != 0 {
+                    return;
+                }
+            }
             let s = &keys[k as usize];
             let strict = s.mask & n.mask == n.mask;
             if !(strict || with_typos && n.mask_allows(s.mask)) || (s.len as usize) < n.text.len() {
@@ -132,7 +157,11 @@ impl Scan<'_> {
             }
             let hay = self.index.folded(s);
             if strict {
-                if let Some(score) = strong_score(self.index, s, n) {
+                let score = match known {
+                    Some(_) => None,
+                    None => strong_score(self.index, s, n),
+                };
+                if let Some(score) = score {
                     if typos != Typos::Only {
                         acc.strong.push((score, k));
                     }
@@ -149,7 +178,7 @@ impl Scan<'_> {
                 acc.typo.push(k);
             }
         };
-        match from {
+        let mut matched = match from {
             Some(ids) => ids
                 .par_chunks(CHUNK)
                 .fold(Matched::default, |mut acc, chunk| {
@@ -168,7 +197,11 @@ impl Scan<'_> {
                     })
                     .reduce(Matched::default, Matched::merge)
             }
+        };
+        if let Some(list) = strong.filter(|_| typos != Typos::Only) {
+            matched.strong = list.to_vec();
         }
+        matched
     }
 
     /// The keys holding `n` as a substring or better, with their scores, in
@@ -215,10 +248,10 @@ impl Scan<'_> {
     /// holding it as a substring or better (`strong`, from
     /// [`Scan::strong_keys`]) point at that many: every other match (fuzzy,
     /// with a typo) ranks below them. `None` when they do not fill the list.
-    pub(super) fn strong_walk(&self, mut strong: Vec<Scored>) -> Option<Vec<(i64, u32)>> {
+    pub(super) fn strong_walk(&self, strong: &[Scored]) -> Option<Vec<(i64, u32)>> {
         let p = &self.index.postings;
         let mut records = 0usize;
-        for &(_, k) in &strong {
+        for &(_, k) in strong {
             records += p.postings(k).len();
             if records >= self.limit {
                 break;
@@ -231,7 +264,8 @@ impl Scan<'_> {
             seen: vec![0; self.index.docs.len().div_ceil(64)],
             hits: Vec::new(),
         };
-        self.take_best(&mut strong, &mut walk).then_some(walk.hits)
+        self.take_best(&mut strong.to_vec(), &mut walk)
+            .then_some(walk.hits)
     }
 
     /// The best `limit` records (unordered) for a one-word query, read off
@@ -374,33 +408,23 @@ impl Scan<'_> {
     /// when that many records hold every word as a substring (or better) of
     /// one of their texts: those rank above every record matching a word
     /// only fuzzily or with a typo, and they all hold a key that holds the
-    /// longest word (usually the rarest) so. Those keys are found by testing
-    /// every key (or the remembered ones of a shorter word) for the
-    /// substring alone, and their records holding every other word as a
+    /// longest word (usually the rarest) so: `strong`, that word's keys from
+    /// [`Scan::strong_keys`]. Their records holding every other word as a
     /// substring are ranked record by record. `None` when fewer than `limit`
     /// records match so well; else the hits, the records so checked and the
-    /// longest word's keys.
-    pub(super) fn substring_multi(&self, narrowing: &Narrowing) -> Option<(Full, Word)> {
-        let (word, n) = self
-            .needles
-            .iter()
-            .enumerate()
-            .max_by_key(|(_, n)| n.text.len())?;
-        let keys: Vec<u32> = self
-            .strong_keys(
-                n,
-                narrowing.keys_for(self.index.postings.build, &n.text, Known::Strong),
-            )
-            .into_iter()
-            .map(|h| h.1)
-            .collect();
+    /// word's keys.
+    pub(super) fn substring_multi(&self, word: usize, strong: &[Scored]) -> Option<(Full, Word)> {
+        let keys: Vec<u32> = strong.iter().map(|h| h.1).collect();
         let p = &self.index.postings;
         let records: usize = keys.iter().map(|&k| p.postings(k).len()).sum();
         if records + p.dirty.len() < self.limit {
             return None;
         }
         let full = self.rank_if_full(keys.clone(), word, Tier::Substring)?;
-        Some((full, Word::new(&n.text, keys, Known::Strong)))
+        Some((
+            full,
+            Word::new(&self.needles[word].text, keys, Known::Strong),
+        ))
     }
 
     /// The records of `keys` (all holding word `word` at least as well as

@@ -138,29 +138,34 @@ impl Scan<'_> {
                 return hits;
             }
             // Else the texts holding it anywhere (`mart` in Raj Martin) may.
+            let mut strong = None;
             if shortcuts {
-                let strong =
-                    self.strong_keys(n, narrowing.keys_for(p.build, &n.text, Known::Strong));
-                let keys: Vec<u32> = strong.iter().map(|h| h.1).collect();
-                if let Some(mut hits) = self.strong_walk(strong) {
+                let keys = self.strong_keys(n, narrowing.keys_for(p.build, &n.text, Known::Strong));
+                if let Some(mut hits) = self.strong_walk(&keys) {
                     hits.extend(self.finish(self.run(&p.dirty)).0);
+                    let keys = keys.iter().map(|h| h.1).collect();
                     let word = Word::new(&n.text, keys, Known::Strong);
                     narrowing.remember(self.index, self.query, None, vec![word]);
                     return hits;
                 }
+                strong = Some(keys);
             }
             // Typos rank last: they are looked for only if the strong and
-            // fuzzy keys do not fill the list.
-            let matched = self.match_keys(
+            // fuzzy keys do not fill the list. (The strong keys are known
+            // now: no key is searched for the substring again.)
+            let strong = strong.as_deref();
+            let matched = self.match_keys_knowing(
                 n,
                 narrowing.keys_for(p.build, &n.text, Known::Loose),
                 Typos::Skip,
+                strong,
             );
             let mut keys = matched.all();
             let typo_from = narrowing.keys_for(p.build, &n.text, Known::All);
             let (mut hits, typos) = self.walk(matched, || {
                 if n.typo {
-                    self.match_keys(n, typo_from, Typos::Only).typo
+                    self.match_keys_knowing(n, typo_from, Typos::Only, strong)
+                        .typo
                 } else {
                     Vec::new()
                 }
@@ -213,6 +218,8 @@ impl Scan<'_> {
         }
         // Then the records holding every word as a prefix of a text, or
         // inside one, if they fill the list.
+        // The longest word's keys holding it as a substring, once known.
+        let mut longest_strong = None;
         let tried = |tier: Tier| too_few.is_some_and(|bar| bar <= tier);
         if shortcuts && !tried(Tier::Prefix) {
             if let Some(full) = self.prefix_multi() {
@@ -222,11 +229,19 @@ impl Scan<'_> {
             }
         }
         if shortcuts && !tried(Tier::Substring) {
-            if let Some((full, word)) = self.substring_multi(narrowing) {
+            let (word, n) = self
+                .needles
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, n)| n.text.len())
+                .expect("several words");
+            let strong = self.strong_keys(n, narrowing.keys_for(p.build, &n.text, Known::Strong));
+            if let Some((full, word)) = self.substring_multi(word, &strong) {
                 let candidates = Some((full.checked, Tier::Substring));
                 narrowing.remember(self.index, self.query, candidates, vec![word]);
                 return full.hits;
             }
+            longest_strong = Some(strong);
         }
         // Else every record matching at all: candidates from the keys of
         // the word matching the fewest records; then record by record.
@@ -247,7 +262,13 @@ impl Scan<'_> {
             None => {
                 // The longest word is usually the rarest.
                 let n = self.needles.iter().max_by_key(|n| n.text.len());
-                let keys = n.map(|n| (n, self.match_keys(n, None, Typos::Also).all()));
+                let keys = n.map(|n| {
+                    let strong = longest_strong.as_deref();
+                    (
+                        n,
+                        self.match_keys_knowing(n, None, Typos::Also, strong).all(),
+                    )
+                });
                 let Some((n, keys)) = keys else {
                     return Vec::new();
                 };
