@@ -4,11 +4,6 @@
 //! has its top results; a query of several words takes its candidate records
 //! from one word's keys and checks them record by record.
 //!
-//! Ranking is tier first, so both look one tier at a time and stop at the
-//! first that fills the list: the keys a word starts (one run of the
-//! text-ordered keys), then the keys holding it inside (names and companies
-//! first: [`HEAVY`]), and only then every key tested fuzzily and for typos.
-//!
 //! Records changed since the postings were built are not read off keys:
 //! they are searched record by record ([`Postings::dirty`]).
 
@@ -218,11 +213,10 @@ impl Scan<'_> {
     /// key order: every key is tested, or only those of `from`. Cheaper than
     /// [`Scan::match_keys`], which also tests the rest for a subsequence.
     ///
-    /// Keys weighing less than `min_weight` are not read (long tag and
-    /// e-mail texts are most of the bytes) but for those the word starts,
-    /// one run of the text-ordered keys: the keys holding it inside such a
-    /// text are left out, and every record they alone give scores at most
-    /// [`Scan::substring_bound`].
+    /// Keys weighing less than `min_weight` are only tested for starting
+    /// with the word (long tag and e-mail texts are most of the bytes): the
+    /// keys holding it inside such a text are left out, and every record
+    /// they alone give scores at most [`Scan::substring_bound`].
     pub(super) fn strong_keys(
         &self,
         n: &Needle,
@@ -235,7 +229,13 @@ impl Scan<'_> {
             if s.mask & n.mask != n.mask || (s.len as usize) < n.text.len() {
                 return;
             }
-            if s.weight() < min_weight {
+            if s.weight() < min_weight
+                && !self
+                    .index
+                    .folded(s)
+                    .as_bytes()
+                    .starts_with(n.text.as_bytes())
+            {
                 return;
             }
             if let Some(score) = strong_score(self.index, s, n) {
@@ -246,7 +246,7 @@ impl Scan<'_> {
             a.append(&mut b);
             a
         };
-        let mut out = match from {
+        match from {
             Some(ids) => ids
                 .par_chunks(CHUNK)
                 .fold(Vec::new, |mut acc, chunk| {
@@ -265,21 +265,7 @@ impl Scan<'_> {
                     })
                     .reduce(Vec::new, merge)
             }
-        };
-        if min_weight > i64::MIN {
-            let p = &self.index.postings;
-            for &e in p.prefixed(&self.index.text, n.text.as_bytes()) {
-                let k = OrderEntry::key(e);
-                let s = &keys[k as usize];
-                if s.weight() >= min_weight || s.mask & n.mask != n.mask {
-                    continue;
-                }
-                if let Some(score) = strong_score(self.index, s, n) {
-                    out.push((score, k));
-                }
-            }
         }
-        out
     }
 
     /// The highest score a record can have when one word is inside (not at
