@@ -14,7 +14,7 @@ use super::scan::{
     trim, typo_score, Needle, Scan, Tier, CHUNK, TIER_UNIT, WEIGHT_UNIT, WORD_START,
 };
 use super::text::{is_subsequence, starts_word, typo_find};
-use super::{Field, SearchIndex};
+use super::SearchIndex;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -109,11 +109,6 @@ pub(super) struct Full {
     pub hits: Vec<(i64, u32)>,
     pub checked: Vec<u32>,
 }
-
-/// The weight from which a key is searched inside in the first, cheaper
-/// pass for a word inside texts ([`Scan::strong_keys`]): names and
-/// companies. Tags, e-mails and phones are most of the bytes.
-pub(super) const HEAVY: i64 = 7;
 
 /// A score and the key (or slot) it is for.
 type Scored = (i64, u32);
@@ -212,30 +207,11 @@ impl Scan<'_> {
     /// The keys holding `n` as a substring or better, with their scores, in
     /// key order: every key is tested, or only those of `from`. Cheaper than
     /// [`Scan::match_keys`], which also tests the rest for a subsequence.
-    ///
-    /// Keys weighing less than `min_weight` are only tested for starting
-    /// with the word (long tag and e-mail texts are most of the bytes): the
-    /// keys holding it inside such a text are left out, and every record
-    /// they alone give scores at most [`Scan::substring_bound`].
-    pub(super) fn strong_keys(
-        &self,
-        n: &Needle,
-        from: Option<&[u32]>,
-        min_weight: i64,
-    ) -> Vec<Scored> {
+    pub(super) fn strong_keys(&self, n: &Needle, from: Option<&[u32]>) -> Vec<Scored> {
         let keys = &self.index.postings.keys;
         let test = |acc: &mut Vec<Scored>, k: u32| {
             let s = &keys[k as usize];
             if s.mask & n.mask != n.mask || (s.len as usize) < n.text.len() {
-                return;
-            }
-            if s.weight() < min_weight
-                && !self
-                    .index
-                    .folded(s)
-                    .as_bytes()
-                    .starts_with(n.text.as_bytes())
-            {
                 return;
             }
             if let Some(score) = strong_score(self.index, s, n) {
@@ -266,24 +242,6 @@ impl Scan<'_> {
                     .reduce(Vec::new, merge)
             }
         }
-    }
-
-    /// The highest score a record can have when one word is inside (not at
-    /// the start of) only texts weighing less than `min_weight`: the keys
-    /// [`Scan::strong_keys`] leaves out with that weight. Its worst tier is
-    /// then a substring at best, and every other word adds at most what
-    /// the heaviest field gives.
-    pub(super) fn substring_bound(&self, min_weight: i64) -> i64 {
-        let n = self.needles.len().max(1) as i64;
-        let top = Field::Name.weight() * WEIGHT_UNIT + 1000 + WORD_START;
-        let light = (min_weight - 1) * WEIGHT_UNIT + 1000 + WORD_START;
-        Tier::Substring as i64 * TIER_UNIT + (light + (n - 1) * top) / n
-    }
-
-    /// Whether `hits` hold `limit` records scoring above `bound`: then no
-    /// other record can make the list.
-    pub(super) fn full_above(&self, hits: &[(i64, u32)], bound: i64) -> bool {
-        hits.iter().filter(|h| h.0 > bound).count() >= self.limit
     }
 
     /// The best `limit` records (unordered) for a one-word query whose keys
@@ -467,27 +425,6 @@ impl Scan<'_> {
             full,
             Word::new(&self.needles[word].text, keys, Known::Strong),
         ))
-    }
-
-    /// Like [`Scan::substring_multi`] with `strong` from
-    /// [`Scan::strong_keys`] leaving out the texts weighing less than
-    /// `min_weight`: the hits if `limit` records score above
-    /// [`Scan::substring_bound`], which no record left out can reach.
-    pub(super) fn heavy_multi(
-        &self,
-        word: usize,
-        strong: &[Scored],
-        min_weight: i64,
-    ) -> Option<Vec<(i64, u32)>> {
-        let keys: Vec<u32> = strong.iter().map(|h| h.1).collect();
-        let p = &self.index.postings;
-        let records: usize = keys.iter().map(|&k| p.postings(k).len()).sum();
-        if records + p.dirty.len() < self.limit {
-            return None;
-        }
-        let full = self.rank_if_full(keys, word, Tier::Substring)?;
-        self.full_above(&full.hits, self.substring_bound(min_weight))
-            .then_some(full.hits)
     }
 
     /// The records of `keys` (all holding word `word` at least as well as

@@ -3,7 +3,7 @@
 //! ([`Scan`]), then ranked and turned into [`Hit`]s.
 
 use super::index::VALUE_BITS;
-use super::keyscan::{merge_sorted, Typos, HEAVY};
+use super::keyscan::{merge_sorted, Typos};
 use super::matcher::{Matcher, SkimMatcher};
 use super::narrowing::{Known, Narrowing, Word};
 use super::query::Query;
@@ -137,23 +137,23 @@ impl Scan<'_> {
                 narrowing.remember(self.index, self.query, None, Vec::new());
                 return hits;
             }
-            // Else the texts holding it anywhere (`mart` in Raj Martin) may:
-            // names and companies first, as tags and e-mails are most of the
-            // bytes and a word inside them ranks below the list's last.
+            // Else the texts holding it anywhere (`mart` in Raj Martin) may.
+            let mut strong = None;
             if shortcuts {
-                let from = narrowing.keys_for(p.build, &n.text, Known::Strong);
-                let heavy = self.strong_keys(n, from, HEAVY);
-                if let Some(mut hits) = self.strong_walk(&heavy) {
-                    if self.full_above(&hits, self.substring_bound(HEAVY)) {
-                        hits.extend(self.finish(self.run(&p.dirty)).0);
-                        narrowing.remember(self.index, self.query, None, Vec::new());
-                        return hits;
-                    }
+                let keys = self.strong_keys(n, narrowing.keys_for(p.build, &n.text, Known::Strong));
+                if let Some(mut hits) = self.strong_walk(&keys) {
+                    hits.extend(self.finish(self.run(&p.dirty)).0);
+                    let keys = keys.iter().map(|h| h.1).collect();
+                    let word = Word::new(&n.text, keys, Known::Strong);
+                    narrowing.remember(self.index, self.query, None, vec![word]);
+                    return hits;
                 }
+                strong = Some(keys);
             }
             // Typos rank last: they are looked for only if the strong and
-            // fuzzy keys do not fill the list.
-            let strong = None;
+            // fuzzy keys do not fill the list. (The strong keys are known
+            // now: no key is searched for the substring again.)
+            let strong = strong.as_deref();
             let matched = self.match_keys_knowing(
                 n,
                 narrowing.keys_for(p.build, &n.text, Known::Loose),
@@ -235,14 +235,7 @@ impl Scan<'_> {
                 .enumerate()
                 .max_by_key(|(_, n)| n.text.len())
                 .expect("several words");
-            let from = narrowing.keys_for(p.build, &n.text, Known::Strong);
-            // Names and companies first (see the one-word case).
-            let heavy = self.strong_keys(n, from, HEAVY);
-            if let Some(hits) = self.heavy_multi(word, &heavy, HEAVY) {
-                narrowing.remember(self.index, self.query, None, Vec::new());
-                return hits;
-            }
-            let strong = self.strong_keys(n, from, i64::MIN);
+            let strong = self.strong_keys(n, narrowing.keys_for(p.build, &n.text, Known::Strong));
             if let Some((full, word)) = self.substring_multi(word, &strong) {
                 let candidates = Some((full.checked, Tier::Substring));
                 narrowing.remember(self.index, self.query, candidates, vec![word]);
