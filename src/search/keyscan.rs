@@ -4,6 +4,11 @@
 //! has its top results; a query of several words takes its candidate records
 //! from one word's keys and checks them record by record.
 //!
+//! Ranking is tier first, so both look one tier at a time and stop at the
+//! first that fills the list: the keys a word starts (one run of the
+//! text-ordered keys), then the keys holding it inside, and only then every
+//! key tested fuzzily and for typos.
+//!
 //! Records changed since the postings were built are not read off keys:
 //! they are searched record by record ([`Postings::dirty`]).
 
