@@ -243,6 +243,7 @@ fn lists_sort_chinese_by_pinyin() {
         descending: false,
         filter: None,
         campaigns: None,
+        owner: None,
     };
     let entries = s.list_entries(&q).unwrap();
     let products: Vec<String> = entries

@@ -207,6 +207,46 @@ pub fn customer_facts(
     f
 }
 
+/// The first day after `after` on which a customer's facts stop moving
+/// in a straight line (see [`super::due`]): a deal's open and close days,
+/// the days a close leaves the 12- and 24-month windows, a touch's day and
+/// the day it leaves the 90-day window.
+pub fn customer_next_kink(
+    deals: &[DealRow],
+    touches: &[TouchRow],
+    after: NaiveDate,
+) -> Option<NaiveDate> {
+    let mut next: Option<NaiveDate> = None;
+    let mut see = |d: Option<NaiveDate>| {
+        if let Some(d) = d.filter(|d| *d > after) {
+            if next.is_none_or(|n| d < n) {
+                next = Some(d);
+            }
+        }
+    };
+    let plus = |d: NaiveDate, n: u64| d.checked_add_days(chrono::Days::new(n));
+    for d in deals {
+        see(d.opened);
+        if let Some(on) = d.closed_on {
+            see(Some(on));
+            see(plus(on, YEAR as u64));
+            see(plus(on, 2 * YEAR as u64));
+        }
+    }
+    for t in touches {
+        see(Some(t.date));
+        see(plus(t.date, QUARTER as u64));
+    }
+    next
+}
+
+/// Like [`customer_next_kink`] for a deal: the day of its last activity,
+/// when that is still ahead (days idle stay 0 until then).
+pub fn opportunity_next_kink(o: &OpportunityProfile, after: NaiveDate) -> Option<NaiveDate> {
+    let active = o.last_touch.map_or(o.updated, |t| t.max(o.updated));
+    (active > after).then_some(active)
+}
+
 /// The opportunity fields rules read, with its customer's industry and
 /// its latest touch.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -10,6 +10,7 @@
 
 pub mod compute;
 pub mod cuts;
+pub mod due;
 pub mod eval;
 pub mod facts;
 pub mod labels;

@@ -147,6 +147,12 @@ pub enum Command {
         /// value=high); repeat to require several.
         #[arg(long = "tag", value_name = "DIM=VALUE")]
         tags: Vec<String>,
+        /// Team book: only the records you own.
+        #[arg(long, conflicts_with = "owner")]
+        mine: bool,
+        /// Team book: only the records this member owns.
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
     },
     /// Classify the whole book again (time-driven tags: churn, new,
     /// urgency, stale, follow-up due). --dry-run shows what would change.

@@ -109,6 +109,30 @@ fn print_report(r: &SweepReport, labels: &Labels) {
             seconds = format!("{:.1}", r.elapsed_ms as f64 / 1000.0)
         )
     );
+    // A light sweep: the records nothing touched since the last sweep.
+    let skipped: Vec<String> = r
+        .skipped
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(kind, n)| {
+            format!(
+                "{} {}",
+                format_num(*n as f64),
+                kind.parse::<Kind>()
+                    .map(Kind::name)
+                    .unwrap_or_else(|_| kind.clone())
+            )
+        })
+        .collect();
+    if !skipped.is_empty() {
+        println!(
+            "{}",
+            tr!(
+                "cli-classify-skipped",
+                counted = skipped.join(&tr!("cli-list-separator"))
+            )
+        );
+    }
     if r.dry_run {
         println!("{}", tr!("cli-classify-would-change", count = r.changed));
     } else {
@@ -231,6 +255,7 @@ pub fn tagged(
     kind: Kind,
     filters: &[String],
     page: Page,
+    owner: Option<&str>,
 ) -> Result<Vec<AnyRecord>> {
     let labels = Labels::load(store)?;
     let mut ids: Option<Vec<i64>> = None;
@@ -254,12 +279,19 @@ pub fn tagged(
                 .collect(),
         });
     }
+    let mut ids = ids.unwrap_or_default();
+    if let Some(owner) = owner {
+        // Keyset-paged on the server too: only ids past `after` are read.
+        let all = Page {
+            limit: usize::MAX,
+            ..page
+        };
+        let owned: std::collections::HashSet<i64> =
+            store.owned_ids(kind, owner, all)?.into_iter().collect();
+        ids.retain(|id| owned.contains(id));
+    }
     let mut out = Vec::new();
-    for id in ids
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|i| *i > page.after)
-    {
+    for id in ids.into_iter().filter(|i| *i > page.after) {
         if out.len() == page.limit {
             break;
         }

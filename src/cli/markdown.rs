@@ -43,6 +43,9 @@ pub fn page(store: &mut Store, kind: Kind, id: i64) -> Result<String> {
             updated = meta.updated_at.format("%Y-%m-%d %H:%M").to_string()
         )
     );
+    if let Some(owner) = store.owner_of(kind, id)? {
+        let _ = writeln!(md, "*{}*\n", cell(&tr!("cli-owned-by", owner = owner)));
+    }
     let _ = writeln!(
         md,
         "| {} | {} |\n|---|---|",

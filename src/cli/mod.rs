@@ -12,7 +12,7 @@ mod labelled_csv;
 pub mod log;
 mod markdown;
 mod output;
-mod people;
+pub(crate) mod people;
 mod run;
 mod search;
 mod team;

@@ -51,6 +51,15 @@ pub fn record_json(record: &AnyRecord, tags: &[Tag]) -> Result<serde_json::Value
     Ok(v)
 }
 
+/// A record's JSON with its owner on a team book (`owned_by`); as it was
+/// on a local book, which has no owners.
+pub fn owned_json(mut value: serde_json::Value, owner: Option<&str>) -> serde_json::Value {
+    if let (Some(owner), serde_json::Value::Object(map)) = (owner, &mut value) {
+        map.insert("owned_by".into(), owner.into());
+    }
+    value
+}
+
 /// JSON on one line, safe to print to a terminal (see [`terminal_safe_json`]).
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
     Ok(terminal_safe_json(serde_json::to_string(value)?))

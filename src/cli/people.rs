@@ -171,6 +171,9 @@ pub fn store_error_text(e: &crate::store::StoreError) -> String {
         ),
         E::DiskFull => tr!("err-disk-full"),
         E::Busy => tr!("err-busy"),
+        E::ConnectionLost { committing: false } => tr!("err-connection-lost"),
+        E::ConnectionLost { committing: true } => tr!("err-connection-lost-committing"),
+        E::Server(message) => tr!("err-server", message = message.as_str()),
         other => other.to_string(),
     }
 }

@@ -1,8 +1,10 @@
 //! Carrying out a parsed command.
 
-use super::args::{AddKind, Cli, Command, EditArgs, EditKind, KindArg, ShowFormat};
+use super::args::{AddKind, Cli, Command, EditArgs, EditKind, ShowFormat};
 use super::fields::FieldEdits;
-use super::output::{list_line, print_record, record_json, to_json, to_json_pretty, AnyRecord};
+use super::output::{
+    list_line, owned_json, print_record, record_json, to_json, to_json_pretty, AnyRecord,
+};
 use super::people::{live_reasons, Labels};
 use crate::domain::fields::{parse_line_item, Fields};
 use crate::domain::{Activity, Customer, Kind, Opportunity, Product, ValidationErrors};
@@ -40,7 +42,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     tracing::info!(command = what, db = %path.display(), "start");
     let mut store = Store::open(&path).map_err(|e| {
         tracing::warn!(db = %path.display(), "cannot open the database: {e}");
-        anyhow!("{e}")
+        anyhow!("{}", super::people::store_error_text(&e))
     })?;
     let Some(command) = cli.command else {
         // Plain `dossier` opens the terminal UI.
@@ -74,8 +76,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             after,
             trash,
             tags,
-        } if !tags.is_empty() => {
+            mine,
+            owner,
+        } => {
+            // The list shows tags: bring them up to date (and say so when
+            // the user's rule file was refused), as `show` does.
             super::classify::refresh(&mut store)?;
+            let owner = super::team::list_owner(&store, mine, owner)?;
             let page = Page {
                 after,
                 limit,
@@ -85,21 +92,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     Visibility::Live
                 },
             };
-            let records = super::classify::tagged(&mut store, kind.into(), &tags, page)?;
-            print_list(&mut store, kind.into(), &records, json, limit, after)
-        }
-        Command::List {
-            kind,
-            json,
-            limit,
-            after,
-            trash,
-            tags: _,
-        } => {
-            // The list shows tags: bring them up to date (and say so when
-            // the user's rule file was refused), as `show` does.
-            super::classify::refresh(&mut store)?;
-            list(&mut store, kind, json, limit, after, trash)
+            let kind: Kind = kind.into();
+            let records = if !tags.is_empty() {
+                super::classify::tagged(&mut store, kind, &tags, page, owner.as_deref())?
+            } else if let Some(owner) = &owner {
+                let mut out = Vec::new();
+                for id in store.owned_ids(kind, owner, page)? {
+                    out.push(super::output::load_record(&store, kind, id)?);
+                }
+                out
+            } else {
+                list(&mut store, kind, page)?
+            };
+            print_list(&mut store, kind, &records, json, limit, after)
         }
         Command::Classify {
             dry_run,
@@ -522,13 +527,24 @@ fn edit_latest(store: &mut Store, edit: EditKind) -> Result<(Written<AnyRecord>,
 fn show(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> {
     let record = super::output::load_record(store, kind, id)?;
     let tags = store.tags(kind, id)?;
+    let owner = store.owner_of(kind, id)?;
     if json {
-        println!("{}", to_json_pretty(&record_json(&record, &tags)?)?);
+        let value = owned_json(record_json(&record, &tags)?, owner.as_deref());
+        println!("{}", to_json_pretty(&value)?);
         return Ok(ExitCode::SUCCESS);
     }
     let labels = Labels::load(store)?;
     let reasons = live_reasons(store, kind, id)?;
     print_record(&record, &tags, &labels, &reasons);
+    if let Some(owner) = &owner {
+        println!(
+            "\n{}",
+            tr!(
+                "cli-owned-by",
+                owner = crate::domain::text::sanitize_for_terminal(owner)
+            )
+        );
+    }
     if kind == Kind::Customer {
         let deals = store.opportunities_of_customer(id)?;
         if !deals.is_empty() {
@@ -553,46 +569,29 @@ fn show(store: &mut Store, kind: Kind, id: i64, json: bool) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(
-    store: &mut Store,
-    kind: KindArg,
-    json: bool,
-    limit: usize,
-    after: i64,
-    trash: bool,
-) -> Result<ExitCode> {
-    let page = Page {
-        after,
-        limit,
-        visibility: if trash {
-            Visibility::Trash
-        } else {
-            Visibility::Live
-        },
-    };
-    let records: Vec<AnyRecord> = match kind {
-        KindArg::Customer => store
+fn list(store: &mut Store, kind: Kind, page: Page) -> Result<Vec<AnyRecord>> {
+    Ok(match kind {
+        Kind::Customer => store
             .customers(page)?
             .into_iter()
             .map(AnyRecord::Customer)
             .collect(),
-        KindArg::Opportunity => store
+        Kind::Opportunity => store
             .opportunities(page)?
             .into_iter()
             .map(AnyRecord::Opportunity)
             .collect(),
-        KindArg::Product => store
+        Kind::Product => store
             .products(page)?
             .into_iter()
             .map(AnyRecord::Product)
             .collect(),
-        KindArg::Activity => store
+        Kind::Activity => store
             .activities(page)?
             .into_iter()
             .map(AnyRecord::Activity)
             .collect(),
-    };
-    print_list(store, kind.into(), &records, json, limit, after)
+    })
 }
 
 fn print_list(
@@ -604,10 +603,17 @@ fn print_list(
     after: i64,
 ) -> Result<ExitCode> {
     let labels = Labels::load(store)?;
+    let ids: Vec<i64> = records.iter().map(|r| r.meta().id).collect();
+    // A team book's records have an owner: a column, and a JSON field.
+    let owners = store.owners(kind, &ids)?;
+    let team = !owners.is_empty();
     for r in records {
+        let owner = owners.get(&r.meta().id).map(String::as_str);
         if json {
             let tags = store.tags(kind, r.meta().id)?;
-            println!("{}", to_json(&record_json(r, &tags)?)?);
+            println!("{}", to_json(&owned_json(record_json(r, &tags)?, owner))?);
+        } else if team {
+            println!("{}", super::team::owned_line(&list_line(r, &labels), owner));
         } else {
             println!("{}", list_line(r, &labels));
         }

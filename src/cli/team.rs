@@ -126,3 +126,43 @@ fn copy_command(from: &str, to: &str, owner: Option<&str>) -> Result<()> {
         ))
     }
 }
+
+/// Whose records `list --mine` / `--owner NAME` keeps to: None for all.
+/// Both need a team book, which says so plainly on a local one.
+pub fn list_owner(
+    store: &crate::store::Store,
+    mine: bool,
+    owner: Option<String>,
+) -> Result<Option<String>> {
+    if !mine && owner.is_none() {
+        return Ok(None);
+    }
+    let Some(me) = store.team_role()? else {
+        return Err(anyhow!("{}", crate::tr!("cli-owner-needs-team")));
+    };
+    Ok(Some(if mine { me } else { owner.unwrap_or(me) }))
+}
+
+/// A `list` line with the record's owner after its id (team books).
+pub fn owned_line(line: &str, owner: Option<&str>) -> String {
+    let id_end = line
+        .find(|c: char| c != ' ')
+        .and_then(|start| line[start..].find(' ').map(|n| start + n))
+        .unwrap_or(line.len());
+    let (id, rest) = line.split_at(id_end);
+    format!(
+        "{id}  {}{rest}",
+        super::output::pad(owner.unwrap_or("-"), 12)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_owner_goes_after_the_id() {
+        assert_eq!(
+            super::owned_line("     12  张伟  上海", Some("ann")),
+            "     12  ann           张伟  上海"
+        );
+    }
+}

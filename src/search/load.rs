@@ -53,10 +53,9 @@ pub fn open_index(store: &Store) -> Result<SearchIndex> {
 
 /// Like [`open_index`], giving up (with an error) soon after `stop` is set.
 pub fn open_index_until(store: &Store, stop: &AtomicBool) -> Result<SearchIndex> {
-    let Some(db) = store.path() else {
+    let Some(path) = index_file(store) else {
         return load_index_until(store, stop);
     };
-    let path = disk::index_path(db);
     let head = changes::head(store.conn())?;
     if let Some((mut index, seq, token)) = disk::open(&path) {
         // The position must be in the log, and be the same change: a book
@@ -75,15 +74,58 @@ pub fn open_index_until(store: &Store, stop: &AtomicBool) -> Result<SearchIndex>
     rebuild_index(store, stop)
 }
 
+/// Where a book's index file is: beside a book file; for a team book, in
+/// the user's cache folder (private to the user), one file per server,
+/// database and member — so a team book's search starts from the file and
+/// catches up from the server's change log instead of reading every record
+/// at each start. None for a book in memory.
+fn index_file(store: &Store) -> Option<std::path::PathBuf> {
+    if let Some(db) = store.path() {
+        return Some(disk::index_path(db));
+    }
+    let server = store.conn().server()?;
+    let dir = std::env::var_os("DOSSIER_TEAM_INDEX_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            directories::ProjectDirs::from("", "", "dossier")
+                .map(|d| d.cache_dir().join("team-search"))
+        })?;
+    if let Err(e) = private_dir(&dir) {
+        tracing::warn!("search index: no folder for a team book's index: {e}");
+        return None;
+    }
+    // FNV-1a of the URL without its password and options (`?sslmode=…`
+    // reaches the same book): stable across builds.
+    let url = server.url();
+    let who = crate::store::engine::redact(url.split_once('?').map_or(url, |(u, _)| u));
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in who.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    Some(dir.join(format!("{h:016x}.search")))
+}
+
+/// Creates `dir` readable by its owner only (it holds records' text).
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 /// Builds the index from the book and saves it beside the book; the saved
 /// file is then used in place of the built arrays (mapped, not on the heap).
 pub fn rebuild_index(store: &Store, stop: &AtomicBool) -> Result<SearchIndex> {
     let mut index = load_index_until(store, stop)?;
-    let Some(db) = store.path() else {
+    let Some(path) = index_file(store) else {
         return Ok(index);
     };
     if save_index(&index, store) {
-        if let Some((mut mapped, seq, _)) = disk::open(&disk::index_path(db)) {
+        if let Some((mut mapped, seq, _)) = disk::open(&path) {
             if seq == index.log_seq {
                 mapped.log_seq = seq;
                 index = mapped;
@@ -98,7 +140,7 @@ pub fn rebuild_index(store: &Store, stop: &AtomicBool) -> Result<SearchIndex> {
 /// Writes the index file of the book and prunes the change log it holds.
 /// A failure only costs speed (the next process rebuilds): it is logged.
 fn save_index(index: &SearchIndex, store: &Store) -> bool {
-    let Some(db) = store.path() else {
+    let Some(path) = index_file(store) else {
         return false;
     };
     let token = match changes::token_at(store.conn(), index.log_seq) {
@@ -107,7 +149,10 @@ fn save_index(index: &SearchIndex, store: &Store) -> bool {
         // checked against the book's history, so it is not written.
         _ => return false,
     };
-    match disk::save(index, index.log_seq, token, &disk::index_path(db)) {
+    match disk::save(index, index.log_seq, token, &path) {
+        // A team book's log is every member's: it is not pruned at one
+        // member's position.
+        Ok(()) if store.conn().server().is_some() => true,
         Ok(()) => {
             if let Err(e) = changes::prune(store.conn(), index.log_seq) {
                 tracing::warn!("search index: the change log was not pruned: {e}");
@@ -192,6 +237,9 @@ fn load_kind(
     index: &mut SearchIndex,
     stop: &AtomicBool,
 ) -> Result<()> {
+    if let Some(server) = conn.server() {
+        return load_kind_by_copy(server, kind, index, stop);
+    }
     let mut stmt = conn.prepare(&format!(
         "{} WHERE x.deleted_at IS NULL ORDER BY x.id",
         select(kind)
@@ -233,6 +281,49 @@ fn load_kind(
         }
         add_tags(&mut doc, mine);
         index.upsert(doc);
+    }
+    Ok(())
+}
+
+/// A team book's rows of one kind, each with its tag set, in one
+/// `COPY (SELECT …) TO STDOUT`: the whole kind crosses in one stream, the
+/// tags joined on the server.
+fn load_kind_by_copy(
+    server: &crate::store::engine::conn::ServerConn,
+    kind: Kind,
+    index: &mut SearchIndex,
+    stop: &AtomicBool,
+) -> Result<()> {
+    let select = select(kind).replacen(" FROM ", ", tg.tags FROM ", 1);
+    let sql = format!(
+        "{select} LEFT JOIN tag_sets tg ON tg.record_kind = '{}' AND tg.record_id = x.id \
+         WHERE x.deleted_at IS NULL ORDER BY x.id",
+        kind.as_str()
+    );
+    let mut n = 0u32;
+    let mut stopped = false;
+    server.copy_rows(&sql, |row| {
+        n = n.wrapping_add(1);
+        if stopped || (n.is_multiple_of(4096) && stop.load(Ordering::Relaxed)) {
+            // The stream is read to its end (the connection stays usable);
+            // nothing more is indexed.
+            stopped = true;
+            return Ok(());
+        }
+        let mut doc = doc_from_row(kind, row)?;
+        let last = row.column_count() - 1;
+        let tags = row
+            .get::<_, Option<String>>(last)?
+            .map(|set| crate::store::decode_tags(&set))
+            .unwrap_or_default();
+        add_tags(&mut doc, tags);
+        index.upsert(doc);
+        Ok(())
+    })?;
+    if stopped {
+        return Err(StoreError::Refused(
+            "the search index build was stopped".into(),
+        ));
     }
     Ok(())
 }

@@ -62,7 +62,7 @@ fn stage(s: &str) -> Stage {
     }
 }
 
-fn sentiment(s: Option<&str>) -> Option<Sentiment> {
+pub(super) fn sentiment(s: Option<&str>) -> Option<Sentiment> {
     match s? {
         "positive" => Some(Sentiment::Positive),
         "neutral" => Some(Sentiment::Neutral),
@@ -72,7 +72,7 @@ fn sentiment(s: Option<&str>) -> Option<Sentiment> {
 }
 
 /// Contiguous ranges of `keys` (sorted) matching each of `ids` (sorted).
-fn ranges(ids: impl Iterator<Item = i64>, keys: &[i64]) -> Vec<std::ops::Range<usize>> {
+pub(super) fn ranges(ids: impl Iterator<Item = i64>, keys: &[i64]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut at = 0;
     for id in ids {
@@ -88,11 +88,11 @@ fn ranges(ids: impl Iterator<Item = i64>, keys: &[i64]) -> Vec<std::ops::Range<u
     out
 }
 
-fn str_at<'r>(r: &'r Row, i: usize) -> rusqlite::Result<&'r str> {
+pub(super) fn str_at<'r>(r: &'r Row, i: usize) -> rusqlite::Result<&'r str> {
     Ok(r.get_ref(i)?.as_str()?)
 }
 
-fn opt_str_at<'r>(r: &'r Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
+pub(super) fn opt_str_at<'r>(r: &'r Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
     Ok(r.get_ref(i)?.as_str_or_null()?)
 }
 
@@ -111,7 +111,7 @@ fn ymd(s: &[u8]) -> Option<NaiveDate> {
 }
 
 /// A date column (`YYYY-MM-DD`), NULL as `None`.
-fn date_at(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+pub(super) fn date_at(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)? {
         if t.len() == 10 {
             if let Some(d) = ymd(t) {
@@ -124,7 +124,7 @@ fn date_at(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 
 /// The UTC day of a timestamp column. Timestamps are written in UTC, so
 /// the day is their first ten characters; anything else is parsed fully.
-fn day_of_timestamp(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+pub(super) fn day_of_timestamp(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
     if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)? {
         let utc = t.ends_with(b"Z") || t.ends_with(b"+00:00");
         if utc && t.len() > 10 && matches!(t[10], b'T' | b' ') {
@@ -190,9 +190,12 @@ fn read_customers(conn: &Conn) -> Result<Vec<(i64, CustomerProfile)>> {
     Ok(customers)
 }
 
-fn read_deals(conn: &Conn, rates: &crate::domain::Rates) -> Result<(Vec<String>, Vec<DealLine>)> {
+pub(super) fn read_deals(
+    conn: &Conn,
+    rates: &crate::domain::Rates,
+) -> Result<(Vec<String>, Vec<DealLine>)> {
     let mut sources: Vec<String> = Vec::new();
-    let mut source_ids: HashMap<String, u32> = HashMap::new();
+    let mut source_ids: super::fast_hash::FastMap<u32> = Default::default();
     let mut stmt = conn.prepare(
         "SELECT id, customer_id, campaign_id, stage, closed_on, amount, source,
                 json_array_length(competitors), probability, expected_close, next_step_date,
@@ -298,6 +301,82 @@ pub(crate) fn in_parallel<A: Send, B: Send>(
     }
 }
 
+/// What a campaign's deals brought: every live deal counts, as in the
+/// cascade (a deal of a customer in the trash too).
+pub(super) fn campaign_results(deals: &[DealLine]) -> HashMap<i64, CampaignResults> {
+    let mut campaign_results: HashMap<i64, CampaignResults> = HashMap::new();
+    for d in deals {
+        if let Some(c) = d.campaign_id {
+            let e = campaign_results.entry(c).or_default();
+            e.sourced_deals += 1;
+            if d.row.stage == Stage::Won {
+                e.won_revenue += d.row.amount;
+            }
+        }
+    }
+    campaign_results
+}
+
+pub(super) type Catalog = (
+    Vec<(i64, ProductProfile)>,
+    HashMap<i64, ProductSales>,
+    Vec<(i64, NaiveDate, Campaign)>,
+);
+
+/// Live products with their sales of the last 90 days, and live campaigns
+/// (found by their own index, not by reading every touch).
+pub(super) fn read_catalog(conn: &Conn, today: NaiveDate) -> Result<Catalog> {
+    let mut stmt = conn.prepare(
+        "SELECT id, category, brand, audience, price, active FROM products
+             WHERE deleted_at IS NULL ORDER BY id",
+    )?;
+    let products = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                ProductProfile {
+                    category: r.get(1)?,
+                    brand: r.get(2)?,
+                    audience: super::rows::from_json_list(&r.get::<_, String>(3)?),
+                    price: r.get(4)?,
+                    active: r.get(5)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT li.product_id, sum(li.quantity), sum(li.quantity * li.unit_price)
+             FROM line_items li JOIN opportunities o ON o.id = li.opportunity_id
+             WHERE o.stage = 'won' AND o.deleted_at IS NULL AND o.closed_on > ?1
+             GROUP BY li.product_id",
+    )?;
+    let product_sales = stmt
+        .query_map([super::retag::quarter_start(today)], |r| {
+            Ok((
+                r.get(0)?,
+                ProductSales {
+                    units_90d: r.get(1)?,
+                    revenue_90d: r.get(2)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM activities WHERE kind = 'campaign' AND deleted_at IS NULL ORDER BY id",
+        super::activities::COLUMNS
+    ))?;
+    let campaigns = stmt
+        .query_map([], super::activities::from_row)?
+        .filter_map(|a| match a {
+            Ok(a) => a.campaign.map(|c| Ok((a.meta.id, a.date, c))),
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<_>>()?;
+
+    Ok((products, product_sales, campaigns))
+}
+
 impl Book {
     /// Reads the book. With `path`, deals and touches are read on a second
     /// connection while this one reads customers: a sweep holds the write
@@ -314,17 +393,7 @@ impl Book {
             |c| Ok((read_deals(c, rates)?, read_touches(c)?)),
             read_customers,
         )?;
-        // Campaign results count every live deal, as the cascade does.
-        let mut campaign_results: HashMap<i64, CampaignResults> = HashMap::new();
-        for d in &deals {
-            if let Some(c) = d.campaign_id {
-                let e = campaign_results.entry(c).or_default();
-                e.sourced_deals += 1;
-                if d.row.stage == Stage::Won {
-                    e.won_revenue += d.row.amount;
-                }
-            }
-        }
+        let campaign_results = campaign_results(&deals);
         // Deals of a customer in the trash keep their tags, as in the cascade.
         deals.retain(|d| {
             customers
@@ -343,54 +412,7 @@ impl Book {
         drop(touch_keys);
         let touches: Vec<TouchRow> = keyed.into_iter().map(|t| t.3).collect();
 
-        let mut stmt = conn.prepare(
-            "SELECT id, category, brand, audience, price, active FROM products
-             WHERE deleted_at IS NULL ORDER BY id",
-        )?;
-        let products = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    ProductProfile {
-                        category: r.get(1)?,
-                        brand: r.get(2)?,
-                        audience: super::rows::from_json_list(&r.get::<_, String>(3)?),
-                        price: r.get(4)?,
-                        active: r.get(5)?,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = conn.prepare(
-            "SELECT li.product_id, sum(li.quantity), sum(li.quantity * li.unit_price)
-             FROM line_items li JOIN opportunities o ON o.id = li.opportunity_id
-             WHERE o.stage = 'won' AND o.deleted_at IS NULL AND o.closed_on > ?1
-             GROUP BY li.product_id",
-        )?;
-        let product_sales = stmt
-            .query_map([super::retag::quarter_start(today)], |r| {
-                Ok((
-                    r.get(0)?,
-                    ProductSales {
-                        units_90d: r.get(1)?,
-                        revenue_90d: r.get(2)?,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {} FROM activities WHERE kind = 'campaign' AND deleted_at IS NULL ORDER BY id",
-            super::activities::COLUMNS
-        ))?;
-        let campaigns = stmt
-            .query_map([], super::activities::from_row)?
-            .filter_map(|a| match a {
-                Ok(a) => a.campaign.map(|c| Ok((a.meta.id, a.date, c))),
-                Err(e) => Some(Err(e)),
-            })
-            .collect::<rusqlite::Result<_>>()?;
-
+        let (products, product_sales, campaigns) = read_catalog(conn, today)?;
         Ok(Book {
             customers,
             deals,

@@ -131,6 +131,18 @@ pub struct CustomerFile {
 /// Ids of live customers in `sort` order, on any connection (the UI runs
 /// this on a second read-only connection in the background for big books).
 pub fn sorted_customer_ids(conn: &Conn, sort: CustomerSort) -> Result<Vec<i64>> {
+    sorted_customer_ids_of(conn, sort, None)
+}
+
+/// Like [`sorted_customer_ids`], keeping to the customers `owner` owns on a
+/// team book (`WHERE owned_by = …` in the same query; see `browse_owner`).
+pub fn sorted_customer_ids_of(
+    conn: &Conn,
+    sort: CustomerSort,
+    owner: Option<&str>,
+) -> Result<Vec<i64>> {
+    use super::browse_owner::owner_clause;
+    let params = || params_from_iter(owner);
     // Text columns sort as people read them: Chinese by pinyin.
     let text = match sort {
         CustomerSort::Name => Some(("name", false)),
@@ -140,14 +152,32 @@ pub fn sorted_customer_ids(conn: &Conn, sort: CustomerSort) -> Result<Vec<i64>> 
     };
     if let Some((column, empty_last)) = text {
         let mut stmt = conn.prepare(&format!(
-            "SELECT id, coalesce({column}, '') FROM customers WHERE deleted_at IS NULL"
+            "SELECT id, coalesce({column}, '') FROM customers WHERE deleted_at IS NULL{}",
+            owner_clause(owner, "")
         ))?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map(params(), |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
         let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         return Ok(crate::search::sort_ids_by_text(rows, empty_last));
     }
-    let mut stmt = conn.prepare(sort.sql())?;
-    let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+    let sql = match owner {
+        None => sort.sql().to_string(),
+        Some(_) => sort
+            .sql()
+            .replacen(
+                "WHERE deleted_at IS NULL",
+                &format!("WHERE deleted_at IS NULL{}", owner_clause(owner, "")),
+                1,
+            )
+            .replacen(
+                "WHERE c.deleted_at IS NULL",
+                &format!("WHERE c.deleted_at IS NULL{}", owner_clause(owner, "c.")),
+                1,
+            ),
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params(), |r| r.get::<_, i64>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -190,6 +220,12 @@ impl Store {
     /// Ids of live customers in `sort` order.
     pub fn customer_ids(&self, sort: CustomerSort) -> Result<Vec<i64>> {
         sorted_customer_ids(&self.conn, sort)
+    }
+
+    /// Ids of live customers in `sort` order, only `owner`'s when given
+    /// (a team book's "mine").
+    pub fn customer_ids_of(&self, sort: CustomerSort, owner: Option<&str>) -> Result<Vec<i64>> {
+        sorted_customer_ids_of(&self.conn, sort, owner)
     }
 
     /// The table rows for `ids`, in the order given (missing ids are skipped).

@@ -4,6 +4,7 @@
 //! records on screen by id. Tag filters and tag-column sorts go through
 //! the tag functions of `tags.rs` and `reports.rs`.
 
+use super::engine::conn::params_from_iter;
 use super::{Result, Store, TagMap};
 use crate::classify::Subject;
 use crate::domain::{Activity, Kind, Opportunity, Product, Stage};
@@ -55,6 +56,8 @@ pub struct ListQuery {
     pub filter: Option<(String, String)>,
     /// Activities: `Some(true)` campaigns only, `Some(false)` touches only.
     pub campaigns: Option<bool>,
+    /// On a team book: only the records this role owns ("mine").
+    pub owner: Option<String>,
 }
 
 /// One record of a list: its id, and for a deal its stage (index into
@@ -171,13 +174,14 @@ impl Store {
         let text = text_sort(q);
         let sql = format!(
             "SELECT r.id, {stage}, {amount}, {currency}, coalesce({}, '') FROM {} r {join} \
-             WHERE r.deleted_at IS NULL {only} ORDER BY {}",
+             WHERE r.deleted_at IS NULL {only}{} ORDER BY {}",
             text.unwrap_or("''"),
             q.kind.table(),
+            super::browse_owner::owner_clause(q.owner.as_deref(), "r."),
             if text.is_some() { "r.id" } else { order_by(q) }
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(params_from_iter(q.owner.iter()), |r| {
             Ok((
                 ListEntry {
                     id: r.get(0)?,
@@ -366,6 +370,7 @@ mod tests {
             descending: false,
             filter: None,
             campaigns: None,
+            owner: None,
         };
         let got: Vec<i64> = s.list_entries(&q).unwrap().iter().map(|e| e.id).collect();
         // hot, slow (twice, in id order), alpha, zeta, untagged.

@@ -11,6 +11,7 @@ mod browse;
 mod browse_catalog;
 mod browse_deals;
 mod browse_lists;
+mod browse_owner;
 mod bulk;
 mod customers;
 mod doctor;
@@ -28,6 +29,7 @@ mod rows;
 mod safe_file;
 mod schema;
 mod sweep;
+mod sweep_light;
 mod sweep_write;
 mod tags;
 mod trash;
@@ -36,7 +38,9 @@ mod write_lock;
 
 pub use activities::FollowUpClosed;
 pub use backup::{Backup, RestoreCounts, StoredMerge, StoredTag, StoredTagHistory, BACKUP_FORMAT};
-pub use browse::{sorted_customer_ids, CustomerFile, CustomerRow, CustomerSort};
+pub use browse::{
+    sorted_customer_ids, sorted_customer_ids_of, CustomerFile, CustomerRow, CustomerSort,
+};
 pub use browse_catalog::{ActivityFile, Buyer, ChurnRisk, ProductFile};
 pub use browse_deals::{Choice, DealFile, PickKind, TagMap};
 pub use browse_lists::{ListEntry, ListQuery, ListRows, ListSort, TAG_ORDER};
@@ -124,6 +128,21 @@ pub enum StoreError {
     /// A team book's server said no, or cannot be reached.
     #[error("team book: {0}")]
     Server(String),
+
+    /// The connection to a team book's server was lost during a change
+    /// (`committing`: while its commit was on the way, so it may or may not
+    /// have been saved; before that, it was not). The next action connects
+    /// again.
+    #[error("{}", connection_lost_text(*.committing))]
+    ConnectionLost { committing: bool },
+}
+
+fn connection_lost_text(committing: bool) -> &'static str {
+    if committing {
+        "the connection to the team book was lost while the change was being committed — it may or may not have been saved; look at the record before trying again"
+    } else {
+        "the connection to the team book was lost — nothing was saved by this action; dossier connects again on your next one, so try again"
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -258,6 +258,12 @@ pub(crate) fn server_url(path: &Path) -> Option<&str> {
 /// connection that writes (in parallel, or in a background thread).
 pub fn open_reader(path: &std::path::Path) -> Result<super::Conn> {
     use rusqlite::OpenFlags;
+    if let Some(url) = server_url(path) {
+        // A team book: a second session on the server.
+        let client = super::engine::connect(url)?;
+        let conn = super::engine::conn::ServerConn::new(client, url)?;
+        return Ok(super::Conn::Server(Box::new(conn)));
+    }
     let c = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,

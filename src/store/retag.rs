@@ -485,7 +485,7 @@ impl ClassifyState {
                     // Too big to read whole in a save: the next sweep
                     // (started at once by the TUI, in the background)
                     // recomputes them and re-tags who crosses one.
-                    super::sweep::mark_stale(conn)?;
+                    super::sweep::mark_cuts_stale(conn)?;
                     Vec::new()
                 }
             }

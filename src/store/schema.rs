@@ -328,6 +328,85 @@ CREATE TRIGGER search_log_tag_sets_delete AFTER DELETE ON tag_sets BEGIN
     INSERT INTO search_log (kind, id) VALUES (OLD.record_kind, OLD.record_id);
 END;
 "#,
+    // 10: the light daily sweep (store/sweep_light.rs). Per customer and
+    // deal, the first day its tags can change with time alone (`due_on`,
+    // `YYYY-MM-DD`), written by the sweep. Every write that can change a
+    // record's facts or tags sets its `due_on` to '' (due at the next
+    // sweep), here in triggers so that no write path can miss it: a deal
+    // and a touch mark their customer and deal (before and after), a
+    // customer its deals (they carry its industry). Only while the due days
+    // are kept (`light_base` in classify_state): a bulk load into a fresh
+    // book, or one that forgot them, pays nothing, and its next sweep is a
+    // full one. Campaigns are found by their own index instead of reading
+    // every touch.
+    r#"
+CREATE TABLE classify_due (
+    record_kind TEXT NOT NULL,
+    record_id   INTEGER NOT NULL,
+    due_on      TEXT NOT NULL,
+    PRIMARY KEY (record_kind, record_id)
+) WITHOUT ROWID;
+CREATE INDEX activities_campaigns ON activities(id) WHERE kind = 'campaign';
+CREATE TRIGGER classify_due_customers_insert AFTER INSERT ON customers WHEN EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due VALUES ('customer', NEW.id, '') ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_customers_update AFTER UPDATE ON customers WHEN EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due VALUES ('customer', NEW.id, '') ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due SELECT 'opportunity', id, '' FROM opportunities
+        WHERE customer_id = NEW.id AND (OLD.industry IS NOT NEW.industry OR OLD.deleted_at IS NOT NEW.deleted_at)
+        ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_customers_delete AFTER DELETE ON customers WHEN EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due VALUES ('customer', OLD.id, '') ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_opportunities_insert AFTER INSERT ON opportunities WHEN EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due VALUES ('opportunity', NEW.id, '') ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due VALUES ('customer', NEW.customer_id, '') ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_opportunities_update AFTER UPDATE ON opportunities WHEN EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due VALUES ('opportunity', NEW.id, '') ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due VALUES ('customer', NEW.customer_id, '') ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due VALUES ('customer', OLD.customer_id, '') ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_opportunities_delete AFTER DELETE ON opportunities WHEN EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due VALUES ('opportunity', OLD.id, '') ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due VALUES ('customer', OLD.customer_id, '') ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_activities_insert AFTER INSERT ON activities WHEN EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due SELECT 'customer', NEW.customer_id, '' WHERE NEW.customer_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due SELECT 'opportunity', NEW.opportunity_id, '' WHERE NEW.opportunity_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_activities_update AFTER UPDATE ON activities WHEN EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due SELECT 'customer', NEW.customer_id, '' WHERE NEW.customer_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due SELECT 'opportunity', NEW.opportunity_id, '' WHERE NEW.opportunity_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due SELECT 'customer', OLD.customer_id, '' WHERE OLD.customer_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due SELECT 'opportunity', OLD.opportunity_id, '' WHERE OLD.opportunity_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_activities_delete AFTER DELETE ON activities WHEN EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due SELECT 'customer', OLD.customer_id, '' WHERE OLD.customer_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET due_on = '';
+    INSERT INTO classify_due SELECT 'opportunity', OLD.opportunity_id, '' WHERE OLD.opportunity_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_tag_sets_insert AFTER INSERT ON tag_sets
+WHEN NEW.record_kind IN ('customer', 'opportunity') AND EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due VALUES (NEW.record_kind, NEW.record_id, '') ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_tag_sets_update AFTER UPDATE ON tag_sets
+WHEN NEW.record_kind IN ('customer', 'opportunity') AND EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due VALUES (NEW.record_kind, NEW.record_id, '') ON CONFLICT DO UPDATE SET due_on = '';
+END;
+CREATE TRIGGER classify_due_tag_sets_delete AFTER DELETE ON tag_sets
+WHEN OLD.record_kind IN ('customer', 'opportunity') AND EXISTS (SELECT 1 FROM classify_state WHERE key = 'light_base') BEGIN
+    INSERT INTO classify_due VALUES (OLD.record_kind, OLD.record_id, '') ON CONFLICT DO UPDATE SET due_on = '';
+END;
+"#,
 ];
 
 /// Takes a backup of the database before it is migrated from the given version.

@@ -2,6 +2,7 @@
 //! the records it changes, and the count of tags gained and lost.
 
 use super::engine::conn::Conn;
+use super::engine::pg_sweep::SweepBatch;
 use super::fast_hash::{update, FastMap};
 use super::sweep::TagMove;
 use super::tags::diff;
@@ -146,11 +147,68 @@ pub(super) struct Changed {
     pub reasons: Vec<(String, String)>,
 }
 
+/// Where the sweep's writes go: on a SQLite book straight in, one cached
+/// statement per row (in-process, nothing to save); on a team book into a
+/// [`SweepBatch`], written set-based on the server a batch at a time.
+pub(super) struct SweepWriter<'c> {
+    conn: &'c Conn,
+    batch: Option<SweepBatch>,
+}
+
+impl<'c> SweepWriter<'c> {
+    pub(super) fn new(conn: &'c Conn) -> Self {
+        let batch = conn.server().map(|_| SweepBatch::default());
+        SweepWriter { conn, batch }
+    }
+
+    fn set(&mut self, kind: Kind, id: i64, tags: &str, fresh: bool) -> Result<()> {
+        if let Some(b) = &mut self.batch {
+            return b.set(kind.as_str(), id, tags, fresh);
+        }
+        let sql = if fresh {
+            "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)"
+        } else {
+            "UPDATE tag_sets SET tags = ?3 WHERE record_kind = ?1 AND record_id = ?2"
+        };
+        self.conn
+            .prepare_cached(sql)?
+            .execute(params![kind.as_str(), id, tags])?;
+        Ok(())
+    }
+
+    fn history(&mut self, row: [&dyn rusqlite::ToSql; 7]) -> Result<()> {
+        if let Some(b) = &mut self.batch {
+            return b.history(row);
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(row.as_slice())?;
+        Ok(())
+    }
+
+    /// Writes what is gathered (a team book); call before committing.
+    pub(super) fn flush(&mut self) -> Result<()> {
+        match &mut self.batch {
+            Some(b) => b.flush(self.conn),
+            None => Ok(()),
+        }
+    }
+
+    fn flush_if_full(&mut self) -> Result<()> {
+        if self.batch.as_ref().is_some_and(SweepBatch::full) {
+            self.flush()?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes one changed record's set, its history (when it had tags
 /// before) and counts its moves. Returns whether any value changed.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_changed(
-    conn: &Conn,
+    w: &mut SweepWriter<'_>,
     kind: Kind,
     c: &Changed,
     old: Option<&str>,
@@ -162,10 +220,8 @@ pub(super) fn write_changed(
         // First tags of a bulk-loaded record: values only, no history.
         moves.gain_all(&c.new);
         if !dry_run {
-            conn.prepare_cached(
-                "INSERT INTO tag_sets (record_kind, record_id, tags) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![kind.as_str(), c.id, c.new])?;
+            w.set(kind, c.id, &c.new, true)?;
+            w.flush_if_full()?;
         }
         return Ok(c.new != "\n");
     };
@@ -176,32 +232,27 @@ pub(super) fn write_changed(
     if dry_run {
         return Ok(!diffs.is_empty());
     }
-    conn.prepare_cached("UPDATE tag_sets SET tags = ?3 WHERE record_kind = ?1 AND record_id = ?2")?
-        .execute(params![kind.as_str(), c.id, c.new])?;
-    {
-        let mut history = conn.prepare_cached(
-            "INSERT INTO tag_history (at, record_kind, record_id, dimension, old_value, new_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for d in &diffs {
-            let reason = match &d.new {
-                Some(_) => c
-                    .reasons
-                    .iter()
-                    .find(|r| r.0 == d.dimension)
-                    .map_or("", |r| r.1.as_str()),
-                None => "no rule applies any more",
-            };
-            history.execute(params![
-                now,
-                kind.as_str(),
-                c.id,
-                d.dimension,
-                d.old,
-                d.new,
-                reason
-            ])?;
-        }
+    w.set(kind, c.id, &c.new, false)?;
+    for d in &diffs {
+        let reason = match &d.new {
+            Some(_) => c
+                .reasons
+                .iter()
+                .find(|r| r.0 == d.dimension)
+                .map_or("", |r| r.1.as_str()),
+            None => "no rule applies any more",
+        };
+        w.history([
+            &now,
+            &kind.as_str(),
+            &c.id,
+            &d.dimension,
+            &d.old,
+            &d.new,
+            &reason,
+        ])?;
     }
+    w.flush_if_full()?;
     Ok(!diffs.is_empty())
 }
 

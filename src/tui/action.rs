@@ -61,6 +61,8 @@ pub enum Action {
     Board,
     /// Filter the list by one tag.
     Filter,
+    /// Team book: the lists show my records only, or the whole team's.
+    ToggleMine,
     /// Activities: all, touches only, campaigns only.
     CycleKind,
     /// Activities: add a marketing campaign.

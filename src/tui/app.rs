@@ -146,6 +146,12 @@ pub struct App {
     pub tabs: super::tabs::TabsState,
     /// `/` and Ctrl-K search.
     pub search: super::search::SearchState,
+    /// On a team book: the role this dossier works as (whose records are
+    /// "mine"); None on a local book, which has no owners.
+    pub team: Option<String>,
+    /// The lists keep to the records [`App::team`] owns ("mine"), else show
+    /// all the team's.
+    pub mine: bool,
 }
 
 impl App {
@@ -171,7 +177,15 @@ impl App {
             quit: false,
             tabs: Default::default(),
             search: Default::default(),
+            team: None,
+            mine: false,
         }
+    }
+
+    /// Whose records the lists keep to: the connected role's when "mine"
+    /// is on (team books only).
+    pub fn owner_filter(&self) -> Option<String> {
+        self.team.clone().filter(|_| self.mine)
     }
 
     /// The effects that load the first screen.
@@ -182,7 +196,7 @@ impl App {
                 Pending::LoadDemo,
             ));
         }
-        let mut fx = vec![Effect::Sweep { force: false }];
+        let mut fx = vec![Effect::Sweep { force: false }, Effect::LoadTeam];
         self.customers.reload(None);
         self.sync(&mut fx);
         fx
@@ -393,13 +407,34 @@ impl App {
             | Outcome::TagCounts(..)
             | Outcome::Dashboard(..) => self.apply_load(outcome),
             Outcome::Counts(c) => self.counts = c,
+            Outcome::Team(role) => self.team = role,
+            Outcome::ChangedElsewhere { lists } => self.changed_elsewhere(lists, &mut fx),
+            Outcome::FormRecordNow {
+                kind,
+                id,
+                version,
+                owner,
+            } => self.form_record_now(kind, id, version, owner),
             Outcome::Picked(req, choices) => {
                 if let Some(form) = self.form_mut() {
                     form.set_choices(&req, choices);
                 }
             }
             Outcome::FormReady(form) => {
-                if self.modal.is_none() {
+                // Ctrl-R: the record as stored now replaces its open form.
+                let reloaded = self.form().is_some_and(|open| {
+                    open.base.id() != 0
+                        && open.base.kind() == form.base.kind()
+                        && open.base.id() == form.base.id()
+                });
+                if reloaded {
+                    self.info(super::labels::t("status-form-reloaded"));
+                }
+                if self.modal.is_none() || reloaded {
+                    let (kind, id) = (form.base.kind(), form.base.id());
+                    if id != 0 && !reloaded {
+                        fx.push(Effect::CheckFormRecord { kind, id });
+                    }
                     self.modal = Some(Modal::Form(form));
                 }
             }

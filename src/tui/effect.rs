@@ -115,6 +115,21 @@ pub enum Effect {
     Sweep {
         force: bool,
     },
+    /// Who the connection works as on a team book (for "mine" and the
+    /// owner column).
+    LoadTeam,
+    /// The form again on the record as stored now (Ctrl-R after someone
+    /// else saved it).
+    ReloadForm {
+        kind: Kind,
+        id: i64,
+    },
+    /// Read the version of the record open in a form now (others may have
+    /// saved it).
+    CheckFormRecord {
+        kind: Kind,
+        id: i64,
+    },
     /// Queue a search on the worker (`kind`: one tab's kind, or all).
     Search {
         input: String,
@@ -156,6 +171,8 @@ pub enum Outcome {
         kind: Kind,
         generation: u64,
         rows: LoadedRows,
+        /// On a team book: the rows' owners by id.
+        owners: HashMap<i64, String>,
     },
     Detail(Box<DetailFile>),
     Counts(Counts),
@@ -241,6 +258,21 @@ pub enum Outcome {
     },
     /// The search index is ready, or a query's hits arrived.
     Search(super::search::SearchOutcome),
+    /// The role this connection works as on a team book; None on a local
+    /// book.
+    Team(Option<String>),
+    /// Someone else committed to the book (a colleague on a team book,
+    /// another dossier on a file book). `lists`: read the lists again too.
+    ChangedElsewhere {
+        lists: bool,
+    },
+    /// The record open in a form as stored now (None: gone or trashed).
+    FormRecordNow {
+        kind: Kind,
+        id: i64,
+        version: Option<i64>,
+        owner: Option<String>,
+    },
     /// A read or write failed; the message is for the status line.
     Failed(String),
 }
@@ -256,6 +288,8 @@ pub enum IdQuery {
         descending: bool,
         tag: Option<(String, String)>,
         first_load: bool,
+        /// On a team book: only this role's customers ("mine").
+        owner: Option<String>,
     },
     /// Deals, products, activities.
     Records(ListQuery),

@@ -20,9 +20,16 @@ pub struct Ctx<'a> {
     pub tags: &'a TagMap,
     /// Customer names by id.
     pub names: &'a HashMap<i64, String>,
+    /// On a team book: the records' owners by id.
+    pub owners: &'a HashMap<i64, String>,
 }
 
 impl Ctx<'_> {
+    /// The owner of record `id` (team books), if known.
+    pub fn owner(&self, id: i64) -> &str {
+        self.owners.get(&id).map(String::as_str).unwrap_or("")
+    }
+
     pub fn tag(&self, id: i64, dimension: &str) -> Option<&str> {
         self.tags
             .get(&id)
@@ -106,6 +113,8 @@ pub struct RecordList<E, R, F, S = Option<usize>> {
     pub rows: HashMap<i64, R>,
     pub tags: TagMap,
     pub names: HashMap<i64, String>,
+    /// On a team book: who owns the loaded records.
+    pub owners: HashMap<i64, String>,
     /// Ids last asked for (so they are not asked for twice).
     requested: Vec<i64>,
     pub cursor: usize,
@@ -141,6 +150,7 @@ impl<E, R, F, S: Default> Default for RecordList<E, R, F, S> {
             rows: HashMap::new(),
             tags: TagMap::new(),
             names: HashMap::new(),
+            owners: HashMap::new(),
             requested: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -166,6 +176,7 @@ impl<E: Entry, R: Listed, F, S: SortKey> RecordList<E, R, F, S> {
         Ctx {
             tags: &self.tags,
             names: &self.names,
+            owners: &self.owners,
         }
     }
 
@@ -297,6 +308,23 @@ impl<E: Entry, R: Listed, F, S: SortKey> RecordList<E, R, F, S> {
         self.rows.extend(rows.into_iter().map(|r| (r.id(), r)));
         self.tags.extend(tags);
         self.names.extend(names);
+    }
+
+    /// The owners of records that arrived (team books); dropped when the
+    /// list moved on.
+    pub fn set_owners(&mut self, generation: u64, owners: HashMap<i64, String>) {
+        if generation != self.generation {
+            return;
+        }
+        if self.owners.len() > 2_000 {
+            self.owners.clear();
+        }
+        self.owners.extend(owners);
+    }
+
+    /// The owner of record `id` on a team book, once its row is loaded.
+    pub fn owner(&self, id: i64) -> Option<&str> {
+        self.owners.get(&id).map(String::as_str)
     }
 
     /// A record's detail arrived; kept when it is the one asked for.

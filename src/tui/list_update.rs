@@ -98,6 +98,7 @@ impl App {
             Action::ClearSearch if self.search.filter.is_some() => self.clear_search(fx),
             Action::Undo => self.undo_last(fx),
             Action::Trash => self.open_trash(fx),
+            Action::ToggleMine => self.toggle_mine(),
             Action::Reload => {
                 self.invalidate_lists();
                 self.reload_counts(fx);

@@ -58,6 +58,7 @@ fn records_query<E: Entry, R: Listed, F>(
     columns: &[super::list::Column<R>],
     kind: Kind,
     campaigns: Option<bool>,
+    owner: &Option<String>,
 ) -> IdQuery {
     IdQuery::Records(ListQuery {
         kind,
@@ -65,6 +66,7 @@ fn records_query<E: Entry, R: Listed, F>(
         descending: list.descending,
         filter: list.filter.clone(),
         campaigns,
+        owner: owner.clone(),
     })
 }
 
@@ -75,6 +77,7 @@ impl App {
     /// per sort for a million rows, is not).
     pub(super) fn sync_lists(&mut self, fx: &mut Vec<Effect>) {
         let rows = self.table_rows();
+        let owner = self.owner_filter();
         let t = &mut self.tabs;
         if self.tab != Tab::Dashboard {
             t.dashboard.abandon();
@@ -106,6 +109,7 @@ impl App {
                     descending: l.descending,
                     tag: l.filter.clone(),
                     first_load: !l.loaded,
+                    owner: owner.clone(),
                 },
                 None,
                 rows,
@@ -117,7 +121,7 @@ impl App {
                 let deals = &mut t.deals;
                 let board = deals.board.then(|| deals.board_window());
                 let detail = !deals.board;
-                let q = |l: &_| records_query(l, &cols, Kind::Opportunity, None);
+                let q = |l: &_| records_query(l, &cols, Kind::Opportunity, None, &owner);
                 list_needs(
                     &mut deals.list,
                     Kind::Opportunity,
@@ -130,14 +134,14 @@ impl App {
             }
             Tab::Products => {
                 let cols = products::columns();
-                let q = |l: &_| records_query(l, &cols, Kind::Product, None);
+                let q = |l: &_| records_query(l, &cols, Kind::Product, None, &owner);
                 list_needs(&mut t.products, Kind::Product, q, None, rows, true, fx);
             }
             Tab::Activities => {
                 let a = &mut t.activities;
                 let only = a.kinds.campaigns();
                 let cols = activities::columns();
-                let q = |l: &_| records_query(l, &cols, Kind::Activity, only);
+                let q = |l: &_| records_query(l, &cols, Kind::Activity, only, &owner);
                 list_needs(&mut a.list, Kind::Activity, q, None, rows, true, fx);
             }
         }
@@ -240,17 +244,28 @@ impl App {
                 }
             }
             Outcome::Rows {
-                generation, rows, ..
+                generation,
+                rows,
+                owners,
+                ..
             } => match rows {
                 LoadedRows::Customers(r) => {
                     self.customers
-                        .set_rows(generation, r, Default::default(), Default::default())
+                        .set_rows(generation, r, Default::default(), Default::default());
+                    self.customers.set_owners(generation, owners);
                 }
                 LoadedRows::Records { rows, tags, names } => match rows {
-                    ListRows::Deals(r) => t.deals.list.set_rows(generation, r, tags, names),
-                    ListRows::Products(r) => t.products.set_rows(generation, r, tags, names),
+                    ListRows::Deals(r) => {
+                        t.deals.list.set_rows(generation, r, tags, names);
+                        t.deals.list.set_owners(generation, owners);
+                    }
+                    ListRows::Products(r) => {
+                        t.products.set_rows(generation, r, tags, names);
+                        t.products.set_owners(generation, owners);
+                    }
                     ListRows::Activities(r) => {
-                        t.activities.list.set_rows(generation, r, tags, names)
+                        t.activities.list.set_rows(generation, r, tags, names);
+                        t.activities.list.set_owners(generation, owners);
                     }
                 },
             },

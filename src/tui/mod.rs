@@ -29,6 +29,7 @@ mod search_engine;
 pub mod status;
 pub mod tabs;
 pub mod tag_filter;
+mod team_view;
 pub mod theme;
 pub mod trash;
 mod update;

@@ -84,6 +84,9 @@ pub struct RecordForm {
     pub custom_names: Vec<String>,
     /// A new customer that looks like one already in the book.
     pub duplicate: Option<String>,
+    /// Someone else saved (or deleted) the record since the form opened:
+    /// what the form says about it before the user saves.
+    pub changed_underneath: Option<String>,
 }
 
 pub(crate) fn pick_kind(ty: FieldType) -> Option<PickKind> {
@@ -142,6 +145,7 @@ impl RecordForm {
             warned: None,
             custom_names: Vec::new(),
             duplicate: None,
+            changed_underneath: None,
         };
         let kind = draft.kind();
         let record = draft.fields();

@@ -6,7 +6,7 @@ use super::effect::{DetailFile, DoneTarget, Effect, IdList, IdQuery, LoadedRows,
 use super::search::SearchEngine;
 use crate::domain::{AnyRecord, Customer, Kind};
 use crate::store::{
-    likely_duplicates, sorted_customer_ids, CustomerSort, Store, StoreError, TagChange, Written,
+    likely_duplicates, sorted_customer_ids_of, CustomerSort, Store, StoreError, TagChange, Written,
 };
 use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -37,6 +37,9 @@ pub struct Runtime {
     sweeping: bool,
     /// On a team book: the tables colleagues' commits changed (LISTEN).
     team_changes: Option<Receiver<Vec<String>>>,
+    /// On a file book: SQLite's data version last seen, and when it was
+    /// read (another process's commit moves it; checked twice a second).
+    data_version: Option<(i64, Instant)>,
 }
 
 /// A background thread and the way to interrupt its SQL.
@@ -67,8 +70,14 @@ impl Runtime {
                 None
             }
         };
+        // Others' commits are news from now on.
+        let data_version = match store.data_version() {
+            Ok(Some(v)) => Some((v, Instant::now())),
+            _ => None,
+        };
         Runtime {
             team_changes,
+            data_version,
             store,
             demo,
             tx,
@@ -137,10 +146,36 @@ impl Runtime {
             .is_some_and(|rx| rx.try_iter().fold(false, |any, t| any | !t.is_empty()));
         if colleague_saved {
             self.search.catch_up(&self.store);
-            self.dispatch(app, Action::Reload);
+            let effects = app.apply(Outcome::ChangedElsewhere { lists: true });
+            self.run_all(app, effects);
+            any = true;
+        }
+        if self.other_process_wrote() {
+            // An open form learns whether its record was among the changes.
+            let effects = app.apply(Outcome::ChangedElsewhere { lists: false });
+            self.run_all(app, effects);
             any = true;
         }
         any | self.take_reads(app, None)
+    }
+
+    /// On a file book: whether another connection (another dossier, a
+    /// CLI command) committed since the last look, checked at most twice a
+    /// second by SQLite's data version, which moves only for others'
+    /// commits.
+    fn other_process_wrote(&mut self) -> bool {
+        let now = Instant::now();
+        if self
+            .data_version
+            .is_some_and(|(_, at)| now.duration_since(at) < Duration::from_millis(500))
+        {
+            return false;
+        }
+        let Ok(Some(v)) = self.store.data_version() else {
+            return false;
+        };
+        let before = self.data_version.replace((v, now));
+        before.is_some_and(|(old, _)| old != v)
     }
 
     /// Blocks (up to `timeout`) until the search index is built and the
@@ -284,7 +319,7 @@ impl Runtime {
             .max_customer_id()
             .map(|n| n > BACKGROUND_SORT_ABOVE)
             .unwrap_or(false);
-        match self.store.path().map(|p| p.to_path_buf()) {
+        match self.store.target() {
             Some(path) if big => {
                 if !after_write {
                     if let Some(c) = check_in_background(&path, self.tx.clone()) {
@@ -365,6 +400,7 @@ impl Runtime {
                         descending,
                         tag,
                         first_load,
+                        owner,
                     },
             } => {
                 let big = self
@@ -384,13 +420,14 @@ impl Runtime {
                     }
                     ids
                 };
-                match self.store.path().map(|p| p.to_path_buf()) {
+                match self.store.target() {
                     Some(path) if big => {
                         let tx = self.tx.clone();
-                        let filtered = tag.is_some();
+                        let filtered = tag.is_some() || owner.is_some();
                         std::thread::spawn(move || {
                             let outcome = crate::store::open_reader(&path).and_then(|conn| {
-                                keep_tagged(&conn, sorted_customer_ids(&conn, sort)?, &tag)
+                                let found = sorted_customer_ids_of(&conn, sort, owner.as_deref())?;
+                                keep_tagged(&conn, found, &tag)
                             });
                             let _ = tx.send(match outcome {
                                 Ok(found) => ids(order(found), false),
@@ -409,7 +446,7 @@ impl Runtime {
                     }
                     _ => match self
                         .store
-                        .customer_ids(sort)
+                        .customer_ids_of(sort, owner.as_deref())
                         .and_then(|found| keep_tagged(self.store.conn(), found, &tag))
                     {
                         Ok(found) => Some(ids(order(found), false)),
@@ -421,11 +458,41 @@ impl Runtime {
                 kind: Kind::Customer,
                 generation,
                 ids,
-            } => match self.store.customer_rows(&ids) {
-                Ok(rows) => Some(Outcome::Rows {
+            } => match self
+                .store
+                .customer_rows(&ids)
+                .and_then(|rows| Ok((rows, self.store.owners(Kind::Customer, &ids)?)))
+            {
+                Ok((rows, owners)) => Some(Outcome::Rows {
                     kind: Kind::Customer,
                     generation,
                     rows: LoadedRows::Customers(rows),
+                    owners,
+                }),
+                Err(e) => failed(e),
+            },
+            Effect::ReloadForm { kind, id } => {
+                let now = match kind {
+                    Kind::Customer => self.store.customer(id).map(AnyRecord::Customer),
+                    Kind::Opportunity => self.store.opportunity(id).map(AnyRecord::Opportunity),
+                    Kind::Product => self.store.product(id).map(AnyRecord::Product),
+                    Kind::Activity => self.store.activity(id).map(AnyRecord::Activity),
+                };
+                match now.and_then(|r| read(&mut self.store, Effect::OpenForm(Box::new(r)))) {
+                    Ok(o) => Some(o),
+                    Err(e) => failed(e),
+                }
+            }
+            Effect::LoadTeam => match self.store.team_role() {
+                Ok(role) => Some(Outcome::Team(role)),
+                Err(e) => failed(e),
+            },
+            Effect::CheckFormRecord { kind, id } => match self.store.stored_version(kind, id) {
+                Ok(now) => Some(Outcome::FormRecordNow {
+                    kind,
+                    id,
+                    version: now.as_ref().map(|(v, _)| *v),
+                    owner: now.and_then(|(_, o)| o),
                 }),
                 Err(e) => failed(e),
             },
@@ -546,9 +613,9 @@ impl Runtime {
                     },
                 }
             }
-            e if e.is_slow_read() && self.store.path().is_some() => {
+            e if e.is_slow_read() && self.store.target().is_some() => {
                 let clock = self.store.clock();
-                let path = self.store.path().map(|p| p.to_path_buf())?;
+                let path = self.store.target()?;
                 self.reader
                     .get_or_insert_with(|| super::reader::Reader::start(path, clock))
                     .submit(e);
@@ -600,7 +667,7 @@ impl Runtime {
                 }
                 Ok(out)
             };
-        match self.store.path().map(|p| p.to_path_buf()) {
+        match self.store.target() {
             Some(path) if big => {
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
@@ -672,10 +739,11 @@ fn check_in_background(path: &std::path::Path, tx: Sender<Outcome>) -> Option<Ba
     }
 }
 
-/// A store error worded for the status line (the store's own messages are
-/// already written for a salesperson, busy and disk-full included).
+/// A store error worded for the status line, in the language in force
+/// (the store's own messages are written for a salesperson, busy,
+/// disk-full and a lost team-book connection included).
 pub fn explain(e: &StoreError) -> String {
-    e.to_string()
+    crate::cli::people::store_error_text(e)
 }
 
 fn sweep(store: &mut Store, force: bool) -> Result<Option<crate::store::SweepReport>, StoreError> {
@@ -728,11 +796,14 @@ pub(super) fn read(store: &mut Store, effect: Effect) -> Result<Outcome, StoreEr
             partial: false,
         },
         Effect::LoadIds {
-            query: IdQuery::Customers { sort, tag, .. },
+            query: IdQuery::Customers {
+                sort, tag, owner, ..
+            },
             kind,
             generation,
         } => {
-            let ids = keep_tagged(store.conn(), store.customer_ids(sort)?, &tag)?;
+            let found = store.customer_ids_of(sort, owner.as_deref())?;
+            let ids = keep_tagged(store.conn(), found, &tag)?;
             Outcome::Ids {
                 kind,
                 generation,
@@ -748,6 +819,7 @@ pub(super) fn read(store: &mut Store, effect: Effect) -> Result<Outcome, StoreEr
             kind: Kind::Customer,
             generation,
             rows: LoadedRows::Customers(store.customer_rows(&ids)?),
+            owners: store.owners(Kind::Customer, &ids)?,
         },
         Effect::LoadRows {
             kind,
@@ -759,6 +831,7 @@ pub(super) fn read(store: &mut Store, effect: Effect) -> Result<Outcome, StoreEr
                 kind,
                 generation,
                 rows: LoadedRows::Records { rows, tags, names },
+                owners: store.owners(kind, &ids)?,
             }
         }
         Effect::TagCounts(kind) => Outcome::TagCounts(kind, store.tag_counts(kind)?),

@@ -42,8 +42,8 @@ impl SearchEngine {
             announce: None,
             checked: Instant::now(),
         };
-        match store.path() {
-            Some(p) => engine.build = Some(spawn_build(p.to_path_buf())),
+        match store.target() {
+            Some(p) => engine.build = Some(spawn_build(p)),
             None => {
                 let built = load_index(store);
                 engine.announce = Some(engine.install(built));
@@ -170,8 +170,8 @@ impl SearchEngine {
     /// Builds the whole index again (after writes that touched unknown records).
     /// The old index answers queries until the new one lands.
     pub fn rebuild(&mut self, store: &Store) {
-        match store.path() {
-            Some(p) => self.build = Some(spawn_build(p.to_path_buf())),
+        match store.target() {
+            Some(p) => self.build = Some(spawn_build(p)),
             None => {
                 let built = load_index(store);
                 self.announce = Some(self.install(built));

@@ -135,6 +135,7 @@ impl App {
                     self.error(crate::tr!("status-fields-to-fix", count = n));
                 }
             },
+            Action::Reload => self.reload_form(fx),
             Action::Cancel if !form.is_dirty() => self.modal = None,
             Action::Cancel | Action::Quit | Action::Interrupt => {
                 let dirty = form.is_dirty();
@@ -149,9 +150,17 @@ impl App {
     /// their linked records first.
     pub(super) fn open_form(&mut self, record: AnyRecord, fx: &mut Vec<Effect>) {
         match record {
-            AnyRecord::Customer(_) => {
+            AnyRecord::Customer(c) => {
+                // The list's copy may be older than the book's: a save made
+                // elsewhere before the form opened is named at once too.
+                if c.meta.id != 0 {
+                    fx.push(Effect::CheckFormRecord {
+                        kind: crate::domain::Kind::Customer,
+                        id: c.meta.id,
+                    });
+                }
                 let none = std::collections::HashMap::new();
-                let form = RecordForm::new(record, &[], &none, self.today);
+                let form = RecordForm::new(AnyRecord::Customer(c), &[], &none, self.today);
                 self.modal = Some(Modal::Form(Box::new(form)));
             }
             other => fx.push(Effect::OpenForm(Box::new(other))),

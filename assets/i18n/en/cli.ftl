@@ -32,6 +32,8 @@ cli-heading-timeline = Timeline
 cli-field-lines = Lines
 cli-line-item = product { $product } × { $quantity } @ { $price } = { $total }
 cli-version-line = version { $version }, created { $created }, updated { $updated }
+cli-owned-by = owned by { $owner }
+cli-owner-needs-team = --mine and --owner need a team book (PostgreSQL, set up with dossier team init); a local book has no owners
 cli-in-trash-since = , in the trash since { $at }
 cli-why-no-tags = No tags.
 cli-why-no-tags-touch = No tags (touches carry none; campaigns do).
@@ -52,6 +54,7 @@ cli-reclassified = { $count ->
    *[other] (re-classified the book for today: { $count } records changed tags)
 }
 cli-classified = classified { $counted } in { $seconds } s
+cli-classify-skipped = left { $counted } as they were: nothing they depend on changed since the last sweep
 cli-classify-changed = { $count ->
     [one] 1 record changed tags
    *[other] { $count } records changed tags
@@ -84,6 +87,11 @@ err-conflict = { $kind } { $id } was changed elsewhere (you read version { $expe
 err-newer-schema = the database { $path } was written by a newer dossier (schema version { $found }, this build knows up to { $supported }) — upgrade dossier to open it
 err-disk-full = the disk is full — nothing was saved by this change, and everything saved before is intact; free some space and try again
 err-busy = the book is busy (another dossier, or the daily tag refresh, is writing) — nothing was saved by this change; try again in a moment
+err-connection-lost = the connection to the team book was lost — nothing was saved by this action; dossier connects again on your next one, so try again
+err-connection-lost-committing = the connection to the team book was lost while the change was being committed — it may or may not have been saved; look at the record before trying again
+err-server-url = { $url } is not a PostgreSQL connection URL: { $error }
+err-server-unreachable = cannot open the team book { $url }: { $error } — check that the server is running and reachable, and the user name and password
+err-server = team book: { $message }
 cli-kind-not-saved = { $kind } not saved — { $problems }
 cli-record-not-saved = { $kind } { $id } not saved — { $problems }
 

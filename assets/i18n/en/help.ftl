@@ -83,6 +83,8 @@ help-list--limit = How many rows at most
 help-list--after = Start after this id (keyset paging: pass the last id you saw)
 help-list--trash = List the trash instead of live records
 help-list--tags = Only records carrying this tag, as DIMENSION=VALUE in ids or labels (value=high, 价值:高); repeat to require several
+help-list--mine = Team book: only the records you own
+help-list--owner = Team book: only the records this member owns
 help-classify = Classify the whole book again (time-driven tags: churn, new, urgency, stale, follow-up due). --dry-run shows what would change
 help-classify--dry-run = Count what would change; write nothing
 help-classify--rules = Try this rule file (over the built-in rules) instead of yours; only with --dry-run

@@ -82,6 +82,8 @@ help-list--limit = 最多显示多少行
 help-list--after = 从此编号之后开始（分页：传入上一页最后一个编号）
 help-list--trash = 列出回收站而不是在用记录
 help-list--tags = 只列出带此标签的记录，写作 维度=值，可用编号或名称（value=high、价值:高）；可重复，须全部满足
+help-list--mine = 团队账本：只列出归属于你的记录
+help-list--owner = 团队账本：只列出归属于这位成员的记录
 help-classify = 重新为全库分类（随时间变化的标签：流失、新客户、紧急、停滞、跟进到期）；--dry-run 只显示会变化的内容
 help-classify--dry-run = 只统计会变化的内容，不写入
 help-classify--rules = 用此规则文件（叠加在内置规则上）代替你的规则试运行；仅与 --dry-run 一起使用

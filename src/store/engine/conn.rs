@@ -63,8 +63,18 @@ pub(crate) fn unwrap_server_failure(e: rusqlite::Error) -> Result<StoreError, ru
 /// concurrent one is half-way through changing.
 const WRITE_LOCK_KEY: i64 = 0x0064_6f73_7369_6572; // "dossier"
 
-/// A prepared statement on the server and its `:name` parameters in order.
-type Prepared = (postgres::Statement, Arc<[String]>, Option<Arc<str>>);
+/// A prepared statement on the server, its `:name` parameters in order, the
+/// table of an `INSERT`, and its text as sent (for a cursor over it).
+type Prepared = (
+    postgres::Statement,
+    Arc<[String]>,
+    Option<Arc<str>>,
+    Arc<str>,
+);
+
+/// Rows fetched per round trip when reads are streamed
+/// ([`Conn::stream_reads`]).
+const FETCH_ROWS: usize = 10_000;
 
 /// A connection to a team book.
 pub struct ServerConn {
@@ -74,11 +84,18 @@ pub struct ServerConn {
     depth: Cell<u32>,
     /// Where the book is (for a second connection: the live view).
     url: String,
-    /// This session's server process, whose own commits are not news.
-    pid: i32,
+    /// This session's server process, whose own commits are not news
+    /// (shared with the live view's listener; it changes when the session
+    /// connects again).
+    pid: Arc<std::sync::atomic::AtomicI32>,
     /// The table of the last `INSERT`, for `last_insert_rowid` (triggers
     /// use other sequences, so `lastval()` would not do).
     last_insert: RefCell<Option<String>>,
+    /// Rows per fetch while reads are streamed through cursors (0: a query
+    /// returns its rows at once); see [`Conn::stream_reads`].
+    stream: Cell<usize>,
+    /// Cursors opened so far, for their names.
+    cursors: Cell<u64>,
 }
 
 impl ServerConn {
@@ -89,17 +106,24 @@ impl ServerConn {
             .get(0);
         Ok(ServerConn {
             url: url.to_string(),
-            pid,
+            pid: Arc::new(pid.into()),
             client: RefCell::new(client),
             cache: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
             last_insert: RefCell::new(None),
+            stream: Cell::new(0),
+            cursors: Cell::new(0),
         })
     }
 
     /// Starts listening for colleagues' commits to this book.
     pub fn listen(&self) -> Result<super::listen::ChangeListener, StoreError> {
-        super::listen::ChangeListener::start(&self.url, self.pid)
+        super::listen::ChangeListener::start(&self.url, self.pid.clone())
+    }
+
+    /// The book's URL as it was opened.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// The client, for what only a server does (COPY, LISTEN).
@@ -107,28 +131,126 @@ impl ServerConn {
         self.client.borrow_mut()
     }
 
+    /// Connects again when the server ended this session (a restart, a
+    /// dropped network, an administrator) — outside a transaction only
+    /// (`force`: the last call said the session is gone, which the client
+    /// may not have noticed yet).
+    fn revive(&self, force: bool) -> SqlResult<()> {
+        if self.depth.get() != 0 || !(force || self.client.borrow().is_closed()) {
+            return Ok(());
+        }
+        let mut client = super::connect(&self.url).map_err(failure)?;
+        let pid: i32 = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .map_err(server_failure)?
+            .get(0);
+        *self.client.borrow_mut() = client;
+        // Statements prepared on the old session are gone with it.
+        self.cache.borrow_mut().clear();
+        self.pid.store(pid, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!("connected to the team book again after a lost connection");
+        Ok(())
+    }
+
+    /// Runs `call` on the client; outside a transaction, a session found
+    /// gone is connected again and `call` tried once more — nothing was done
+    /// on the lost one. Inside a transaction a lost session is the
+    /// transaction's failure ([`StoreError::ConnectionLost`]), and the next
+    /// action connects again.
+    fn call<T>(
+        &self,
+        call: impl Fn(&mut postgres::Client) -> Result<T, postgres::Error>,
+    ) -> SqlResult<T> {
+        self.revive(false)?;
+        let first = call(&mut self.client.borrow_mut());
+        match first {
+            Err(e) if self.depth.get() == 0 && super::connection_lost(&e) => {
+                self.revive(true)?;
+                call(&mut self.client.borrow_mut()).map_err(server_failure)
+            }
+            r => r.map_err(server_failure),
+        }
+    }
+
     fn prepare(&self, sql: &str, cached: bool) -> SqlResult<Prepared> {
+        self.revive(false)?;
         if cached {
             if let Some(hit) = self.cache.borrow().get(sql) {
                 return Ok(hit.clone());
             }
         }
         let (text, names) = pg_sql(sql);
-        let st = self.client.borrow_mut().prepare(&text).map_err(|e| {
+        let st = self.call(|c| c.prepare(&text)).inspect_err(|e| {
             tracing::warn!(sql = %text, "the team book refused a statement: {e}");
             if std::env::var_os("DOSSIER_DEBUG_SQL").is_some() {
                 eprintln!("refused: {text}: {e}");
             }
-            server_failure(e)
         })?;
         let names: Arc<[String]> = names.into();
         let insert: Option<Arc<str>> = insert_table(sql).map(Into::into);
+        let text: Arc<str> = text.into();
+        let prepared = (st, names, insert, text);
         if cached {
             self.cache
                 .borrow_mut()
-                .insert(sql.to_string(), (st.clone(), names.clone(), insert.clone()));
+                .insert(sql.to_string(), prepared.clone());
         }
-        Ok((st, names, insert))
+        Ok(prepared)
+    }
+
+    /// Runs `sql` (the store's spelling, no parameters) as one
+    /// `COPY (…) TO STDOUT` and hands each row to `f`: a whole table
+    /// crosses in one stream, without a round trip or a buffered result
+    /// per batch. Columns read as [`Conn`]'s rows do (by the statement's
+    /// types: integers, reals, booleans as integers, the rest as text).
+    pub fn copy_rows(
+        &self,
+        sql: &str,
+        mut f: impl FnMut(&Row<'_>) -> SqlResult<()>,
+    ) -> SqlResult<()> {
+        use std::io::BufRead;
+        let (stmt, _, _, text) = self.prepare(sql, false)?;
+        let columns: Arc<[String]> = stmt
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        let types: Vec<CopyType> = stmt
+            .columns()
+            .iter()
+            .map(|c| copy_type(c.type_()))
+            .collect();
+        let mut client = self.client.borrow_mut();
+        let mut reader = std::io::BufReader::with_capacity(
+            1 << 16,
+            client
+                .copy_out(&format!("COPY ({text}) TO STDOUT"))
+                .map_err(server_failure)?,
+        );
+        let mut line = Vec::with_capacity(1024);
+        let mut row = ServerRow {
+            columns,
+            values: Vec::with_capacity(types.len()),
+        };
+        loop {
+            line.clear();
+            let n = reader
+                .read_until(b'\n', &mut line)
+                .map_err(|e| failure(StoreError::Server(e.to_string())))?;
+            if n == 0 {
+                break;
+            }
+            if line.last() == Some(&b'\n') {
+                line.pop();
+            }
+            row.values.clear();
+            for (i, field) in line.split(|b| *b == b'\t').enumerate() {
+                let ty = types.get(i).copied().unwrap_or(CopyType::Text);
+                row.values.push(copy_value(field, ty)?);
+            }
+            f(&Row::Server(&row))?;
+        }
+        Ok(())
     }
 
     fn batch(&self, sql: &str) -> SqlResult<()> {
@@ -141,13 +263,124 @@ impl ServerConn {
 
 /// A statement prepared on the server (`cached`: kept for reuse).
 fn server_statement<'c>(s: &'c ServerConn, sql: &str, cached: bool) -> SqlResult<Statement<'c>> {
-    let (stmt, names, insert) = s.prepare(sql, cached)?;
+    let (stmt, names, insert, text) = s.prepare(sql, cached)?;
     Ok(Statement(Stmt::Server {
         conn: s,
         stmt,
         names,
         insert,
+        text,
     }))
+}
+
+/// How a `COPY` text field becomes a value.
+#[derive(Clone, Copy)]
+enum CopyType {
+    Integer,
+    Real,
+    Bool,
+    Text,
+}
+
+fn copy_type(ty: &postgres::types::Type) -> CopyType {
+    use postgres::types::Type;
+    match *ty {
+        Type::INT8 | Type::INT4 | Type::INT2 => CopyType::Integer,
+        Type::FLOAT8 | Type::FLOAT4 | Type::NUMERIC => CopyType::Real,
+        Type::BOOL => CopyType::Bool,
+        _ => CopyType::Text,
+    }
+}
+
+/// One field of `COPY`'s text format as a value: `\N` is NULL, and
+/// backslash escapes (`\n`, `\t`, `\\`, octal and `\x` bytes) are undone.
+fn copy_value(field: &[u8], ty: CopyType) -> SqlResult<Value> {
+    if field == b"\\N" {
+        return Ok(Value::Null);
+    }
+    let bad = |what: &str| {
+        failure(StoreError::Server(format!(
+            "the server sent {what} where a {} was expected",
+            match ty {
+                CopyType::Integer => "whole number",
+                CopyType::Real => "number",
+                CopyType::Bool => "true/false",
+                CopyType::Text => "text",
+            }
+        )))
+    };
+    match ty {
+        CopyType::Integer => {
+            let s = std::str::from_utf8(field).map_err(|_| bad("bytes"))?;
+            // A NUMERIC without fraction is read as SQLite would: an integer.
+            s.parse().map(Value::Integer).map_err(|_| bad(s))
+        }
+        CopyType::Real => {
+            let s = std::str::from_utf8(field).map_err(|_| bad("bytes"))?;
+            match s.parse::<i64>() {
+                Ok(i) if !s.contains('.') => Ok(Value::Integer(i)),
+                _ => s.parse().map(Value::Real).map_err(|_| bad(s)),
+            }
+        }
+        CopyType::Bool => Ok(Value::Integer(i64::from(field == b"t"))),
+        CopyType::Text => {
+            if !field.contains(&b'\\') {
+                return String::from_utf8(field.to_vec())
+                    .map(Value::Text)
+                    .map_err(|_| bad("bytes that are not UTF-8"));
+            }
+            let mut out = Vec::with_capacity(field.len());
+            let mut i = 0;
+            while i < field.len() {
+                let b = field[i];
+                i += 1;
+                if b != b'\\' || i == field.len() {
+                    out.push(b);
+                    continue;
+                }
+                let e = field[i];
+                i += 1;
+                match e {
+                    b'n' => out.push(b'\n'),
+                    b't' => out.push(b'\t'),
+                    b'r' => out.push(b'\r'),
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'v' => out.push(11),
+                    b'0'..=b'7' => {
+                        let mut v = u32::from(e - b'0');
+                        for _ in 0..2 {
+                            match field.get(i) {
+                                Some(d @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push(v as u8);
+                    }
+                    b'x' => {
+                        let mut v = 0u32;
+                        for _ in 0..2 {
+                            match field.get(i).and_then(|d| (*d as char).to_digit(16)) {
+                                Some(d) => {
+                                    v = v * 16 + d;
+                                    i += 1;
+                                }
+                                None => break,
+                            }
+                        }
+                        out.push(v as u8);
+                    }
+                    other => out.push(other),
+                }
+            }
+            String::from_utf8(out)
+                .map(Value::Text)
+                .map_err(|_| bad("bytes that are not UTF-8"))
+        }
+    }
 }
 
 /// An open book's connection: SQLite or a PostgreSQL server.
@@ -263,9 +496,8 @@ impl Conn {
         match self {
             Conn::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE"),
             Conn::Server(s) => {
-                s.batch(&format!(
-                    "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
-                ))?;
+                let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})");
+                s.call(|c| c.batch_execute(&begin))?;
                 s.depth.set(s.depth.get() + 1);
                 Ok(())
             }
@@ -279,7 +511,15 @@ impl Conn {
             Conn::Sqlite(c) => c.execute_batch(sql),
             Conn::Server(s) => {
                 s.depth.set(s.depth.get().saturating_sub(1));
-                s.batch(sql)
+                s.client.borrow_mut().batch_execute(sql).map_err(|e| {
+                    match super::server_error(e) {
+                        // The commit was sent: the server may have applied it.
+                        StoreError::ConnectionLost { .. } if commit => {
+                            failure(StoreError::ConnectionLost { committing: true })
+                        }
+                        other => failure(other),
+                    }
+                })
             }
         }
     }
@@ -376,6 +616,16 @@ impl Conn {
         }
     }
 
+    /// Streams the reads made until the guard is dropped: on a team book a
+    /// query's rows come through a server-side cursor, [`FETCH_ROWS`] at a
+    /// time, instead of all at once (a whole-table read of a million
+    /// records never sits in memory as one result). For the sweep, the
+    /// search index build and exports. SQLite reads row by row already.
+    pub fn stream_reads(&self) -> StreamReads<'_> {
+        let before = self.server().map(|s| s.stream.replace(FETCH_ROWS));
+        StreamReads { conn: self, before }
+    }
+
     /// A savepoint inside the transaction in progress.
     pub fn savepoint(&mut self) -> SqlResult<Transaction<'_>> {
         self.execute_batch("SAVEPOINT dossier_nested")?;
@@ -388,6 +638,20 @@ impl Conn {
             savepoint: true,
             done: false,
         })
+    }
+}
+
+/// Reads streamed while it lives ([`Conn::stream_reads`]).
+pub struct StreamReads<'c> {
+    conn: &'c Conn,
+    before: Option<usize>,
+}
+
+impl Drop for StreamReads<'_> {
+    fn drop(&mut self) {
+        if let (Some(s), Some(before)) = (self.conn.server(), self.before) {
+            s.stream.set(before);
+        }
     }
 }
 
@@ -472,6 +736,8 @@ enum Stmt<'c> {
         names: Arc<[String]>,
         /// The table when it is an `INSERT`.
         insert: Option<Arc<str>>,
+        /// The statement as sent (a cursor is declared over it).
+        text: Arc<str>,
     },
 }
 
@@ -484,13 +750,16 @@ impl<'c> Statement<'c> {
         }
     }
 
-    /// Runs the statement on the server; the rows as values.
-    fn run_server<P: Params>(&self, params: P) -> SqlResult<ServerRows> {
+    /// Runs the statement on the server; the rows as values: all at once,
+    /// or, while reads are streamed ([`Conn::stream_reads`]), through a
+    /// cursor a batch at a time.
+    fn run_server<P: Params>(&self, params: P, stream: bool) -> SqlResult<ServerRows<'c>> {
         let Stmt::Server {
             conn,
             stmt,
             names,
             insert,
+            text,
         } = &self.0
         else {
             unreachable!("run_server on a SQLite statement")
@@ -500,16 +769,48 @@ impl<'c> Statement<'c> {
         }
         let values = params.bind()?.ordered(names)?;
         let p = pg_params(&values);
-        let rows = conn
-            .client
-            .borrow_mut()
-            .query(stmt, &p.as_params())
-            .map_err(server_failure)?;
         let columns: Arc<[String]> = stmt
             .columns()
             .iter()
             .map(|c| c.name().to_string())
             .collect();
+        let fetch = conn.stream.get();
+        if stream && fetch > 0 && insert.is_none() && is_select(text) {
+            let n = conn.cursors.get() + 1;
+            conn.cursors.set(n);
+            let name = format!("dossier_rows_{n}");
+            // Outside a transaction a cursor must outlive the statement's
+            // own: WITH HOLD (the server keeps the rows, not this process).
+            let hold = if conn.depth.get() == 0 {
+                " WITH HOLD"
+            } else {
+                ""
+            };
+            conn.client
+                .borrow_mut()
+                .execute(
+                    &format!("DECLARE {name} NO SCROLL CURSOR{hold} FOR {text}"),
+                    &p.as_params(),
+                )
+                .map_err(server_failure)?;
+            let mut cursor = Cursor {
+                conn,
+                name,
+                fetch,
+                done: false,
+            };
+            let first = cursor.next_batch()?;
+            return Ok(ServerRows {
+                columns,
+                rows: first.into_iter(),
+                cursor: Some(cursor),
+            });
+        }
+        let rows = conn
+            .client
+            .borrow_mut()
+            .query(stmt, &p.as_params())
+            .map_err(server_failure)?;
         let rows = rows
             .iter()
             .map(from_pg_row)
@@ -518,6 +819,7 @@ impl<'c> Statement<'c> {
         Ok(ServerRows {
             columns,
             rows: rows.into_iter(),
+            cursor: None,
         })
     }
 
@@ -530,6 +832,7 @@ impl<'c> Statement<'c> {
             stmt,
             names,
             insert,
+            ..
         } = &self.0
         else {
             unreachable!()
@@ -548,8 +851,14 @@ impl<'c> Statement<'c> {
     }
 
     pub fn query<P: Params>(&mut self, params: P) -> SqlResult<Rows<'_>> {
+        self.query_streamed(params, true)
+    }
+
+    /// `stream`: whether the rows may come through a cursor (not for a
+    /// query that reads one row).
+    fn query_streamed<P: Params>(&mut self, params: P, stream: bool) -> SqlResult<Rows<'_>> {
         if matches!(self.0, Stmt::Server { .. }) {
-            let rows = self.run_server(params)?;
+            let rows = self.run_server(params, stream)?;
             return Ok(Rows(RowsInner::Server { rows, cur: None }));
         }
         match &mut self.0 {
@@ -573,7 +882,7 @@ impl<'c> Statement<'c> {
     where
         F: FnOnce(&Row<'_>) -> SqlResult<T>,
     {
-        let mut rows = self.query(params)?;
+        let mut rows = self.query_streamed(params, false)?;
         match rows.next()? {
             Some(r) => f(&r),
             None => Err(rusqlite::Error::QueryReturnedNoRows),
@@ -581,7 +890,7 @@ impl<'c> Statement<'c> {
     }
 
     pub fn exists<P: Params>(&mut self, params: P) -> SqlResult<bool> {
-        let mut rows = self.query(params)?;
+        let mut rows = self.query_streamed(params, false)?;
         Ok(rows.next()?.is_some())
     }
 
@@ -604,9 +913,58 @@ fn insert_table(sql: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-struct ServerRows {
+struct ServerRows<'c> {
     columns: Arc<[String]>,
     rows: std::vec::IntoIter<Vec<Value>>,
+    /// The cursor the next batch comes from, when streamed.
+    cursor: Option<Cursor<'c>>,
+}
+
+/// True for a statement that only reads (a cursor can be declared over it).
+fn is_select(text: &str) -> bool {
+    let t = text.trim_start();
+    t.get(..6).is_some_and(|w| w.eq_ignore_ascii_case("SELECT"))
+        || t.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("WITH"))
+}
+
+/// A server-side cursor a streamed query's rows are fetched from; closed
+/// when dropped.
+struct Cursor<'c> {
+    conn: &'c ServerConn,
+    name: String,
+    fetch: usize,
+    done: bool,
+}
+
+impl Cursor<'_> {
+    fn next_batch(&mut self) -> SqlResult<Vec<Vec<Value>>> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .conn
+            .client
+            .borrow_mut()
+            .query(
+                &format!("FETCH FORWARD {} FROM {}", self.fetch, self.name),
+                &[],
+            )
+            .map_err(server_failure)?;
+        self.done = rows.len() < self.fetch;
+        rows.iter()
+            .map(from_pg_row)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failure)
+    }
+}
+
+impl Drop for Cursor<'_> {
+    fn drop(&mut self) {
+        // In a failed transaction the cursor is gone with it: nothing to do.
+        if let Ok(mut c) = self.conn.client.try_borrow_mut() {
+            let _ = c.batch_execute(&format!("CLOSE {}", self.name));
+        }
+    }
 }
 
 /// A server's row: its values and the statement's column names.
@@ -621,7 +979,7 @@ pub struct Rows<'s>(RowsInner<'s>);
 enum RowsInner<'s> {
     Sqlite(rusqlite::Rows<'s>),
     Server {
-        rows: ServerRows,
+        rows: ServerRows<'s>,
         cur: Option<ServerRow>,
     },
 }
@@ -632,7 +990,14 @@ impl Rows<'_> {
         match &mut self.0 {
             RowsInner::Sqlite(r) => Ok(r.next()?.map(Row::Sqlite)),
             RowsInner::Server { rows, cur } => {
-                *cur = rows.rows.next().map(|values| ServerRow {
+                let mut next = rows.rows.next();
+                if next.is_none() {
+                    if let Some(c) = rows.cursor.as_mut() {
+                        rows.rows = c.next_batch()?.into_iter();
+                        next = rows.rows.next();
+                    }
+                }
+                *cur = next.map(|values| ServerRow {
                     columns: rows.columns.clone(),
                     values,
                 });
@@ -672,6 +1037,14 @@ pub enum Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// How many columns the row has.
+    pub fn column_count(&self) -> usize {
+        match self {
+            Row::Sqlite(r) => r.as_ref().column_count(),
+            Row::Server(r) => r.columns.len(),
+        }
+    }
+
     pub fn get<I: ColumnIndex, T: FromSql>(&self, idx: I) -> SqlResult<T> {
         match self {
             Row::Sqlite(r) => r.get(idx),
@@ -776,7 +1149,7 @@ impl Bound {
     }
 }
 
-fn value_of(v: &dyn ToSql) -> SqlResult<Value> {
+pub(crate) fn value_of(v: &dyn ToSql) -> SqlResult<Value> {
     Ok(match v.to_sql()? {
         ToSqlOutput::Borrowed(r) => match r {
             ValueRef::Null => Value::Null,

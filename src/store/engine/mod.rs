@@ -28,8 +28,10 @@
 
 pub mod conn;
 pub mod copy;
+mod lazy_tls;
 pub mod listen;
 pub mod pg_schema;
+pub mod pg_sweep;
 pub mod team;
 
 use super::{Result, Store, StoreError};
@@ -38,6 +40,20 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 pub use rusqlite::types::Value;
+
+impl Store {
+    /// Where another connection opens this book: its file, or a team book's
+    /// URL (as a path: `Store::open` and `open_reader` take either). For
+    /// work off the connection that writes (background reads, the sweep,
+    /// the search index build). None for a book in memory.
+    pub fn target(&self) -> Option<std::path::PathBuf> {
+        self.path().map(|p| p.to_path_buf()).or_else(|| {
+            self.conn()
+                .server()
+                .map(|s| std::path::PathBuf::from(s.url()))
+        })
+    }
+}
 
 /// How long connecting to a server may take before it is reported as
 /// unreachable (when the URL does not say `connect_timeout=`).
@@ -222,7 +238,7 @@ impl Engine {
 
 /// A value in COPY's text format: `\N` for NULL, backslash escapes for
 /// the separators, bytea as `\\x…`.
-fn copy_text(out: &mut Vec<u8>, v: &Value) {
+pub(crate) fn copy_text(out: &mut Vec<u8>, v: &Value) {
     match v {
         Value::Null => out.extend_from_slice(b"\\N"),
         Value::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
@@ -292,10 +308,11 @@ pub fn to_pg(sql: &str) -> Cow<'_, str> {
 /// says; `sslmode=require` refuses a server without it), a connect timeout,
 /// and an error that says what to check instead of hanging.
 pub fn connect(url: &str) -> Result<postgres::Client> {
-    let mut config: postgres::Config = url.parse().map_err(|e| {
-        StoreError::Refused(format!(
-            "{} is not a PostgreSQL connection URL: {e}",
-            redact(url)
+    let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+        StoreError::Refused(crate::tr!(
+            "err-server-url",
+            url = redact(url),
+            error = e.to_string()
         ))
     })?;
     if config.get_connect_timeout().is_none() {
@@ -305,12 +322,23 @@ pub fn connect(url: &str) -> Result<postgres::Client> {
     if config.get_application_name().is_none() {
         config.application_name("dossier");
     }
-    let tls = postgres_native_tls::MakeTlsConnector::new(tls_connector()?);
-    config.connect(tls).map_err(|e| {
-        StoreError::Server(format!(
-            "cannot open the team book {}: {} — check that the server is running and reachable, and the user name and password",
-            redact(url),
-            error_text(&e)
+    let connected = if config.get_ssl_mode() == postgres::config::SslMode::Disable {
+        // No TLS asked for: the system's certificates are not even loaded
+        // (tens of milliseconds at every start).
+        config.connect(postgres::NoTls)
+    } else if std::env::var_os("PGSSLROOTCERT").is_some_and(|p| !p.is_empty()) {
+        // A CA named on purpose: a wrong file is reported before connecting.
+        let tls = postgres_native_tls::MakeTlsConnector::new(tls_connector()?);
+        config.connect(tls)
+    } else {
+        // The system's roots are loaded only if the server accepts TLS.
+        config.connect(lazy_tls::LazyTls)
+    };
+    connected.map_err(|e| {
+        StoreError::Server(crate::tr!(
+            "err-server-unreachable",
+            url = redact(url),
+            error = error_text(&e)
         ))
     })
 }
@@ -366,19 +394,23 @@ fn error_text(e: &postgres::Error) -> String {
     s
 }
 
-/// A server error as a store error: a lost connection says so; the rest carry the server's message.
-pub(crate) fn server_error(e: postgres::Error) -> StoreError {
-    let lost = e.is_closed()
+/// Whether `e` says the session is gone: the connection closed, a
+/// connection exception, or the server ending this session (shutdown, an
+/// administrator's `pg_terminate_backend`).
+pub(crate) fn connection_lost(e: &postgres::Error) -> bool {
+    e.is_closed()
+        // The socket itself failed (reset, broken pipe).
+        || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
         || e.as_db_error().is_some_and(|db| {
-            // Connection exceptions, and the server ending this session
-            // (shutdown, an administrator's pg_terminate_backend).
             let code = db.code().code();
             code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
-        });
-    if lost {
-        return StoreError::Server(
-            "the connection to the team book was lost — the change in progress may not have been saved; look at the record and try again".into(),
-        );
+        })
+}
+
+/// A server error as a store error: a lost connection says so; the rest carry the server's message.
+pub(crate) fn server_error(e: postgres::Error) -> StoreError {
+    if connection_lost(&e) {
+        return StoreError::ConnectionLost { committing: false };
     }
     if let Some(db) = e.as_db_error() {
         use postgres::error::SqlState;

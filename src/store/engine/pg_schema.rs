@@ -253,6 +253,19 @@ CREATE TABLE search_state (
 );
 INSERT INTO search_state ("only", pruned) VALUES (1, 0);
 "#,
+    // 10: the light daily sweep's due days (see schema.rs, step 10). No
+    // triggers keep them on a team book yet, so its sweep stays the full
+    // one (`sweep_light.rs` runs on SQLite only); the table keeps both
+    // engines' schemas alike.
+    r#"
+CREATE TABLE classify_due (
+    record_kind TEXT NOT NULL,
+    record_id   BIGINT NOT NULL,
+    due_on      TEXT NOT NULL,
+    PRIMARY KEY (record_kind, record_id)
+);
+CREATE INDEX activities_campaigns ON activities(id) WHERE kind = 'campaign';
+"#,
 ];
 
 /// What the store's shared SQL spelling needs on PostgreSQL besides the

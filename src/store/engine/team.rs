@@ -67,6 +67,8 @@ UPDATE {t} SET team = '' WHERE team IS NULL;
 ALTER TABLE {t} ALTER COLUMN team SET DEFAULT dossier_team_of(current_user::text);
 ALTER TABLE {t} ALTER COLUMN team SET NOT NULL;
 CREATE INDEX IF NOT EXISTS {t}_team ON {t}(team, owned_by);
+-- "Mine" pages by id through one owner's records (`list --mine`, the TUI).
+CREATE INDEX IF NOT EXISTS {t}_owner ON {t}(owned_by, id);
 ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS dossier_read ON {t};
 DROP POLICY IF EXISTS dossier_add ON {t};

@@ -70,6 +70,9 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
             t.focus(),
         ));
     }
+    if let Some(mine) = app.mine_label() {
+        title.push(Span::styled(format!("{mine} "), t.focus()));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(title));
@@ -98,6 +101,8 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
     }
     let height = app.table_rows();
     let end = (list.offset + height).min(total);
+    // A team book's customers have an owner: a column after the name.
+    let team = app.team.is_some();
     let rows = (list.offset..end).map(|i| match list.row(i) {
         Some(r) => {
             let chip_cell = |dim: &str| -> Cell<'static> {
@@ -117,8 +122,11 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
                     None => Cell::from(clean(text)),
                 }
             };
-            Row::new(vec![
-                text_cell(&r.name),
+            let mut cells = vec![text_cell(&r.name)];
+            if team {
+                cells.push(Cell::from(clean(list.owner(r.id).unwrap_or(""))));
+            }
+            cells.extend([
                 text_cell(&r.company),
                 text_cell(&r.city),
                 chip_cell("value"),
@@ -128,27 +136,34 @@ fn draw_table(frame: &mut Frame, app: &App, area: Rect) {
                         .map(|d| d.format("%Y-%m-%d").to_string())
                         .unwrap_or_else(|| tr_key("last-contact-never")),
                 ),
-            ])
+            ]);
+            Row::new(cells)
         }
         None => Row::new(vec![Cell::from(Span::styled("…", t.dim()))]),
     });
-    let header = Row::new(vec![
-        header_cell(app, "col-customer-name", CustomerSort::Name),
+    let mut header = vec![header_cell(app, "col-customer-name", CustomerSort::Name)];
+    if team {
+        header.push(Cell::from(tr_key("col-owner")));
+    }
+    header.extend([
         header_cell(app, "col-customer-company", CustomerSort::Company),
         header_cell(app, "col-customer-city", CustomerSort::City),
         header_cell(app, "col-customer-value", CustomerSort::Value),
         header_cell(app, "col-customer-lifecycle", CustomerSort::Lifecycle),
         header_cell(app, "col-customer-last-contact", CustomerSort::LastContact),
-    ])
-    .style(t.header());
-    let widths = [
-        Constraint::Fill(3),
+    ]);
+    let header = Row::new(header).style(t.header());
+    let mut widths = vec![Constraint::Fill(3)];
+    if team {
+        widths.push(Constraint::Length(9));
+    }
+    widths.extend([
         Constraint::Fill(3),
         Constraint::Fill(2),
         Constraint::Length(6),
         Constraint::Length(9),
         Constraint::Length(13),
-    ];
+    ]);
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)

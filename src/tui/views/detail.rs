@@ -27,7 +27,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .borders(Borders::ALL)
         .title(Line::from(title));
     let lines = match app.customers.selected_file() {
-        Some(file) => file_lines(t, file, area.width.saturating_sub(2) as usize, app.today),
+        Some(file) => {
+            let mut lines = file_lines(t, file, area.width.saturating_sub(2) as usize, app.today);
+            // A team book's customer has an owner (not the free-text field).
+            let owner = app.customers.owner(file.customer.meta.id);
+            if let Some(line) = owner.and_then(|o| field(t, "detail-owned-by", o.to_string())) {
+                lines.insert(1, line);
+            }
+            lines
+        }
         None if app.customers.is_empty() => vec![Line::raw(tr_key("detail-no-customer"))],
         None => vec![Line::styled(tr_key("loading"), t.dim())],
     };

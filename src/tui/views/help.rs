@@ -50,6 +50,16 @@ fn applies(tab: Tab, action: &Action) -> bool {
     }
 }
 
+/// Keys for a team book only: the "mine / team" filter, and a form's
+/// Ctrl-R (offered by the form's warning when someone else saved its
+/// record). A local book's help leaves them out.
+fn team_only(ctx: Context, action: &Action) -> bool {
+    matches!(
+        (ctx, action),
+        (Context::List, Action::ToggleMine) | (Context::Form, Action::Reload)
+    )
+}
+
 /// The description, with the tab's own noun for the record verbs.
 fn describe(tab: Tab, b: &crate::tui::keymap::Binding) -> String {
     use crate::tui::labels::t;
@@ -79,6 +89,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             .bindings(ctx)
             .iter()
             .filter(|b| ctx != Context::List || applies(app.tab, &b.action))
+            .filter(|b| app.team.is_some() || !team_only(ctx, &b.action))
             .map(|b| {
                 let keys: Vec<String> = b.keys.iter().map(|k| pretty(k)).collect();
                 (keys.join(" "), describe(app.tab, b))

@@ -5,6 +5,7 @@ mod customers;
 mod dashboard;
 mod detail;
 mod help;
+pub(crate) use help::pretty as pretty_key;
 mod messages;
 mod overlay;
 mod record_detail;
@@ -137,7 +138,7 @@ fn hint(app: &App) -> String {
         return form_hint(app, form);
     }
     if let Some(h) = tab_hint(app) {
-        return h;
+        return with_mine(app, h);
     }
     let (ctx, items): (Context, &[(Action, &str)]) = if app.is_wide() {
         (
@@ -176,7 +177,19 @@ fn hint(app: &App) -> String {
                 .map(|k| format!("{} {}", help::pretty(k), tr_key(label)))
         })
         .collect();
-    parts.join(" · ")
+    with_mine(app, parts.join(" · "))
+}
+
+/// On a team book the lists' hint starts with the "mine / team" key.
+fn with_mine(app: &App, hint: String) -> String {
+    use super::action::Action;
+    use super::keymap::Context;
+    match app.keymap.key_for(Context::List, &Action::ToggleMine) {
+        Some(k) if app.team.is_some() && app.modal.is_none() => {
+            format!("{} {} · {hint}", help::pretty(k), tr_key("hint-mine"))
+        }
+        _ => hint,
+    }
 }
 
 /// The keys of the open prompt, as the key map binds them.
@@ -218,6 +231,13 @@ fn form_hint(app: &App, form: &crate::tui::record_form::RecordForm) -> String {
         parts.push(tr_key("hint-new-line"));
     } else if form.pick_kind_at(form.focus).is_some() {
         parts.push(tr_key("hint-pick-link"));
+    }
+    if form.changed_underneath.is_some() {
+        parts.push(format!(
+            "{} {}",
+            key(Action::Reload),
+            tr_key("hint-form-reload")
+        ));
     }
     parts.push(format!("{} {}", key(Action::Save), tr_key("hint-save")));
     parts.push(format!("{} {}", key(Action::Cancel), tr_key("hint-close")));

@@ -55,6 +55,30 @@ fn tag_lines<'a>(t: &Theme, subject: Subject, tags: &[Tag], out: &mut Vec<Line<'
     }
 }
 
+/// The selected record's owner on a team book.
+fn owner_line<'a>(app: &App, t: &Theme) -> Option<Line<'a>> {
+    use crate::tui::app::Tab;
+    let tabs = &app.tabs;
+    let owner = match app.tab {
+        Tab::Opportunities => tabs
+            .deals
+            .list
+            .selected_id()
+            .and_then(|id| tabs.deals.list.owner(id)),
+        Tab::Products => tabs
+            .products
+            .selected_id()
+            .and_then(|id| tabs.products.owner(id)),
+        Tab::Activities => tabs
+            .activities
+            .list
+            .selected_id()
+            .and_then(|id| tabs.activities.list.owner(id)),
+        Tab::Customers | Tab::Dashboard => None,
+    }?;
+    field(t, "detail-owned-by", owner.to_string())
+}
+
 fn render(frame: &mut Frame, app: &App, lines: Vec<Line>, scroll: u16, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
@@ -165,6 +189,9 @@ pub fn draw_deal(
         }
         None => out.push(Line::styled(tr_key("deal-customer-not-found"), t.error())),
     }
+    if let Some(owner) = owner_line(app, t) {
+        out.insert(1, owner);
+    }
     render(frame, app, out, scroll, area);
 }
 
@@ -236,7 +263,7 @@ pub fn draw_product(
         label,
     );
     frame.render_widget(Sparkline::default().data(&units).style(t.ok()), spark);
-    let mut lines = Vec::new();
+    let mut lines: Vec<Line> = owner_line(app, t).into_iter().collect();
     tag_lines(t, Subject::Product, &f.tags, &mut lines);
     lines.push(Line::raw(""));
     lines.push(Line::styled(
@@ -358,6 +385,9 @@ pub fn draw_activity(
                 o.amount.display_plain()
             )));
         }
+    }
+    if let Some(owner) = owner_line(app, t) {
+        out.insert(1, owner);
     }
     render(frame, app, out, scroll, area);
 }

@@ -75,12 +75,19 @@ pub fn draw(frame: &mut Frame, app: &App, form: &RecordForm, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // A problem with the save wins over the duplicate warning.
+    // That the record was saved elsewhere since the form opened wins over
+    // both (it names the keys; a refused save's conflict says the same).
     let banner = form
-        .message
+        .changed_underneath
         .as_ref()
         .map(|m| (m, t.error()))
+        .or_else(|| form.message.as_ref().map(|m| (m, t.error())))
         .or_else(|| form.duplicate.as_ref().map(|d| (d, t.focus())));
-    let message_height = if banner.is_some() { 2 } else { 0 };
+    let message_height = match banner {
+        None => 0,
+        Some(_) if form.changed_underneath.is_some() => 3,
+        Some(_) => 2,
+    };
     let [message_area, fields_area] =
         Layout::vertical([Constraint::Length(message_height), Constraint::Min(1)]).areas(inner);
     if let Some((m, style)) = banner {

@@ -58,6 +58,9 @@ pub fn draw<E: Entry, R: Listed, F>(
             t.focus(),
         ));
     }
+    if let Some(mine) = app.mine_label() {
+        spans.push(Span::styled(format!("{mine} "), t.focus()));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(spans));
@@ -77,10 +80,27 @@ pub fn draw<E: Entry, R: Listed, F>(
         );
         return;
     }
+    // A team book's records have an owner: a column after the first (the
+    // sort keys count the tab's own columns).
+    let owner = Column {
+        title: "col-owner",
+        width: Constraint::Length(9),
+        text: owner_text::<R>,
+        sort: crate::store::ListSort::Default,
+        chip: None,
+    };
+    let mut columns: Vec<(Option<usize>, &Column<R>)> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (Some(i), c))
+        .collect();
+    if app.team.is_some() {
+        columns.insert(columns.len().min(1), (None, &owner));
+    }
     // Narrow: drop columns from the right until the text columns have room.
-    let fixed = |cols: &[Column<R>]| -> u16 {
+    let fixed = |cols: &[(Option<usize>, &Column<R>)]| -> u16 {
         cols.iter()
-            .map(|c| match c.width {
+            .map(|(_, c)| match c.width {
                 Constraint::Length(n) => n + 1,
                 _ => 1,
             })
@@ -101,7 +121,7 @@ pub fn draw<E: Entry, R: Listed, F>(
     };
     let end = (offset + height).min(list.len());
     let rows = (offset..end).map(|i| match list.row(i) {
-        Some(r) => Row::new(columns.iter().map(|c| match c.chip {
+        Some(r) => Row::new(columns.iter().map(|(_, c)| match c.chip {
             Some(dim) => match ctx.tag(r.id(), dim) {
                 Some(v) => Cell::from(Line::from(chip(t, subject, dim, v, false))),
                 // Dim on the selection would be grey on grey.
@@ -119,8 +139,8 @@ pub fn draw<E: Entry, R: Listed, F>(
         // Not read yet: the next frame has it.
         None => Row::new([Cell::from(Span::styled("…", t.dim()))]),
     });
-    let header = Row::new(columns.iter().enumerate().map(|(i, c)| {
-        if list.sort == Some(i) {
+    let header = Row::new(columns.iter().map(|&(i, c)| {
+        if i.is_some() && list.sort == i {
             let arrow = if list.descending { "▼" } else { "▲" };
             Cell::from(format!("{}{arrow}", tr_key(c.title)))
         } else {
@@ -128,7 +148,7 @@ pub fn draw<E: Entry, R: Listed, F>(
         }
     }))
     .style(t.header());
-    let widths: Vec<Constraint> = columns.iter().map(|c| c.width).collect();
+    let widths: Vec<Constraint> = columns.iter().map(|(_, c)| c.width).collect();
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
@@ -136,6 +156,11 @@ pub fn draw<E: Entry, R: Listed, F>(
         .row_highlight_style(t.selected());
     let mut state = TableState::default().with_selected(Some(list.cursor - offset));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// A record's owner on a team book.
+fn owner_text<R: Listed>(r: &R, ctx: &crate::tui::list::Ctx) -> String {
+    ctx.owner(r.id()).to_string()
 }
 
 /// The rules' subject of a tab's records (an activity's tags are its
