@@ -43,6 +43,28 @@ const QUERIES: &[&str] = &[
     "zhang wei",
     "mart",
     "shk",
+    // Several words, some inside a text (its pinyin, initials or Chinese):
+    // the shortcuts for records holding every word as a prefix or as a
+    // substring must rank exactly as the record-by-record search.
+    "wang fang",
+    "fang wang",
+    "ang fa",
+    "ng f",
+    "artin",
+    "martinez",
+    "张 wei",
+    "王 fang",
+    "zw 上海",
+    "shkj 上海",
+    "wf wang",
+    "li na",
+    "ei an",
+    "an 1",
+    "138 an",
+    "kind:customer ang f",
+    "city:上海 ang wei",
+    "hua ke ji",
+    "科技 hx",
 ];
 
 fn gen_book() -> Store {

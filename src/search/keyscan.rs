@@ -4,10 +4,16 @@
 //! has its top results; a query of several words takes its candidate records
 //! from one word's keys and checks them record by record.
 //!
+//! Ranking is tier first, so both look one tier at a time and stop at the
+//! first that fills the list: the keys a word starts (one run of the
+//! text-ordered keys), then the keys holding it inside, and only then every
+//! key tested fuzzily and for typos.
+//!
 //! Records changed since the postings were built are not read off keys:
 //! they are searched record by record ([`Postings::dirty`]).
 
 use super::index::Span;
+use super::narrowing::{Known, Word};
 use super::postings::{OrderEntry, Postings};
 use super::scan::{
     trim, typo_score, Needle, Scan, Tier, CHUNK, TIER_UNIT, WEIGHT_UNIT, WORD_START,
@@ -102,6 +108,13 @@ pub(super) fn strong_score(index: &SearchIndex, s: &Span, n: &Needle) -> Option<
     Some(tier as i64 * TIER_UNIT + base)
 }
 
+/// What a shortcut for several words found: the hits, and the records it
+/// checked (every record matching each word as well as its tier).
+pub(super) struct Full {
+    pub hits: Vec<(i64, u32)>,
+    pub checked: Vec<u32>,
+}
+
 /// A score and the key (or slot) it is for.
 type Scored = (i64, u32);
 
@@ -114,9 +127,34 @@ impl Scan<'_> {
     /// Tests a word against every key, or only against `from`; `typos`
     /// says whether keys matching only with a typo are looked for too.
     pub(super) fn match_keys(&self, n: &Needle, from: Option<&[u32]>, typos: Typos) -> Matched {
+        self.match_keys_knowing(n, from, typos, None)
+    }
+
+    /// Like [`Scan::match_keys`]; `strong`, when given, is every key holding
+    /// the word as a substring or better ([`Scan::strong_keys`]), so no key
+    /// is searched for the substring again.
+    pub(super) fn match_keys_knowing(
+        &self,
+        n: &Needle,
+        from: Option<&[u32]>,
+        typos: Typos,
+        strong: Option<&[Scored]>,
+    ) -> Matched {
         let keys = &self.index.postings.keys;
         let with_typos = n.typo && typos != Typos::Skip;
+        let known = strong.map(|list| {
+            let mut bits = vec![0u64; keys.len().div_ceil(64)];
+            for &(_, k) in list {
+                bits[k as usize / 64] |= 1 << (k % 64);
+            }
+            bits
+        });
         let test = |acc: &mut Matched, k: u32| {
+            if let Some(bits) = &known {
+                if bits[k as usize / 64] & 1 << (k % 64) != 0 {
+                    return;
+                }
+            }
             let s = &keys[k as usize];
             let strict = s.mask & n.mask == n.mask;
             if !(strict || with_typos && n.mask_allows(s.mask)) || (s.len as usize) < n.text.len() {
@@ -124,7 +162,11 @@ impl Scan<'_> {
             }
             let hay = self.index.folded(s);
             if strict {
-                if let Some(score) = strong_score(self.index, s, n) {
+                let score = match known {
+                    Some(_) => None,
+                    None => strong_score(self.index, s, n),
+                };
+                if let Some(score) = score {
                     if typos != Typos::Only {
                         acc.strong.push((score, k));
                     }
@@ -141,7 +183,7 @@ impl Scan<'_> {
                 acc.typo.push(k);
             }
         };
-        match from {
+        let mut matched = match from {
             Some(ids) => ids
                 .par_chunks(CHUNK)
                 .fold(Matched::default, |mut acc, chunk| {
@@ -160,7 +202,75 @@ impl Scan<'_> {
                     })
                     .reduce(Matched::default, Matched::merge)
             }
+        };
+        if let Some(list) = strong.filter(|_| typos != Typos::Only) {
+            matched.strong = list.to_vec();
         }
+        matched
+    }
+
+    /// The keys holding `n` as a substring or better, with their scores, in
+    /// key order: every key is tested, or only those of `from`. Cheaper than
+    /// [`Scan::match_keys`], which also tests the rest for a subsequence.
+    pub(super) fn strong_keys(&self, n: &Needle, from: Option<&[u32]>) -> Vec<Scored> {
+        let keys = &self.index.postings.keys;
+        let test = |acc: &mut Vec<Scored>, k: u32| {
+            let s = &keys[k as usize];
+            if s.mask & n.mask != n.mask || (s.len as usize) < n.text.len() {
+                return;
+            }
+            if let Some(score) = strong_score(self.index, s, n) {
+                acc.push((score, k));
+            }
+        };
+        let merge = |mut a: Vec<Scored>, mut b: Vec<Scored>| {
+            a.append(&mut b);
+            a
+        };
+        match from {
+            Some(ids) => ids
+                .par_chunks(CHUNK)
+                .fold(Vec::new, |mut acc, chunk| {
+                    chunk.iter().for_each(|&k| test(&mut acc, k));
+                    acc
+                })
+                .reduce(Vec::new, merge),
+            None => {
+                let n = keys.len();
+                (0..n.div_ceil(CHUNK))
+                    .into_par_iter()
+                    .fold(Vec::new, |mut acc, c| {
+                        let end = ((c + 1) * CHUNK).min(n);
+                        ((c * CHUNK) as u32..end as u32).for_each(|k| test(&mut acc, k));
+                        acc
+                    })
+                    .reduce(Vec::new, merge)
+            }
+        }
+    }
+
+    /// The best `limit` records (unordered) for a one-word query whose keys
+    /// holding it as a substring or better (`strong`, from
+    /// [`Scan::strong_keys`]) point at that many: every other match (fuzzy,
+    /// with a typo) ranks below them. `None` when they do not fill the list.
+    pub(super) fn strong_walk(&self, strong: &[Scored]) -> Option<Vec<(i64, u32)>> {
+        let p = &self.index.postings;
+        let mut records = 0usize;
+        for &(_, k) in strong {
+            records += p.postings(k).len();
+            if records >= self.limit {
+                break;
+            }
+        }
+        if records < self.limit {
+            return None;
+        }
+        let mut walk = Walk {
+            seen: vec![0; self.index.docs.len().div_ceil(64)],
+            hits: Vec::new(),
+        };
+        self.take_best(&mut strong.to_vec(), &mut walk)
+            .then_some(walk.hits)
     }
 
     /// The best `limit` records (unordered) for a one-word query, read off
@@ -273,34 +383,102 @@ impl Scan<'_> {
     /// when that many records have every word exactly or as a prefix of one
     /// of their texts: a record's score is its worst word's tier first, so
     /// those rank above every other record, and they all hold a key of the
-    /// prefix run of each word — the run pointing at the fewest records
-    /// gives the candidates, checked record by record. `None` when fewer
-    /// than `limit` records match so well (the caller looks further).
-    pub(super) fn prefix_multi(&self) -> Option<Vec<(i64, u32)>> {
+    /// prefix run of each word. The run pointing at the fewest records gives
+    /// the candidates; those whose texts start with every other word too are
+    /// ranked record by record. `None` when fewer than `limit` records match
+    /// so well (the caller looks further); else the hits and the records so
+    /// checked (every record matching at least as a prefix is among them).
+    pub(super) fn prefix_multi(&self) -> Option<Full> {
         let p = &self.index.postings;
-        let mut best: Option<(usize, &[u64])> = None;
-        for n in &self.needles {
+        let mut best: Option<(usize, usize, &[u64])> = None;
+        for (i, n) in self.needles.iter().enumerate() {
             let run = p.prefixed(&self.index.text, n.text.as_bytes());
             let records: usize = run
                 .iter()
                 .map(|&e| p.postings(OrderEntry::key(e)).len())
                 .sum();
             if best.is_none_or(|b| records < b.0) {
-                best = Some((records, run));
+                best = Some((records, i, run));
             }
         }
-        let (records, run) = best?;
+        let (records, word, run) = best?;
         if records < self.limit {
             return None;
         }
         let keys: Vec<u32> = run.iter().map(|&e| OrderEntry::key(e)).collect();
+        self.rank_if_full(keys, word, Tier::Prefix)
+    }
+
+    /// The best `limit` records (unordered) for a query of several words
+    /// when that many records hold every word as a substring (or better) of
+    /// one of their texts: those rank above every record matching a word
+    /// only fuzzily or with a typo, and they all hold a key that holds the
+    /// longest word (usually the rarest) so: `strong`, that word's keys from
+    /// [`Scan::strong_keys`]. Their records holding every other word as a
+    /// substring are ranked record by record. `None` when fewer than `limit`
+    /// records match so well; else the hits, the records so checked and the
+    /// word's keys.
+    pub(super) fn substring_multi(&self, word: usize, strong: &[Scored]) -> Option<(Full, Word)> {
+        let keys: Vec<u32> = strong.iter().map(|h| h.1).collect();
+        let p = &self.index.postings;
+        let records: usize = keys.iter().map(|&k| p.postings(k).len()).sum();
+        if records + p.dirty.len() < self.limit {
+            return None;
+        }
+        let full = self.rank_if_full(keys.clone(), word, Tier::Substring)?;
+        Some((
+            full,
+            Word::new(&self.needles[word].text, keys, Known::Strong),
+        ))
+    }
+
+    /// The records of `keys` (all holding word `word` at least as well as
+    /// `bar`) and the changed records, those whose texts hold every other
+    /// word at least as well too (a cheap test), ranked record by record:
+    /// the hits if `limit` of them match that well, with the records
+    /// checked.
+    fn rank_if_full(&self, keys: Vec<u32>, word: usize, bar: Tier) -> Option<Full> {
+        let p = &self.index.postings;
         let mut candidates = self.records_of(&keys);
         candidates.extend_from_slice(&p.dirty);
-        let acc = self.run(&candidates);
+        let prefix = bar >= Tier::Prefix;
+        let checked: Vec<u32> = candidates
+            .par_iter()
+            .copied()
+            .filter(|&slot| self.holds_all(slot, Some(word), prefix))
+            .collect();
+        let acc = self.run(&checked);
         let mut hits = acc.hits;
         trim(&mut hits, self.limit);
-        let bar = Tier::Prefix as i64 * TIER_UNIT;
-        (hits.len() >= self.limit && hits.iter().all(|h| h.0 >= bar)).then_some(hits)
+        let bar = bar as i64 * TIER_UNIT;
+        (hits.len() >= self.limit && hits.iter().all(|h| h.0 >= bar))
+            .then_some(Full { hits, checked })
+    }
+
+    /// Whether a record's texts hold every word (but `skip`) as a prefix
+    /// (or the whole text) when `prefix`, else anywhere: the cheap half of
+    /// [`Scan::check`]'s test for such matches, without scoring.
+    pub(super) fn holds_all(&self, slot: u32, skip: Option<usize>, prefix: bool) -> bool {
+        let doc = &self.index.docs[slot as usize];
+        let spans = self.index.doc_spans(doc);
+        self.needles
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip)
+            .all(|(_, n)| {
+                doc.mask & n.mask == n.mask
+                    && spans.iter().any(|s| {
+                        if s.mask & n.mask != n.mask || (s.len as usize) < n.text.len() {
+                            return false;
+                        }
+                        let hay = self.index.folded(s).as_bytes();
+                        if prefix {
+                            hay.starts_with(n.text.as_bytes())
+                        } else {
+                            n.finder.find(hay).is_some()
+                        }
+                    })
+            })
     }
 
     /// Reads records off `keys` best first until `limit` are found (and every
@@ -354,7 +532,6 @@ impl Scan<'_> {
     fn take_ties(&self, c: i64, rest: &[(i64, u32)], walk: &mut Walk) {
         let p = &self.index.postings;
         let mut tied: Vec<u32> = rest.iter().filter(|h| h.0 == c).map(|h| h.1).collect();
-        tied.sort_unstable();
         // The `limit` lowest tied slots so far (a max-heap).
         let mut lowest: BinaryHeap<u32> =
             walk.hits.iter().filter(|h| h.0 == c).map(|h| h.1).collect();
@@ -365,23 +542,38 @@ impl Scan<'_> {
         let beaten = |lowest: &BinaryHeap<u32>, slot: u32| {
             lowest.len() >= limit && lowest.peek().is_some_and(|&m| slot > m)
         };
-        for key in tied {
-            let slots = p.postings(key);
-            if slots.first().is_some_and(|&s| beaten(&lowest, s)) {
-                break;
+        // In key order, but sorting half a million tied keys costs more
+        // than reading the few before the break: the lowest keys first, a
+        // batch at a time.
+        let mut todo: &mut [u32] = &mut tied;
+        let mut batch = 4 * limit.max(64);
+        while !todo.is_empty() {
+            let k = batch.min(todo.len());
+            if k < todo.len() {
+                todo.select_nth_unstable(k - 1);
             }
-            for &slot in slots {
-                if beaten(&lowest, slot) {
-                    break;
+            let (head, tail) = todo.split_at_mut(k);
+            head.sort_unstable();
+            for &key in head.iter() {
+                let slots = p.postings(key);
+                if slots.first().is_some_and(|&s| beaten(&lowest, s)) {
+                    return;
                 }
-                if walk.see(slot) && !p.is_stale(slot) && self.accepts(slot) {
-                    walk.hits.push((c, slot));
-                    lowest.push(slot);
-                    if lowest.len() > limit {
-                        lowest.pop();
+                for &slot in slots {
+                    if beaten(&lowest, slot) {
+                        break;
+                    }
+                    if walk.see(slot) && !p.is_stale(slot) && self.accepts(slot) {
+                        walk.hits.push((c, slot));
+                        lowest.push(slot);
+                        if lowest.len() > limit {
+                            lowest.pop();
+                        }
                     }
                 }
             }
+            todo = tail;
+            batch *= 4;
         }
     }
 

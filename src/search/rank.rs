@@ -5,9 +5,9 @@
 use super::index::VALUE_BITS;
 use super::keyscan::{merge_sorted, Typos};
 use super::matcher::{Matcher, SkimMatcher};
-use super::narrowing::Narrowing;
+use super::narrowing::{Known, Narrowing, Word};
 use super::query::Query;
-use super::scan::{better, trim, Acc, Needle, Scan};
+use super::scan::{better, trim, Acc, Needle, Scan, Tier, TIER_UNIT};
 use super::{Hit, SearchIndex};
 use rayon::prelude::*;
 use std::sync::atomic::AtomicI64;
@@ -128,6 +128,8 @@ impl Scan<'_> {
             // Filters only: every record passing them is a hit.
             return self.finish(self.run_all()).0;
         }
+        // A count reads every match: no shortcut can fill its list.
+        let shortcuts = self.limit < self.index.docs.len();
         if let [n] = self.needles.as_slice() {
             // Most keystrokes: the texts starting with the word fill the list.
             if let Some(mut hits) = self.prefix_walk(n) {
@@ -135,20 +137,44 @@ impl Scan<'_> {
                 narrowing.remember(self.index, self.query, None, Vec::new());
                 return hits;
             }
+            // Else the texts holding it anywhere (`mart` in Raj Martin) may.
+            let mut strong = None;
+            if shortcuts {
+                let keys = self.strong_keys(n, narrowing.keys_for(p.build, &n.text, Known::Strong));
+                if let Some(mut hits) = self.strong_walk(&keys) {
+                    hits.extend(self.finish(self.run(&p.dirty)).0);
+                    let keys = keys.iter().map(|h| h.1).collect();
+                    let word = Word::new(&n.text, keys, Known::Strong);
+                    narrowing.remember(self.index, self.query, None, vec![word]);
+                    return hits;
+                }
+                strong = Some(keys);
+            }
             // Typos rank last: they are looked for only if the strong and
-            // fuzzy keys do not fill the list.
-            let matched =
-                self.match_keys(n, narrowing.keys_for(p.build, &n.text, false), Typos::Skip);
+            // fuzzy keys do not fill the list. (The strong keys are known
+            // now: no key is searched for the substring again.)
+            let strong = strong.as_deref();
+            let matched = self.match_keys_knowing(
+                n,
+                narrowing.keys_for(p.build, &n.text, Known::Loose),
+                Typos::Skip,
+                strong,
+            );
             let mut keys = matched.all();
-            let typo_from = narrowing.keys_for(p.build, &n.text, true);
+            let typo_from = narrowing.keys_for(p.build, &n.text, Known::All);
             let (mut hits, typos) = self.walk(matched, || {
                 if n.typo {
-                    self.match_keys(n, typo_from, Typos::Only).typo
+                    self.match_keys_knowing(n, typo_from, Typos::Only, strong)
+                        .typo
                 } else {
                     Vec::new()
                 }
             });
-            let typos_known = !n.typo || typos.is_some();
+            let known = if !n.typo || typos.is_some() {
+                Known::All
+            } else {
+                Known::Loose
+            };
             if let Some(t) = typos {
                 keys = merge_sorted(&keys, &t);
             }
@@ -157,51 +183,108 @@ impl Scan<'_> {
                 self.index,
                 self.query,
                 None,
-                vec![(n.text.clone(), keys, typos_known)],
+                vec![Word::new(&n.text, keys, known)],
             );
             return hits;
         }
-        // Several words: candidates from the previous keystroke, or from the
-        // keys of the word matching the fewest records; then record by record.
+        // Several words: the records the previous keystroke left, if they
+        // hold every record that can make the list. (When they hold every
+        // record matching at least as well as some tier and too few match so
+        // well, no shortcut for that tier can fill the list either.)
+        let mut too_few = None;
+        if let Some((candidates, bar)) = narrowing.records_for(self.index, self.query) {
+            let candidates = candidates.to_vec();
+            if bar == Tier::Typo {
+                let (hits, candidates) = self.finish(self.run(&candidates));
+                narrowing.remember(self.index, self.query, Some((candidates, bar)), Vec::new());
+                return hits;
+            }
+            // Complete only for records matching every word at least as
+            // well as `bar`: enough when that many match so well.
+            let prefix = bar >= Tier::Prefix;
+            let checked: Vec<u32> = candidates
+                .par_iter()
+                .copied()
+                .filter(|&slot| self.holds_all(slot, None, prefix))
+                .collect();
+            let mut hits = self.run(&checked).hits;
+            trim(&mut hits, self.limit);
+            let floor = bar as i64 * TIER_UNIT;
+            if hits.len() >= self.limit && hits.iter().all(|h| h.0 >= floor) {
+                narrowing.remember(self.index, self.query, Some((checked, bar)), Vec::new());
+                return hits;
+            }
+            too_few = Some(bar);
+        }
+        // Then the records holding every word as a prefix of a text, or
+        // inside one, if they fill the list.
+        // The longest word's keys holding it as a substring, once known.
+        let mut longest_strong = None;
+        let tried = |tier: Tier| too_few.is_some_and(|bar| bar <= tier);
+        if shortcuts && !tried(Tier::Prefix) {
+            if let Some(full) = self.prefix_multi() {
+                let candidates = Some((full.checked, Tier::Prefix));
+                narrowing.remember(self.index, self.query, candidates, Vec::new());
+                return full.hits;
+            }
+        }
+        if shortcuts && !tried(Tier::Substring) {
+            let (word, n) = self
+                .needles
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, n)| n.text.len())
+                .expect("several words");
+            let strong = self.strong_keys(n, narrowing.keys_for(p.build, &n.text, Known::Strong));
+            if let Some((full, word)) = self.substring_multi(word, &strong) {
+                let candidates = Some((full.checked, Tier::Substring));
+                narrowing.remember(self.index, self.query, candidates, vec![word]);
+                return full.hits;
+            }
+            longest_strong = Some(strong);
+        }
+        // Else every record matching at all: candidates from the keys of
+        // the word matching the fewest records; then record by record.
         let mut words = Vec::new();
-        let candidates = match narrowing.records_for(self.index, self.query) {
-            Some(c) => c.to_vec(),
+        let mut best: Option<(usize, Vec<u32>)> = None;
+        for n in &self.needles {
+            if let Some(from) = narrowing.keys_for(p.build, &n.text, Known::All) {
+                let m = self.match_keys(n, Some(from), Typos::Also);
+                let (records, keys) = (m.records(p), m.all());
+                if best.as_ref().is_none_or(|b| records < b.0) {
+                    best = Some((records, keys.clone()));
+                }
+                words.push(Word::new(&n.text, keys, Known::All));
+            }
+        }
+        let keys = match best {
+            Some((_, keys)) => keys,
             None => {
-                if let Some(hits) = self.prefix_multi() {
-                    narrowing.remember(self.index, self.query, None, Vec::new());
-                    return hits;
-                }
-                let mut best: Option<(usize, Vec<u32>)> = None;
-                for n in &self.needles {
-                    if let Some(from) = narrowing.keys_for(p.build, &n.text, true) {
-                        let m = self.match_keys(n, Some(from), Typos::Also);
-                        let (records, keys) = (m.records(p), m.all());
-                        if best.as_ref().is_none_or(|b| records < b.0) {
-                            best = Some((records, keys.clone()));
-                        }
-                        words.push((n.text.clone(), keys, true));
-                    }
-                }
-                let keys = match best {
-                    Some((_, keys)) => keys,
-                    None => {
-                        // The longest word is usually the rarest.
-                        let n = self.needles.iter().max_by_key(|n| n.text.len());
-                        let keys = n.map(|n| (n, self.match_keys(n, None, Typos::Also).all()));
-                        let Some((n, keys)) = keys else {
-                            return Vec::new();
-                        };
-                        words.push((n.text.clone(), keys.clone(), true));
-                        keys
-                    }
+                // The longest word is usually the rarest.
+                let n = self.needles.iter().max_by_key(|n| n.text.len());
+                let keys = n.map(|n| {
+                    let strong = longest_strong.as_deref();
+                    (
+                        n,
+                        self.match_keys_knowing(n, None, Typos::Also, strong).all(),
+                    )
+                });
+                let Some((n, keys)) = keys else {
+                    return Vec::new();
                 };
-                let mut c = self.records_of(&keys);
-                c.extend_from_slice(&p.dirty);
-                c
+                words.push(Word::new(&n.text, keys.clone(), Known::All));
+                keys
             }
         };
+        let mut candidates = self.records_of(&keys);
+        candidates.extend_from_slice(&p.dirty);
         let (hits, candidates) = self.finish(self.run(&candidates));
-        narrowing.remember(self.index, self.query, Some(candidates), words);
+        narrowing.remember(
+            self.index,
+            self.query,
+            Some((candidates, Tier::Typo)),
+            words,
+        );
         hits
     }
 
