@@ -18,6 +18,7 @@ type Answer = Option<Result<Outcome, String>>;
 
 pub struct Reader {
     tx: Sender<Effect>,
+    thread: std::thread::JoinHandle<()>,
     rx: Receiver<Answer>,
     /// Requests sent and not answered yet.
     pending: usize,
@@ -35,10 +36,16 @@ fn supersedes(newer: &Effect, older: &Effect) -> bool {
 }
 
 impl Reader {
+    /// Stops taking requests and waits for the read in progress to end.
+    pub fn stop(self) {
+        drop(self.tx);
+        let _ = self.thread.join();
+    }
+
     pub fn start(path: PathBuf, clock: Clock) -> Reader {
         let (tx, requests) = channel::<Effect>();
         let (answers, rx) = channel::<Answer>();
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             let mut store: Option<Store> = None;
             while let Ok(first) = requests.recv() {
                 let mut batch = vec![first];
@@ -67,7 +74,12 @@ impl Reader {
                 }
             }
         });
-        Reader { tx, rx, pending: 0 }
+        Reader {
+            tx,
+            thread,
+            rx,
+            pending: 0,
+        }
     }
 
     pub fn submit(&mut self, effect: Effect) {

@@ -33,6 +33,9 @@ pub struct Runtime {
     /// Work started on its own thread that may still run (the integrity
     /// check and the day's sweep of a big book), for [`Runtime::shutdown`].
     background: Vec<Background>,
+    /// Reads of a big book's sorted lists and duplicate pairs, on threads
+    /// of their own: joined by [`Runtime::shutdown`].
+    detached: Vec<std::thread::JoinHandle<()>>,
     /// A sweep runs on its own thread; its `Swept` has not arrived yet.
     sweeping: bool,
     /// On a team book: the tables colleagues' commits changed (LISTEN).
@@ -85,6 +88,7 @@ impl Runtime {
             search,
             reader: None,
             background: Vec::new(),
+            detached: Vec::new(),
             sweeping: false,
         }
     }
@@ -103,6 +107,12 @@ impl Runtime {
             let _ = b.thread.join();
         }
         self.search.cancel_build();
+        if let Some(r) = self.reader.take() {
+            r.stop();
+        }
+        for t in self.detached.drain(..) {
+            let _ = t.join();
+        }
     }
 
     pub fn has_demo(&self) -> bool {
@@ -424,7 +434,8 @@ impl Runtime {
                     Some(path) if big => {
                         let tx = self.tx.clone();
                         let filtered = tag.is_some() || owner.is_some();
-                        std::thread::spawn(move || {
+                        self.detached.retain(|t| !t.is_finished());
+                        self.detached.push(std::thread::spawn(move || {
                             let outcome = crate::store::open_reader(&path).and_then(|conn| {
                                 let found = sorted_customer_ids_of(&conn, sort, owner.as_deref())?;
                                 keep_tagged(&conn, found, &tag)
@@ -433,7 +444,7 @@ impl Runtime {
                                 Ok(found) => ids(order(found), false),
                                 Err(e) => Outcome::Failed(e.to_string()),
                             });
-                        });
+                        }));
                         // In id order the first screen is ready at once.
                         if first_load && sort == CustomerSort::Id && !filtered && !descending {
                             match self.store.first_customer_ids(FIRST_PAGE) {
@@ -670,7 +681,8 @@ impl Runtime {
         match self.store.target() {
             Some(path) if big => {
                 let tx = self.tx.clone();
-                std::thread::spawn(move || {
+                self.detached.retain(|t| !t.is_finished());
+                self.detached.push(std::thread::spawn(move || {
                     let result = crate::store::open_reader(&path).and_then(|conn| find(&conn));
                     let _ = tx.send(match result {
                         Ok(found) => done(found),
@@ -679,7 +691,7 @@ impl Runtime {
                             error = e.to_string()
                         )),
                     });
-                });
+                }));
                 None
             }
             _ => Some(match find(self.store.conn()) {
