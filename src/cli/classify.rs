@@ -88,19 +88,23 @@ pub fn classify(
 }
 
 fn print_report(r: &SweepReport, labels: &Labels) {
-    let counted: Vec<String> = r
-        .evaluated
-        .iter()
-        .map(|(kind, n)| {
-            format!(
-                "{} {}",
-                format_num(*n as f64),
-                kind.parse::<Kind>()
-                    .map(Kind::name)
-                    .unwrap_or_else(|_| kind.clone())
-            )
-        })
-        .collect();
+    // "1,000 customers" for each kind counted.
+    let per_kind = |counts: &std::collections::BTreeMap<String, usize>, all: bool| -> Vec<String> {
+        counts
+            .iter()
+            .filter(|(_, n)| all || **n > 0)
+            .map(|(kind, n)| {
+                format!(
+                    "{} {}",
+                    format_num(*n as f64),
+                    kind.parse::<Kind>()
+                        .map(Kind::name)
+                        .unwrap_or_else(|_| kind.clone())
+                )
+            })
+            .collect()
+    };
+    let counted = per_kind(&r.evaluated, true);
     println!(
         "{}",
         tr!(
@@ -110,20 +114,7 @@ fn print_report(r: &SweepReport, labels: &Labels) {
         )
     );
     // A light sweep: the records nothing touched since the last sweep.
-    let skipped: Vec<String> = r
-        .skipped
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(kind, n)| {
-            format!(
-                "{} {}",
-                format_num(*n as f64),
-                kind.parse::<Kind>()
-                    .map(Kind::name)
-                    .unwrap_or_else(|_| kind.clone())
-            )
-        })
-        .collect();
+    let skipped = per_kind(&r.skipped, false);
     if !skipped.is_empty() {
         println!(
             "{}",
