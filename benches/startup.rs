@@ -41,15 +41,22 @@ fn threads_report(n: u64) {
     );
 }
 
-/// What the customer list holds once the first frame's work is done: rows
-/// and bytes per row (a bare id each, 8 bytes, however big the book).
-fn list_report(path: &std::path::Path, n: u64) {
+/// Opens the book and does the first frame's work (open, app, 120×40,
+/// start), as the terminal UI does before it draws.
+fn first_frame_work(path: &std::path::Path) -> (tui::App, tui::Runtime) {
     let store = Store::open(path).expect("open");
     let (mut app, _) = tui::new_app(&store);
     let mut runtime = tui::Runtime::new(store, None);
     runtime.dispatch(&mut app, tui::Action::Resize(120, 40));
     let start = app.start(false);
     runtime.run_all(&mut app, start);
+    (app, runtime)
+}
+
+/// What the customer list holds once the first frame's work is done: rows
+/// and bytes per row (a bare id each, 8 bytes, however big the book).
+fn list_report(path: &std::path::Path, n: u64) {
+    let (app, runtime) = first_frame_work(path);
     let entries = &app.customers.entries;
     let bytes = std::mem::size_of_val(entries.as_slice());
     println!(
@@ -136,12 +143,7 @@ fn startup(c: &mut Criterion) {
                 let mut spent = Duration::ZERO;
                 for _ in 0..iters {
                     let started = Instant::now();
-                    let store = Store::open(path).expect("open");
-                    let (mut app, _) = tui::new_app(&store);
-                    let mut runtime = tui::Runtime::new(store, None);
-                    runtime.dispatch(&mut app, tui::Action::Resize(120, 40));
-                    let start = app.start(false);
-                    runtime.run_all(&mut app, start);
+                    let (app, runtime) = first_frame_work(path);
                     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
                     terminal
                         .draw(|frame| tui::views::draw(frame, &app))
