@@ -106,55 +106,7 @@ pub fn customer_facts(
         f.set_num(F::TenureDays, days(first, today).max(0) as f64);
     }
 
-    let mut purchase_days: Vec<i64> = Vec::new();
-    let (mut rev12, mut prev12, mut total) = (0i64, 0i64, 0i64);
-    let (mut won12, mut lost12, mut open) = (0u32, 0u32, 0u32);
-    for d in deals {
-        match (d.stage, d.closed_on) {
-            (Stage::Won, Some(on)) => {
-                let ago = days(on, today);
-                purchase_days.push(on.num_days_from_ce() as i64);
-                total += d.amount;
-                if ago < YEAR {
-                    rev12 += d.amount;
-                    won12 += 1;
-                } else if ago < 2 * YEAR {
-                    prev12 += d.amount;
-                }
-            }
-            (Stage::Lost, Some(on)) if days(on, today) < YEAR => lost12 += 1,
-            (s, _) if !s.is_closed() => open += 1,
-            _ => {}
-        }
-    }
-    f.set_num(F::OrdersTotal, purchase_days.len() as f64);
-    f.set_num(F::WonDeals12m, won12.into());
-    f.set_num(F::LostDeals12m, lost12.into());
-    f.set_num(F::OpenDeals, open.into());
-    f.set_num(F::Revenue12m, units(rev12));
-    f.set_num(F::RevenuePrev12m, units(prev12));
-    f.set_num(F::RevenueTotal, units(total));
-    if prev12 > 0 {
-        f.set_num(F::RevenueGrowth, rev12 as f64 / prev12 as f64);
-    }
-    let today_n = today.num_days_from_ce() as i64;
-    if let (Some(first), Some(last)) = (
-        purchase_days.iter().min().copied(),
-        purchase_days.iter().max().copied(),
-    ) {
-        let since_last = (today_n - last).max(0);
-        f.set_num(F::DaysSinceFirstPurchase, (today_n - first).max(0) as f64);
-        f.set_num(F::DaysSinceLastPurchase, since_last as f64);
-        if purchase_days.len() >= 2 {
-            purchase_days.sort_unstable();
-            let mut gaps: Vec<i64> = purchase_days.windows(2).map(|w| w[1] - w[0]).collect();
-            let m = median(&mut gaps);
-            f.set_num(F::MedianPurchaseInterval, m);
-            if m > 0.0 {
-                f.set_num(F::PurchaseGapRatio, since_last as f64 / m);
-            }
-        }
-    }
+    purchase_facts(&mut f, deals, today);
 
     let (mut t90, mut pos, mut neg, mut contacts) = (0u32, 0u32, 0u32, 0u32);
     let mut last_contact: Option<NaiveDate> = None;
@@ -205,6 +157,67 @@ pub fn customer_facts(
         f.set_num(F::FollowUpInDays, days(today, next) as f64);
     }
     f
+}
+
+/// The facts [`purchase_facts`] takes from deals other than won ones:
+/// without them, the won deals alone give every other purchase fact.
+pub const FACTS_OF_OPEN_AND_LOST_DEALS: [CustomerFact; 2] =
+    [CustomerFact::LostDeals12m, CustomerFact::OpenDeals];
+
+/// The facts a customer's deals give (orders, revenue, purchase days and
+/// intervals, won, lost and open deals): what the customers' cut points
+/// are taken over. Part of [`customer_facts`]; alone for the light sweep.
+pub fn purchase_facts(f: &mut Facts, deals: &[DealRow], today: NaiveDate) {
+    use CustomerFact as F;
+    let mut purchase_days: Vec<i64> = Vec::new();
+    let (mut rev12, mut prev12, mut total) = (0i64, 0i64, 0i64);
+    let (mut won12, mut lost12, mut open) = (0u32, 0u32, 0u32);
+    for d in deals {
+        match (d.stage, d.closed_on) {
+            (Stage::Won, Some(on)) => {
+                let ago = days(on, today);
+                purchase_days.push(on.num_days_from_ce() as i64);
+                total += d.amount;
+                if ago < YEAR {
+                    rev12 += d.amount;
+                    won12 += 1;
+                } else if ago < 2 * YEAR {
+                    prev12 += d.amount;
+                }
+            }
+            (Stage::Lost, Some(on)) if days(on, today) < YEAR => lost12 += 1,
+            (s, _) if !s.is_closed() => open += 1,
+            _ => {}
+        }
+    }
+    f.set_num(F::OrdersTotal, purchase_days.len() as f64);
+    f.set_num(F::WonDeals12m, won12.into());
+    f.set_num(F::LostDeals12m, lost12.into());
+    f.set_num(F::OpenDeals, open.into());
+    f.set_num(F::Revenue12m, units(rev12));
+    f.set_num(F::RevenuePrev12m, units(prev12));
+    f.set_num(F::RevenueTotal, units(total));
+    if prev12 > 0 {
+        f.set_num(F::RevenueGrowth, rev12 as f64 / prev12 as f64);
+    }
+    let today_n = today.num_days_from_ce() as i64;
+    if let (Some(first), Some(last)) = (
+        purchase_days.iter().min().copied(),
+        purchase_days.iter().max().copied(),
+    ) {
+        let since_last = (today_n - last).max(0);
+        f.set_num(F::DaysSinceFirstPurchase, (today_n - first).max(0) as f64);
+        f.set_num(F::DaysSinceLastPurchase, since_last as f64);
+        if purchase_days.len() >= 2 {
+            purchase_days.sort_unstable();
+            let mut gaps: Vec<i64> = purchase_days.windows(2).map(|w| w[1] - w[0]).collect();
+            let m = median(&mut gaps);
+            f.set_num(F::MedianPurchaseInterval, m);
+            if m > 0.0 {
+                f.set_num(F::PurchaseGapRatio, since_last as f64 / m);
+            }
+        }
+    }
 }
 
 /// The first day after `after` on which a customer's facts stop moving

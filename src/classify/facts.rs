@@ -216,6 +216,11 @@ impl Facts {
         self.subject
     }
 
+    /// Every fact absent again (a set reused for many records).
+    pub fn clear(&mut self) {
+        self.values.fill(None);
+    }
+
     pub fn get(&self, index: usize) -> Option<&FactValue> {
         self.values.get(index).and_then(Option::as_ref)
     }

@@ -363,7 +363,13 @@ impl Rates {
     /// no rate for it (the amount is left out of sums, never added raw).
     /// A blank currency is the book's.
     pub fn to_book(&self, currency: &str, cents: i64) -> Option<i64> {
-        let c = currency.trim().to_uppercase();
+        let c = currency.trim();
+        // The book's own code, without a copy (a sweep asks this of every
+        // deal): the same test as below for a code in ASCII.
+        if c.is_ascii() && (c.is_empty() || c.eq_ignore_ascii_case(&self.book)) {
+            return Some(cents);
+        }
+        let c = c.to_uppercase();
         if c.is_empty() || c == self.book {
             return Some(cents);
         }
@@ -546,6 +552,13 @@ mod tests {
         assert_eq!(r.to_book("eur", 1_000), Some(7_800));
         assert_eq!(r.to_book("USD", 100), Some(725));
         assert_eq!(r.to_book("GBP", 100), None);
+        // The book's code however written; a blank is the book's too.
+        for own in [" cny ", "Cny", "   ", "\tCNY"] {
+            assert_eq!(r.to_book(own, 1_000), Some(1_000), "{own:?}");
+        }
+        // Not ASCII: no code of the book's, never taken for it.
+        assert_eq!(r.to_book("CNÝ", 1_000), None);
+        assert_eq!(r.to_book("ＣＮＹ", 1_000), None);
         for bad in ["EUR", "EUR=x", "EUR=0", "=7"] {
             let e = Rates::parse("CNY", &[bad.into()]).unwrap_err();
             assert!(e.contains("is not CODE=RATE"), "{e}");

@@ -190,51 +190,123 @@ fn read_customers(conn: &Conn) -> Result<Vec<(i64, CustomerProfile)>> {
     Ok(customers)
 }
 
+/// The columns [`deal_line`] decodes, in order.
+pub(super) const DEAL_COLUMNS: &str =
+    "id, customer_id, campaign_id, stage, closed_on, amount, source,
+     json_array_length(competitors), probability, expected_close, next_step_date,
+     coalesce(moved_at, updated_at), created_at, currency";
+
+/// Deal sources, each distinct text once (`DealLine::source` indexes them).
+#[derive(Default)]
+pub(super) struct Sources {
+    pub names: Vec<String>,
+    ids: super::fast_hash::FastMap<u32>,
+}
+
+impl Sources {
+    fn id(&mut self, src: &str) -> u32 {
+        if let Some(i) = self.ids.get(src) {
+            return *i;
+        }
+        self.names.push(src.to_string());
+        let i = (self.names.len() - 1) as u32;
+        self.ids.insert(src.to_string(), i);
+        i
+    }
+}
+
+/// A deal row selected with [`DEAL_COLUMNS`], as every sweep reads it.
+pub(super) fn deal_line(
+    r: &Row,
+    rates: &crate::domain::Rates,
+    sources: &mut Sources,
+) -> rusqlite::Result<DealLine> {
+    Ok(DealLine {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        campaign_id: r.get(2)?,
+        row: DealRow {
+            stage: stage(str_at(r, 3)?),
+            closed_on: date_at(r, 4)?,
+            // In the book's currency, as in the cascade.
+            amount: rates.to_book(str_at(r, 13)?, r.get(5)?).unwrap_or(0),
+            opened: Some(day_of_timestamp(r, 12)?),
+        },
+        source: sources.id(str_at(r, 6)?),
+        competitors: r.get::<_, Option<i64>>(7)?.unwrap_or(0).max(0) as usize,
+        probability: r.get(8)?,
+        expected_close: date_at(r, 9)?,
+        next_step_date: date_at(r, 10)?,
+        updated: day_of_timestamp(r, 11)?,
+    })
+}
+
 pub(super) fn read_deals(
     conn: &Conn,
     rates: &crate::domain::Rates,
 ) -> Result<(Vec<String>, Vec<DealLine>)> {
-    let mut sources: Vec<String> = Vec::new();
-    let mut source_ids: super::fast_hash::FastMap<u32> = Default::default();
-    let mut stmt = conn.prepare(
-        "SELECT id, customer_id, campaign_id, stage, closed_on, amount, source,
-                json_array_length(competitors), probability, expected_close, next_step_date,
-                coalesce(moved_at, updated_at), created_at, currency
-         FROM opportunities WHERE deleted_at IS NULL",
-    )?;
+    let mut sources = Sources::default();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {DEAL_COLUMNS} FROM opportunities WHERE deleted_at IS NULL"
+    ))?;
     let mut rows = stmt.query([])?;
     let mut deals = Vec::with_capacity(rows_in(conn, "opportunities")?);
     while let Some(r) = rows.next()?.as_ref() {
-        let src = str_at(r, 6)?;
-        let source = match source_ids.get(src) {
-            Some(i) => *i,
-            None => {
-                sources.push(src.to_string());
-                source_ids.insert(src.to_string(), (sources.len() - 1) as u32);
-                (sources.len() - 1) as u32
-            }
-        };
-        deals.push(DealLine {
-            id: r.get(0)?,
-            customer_id: r.get(1)?,
-            campaign_id: r.get(2)?,
-            row: DealRow {
-                stage: stage(str_at(r, 3)?),
-                closed_on: date_at(r, 4)?,
-                // In the book's currency, as in the cascade.
-                amount: rates.to_book(str_at(r, 13)?, r.get(5)?).unwrap_or(0),
-                opened: Some(day_of_timestamp(r, 12)?),
-            },
-            source,
-            competitors: r.get::<_, Option<i64>>(7)?.unwrap_or(0).max(0) as usize,
-            probability: r.get(8)?,
-            expected_close: date_at(r, 9)?,
-            next_step_date: date_at(r, 10)?,
-            updated: day_of_timestamp(r, 11)?,
-        });
+        deals.push(deal_line(r, rates, &mut sources)?);
     }
     drop(rows);
-    Ok((sources, deals))
+    Ok((sources.names, deals))
+}
+
+/// Live deals' purchase figures, `(customer id, row)` in customer order:
+/// what the customers' cut points are taken over. `won_only`: the won
+/// deals alone, from the covering index `opportunities_purchases` (schema
+/// step 11) without reading the deals table; else every live deal, from
+/// the table. The rows carry no open day (the purchase facts do not read
+/// it). SQLite only (the light sweep's).
+pub(super) fn read_purchases(
+    conn: &Conn,
+    rates: &crate::domain::Rates,
+    won_only: bool,
+) -> Result<Vec<(i64, DealRow)>> {
+    let mut out = Vec::new();
+    if won_only {
+        let mut stmt = conn.prepare(
+            "SELECT customer_id, closed_on, amount, currency FROM opportunities
+             INDEXED BY opportunities_purchases WHERE stage = 'won' AND deleted_at IS NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()?.as_ref() {
+            out.push((
+                r.get(0)?,
+                DealRow {
+                    stage: Stage::Won,
+                    closed_on: date_at(r, 1)?,
+                    amount: rates.to_book(str_at(r, 3)?, r.get(2)?).unwrap_or(0),
+                    opened: None,
+                },
+            ));
+        }
+    } else {
+        let mut stmt = conn.prepare(
+            "SELECT customer_id, stage, closed_on, amount, currency FROM opportunities
+             WHERE deleted_at IS NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()?.as_ref() {
+            out.push((
+                r.get(0)?,
+                DealRow {
+                    stage: stage(str_at(r, 1)?),
+                    closed_on: date_at(r, 2)?,
+                    amount: rates.to_book(str_at(r, 4)?, r.get(3)?).unwrap_or(0),
+                    opened: None,
+                },
+            ));
+        }
+    }
+    out.sort_unstable_by_key(|p| p.0);
+    Ok(out)
 }
 
 fn read_touches(conn: &Conn) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
@@ -301,20 +373,42 @@ pub(crate) fn in_parallel<A: Send, B: Send>(
     }
 }
 
-/// What a campaign's deals brought: every live deal counts, as in the
-/// cascade (a deal of a customer in the trash too).
-pub(super) fn campaign_results(deals: &[DealLine]) -> HashMap<i64, CampaignResults> {
+/// What a campaign's deals brought, from `(campaign id, stage, amount)`:
+/// every live deal counts, as in the cascade (a deal of a customer in the
+/// trash too).
+pub(super) fn campaign_results(
+    deals: impl IntoIterator<Item = (i64, Stage, i64)>,
+) -> HashMap<i64, CampaignResults> {
     let mut campaign_results: HashMap<i64, CampaignResults> = HashMap::new();
-    for d in deals {
-        if let Some(c) = d.campaign_id {
-            let e = campaign_results.entry(c).or_default();
-            e.sourced_deals += 1;
-            if d.row.stage == Stage::Won {
-                e.won_revenue += d.row.amount;
-            }
+    for (c, stage, amount) in deals {
+        let e = campaign_results.entry(c).or_default();
+        e.sourced_deals += 1;
+        if stage == Stage::Won {
+            e.won_revenue += amount;
         }
     }
     campaign_results
+}
+
+/// [`campaign_results`] read from the campaigns' own index.
+pub(super) fn read_campaign_results(
+    conn: &Conn,
+    rates: &crate::domain::Rates,
+) -> Result<HashMap<i64, CampaignResults>> {
+    let mut stmt = conn.prepare(
+        "SELECT campaign_id, stage, amount, currency FROM opportunities
+         WHERE campaign_id IS NOT NULL AND deleted_at IS NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut deals = Vec::new();
+    while let Some(r) = rows.next()?.as_ref() {
+        deals.push((
+            r.get(0)?,
+            stage(str_at(r, 1)?),
+            rates.to_book(str_at(r, 3)?, r.get(2)?).unwrap_or(0),
+        ));
+    }
+    Ok(campaign_results(deals))
 }
 
 pub(super) type Catalog = (
@@ -346,7 +440,8 @@ pub(super) fn read_catalog(conn: &Conn, today: NaiveDate) -> Result<Catalog> {
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare(
         "SELECT li.product_id, sum(li.quantity), sum(li.quantity * li.unit_price)
-             FROM line_items li JOIN opportunities o ON o.id = li.opportunity_id
+             FROM opportunities o INDEXED BY opportunities_purchases
+             JOIN line_items li ON li.opportunity_id = o.id
              WHERE o.stage = 'won' AND o.deleted_at IS NULL AND o.closed_on > ?1
              GROUP BY li.product_id",
     )?;
@@ -393,7 +488,11 @@ impl Book {
             |c| Ok((read_deals(c, rates)?, read_touches(c)?)),
             read_customers,
         )?;
-        let campaign_results = campaign_results(&deals);
+        let campaign_results = campaign_results(
+            deals
+                .iter()
+                .filter_map(|d| Some((d.campaign_id?, d.row.stage, d.row.amount))),
+        );
         // Deals of a customer in the trash keep their tags, as in the cascade.
         deals.retain(|d| {
             customers

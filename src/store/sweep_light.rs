@@ -33,6 +33,10 @@ use rusqlite::OptionalExtension;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
+/// The light sweep's page cache, in KiB: room for the pages a day's
+/// writes touch at 1M customers (about 12,000).
+const LIGHT_CACHE_KB: i64 = 65_536;
+
 /// `classify_state` key: the stamp of the last sweep that kept the due days.
 pub(super) const LIGHT_BASE_KEY: &str = "light_base";
 /// `classify_state` key: the cut points of that sweep (a cascade on a small
@@ -62,6 +66,17 @@ pub(super) fn light_base(
     today: NaiveDate,
 ) -> Result<Option<LightBase>> {
     if conn.sqlite().is_none() || !due::light_supported(rules) {
+        return Ok(None);
+    }
+    // Its indexes (schema step 11), unless dropped by hand: without them
+    // it would read whole tables.
+    let indexes: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index'
+         AND name IN ('opportunities_purchases', 'classify_due_day')",
+        [],
+        |r| r.get(0),
+    )?;
+    if indexes != 2 {
         return Ok(None);
     }
     // The last sweep kept the due days: it is the last sweep there was,
@@ -117,24 +132,36 @@ fn forget_dues(conn: &Conn, kind: Kind, ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
-/// Ids of `kind` due on `today` (a write's '' included), and how many are
-/// not. One pass over the narrow table (no index on the day: every sweep
-/// rewrites many days, and an index in day order costs far more to keep
-/// than reading the table).
-fn due_ids(conn: &Conn, kind: Kind, today: NaiveDate) -> Result<(Vec<i64>, usize)> {
+/// Ids of `kind` due on `today` (a write's '' included), sorted: a range
+/// of the due days' index by day (schema step 11, which leaves out
+/// "never").
+fn due_ids(conn: &Conn, kind: Kind, today: NaiveDate) -> Result<Vec<i64>> {
     let today = today.format("%Y-%m-%d").to_string();
-    let mut stmt =
-        conn.prepare("SELECT record_id, due_on FROM classify_due WHERE record_kind = ?1")?;
-    let mut rows = stmt.query([kind.as_str()])?;
-    let (mut due, mut later) = (Vec::new(), 0usize);
-    while let Some(r) = rows.next()?.as_ref() {
-        if book::str_at(r, 1)? <= today.as_str() {
-            due.push(r.get(0)?);
-        } else {
-            later += 1;
-        }
-    }
-    Ok((due, later))
+    let mut stmt = conn.prepare(
+        "SELECT record_id FROM classify_due INDEXED BY classify_due_day
+         WHERE record_kind = ?1 AND due_on <= ?2 AND due_on < '9999'",
+    )?;
+    let mut ids: Vec<i64> = stmt
+        .query_map(rusqlite::params![kind.as_str(), today], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// How many records a full sweep would evaluate: live customers, and live
+/// deals of live customers. From the tables' counts and their trash (no
+/// table is read).
+fn live_counts(conn: &Conn) -> Result<(usize, usize)> {
+    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let customers = count("SELECT count(*) FROM customers")?
+        - count("SELECT count(*) FROM customers WHERE deleted_at IS NOT NULL")?;
+    let deals = count("SELECT count(*) FROM opportunities")?
+        - count("SELECT count(*) FROM opportunities WHERE deleted_at IS NOT NULL")?
+        - count(
+            "SELECT count(*) FROM opportunities WHERE deleted_at IS NULL
+             AND customer_id IN (SELECT id FROM customers WHERE deleted_at IS NOT NULL)",
+        )?;
+    Ok((customers.max(0) as usize, deals.max(0) as usize))
 }
 
 fn stored_set(conn: &Conn, kind: Kind, id: i64) -> Result<Option<String>> {
@@ -198,6 +225,43 @@ fn customer_touches(conn: &Conn, id: i64) -> Result<Vec<TouchRow>> {
     Ok(out.into_iter().map(|t| t.2).collect())
 }
 
+/// A customer's live deals in id order, as the full sweep reads them.
+fn customer_deals(
+    conn: &Conn,
+    id: i64,
+    rates: &crate::domain::Rates,
+    sources: &mut book::Sources,
+) -> Result<Vec<DealRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM opportunities WHERE customer_id = ?1 AND deleted_at IS NULL ORDER BY id",
+        book::DEAL_COLUMNS
+    ))?;
+    let mut rows = stmt.query([id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()?.as_ref() {
+        out.push(book::deal_line(r, rates, sources)?.row);
+    }
+    Ok(out)
+}
+
+/// A live deal, as the full sweep reads it.
+fn deal_line(
+    conn: &Conn,
+    id: i64,
+    rates: &crate::domain::Rates,
+    sources: &mut book::Sources,
+) -> Result<Option<DealLine>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM opportunities WHERE id = ?1 AND deleted_at IS NULL",
+        book::DEAL_COLUMNS
+    ))?;
+    let mut rows = stmt.query([id])?;
+    Ok(match rows.next()?.as_ref() {
+        Some(r) => Some(book::deal_line(r, rates, sources)?),
+        None => None,
+    })
+}
+
 /// A live deal's profile, as the full sweep builds it.
 fn deal_profile(conn: &Conn, d: &DealLine, sources: &[String]) -> Result<OpportunityProfile> {
     let industry: String = conn
@@ -229,6 +293,70 @@ fn deal_profile(conn: &Conn, d: &DealLine, sources: &[String]) -> Result<Opportu
         industry,
         last_touch,
     })
+}
+
+/// Records read for evaluation, with the ids found gone (no longer live).
+struct Read<T> {
+    records: Vec<(i64, Option<String>, T)>,
+    gone: Vec<i64>,
+}
+
+type CustomerRec = (CustomerProfile, Vec<DealRow>, Vec<TouchRow>);
+
+enum Records {
+    Customers(Read<CustomerRec>, Read<CustomerRec>),
+    Deals(Read<OpportunityProfile>),
+}
+
+/// The customers `ids`, as the full sweep reads them, with stored sets.
+fn read_customers(
+    conn: &Conn,
+    ids: &[i64],
+    rates: &crate::domain::Rates,
+) -> Result<Read<CustomerRec>> {
+    let mut sources = book::Sources::default();
+    let mut out = Read {
+        records: Vec::with_capacity(ids.len()),
+        gone: Vec::new(),
+    };
+    for &id in ids {
+        let Some(profile) = customer_profile(conn, id)? else {
+            out.gone.push(id);
+            continue;
+        };
+        let deals = customer_deals(conn, id, rates, &mut sources)?;
+        let touches = customer_touches(conn, id)?;
+        let before = stored_set(conn, Kind::Customer, id)?;
+        out.records.push((id, before, (profile, deals, touches)));
+    }
+    Ok(out)
+}
+
+/// The deals `ids`, as the full sweep reads them, with stored sets (a
+/// deal of a customer in the trash keeps its tags: gone here).
+fn read_deals(
+    conn: &Conn,
+    ids: &[i64],
+    trashed: &[i64],
+    rates: &crate::domain::Rates,
+) -> Result<Read<OpportunityProfile>> {
+    let mut sources = book::Sources::default();
+    let mut out = Read {
+        records: Vec::with_capacity(ids.len()),
+        gone: Vec::new(),
+    };
+    for &id in ids {
+        let deal = deal_line(conn, id, rates, &mut sources)?
+            .filter(|d| trashed.binary_search(&d.customer_id).is_err());
+        let Some(deal) = deal else {
+            out.gone.push(id);
+            continue;
+        };
+        let profile = deal_profile(conn, &deal, &sources.names)?;
+        let before = stored_set(conn, Kind::Opportunity, id)?;
+        out.records.push((id, before, profile));
+    }
+    Ok(out)
 }
 
 /// One record to evaluate: its facts today and a way to its due day.
@@ -325,6 +453,9 @@ pub(super) fn sweep(
     report: &mut SweepReport,
 ) -> Result<Option<CutPoints>> {
     let dry_run = report.dry_run;
+    // Room for every page the day's writes touch (spilled to the log before
+    // the commit, a page is written there again with each later change).
+    tx.pragma_update(None, "cache_size", -LIGHT_CACHE_KB)?;
     let mut phase = Instant::now();
     let mut phases: BTreeMap<String, u128> = BTreeMap::new();
     let mut lap = |name: &str, phase: &mut Instant| {
@@ -332,15 +463,27 @@ pub(super) fn sweep(
         *phase = Instant::now();
     };
     let rates = rules.rates();
+    let needed = rules.percentiles_needed(Subject::Customer);
+    let mut facts: Vec<usize> = needed.iter().map(|n| n.0).collect();
+    facts.dedup();
+    // The default rules take percentiles of won deals' figures alone.
+    let won_only = !facts.iter().any(|f| {
+        compute::FACTS_OF_OPEN_AND_LOST_DEALS
+            .iter()
+            .any(|o| usize::from(*o) == *f)
+    });
 
-    // Every live deal (the customers' cut points are taken over them),
-    // while a second reader takes the rest: both see the book as this
-    // transaction does (it holds the write lock and has written nothing).
+    // The deals' purchase figures (the customers' cut points are taken
+    // over them) on a second reader while this connection takes the rest:
+    // both see the book as this transaction does (it holds the write lock
+    // and has written nothing yet).
     type Rest = (
         Vec<i64>,
         super::book::Catalog,
-        (Vec<i64>, usize),
-        (Vec<i64>, usize),
+        HashMap<i64, compute::CampaignResults>,
+        Vec<i64>,
+        Vec<i64>,
+        (usize, usize),
     );
     let rest = |c: &Conn| -> Result<Rest> {
         let mut stmt = c.prepare("SELECT id FROM customers WHERE deleted_at IS NOT NULL")?;
@@ -351,57 +494,65 @@ pub(super) fn sweep(
         Ok((
             trashed,
             book::read_catalog(c, today)?,
+            book::read_campaign_results(c, &rates)?,
             due_ids(c, Kind::Customer, today)?,
             due_ids(c, Kind::Opportunity, today)?,
+            live_counts(c)?,
         ))
     };
-    let (rest, (sources, mut deals)) =
-        book::in_parallel(tx, path, rest, |c| book::read_deals(c, &rates))?;
+    let (mut purchases, rest) = book::in_parallel(
+        tx,
+        path,
+        |c| book::read_purchases(c, &rates, won_only),
+        rest,
+    )?;
     let (
         trashed,
         (products, product_sales, campaigns),
-        (due_customers, later_customers),
-        (due_deals, later_deals),
+        campaign_results,
+        due_customers,
+        due_deals,
+        (live_customers, live_deals),
     ) = rest;
-    let campaign_results = book::campaign_results(&deals);
-    deals.retain(|d| trashed.binary_search(&d.customer_id).is_err());
-    deals.sort_unstable_by_key(|d| (d.customer_id, d.id));
-    let deal_rows: Vec<DealRow> = deals.iter().map(|d| d.row).collect();
-    // Customers with deals: id and their deals' range.
+    purchases.retain(|(c, _)| trashed.binary_search(c).is_err());
+    let deal_rows: Vec<DealRow> = purchases.iter().map(|p| p.1).collect();
+    // Customers with such deals: id and their rows' range.
     let mut buyers: Vec<(i64, std::ops::Range<usize>)> = Vec::new();
-    for (i, d) in deals.iter().enumerate() {
+    for (i, (customer, _)) in purchases.iter().enumerate() {
         match buyers.last_mut() {
-            Some((id, r)) if *id == d.customer_id => r.end = i + 1,
-            _ => buyers.push((d.customer_id, i..i + 1)),
+            Some((id, r)) if id == customer => r.end = i + 1,
+            _ => buyers.push((*customer, i..i + 1)),
         }
     }
+    drop(purchases);
     lap("read", &mut phase);
 
     // The day's cut points: products and campaigns as in the full sweep,
     // customers from their deals (the facts percentiles are taken of).
     let catalog = catalog_populations(&products, &product_sales, &campaigns, &campaign_results);
     let mut cuts = cut_points(rules, &catalog, today);
-    let needed = rules.percentiles_needed(Subject::Customer);
-    let mut facts: Vec<usize> = needed.iter().map(|n| n.0).collect();
-    facts.dedup();
     let w = facts.len();
-    let empty = CustomerProfile::default();
     // Per buyer: the needed facts today, then on the last sweep's day.
     let mut values = vec![f64::NAN; buyers.len() * 2 * w];
     if w > 0 {
         values
             .par_chunks_mut(2 * w)
             .zip(buyers.par_iter())
-            .for_each(|(row, (_, r))| {
-                let rows = &deal_rows[r.clone()];
-                let now = compute::customer_facts(&empty, rows, &[], today);
-                let then = compute::customer_facts(&empty, rows, &[], base.day);
-                for (k, &f) in facts.iter().enumerate() {
-                    row[k] = now.num(f).unwrap_or(f64::NAN);
-                    row[w + k] = then.num(f).unwrap_or(f64::NAN);
-                }
-            });
+            .for_each_init(
+                || Facts::new(Subject::Customer),
+                |f, (row, (_, r))| {
+                    let rows = &deal_rows[r.clone()];
+                    for (at, day) in [(0, today), (w, base.day)] {
+                        f.clear();
+                        compute::purchase_facts(f, rows, day);
+                        for (k, &fact) in facts.iter().enumerate() {
+                            row[at + k] = f.num(fact).unwrap_or(f64::NAN);
+                        }
+                    }
+                },
+            );
     }
+    drop(deal_rows);
     for (k, &fact) in facts.iter().enumerate() {
         let mut column: Vec<f64> = values
             .chunks(2 * w)
@@ -410,118 +561,119 @@ pub(super) fn sweep(
             .collect();
         cuts.add_values(Subject::Customer, fact, &needed, &mut column);
     }
-    // A floor coming into or out of force changes every record's test.
+    // A floor coming into or out of force changes every record's test,
+    // and a cut point coming or going every record's standing (the
+    // customers without such deals are not looked at below).
     let floors_moved = [Subject::Customer, Subject::Opportunity]
         .into_iter()
         .any(|s| {
-            rules
-                .percentiles_needed(s)
-                .iter()
-                .any(|(f, _)| base.cuts.too_few(s, *f) != cuts.too_few(s, *f))
+            rules.percentiles_needed(s).iter().any(|&(f, p)| {
+                base.cuts.too_few(s, f) != cuts.too_few(s, f)
+                    || base.cuts.get(s, f, p).is_some() != cuts.get(s, f, p).is_some()
+            })
         });
     if floors_moved {
         return Ok(None);
     }
     // Customers whose values stand elsewhere against the cut points.
     let at = |v: f64| (!v.is_nan()).then_some(v);
+    let tests: Vec<(usize, Option<f64>, Option<f64>)> = needed
+        .iter()
+        .map(|&(fact, p)| {
+            (
+                facts.iter().position(|f| *f == fact).unwrap_or(0),
+                base.cuts.get(Subject::Customer, fact, p),
+                cuts.get(Subject::Customer, fact, p),
+            )
+        })
+        .collect();
     let moved: Vec<i64> = buyers
         .par_iter()
         .enumerate()
         .filter(|(_, (id, _))| due_customers.binary_search(id).is_err())
         .filter(|(j, _)| {
             let row = &values[j * 2 * w..(j + 1) * 2 * w];
-            needed.iter().any(|&(fact, p)| {
-                let k = facts.iter().position(|f| *f == fact).unwrap_or(0);
-                due::standing(at(row[w + k]), base.cuts.get(Subject::Customer, fact, p))
-                    != due::standing(at(row[k]), cuts.get(Subject::Customer, fact, p))
+            tests.iter().any(|&(k, then, now)| {
+                due::standing(at(row[w + k]), then) != due::standing(at(row[k]), now)
             })
         })
         .map(|(_, (id, _))| *id)
         .collect();
     drop(values);
+    drop(buyers);
     lap("cut points", &mut phase);
 
-    // The customers to evaluate, read record by record.
+    // The customers and deals to evaluate, read record by record, on two
+    // connections (nothing is written before both kinds are read).
     let mut ids: Vec<i64> = due_customers.iter().chain(&moved).copied().collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut gone: Vec<i64> = Vec::new();
-    type CustomerRec = (CustomerProfile, std::ops::Range<usize>, Vec<TouchRow>);
-    let mut records: Vec<(i64, Option<String>, CustomerRec)> = Vec::with_capacity(ids.len());
-    for &id in &ids {
-        let Some(profile) = customer_profile(tx, id)? else {
-            gone.push(id);
-            continue;
-        };
-        let range = buyers
-            .binary_search_by_key(&id, |b| b.0)
-            .map(|j| buyers[j].1.clone())
-            .unwrap_or(0..0);
-        let touches = customer_touches(tx, id)?;
-        let before = stored_set(tx, Kind::Customer, id)?;
-        records.push((id, before, (profile, range, touches)));
-    }
+    // A customer costs about 5/3 of a deal to read: the reader takes the
+    // deals and as many customers as leave both sides even.
+    let (first, second) = ids.split_at(ids.len().saturating_sub(due_deals.len() * 3 / 5) / 2);
+    let ((customers, deals), more) = book::in_parallel(
+        tx,
+        path,
+        |c| {
+            Ok((
+                read_customers(c, first, &rates)?,
+                read_deals(c, &due_deals, &trashed, &rates)?,
+            ))
+        },
+        |c| read_customers(c, second, &rates),
+    )?;
     lap("read", &mut phase);
-    let evaluated = records.len();
-    let judged = evaluate(
-        rules,
-        &cuts,
-        Subject::Customer,
-        records,
-        |(p, r, t), day| compute::customer_facts(p, &deal_rows[r.clone()], t, day),
-        |(_, r, t), after| compute::customer_next_kink(&deal_rows[r.clone()], t, after),
-        today,
-    );
-    lap("evaluate", &mut phase);
-    let dues = write_judged(tx, Kind::Customer, &judged, dry_run, now, report)?;
-    drop(judged);
-    if !dry_run {
-        write_dues(tx, Kind::Customer, &dues)?;
-        forget_dues(tx, Kind::Customer, &gone)?;
-    }
-    report.evaluated.insert("customer".into(), evaluated);
-    report.skipped.insert(
-        "customer".into(),
-        later_customers.saturating_sub(moved.len()),
-    );
-    lap("write", &mut phase);
 
-    // The deals due.
-    let mut by_id: Vec<(i64, usize)> = deals.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
-    by_id.sort_unstable();
-    let mut gone: Vec<i64> = Vec::new();
-    let mut records: Vec<(i64, Option<String>, OpportunityProfile)> = Vec::new();
-    for &id in &due_deals {
-        let Ok(j) = by_id.binary_search_by_key(&id, |b| b.0) else {
-            gone.push(id);
-            continue;
+    for (kind, live, records) in [
+        (
+            Kind::Customer,
+            live_customers,
+            Records::Customers(customers, more),
+        ),
+        (Kind::Opportunity, live_deals, Records::Deals(deals)),
+    ] {
+        let (judged, gone) = match records {
+            Records::Customers(mut a, b) => {
+                a.records.extend(b.records);
+                a.gone.extend(b.gone);
+                let judged = evaluate(
+                    rules,
+                    &cuts,
+                    Subject::Customer,
+                    a.records,
+                    |(p, d, t), day| compute::customer_facts(p, d, t, day),
+                    |(_, d, t), after| compute::customer_next_kink(d, t, after),
+                    today,
+                );
+                (judged, a.gone)
+            }
+            Records::Deals(d) => {
+                let judged = evaluate(
+                    rules,
+                    &cuts,
+                    Subject::Opportunity,
+                    d.records,
+                    compute::opportunity_facts,
+                    compute::opportunity_next_kink,
+                    today,
+                );
+                (judged, d.gone)
+            }
         };
-        let profile = deal_profile(tx, &deals[by_id[j].1], &sources)?;
-        let before = stored_set(tx, Kind::Opportunity, id)?;
-        records.push((id, before, profile));
+        lap("evaluate", &mut phase);
+        let dues = write_judged(tx, kind, &judged, dry_run, now, report)?;
+        if !dry_run {
+            write_dues(tx, kind, &dues)?;
+            forget_dues(tx, kind, &gone)?;
+        }
+        report
+            .evaluated
+            .insert(kind.as_str().to_string(), judged.len());
+        report
+            .skipped
+            .insert(kind.as_str().to_string(), live.saturating_sub(judged.len()));
+        lap("write", &mut phase);
     }
-    drop(by_id);
-    lap("read", &mut phase);
-    let evaluated = records.len();
-    let judged = evaluate(
-        rules,
-        &cuts,
-        Subject::Opportunity,
-        records,
-        compute::opportunity_facts,
-        compute::opportunity_next_kink,
-        today,
-    );
-    lap("evaluate", &mut phase);
-    let dues = write_judged(tx, Kind::Opportunity, &judged, dry_run, now, report)?;
-    drop(judged);
-    if !dry_run {
-        write_dues(tx, Kind::Opportunity, &dues)?;
-        forget_dues(tx, Kind::Opportunity, &gone)?;
-    }
-    report.evaluated.insert("opportunity".into(), evaluated);
-    report.skipped.insert("opportunity".into(), later_deals);
-    lap("write", &mut phase);
 
     // Products and campaigns: all of them.
     for pop in &catalog {

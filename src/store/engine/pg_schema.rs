@@ -266,6 +266,13 @@ CREATE TABLE classify_due (
 );
 CREATE INDEX activities_campaigns ON activities(id) WHERE kind = 'campaign';
 "#,
+    // 11: the light sweep's indexes (see schema.rs, step 11); the same
+    // indexes keep both engines' schemas alike.
+    r#"
+CREATE INDEX opportunities_purchases ON opportunities(closed_on, customer_id, amount, currency)
+    WHERE stage = 'won' AND deleted_at IS NULL;
+CREATE INDEX classify_due_day ON classify_due(record_kind, due_on) WHERE due_on < '9999';
+"#,
 ];
 
 /// What the store's shared SQL spelling needs on PostgreSQL besides the
