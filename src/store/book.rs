@@ -269,42 +269,27 @@ pub(super) fn read_purchases(
     rates: &crate::domain::Rates,
     won_only: bool,
 ) -> Result<Vec<(i64, DealRow)>> {
-    let mut out = Vec::new();
-    if won_only {
-        let mut stmt = conn.prepare(
-            "SELECT customer_id, closed_on, amount, currency FROM opportunities
-             INDEXED BY opportunities_purchases WHERE stage = 'won' AND deleted_at IS NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()?.as_ref() {
-            out.push((
-                r.get(0)?,
-                DealRow {
-                    stage: Stage::Won,
-                    closed_on: date_at(r, 1)?,
-                    amount: rates.to_book(str_at(r, 3)?, r.get(2)?).unwrap_or(0),
-                    opened: None,
-                },
-            ));
-        }
+    let mut stmt = conn.prepare(if won_only {
+        "SELECT customer_id, 'won', closed_on, amount, currency FROM opportunities
+         INDEXED BY opportunities_purchases WHERE stage = 'won' AND deleted_at IS NULL"
     } else {
-        let mut stmt = conn.prepare(
-            "SELECT customer_id, stage, closed_on, amount, currency FROM opportunities
-             WHERE deleted_at IS NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()?.as_ref() {
-            out.push((
-                r.get(0)?,
-                DealRow {
-                    stage: stage(str_at(r, 1)?),
-                    closed_on: date_at(r, 2)?,
-                    amount: rates.to_book(str_at(r, 4)?, r.get(3)?).unwrap_or(0),
-                    opened: None,
-                },
-            ));
-        }
+        "SELECT customer_id, stage, closed_on, amount, currency FROM opportunities
+         WHERE deleted_at IS NULL"
+    })?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()?.as_ref() {
+        out.push((
+            r.get(0)?,
+            DealRow {
+                stage: stage(str_at(r, 1)?),
+                closed_on: date_at(r, 2)?,
+                amount: rates.to_book(str_at(r, 4)?, r.get(3)?).unwrap_or(0),
+                opened: None,
+            },
+        ));
     }
+    drop(rows);
     out.sort_unstable_by_key(|p| p.0);
     Ok(out)
 }

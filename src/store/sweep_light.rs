@@ -225,41 +225,25 @@ fn customer_touches(conn: &Conn, id: i64) -> Result<Vec<TouchRow>> {
     Ok(out.into_iter().map(|t| t.2).collect())
 }
 
-/// A customer's live deals in id order, as the full sweep reads them.
-fn customer_deals(
+/// Live deals whose `key` column is `id`, in id order, as the full sweep
+/// reads them.
+fn deal_lines(
     conn: &Conn,
+    key: &str,
     id: i64,
     rates: &crate::domain::Rates,
     sources: &mut book::Sources,
-) -> Result<Vec<DealRow>> {
+) -> Result<Vec<DealLine>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM opportunities WHERE customer_id = ?1 AND deleted_at IS NULL ORDER BY id",
+        "SELECT {} FROM opportunities WHERE {key} = ?1 AND deleted_at IS NULL ORDER BY id",
         book::DEAL_COLUMNS
     ))?;
     let mut rows = stmt.query([id])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()?.as_ref() {
-        out.push(book::deal_line(r, rates, sources)?.row);
+        out.push(book::deal_line(r, rates, sources)?);
     }
     Ok(out)
-}
-
-/// A live deal, as the full sweep reads it.
-fn deal_line(
-    conn: &Conn,
-    id: i64,
-    rates: &crate::domain::Rates,
-    sources: &mut book::Sources,
-) -> Result<Option<DealLine>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM opportunities WHERE id = ?1 AND deleted_at IS NULL",
-        book::DEAL_COLUMNS
-    ))?;
-    let mut rows = stmt.query([id])?;
-    Ok(match rows.next()?.as_ref() {
-        Some(r) => Some(book::deal_line(r, rates, sources)?),
-        None => None,
-    })
 }
 
 /// A live deal's profile, as the full sweep builds it.
@@ -301,6 +285,15 @@ struct Read<T> {
     gone: Vec<i64>,
 }
 
+impl<T> Read<T> {
+    fn with_capacity(n: usize) -> Self {
+        Read {
+            records: Vec::with_capacity(n),
+            gone: Vec::new(),
+        }
+    }
+}
+
 type CustomerRec = (CustomerProfile, Vec<DealRow>, Vec<TouchRow>);
 
 enum Records {
@@ -315,16 +308,16 @@ fn read_customers(
     rates: &crate::domain::Rates,
 ) -> Result<Read<CustomerRec>> {
     let mut sources = book::Sources::default();
-    let mut out = Read {
-        records: Vec::with_capacity(ids.len()),
-        gone: Vec::new(),
-    };
+    let mut out = Read::with_capacity(ids.len());
     for &id in ids {
         let Some(profile) = customer_profile(conn, id)? else {
             out.gone.push(id);
             continue;
         };
-        let deals = customer_deals(conn, id, rates, &mut sources)?;
+        let deals = deal_lines(conn, "customer_id", id, rates, &mut sources)?
+            .into_iter()
+            .map(|d| d.row)
+            .collect();
         let touches = customer_touches(conn, id)?;
         let before = stored_set(conn, Kind::Customer, id)?;
         out.records.push((id, before, (profile, deals, touches)));
@@ -341,12 +334,10 @@ fn read_deals(
     rates: &crate::domain::Rates,
 ) -> Result<Read<OpportunityProfile>> {
     let mut sources = book::Sources::default();
-    let mut out = Read {
-        records: Vec::with_capacity(ids.len()),
-        gone: Vec::new(),
-    };
+    let mut out = Read::with_capacity(ids.len());
     for &id in ids {
-        let deal = deal_line(conn, id, rates, &mut sources)?
+        let deal = deal_lines(conn, "id", id, rates, &mut sources)?
+            .pop()
             .filter(|d| trashed.binary_search(&d.customer_id).is_err());
         let Some(deal) = deal else {
             out.gone.push(id);
