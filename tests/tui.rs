@@ -546,3 +546,37 @@ fn the_status_line_leads_with_the_important_change_and_h_shows_the_log() {
     h.key(KeyCode::Char('j'));
     assert!(!h.app.messages_open, "any key closes");
 }
+
+/// The rows of a `TestBackend` screen, without its quotes and notes.
+fn screen_rows(screen: &str) -> Vec<&str> {
+    screen
+        .lines()
+        .map(|l| l.get(1..l.rfind('"').unwrap_or(l.len())).unwrap_or(""))
+        .collect()
+}
+
+#[test]
+fn a_message_wider_than_the_screen_wraps_instead_of_being_cut() {
+    let mut h = Harness::open(seeded(), 80, 24);
+    // "Mine / team" on a local book: a message longer than 80 columns.
+    h.act(Action::ToggleMine);
+    let status = h.status();
+    assert!(status.chars().count() > 80, "{status}");
+    let screen = h.screen();
+    let rows = screen_rows(&screen);
+    let (first, last) = (rows[rows.len() - 2], rows[rows.len() - 1]);
+    let words: Vec<&str> = status.split(' ').collect();
+    // It starts on the row above the last and ends on the last, whole.
+    assert!(first.starts_with(words[0]), "{screen}");
+    assert!(
+        last.trim_end().ends_with(words[words.len() - 1]),
+        "{screen}"
+    );
+    // The list gave up a row for it and kept its frame.
+    assert!(rows[rows.len() - 3].starts_with('└'), "{screen}");
+    // Once the message goes, the key hints take one row again.
+    h.key(KeyCode::Down);
+    let screen = h.screen();
+    let rows = screen_rows(&screen);
+    assert!(rows[rows.len() - 2].starts_with('└'), "{screen}");
+}

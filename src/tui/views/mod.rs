@@ -25,10 +25,12 @@ use ratatui::Frame;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
+    let message = status_message(app, frame.area().width);
+    let rows = message.as_ref().map_or(1, |m| m.len().max(1) as u16);
     let [tabs, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(rows),
     ])
     .areas(frame.area());
     draw_tabs(frame, app, tabs);
@@ -39,7 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Tab::Products => tab_views::draw_products(frame, app, body),
         Tab::Activities => tab_views::draw_activities(frame, app, body),
     }
-    draw_status(frame, app, status);
+    draw_status(frame, app, message, status);
     if let Some(modal) = &app.modal {
         draw_modal(frame, app, modal, body);
     }
@@ -98,23 +100,42 @@ pub(crate) fn tab_title(tab: Tab) -> String {
     })
 }
 
-fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
+/// The status message (not while a tab's search owns the line) in lines
+/// of the screen's width: a message wider than the screen wraps onto up to
+/// three rows instead of being cut.
+fn status_message(app: &App, width: u16) -> Option<Vec<String>> {
+    if matches!(
+        app.search.mode,
+        Some(crate::tui::search::SearchMode::Tab(_))
+    ) {
+        return None;
+    }
+    let s = app.status.as_ref()?;
+    let mut lines = help::wrap(&clean(&s.text), usize::from(width.max(1)));
+    lines.truncate(3);
+    Some(lines)
+}
+
+fn draw_status(frame: &mut Frame, app: &App, message: Option<Vec<String>>, area: Rect) {
     let t = &app.theme;
-    let line = match &app.status {
+    let lines = match (message, &app.status) {
+        (Some(lines), Some(s)) => {
+            let style = if s.error { t.error() } else { t.ok() };
+            lines
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, style)))
+                .collect()
+        }
         _ if matches!(
             app.search.mode,
             Some(crate::tui::search::SearchMode::Tab(_))
         ) =>
         {
-            search::status_line(app).unwrap_or_default()
+            vec![search::status_line(app).unwrap_or_default()]
         }
-        Some(s) => Line::from(Span::styled(
-            clean(&s.text),
-            if s.error { t.error() } else { t.ok() },
-        )),
-        None => Line::from(Span::styled(hint(app), t.dim())),
+        _ => vec![Line::from(Span::styled(hint(app), t.dim()))],
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The keys worth knowing on the current screen, read from the key map so
