@@ -62,7 +62,7 @@ fn a_won_deal_retags_its_customer_in_the_terminal_ui() {
     s.send("fastest delivery");
     s.send("\r");
     let text = s.screen.wait_for("Saved deal 黄丽 lab equipment");
-    let status = text.lines().last().unwrap_or("").to_string();
+    let status = support::pty::status_of(&text);
     assert!(status.contains("黄丽 "), "{status}");
     assert!(status.contains("lifecycle: – → new"), "{status}");
     assert!(status.contains("value: "), "{status}");

@@ -38,6 +38,23 @@ impl Screen {
     }
 }
 
+/// The status line of a screen's text: the rows under the lists' bottom
+/// frame (a message wider than the screen wraps onto up to three), joined
+/// by the spaces they were broken at.
+pub fn status_of(text: &str) -> String {
+    let rows: Vec<&str> = text.lines().collect();
+    let first = rows
+        .iter()
+        .rposition(|l| l.trim_start().starts_with('└'))
+        .map_or(rows.len().saturating_sub(1), |i| i + 1);
+    rows[first.min(rows.len())..]
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub struct Session {
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     keys: Option<Box<dyn Write + Send>>,
