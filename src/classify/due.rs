@@ -57,11 +57,7 @@ impl Thresholds {
     pub fn of(rules: &RuleSet, subject: Subject) -> Thresholds {
         let mut out = Vec::new();
         for dim in rules.dimensions(subject) {
-            let conds = dim
-                .only_if
-                .iter()
-                .chain(dim.rules.iter().flat_map(|r| &r.when));
-            for c in conds {
+            for c in dim.conditions() {
                 if subject.fact_is_text(c.fact) {
                     continue;
                 }

@@ -190,6 +190,13 @@ pub struct Dimension {
 }
 
 impl Dimension {
+    /// Every condition of the dimension: its guard's, then its rules'.
+    pub(crate) fn conditions(&self) -> impl Iterator<Item = &Condition> {
+        self.only_if
+            .iter()
+            .chain(self.rules.iter().flat_map(|r| &r.when))
+    }
+
     /// Whether the rules can give this dimension `value`. A dimension whose
     /// value is built from facts (a city, an industry) takes any value.
     pub fn allows(&self, value: &str) -> bool {
@@ -498,11 +505,7 @@ impl RuleSet {
     pub fn percentiles_needed(&self, subject: Subject) -> Vec<(usize, u8)> {
         let mut out = Vec::new();
         for dim in self.dimensions(subject) {
-            let conds = dim
-                .only_if
-                .iter()
-                .chain(dim.rules.iter().flat_map(|r| &r.when));
-            for c in conds {
+            for c in dim.conditions() {
                 if let Rhs::Percentile(p) = c.rhs {
                     out.push((c.fact, p));
                 }

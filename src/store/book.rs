@@ -27,6 +27,30 @@ pub(crate) struct DealLine {
     pub updated: NaiveDate,
 }
 
+impl DealLine {
+    /// The deal's profile for the rules: `sources` as the line was read
+    /// with, its customer's industry, its latest touch.
+    pub(crate) fn profile(
+        &self,
+        sources: &[String],
+        industry: String,
+        last_touch: Option<NaiveDate>,
+    ) -> OpportunityProfile {
+        OpportunityProfile {
+            stage: self.row.stage,
+            amount: self.row.amount,
+            source: sources[self.source as usize].clone(),
+            competitors: self.competitors,
+            probability: self.probability,
+            expected_close: self.expected_close,
+            next_step_date: self.next_step_date,
+            updated: self.updated,
+            industry,
+            last_touch,
+        }
+    }
+}
+
 pub(crate) struct Book {
     /// Live customers by id.
     pub customers: Vec<(i64, CustomerProfile)>,
@@ -141,7 +165,7 @@ type Keyed = Vec<(i64, NaiveDate, i64, TouchRow)>;
 /// Each distinct text once: a million customers share a few hundred
 /// countries, cities, industries and sources.
 #[derive(Default)]
-struct Interner(super::fast_hash::FastMap<Arc<str>>);
+pub(super) struct Interner(super::fast_hash::FastMap<Arc<str>>);
 
 impl Interner {
     fn text(&mut self, r: &Row, i: usize) -> rusqlite::Result<Arc<str>> {
@@ -163,29 +187,39 @@ fn rows_in(conn: &Conn, table: &str) -> Result<usize> {
     Ok(n.max(0) as usize)
 }
 
+/// The columns [`customer_profile`] decodes, in order.
+pub(super) const PROFILE_COLUMNS: &str =
+    "kind, country, province, city, industry, source, size, created_at";
+
+/// A customer's profile, selected with [`PROFILE_COLUMNS`] from column `at`
+/// on, as every sweep reads it.
+pub(super) fn customer_profile(
+    r: &Row,
+    at: usize,
+    texts: &mut Interner,
+) -> rusqlite::Result<CustomerProfile> {
+    Ok(CustomerProfile {
+        kind: str_at(r, at)?.parse().unwrap_or_default(),
+        country: texts.text(r, at + 1)?,
+        province: texts.text(r, at + 2)?,
+        city: texts.text(r, at + 3)?,
+        industry: texts.text(r, at + 4)?,
+        source: texts.text(r, at + 5)?,
+        size: r.get(at + 6)?,
+        since: day_of_timestamp(r, at + 7)?,
+    })
+}
+
 fn read_customers(conn: &Conn) -> Result<Vec<(i64, CustomerProfile)>> {
     let mut customers: Vec<(i64, CustomerProfile)> =
         Vec::with_capacity(rows_in(conn, "customers")?);
     let mut texts = Interner::default();
-    let mut stmt = conn.prepare(
-        "SELECT id, kind, country, province, city, industry, source, size, created_at
-         FROM customers WHERE deleted_at IS NULL ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, {PROFILE_COLUMNS} FROM customers WHERE deleted_at IS NULL ORDER BY id"
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()?.as_ref() {
-        customers.push((
-            r.get(0)?,
-            CustomerProfile {
-                kind: str_at(r, 1)?.parse().unwrap_or_default(),
-                country: texts.text(r, 2)?,
-                province: texts.text(r, 3)?,
-                city: texts.text(r, 4)?,
-                industry: texts.text(r, 5)?,
-                source: texts.text(r, 6)?,
-                size: r.get(7)?,
-                since: day_of_timestamp(r, 8)?,
-            },
-        ));
+        customers.push((r.get(0)?, customer_profile(r, 1, &mut texts)?));
     }
     Ok(customers)
 }
@@ -294,36 +328,48 @@ pub(super) fn read_purchases(
     Ok(out)
 }
 
+/// The columns [`touch`] decodes, in order.
+pub(super) const TOUCH_COLUMNS: &str =
+    "date, id, sentiment, CASE WHEN follow_up_done_on IS NULL THEN next_follow_up END,
+     kind != 'note'";
+
+/// A touch selected with [`TOUCH_COLUMNS`] from column `at` on: its day,
+/// id and row, as every sweep reads it; `None` without a day.
+pub(super) fn touch(r: &Row, at: usize) -> rusqlite::Result<Option<(NaiveDate, i64, TouchRow)>> {
+    let Some(date) = date_at(r, at)? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        date,
+        r.get(at + 1)?,
+        TouchRow {
+            date,
+            sentiment: sentiment(opt_str_at(r, at + 2)?),
+            open_follow_up: date_at(r, at + 3)?,
+            contact: r.get(at + 4)?,
+        },
+    )))
+}
+
 fn read_touches(conn: &Conn) -> Result<(Keyed, HashMap<i64, NaiveDate>)> {
-    let mut stmt = conn.prepare(
-        "SELECT customer_id, date, id, opportunity_id, sentiment,
-                CASE WHEN follow_up_done_on IS NULL THEN next_follow_up END, kind != 'note'
+    let mut stmt = conn.prepare(&format!(
+        "SELECT customer_id, opportunity_id, {TOUCH_COLUMNS}
          FROM activities
-         WHERE deleted_at IS NULL AND kind != 'campaign' AND customer_id IS NOT NULL",
-    )?;
+         WHERE deleted_at IS NULL AND kind != 'campaign' AND customer_id IS NOT NULL"
+    ))?;
     let mut rows = stmt.query([])?;
     let mut keyed: Vec<(i64, NaiveDate, i64, TouchRow)> =
         Vec::with_capacity(rows_in(conn, "activities")?);
     let mut last_touch: HashMap<i64, NaiveDate> = HashMap::new();
     while let Some(r) = rows.next()?.as_ref() {
-        let Some(date) = date_at(r, 1)? else {
+        let Some((date, id, row)) = touch(r, 2)? else {
             continue;
         };
-        if let Some(o) = r.get::<_, Option<i64>>(3)? {
+        if let Some(o) = r.get::<_, Option<i64>>(1)? {
             let e = last_touch.entry(o).or_insert(date);
             *e = (*e).max(date);
         }
-        keyed.push((
-            r.get(0)?,
-            date,
-            r.get(2)?,
-            TouchRow {
-                date,
-                sentiment: sentiment(opt_str_at(r, 4)?),
-                open_follow_up: date_at(r, 5)?,
-                contact: r.get(6)?,
-            },
-        ));
+        keyed.push((r.get(0)?, date, id, row));
     }
     drop(rows);
     Ok((keyed, last_touch))
@@ -529,17 +575,6 @@ impl Book {
             .binary_search_by_key(&d.customer_id, |c| c.0)
             .map(|i| self.customers[i].1.industry.to_string())
             .unwrap_or_default();
-        OpportunityProfile {
-            stage: d.row.stage,
-            amount: d.row.amount,
-            source: self.sources[d.source as usize].clone(),
-            competitors: d.competitors,
-            probability: d.probability,
-            expected_close: d.expected_close,
-            next_step_date: d.next_step_date,
-            updated: d.updated,
-            industry,
-            last_touch: self.last_touch.get(&d.id).copied(),
-        }
+        d.profile(&self.sources, industry, self.last_touch.get(&d.id).copied())
     }
 }

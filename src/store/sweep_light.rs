@@ -172,54 +172,31 @@ fn stored_set(conn: &Conn, kind: Kind, id: i64) -> Result<Option<String>> {
 }
 
 /// A live customer's fields, as the full sweep reads them.
-fn customer_profile(conn: &Conn, id: i64) -> Result<Option<CustomerProfile>> {
-    let text = |r: &super::engine::conn::Row, i: usize| -> rusqlite::Result<std::sync::Arc<str>> {
-        Ok(book::opt_str_at(r, i)?.unwrap_or("").into())
-    };
+fn customer_profile(
+    conn: &Conn,
+    id: i64,
+    texts: &mut book::Interner,
+) -> Result<Option<CustomerProfile>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT kind, country, province, city, industry, source, size, created_at
-             FROM customers WHERE id = ?1 AND deleted_at IS NULL",
-        )?
-        .query_row([id], |r| {
-            Ok(CustomerProfile {
-                kind: book::str_at(r, 0)?.parse().unwrap_or_default(),
-                country: text(r, 1)?,
-                province: text(r, 2)?,
-                city: text(r, 3)?,
-                industry: text(r, 4)?,
-                source: text(r, 5)?,
-                size: r.get(6)?,
-                since: book::day_of_timestamp(r, 7)?,
-            })
-        })
+        .prepare_cached(&format!(
+            "SELECT {} FROM customers WHERE id = ?1 AND deleted_at IS NULL",
+            book::PROFILE_COLUMNS
+        ))?
+        .query_row([id], |r| book::customer_profile(r, 0, texts))
         .optional()?)
 }
 
 /// A customer's touches, in date order, as the full sweep reads them.
 fn customer_touches(conn: &Conn, id: i64) -> Result<Vec<TouchRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT date, sentiment, CASE WHEN follow_up_done_on IS NULL THEN next_follow_up END,
-                kind != 'note', id
-         FROM activities
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM activities
          WHERE customer_id = ?1 AND deleted_at IS NULL AND kind != 'campaign'",
-    )?;
+        book::TOUCH_COLUMNS
+    ))?;
     let mut rows = stmt.query([id])?;
     let mut out: Vec<(NaiveDate, i64, TouchRow)> = Vec::new();
     while let Some(r) = rows.next()?.as_ref() {
-        let Some(date) = book::date_at(r, 0)? else {
-            continue;
-        };
-        out.push((
-            date,
-            r.get(4)?,
-            TouchRow {
-                date,
-                sentiment: book::sentiment(book::opt_str_at(r, 1)?),
-                open_follow_up: book::date_at(r, 2)?,
-                contact: r.get(3)?,
-            },
-        ));
+        out.extend(book::touch(r, 0)?);
     }
     out.sort_unstable_by_key(|t| (t.0, t.1));
     Ok(out.into_iter().map(|t| t.2).collect())
@@ -265,18 +242,7 @@ fn deal_profile(conn: &Conn, d: &DealLine, sources: &[String]) -> Result<Opportu
             last_touch = Some(last_touch.map_or(day, |l| l.max(day)));
         }
     }
-    Ok(OpportunityProfile {
-        stage: d.row.stage,
-        amount: d.row.amount,
-        source: sources[d.source as usize].clone(),
-        competitors: d.competitors,
-        probability: d.probability,
-        expected_close: d.expected_close,
-        next_step_date: d.next_step_date,
-        updated: d.updated,
-        industry,
-        last_touch,
-    })
+    Ok(d.profile(sources, industry, last_touch))
 }
 
 /// Records read for evaluation, with the ids found gone (no longer live).
@@ -308,9 +274,10 @@ fn read_customers(
     rates: &crate::domain::Rates,
 ) -> Result<Read<CustomerRec>> {
     let mut sources = book::Sources::default();
+    let mut texts = book::Interner::default();
     let mut out = Read::with_capacity(ids.len());
     for &id in ids {
-        let Some(profile) = customer_profile(conn, id)? else {
+        let Some(profile) = customer_profile(conn, id, &mut texts)? else {
             out.gone.push(id);
             continue;
         };
