@@ -37,9 +37,11 @@ fn a_customer_added_under_a_chinese_locale_is_told_in_chinese() {
     cmd.env_remove("LC_MESSAGES");
     cmd.env("LANG", "zh_CN.UTF-8");
     let mut s = Session::spawn(cmd, 40, 120);
-    let first = s.screen.wait_for("最近联系");
+    // The footer is drawn last: waiting for it sees the whole first frame
+    // (waiting for the header could catch a frame half written).
+    let first = s.screen.wait_for("? 帮助");
     assert!(first.contains("生命周期"), "{first}");
-    assert!(first.contains("? 帮助"), "{first}");
+    assert!(first.contains("最近联系"), "{first}");
     s.send("a");
     s.screen.wait_for("新增客户");
     s.send("测试客户");
@@ -49,11 +51,9 @@ fn a_customer_added_under_a_chinese_locale_is_told_in_chinese() {
     s.send("端到端有限公司");
     s.send("\x13"); // Ctrl-S
     let text = s.screen.wait_for("已添加 测试客户");
-    let status = text
-        .lines()
-        .find(|l| l.contains("已添加 测试客户"))
-        .unwrap_or("")
-        .to_string();
+    // The status line, whole however many rows it wraps onto.
+    let status = support::pty::status_of(&text);
+    assert!(status.starts_with("已添加 测试客户"), "{status}");
     // A new customer's value tier in the rules' Chinese labels (客户价值 /
     // 低), the other tags counted in Chinese.
     assert!(status.contains("客户价值: 低"), "{status}");
